@@ -1,0 +1,105 @@
+"""Sign-up, e-mail confirmation, sign-in and preferences: the portal's doors."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.tokens import default_token_generator
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from incubator import services
+from incubator.forms import OutboxPasswordResetForm, PreferencesForm, SignInForm, SignUpForm
+from incubator.models import User
+
+
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+    template_name = "accounts/sign_in.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        return remember_language(response, form.get_user())
+
+
+def remember_language(response: HttpResponseRedirect, user: User) -> HttpResponseRedirect:
+    from django.conf import settings
+
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax")
+    return response
+
+
+def sign_up(request):
+    if request.user.is_authenticated:
+        return redirect("portal:home")
+    form = SignUpForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+
+        def verify_url(user):
+            token = default_token_generator.make_token(user)
+            uid = urlsafe_base64_encode(force_bytes(user.pk))
+            return request.build_absolute_uri(reverse("portal:verify-email", args=[uid, token]))
+
+        services.account_signup(
+            email=data["email"],
+            password=data["password1"],
+            full_name=data["full_name"],
+            language=data["language"],
+            time_zone=data["time_zone"],
+            verify_url=verify_url,
+        )
+        return render(request, "accounts/sign_up_done.html", {"email": data["email"]})
+    return render(request, "accounts/sign_up.html", {"form": form})
+
+
+def verify_email(request, uidb64, token):
+    try:
+        user = User.objects.get(pk=urlsafe_base64_decode(uidb64).decode())
+    except (User.DoesNotExist, ValueError, UnicodeDecodeError):
+        user = None
+    if user is None or not default_token_generator.check_token(user, token):
+        return render(request, "accounts/verify_failed.html", status=400)
+    services.account_verify_email(user=user)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(request, _("Your e-mail address is confirmed. Welcome!"))
+    return remember_language(redirect("portal:home"), user)
+
+
+@login_required
+def home(request):
+    if request.user.is_staff:
+        return redirect("admin:index")
+    return render(request, "accounts/home.html")
+
+
+@login_required
+def preferences(request):
+    form = PreferencesForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.account_set_preferences(user=request.user, **form.cleaned_data)
+        messages.success(request, _("Your preferences are saved."))
+        return remember_language(redirect("portal:preferences"), request.user)
+    return render(request, "accounts/preferences.html", {"form": form})
+
+
+password_reset = auth_views.PasswordResetView.as_view(
+    template_name="accounts/password_reset.html",
+    form_class=OutboxPasswordResetForm,
+    success_url=reverse_lazy("portal:password-reset-done"),
+)
+password_reset_done = auth_views.PasswordResetDoneView.as_view(
+    template_name="accounts/password_reset_done.html"
+)
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    template_name="accounts/password_reset_confirm.html",
+    success_url=reverse_lazy("portal:password-reset-complete"),
+)
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="accounts/password_reset_complete.html"
+)

@@ -1,0 +1,53 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from incubator import services
+from incubator.models import OutboxMessage, User
+
+admin.site.site_header = _("China–Korea Innovation & Startup Center")
+admin.site.site_title = _("China–Korea Center admin")
+admin.site.index_title = _("Center operations")
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "full_name", "language", "time_zone", "is_staff", "is_active"]
+    list_filter = ["is_staff", "is_active", "groups", "language"]
+    search_fields = ["email", "full_name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Person"), {"fields": ["full_name", "language", "time_zone", "email_verified"]}),
+        (_("Access"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})
+    ]
+    filter_horizontal = ["groups"]
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "kind", "recipient", "language", "status", "attempts", "sent_at"]
+    list_filter = ["status", "kind", "language"]
+    search_fields = ["recipient", "dedupe_key"]
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+    actions = ["deliver_now"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Deliver the selected pending messages now"))
+    def deliver_now(self, request, queryset):
+        sent = sum(
+            services.outbox_deliver(message_id=pk) for pk in queryset.values_list("pk", flat=True)
+        )
+        self.message_user(
+            request,
+            ngettext("%(count)d message sent.", "%(count)d messages sent.", sent) % {"count": sent},
+            messages.SUCCESS,
+        )

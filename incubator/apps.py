@@ -1,0 +1,22 @@
+from django.apps import AppConfig, apps
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class IncubatorConfig(AppConfig):
+    name = "incubator"
+    verbose_name = _("Center core")
+
+    def ready(self):
+        post_migrate.connect(sync_roles_after_migrate, dispatch_uid="incubator-roles")
+
+
+def sync_roles_after_migrate(sender, using="default", **kwargs):
+    # Permissions are created app by app after migrate; the last app's signal
+    # is the first moment all of them exist. Later apps' models thus join the
+    # role groups without anyone fixing a group by hand.
+    if sender.label != list(apps.get_app_configs())[-1].label:
+        return
+    from incubator.roles import sync_role_permissions
+
+    sync_role_permissions(using=using)

@@ -1,0 +1,17 @@
+from django.core.management.base import BaseCommand
+
+from incubator import demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (idempotent: running it twice changes nothing)."
+
+    def handle(self, *args, **options):
+        sign_ins = demo.load_staff()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data loaded. Demo sign-ins (password {demo.DEMO_PASSWORD}):"
+            )
+        )
+        for role, email in sign_ins:
+            self.stdout.write(f"  {role:<20} {email}")

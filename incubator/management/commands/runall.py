@@ -1,0 +1,72 @@
+import signal
+import subprocess
+import sys
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from incubator import demo
+from incubator.preflight import broker_error_line, check_broker
+
+
+class Command(BaseCommand):
+    help = "Run the web server, a Celery worker and beat together; Ctrl-C stops all three."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--addr", default="127.0.0.1:8000")
+
+    def handle(self, *args, addr, **options):
+        try:
+            check_broker(timeout=3)
+        except Exception as error:  # noqa: BLE001
+            raise CommandError(broker_error_line(error)) from None
+        python = sys.executable
+        commands = {
+            "web": [python, "manage.py", "runserver", addr],
+            "worker": [
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "incubator",
+                "worker",
+                "-Q",
+                "default,heavy",
+                "--pool=solo",
+                "--loglevel=INFO",
+            ],
+            "beat": [python, "-m", "celery", "-A", "incubator", "beat", "--loglevel=INFO"],
+        }
+        processes = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"\nThe portal runs at http://{addr}/  (admin: http://{addr}/admin/)"
+            )
+        )
+        self.stdout.write(f"Demo sign-ins, password {demo.DEMO_PASSWORD}:")
+        for role, email in demo.sign_ins():
+            self.stdout.write(f"  {role:<20} {email}")
+        self.stdout.write("Press Ctrl-C to stop the web server, the worker and beat.\n")
+        signal.signal(signal.SIGTERM, raise_keyboard_interrupt)
+        try:
+            while all(p.poll() is None for p in processes.values()):
+                time.sleep(0.5)
+            stopped = [name for name, p in processes.items() if p.poll() is not None]
+            self.stderr.write(f"{', '.join(stopped)} stopped; stopping the others.")
+        except KeyboardInterrupt:
+            pass
+        finally:
+            for p in processes.values():
+                if p.poll() is None:
+                    p.send_signal(signal.SIGINT)
+            deadline = time.monotonic() + 10
+            for p in processes.values():
+                try:
+                    p.wait(timeout=max(0.1, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    p.kill()
+        self.stdout.write("Stopped.")
+
+
+def raise_keyboard_interrupt(signum, frame):
+    raise KeyboardInterrupt

@@ -1,0 +1,38 @@
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+
+def create_roles(apps, schema_editor):
+    # Permissions normally appear only after the whole migrate; create them now
+    # so the groups get theirs on the first run too.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    from incubator.roles import sync_role_permissions
+
+    sync_role_permissions(apps=apps, using=schema_editor.connection.alias)
+
+
+def create_outbox_sweep(apps, schema_editor):
+    interval_model = apps.get_model("django_celery_beat", "IntervalSchedule")
+    task_model = apps.get_model("django_celery_beat", "PeriodicTask")
+    every_minute, _ = interval_model.objects.get_or_create(every=1, period="minutes")
+    task_model.objects.update_or_create(
+        name="Outbox sweep: deliver pending messages",
+        defaults={"task": "incubator.tasks.outbox_sweep_task", "interval": every_minute},
+    )
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("incubator", "0001_initial"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("django_celery_beat", "0019_alter_periodictasks_options"),
+    ]
+
+    operations = [
+        migrations.RunPython(create_roles, migrations.RunPython.noop),
+        migrations.RunPython(create_outbox_sweep, migrations.RunPython.noop),
+    ]

@@ -1,0 +1,60 @@
+"""The staff roles of the architecture's roles table and what each may do."""
+
+from django.apps import apps as global_apps
+
+CENTER_MANAGER = "center_manager"
+PROGRAM_OFFICER = "program_officer"
+EVENT_COORDINATOR = "event_coordinator"
+VIEWER = "viewer"
+ROLES = (CENTER_MANAGER, PROGRAM_OFFICER, EVENT_COORDINATOR, VIEWER)
+
+ALL = ("add", "change", "delete", "view")
+VIEW = ("view",)
+CENTER_APPS = ("incubator", "companies", "programs", "events")
+
+# role -> {app_label: actions}; "view" everywhere for every staff role.
+ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    CENTER_MANAGER: {**{app: ALL for app in CENTER_APPS}, "django_celery_beat": ALL},
+    PROGRAM_OFFICER: {"incubator": VIEW, "companies": ALL, "programs": ALL, "events": VIEW},
+    EVENT_COORDINATOR: {"incubator": VIEW, "companies": VIEW, "programs": VIEW, "events": ALL},
+    VIEWER: {**{app: VIEW for app in CENTER_APPS}, "django_celery_beat": VIEW},
+}
+# Models whose rows only the center manager may change, whatever the app grants.
+MANAGER_ONLY_MODELS = {("companies", "screeningpolicy"), ("incubator", "user")}
+# Permissions beyond add/change/delete/view, by role.
+EXTRA_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    CENTER_MANAGER: ("programs.decide_fund",),
+}
+
+
+def permissions_for(role: str, permission_model) -> list:
+    """Return the permission rows that `role` should hold."""
+    wanted = []
+    for perm in permission_model.objects.select_related("content_type"):
+        app_label, model = perm.content_type.app_label, perm.content_type.model
+        actions = ROLE_PERMISSIONS[role].get(app_label, ())
+        action = perm.codename.split("_", 1)[0]
+        if action not in actions:
+            continue
+        if (
+            role != CENTER_MANAGER
+            and action != "view"
+            and (app_label, model) in MANAGER_ONLY_MODELS
+        ):
+            continue
+        wanted.append(perm)
+    for dotted in EXTRA_PERMISSIONS.get(role, ()):
+        app_label, codename = dotted.split(".")
+        wanted.extend(
+            permission_model.objects.filter(content_type__app_label=app_label, codename=codename)
+        )
+    return wanted
+
+
+def sync_role_permissions(apps=global_apps, using: str = "default") -> None:
+    """Create the role groups and give each exactly its permissions."""
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    for role in ROLES:
+        group, _ = group_model.objects.using(using).get_or_create(name=role)
+        group.permissions.set(permissions_for(role, permission_model))

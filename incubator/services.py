@@ -1,0 +1,158 @@
+"""Core writes: the notification outbox and task dispatch after commit."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from incubator.models import OutboxMessage, User
+
+logger = logging.getLogger(__name__)
+
+
+def task_enqueue_on_commit(name: str, *args, **options) -> None:
+    """Send the Celery task `name` once the current transaction commits.
+
+    A broker that is down must not fail the user's request: the data is
+    committed, and the periodic sweep picks up whatever the task was for.
+    """
+    transaction.on_commit(lambda: task_send(name, *args, **options))
+
+
+def task_send(name: str, *args, **options) -> None:
+    from incubator.celery import app
+
+    try:
+        if app.conf.task_always_eager:
+            # send_task ignores eager mode; run the task here as apply_async would.
+            app.loader.import_default_modules()
+            app.tasks[name].apply(args=args, throw=True)
+        else:
+            app.send_task(name, args=args, retry=False, **options)
+    except Exception as error:  # noqa: BLE001 - any broker failure is survivable here
+        logger.warning("Could not enqueue %s%r (%s); the sweep will retry.", name, args, error)
+
+
+def outbox_enqueue(
+    *, recipient: str, kind: str, dedupe_key: str, payload: dict, language: str = "ko"
+) -> OutboxMessage:
+    """Write a message in the caller's transaction; it is delivered after commit.
+
+    `dedupe_key` names the occurrence ("application-submitted:42"): the same
+    key twice is one message.
+    """
+    with transaction.atomic():
+        message, created = OutboxMessage.objects.get_or_create(
+            dedupe_key=dedupe_key,
+            defaults={
+                "recipient": recipient,
+                "kind": kind,
+                "payload": payload,
+                "language": language,
+            },
+        )
+    if created:
+        task_enqueue_on_commit("incubator.tasks.outbox_deliver_task", message.pk)
+    return message
+
+
+def render_message(message: OutboxMessage) -> EmailMultiAlternatives:
+    """Build the e-mail of an outbox row, in the recipient's language."""
+    context = {**message.payload, "recipient": message.recipient}
+    with translation.override(message.language):
+        subject = render_to_string(f"emails/{message.kind}.subject.txt", context)
+        text = render_to_string(f"emails/{message.kind}.txt", context)
+        html = render_to_string(f"emails/{message.kind}.html", context)
+    email = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.recipient],
+    )
+    email.attach_alternative(html, "text/html")
+    return email
+
+
+def outbox_deliver(*, message_id: int) -> bool:
+    """Send one pending message; return True when this call sent it.
+
+    The row lock (skip_locked) and the status check make a second delivery of
+    the same message, by a redelivered task or a second worker, do nothing.
+    """
+    with transaction.atomic():
+        message = (
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(pk=message_id, status=OutboxMessage.Status.PENDING)
+            .first()
+        )
+        if message is None:
+            return False
+        message.attempts += 1
+        try:
+            render_message(message).send()
+        except Exception as error:  # noqa: BLE001 - SMTP and template errors alike are retried
+            message.last_error = f"{type(error).__name__}: {error}"[:2000]
+            if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+                message.status = OutboxMessage.Status.FAILED
+            else:
+                # Back off: 1, 2, 4, 8... minutes.
+                message.available_at = timezone.now() + timedelta(
+                    minutes=2 ** (message.attempts - 1)
+                )
+            message.save(update_fields=["attempts", "last_error", "status", "available_at"])
+            logger.warning("Outbox message %s failed (%s)", message.pk, message.last_error)
+            return False
+        message.status = OutboxMessage.Status.SENT
+        message.sent_at = timezone.now()
+        message.last_error = ""
+        message.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+        return True
+
+
+def outbox_sweep(*, limit: int = 500) -> int:
+    """Deliver the pending messages that are due; return how many were sent."""
+    due = OutboxMessage.objects.filter(
+        status=OutboxMessage.Status.PENDING, available_at__lte=timezone.now()
+    ).order_by("available_at")
+    ids = list(due.values_list("pk", flat=True)[:limit])
+    return sum(outbox_deliver(message_id=pk) for pk in ids)
+
+
+def account_signup(
+    *, email: str, password: str, full_name: str, language: str, time_zone: str, verify_url
+) -> User:
+    """Create a portal account and send the link that confirms its e-mail address.
+
+    `verify_url(user)` builds the absolute link; the view knows the host.
+    """
+    with transaction.atomic():
+        user = User.objects.create_user(
+            email=email,
+            password=password,
+            full_name=full_name,
+            language=language,
+            time_zone=time_zone,
+        )
+        outbox_enqueue(
+            recipient=user.email,
+            kind="verify_email",
+            dedupe_key=f"verify-email:{user.pk}",
+            payload={"name": user.full_name, "url": verify_url(user)},
+            language=language,
+        )
+    return user
+
+
+def account_verify_email(*, user) -> None:
+    if not user.email_verified:
+        user.email_verified = True
+        user.save(update_fields=["email_verified"])
+
+
+def account_set_preferences(*, user, full_name: str, language: str, time_zone: str) -> None:
+    user.full_name, user.language, user.time_zone = full_name, language, time_zone
+    user.save(update_fields=["full_name", "language", "time_zone"])
