@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: run test lint bench demo install install-dev messages clean
+.PHONY: run test lint bench demo install install-dev messages messages-extract clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ install-dev: $(VENV)/.installed-dev
 
 messages: install
 	DEBUG=1 $(PY) manage.py compiletranslations
+
+messages-extract: install
+	DEBUG=1 $(PY) manage.py makemessages -l ko -l zh_Hans --no-obsolete --no-location \
+	  --ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=staticfiles
 
 run: install messages
 	DEBUG=1 $(PY) manage.py migrate --no-input

@@ -75,7 +75,7 @@ def verify_email(request, uidb64, token):
 def home(request):
     if request.user.is_staff:
         return redirect("admin:index")
-    return render(request, "accounts/home.html")
+    return redirect("companies:dashboard")
 
 
 @login_required

@@ -1,7 +1,11 @@
 """Demo data of the center's staff; the apps add theirs through DEMO_LOADERS."""
 
+from importlib import import_module
+
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils.module_loading import module_has_submodule
 
 from incubator import roles
 from incubator.models import User
@@ -59,6 +63,26 @@ def load_staff() -> list[tuple[str, str]]:
     return sign_ins
 
 
+def load() -> None:
+    load_staff()
+
+
+SIGN_INS = [(role, email) for email, _name, role, _language, _zone in STAFF]
+
+
+def app_demo_modules():
+    """Return the `demo` module of the core and of every app that has one, in app order.
+
+    Each has `load()` (idempotent) and `SIGN_INS`, a list of (role, e-mail); the
+    core finds them instead of importing the apps that depend on it.
+    """
+    modules = []
+    for config in apps.get_app_configs():
+        if module_has_submodule(config.module, "demo"):
+            modules.append(import_module(f"{config.name}.demo"))
+    return modules
+
+
 def sign_ins() -> list[tuple[str, str]]:
     """Return (role, e-mail) of every demo account, for `make run` to print."""
-    return [(role, email) for email, _name, role, _language, _zone in STAFF]
+    return [pair for module in app_demo_modules() for pair in module.SIGN_INS]

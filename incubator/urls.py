@@ -11,4 +11,5 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("portal/", include("incubator.accounts_urls")),
+    path("portal/", include("companies.urls")),
 ]

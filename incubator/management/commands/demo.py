@@ -7,11 +7,10 @@ class Command(BaseCommand):
     help = "Load the demo data (idempotent: running it twice changes nothing)."
 
     def handle(self, *args, **options):
-        sign_ins = demo.load_staff()
+        for module in demo.app_demo_modules():
+            module.load()
         self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo data loaded. Demo sign-ins (password {demo.DEMO_PASSWORD}):"
-            )
+            self.style.SUCCESS(f"Demo data loaded. Demo sign-ins (password {demo.DEMO_PASSWORD}):")
         )
-        for role, email in sign_ins:
+        for role, email in demo.sign_ins():
             self.stdout.write(f"  {role:<20} {email}")

@@ -1,0 +1,14 @@
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+WORKDIR /app
+RUN useradd --create-home --uid 1000 portal
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+COPY . .
+# Static files and catalogues are built into the image; the key is only for this step.
+RUN SECRET_KEY=build-only DEBUG=0 python manage.py compiletranslations \
+ && SECRET_KEY=build-only DEBUG=0 python manage.py collectstatic --no-input \
+ && mkdir -p /app/var && chown -R portal /app/var
+USER portal
+EXPOSE 8000
+CMD ["gunicorn", "incubator.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

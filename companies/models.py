@@ -1,0 +1,568 @@
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from companies import screening, validators
+from programs.models import localized
+
+User = settings.AUTH_USER_MODEL
+
+
+class Sector(models.TextChoices):
+    AI = "ai", _("Artificial intelligence")
+    SCITECH_FINANCE = "scitech_finance", _("Science-and-technology finance")
+    INTELLIGENT_MANUFACTURING = "intelligent_manufacturing", _("Intelligent manufacturing")
+    EDUCATION = "education", _("Education")
+    BIO_HEALTH = "bio_health", _("Bio and health")
+    ENERGY_ENVIRONMENT = "energy_environment", _("Energy and environment")
+    OTHER = "other", _("Other")
+
+
+class Currency(models.TextChoices):
+    KRW = "KRW", "KRW"
+    CNY = "CNY", "CNY"
+    USD = "USD", "USD"
+
+
+class Company(models.Model):
+    """A Korean startup, from its first application to its local production."""
+
+    name_ko = models.CharField(_("name (Korean)"), max_length=200)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    brn = models.CharField(
+        _("business registration number"),
+        max_length=10,
+        unique=True,
+        validators=[validators.validate_brn],
+        help_text=_("10 digits, e.g. 124-81-00998"),
+        error_messages={"unique": _("A company with this business registration number exists.")},
+    )
+    founded_on = models.DateField(_("founding date"), validators=[validators.validate_not_future])
+    sector = models.CharField(_("sector"), max_length=40, choices=Sector.choices)
+    description_ko = models.TextField(_("description (Korean)"), blank=True)
+    description_zh = models.TextField(_("description (Chinese)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    city = models.CharField(_("head-office city"), max_length=100, blank=True)
+    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    consent_to_partners = models.BooleanField(
+        _("may be shown to partners"),
+        default=False,
+        help_text=_("Investors and partner companies of the center may see this profile."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("company")
+        verbose_name_plural = _("companies")
+        ordering = ["name_ko"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+    @property
+    def description(self) -> str:
+        return localized(self, "description")
+
+    @property
+    def brn_display(self) -> str:
+        return validators.brn_format(self.brn)
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        OWNER = "owner", _("owner")
+        MEMBER = "member", _("member")
+
+    # One company per portal account: the roles table ties a member to one company.
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="membership", verbose_name=_("user")
+    )
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("company")
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    joined_at = models.DateTimeField(_("joined at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+
+    def __str__(self):
+        return f"{self.user} · {self.company} ({self.get_role_display()})"
+
+
+class Invitation(models.Model):
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("company")
+    )
+    email = models.EmailField(_("e-mail address"))
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self):
+        return f"{self.email} → {self.company}"
+
+
+class Patent(models.Model):
+    class Jurisdiction(models.TextChoices):
+        KR = "KR", _("Korea (KIPO)")
+        CN = "CN", _("China (CNIPA)")
+        PCT = "PCT", _("PCT international")
+        US = "US", _("United States")
+        JP = "JP", _("Japan")
+        EP = "EP", _("Europe (EPO)")
+        OTHER = "OTHER", _("Other")
+
+    class Kind(models.TextChoices):
+        INVENTION = "invention", _("Invention patent")
+        UTILITY_MODEL = "utility_model", _("Utility model")
+        DESIGN = "design", _("Design")
+
+    class Status(models.TextChoices):
+        APPLICATION = "application", _("Applied")
+        REGISTERED = "registered", _("Registered (granted)")
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="patents")
+    jurisdiction = models.CharField(_("jurisdiction"), max_length=5, choices=Jurisdiction.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.INVENTION)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    number = models.CharField(_("number"), max_length=64)
+    title = models.CharField(_("title"), max_length=300)
+    applied_on = models.DateField(
+        _("application date"), validators=[validators.validate_not_future]
+    )
+    registered_on = models.DateField(
+        _("registration date"), null=True, blank=True, validators=[validators.validate_not_future]
+    )
+
+    class Meta:
+        verbose_name = _("patent")
+        verbose_name_plural = _("patents")
+        ordering = ["-applied_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "jurisdiction", "number"], name="patent_unique_per_company"
+            ),
+            models.CheckConstraint(
+                condition=Q(registered_on__isnull=True) | Q(registered_on__gte=F("applied_on")),
+                name="patent_registered_after_applied",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.jurisdiction} {self.number}"
+
+    @property
+    def number_kind(self) -> str:
+        return "registration" if self.status == self.Status.REGISTERED else "application"
+
+
+class FundingRound(models.Model):
+    class Type(models.TextChoices):
+        SEED = "seed", _("Seed")
+        ANGEL = "angel", _("Angel")
+        SERIES_A = "series_a", _("Series A")
+        SERIES_B = "series_b", _("Series B or later")
+        GOVERNMENT = "government", _("Government grant")
+        LOAN = "loan", _("Loan")
+        OTHER = "other", _("Other")
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="funding_rounds")
+    round_type = models.CharField(_("type"), max_length=12, choices=Type.choices)
+    amount = models.DecimalField(
+        _("amount"), max_digits=16, decimal_places=2, validators=[MinValueValidator(0.01)]
+    )
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
+    investor = models.CharField(_("investor"), max_length=200, blank=True)
+    date = models.DateField(_("date"), validators=[validators.validate_not_future])
+
+    class Meta:
+        verbose_name = _("funding round")
+        verbose_name_plural = _("funding rounds")
+        ordering = ["-date"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="funding_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(currency__in=["KRW", "CNY", "USD"]), name="funding_currency_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_round_type_display()} {self.amount} {self.currency}"
+
+
+class MarketValidation(models.Model):
+    class Kind(models.TextChoices):
+        REVENUE = "revenue", _("Revenue")
+        CUSTOMER_CONTRACT = "customer_contract", _("Customer contract")
+        PILOT = "pilot", _("Pilot")
+        AWARD = "award", _("Award")
+
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="market_validations"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    description = models.CharField(_("description"), max_length=300)
+    amount = models.DecimalField(
+        _("amount"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, blank=True)
+    date = models.DateField(_("date"), validators=[validators.validate_not_future])
+
+    class Meta:
+        verbose_name = _("market validation")
+        verbose_name_plural = _("market validations")
+        ordering = ["-date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0),
+                name="market_amount_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(currency__in=["KRW", "CNY", "USD"]),
+                name="market_amount_has_currency",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.description}"
+
+
+class Certification(models.Model):
+    KIND_CHOICES = [(code, _(label)) for code, label in screening.CERTIFICATION_LABELS.items()]
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="certifications")
+    kind = models.CharField(_("kind"), max_length=20, choices=KIND_CHOICES)
+    number = models.CharField(_("certificate number"), max_length=60)
+    issued_on = models.DateField(_("issue date"), validators=[validators.validate_not_future])
+    expires_on = models.DateField(_("expiry date"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("certification")
+        verbose_name_plural = _("certifications")
+        ordering = ["-issued_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True) | Q(expires_on__gt=F("issued_on")),
+                name="certification_expires_after_issue",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.number}"
+
+
+def document_path(instance, filename: str) -> str:
+    # A generated name: the uploader's file name never reaches the file system.
+    return f"documents/{instance.company_id}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+
+
+class Document(models.Model):
+    class Kind(models.TextChoices):
+        CERTIFICATE = "certificate", _("Certificate")
+        REGISTRATION = "registration", _("Business registration")
+        PATENT = "patent", _("Patent document")
+        FINANCIAL = "financial", _("Financial statement")
+        PITCH = "pitch", _("Pitch deck")
+        OTHER = "other", _("Other")
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to=document_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class Lead(models.Model):
+    """A promising company the center engages before it applies."""
+
+    class Source(models.TextChoices):
+        DELEGATION = "delegation", _("Delegation visit")
+        REFERRAL = "referral", _("Referral by a resident company")
+        ROADSHOW = "roadshow", _("Roadshow")
+        ASSOCIATION = "association", _("Accelerator association")
+        INBOUND = "inbound", _("Inbound")
+
+    class Status(models.TextChoices):
+        NEW = "new", _("new")
+        CONTACTED = "contacted", _("contacted")
+        ENGAGED = "engaged", _("engaged")
+        INVITED = "invited", _("invited to apply")
+        CONVERTED = "converted", _("converted")
+        DROPPED = "dropped", _("dropped")
+
+    company_name = models.CharField(_("company name"), max_length=200)
+    contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    referred_by = models.ForeignKey(
+        Company,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("referred by"),
+    )
+    owner = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="leads",
+        limit_choices_to={"is_staff": True},
+        verbose_name=_("owner"),
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default="new")
+    next_step = models.CharField(_("next step"), max_length=200, blank=True)
+    next_step_on = models.DateField(_("next step date"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    company = models.OneToOneField(
+        Company,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="lead",
+        verbose_name=_("company"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lead")
+        verbose_name_plural = _("leads")
+        ordering = ["next_step_on", "company_name"]
+
+    def __str__(self):
+        return self.company_name
+
+
+class ScreeningPolicy(models.Model):
+    """One version of the selection rules; a saved version is never changed.
+
+    An application is screened against the version in force when it was
+    submitted, and keeps it.
+    """
+
+    version = models.PositiveIntegerField(_("version"), unique=True, editable=False)
+    effective_from = models.DateTimeField(_("in force from"))
+    min_years_since_founding = models.PositiveSmallIntegerField(
+        _("minimum years since founding"), default=3
+    )
+    patents_required = models.PositiveSmallIntegerField(
+        _("patents required"), default=1, help_text=_("0: patents are not required.")
+    )
+    patents_registered_only = models.BooleanField(_("only registered patents count"), default=False)
+    financing_or_market_required = models.BooleanField(
+        _("financing history or market validation required"), default=True
+    )
+    certification_kinds = models.JSONField(
+        _("certifications that count"),
+        default=list,
+        blank=True,
+        help_text=_("Empty: no certification required."),
+    )
+    certification_must_be_valid = models.BooleanField(
+        _("certification must be valid on the screening date"), default=True
+    )
+    sectors_accepted = models.JSONField(
+        _("sectors accepted"), default=list, blank=True, help_text=_("Empty: every sector.")
+    )
+    notes = models.TextField(_("why this version"), blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("screening policy")
+        verbose_name_plural = _("screening policies")
+        ordering = ["-version"]
+
+    def __str__(self):
+        return _("Screening policy v%(version)s") % {"version": self.version}
+
+    def as_rules(self) -> screening.Policy:
+        return screening.Policy(
+            version=self.version,
+            min_years_since_founding=self.min_years_since_founding,
+            patents_required=self.patents_required,
+            patents_registered_only=self.patents_registered_only,
+            financing_or_market_required=self.financing_or_market_required,
+            certification_kinds_accepted=frozenset(self.certification_kinds),
+            certification_must_be_valid=self.certification_must_be_valid,
+            sectors_accepted=frozenset(self.sectors_accepted),
+        )
+
+
+class Application(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        ACCEPTED = "accepted", _("accepted")
+        REJECTED = "rejected", _("rejected")
+        WAITLISTED = "waitlisted", _("waitlisted")
+
+    class Recommendation(models.TextChoices):
+        MEETS_ALL = "meets_all", _("meets all criteria")
+        MEETS_SOME = "meets_some", _("meets some criteria")
+        MEETS_NONE = "meets_none", _("meets none")
+
+    DECISIONS = (Status.ACCEPTED, Status.REJECTED, Status.WAITLISTED)
+    # status -> statuses a decision may lead to from there
+    TRANSITIONS = {
+        Status.DRAFT: (Status.SUBMITTED,),
+        Status.SUBMITTED: DECISIONS,
+        Status.WAITLISTED: (Status.ACCEPTED, Status.REJECTED),
+        Status.ACCEPTED: (),
+        Status.REJECTED: (),
+    }
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="applications")
+    intake = models.ForeignKey(
+        "programs.Intake",
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("intake"),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    step = models.CharField(_("last step saved"), max_length=20, default="company")
+    market_fit = models.TextField(
+        _("why Heilongjiang"),
+        blank=True,
+        help_text=_(
+            "What brings you to Heilongjiang, and who your first customers there would be."
+        ),
+    )
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    policy = models.ForeignKey(
+        ScreeningPolicy,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name=_("screening policy"),
+    )
+    screening = models.JSONField(_("screening result"), null=True, blank=True, editable=False)
+    recommendation = models.CharField(
+        _("recommendation"), max_length=12, choices=Recommendation.choices, blank=True
+    )
+    score = models.DecimalField(
+        _("score"), max_digits=5, decimal_places=1, null=True, blank=True, db_index=True
+    )
+    screened_at = models.DateTimeField(_("screened at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-submitted_at", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "intake"], name="one_application_per_intake")
+        ]
+        indexes = [models.Index(fields=["status", "-score"], name="application_queue_idx")]
+
+    def __str__(self):
+        return f"{self.company} · {self.intake}"
+
+    def can_move_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS.get(self.status, ())
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class ApplicationEvent(models.Model):
+    """The history of an application: who did what, when and why."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("submitted")
+        SCREENED = "screened", _("screened")
+        DECIDED = "decided", _("decided")
+        OVERRIDDEN = "overridden", _("criterion overridden")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    from_status = models.CharField(_("from"), max_length=12, blank=True)
+    to_status = models.CharField(_("to"), max_length=12, blank=True)
+    criterion = models.CharField(_("criterion"), max_length=20, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("application history entry")
+        verbose_name_plural = _("application history")
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class CriterionOverride(models.Model):
+    """Staff count a failed criterion as met, with a written reason."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="overrides")
+    criterion = models.CharField(
+        _("criterion"), max_length=20, choices=[(c, c) for c in screening.CRITERIA]
+    )
+    reason = models.TextField(_("reason"))
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("criterion override")
+        verbose_name_plural = _("criterion overrides")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "criterion"], name="one_override_per_criterion"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.criterion}: {self.reason[:40]}"
