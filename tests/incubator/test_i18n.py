@@ -1,0 +1,83 @@
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+import pytest
+
+from tests.conftest import need
+
+ROOT = Path(__file__).resolve().parents[2]
+CATALOGUES = ["ko", "zh_Hans"]
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [
+        ("ko", "헤이룽장성에 진출하세요"),
+        ("zh-hans", "黑龙江"),
+        ("en", "Bring your Korean technology to Heilongjiang"),
+    ],
+)
+@pytest.mark.django_db
+def test_the_landing_page_speaks_each_language(client, language, heading):
+    client.cookies["lang"] = language
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'<html lang="{language}">' in html
+    assert heading in html
+    assert 'href="/portal/sign-up/"' in html and 'href="/portal/sign-in/"' in html
+
+
+@pytest.mark.django_db
+def test_korean_is_the_default_language(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="")
+    assert '<html lang="ko">' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_switcher_sets_the_language(client):
+    response = client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    assert response.status_code == 302
+    assert '<html lang="zh-hans">' in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("locale", CATALOGUES)
+def test_every_catalogue_entry_is_translated(locale):
+    catalogue = polib.pofile(str(ROOT / "locale" / locale / "LC_MESSAGES" / "django.po"))
+    missing = [e.msgid for e in catalogue.untranslated_entries() + catalogue.fuzzy_entries()]
+    assert missing == []
+
+
+def test_every_string_of_the_code_is_in_the_catalogues(tmp_path):
+    """Extract the strings anew and check that none lacks a translation."""
+    need(shutil.which("xgettext") is not None, "GNU gettext (xgettext)")
+    copy = tmp_path / "src"
+    shutil.copytree(
+        ROOT,
+        copy,
+        ignore=shutil.ignore_patterns(".venv", "var", ".git", "staticfiles", "*.mo", "__pycache__"),
+    )
+    subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "makemessages",
+            "--no-obsolete",
+            "--no-location",
+            *[f"-l{locale}" for locale in CATALOGUES],
+            "--ignore=tests",
+            "--ignore=bench",
+            "--ignore=.venv",
+        ],
+        cwd=copy,
+        check=True,
+        capture_output=True,
+        env={"DEBUG": "1", "PATH": "/usr/bin:/bin"},
+    )
+    for locale in CATALOGUES:
+        catalogue = polib.pofile(str(copy / "locale" / locale / "LC_MESSAGES" / "django.po"))
+        missing = [e.msgid for e in catalogue.untranslated_entries() + catalogue.fuzzy_entries()]
+        assert missing == [], f"{locale}: run `make messages-extract` and translate: {missing[:10]}"
