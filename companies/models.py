@@ -367,6 +367,9 @@ class Lead(models.Model):
     def __str__(self):
         return self.company_name
 
+    def can_invite(self) -> bool:
+        return self.status not in (self.Status.CONVERTED, self.Status.DROPPED)
+
 
 class ScreeningPolicy(models.Model):
     """One version of the selection rules; a saved version is never changed.

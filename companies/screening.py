@@ -62,6 +62,13 @@ __all__ = [
 EvidenceId = int | str
 
 CRITERIA = ("age", "patents", "financing", "certification", "sector")
+CRITERION_LABELS = {
+    "age": gettext_noop("Years since founding"),
+    "patents": gettext_noop("Patents"),
+    "financing": gettext_noop("Financing or market validation"),
+    "certification": gettext_noop("Korean certification"),
+    "sector": gettext_noop("Sector"),
+}
 RECOMMENDATIONS = ("meets_all", "meets_some", "meets_none")
 PATENT_STATUSES = ("application", "registered")
 

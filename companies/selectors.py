@@ -12,10 +12,12 @@ from companies.models import (
     Company,
     CriterionOverride,
     FundingRound,
+    Invitation,
     MarketValidation,
     Patent,
     ScreeningPolicy,
 )
+from programs.models import Intake
 
 
 def policy_in_force(*, at=None) -> ScreeningPolicy:
@@ -26,6 +28,21 @@ def policy_in_force(*, at=None) -> ScreeningPolicy:
 def company_for_user(user) -> Company | None:
     membership = getattr(user, "membership", None) if user.is_authenticated else None
     return membership.company if membership else None
+
+
+def intakes_open(*, at=None) -> QuerySet[Intake]:
+    at = at or timezone.now()
+    return (
+        Intake.objects.filter(opens_at__lte=at, closes_at__gt=at)
+        .select_related("program")
+        .order_by("closes_at")
+    )
+
+
+def invitations_pending_for(*, email: str) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(email__iexact=email, accepted_at__isnull=True).select_related(
+        "company", "invited_by"
+    )
 
 
 def application_list_for_review() -> QuerySet[Application]:

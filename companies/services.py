@@ -1,9 +1,11 @@
 """Every write of the startup's journey and of screening, each in one transaction."""
 
+import json
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -104,7 +106,13 @@ def evidence_save(*, instance):
 
 
 def evidence_delete(*, instance) -> None:
-    instance.delete()
+    """Delete an evidence row; a document's private file goes once the delete commits."""
+    stored = instance.file if isinstance(instance, Document) else None
+    with transaction.atomic():
+        instance.delete()
+        if stored:
+            storage, name = stored.storage, stored.name
+            transaction.on_commit(lambda: storage.delete(name))
 
 
 def document_upload(
@@ -131,12 +139,13 @@ def document_upload(
             _("This file is not a PDF, PNG, JPEG, DOCX or XLSX document (checked by its content)."),
             code="file_type",
         )
+    original_name = uploaded_file.name
     # The stored name's suffix comes from the content, not from the uploader.
     uploaded_file.name = "upload" + uploads.EXTENSIONS[file_kind]
     document = Document(
         company=company,
         kind=kind,
-        original_name=getattr(uploaded_file, "original_name", uploaded_file.name)[:255],
+        original_name=original_name[:255],
         content_type=uploads.CONTENT_TYPES[file_kind],
         size=uploaded_file.size,
         uploaded_by=user,
@@ -211,6 +220,7 @@ def application_submit(*, application: Application, user) -> Application:
                     "company": application.company.name_ko,
                     "program": str(application.intake),
                     "application_id": application.pk,
+                    "path": reverse("companies:application-detail", args=[application.pk]),
                 },
                 language=member.language,
             )
@@ -254,20 +264,23 @@ def applications_screen(*, application_ids, actor) -> int:
     applications = list(
         Application.objects.filter(pk__in=application_ids)
         .exclude(status=Application.Status.DRAFT)
-        .select_related("company", "policy")
+        .select_related("company")
+        # Only what screening reads: the stored results are large and rewritten anyway.
+        .only("id", "status", "submitted_at", "policy_id", "company__founded_on", "company__sector")
     )
     if not applications:
         return 0
+    policies = ScreeningPolicy.objects.in_bulk({a.policy_id for a in applications if a.policy_id})
     facts = selectors.screening_facts({a.company_id for a in applications})
     overrides = selectors.overrides_by_application([a.pk for a in applications])
     default_policy = None
     now = timezone.now()
     rows, events = [], []
     for application in applications:
-        policy = application.policy
+        policy = policies.get(application.policy_id)
         if policy is None:
             default_policy = default_policy or selectors.policy_in_force()
-            policy = application.policy = default_policy
+            policy = default_policy
         evidence = facts.get(application.company_id, {})
         result = screening.screen(
             policy.as_rules(),
@@ -297,28 +310,23 @@ def applications_screen(*, application_ids, actor) -> int:
 
 
 def _store_results(rows, now) -> None:
-    """Write the screening results of many applications in one statement on PostgreSQL."""
+    """Write the screening results of many applications; one statement on PostgreSQL."""
     if connection.vendor == "postgresql":
-        from psycopg2.extras import Json, execute_values
-
-        sql = (
-            f"UPDATE {Application._meta.db_table} AS a SET policy_id = v.policy_id, "
-            "screening = v.result, recommendation = v.recommendation, score = v.score, "
-            "screened_at = v.screened_at "
-            "FROM (VALUES %s) AS v(id, policy_id, result, recommendation, score, screened_at) "
-            "WHERE a.id = v.id"
-        )
-        values = [
-            (pk, policy_id, Json(r), r["recommendation"], r["score"], now)
-            for pk, policy_id, r in rows
-        ]
         with connection.cursor() as cursor:
-            execute_values(
-                cursor.cursor,
-                sql,
-                values,
-                template="(%s, %s, %s::jsonb, %s, %s::numeric, %s::timestamptz)",
-                page_size=len(values),
+            cursor.execute(
+                f"UPDATE {Application._meta.db_table} AS a SET policy_id = v.policy_id, "
+                "screening = v.result, recommendation = v.recommendation, score = v.score, "
+                "screened_at = %s "
+                "FROM unnest(%s::bigint[], %s::bigint[], %s::jsonb[], %s::text[], %s::numeric[]) "
+                "AS v(id, policy_id, result, recommendation, score) WHERE a.id = v.id",
+                [
+                    now,
+                    [pk for pk, _p, _r in rows],
+                    [policy_id for _pk, policy_id, _r in rows],
+                    [json.dumps(r) for _pk, _p, r in rows],
+                    [r["recommendation"] for _pk, _p, r in rows],
+                    [r["score"] for _pk, _p, r in rows],
+                ],
             )
         return
     Application.objects.bulk_update(
@@ -384,6 +392,7 @@ def application_decide(
                     "decision": decision,
                     "reason": reason,
                     "application_id": application.pk,
+                    "path": reverse("companies:application-detail", args=[application.pk]),
                 },
                 language=member.language,
             )
@@ -430,12 +439,11 @@ def policy_publish(*, actor, effective_from=None, **rules) -> ScreeningPolicy:
             created_by=actor,
             **rules,
         )
-        screening.Policy(
-            version=policy.version,
-            certification_kinds_accepted=frozenset(policy.certification_kinds),
-            sectors_accepted=frozenset(policy.sectors_accepted),
-        )  # raises ValueError on an unknown code
-        policy.full_clean()
+        try:
+            policy.as_rules()
+        except ValueError as error:
+            raise ValidationError(str(error)) from error
+        policy.full_clean(exclude=["created_by"])
         policy.save()
     return policy
 
@@ -444,13 +452,19 @@ def lead_invite(*, lead: Lead, actor, sign_up_url: str) -> Lead:
     """Invite a lead to apply; the account created with that e-mail converts it."""
     if not lead.contact_email:
         raise ValidationError(_("The lead has no contact e-mail."))
+    if not lead.can_invite():
+        raise ValidationError(
+            _("A lead that is %(status)s cannot be invited.")
+            % {"status": lead.get_status_display()}
+        )
     with transaction.atomic():
         lead.status = Lead.Status.INVITED
         lead.save(update_fields=["status"])
         outbox_enqueue(
             recipient=lead.contact_email,
             kind="lead_invitation",
-            dedupe_key=f"lead-invitation:{lead.pk}",
+            # Staff may invite again another day; twice the same day is one e-mail.
+            dedupe_key=f"lead-invitation:{lead.pk}:{timezone.localdate():%Y-%m-%d}",
             payload={"name": lead.contact_name, "company": lead.company_name, "url": sign_up_url},
             language="ko",
         )

@@ -63,6 +63,9 @@ def outbox_enqueue(
 def render_message(message: OutboxMessage) -> EmailMultiAlternatives:
     """Build the e-mail of an outbox row, in the recipient's language."""
     context = {**message.payload, "recipient": message.recipient}
+    if "path" in message.payload:
+        # Messages are sent by workers, which have no request: links come from SITE_URL.
+        context["url"] = settings.SITE_URL.rstrip("/") + message.payload["path"]
     with translation.override(message.language):
         subject = render_to_string(f"emails/{message.kind}.subject.txt", context)
         text = render_to_string(f"emails/{message.kind}.txt", context)

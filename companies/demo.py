@@ -1,0 +1,412 @@
+"""Demo data of the startups: the first resident, the 2020 delegation, the digital-economy
+companies, leads, the incubation program with an open intake and a screened queue.
+
+Idempotent: companies are keyed on their business registration number, accounts on
+their e-mail; evidence and applications are only added with a company created here.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from companies import services, validators
+from companies.models import (
+    Application,
+    Certification,
+    Company,
+    FundingRound,
+    Lead,
+    MarketValidation,
+    Membership,
+    Patent,
+)
+from incubator.demo import demo_user
+from programs.models import Intake, Program
+
+OWNER_EMAIL = "nam@orangsimhan.example"
+MEMBER_EMAIL = "park@orangsimhan.example"
+APPLICANT_EMAIL = "ceo@hanbit-robotics.example"
+
+SIGN_INS = [
+    ("startup owner", OWNER_EMAIL),
+    ("startup member", MEMBER_EMAIL),
+    ("startup applicant", APPLICANT_EMAIL),
+]
+
+ORANGSIMHAN = {
+    "name_ko": "할빈오랑심한과학기술유한회사",
+    "name_zh": "哈尔滨奥朗心韩科技有限公司",
+    "name_en": "Harbin Orangsimhan Technology Co., Ltd.",
+    "founded_on": dt.date(2016, 3, 14),
+    "sector": "education",
+    "city": "Harbin",
+    "employees": 12,
+    "website": "https://orangsimhan.example",
+    "consent_to_partners": True,
+    "description_ko": "한국어 교육과 직업 교육. 센터의 첫 입주 기업.",
+    "description_zh": "韩国语教育与职业教育。中心首家入驻企业。",
+    "description_en": "Korean-language and vocational education; the center's first resident.",
+}
+
+# Evidence profiles. Patents: "R" registered, "A" applied. Certifications:
+# (kind, "valid" | "expired" | "permanent"). Fundings and market validations: counts.
+PASS_ALL = {"patents": "RA", "fundings": 1, "markets": 1, "certs": [("venture", "valid")]}
+PROFILES = {
+    "all": PASS_ALL,
+    "all_applied": {"patents": "A", "fundings": 2, "markets": 0, "certs": [("innobiz", "valid")]},
+    "all_market": {
+        "patents": "R",
+        "fundings": 0,
+        "markets": 1,
+        "certs": [("rnd_center", "permanent")],
+    },
+    "all_tips": {
+        "patents": "RR",
+        "fundings": 1,
+        "markets": 0,
+        "certs": [("tips", "valid"), ("venture", "expired")],
+    },
+    "cert_expired": {
+        "patents": "R",
+        "fundings": 1,
+        "markets": 0,
+        "certs": [("venture", "expired")],
+    },
+    "no_patent": {"patents": "", "fundings": 1, "markets": 1, "certs": [("venture", "valid")]},
+    "no_money": {"patents": "A", "fundings": 0, "markets": 0, "certs": [("innobiz", "valid")]},
+    "other_cert": {"patents": "RA", "fundings": 1, "markets": 0, "certs": [("other", "valid")]},
+    "no_patent_expired": {
+        "patents": "",
+        "fundings": 1,
+        "markets": 0,
+        "certs": [("mainbiz", "expired")],
+    },
+    "no_money_no_cert": {"patents": "A", "fundings": 0, "markets": 0, "certs": []},
+    "no_patent_no_money": {
+        "patents": "",
+        "fundings": 0,
+        "markets": 0,
+        "certs": [("venture", "valid")],
+    },
+}
+
+# The 16 companies of the 2020 delegation (fictional names): name_ko, name_zh, name_en,
+# sector, city, founded, profile, applies.
+DELEGATION = [
+    ("한빛로보틱스", "韩光机器人", "Hanbit Robotics", "intelligent_manufacturing", "Daejeon",
+     dt.date(2013, 5, 2), "all", True),
+    ("누리에듀랩", "努里教育实验室", "Nuri EduLab", "education", "Seoul",
+     dt.date(2015, 9, 21), "all_applied", True),
+    ("청명바이오", "清明生物", "Cheongmyeong Bio", "bio_health", "Osong",
+     dt.date(2012, 11, 8), "all_market", False),
+    ("에이치투그린", "氢绿能源", "H2 Green", "energy_environment", "Ulsan",
+     dt.date(2014, 2, 17), "all_tips", True),
+    ("소담푸드테크", "素淡食品科技", "Sodam FoodTech", "other", "Jeonju",
+     dt.date(2011, 7, 4), "cert_expired", True),
+    ("다온메디컬", "多温医疗", "Daon Medical", "bio_health", "Wonju",
+     dt.date(2016, 4, 11), "no_patent", True),
+    ("바른스마트팩토리", "巴伦智能工厂", "Bareun Smart Factory", "intelligent_manufacturing",
+     "Changwon", dt.date(2010, 10, 1), "no_money", True),
+    ("미리내소프트", "银河软件", "Mirinae Soft", "ai", "Pangyo",
+     dt.date(2015, 1, 19), "other_cert", False),
+    ("가온에너지", "嘉温能源", "Gaon Energy", "energy_environment", "Gwangju",
+     dt.date(2013, 8, 26), "no_patent_expired", True),
+    ("세움건축기술", "世恩建筑技术", "Seum Building Tech", "other", "Busan",
+     dt.date(2012, 3, 30), "no_money_no_cert", True),
+    ("한결핀테크", "韩洁金融科技", "Hangyeol Fintech", "scitech_finance", "Seoul",
+     dt.date(2016, 12, 5), "all", False),
+    ("라온헬스케어", "拉温健康", "Raon Healthcare", "bio_health", "Daegu",
+     dt.date(2014, 6, 16), "no_patent_no_money", False),
+    ("도담교육", "道谈教育", "Dodam Education", "education", "Incheon",
+     dt.date(2017, 2, 13), "all_applied", False),
+    ("새빛광학", "新光光学", "Saebit Optics", "intelligent_manufacturing", "Gumi",
+     dt.date(2011, 9, 9), "cert_expired", False),
+    ("하늘드론", "天空无人机", "Haneul Drone", "ai", "Goheung",
+     dt.date(2015, 5, 25), "no_money", False),
+    ("온새미농업", "温赛米农业", "Onsaemi Agritech", "other", "Gimje",
+     dt.date(2013, 4, 1), "all_market", False),
+]  # fmt: skip
+
+# The 8 digital-economy companies; a founding age in days makes a young company.
+DIGITAL = [
+    ("딥비전AI", "深视人工智能", "DeepVision AI", "ai", "Seoul", dt.date(2018, 3, 5), "all", True),
+    ("코드브레인", "代码大脑", "CodeBrain", "ai", "Pangyo", 700, "all", True),
+    ("말씀AI", "言语人工智能", "Malsseum AI", "ai", "Daejeon", 420, "no_money_no_cert", True),
+    ("머니브릿지", "资金桥", "MoneyBridge", "scitech_finance", "Seoul",
+     dt.date(2017, 10, 23), "all_tips", False),
+    ("테크론파이낸스", "科隆金融", "Techron Finance", "scitech_finance", "Busan",
+     dt.date(2019, 1, 14), "no_patent", True),
+    ("스마트공방", "智能工坊", "Smart Gongbang", "intelligent_manufacturing", "Ansan",
+     dt.date(2016, 8, 8), "all", False),
+    ("모션팩토리", "动作工厂", "Motion Factory", "intelligent_manufacturing", "Changwon",
+     900, "all_applied", True),
+    ("큐브제조", "立方制造", "Cube Manufacturing", "intelligent_manufacturing", "Siheung",
+     dt.date(2014, 12, 1), "cert_expired", False),
+]  # fmt: skip
+
+MARKET_FIT = (
+    "Heilongjiang's manufacturers and schools are our first customers; "
+    "we want a local company in Binxian to serve them."
+)
+
+
+def brn(index: int) -> str:
+    """Return a valid, deterministic business registration number for demo company `index`."""
+    prefix = f"{120 + index:03d}81{1000 + index:04d}"
+    number = prefix + validators.brn_check_digit(prefix)
+    assert validators.brn_is_valid(number), number
+    return number
+
+
+def _founded(value) -> dt.date:
+    if isinstance(value, int):
+        return timezone.localdate() - dt.timedelta(days=value)
+    return value
+
+
+def _add_evidence(company: Company, index: int, profile: dict) -> None:
+    today = timezone.localdate()
+    base = company.founded_on
+    for n, status in enumerate(profile["patents"]):
+        applied_on = min(base + dt.timedelta(days=200 + 150 * n), today - dt.timedelta(days=60))
+        serial = 10_000 + index * 10 + n
+        if status == "R":
+            registered_on = min(applied_on + dt.timedelta(days=540), today)
+            patent = Patent(
+                company=company,
+                jurisdiction=Patent.Jurisdiction.KR,
+                status=Patent.Status.REGISTERED,
+                number=f"10-{2_100_000 + serial:07d}",
+                title=f"{company.name_en}: core method {n + 1}",
+                applied_on=applied_on,
+                registered_on=registered_on,
+            )
+        else:
+            patent = Patent(
+                company=company,
+                jurisdiction=Patent.Jurisdiction.KR,
+                status=Patent.Status.APPLICATION,
+                number=f"10-{applied_on.year}-{serial:07d}",
+                title=f"{company.name_en}: improvement {n + 1}",
+                applied_on=applied_on,
+            )
+        services.evidence_save(instance=patent)
+    for n in range(profile["fundings"]):
+        services.evidence_save(
+            instance=FundingRound(
+                company=company,
+                round_type=FundingRound.Type.SEED if n == 0 else FundingRound.Type.SERIES_A,
+                amount=Decimal(300_000_000 * (n + 1)),
+                currency="KRW",
+                investor="Korea Accelerator Association fund" if n == 0 else "Hanbando Ventures",
+                date=min(base + dt.timedelta(days=400 + 300 * n), today),
+            )
+        )
+    for n in range(profile["markets"]):
+        services.evidence_save(
+            instance=MarketValidation(
+                company=company,
+                kind=MarketValidation.Kind.CUSTOMER_CONTRACT,
+                description=f"Supply contract with a customer in Korea ({n + 1})",
+                amount=Decimal(120_000_000),
+                currency="KRW",
+                date=min(base + dt.timedelta(days=500), today),
+            )
+        )
+    for n, (kind, validity) in enumerate(profile["certs"]):
+        if validity == "expired":
+            issued_on, expires_on = dt.date(2018, 3, 1), dt.date(2021, 2, 28)
+        elif validity == "permanent":
+            issued_on, expires_on = min(base + dt.timedelta(days=365), today), None
+        else:
+            issued_on = today - dt.timedelta(days=300)
+            expires_on = today + dt.timedelta(days=730)
+        services.evidence_save(
+            instance=Certification(
+                company=company,
+                kind=kind,
+                number=f"{kind.upper()}-{2000 + index:04d}-{n + 1}",
+                issued_on=issued_on,
+                expires_on=expires_on,
+            )
+        )
+
+
+def _company(index: int, row, owner=None) -> tuple[Company, bool]:
+    name_ko, name_zh, name_en, sector, city, founded, profile, _applies = row
+    number = brn(index)
+    company = Company.objects.filter(brn=number).first()
+    if company is not None:
+        return company, False
+    fields = {
+        "name_ko": name_ko,
+        "name_zh": name_zh,
+        "name_en": name_en,
+        "brn": number,
+        "founded_on": _founded(founded),
+        "sector": sector,
+        "city": city,
+        "consent_to_partners": index % 3 != 0,
+    }
+    if owner is not None:
+        company = services.company_create(owner=owner, **fields)
+    else:
+        company = Company(**fields)
+        company.full_clean()
+        company.save()
+    _add_evidence(company, index, PROFILES[profile])
+    return company, True
+
+
+def _program() -> tuple[Program, Intake]:
+    program, _created = Program.objects.get_or_create(
+        name_en="China–Korea Incubation Program",
+        defaults={
+            "name_ko": "한중 인큐베이션 프로그램",
+            "name_zh": "中韩孵化项目",
+            "description_ko": "인큐베이터 → 가속화 → 산업 수출: 도우미식 서비스로 "
+            "빈현에 현지 법인과 생산을 세울 때까지 함께합니다.",
+            "description_zh": "孵化器 → 加速器 → 产业输出：以保姆式服务陪伴企业，"
+            "直到在宾县落地注册并投产。",
+            "description_en": "Incubator → accelerator → industry export: concierge-style "
+            "service until the company is registered and producing in Binxian.",
+        },
+    )
+    intake = program.intakes.order_by("-opens_at").first()
+    if intake is None:
+        now = timezone.now()
+        opens_at = now - dt.timedelta(days=30)
+        intake = Intake.objects.create(
+            program=program,
+            label=f"{timezone.localdate(opens_at).year} open call",
+            opens_at=opens_at,
+            closes_at=now + dt.timedelta(days=60),
+        )
+    return program, intake
+
+
+def _leads(orangsimhan: Company) -> None:
+    officer = get_user_model().objects.filter(email="officer@center.example").first()
+    today = timezone.localdate()
+    leads = [
+        {
+            "company_name": "미래드론 Mirae Drone",
+            "contact_name": "정우진 Jeong Woo-jin",
+            "contact_email": "ceo@mirae-drone.example",
+            "source": Lead.Source.DELEGATION,
+            "status": Lead.Status.CONTACTED,
+            "next_step": "Send the intake details after the 2020 delegation visit",
+            "next_step_on": today - dt.timedelta(days=5),
+            "notes": "Met during the Korea Accelerator Association delegation, summer 2020.",
+        },
+        {
+            "company_name": "바다양식테크 Bada AquaTech",
+            "contact_name": "오세라 Oh Se-ra",
+            "contact_email": "hello@bada-aquatech.example",
+            "source": Lead.Source.DELEGATION,
+            "status": Lead.Status.ENGAGED,
+            "next_step": "Matching session with a Binxian food processor",
+            "next_step_on": today + dt.timedelta(days=12),
+        },
+        {
+            "company_name": "한글누리 Hangeul Nuri",
+            "contact_name": "최은비 Choi Eun-bi",
+            "contact_email": "eunbi@hangeul-nuri.example",
+            "source": Lead.Source.REFERRAL,
+            "referred_by": orangsimhan,
+            "status": Lead.Status.NEW,
+            "next_step": "Call together with Nam Jeong-hwa",
+            "next_step_on": today + dt.timedelta(days=3),
+            "notes": "Referred by Orangsimhan's CEO: Korean-language e-learning.",
+        },
+        {
+            "company_name": "직업학교넷 JobSchool Net",
+            "contact_name": "윤태호 Yoon Tae-ho",
+            "contact_email": "",
+            "source": Lead.Source.REFERRAL,
+            "referred_by": orangsimhan,
+            "status": Lead.Status.NEW,
+            "next_step": "Ask Nam Jeong-hwa for an e-mail address",
+            "next_step_on": today - dt.timedelta(days=1),
+        },
+    ]
+    for lead in leads:
+        name = lead.pop("company_name")
+        Lead.objects.get_or_create(company_name=name, defaults={**lead, "owner": officer})
+
+
+def _apply(company: Company, intake: Intake, user) -> Application | None:
+    if not intake.is_open():
+        return None
+    application = services.application_start(company=company, intake=intake, user=user)
+    if application.status != Application.Status.DRAFT:
+        return application
+    services.application_save_step(application=application, step="review", market_fit=MARKET_FIT)
+    return services.application_submit(application=application, user=user)
+
+
+@transaction.atomic
+def load() -> None:
+    owner = demo_user(
+        email=OWNER_EMAIL,
+        full_name="남정화 Nam Jeong-hwa",
+        language="ko",
+        time_zone="Asia/Shanghai",
+        staff=False,
+    )
+    member = demo_user(
+        email=MEMBER_EMAIL,
+        full_name="박지민 Park Ji-min",
+        language="ko",
+        time_zone="Asia/Shanghai",
+        staff=False,
+    )
+    applicant = demo_user(
+        email=APPLICANT_EMAIL,
+        full_name="이한빛 Lee Han-bit",
+        language="ko",
+        time_zone="Asia/Seoul",
+        staff=False,
+    )
+
+    number = brn(0)
+    orangsimhan = Company.objects.filter(brn=number).first()
+    if orangsimhan is None:
+        orangsimhan = services.company_create(owner=owner, brn=number, **ORANGSIMHAN)
+        _add_evidence(orangsimhan, 0, PASS_ALL)
+    Membership.objects.get_or_create(
+        user=member, defaults={"company": orangsimhan, "role": Membership.Role.MEMBER}
+    )
+
+    intake = _program()[1]
+    manager = get_user_model().objects.filter(email="manager@center.example").first()
+    for offset, rows in ((1, DELEGATION), (1 + len(DELEGATION), DIGITAL)):
+        for n, row in enumerate(rows):
+            index = offset + n
+            user = applicant if index == 1 else None
+            company, created = _company(index, row, owner=user)
+            if not (created and row[-1]):
+                continue
+            application = _apply(company, intake, user)
+            if application is None:
+                continue
+            # Some history for the queue: a waitlisting and an override.
+            if row[6] == "cert_expired":
+                services.application_decide(
+                    application=application,
+                    decision=Application.Status.WAITLISTED,
+                    actor=manager,
+                    reason="Waiting for the renewed Venture Business Confirmation.",
+                )
+            elif row[6] == "no_patent" and row[3] == "bio_health":
+                services.criterion_override(
+                    application=application,
+                    criterion="patents",
+                    reason="Two KIPO filings are in preparation; the clinical data "
+                    "counts as the company's protected know-how.",
+                    actor=manager,
+                )
+    _leads(orangsimhan)

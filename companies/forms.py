@@ -1,0 +1,224 @@
+"""Forms of the startup portal: they check what a person typed, services save it."""
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from companies import validators
+from companies.models import (
+    Application,
+    Certification,
+    Company,
+    Document,
+    FundingRound,
+    MarketValidation,
+    Patent,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def attach_error(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's ValidationError beside the field it names, or above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            if field == NON_FIELD_ERRORS:
+                target = None
+            form.add_error(target, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _formfield(db_field, **kwargs):
+    if isinstance(db_field, models.URLField):
+        # People type "example.kr"; assume the secure scheme.
+        kwargs["assume_scheme"] = "https"
+    return db_field.formfield(**kwargs)
+
+
+class CompanyForm(forms.ModelForm):
+    # Wider than the stored 10 digits: people type "124-81-00998".
+    brn = forms.CharField(
+        label=_("business registration number"),
+        max_length=20,
+        help_text=_("10 digits, e.g. 124-81-00998"),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    class Meta:
+        model = Company
+        formfield_callback = _formfield
+        fields = [
+            "name_ko",
+            "name_zh",
+            "name_en",
+            "brn",
+            "founded_on",
+            "sector",
+            "description_ko",
+            "description_zh",
+            "description_en",
+            "website",
+            "city",
+            "employees",
+            "consent_to_partners",
+        ]
+        widgets = {
+            "founded_on": DateInput(),
+            "description_ko": forms.Textarea(attrs={"rows": 4}),
+            "description_zh": forms.Textarea(attrs={"rows": 4}),
+            "description_en": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["brn"] = self.instance.brn_display
+
+    def clean_brn(self):
+        # Stored without dashes; the model's validator checks the digits.
+        return validators.brn_compact(self.cleaned_data["brn"])
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address of your colleague"))
+
+
+class PatentForm(forms.ModelForm):
+    class Meta:
+        model = Patent
+        fields = [
+            "jurisdiction",
+            "kind",
+            "status",
+            "number",
+            "title",
+            "applied_on",
+            "registered_on",
+        ]
+        widgets = {"applied_on": DateInput(), "registered_on": DateInput()}
+        help_texts = {
+            "number": _("As written by the office, e.g. 10-2020-0123456 or ZL201710601862.3."),
+            "registered_on": _("Only for a registered (granted) patent."),
+        }
+
+    def clean(self):
+        data = super().clean()
+        jurisdiction, status = data.get("jurisdiction"), data.get("status")
+        number = data.get("number")
+        if jurisdiction and status and number:
+            kind = "registration" if status == Patent.Status.REGISTERED else "application"
+            try:
+                data["number"] = validators.normalize_patent_number(jurisdiction, kind, number)
+            except ValidationError as error:
+                self.add_error("number", error)
+        applied_on, registered_on = data.get("applied_on"), data.get("registered_on")
+        if status == Patent.Status.REGISTERED and not registered_on and "registered_on" in data:
+            self.add_error("registered_on", _("A registered patent needs its registration date."))
+        if applied_on and registered_on and registered_on < applied_on:
+            self.add_error(
+                "registered_on",
+                _("The registration date cannot be before the application date."),
+            )
+        return data
+
+
+class MoneyFormMixin:
+    """Amount and currency are checked together: KRW has no decimals, USD and CNY two."""
+
+    amount_required = True
+
+    def clean(self):
+        data = super().clean()
+        amount, currency = data.get("amount"), data.get("currency")
+        if amount is None:
+            return data
+        if not currency:
+            if "currency" not in self.errors:
+                self.add_error("currency", _("Choose the currency of the amount."))
+            return data
+        try:
+            validators.validate_money(amount, currency, allow_zero=not self.amount_required)
+        except ValidationError as error:
+            self.add_error("amount", error)
+        return data
+
+
+class FundingRoundForm(MoneyFormMixin, forms.ModelForm):
+    prefix = "funding"
+
+    class Meta:
+        model = FundingRound
+        fields = ["round_type", "amount", "currency", "investor", "date"]
+        widgets = {
+            "date": DateInput(),
+            "amount": forms.NumberInput(attrs={"min": "0", "step": "any"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["currency"].choices = validators.CURRENCY_CHOICES
+
+
+class MarketValidationForm(MoneyFormMixin, forms.ModelForm):
+    prefix = "market"
+    amount_required = False
+
+    class Meta:
+        model = MarketValidation
+        fields = ["kind", "description", "amount", "currency", "date"]
+        widgets = {
+            "date": DateInput(),
+            "amount": forms.NumberInput(attrs={"min": "0", "step": "any"}),
+        }
+        help_texts = {"amount": _("Optional: revenue or contract value, with its currency.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["currency"].choices = [("", "---------"), *validators.CURRENCY_CHOICES]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("amount") is None and data.get("currency"):
+            data["currency"] = ""
+        return data
+
+
+class CertificationForm(forms.ModelForm):
+    class Meta:
+        model = Certification
+        fields = ["kind", "number", "issued_on", "expires_on"]
+        widgets = {"issued_on": DateInput(), "expires_on": DateInput()}
+        help_texts = {"expires_on": _("Leave empty if it does not expire.")}
+
+    def clean(self):
+        data = super().clean()
+        issued_on, expires_on = data.get("issued_on"), data.get("expires_on")
+        if issued_on and expires_on and expires_on <= issued_on:
+            self.add_error("expires_on", _("The expiry date must be after the issue date."))
+        return data
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("kind"), choices=Document.Kind.choices)
+    file = forms.FileField(
+        label=_("file"),
+        help_text=_("PDF, PNG, JPEG, DOCX or XLSX."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.png,.jpg,.jpeg,.docx,.xlsx"},
+        ),
+    )
+
+
+class MarketFitForm(forms.ModelForm):
+    class Meta:
+        model = Application
+        fields = ["market_fit"]
+        widgets = {"market_fit": forms.Textarea(attrs={"rows": 6})}

@@ -1,0 +1,62 @@
+import os
+
+import pytest
+
+from tests.conftest import chromium_path, need
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def async_unsafe_allowed():
+    """Let the ORM run in the test thread while Playwright's event loop is open there.
+
+    Playwright's sync API keeps an event loop marked as running in this thread;
+    the ORM calls the tests make between page actions are plain synchronous
+    code. Set only while the browser is open: a process-wide setting would leak
+    into `manage.py check --deploy` runs of other tests.
+    """
+    saved = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if saved is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = saved
+
+
+@pytest.fixture(scope="module")
+def browser(async_unsafe_allowed):
+    path = chromium_path()
+    need(path is not None, "Chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        need(False, "Playwright")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_context(browser):
+    """Open browser contexts (each one a fresh visit: no cookies) and close them after."""
+    contexts = []
+
+    def open_context():
+        context = browser.new_context(locale="en-US", timezone_id="Asia/Seoul")
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context
+
+    yield open_context
+    for context in contexts:
+        context.close()
