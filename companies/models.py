@@ -569,3 +569,111 @@ class CriterionOverride(models.Model):
 
     def __str__(self):
         return f"{self.criterion}: {self.reason[:40]}"
+
+
+# Language codes of people in meetings (the scheduler's `Participant.languages`); not the
+# interface languages of settings.LANGUAGES.
+SPOKEN_LANGUAGES = ("ko", "zh", "en")
+
+
+class PartnerOrganisation(models.Model):
+    """An investor, local company, government, university or service provider of the center.
+
+    Its people register for events and take meetings; later its API keys hang off this row.
+    """
+
+    class Kind(models.TextChoices):
+        INVESTOR = "investor", _("Investor")
+        LOCAL_COMPANY = "local_company", _("Local company")
+        COUNTY_GOVERNMENT = "county_government", _("County government")
+        CITY_GOVERNMENT = "city_government", _("City government")
+        UNIVERSITY = "university", _("University")
+        SERVICE_PROVIDER = "service_provider", _("Service provider")
+
+    class Country(models.TextChoices):
+        CN = "CN", _("China")
+        KR = "KR", _("Korea")
+        OTHER = "other", _("Other")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name_ko = models.CharField(_("name (Korean)"), max_length=200, blank=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    country = models.CharField(
+        _("country"), max_length=5, choices=Country.choices, default=Country.CN
+    )
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    uscc = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        blank=True,
+        validators=[validators.validate_uscc],
+        help_text=_("Chinese organisations only, 18 characters, e.g. 91110108551385082Q"),
+    )
+    website = models.URLField(_("website"), blank=True)
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Inactive partners keep their history.")
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("partner organisation")
+        verbose_name_plural = _("partner organisations")
+        ordering = ["name_zh", "name_ko", "name_en"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(name_ko="") | ~Q(name_zh="") | ~Q(name_en=""),
+                name="partner_organisation_has_a_name",
+                violation_error_message=_("Give the name in at least one language."),
+            ),
+            models.UniqueConstraint(
+                fields=["uscc"],
+                condition=~Q(uscc=""),
+                name="partner_organisation_uscc_unique",
+                violation_error_message=_(
+                    "A partner organisation with this unified social credit code exists."
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "is_active"], name="partner_org_kind_idx")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+
+class PartnerPerson(models.Model):
+    """A person of a partner organisation with a portal account."""
+
+    organisation = models.ForeignKey(
+        PartnerOrganisation,
+        on_delete=models.PROTECT,
+        related_name="people",
+        verbose_name=_("organisation"),
+    )
+    # One organisation per portal account, as one company per startup member.
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="partner_person", verbose_name=_("user")
+    )
+    title = models.CharField(_("job title"), max_length=150, blank=True)
+    speaks_ko = models.BooleanField(_("speaks Korean"), default=False)
+    speaks_zh = models.BooleanField(_("speaks Chinese"), default=False)
+    speaks_en = models.BooleanField(_("speaks English"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("partner person")
+        verbose_name_plural = _("partner people")
+        ordering = ["organisation_id", "id"]
+
+    def __str__(self):
+        return f"{self.user} · {self.organisation}"
+
+    @property
+    def languages(self) -> frozenset[str]:
+        """Return the codes ("ko", "zh", "en") of the languages this person speaks."""
+        return frozenset(code for code in SPOKEN_LANGUAGES if getattr(self, f"speaks_{code}"))
