@@ -494,7 +494,6 @@ def test_a_pdf_is_uploaded_and_downloaded_by_members_only(client, owner, applica
     assert response["Content-Type"] == "application/pdf"
     assert "attachment" in response["Content-Disposition"]
     assert b"".join(response.streaming_content) == PDF
-    response.close()
 
     client.force_login(member())
     assert client.get(f"/portal/documents/{document.pk}/").status_code == 404
@@ -517,7 +516,6 @@ def test_staff_allowed_to_view_documents_may_download(client, application):
     client.force_login(officer)
     response = client.get(f"/portal/documents/{document.pk}/")
     assert response.status_code == 200
-    response.close()
 
 
 def test_a_disguised_program_is_rejected_and_the_other_answers_stay(signed_in, application):
