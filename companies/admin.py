@@ -34,7 +34,9 @@ from companies.models import (
     Patent,
     ScreeningPolicy,
 )
-from programs.models import Intake
+from programs import selectors as program_selectors
+from programs import services as program_services
+from programs.models import Cohort, Intake
 
 CERTIFICATION_CHOICES = [(code, _(label)) for code, label in screening.CERTIFICATION_LABELS.items()]
 SECTOR_CHOICES = [(code, _(label)) for code, label in screening.SECTOR_LABELS.items()]
@@ -440,6 +442,14 @@ class DecisionForm(forms.Form):
         help_text=_("The company reads this reason with the decision."),
     )
 
+    cohort = forms.ModelChoiceField(
+        label=_("cohort"),
+        queryset=Cohort.objects.none(),
+        required=False,
+        help_text=_("Accepting enrolls the company in this cohort."),
+    )
+    field_order = ["decision", "cohort", "reason"]
+
     def __init__(self, *args, application: Application, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["decision"].choices = [
@@ -447,6 +457,18 @@ class DecisionForm(forms.Form):
             for status in Application.TRANSITIONS.get(application.status, ())
             if status in Application.DECISIONS
         ]
+        if Application.Status.ACCEPTED in dict(self.fields["decision"].choices):
+            cohort_choices(self.fields["cohort"], application.intake)
+        else:
+            del self.fields["cohort"]
+
+
+def cohort_choices(field, intake) -> None:
+    """Offer the program's cohorts that have not ended; empty means the intake's own cohort."""
+    field.queryset = program_selectors.cohorts_for_program(intake.program_id)
+    field.empty_label = gettext("The cohort of %(intake)s (created if needed)") % {
+        "intake": intake.label
+    }
 
 
 class OverrideForm(forms.Form):
@@ -471,6 +493,22 @@ class BulkDecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
         help_text=_("Every selected company reads this reason with the decision."),
     )
+    cohort = forms.ModelChoiceField(
+        label=_("cohort"),
+        queryset=Cohort.objects.none(),
+        required=False,
+        empty_label=_("The cohort of each application's intake (created if needed)"),
+        help_text=_("Accepting enrolls each company in this cohort."),
+    )
+
+    def __init__(self, *args, decision: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        if decision == Application.Status.ACCEPTED:
+            self.fields["cohort"].queryset = Cohort.objects.filter(
+                ends_on__gte=timezone.localdate()
+            ).select_related("program")
+        else:
+            del self.fields["cohort"]
 
 
 def failed_criteria(application: Application) -> list[str]:
@@ -533,6 +571,23 @@ def render_screening(application: Application):
         gettext("override"),
         body,
     )
+
+
+def decide_call(application, form, actor, decision=None) -> dict:
+    """Return the service (as "service") and its arguments for a decision.
+
+    Accepting enrolls the company in a cohort in the same call (programs'
+    `application_accept`); rejecting and waitlisting are `application_decide`.
+    """
+    decision = decision or form.cleaned_data["decision"]
+    kwargs = {"application": application, "actor": actor, "reason": form.cleaned_data["reason"]}
+    if decision == Application.Status.ACCEPTED:
+        return {
+            "service": program_services.application_accept,
+            "cohort": form.cleaned_data.get("cohort"),
+            **kwargs,
+        }
+    return {"service": services.application_decide, "decision": decision, **kwargs}
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -703,12 +758,7 @@ class ApplicationAdmin(BrnSearchMixin, admin.ModelAdmin):
                     request.POST, application=application, prefix="decision"
                 )
                 if decision_form.is_valid() and self._call(
-                    decision_form,
-                    services.application_decide,
-                    application=application,
-                    decision=decision_form.cleaned_data["decision"],
-                    actor=request.user,
-                    reason=decision_form.cleaned_data["reason"],
+                    decision_form, **decide_call(application, decision_form, request.user)
                 ):
                     self.message_user(
                         request,
@@ -804,17 +854,15 @@ class ApplicationAdmin(BrnSearchMixin, admin.ModelAdmin):
 
     def _decide_selected(self, request, queryset, decision):
         """Ask for the reason on an intermediate page, then decide each application."""
-        form = BulkDecisionForm(request.POST if "_apply" in request.POST else None)
+        form = BulkDecisionForm(
+            request.POST if "_apply" in request.POST else None, decision=decision
+        )
         if form.is_valid():
             decided, refused = 0, []
             for application in queryset:
                 try:
-                    services.application_decide(
-                        application=application,
-                        decision=decision,
-                        actor=request.user,
-                        reason=form.cleaned_data["reason"],
-                    )
+                    kwargs = decide_call(application, form, request.user, decision)
+                    kwargs.pop("service")(**kwargs)
                 except ValidationError as error:
                     refused.append(f"{application.company.name}: {' '.join(error.messages)}")
                 else:

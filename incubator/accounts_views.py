@@ -75,6 +75,9 @@ def verify_email(request, uidb64, token):
 def home(request):
     if request.user.is_staff:
         return redirect("admin:index")
+    if hasattr(request.user, "partner_person"):
+        # Partners have no company of their own: their portal is the events.
+        return redirect("events:my-events")
     return redirect("companies:dashboard")
 
 

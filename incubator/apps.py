@@ -18,5 +18,8 @@ def sync_roles_after_migrate(sender, using="default", **kwargs):
     if sender.label != list(apps.get_app_configs())[-1].label:
         return
     from incubator.roles import sync_role_permissions
+    from incubator.schedules import OUTBOX_SWEEP, ensure_interval_task
 
     sync_role_permissions(using=using)
+    # After a flush (a transactional test) the schedule comes back with the roles.
+    ensure_interval_task(*OUTBOX_SWEEP)

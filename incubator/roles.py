@@ -23,7 +23,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
 MANAGER_ONLY_MODELS = {("companies", "screeningpolicy"), ("incubator", "user")}
 # Permissions beyond add/change/delete/view, by role.
 EXTRA_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    CENTER_MANAGER: ("programs.decide_fund",),
+    CENTER_MANAGER: ("programs.decide_fund", "programs.override_stage_guard"),
 }
 
 

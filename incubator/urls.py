@@ -12,4 +12,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("portal/", include("incubator.accounts_urls")),
     path("portal/", include("companies.urls")),
+    path("portal/", include("programs.urls")),
+    path("portal/", include("events.urls")),
 ]

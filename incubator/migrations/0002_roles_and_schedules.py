@@ -15,13 +15,9 @@ def create_roles(apps, schema_editor):
 
 
 def create_outbox_sweep(apps, schema_editor):
-    interval_model = apps.get_model("django_celery_beat", "IntervalSchedule")
-    task_model = apps.get_model("django_celery_beat", "PeriodicTask")
-    every_minute, _ = interval_model.objects.get_or_create(every=1, period="minutes")
-    task_model.objects.update_or_create(
-        name="Outbox sweep: deliver pending messages",
-        defaults={"task": "incubator.tasks.outbox_sweep_task", "interval": every_minute},
-    )
+    from incubator.schedules import OUTBOX_SWEEP, ensure_interval_task
+
+    ensure_interval_task(*OUTBOX_SWEEP, apps=apps)
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,430 @@
+"""The staff side: accepting into a cohort, the pipeline board, stage moves, the request
+conversation, the fund decision and the admin lists."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from companies.models import Application
+from incubator.models import OutboxMessage
+from programs import services, stages
+from programs.models import Enrollment, FundApplication, FundCall, ServiceRequest
+from tests.companies.factories import ApplicationFactory, CompanyFactory, IntakeFactory
+from tests.programs.conftest import enroll
+from tests.programs.factories import CohortFactory, FundCallFactory
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+@pytest.fixture
+def staff_client(client):
+    def sign_in(user):
+        client.force_login(user)
+        client.cookies["lang"] = "en"
+        return client
+
+    return sign_in
+
+
+def decide_url(application):
+    return reverse("admin:companies_application_decide", args=[application.pk])
+
+
+def test_accepting_on_the_decide_page_enrolls_in_the_chosen_cohort(staff_client, officer, member):
+    intake = IntakeFactory()
+    cohort = CohortFactory(program=intake.program)
+    application = ApplicationFactory(
+        company=member.membership.company, intake=intake, status=Application.Status.SUBMITTED
+    )
+    client = staff_client(officer)
+    page = client.get(decide_url(application))
+    assert cohort.label in page.content.decode()
+
+    response = client.post(
+        decide_url(application),
+        {
+            "decision-decision": "accepted",
+            "decision-reason": "Two registered patents.",
+            "decision-cohort": str(cohort.pk),
+            "_decide": "1",
+        },
+    )
+
+    assert response.status_code == 302
+    enrollment = Enrollment.objects.get()
+    assert (enrollment.cohort, enrollment.application, enrollment.stage) == (
+        cohort,
+        application,
+        stages.INCUBATION,
+    )
+
+
+def test_rejecting_on_the_decide_page_enrolls_nobody(staff_client, officer):
+    application = ApplicationFactory(status=Application.Status.SUBMITTED)
+    response = staff_client(officer).post(
+        decide_url(application),
+        {"decision-decision": "rejected", "decision-reason": "No patent.", "_decide": "1"},
+    )
+    assert response.status_code == 302
+    assert not Enrollment.objects.exists()
+
+
+def test_bulk_accepting_enrolls_each_company_in_its_intakes_cohort(staff_client, officer):
+    intake = IntakeFactory()
+    applications = ApplicationFactory.create_batch(
+        2, intake=intake, status=Application.Status.SUBMITTED
+    )
+    response = staff_client(officer).post(
+        reverse("admin:companies_application_changelist"),
+        {
+            "action": "accept_selected",
+            "_selected_action": [a.pk for a in applications],
+            "reason": "Both fit the Binxian market.",
+            "_apply": "1",
+        },
+    )
+    assert response.status_code == 302
+    assert Enrollment.objects.filter(cohort__intake=intake).count() == 2
+
+
+@pytest.mark.parametrize("role", ["manager", "officer", "viewer", "coordinator"])
+def test_every_staff_role_reads_the_pipeline_board(staff_client, request, role, enrollment):
+    page = staff_client(request.getfixturevalue(role)).get(
+        reverse("admin:programs_enrollment_pipeline")
+    )
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'data-enrollment="{enrollment.pk}"' in html
+    assert enrollment.company.name in html
+
+
+def test_a_portal_user_does_not_reach_the_board(client, member):
+    client.force_login(member)
+    response = client.get(reverse("admin:programs_enrollment_pipeline"))
+    assert response.status_code == 302 and "/admin/login/" in response.url
+
+
+def test_the_board_shows_what_is_overdue(staff_client, officer, enrollment, member):
+    enrollment.milestones.filter(code="office_moved_in").update(
+        due_on=timezone.localdate() - dt.timedelta(days=2)
+    )
+    late = services.service_request_open(
+        company=enrollment.company, kind="visa", subject="Late visa", body="Help", actor=member
+    )
+    services.service_request_assign(
+        service_request=late,
+        owner=officer,
+        actor=officer,
+        due_on=timezone.localdate() - dt.timedelta(days=1),
+    )
+    page = staff_client(officer).get(reverse("admin:programs_enrollment_pipeline"))
+    html = page.content.decode()
+    assert "Late visa" in html
+    assert "Office moved in at the center" in html
+    assert "1 milestone overdue" in html and "1 request overdue" in html
+
+
+def move_url(enrollment):
+    return reverse("admin:programs_enrollment_move", args=[enrollment.pk])
+
+
+def test_the_move_page_refuses_with_the_open_milestones_then_moves(
+    staff_client, officer, enrollment
+):
+    client = staff_client(officer)
+    page = client.get(move_url(enrollment))
+    assert "override" not in page.context["form"].fields  # officers may not override
+    refused = client.post(move_url(enrollment), {"to_stage": "acceleration", "reason": "Ready."})
+    assert refused.status_code == 200
+    assert "Required milestones of incubation are not done" in refused.content.decode()
+    assert Enrollment.objects.get().stage == stages.INCUBATION
+
+    not_offered = client.post(move_url(enrollment), {"to_stage": "graduated", "reason": "Done."})
+    assert not_offered.context["form"].errors["to_stage"]
+
+    services.local_entity_register(
+        company=enrollment.company,
+        actor=officer,
+        name_zh="哈尔滨测试科技有限公司",
+        uscc="91110108551385082Q",
+        registered_on=timezone.localdate(),
+        city="Harbin",
+        registered_capital=Decimal("100000"),
+        capital_currency="CNY",
+    )
+    moved = client.post(move_url(enrollment), {"to_stage": "acceleration", "reason": "Ready."})
+    assert moved.status_code == 302
+    assert Enrollment.objects.get().stage == stages.ACCELERATION
+
+
+def test_a_manager_overrides_on_the_move_page(staff_client, manager, enrollment):
+    response = staff_client(manager).post(
+        move_url(enrollment),
+        {"to_stage": "acceleration", "reason": "Investor first.", "override": "on"},
+    )
+    assert response.status_code == 302
+    assert enrollment.transitions.latest("created_at", "pk").overridden
+
+
+def test_a_viewer_cannot_move(staff_client, viewer, enrollment):
+    client = staff_client(viewer)
+    assert client.get(move_url(enrollment)).status_code == 403
+    assert (
+        client.post(move_url(enrollment), {"to_stage": "withdrawn", "reason": "x"}).status_code
+        == 403
+    )
+    assert Enrollment.objects.get().stage == stages.INCUBATION
+
+
+def conversation_url(service_request):
+    return reverse("admin:programs_servicerequest_conversation", args=[service_request.pk])
+
+
+def test_staff_answer_assign_and_resolve_in_the_conversation(
+    staff_client, officer, enrollment, member
+):
+    service_request = services.service_request_open(
+        company=enrollment.company,
+        kind="company_registration",
+        subject="현지 법인 설립",
+        body="빈현에 유한회사를 설립하려고 합니다.",
+        actor=member,
+    )
+    client = staff_client(officer)
+    assert "빈현에 유한회사를" in client.get(conversation_url(service_request)).content.decode()
+
+    client.post(conversation_url(service_request), {"assign-owner": officer.pk, "_assign": "1"})
+    answered = client.post(
+        conversation_url(service_request),
+        {
+            "reply-body": "您好，我们已预约宾县市场监督管理局。",
+            "reply-attachment": SimpleUploadedFile("材料清单.pdf", PDF),
+            "_reply": "1",
+        },
+    )
+    assert answered.status_code == 302
+    service_request.refresh_from_db()
+    assert service_request.owner == officer and service_request.due_on is not None
+    assert service_request.messages.latest("pk").from_center
+    message = OutboxMessage.objects.get(kind="service_request_message")
+    assert (message.recipient, message.language) == (member.email, "ko")
+
+    client.post(conversation_url(service_request), {"status-status": "resolved", "_status": "1"})
+    assert ServiceRequest.objects.get().status == "resolved"
+
+
+def test_a_viewer_reads_the_conversation_but_cannot_answer(
+    staff_client, viewer, enrollment, member
+):
+    service_request = services.service_request_open(
+        company=enrollment.company, kind="tax", subject="VAT", body="How?", actor=member
+    )
+    client = staff_client(viewer)
+    assert client.get(conversation_url(service_request)).status_code == 200
+    response = client.post(conversation_url(service_request), {"reply-body": "Hi", "_reply": "1"})
+    assert response.status_code == 403
+    assert service_request.messages.count() == 1
+
+
+def test_staff_open_a_request_for_a_company(staff_client, officer, enrollment, member):
+    response = staff_client(officer).post(
+        reverse("admin:programs_servicerequest_add"),
+        {
+            "company": enrollment.company_id,
+            "kind": "office",
+            "subject": "Your desks are ready",
+            "body": "Room 305, from Monday.",
+            "owner": officer.pk,
+        },
+    )
+    assert response.status_code == 302
+    service_request = ServiceRequest.objects.get()
+    assert service_request.opened_by == officer and service_request.owner == officer
+    assert OutboxMessage.objects.filter(kind="service_request_message", recipient=member.email)
+
+
+def fund_url(application):
+    return reverse("admin:programs_fundapplication_decide", args=[application.pk])
+
+
+def test_the_manager_grants_within_the_budget_and_pays_in_tranches(
+    staff_client, manager, officer, enrollment, member
+):
+    call = FundCallFactory(budget=Decimal("300000"), remaining=Decimal("300000"))
+    application = services.fund_apply(
+        call=call,
+        company=enrollment.company,
+        actor=member,
+        amount_requested=Decimal("280000"),
+        purpose="Equipment.",
+    )
+    # A program officer may not decide.
+    assert (
+        staff_client(officer)
+        .post(
+            fund_url(application),
+            {
+                "decision-decision": "granted",
+                "decision-amount_granted": "100",
+                "decision-reason": "x",
+                "_decide": "1",
+            },
+        )
+        .status_code
+        == 403
+    )
+
+    client = staff_client(manager)
+    over = client.post(
+        fund_url(application),
+        {
+            "decision-decision": "granted",
+            "decision-amount_granted": "300000.01",
+            "decision-reason": "Good.",
+            "_decide": "1",
+        },
+    )
+    assert "Only CNY 300,000 of the call" in over.content.decode()
+    assert FundCall.objects.get().remaining == Decimal("300000")
+
+    granted = client.post(
+        fund_url(application),
+        {
+            "decision-decision": "granted",
+            "decision-amount_granted": "250000",
+            "decision-reason": "Good.",
+            "_decide": "1",
+        },
+    )
+    assert granted.status_code == 302
+    assert FundCall.objects.get().remaining == Decimal("50000")
+    assert OutboxMessage.objects.get(kind="fund_application_decided").recipient == member.email
+
+    today = timezone.localdate().isoformat()
+    client.post(
+        fund_url(application), {"payment-amount": "200000", "payment-paid_on": today, "_pay": "1"}
+    )
+    too_much = client.post(
+        fund_url(application), {"payment-amount": "50000.01", "payment-paid_on": today, "_pay": "1"}
+    )
+    assert "left to pay out" in too_much.content.decode()
+    application = FundApplication.objects.get()
+    assert application.disbursed == Decimal("200000")
+    assert application.disbursements.count() == 1
+
+
+def test_an_officer_cannot_set_a_fund_budget(staff_client, officer, manager):
+    data = {
+        "title_ko": "기금",
+        "opens_at_0": "2026-01-01",
+        "opens_at_1": "00:00",
+        "closes_at_0": "2027-01-01",
+        "closes_at_1": "00:00",
+        "budget": "1000000",
+        "currency": "CNY",
+    }
+    assert (
+        staff_client(officer).post(reverse("admin:programs_fundcall_add"), data).status_code == 403
+    )
+    response = staff_client(manager).post(reverse("admin:programs_fundcall_add"), data)
+    assert response.status_code == 302
+    assert FundCall.objects.get().remaining == Decimal("1000000")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "enrollment",
+        "milestone",
+        "milestonetemplate",
+        "cohort",
+        "program",
+        "localentity",
+        "servicerequest",
+        "servicetarget",
+        "fundcall",
+        "fundapplication",
+        "quarterlyreport",
+    ],
+)
+def test_every_admin_list_opens_for_the_viewer(staff_client, viewer, enrollment, name):
+    response = staff_client(viewer).get(reverse(f"admin:programs_{name}_changelist"))
+    assert response.status_code == 200
+
+
+def test_the_enrollment_page_shows_the_timeline_and_the_series(staff_client, officer, enrollment):
+    page = staff_client(officer).get(
+        reverse("admin:programs_enrollment_change", args=[enrollment.pk])
+    )
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Accepted in the 2026 call." in html
+    assert move_url(enrollment) in html
+
+
+def test_staff_enroll_a_company_without_an_application(staff_client, officer, company):
+    cohort = CohortFactory()
+    response = staff_client(officer).post(
+        reverse("admin:programs_enrollment_add"),
+        {
+            "company": company.pk,
+            "cohort": cohort.pk,
+            "started_on": timezone.localdate().isoformat(),
+            "reason": "Introduced by the county government.",
+        },
+    )
+    assert response.status_code == 302
+    enrollment = Enrollment.objects.get()
+    assert enrollment.milestones.count() == len(stages.DEFAULT_MILESTONES)
+    assert enroll  # the helper is shared with the other modules
+
+
+def test_staff_reschedule_and_mark_a_milestone_done_in_the_admin(staff_client, officer, enrollment):
+    milestone = enrollment.milestones.get(code="office_moved_in")
+    url = reverse("admin:programs_milestone_change", args=[milestone.pk])
+    client = staff_client(officer)
+    assert client.get(url).status_code == 200
+    later = (timezone.localdate() + dt.timedelta(days=90)).isoformat()
+
+    refused = client.post(url, {"due_on": later, "mark_done": "on", "new_evidence": " "})
+    assert refused.status_code == 200
+    assert refused.context["adminform"].form.errors["new_evidence"]
+
+    done = client.post(
+        url, {"due_on": later, "mark_done": "on", "new_evidence": "Room 305, keys handed over."}
+    )
+    assert done.status_code == 302
+    milestone.refresh_from_db()
+    assert milestone.due_on.isoformat() == later
+    assert milestone.is_done and milestone.done_by == officer
+    assert client.get(url).status_code == 200  # read-only once done
+    overdue = client.get(reverse("admin:programs_milestone_changelist") + "?progress=overdue")
+    assert overdue.status_code == 200
+
+
+def test_the_board_counts_no_milestone_of_a_later_stage_or_an_ended_enrollment(
+    staff_client, officer, enrollment
+):
+    long_ago = timezone.localdate() - dt.timedelta(days=400)
+    enrollment.milestones.update(due_on=long_ago)  # every milestone's date has passed
+    withdrawn = enroll(CompanyFactory(), CohortFactory(), officer)
+    withdrawn.milestones.update(due_on=long_ago)
+    services.enrollment_advance(
+        enrollment=withdrawn, to_stage="withdrawn", actor=officer, reason="Back to Korea."
+    )
+    page = staff_client(officer).get(reverse("admin:programs_enrollment_pipeline"))
+    board = {
+        e.pk: e.overdue_milestones for _stage, _label, rows in page.context["columns"] for e in rows
+    }
+    # Incubation: its two milestones; not those of acceleration and industrialization.
+    assert board == {enrollment.pk: 2, withdrawn.pk: 0}
+    assert {m.code for m in page.context["overdue_milestones"]} == {
+        "local_entity_registered",
+        "office_moved_in",
+    }

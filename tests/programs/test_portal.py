@@ -1,0 +1,300 @@
+"""The startup's journey pages: what a member sees and may do, and nothing of another company."""
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from incubator.models import OutboxMessage
+from programs import services, stages
+from programs.models import (
+    FundApplication,
+    LocalEntity,
+    Milestone,
+    QuarterlyReport,
+    ServiceMessage,
+    ServiceRequest,
+)
+from tests.companies.factories import CompanyFactory, MembershipFactory, UserFactory
+from tests.programs.conftest import VALID_USCC, WRONG_CHECK_USCC, enroll
+from tests.programs.factories import CohortFactory, FundCallFactory
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+JOURNEY = "/portal/journey/"
+
+
+@pytest.fixture
+def signed_in(client, member):
+    client.force_login(member)
+    client.cookies["lang"] = "en"
+    return client
+
+
+@pytest.fixture
+def stranger_request(officer):
+    """A request of another enrolled company, with a file from the center."""
+    other = MembershipFactory().user
+    enroll(other.membership.company, CohortFactory(), officer)
+    service_request = services.service_request_open(
+        company=other.membership.company,
+        kind="visa",
+        subject="Visa of the other company",
+        body="Secret.",
+        actor=other,
+        uploaded_file=SimpleUploadedFile("passport.pdf", PDF),
+        max_bytes=10_000_000,
+    )
+    return service_request
+
+
+def test_the_journey_shows_stage_milestones_and_timeline(signed_in, enrollment, officer):
+    page = signed_in.get(JOURNEY)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="current-stage" data-stage="incubation"' in html
+    assert 'data-milestone="local_entity_registered" data-done="false"' in html
+    assert 'data-to-stage="incubation"' in html
+    assert "Accepted in the 2026 call." in html
+    assert reverse("programs:request-create") in html
+
+
+def test_a_company_not_enrolled_yet_is_told_so(signed_in):
+    page = signed_in.get(JOURNEY)
+    assert page.status_code == 200
+    assert "not enrolled in a program yet" in page.content.decode()
+
+
+def test_the_dashboard_links_to_the_journey(signed_in):
+    assert 'href="/portal/journey/"' in signed_in.get("/portal/company/").content.decode()
+
+
+def test_staff_go_to_the_admin_and_strangers_sign_in(client, officer):
+    assert client.get(JOURNEY).url.startswith("/portal/sign-in/")
+    client.force_login(officer)
+    assert client.get(JOURNEY).url == "/admin/"
+
+
+def test_a_member_marks_a_milestone_done(signed_in, enrollment, member):
+    milestone = enrollment.milestones.get(code="office_moved_in")
+    response = signed_in.post(
+        reverse("programs:milestone-done", args=[milestone.pk]),
+        {"evidence": "Room 305 of the center.", "file": SimpleUploadedFile("lease.pdf", PDF)},
+    )
+    assert response.status_code == 302
+    milestone.refresh_from_db()
+    assert milestone.is_done and milestone.done_by == member
+    download = signed_in.get(reverse("programs:milestone-evidence", args=[milestone.pk]))
+    assert download.status_code == 200
+    assert download["Cache-Control"] == "private, no-store"
+
+
+def test_a_milestone_without_evidence_stays_open_with_a_message(signed_in, enrollment):
+    milestone = enrollment.milestones.get(code="office_moved_in")
+    response = signed_in.post(
+        reverse("programs:milestone-done", args=[milestone.pk]), {"evidence": " "}
+    )
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    assert not Milestone.objects.get(pk=milestone.pk).is_done
+
+
+def test_a_milestone_of_another_company_is_a_404(signed_in, enrollment, officer):
+    other = enroll(CompanyFactory(), CohortFactory(), officer)
+    milestone = other.milestones.first()
+    response = signed_in.post(
+        reverse("programs:milestone-done", args=[milestone.pk]), {"evidence": "Mine."}
+    )
+    assert response.status_code == 404
+    assert not Milestone.objects.get(pk=milestone.pk).is_done
+
+
+def test_the_local_entity_form_checks_the_uscc(signed_in, enrollment):
+    url = reverse("programs:local-entity")
+    fields = {
+        "name_zh": "哈尔滨韩光科技有限公司",
+        "registered_on": (timezone.localdate() - dt.timedelta(days=2)).isoformat(),
+        "city": "Harbin",
+        "registered_capital": "1000000",
+        "capital_currency": "CNY",
+    }
+    refused = signed_in.post(url, {**fields, "uscc": WRONG_CHECK_USCC})
+    assert refused.status_code == 400
+    assert "check character" in refused.content.decode()
+    assert not LocalEntity.objects.exists()
+
+    accepted = signed_in.post(url, {**fields, "uscc": "9111-0108-5513-8508-2Q"})
+    assert accepted.status_code == 302
+    assert LocalEntity.objects.get().uscc == VALID_USCC
+    assert enrollment.milestones.get(code=stages.LOCAL_ENTITY_MILESTONE).is_done
+
+
+def test_a_member_opens_follows_and_answers_a_request(signed_in, enrollment, member, officer):
+    response = signed_in.post(
+        reverse("programs:request-create"),
+        {
+            "kind": "company_registration",
+            "subject": "현지 법인 설립",
+            "body": "빈현에 유한회사를 설립하려고 합니다.",
+            "file": SimpleUploadedFile("사업계획서.pdf", PDF),
+        },
+    )
+    service_request = ServiceRequest.objects.get()
+    assert response.url == reverse("programs:request-detail", args=[service_request.pk])
+    services.service_request_reply(
+        service_request=service_request, actor=officer, body="您好，请提供护照复印件。"
+    )
+    page = signed_in.get(response.url).content.decode()
+    assert "您好，请提供护照复印件。" in page and "사업계획서.pdf" in page
+
+    reply = signed_in.post(
+        response.url, {"body": "여권 사본입니다.", "file": SimpleUploadedFile("여권.pdf", PDF)}
+    )
+    assert reply.status_code == 302
+    assert service_request.messages.count() == 3
+    file_message = service_request.messages.exclude(file="").latest("pk")
+    download = signed_in.get(
+        reverse("programs:request-file", args=[service_request.pk, file_message.pk])
+    )
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == PDF
+
+    listing = signed_in.get(reverse("programs:request-list")).content.decode()
+    assert "현지 법인 설립" in listing
+
+    closed = signed_in.post(reverse("programs:request-close", args=[service_request.pk]))
+    assert closed.status_code == 302
+    assert ServiceRequest.objects.get().status == "closed"
+
+
+def test_an_empty_reply_is_refused(signed_in, enrollment, member):
+    service_request = services.service_request_open(
+        company=enrollment.company, kind="tax", subject="VAT", body="How?", actor=member
+    )
+    response = signed_in.post(
+        reverse("programs:request-detail", args=[service_request.pk]), {"body": "  "}
+    )
+    assert response.status_code == 400
+    assert "Write a message or attach a file." in response.content.decode()
+    assert service_request.messages.count() == 1
+
+
+def test_a_startup_sees_only_its_own_requests_and_files(
+    signed_in, enrollment, member, stranger_request
+):
+    own = services.service_request_open(
+        company=enrollment.company, kind="office", subject="Two desks", body="Please.", actor=member
+    )
+    listing = signed_in.get(reverse("programs:request-list")).content.decode()
+    assert "Two desks" in listing and "Visa of the other company" not in listing
+    journey = signed_in.get(JOURNEY).content.decode()
+    assert "Two desks" in journey and "Visa of the other company" not in journey
+
+    message = stranger_request.messages.get()
+    for url in (
+        reverse("programs:request-detail", args=[stranger_request.pk]),
+        reverse("programs:request-file", args=[stranger_request.pk, message.pk]),
+        # Their message under our request's number: still not ours.
+        reverse("programs:request-file", args=[own.pk, message.pk]),
+    ):
+        assert signed_in.get(url).status_code == 404
+
+
+def test_a_reply_to_another_companys_request_is_a_404_and_changes_nothing(
+    signed_in, enrollment, stranger_request
+):
+    response = signed_in.post(
+        reverse("programs:request-detail", args=[stranger_request.pk]), {"body": "Hello?"}
+    )
+    assert response.status_code == 404
+    closing = signed_in.post(reverse("programs:request-close", args=[stranger_request.pk]))
+    assert closing.status_code == 404
+    assert ServiceMessage.objects.filter(request=stranger_request).count() == 1
+    assert ServiceRequest.objects.get(pk=stranger_request.pk).status == "open"
+
+
+def test_staff_allowed_to_view_requests_download_their_files(client, stranger_request, viewer):
+    message = stranger_request.messages.get()
+    url = reverse("programs:request-file", args=[stranger_request.pk, message.pk])
+    client.force_login(viewer)
+    assert client.get(url).status_code == 200
+    client.force_login(UserFactory())  # a portal account without a company
+    assert client.get(url).status_code == 404
+
+
+def test_a_member_applies_to_the_fund(signed_in, enrollment):
+    call = FundCallFactory()
+    assert call.title in signed_in.get(reverse("programs:fund")).content.decode()
+    url = reverse("programs:fund-apply", args=[call.pk])
+    too_precise = signed_in.post(url, {"amount_requested": "100.123", "purpose": "Servers."})
+    assert too_precise.status_code == 400
+    response = signed_in.post(url, {"amount_requested": "200000", "purpose": "GPU servers."})
+    assert response.status_code == 302
+    again = signed_in.post(url, {"amount_requested": "100", "purpose": "More."})
+    assert again.status_code == 400
+    assert "applied to this call already" in again.content.decode()
+    assert FundApplication.objects.get().amount_requested == 200000
+
+
+def test_a_company_not_enrolled_cannot_apply_to_the_fund(signed_in):
+    call = FundCallFactory()
+    response = signed_in.post(
+        reverse("programs:fund-apply", args=[call.pk]),
+        {"amount_requested": "1000", "purpose": "Anything."},
+    )
+    assert response.status_code == 400
+    assert "Only companies enrolled" in response.content.decode()
+    assert not FundApplication.objects.exists()
+
+
+@pytest.fixture
+def old_enrollment(company, officer):
+    cohort = CohortFactory(starts_on=timezone.localdate() - dt.timedelta(days=400))
+    return services.enrollment_create(
+        company=company,
+        cohort=cohort,
+        actor=officer,
+        reason="Resident.",
+        started_on=cohort.starts_on,
+    )
+
+
+def test_the_portal_asks_for_the_report_when_due_and_refuses_a_second_one(
+    signed_in, old_enrollment
+):
+    last = stages.quarter_of(timezone.localdate()).previous()
+    assert 'id="report-due"' in signed_in.get(JOURNEY).content.decode()
+    fields = {
+        "period": f"{last.year}-{last.quarter}",
+        "revenue": "250000",
+        "revenue_currency": "CNY",
+        "employees_china": "4",
+        "employees_korea": "9",
+        "funding_raised": "0",
+        "funding_currency": "CNY",
+        "customers_china": "3",
+    }
+    url = reverse("programs:report-create")
+    assert signed_in.post(url, fields).status_code == 302
+    assert 'id="report-due"' not in signed_in.get(JOURNEY).content.decode()
+
+    again = signed_in.post(url, {**fields, "revenue": "1"})
+    assert again.status_code == 400
+    assert f"{last} is reported already." in again.content.decode()
+    assert QuarterlyReport.objects.get().revenue == 250000
+
+
+def test_the_stage_change_email_renders_in_the_members_language(enrollment, member, officer):
+    from incubator.services import render_message
+
+    services.enrollment_advance(
+        enrollment=enrollment, to_stage="withdrawn", actor=officer, reason="Back to Korea."
+    )
+    message = OutboxMessage.objects.get(kind="enrollment_stage_changed")
+    email = render_message(message)
+    assert message.language == "ko"
+    assert "Back to Korea." in email.body
+    assert "/portal/journey/" in email.body
