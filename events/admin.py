@@ -1,15 +1,22 @@
-"""The staff side of events: a first, plain registration of every model.
+"""The staff side of events.
 
-State changes that matter (publishing, waitlist promotion, check-in, scheduling, releasing
-results) will move to `events.services`; until then the admin edits rows directly and the
-database constraints and `clean()` keep them consistent.
+Registrations change state only through `events.services`: adding one (a guest, or an
+account) takes a place or a waitlist position under the event lock, cancelling promotes the
+waitlist, checking in is idempotent; the admin shows those fields read-only. Other state
+changes (scheduling, releasing results) belong to their own services.
 """
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import PartnerOrganisation, PartnerPerson
+from events import services
 from events.models import (
     Availability,
     CompetitionEntry,
@@ -91,11 +98,14 @@ class EventAdmin(admin.ModelAdmin):
         "capacity",
         "registered_count",
         "waitlisted_count",
+        "places_left",
+        "portal_links",
     ]
     list_filter = ["kind", "status", "time_zone"]
     search_fields = [*TITLES, "venue"]
     date_hierarchy = "starts_at"
     readonly_fields = ["created_by", "created_at", "updated_at"]
+    actions = ["fill_places"]
     fieldsets = [
         (None, {"fields": ["kind", "status"]}),
         (_("Title"), {"fields": TITLES}),
@@ -134,10 +144,115 @@ class EventAdmin(admin.ModelAdmin):
     def waitlisted_count(self, event):
         return event.waitlisted
 
+    @admin.display(description=_("places left"))
+    def places_left(self, event):
+        if event.capacity is None:
+            return "—"
+        return max(event.capacity - event.registered, 0)
+
+    @admin.display(description=_("pages"))
+    def portal_links(self, event):
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("events:event-detail", args=[event.pk]),
+            gettext("page"),
+            reverse("events:check-in", args=[event.pk]),
+            gettext("check-in"),
+        )
+
+    @admin.action(description=_("Give free places to the waitlist"), permissions=["change"])
+    def fill_places(self, request, queryset):
+        promoted = sum(len(services.event_fill_places(event=event)) for event in queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(n)d person moved from the waitlist to a place.",
+                "%(n)d people moved from the waitlist to a place.",
+                promoted,
+            )
+            % {"n": promoted},
+        )
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+        if change and "capacity" in form.changed_data:
+            # A raised capacity gives its new places to the waitlist, first come first.
+            promoted = services.event_fill_places(event=obj)
+            if promoted:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(n)d person moved from the waitlist to a place.",
+                        "%(n)d people moved from the waitlist to a place.",
+                        len(promoted),
+                    )
+                    % {"n": len(promoted)},
+                )
+
+
+class RegistrationAddForm(forms.ModelForm):
+    """Register an account (startup member, partner person) or a guest (name and e-mail).
+
+    The service decides the place or the waitlist; this form only checks what it can say
+    before saving.
+    """
+
+    class Meta:
+        model = Registration
+        fields = [
+            "event",
+            "user",
+            "name",
+            "guest_email",
+            "affiliation",
+            "speaks_ko",
+            "speaks_zh",
+            "speaks_en",
+            "notes",
+        ]
+        help_texts = {
+            "user": _("A startup member or a partner person with a portal account."),
+            "guest_email": _("A guest without an account: name and e-mail address."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = False
+        self.fields["name"].help_text = _("Required for a guest; an account's full name if empty.")
+
+    def clean(self):
+        data = super().clean()
+        event, user, email = data.get("event"), data.get("user"), data.get("guest_email")
+        if bool(user) == bool(email):
+            raise ValidationError(_("Choose an account or give a guest's e-mail address (one)."))
+        if email and not data.get("name"):
+            self.add_error("name", _("A guest needs a name for the badge."))
+        if event is not None:
+            refusal = services.registration_refusal(event=event, user=user, email=email or "")
+            if refusal:
+                raise ValidationError(refusal)
+        return data
+
+    def _post_clean(self):
+        # The service builds and validates the row (the kind, the company or organisation,
+        # the place or waitlist position, the old row of a cancelled person).
+        pass
+
+    def languages(self) -> set[str]:
+        return {c for c in ("ko", "zh", "en") if self.cleaned_data.get(f"speaks_{c}")}
+
+
+SERVICE_OWNED = [
+    "status",
+    "waitlist_position",
+    "badge_code",
+    "checked_in_at",
+    "checked_in_by",
+    "cancelled_at",
+    "created_at",
+]
 
 
 @admin.register(Registration)
@@ -154,8 +269,9 @@ class RegistrationAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind", "event__kind", "speaks_ko", "speaks_zh", "speaks_en"]
     list_select_related = ["event"]
     search_fields = ["^search_name", "=badge_code", "guest_email", "user__email"]
+    search_help_text = _("The first letters of the name, a badge code or an e-mail address.")
     autocomplete_fields = ["event", "user", "company", "partner_organisation", "checked_in_by"]
-    readonly_fields = ["badge_code", "created_at"]
+    actions = ["check_in", "cancel"]
     fieldsets = [
         (None, {"fields": ["event", "kind", "status", "waitlist_position"]}),
         (
@@ -172,9 +288,120 @@ class RegistrationAdmin(admin.ModelAdmin):
             },
         ),
         (_("Languages"), {"fields": ["speaks_ko", "speaks_zh", "speaks_en"]}),
-        (_("Check-in"), {"fields": ["badge_code", "checked_in_at", "checked_in_by"]}),
+        (_("Check-in"), {"fields": ["badge_code", "checked_in_at", "checked_in_by", "badge"]}),
         (_("Record"), {"fields": ["notes", "created_at", "cancelled_at"]}),
     ]
+    add_fieldsets = [
+        (None, {"fields": ["event"]}),
+        (_("An account"), {"fields": ["user"]}),
+        (_("Or a guest"), {"fields": ["name", "guest_email", "affiliation"]}),
+        (_("Languages"), {"fields": ["speaks_ko", "speaks_zh", "speaks_en"]}),
+        (None, {"fields": ["notes"]}),
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        return self.add_fieldsets if obj is None else self.fieldsets
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = RegistrationAddForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        # Who registered, and the state the services own, do not change by hand.
+        return [
+            "event",
+            "kind",
+            "user",
+            "company",
+            "partner_organisation",
+            "guest_email",
+            *SERVICE_OWNED,
+            "badge",
+        ]
+
+    @admin.display(description=_("badge"))
+    def badge(self, registration):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("events:badge", args=[registration.pk]),
+            gettext("Show and print the badge"),
+        )
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        data = form.cleaned_data
+        if data["user"] is not None:
+            registration = services.registration_create(
+                event=data["event"], user=data["user"], languages=form.languages() or None
+            )
+            if data["notes"]:
+                registration.notes = data["notes"]
+                registration.save(update_fields=["notes"])
+        else:
+            registration = services.registration_create_guest(
+                event=data["event"],
+                name=data["name"],
+                email=data["guest_email"],
+                affiliation=data["affiliation"],
+                languages=form.languages(),
+                notes=data["notes"],
+                actor=request.user,
+            )
+        # The admin goes on with `obj` (its log entry, its redirect): make it the saved row.
+        obj.__dict__.update(registration.__dict__)
+        if registration.status == Registration.Status.WAITLISTED:
+            self.message_user(
+                request,
+                gettext("The event is full: %(name)s is on the waitlist, position %(n)s.")
+                % {"name": registration.name, "n": registration.waitlist_position},
+                messages.WARNING,
+            )
+
+    def _each(self, request, queryset, call) -> tuple[int, list[str]]:
+        done, refused = 0, []
+        for registration in queryset.select_related("event"):
+            try:
+                if call(registration):
+                    done += 1
+            except ValidationError as error:
+                refused.append(f"{registration.name}: {' '.join(error.messages)}")
+        for message in refused:
+            self.message_user(request, message, messages.WARNING)
+        return done, refused
+
+    @admin.action(description=_("Check in the selected people"), permissions=["change"])
+    def check_in(self, request, queryset):
+        done, _refused = self._each(
+            request,
+            queryset,
+            lambda r: services.registration_check_in(registration=r, actor=request.user)[1],
+        )
+        self.message_user(
+            request,
+            ngettext("%(n)d person checked in.", "%(n)d people checked in.", done) % {"n": done},
+        )
+
+    @admin.action(description=_("Cancel the selected registrations"), permissions=["change"])
+    def cancel(self, request, queryset):
+        done, _refused = self._each(
+            request,
+            queryset,
+            lambda r: services.registration_cancel(registration=r, actor=request.user),
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "%(n)d registration cancelled; the waitlist moved up.",
+                "%(n)d registrations cancelled; the waitlist moved up.",
+                done,
+            )
+            % {"n": done},
+        )
 
 
 @admin.register(MeetingSlot)
@@ -265,11 +492,22 @@ class ScheduleRunAdmin(admin.ModelAdmin):
 
 @admin.register(OnlineSession)
 class OnlineSessionAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "event", "starts_at", "ends_at"]
+    list_display = ["__str__", "event", "starts_at", "ends_at", "attendance_link"]
     list_select_related = ["event"]
     search_fields = [*TITLES, *[f"event__{t}" for t in TITLES]]
     autocomplete_fields = ["event"]
     date_hierarchy = "starts_at"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(attended=Count("attendances"))
+
+    @admin.display(description=_("attendance"), ordering="attended")
+    def attendance_link(self, session):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("events:session-attendance", args=[session.event_id, session.pk]),
+            ngettext("%(n)d person", "%(n)d people", session.attended) % {"n": session.attended},
+        )
 
 
 @admin.register(SessionAttendance)
@@ -302,7 +540,14 @@ class DelegationProgrammeItemInline(admin.TabularInline):
 
 @admin.register(Delegation)
 class DelegationAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "arrives_at", "departs_at", "host_organisation", "member_count"]
+    list_display = [
+        "__str__",
+        "arrives_at",
+        "departs_at",
+        "host_organisation",
+        "member_count",
+        "programme_link",
+    ]
     list_select_related = ["host_organisation"]
     search_fields = NAMES
     date_hierarchy = "arrives_at"
@@ -315,6 +560,14 @@ class DelegationAdmin(admin.ModelAdmin):
     @admin.display(description=_("members"), ordering="members_total")
     def member_count(self, delegation):
         return delegation.members_total
+
+    @admin.display(description=_("programme"))
+    def programme_link(self, delegation):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("events:delegation-programme", args=[delegation.pk]),
+            gettext("printable programme"),
+        )
 
 
 @admin.register(DelegationMember)

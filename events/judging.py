@@ -1,0 +1,289 @@
+"""Competition judging: assigning judges, scoring, results and their publication.
+
+Each write is one transaction under a row lock; the ranking itself is the pure
+`events.normalization`.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from companies.models import Membership
+from events import normalization
+from events.models import (
+    CompetitionEntry,
+    CompetitionRound,
+    ConflictDeclaration,
+    JudgeAssignment,
+    JudgingCriterion,
+    Score,
+)
+from incubator.services import outbox_enqueue
+
+TWO_PLACES = Decimal("0.01")
+
+
+def _round_is_open(round_: CompetitionRound, now=None) -> None:
+    if round_.released_at is not None:
+        raise ValidationError(_("The results of this round are published; scores are final."))
+    now = now or timezone.now()
+    if round_.judging_deadline is not None and now > round_.judging_deadline:
+        raise ValidationError(_("Judging of this round has closed."))
+
+
+# --- Judges -------------------------------------------------------------------------------
+
+
+def judge_assign(*, entry: CompetitionEntry, judge, actor) -> JudgeAssignment:
+    """Assign `judge` to score `entry`; refuse a declared conflict or the judge's own company."""
+    with transaction.atomic():
+        round_ = CompetitionRound.objects.select_for_update().get(pk=entry.round_id)
+        if round_.released_at is not None:
+            raise ValidationError(_("The results of this round are published already."))
+        if not judge.is_active:
+            raise ValidationError(_("This account is inactive."))
+        if ConflictDeclaration.objects.filter(judge=judge, company_id=entry.company_id).exists():
+            raise ValidationError(
+                _("%(judge)s declared a conflict of interest with %(company)s.")
+                % {"judge": judge, "company": entry.company}
+            )
+        if Membership.objects.filter(user=judge, company_id=entry.company_id).exists():
+            raise ValidationError(
+                _("%(judge)s is a member of %(company)s and cannot judge its entry.")
+                % {"judge": judge, "company": entry.company}
+            )
+        if JudgeAssignment.objects.filter(entry=entry, judge=judge).exists():
+            raise ValidationError(_("This judge is already assigned to this entry."))
+        try:
+            with transaction.atomic():
+                assignment = JudgeAssignment.objects.create(
+                    entry=entry, judge=judge, assigned_by=actor
+                )
+        except IntegrityError:
+            raise ValidationError(_("This judge is already assigned to this entry.")) from None
+        with translation.override(judge.language):
+            payload = {
+                "name": judge.get_full_name(),
+                "round": round_.name,
+                "entry": entry.title,
+                "path": reverse("events:judging-score", args=[assignment.pk]),
+            }
+        outbox_enqueue(
+            recipient=judge.email,
+            kind="judge_assigned",
+            dedupe_key=f"judge-assigned:{assignment.pk}",
+            payload=payload,
+            language=judge.language,
+        )
+    return assignment
+
+
+def judge_unassign(*, assignment: JudgeAssignment, actor) -> None:
+    """Remove an assignment whose scores are not submitted (e.g. a judge who cannot come)."""
+    with transaction.atomic():
+        assignment = (
+            JudgeAssignment.objects.select_for_update()
+            .select_related("entry__round")
+            .get(pk=assignment.pk)
+        )
+        if assignment.submitted_at is not None:
+            raise ValidationError(_("The judge submitted their scores; the assignment stays."))
+        if assignment.entry.round.released_at is not None:
+            raise ValidationError(_("The results of this round are published already."))
+        assignment.delete()
+
+
+# --- Scores -------------------------------------------------------------------------------
+
+
+def _parse_value(raw) -> Decimal:
+    try:
+        value = Decimal(str(raw).strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationError(_("Enter a number.")) from None
+    if not value.is_finite():
+        raise ValidationError(_("Enter a number."))
+    if value != value.quantize(TWO_PLACES):
+        raise ValidationError(_("Use at most two decimal places."))
+    return value
+
+
+def score_submit(
+    *,
+    assignment: JudgeAssignment,
+    scores: dict[int, tuple],
+    judge,
+    submit: bool = True,
+) -> JudgeAssignment:
+    """Save the judge's scores of one entry; with `submit`, make them final.
+
+    `scores` maps each criterion id of the round to `(value, comment)`. Every criterion must
+    be scored, within 0..its maximum. Nothing is saved unless everything is valid: errors come
+    back as a ValidationError keyed by criterion id ("" for the whole sheet).
+    """
+    with transaction.atomic():
+        assignment = (
+            JudgeAssignment.objects.select_for_update()
+            .select_related("entry__round")
+            .get(pk=assignment.pk)
+        )
+        if assignment.judge_id != judge.pk:
+            raise PermissionDenied(_("This entry is not assigned to you."))
+        if assignment.submitted_at is not None:
+            raise ValidationError(_("You submitted these scores already; they are final."))
+        round_ = assignment.entry.round
+        _round_is_open(round_)
+        criteria = {c.pk: c for c in JudgingCriterion.objects.filter(round_id=round_.pk)}
+        errors: dict[str, list] = {}
+        clean: dict[int, tuple[Decimal, str]] = {}
+        unknown = [key for key in scores if key not in criteria]
+        if unknown:
+            errors[""] = [_("A score is for a criterion of another round.")]
+        for pk, criterion in criteria.items():
+            given = scores.get(pk)
+            if given is None or given[0] in (None, ""):
+                errors[str(pk)] = [_("Give a score for this criterion.")]
+                continue
+            raw, comment = given
+            try:
+                value = _parse_value(raw)
+            except ValidationError as error:
+                errors[str(pk)] = error.messages
+                continue
+            if not 0 <= value <= criterion.max_score:
+                errors[str(pk)] = [
+                    _("Give a score from 0 to %(max)s.") % {"max": criterion.max_score}
+                ]
+                continue
+            clean[pk] = (value, (comment or "").strip())
+        if not criteria:
+            errors[""] = [_("This round has no judging criteria yet.")]
+        if errors:
+            raise ValidationError(errors)
+        existing = {s.criterion_id: s for s in Score.objects.filter(assignment=assignment)}
+        for pk, (value, comment) in clean.items():
+            score = existing.get(pk)
+            if score is None:
+                Score.objects.create(
+                    assignment=assignment, criterion_id=pk, value=value, comment=comment
+                )
+            elif (score.value, score.comment) != (value, comment):
+                score.value, score.comment = value, comment
+                score.save(update_fields=["value", "comment", "updated_at"])
+        if submit:
+            assignment.submitted_at = timezone.now()
+            assignment.save(update_fields=["submitted_at"])
+    return assignment
+
+
+# --- Results ------------------------------------------------------------------------------
+
+
+@dataclass
+class RoundResults:
+    round: CompetitionRound
+    criteria: list[JudgingCriterion]
+    rows: list  # normalization.RankedEntry, with .entry.obj the CompetitionEntry
+    pending: int  # assignments whose scores are not submitted
+    judges: dict  # judge id -> user
+
+
+def round_results(*, round: CompetitionRound) -> RoundResults:
+    """Return the entries of `round` ranked on normalised scores (submitted sheets only).
+
+    Four queries: criteria, entries with companies, assignments with judges, scores.
+    """
+    criteria = list(JudgingCriterion.objects.filter(round_id=round.pk))
+    entries = list(
+        CompetitionEntry.objects.filter(round_id=round.pk)
+        .select_related("company")
+        .prefetch_related(
+            Prefetch(
+                "judge_assignments",
+                queryset=JudgeAssignment.objects.select_related("judge").prefetch_related("scores"),
+            )
+        )
+    )
+    sheets, judges, pending = [], {}, 0
+    by_key = {}
+    for entry in entries:
+        by_key[entry.pk] = entry
+        for assignment in entry.judge_assignments.all():
+            judges[assignment.judge_id] = assignment.judge
+            if assignment.submitted_at is None:
+                pending += 1
+                continue
+            values = {score.criterion_id: score.value for score in assignment.scores.all()}
+            sheets.append(normalization.Sheet(assignment.judge_id, entry.pk, values))
+    rows = []
+    if criteria:
+        rows = normalization.rank(
+            sheets,
+            [normalization.Criterion(c.pk, c.weight, c.max_score) for c in criteria],
+            [normalization.Entry(e.pk, e.title, e.created_at) for e in entries],
+        )
+    else:
+        rows = [
+            normalization.RankedEntry(normalization.Entry(e.pk, e.title), None, None, None, 0)
+            for e in entries
+        ]
+    for row in rows:
+        row.obj = by_key[row.entry.key]
+        for mark in row.by_judge:
+            mark.user = judges[mark.judge]
+    return RoundResults(round=round, criteria=criteria, rows=rows, pending=pending, judges=judges)
+
+
+def round_release(*, round: CompetitionRound, actor) -> CompetitionRound:
+    """Publish the results of a round once every assigned judge has submitted.
+
+    The entrants are told by e-mail; the public results page then shows the ranking.
+    """
+    with transaction.atomic():
+        round_ = (
+            CompetitionRound.objects.select_for_update().select_related("event").get(pk=round.pk)
+        )
+        if round_.released_at is not None:
+            raise ValidationError(_("The results of this round are published already."))
+        assignments = JudgeAssignment.objects.filter(entry__round=round_)
+        pending = assignments.filter(submitted_at__isnull=True).count()
+        if pending:
+            raise ValidationError(
+                _(
+                    "%(count)s score sheets are not submitted yet: wait for them, or remove "
+                    "those assignments, before publishing."
+                )
+                % {"count": pending}
+            )
+        if not assignments.exists():
+            raise ValidationError(_("Nobody has scored this round yet."))
+        round_.released_at = timezone.now()
+        round_.save(update_fields=["released_at"])
+        members = Membership.objects.filter(
+            company__competition_entries__round=round_
+        ).select_related("user", "company")
+        path = reverse("events:competition-results", args=[round_.pk])
+        for membership in members:
+            user = membership.user
+            with translation.override(user.language):
+                payload = {
+                    "name": user.get_full_name(),
+                    "round": round_.name,
+                    "event": round_.event.title,
+                    "company": membership.company.name,
+                    "path": path,
+                }
+            outbox_enqueue(
+                recipient=user.email,
+                kind="competition_results",
+                dedupe_key=f"competition-results:{round_.pk}:{user.pk}",
+                payload=payload,
+                language=user.language,
+            )
+    return round_

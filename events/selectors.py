@@ -1,0 +1,146 @@
+"""Read queries of events, shared by the portal pages, the admin, the calendars and the API."""
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from events.models import (
+    BADGE_ALPHABET,
+    BADGE_LENGTH,
+    Delegation,
+    Event,
+    OnlineSession,
+    Registration,
+    search_key,
+)
+
+PUBLIC_STATUSES = (Event.Status.PUBLISHED, Event.Status.COMPLETED)
+
+
+def _with_counts(events: QuerySet[Event]) -> QuerySet[Event]:
+    return events.annotate(
+        registered_count=Count("registrations", filter=Q(registrations__status="registered")),
+        waitlisted_count=Count("registrations", filter=Q(registrations__status="waitlisted")),
+    )
+
+
+def events_visible_to(user) -> QuerySet[Event]:
+    """Return the events `user` may see.
+
+    Staff see all; everyone else the published and completed ones, and a cancelled one
+    only if they had registered for it (to read that it is cancelled). Drafts stay hidden.
+    """
+    if getattr(user, "is_staff", False):
+        return Event.objects.all()
+    visible = Q(status__in=PUBLIC_STATUSES)
+    if getattr(user, "is_authenticated", False):
+        mine = Registration.objects.filter(user=user).values("event_id")
+        visible |= Q(status=Event.Status.CANCELLED, pk__in=mine)
+    return Event.objects.filter(visible)
+
+
+def event_list_upcoming(*, kind: str | None = None, at=None) -> QuerySet[Event]:
+    """Return the published events that have not ended, soonest first, with their counts."""
+    at = at or timezone.now()
+    events = Event.objects.filter(status=Event.Status.PUBLISHED, ends_at__gt=at)
+    if kind:
+        events = events.filter(kind=kind)
+    return _with_counts(events).order_by("starts_at", "pk")
+
+
+def event_detail(*, pk: int, user) -> Event:
+    """Return the event with its counts; Event.DoesNotExist if `user` may not see it."""
+    return _with_counts(events_visible_to(user)).get(pk=pk)
+
+
+def places_left(event: Event) -> int | None:
+    """Return the free places of an event loaded with its counts (None: no limit)."""
+    if event.capacity is None:
+        return None
+    return max(event.capacity - event.registered_count, 0)
+
+
+def registration_of(*, event: Event, user) -> Registration | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Registration.objects.filter(event=event, user=user).first()
+
+
+def registrations_of_user(user, *, include_cancelled: bool = False) -> QuerySet[Registration]:
+    """Return a person's registrations with their events, soonest event first."""
+    registrations = Registration.objects.filter(user=user).select_related("event")
+    if not include_cancelled:
+        registrations = registrations.exclude(status=Registration.Status.CANCELLED)
+    return registrations.order_by("event__starts_at", "pk")
+
+
+def badge(*, pk: int) -> Registration:
+    return Registration.objects.select_related(
+        "event", "company", "partner_organisation", "user"
+    ).get(pk=pk)
+
+
+def is_badge_code(text: str) -> bool:
+    code = text.strip().upper()
+    return len(code) == BADGE_LENGTH and all(c in BADGE_ALPHABET for c in code)
+
+
+def checkin_search(*, event: Event, query: str, limit: int = 20) -> list[Registration]:
+    """Return the registrations of `event` whose name starts with `query`, or with that badge code.
+
+    One query on the (event, search_name) index; a typed or scanned badge code also matches
+    on the unique badge index.
+    """
+    key = search_key(query)
+    if not key:
+        return []
+    condition = Q(search_name__startswith=key)
+    if is_badge_code(query):
+        condition |= Q(badge_code=query.strip().upper())
+    return list(
+        Registration.objects.filter(condition, event=event)
+        .select_related("company", "partner_organisation")
+        .order_by("search_name", "pk")[:limit]
+    )
+
+
+def checkin_counts(*, event: Event) -> dict[str, int]:
+    """Return {"registered": n, "checked_in": n} for the door."""
+    return Registration.objects.filter(
+        event=event, status=Registration.Status.REGISTERED
+    ).aggregate(
+        registered=Count("pk"), checked_in=Count("pk", filter=Q(checked_in_at__isnull=False))
+    )
+
+
+def online_sessions(*, event: Event) -> QuerySet[OnlineSession]:
+    return event.online_sessions.annotate(attended=Count("attendances")).order_by("starts_at")
+
+
+def session_attendance_sheet(*, session: OnlineSession) -> list[tuple[Registration, bool]]:
+    """Return the registered people of the session's programme and whether each attended."""
+    attended = set(session.attendances.values_list("registration_id", flat=True))
+    people = Registration.objects.filter(
+        event_id=session.event_id, status=Registration.Status.REGISTERED
+    ).order_by("search_name", "pk")
+    return [(person, person.pk in attended) for person in people]
+
+
+def delegation_programme(*, pk: int) -> Delegation:
+    return (
+        Delegation.objects.select_related("event", "host_organisation", "coordinator")
+        .prefetch_related("members__company", "programme__host")
+        .get(pk=pk)
+    )
+
+
+def calendar_registrations(user) -> QuerySet[Registration]:
+    """Return the registrations of a person's agenda: registered, for events they may see."""
+    return (
+        Registration.objects.filter(
+            user=user,
+            status=Registration.Status.REGISTERED,
+            event__status__in=(*PUBLIC_STATUSES, Event.Status.CANCELLED),
+        )
+        .select_related("event")
+        .order_by("event__starts_at")
+    )

@@ -1,0 +1,336 @@
+"""The events pages: browse and register (portal), badges, calendars; check-in at the door,
+online attendance and delegation programmes (staff).
+
+Anyone may browse published events; registering needs a portal account of a startup
+member or a partner person. An event a person may not see (a draft, for non-staff) is a
+404 everywhere, its calendar file included.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import select_template
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from events import ics, selectors, services
+from events.forms import AttendanceForm, CheckInSearchForm, EventFilterForm, RegistrationForm
+from events.models import Delegation, Event, OnlineSession, Registration
+
+# Another part of the events app (1:1 meetings) shows its panel on the event page when it
+# provides this template; the page works without it.
+MEETING_PANEL_TEMPLATE = "events/meetings/event_panel.html"
+
+
+def staff_view(permission: str):
+    """Sign-in required; staff holding `permission` only (others get a 403)."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not (request.user.is_staff and request.user.has_perm(permission)):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _visible_event(request, pk: int) -> Event:
+    try:
+        return selectors.event_detail(pk=pk, user=request.user)
+    except Event.DoesNotExist:
+        raise Http404 from None
+
+
+def _errors(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _meeting_panel() -> str | None:
+    try:
+        return select_template([MEETING_PANEL_TEMPLATE]).template.name
+    except TemplateDoesNotExist:
+        return None
+
+
+# --- Browsing -------------------------------------------------------------------------
+
+
+@require_GET
+def event_list(request):
+    form = EventFilterForm(request.GET or None)
+    kind = form.cleaned_data["kind"] if form.is_valid() else ""
+    page = Paginator(selectors.event_list_upcoming(kind=kind or None), 20).get_page(
+        request.GET.get("page")
+    )
+    for event in page:
+        event.places_left = selectors.places_left(event)
+    return render(
+        request, "events/event_list.html", {"form": form, "page": page, "kind": kind or ""}
+    )
+
+
+def _render_detail(request, event: Event, *, form=None, status: int = 200):
+    user = request.user
+    registration = selectors.registration_of(event=event, user=user)
+    kind = services.registration_kind_for(user)
+    if form is None and kind == Registration.Kind.STARTUP:
+        form = RegistrationForm()
+    is_registered = registration is not None and registration.status == "registered"
+    can_see_links = is_registered or (user.is_staff and user.has_perm("events.view_event"))
+    context = {
+        "event": event,
+        "places_left": selectors.places_left(event),
+        "registration": registration,
+        "registrant_kind": kind,
+        "form": form,
+        "registration_open": event.is_registration_open(),
+        "sessions": list(selectors.online_sessions(event=event))
+        if event.kind == Event.Kind.ONLINE_PROGRAMME
+        else [],
+        "show_links": can_see_links,
+        "is_staff_viewer": user.is_staff and user.has_perm("events.view_registration"),
+        "delegations": list(event.delegations.all())
+        if user.is_staff and event.kind == Event.Kind.DELEGATION_VISIT
+        else [],
+        "meeting_panel": _meeting_panel(),
+    }
+    return render(request, "events/event_detail.html", context, status=status)
+
+
+@require_GET
+def event_detail(request, pk):
+    return _render_detail(request, _visible_event(request, pk))
+
+
+@login_required
+@require_POST
+def event_register(request, pk):
+    event = _visible_event(request, pk)
+    form = None
+    languages = None
+    if services.registration_kind_for(request.user) == Registration.Kind.STARTUP:
+        form = RegistrationForm(request.POST)
+        if not form.is_valid():
+            return _render_detail(request, event, form=form, status=400)
+        languages = form.languages()
+    try:
+        registration = services.registration_create(
+            event=event, user=request.user, languages=languages
+        )
+    except ValidationError as error:
+        _errors(request, error)
+        return _render_detail(request, _visible_event(request, pk), form=form, status=400)
+    if registration.status == Registration.Status.WAITLISTED:
+        messages.warning(
+            request,
+            _(
+                "The event is full: you are on the waitlist, position %(n)s. "
+                "We e-mail you as soon as a place frees."
+            )
+            % {"n": registration.waitlist_position},
+        )
+    else:
+        messages.success(
+            request,
+            _("You are registered for %(event)s. Your badge code is %(code)s.")
+            % {"event": event.title, "code": registration.badge_code},
+        )
+    return redirect("events:event-detail", event.pk)
+
+
+@login_required
+@require_POST
+def registration_cancel(request, pk):
+    registration = get_object_or_404(
+        Registration.objects.select_related("event"), event_id=pk, user=request.user
+    )
+    try:
+        services.registration_cancel(registration=registration, actor=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(
+            request,
+            _("Your registration for %(event)s is cancelled.") % {"event": registration.event},
+        )
+    return redirect("events:event-detail", pk)
+
+
+@login_required
+@require_GET
+def my_events(request):
+    registrations = selectors.registrations_of_user(request.user, include_cancelled=True)
+    now = timezone.now()
+    return render(
+        request,
+        "events/my_events.html",
+        {
+            "upcoming": [r for r in registrations if r.event.ends_at > now],
+            "past": [r for r in registrations if r.event.ends_at <= now],
+        },
+    )
+
+
+# --- Calendars --------------------------------------------------------------------------
+
+
+def _calendar_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=ics.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@require_GET
+def event_ics(request, pk):
+    event = _visible_event(request, pk)
+    url = request.build_absolute_uri(reverse("events:event-detail", args=[pk]))
+    content = ics.calendar_for([ics.event_item(event, url=url)], name=event.title)
+    return _calendar_response(content, f"event-{event.pk}.ics")
+
+
+@login_required
+@require_GET
+def my_agenda_ics(request):
+    items = [
+        ics.event_item(
+            registration.event,
+            url=request.build_absolute_uri(
+                reverse("events:event-detail", args=[registration.event_id])
+            ),
+        )
+        for registration in selectors.calendar_registrations(request.user)
+    ]
+    return _calendar_response(
+        ics.calendar_for(items, name=_("My events at the center")), "my-agenda.ics"
+    )
+
+
+# --- Badges -----------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def badge(request, pk):
+    """Show a printable badge to its holder, and to staff allowed to see registrations."""
+    try:
+        registration = selectors.badge(pk=pk)
+    except Registration.DoesNotExist:
+        raise Http404 from None
+    is_holder = registration.user_id is not None and registration.user_id == request.user.pk
+    is_staff = request.user.is_staff and request.user.has_perm("events.view_registration")
+    if not (is_holder or is_staff):
+        raise Http404
+    if registration.status == Registration.Status.CANCELLED and not is_staff:
+        raise Http404
+    return render(request, "events/badge.html", {"registration": registration})
+
+
+# --- Staff: check-in, attendance, delegations --------------------------------------------
+
+
+@staff_view("events.change_registration")
+@require_http_methods(["GET", "POST"])
+def check_in(request, pk):
+    event = get_object_or_404(Event, pk=pk)
+    if request.method == "POST":
+        registration = get_object_or_404(
+            Registration, pk=request.POST.get("registration"), event=event
+        )
+        try:
+            registration, newly = services.registration_check_in(
+                registration=registration, actor=request.user
+            )
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            at = timezone.localtime(registration.checked_in_at, event.tzinfo)
+            if newly:
+                messages.success(
+                    request,
+                    _("Checked in: %(name)s at %(time)s.")
+                    % {"name": registration.name, "time": f"{at:%H:%M}"},
+                )
+            else:
+                messages.warning(
+                    request,
+                    _("%(name)s is already checked in, at %(time)s.")
+                    % {"name": registration.name, "time": f"{at:%H:%M}"},
+                )
+        return redirect("events:check-in", event.pk)
+    form = CheckInSearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    results = selectors.checkin_search(event=event, query=query) if query else []
+    return render(
+        request,
+        "events/check_in.html",
+        {
+            "event": event,
+            "form": form,
+            "query": query,
+            "results": results,
+            "counts": selectors.checkin_counts(event=event),
+        },
+    )
+
+
+@staff_view("events.add_sessionattendance")
+@require_http_methods(["GET", "POST"])
+def session_attendance(request, pk, session_id):
+    session = get_object_or_404(
+        OnlineSession.objects.select_related("event"), pk=session_id, event_id=pk
+    )
+    form = AttendanceForm(request.POST or None, session=session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            added, removed = services.session_attendance_set(
+                session=session,
+                registration_ids=[r.pk for r in form.cleaned_data["attendees"]],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            messages.success(
+                request,
+                _("Attendance saved: %(added)s added, %(removed)s removed.")
+                % {"added": added, "removed": removed},
+            )
+            return redirect("events:session-attendance", pk, session.pk)
+    if request.method == "GET":
+        attended = session.attendances.values_list("registration_id", flat=True)
+        form = AttendanceForm(initial={"attendees": list(attended)}, session=session)
+    return render(
+        request,
+        "events/session_attendance.html",
+        {"session": session, "event": session.event, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@staff_view("events.view_delegation")
+@require_GET
+def delegation_programme(request, pk):
+    try:
+        delegation = selectors.delegation_programme(pk=pk)
+    except Delegation.DoesNotExist:
+        raise Http404 from None
+    zone = delegation.event.time_zone if delegation.event else "Asia/Shanghai"
+    return render(
+        request,
+        "events/delegation_programme.html",
+        {"delegation": delegation, "zone": zone},
+    )

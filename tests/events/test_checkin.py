@@ -1,0 +1,352 @@
+"""Check-in at the door: finding a person by name or badge in one indexed query, checking in
+once, refusing the cancelled and the waitlisted, and who may use the page."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from events import selectors, services
+from events.models import Registration, new_badge_code, search_key
+from incubator import roles
+from tests.companies.factories import PASSWORD, StaffFactory, UserFactory
+from tests.events.factories import (
+    EventFactory,
+    GuestRegistrationFactory,
+    PartnerPersonFactory,
+    PartnerRegistrationFactory,
+    StartupRegistrationFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def role_groups():
+    roles.sync_role_permissions()
+
+
+def staff(role=roles.EVENT_COORDINATOR):
+    user = StaffFactory()
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def coordinator(client):
+    user = staff()
+    assert client.login(username=user.email, password=PASSWORD)
+    return user
+
+
+def crowd(event, count):
+    """Add `count` guests in one insert (bulk_create skips save(): fill search_name here)."""
+    surnames = ["Kim", "Lee", "Park", "Choi", "Wang", "Li", "Zhang", "Liu", "Chen", "Zhao"]
+    rows = []
+    for n in range(count):
+        name = f"{surnames[n % len(surnames)]} Guest{n:05d}"
+        rows.append(
+            Registration(
+                event=event,
+                kind=Registration.Kind.GUEST,
+                name=name,
+                search_name=search_key(name),
+                guest_email=f"guest{n}@crowd.example.cn",
+                badge_code=new_badge_code(),
+            )
+        )
+    Registration.objects.bulk_create(rows, batch_size=1000)
+
+
+def test_a_name_prefix_finds_the_person_whatever_the_case_and_spaces():
+    event = EventFactory()
+    nam = GuestRegistrationFactory(event=event, name="Nam Jeong-hwa")
+    GuestRegistrationFactory(event=event, name="Park Ji-min")
+    GuestRegistrationFactory(name="Nam Jeong-hwa")  # another event
+
+    assert selectors.checkin_search(event=event, query="  NAM   jeong") == [nam]
+    assert selectors.checkin_search(event=event, query="nam j") == [nam]
+    assert selectors.checkin_search(event=event, query="jeong") == []
+
+
+def test_a_korean_or_chinese_name_is_found_by_its_first_characters():
+    event = EventFactory()
+    korean = GuestRegistrationFactory(event=event, name="남정화")
+    chinese = GuestRegistrationFactory(event=event, name="王磊")
+
+    assert selectors.checkin_search(event=event, query="남정") == [korean]
+    assert selectors.checkin_search(event=event, query="王") == [chinese]
+
+
+def test_a_typed_or_scanned_badge_code_finds_its_registration():
+    event = EventFactory()
+    registration = StartupRegistrationFactory(event=event)
+
+    typed = registration.badge_code.lower()
+    assert selectors.checkin_search(event=event, query=f" {typed} ") == [registration]
+
+
+def test_the_lookup_among_5000_registrations_is_one_query(django_assert_num_queries):
+    event = EventFactory()
+    crowd(event, 5000)
+    wanted = GuestRegistrationFactory(event=event, name="Nam Jeong-hwa")
+
+    # 1 query: the registrations (with company and organisation joined)
+    with django_assert_num_queries(1):
+        by_name = selectors.checkin_search(event=event, query="Nam J")
+    with django_assert_num_queries(1):
+        by_code = selectors.checkin_search(event=event, query=wanted.badge_code)
+    with django_assert_num_queries(1):
+        many = selectors.checkin_search(event=event, query="kim")
+
+    assert by_name == [wanted] and by_code == [wanted]
+    assert len(many) == 20  # a page of the 500 Kims, in name order
+    assert many == sorted(many, key=lambda r: r.search_name)
+
+
+def test_the_name_lookup_uses_the_check_in_index_on_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("EXPLAIN output is PostgreSQL's")
+    event = EventFactory()
+    crowd(event, 5000)
+    other = EventFactory()
+    crowd(other, 200)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE events_registration")
+    key = search_key("Kim Guest0001")
+    plan = (
+        Registration.objects.filter(event=event, search_name__startswith=key)
+        .order_by("search_name")
+        .explain()
+    )
+    assert "registration_checkin_name_idx" in plan, plan
+
+
+def test_checking_in_records_who_and_when_and_a_second_time_keeps_the_first():
+    registration = PartnerRegistrationFactory()
+    door = StaffFactory()
+
+    first, newly = services.registration_check_in(registration=registration, actor=door)
+    assert newly and first.checked_in_by == door and first.checked_in_at is not None
+
+    again, newly = services.registration_check_in(registration=registration, actor=StaffFactory())
+    assert not newly
+    assert again.checked_in_at == first.checked_in_at and again.checked_in_by == door
+
+
+@pytest.mark.parametrize(
+    ("status", "position", "message"),
+    [("cancelled", None, "cancelled their registration"), ("waitlisted", 3, "on the waitlist")],
+)
+def test_the_cancelled_and_the_waitlisted_are_not_checked_in(status, position, message):
+    registration = GuestRegistrationFactory(status=status, waitlist_position=position)
+    with pytest.raises(Exception, match=message):
+        services.registration_check_in(registration=registration, actor=StaffFactory())
+    registration.refresh_from_db()
+    assert registration.checked_in_at is None
+
+
+def test_the_door_page_finds_checks_in_and_counts(client, coordinator):
+    event = EventFactory(time_zone="Asia/Seoul")
+    person = GuestRegistrationFactory(event=event, name="Kim Min-jun")
+    GuestRegistrationFactory(event=event, name="Lee Seo-yeon")
+    url = reverse("events:check-in", args=[event.pk])
+
+    page = client.get(url, {"q": "kim"}).content.decode()
+    assert "Kim Min-jun" in page and "Lee Seo-yeon" not in page
+    assert "0 of 2 checked in" in page
+    assert 'name="registration"' in page and ">Check in<" in page
+
+    response = client.post(url, {"registration": person.pk}, follow=True)
+    html = response.content.decode()
+    person.refresh_from_db()
+    time = timezone.localtime(person.checked_in_at, event.tzinfo).strftime("%H:%M")
+    assert f"Checked in: Kim Min-jun at {time}." in html
+    assert "1 of 2 checked in" in html
+
+    again = client.post(url, {"registration": person.pk}, follow=True).content.decode()
+    assert f"Kim Min-jun is already checked in, at {time}." in again
+
+
+def test_the_door_page_says_why_a_waitlisted_person_cannot_come_in(client, coordinator):
+    event = EventFactory()
+    waiting = GuestRegistrationFactory(
+        event=event, name="Choi Ha-eun", status="waitlisted", waitlist_position=2
+    )
+    url = reverse("events:check-in", args=[event.pk])
+
+    page = client.get(url, {"q": "choi"}).content.decode()
+    assert "Choi Ha-eun" in page and ">Check in<" not in page
+
+    html = client.post(url, {"registration": waiting.pk}, follow=True).content.decode()
+    assert "is on the waitlist (position 2)" in html
+    waiting.refresh_from_db()
+    assert waiting.checked_in_at is None
+
+
+def test_a_registration_of_another_event_is_not_checked_in_here(client, coordinator):
+    event = EventFactory()
+    elsewhere = GuestRegistrationFactory()
+
+    response = client.post(
+        reverse("events:check-in", args=[event.pk]), {"registration": elsewhere.pk}
+    )
+
+    assert response.status_code == 404
+    elsewhere.refresh_from_db()
+    assert elsewhere.checked_in_at is None
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("anonymous", 302), ("member", 403), ("viewer", 403), ("officer", 403), ("coordinator", 200)],
+)
+def test_only_staff_who_may_change_registrations_open_the_door_page(client, who, status):
+    event = EventFactory()
+    user = {
+        "anonymous": lambda: None,
+        "member": lambda: StartupRegistrationFactory(event=event).user,
+        "viewer": lambda: staff(roles.VIEWER),
+        "officer": lambda: staff(roles.PROGRAM_OFFICER),
+        "coordinator": lambda: staff(roles.EVENT_COORDINATOR),
+    }[who]()
+    if user is not None:
+        client.force_login(user)
+
+    response = client.get(reverse("events:check-in", args=[event.pk]))
+
+    assert response.status_code == status
+
+
+def test_the_door_page_loads_the_self_hosted_scanner_script(client, coordinator):
+    html = client.get(reverse("events:check-in", args=[EventFactory().pk])).content.decode()
+    assert '<script src="/static/js/checkin.js" defer></script>' in html
+    assert "data-scan" in html
+    assert "http://" not in html.split("<main", 1)[1].split("</main>")[0].replace(
+        "http://testserver", ""
+    )
+
+
+# --- The admin --------------------------------------------------------------------------
+
+
+def test_the_admin_checks_in_and_cancels_through_the_services(client, coordinator):
+    event = EventFactory(capacity=1)
+    holder = GuestRegistrationFactory(event=event, name="Holder")
+    waiting = GuestRegistrationFactory(
+        event=event, name="Waiting", status="waitlisted", waitlist_position=1
+    )
+    changelist = reverse("admin:events_registration_changelist")
+
+    client.post(
+        changelist,
+        {"action": "check_in", ACTION_CHECKBOX_NAME: [holder.pk, waiting.pk]},
+        follow=True,
+    )
+    holder.refresh_from_db()
+    waiting.refresh_from_db()
+    assert holder.checked_in_by == coordinator
+    assert waiting.checked_in_at is None
+
+    response = client.post(
+        changelist, {"action": "cancel", ACTION_CHECKBOX_NAME: [holder.pk]}, follow=True
+    )
+    assert "checked in already" in response.content.decode()
+    holder.refresh_from_db()
+    assert holder.status == "registered"
+
+
+def test_the_admin_cancel_action_promotes_the_waitlist(client, coordinator):
+    event = EventFactory(capacity=1)
+    holder = GuestRegistrationFactory(event=event)
+    waiting = GuestRegistrationFactory(event=event, status="waitlisted", waitlist_position=1)
+
+    client.post(
+        reverse("admin:events_registration_changelist"),
+        {"action": "cancel", ACTION_CHECKBOX_NAME: [holder.pk]},
+    )
+
+    holder.refresh_from_db()
+    waiting.refresh_from_db()
+    assert holder.status == "cancelled" and waiting.status == "registered"
+
+
+def test_staff_add_a_guest_in_the_admin_and_the_service_places_them(client, coordinator):
+    event = EventFactory(capacity=1)
+    StartupRegistrationFactory(event=event)
+
+    response = client.post(
+        reverse("admin:events_registration_add"),
+        {
+            "event": event.pk,
+            "name": "Zhao Wei",
+            "guest_email": "zhao@hit.example.cn",
+            "affiliation": "Harbin Institute of Technology",
+            "speaks_zh": "on",
+            "notes": "",
+        },
+        follow=True,
+    )
+
+    guest = Registration.objects.get(guest_email="zhao@hit.example.cn")
+    assert guest.kind == "guest" and guest.status == "waitlisted" and guest.waitlist_position == 1
+    assert "on the waitlist, position 1" in response.content.decode()
+
+
+def test_the_admin_add_form_refuses_a_guest_for_a_cancelled_event(client, coordinator):
+    event = EventFactory(status="cancelled")
+
+    response = client.post(
+        reverse("admin:events_registration_add"),
+        {"event": event.pk, "name": "Zhao Wei", "guest_email": "zhao@hit.example.cn"},
+    )
+
+    assert response.status_code == 200
+    assert "This event is cancelled." in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_the_admin_add_form_registers_an_account_through_the_service(client, coordinator):
+    event = EventFactory()
+    person = PartnerPersonFactory(speaks_ko=True)
+
+    client.post(
+        reverse("admin:events_registration_add"), {"event": event.pk, "user": person.user.pk}
+    )
+
+    saved = Registration.objects.get(event=event)
+    assert saved.kind == "partner" and saved.partner_organisation == person.organisation
+    assert saved.languages == person.languages
+
+
+def test_status_fields_are_read_only_in_the_admin(client, coordinator):
+    registration = GuestRegistrationFactory()
+    url = reverse("admin:events_registration_change", args=[registration.pk])
+
+    html = client.get(url).content.decode()
+
+    assert 'name="status"' not in html and 'name="checked_in_at"' not in html
+    assert 'name="name"' in html
+    assert reverse("events:badge", args=[registration.pk]) in html
+
+
+def test_a_member_cannot_reach_the_registration_admin(client):
+    client.force_login(UserFactory())
+    response = client.get(reverse("admin:events_registration_changelist"))
+    assert response.status_code == 302
+
+
+def test_checked_in_time_is_shown_in_the_events_zone(client, coordinator):
+    event = EventFactory(time_zone="Asia/Seoul")
+    person = GuestRegistrationFactory(event=event, name="Kim Do-yun")
+    Registration.objects.filter(pk=person.pk).update(
+        checked_in_at=dt.datetime(2026, 12, 10, 0, 12, tzinfo=dt.UTC)
+    )
+
+    html = client.get(reverse("events:check-in", args=[event.pk]), {"q": "kim"}).content.decode()
+
+    assert "Checked in at 09:12" in html

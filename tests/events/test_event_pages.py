@@ -1,0 +1,413 @@
+"""The events pages as people see them: the list, an event in their language and zone,
+online sessions, badges, delegation programmes and attendance."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils import timezone
+
+from events import services
+from events.models import (
+    Delegation,
+    DelegationMember,
+    DelegationProgrammeItem,
+    Event,
+    SessionAttendance,
+)
+from incubator import roles
+from tests.companies.factories import MembershipFactory, StaffFactory, UserFactory
+from tests.events.factories import (
+    EventFactory,
+    GuestRegistrationFactory,
+    OnlineSessionFactory,
+    PartnerPersonFactory,
+    StartupRegistrationFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+START = dt.datetime(2026, 12, 10, 2, 0, tzinfo=dt.UTC)  # 10:00 in Harbin, 11:00 in Seoul
+
+
+@pytest.fixture(autouse=True)
+def role_groups():
+    roles.sync_role_permissions()
+
+
+def staff(role=roles.EVENT_COORDINATOR):
+    user = StaffFactory()
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def page(client, url, **params) -> str:
+    response = client.get(url, params)
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
+
+
+# --- The list -------------------------------------------------------------------------------
+
+
+def test_visitors_see_the_published_upcoming_events_soonest_first(client):
+    later = EventFactory(title_en="Later roadshow", starts_at=START + dt.timedelta(days=30))
+    sooner = EventFactory(title_en="Sooner matching session", starts_at=START)
+    EventFactory(title_en="A draft", status=Event.Status.DRAFT)
+    EventFactory(title_en="A cancelled one", status=Event.Status.CANCELLED)
+    EventFactory(
+        title_en="Last year's",
+        status=Event.Status.COMPLETED,
+        starts_at=timezone.now() - dt.timedelta(days=365),
+        ends_at=timezone.now() - dt.timedelta(days=364),
+    )
+    client.cookies["lang"] = "en"
+
+    html = page(client, reverse("events:event-list"))
+
+    assert html.index(sooner.title_en) < html.index(later.title_en)
+    assert "A draft" not in html and "A cancelled one" not in html and "Last year" not in html
+
+
+def test_the_list_filters_by_kind(client):
+    EventFactory(kind=Event.Kind.ROADSHOW, title_en="Busan roadshow")
+    EventFactory(kind=Event.Kind.COMPETITION, title_en="Startup competition")
+    client.cookies["lang"] = "en"
+
+    html = page(client, reverse("events:event-list"), kind="roadshow")
+
+    assert "Busan roadshow" in html and "Startup competition" not in html
+
+
+def test_the_list_shows_places_left_and_a_full_event(client):
+    roomy = EventFactory(capacity=5, title_en="Roomy")
+    full = EventFactory(capacity=1, title_en="Full")
+    StartupRegistrationFactory(event=roomy)
+    StartupRegistrationFactory(event=full)
+    client.cookies["lang"] = "en"
+
+    html = page(client, reverse("events:event-list"))
+
+    assert "4 places left" in html
+    assert "Full: waitlist open" in html
+
+
+def test_the_list_costs_the_same_queries_for_many_events(client, django_assert_num_queries):
+    EventFactory.create_batch(25, capacity=10)
+    client.cookies["lang"] = "en"
+    # 1 count for the pager + 1 page of events with their registration counts
+    with django_assert_num_queries(2):
+        client.get(reverse("events:event-list"))
+
+
+def test_the_header_links_to_the_events(client):
+    html = page(client, reverse("landing"))
+    assert f'href="{reverse("events:event-list")}"' in html
+
+
+# --- An event -------------------------------------------------------------------------------
+
+
+def harbin_session(**fields):
+    values = {
+        "starts_at": START,
+        "ends_at": START + dt.timedelta(hours=2),
+        "time_zone": "Asia/Shanghai",
+        "title_ko": "하얼빈 매칭 세션",
+        "title_zh": "哈尔滨对接会",
+        "title_en": "Harbin matching session",
+        "description_ko": "한국 스타트업과 헤이룽장 파트너의 1:1 미팅",
+        "description_en": "One-to-one meetings.",
+        "capacity": 40,
+    }
+    return EventFactory(**(values | fields))
+
+
+def test_a_signed_in_person_sees_the_time_in_the_events_zone_and_their_own(client):
+    event = harbin_session()
+    client.force_login(UserFactory(time_zone="Asia/Seoul", language="en"))
+
+    html = page(client, reverse("events:event-detail", args=[event.pk]))
+
+    assert (
+        "2026-12-10 10:00–12:00 CST (Asia/Shanghai) · 11:00–13:00 KST (Asia/Seoul) your time"
+        in html
+    )
+
+
+def test_a_visitor_sees_the_events_zone_and_the_other_centers_zone(client):
+    event = harbin_session()
+    html = page(client, reverse("events:event-detail", args=[event.pk]))
+    assert "10:00–12:00 CST (Asia/Shanghai) · 11:00–13:00 KST (Asia/Seoul)" in html
+    assert "your time" not in html
+
+
+def test_someone_in_the_events_zone_sees_the_time_once(client):
+    event = harbin_session()
+    client.force_login(UserFactory(time_zone="Asia/Shanghai"))
+    html = page(client, reverse("events:event-detail", args=[event.pk]))
+    assert "10:00–12:00 CST (Asia/Shanghai)</dd>" in html
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "description"),
+    [
+        ("ko", "하얼빈 매칭 세션", "한국 스타트업과"),
+        ("zh-hans", "哈尔滨对接会", "한국 스타트업과"),  # no Chinese description: Korean
+        ("en", "Harbin matching session", "One-to-one meetings."),
+    ],
+)
+def test_the_event_speaks_the_viewers_language(client, language, title, description):
+    event = harbin_session()
+    client.cookies["lang"] = language
+
+    html = page(client, reverse("events:event-detail", args=[event.pk]))
+
+    assert f'<html lang="{language}">' in html
+    assert f"<h1>{title}</h1>" in html
+    assert description in html
+
+
+def test_a_visitor_is_invited_to_sign_in_to_register_and_sees_places_left(client):
+    event = harbin_session(capacity=3)
+    StartupRegistrationFactory(event=event)
+    client.cookies["lang"] = "en"
+
+    html = page(client, reverse("events:event-detail", args=[event.pk]))
+
+    assert "Sign in to register" in html
+    assert "2 places left of 3" in html
+
+
+def test_a_startup_member_is_asked_for_languages_and_a_partner_only_to_confirm(client):
+    event = harbin_session()
+    url = reverse("events:event-detail", args=[event.pk])
+
+    client.force_login(MembershipFactory().user)
+    assert 'name="speaks_zh"' in page(client, url)
+
+    client.force_login(PartnerPersonFactory().user)
+    html = page(client, url)
+    assert 'name="speaks_zh"' not in html and ">Register<" in html
+
+
+def test_someone_without_company_or_partner_is_told_who_registers(client):
+    client.force_login(UserFactory())
+    html = page(client, reverse("events:event-detail", args=[harbin_session().pk]))
+    assert "Registration is for members of a startup" in html
+
+
+def test_a_full_event_offers_the_waitlist(client):
+    event = harbin_session(capacity=1)
+    StartupRegistrationFactory(event=event)
+    client.force_login(PartnerPersonFactory().user)
+    html = page(client, reverse("events:event-detail", args=[event.pk]))
+    assert "Join the waitlist" in html and "new registrations go on the waitlist" in html
+
+
+def test_a_closed_registration_says_so_and_offers_no_button(client):
+    event = harbin_session(registration_deadline=timezone.now() - dt.timedelta(hours=1))
+    client.force_login(PartnerPersonFactory().user)
+    html = page(client, reverse("events:event-detail", args=[event.pk]))
+    assert "Registration is closed." in html and ">Register<" not in html
+
+
+def test_a_draft_is_a_404_except_for_staff(client):
+    event = harbin_session(status=Event.Status.DRAFT)
+    url = reverse("events:event-detail", args=[event.pk])
+
+    assert client.get(url).status_code == 404
+    client.force_login(MembershipFactory().user)
+    assert client.get(url).status_code == 404
+    client.force_login(staff())
+    assert "only staff see this event" in page(client, url)
+
+
+def test_a_registrant_reads_that_their_event_is_cancelled(client):
+    event = harbin_session()
+    person = PartnerPersonFactory()
+    services.registration_create(event=event, user=person.user)
+    Event.objects.filter(pk=event.pk).update(status=Event.Status.CANCELLED)
+    client.force_login(person.user)
+
+    html = page(client, reverse("events:event-detail", args=[event.pk]))
+
+    assert "This event is cancelled." in html
+    client.force_login(PartnerPersonFactory().user)
+    assert client.get(reverse("events:event-detail", args=[event.pk])).status_code == 404
+
+
+def test_staff_see_counts_and_the_door_page_link(client):
+    event = harbin_session(capacity=1)
+    StartupRegistrationFactory(event=event)
+    GuestRegistrationFactory(event=event, status="waitlisted", waitlist_position=1)
+    client.force_login(staff())
+
+    html = page(client, reverse("events:event-detail", args=[event.pk]))
+
+    assert "1 registered, 1 on the waitlist." in html
+    assert reverse("events:check-in", args=[event.pk]) in html
+
+
+# --- Online programmes ------------------------------------------------------------------------
+
+
+def test_session_links_are_shown_to_registered_people_only(client):
+    session = OnlineSessionFactory(link="https://meeting.example.cn/j/424242")
+    event = session.event
+    url = reverse("events:event-detail", args=[event.pk])
+
+    assert session.title_ko in page(client, url)
+    assert "424242" not in page(client, url)
+
+    person = PartnerPersonFactory()
+    client.force_login(person.user)
+    assert "424242" not in page(client, url)
+
+    services.registration_create(event=event, user=person.user)
+    assert "https://meeting.example.cn/j/424242" in page(client, url)
+
+
+def test_staff_record_who_attended_a_session(client):
+    session = OnlineSessionFactory()
+    came = StartupRegistrationFactory(event=session.event, name="Came Along")
+    missed = StartupRegistrationFactory(event=session.event, name="Missed It")
+    StartupRegistrationFactory(name="Other programme")
+    coordinator = staff()
+    client.force_login(coordinator)
+    url = reverse("events:session-attendance", args=[session.event_id, session.pk])
+
+    html = page(client, url)
+    assert "Came Along" in html and "Missed It" in html and "Other programme" not in html
+
+    response = client.post(url, {"attendees": [came.pk]}, follow=True)
+
+    assert "1 added, 0 removed" in response.content.decode()
+    attendance = SessionAttendance.objects.get()
+    assert attendance.registration == came and attendance.recorded_by == coordinator
+    assert missed.pk not in SessionAttendance.objects.values_list("registration_id", flat=True)
+
+    client.post(url, {"attendees": [missed.pk]})
+    assert list(SessionAttendance.objects.values_list("registration_id", flat=True)) == [missed.pk]
+
+
+def test_attendance_of_someone_not_registered_for_the_programme_is_refused(client):
+    session = OnlineSessionFactory()
+    stranger = StartupRegistrationFactory()
+    client.force_login(staff())
+
+    response = client.post(
+        reverse("events:session-attendance", args=[session.event_id, session.pk]),
+        {"attendees": [stranger.pk]},
+    )
+
+    assert response.status_code == 400
+    assert not SessionAttendance.objects.exists()
+
+
+def test_a_member_cannot_record_attendance(client):
+    session = OnlineSessionFactory()
+    client.force_login(MembershipFactory().user)
+    url = reverse("events:session-attendance", args=[session.event_id, session.pk])
+    assert client.get(url).status_code == 403
+
+
+# --- Badges -----------------------------------------------------------------------------------
+
+
+def test_the_holder_sees_a_printable_badge_with_a_qr_code(client):
+    registration = StartupRegistrationFactory(name="Nam Jeong-hwa")
+    client.force_login(registration.user)
+    client.cookies["lang"] = "en"
+
+    html = page(client, reverse("events:badge", args=[registration.pk]))
+
+    assert "Nam Jeong-hwa" in html
+    assert registration.company.name_en in html
+    assert registration.event.title_en in html
+    assert f'<p class="badge-code" id="badge-code">{registration.badge_code}</p>' in html
+    assert '<svg class="qr" role="img"' in html and "<path" in html
+    assert "data-print" in html
+
+
+def test_a_badge_is_no_one_elses_business(client):
+    registration = StartupRegistrationFactory()
+    url = reverse("events:badge", args=[registration.pk])
+
+    assert client.get(url).status_code == 302
+    client.force_login(MembershipFactory().user)
+    assert client.get(url).status_code == 404
+    client.force_login(staff(roles.VIEWER))
+    assert client.get(url).status_code == 200
+
+
+def test_staff_print_a_guests_badge(client):
+    guest = GuestRegistrationFactory(name="Zhao Wei", affiliation="Harbin Institute of Technology")
+    client.force_login(staff())
+    html = page(client, reverse("events:badge", args=[guest.pk]))
+    assert "Zhao Wei" in html and "Harbin Institute of Technology" in html
+
+
+def test_my_events_lists_my_registrations_with_badges_and_the_agenda_link(client):
+    person = PartnerPersonFactory()
+    event = harbin_session()
+    registration = services.registration_create(event=event, user=person.user)
+    client.force_login(person.user)
+    client.cookies["lang"] = "en"
+
+    html = page(client, reverse("events:my-events"))
+
+    assert "Harbin matching session" in html
+    assert reverse("events:badge", args=[registration.pk]) in html
+    assert reverse("events:my-agenda-ics") in html
+
+
+# --- Delegations ------------------------------------------------------------------------------
+
+
+def delegation():
+    event = EventFactory(
+        kind=Event.Kind.DELEGATION_VISIT,
+        time_zone="Asia/Shanghai",
+        starts_at=dt.datetime(2020, 7, 28, 0, 0, tzinfo=dt.UTC),
+        ends_at=dt.datetime(2020, 8, 12, 10, 0, tzinfo=dt.UTC),
+        status=Event.Status.COMPLETED,
+    )
+    visit = Delegation.objects.create(
+        name_en="Korea Accelerator Association delegation",
+        event=event,
+        arrives_at=dt.datetime(2020, 7, 28, 6, 0, tzinfo=dt.UTC),
+        departs_at=dt.datetime(2020, 8, 12, 2, 0, tzinfo=dt.UTC),
+    )
+    DelegationMember.objects.create(
+        delegation=visit, name="Chairman", role=DelegationMember.Role.LEADER
+    )
+    DelegationProgrammeItem.objects.create(
+        delegation=visit,
+        title_en="Founding ceremony of the centers",
+        starts_at=dt.datetime(2020, 8, 10, 1, 30, tzinfo=dt.UTC),  # 09:30 in Harbin
+        ends_at=dt.datetime(2020, 8, 10, 3, 0, tzinfo=dt.UTC),
+        place="Binxian",
+    )
+    return visit
+
+
+def test_staff_print_a_delegations_programme_in_the_events_zone(client):
+    visit = delegation()
+    client.force_login(staff(roles.VIEWER))
+    client.cookies["lang"] = "en"
+
+    html = page(client, reverse("events:delegation-programme", args=[visit.pk]))
+
+    assert "Founding ceremony of the centers" in html
+    assert "09:30–11:00" in html
+    assert "2020-08-10" in html
+    assert "Chairman" in html and "All times in Asia/Shanghai." in html
+
+
+def test_a_delegation_programme_is_staff_only(client):
+    visit = delegation()
+    url = reverse("events:delegation-programme", args=[visit.pk])
+    client.force_login(MembershipFactory().user)
+    assert client.get(url).status_code == 403

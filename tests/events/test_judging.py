@@ -1,0 +1,315 @@
+"""Competition judging: assignments, scores, normalised results and their publication."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from companies.models import Membership
+from events import judging
+from events.models import (
+    CompetitionEntry,
+    CompetitionRound,
+    ConflictDeclaration,
+    Event,
+    JudgeAssignment,
+    JudgingCriterion,
+    Score,
+)
+from incubator import roles
+from incubator.models import OutboxMessage
+from tests.companies.factories import MembershipFactory, StaffFactory, UserFactory
+from tests.events.factories import EventFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def role_group(name: str) -> Group:
+    # A transactional test elsewhere may have emptied the groups the migrations made.
+    roles.sync_role_permissions()
+    return Group.objects.get(name=name)
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def round_():
+    event = EventFactory(kind=Event.Kind.COMPETITION, meeting_tables=0, interpreters_per_slot=0)
+    return CompetitionRound.objects.create(event=event, name_en="Final", name_ko="결선")
+
+
+@pytest.fixture
+def criteria(round_):
+    return [
+        JudgingCriterion.objects.create(round=round_, name_en="Technology", weight=2, order=1),
+        JudgingCriterion.objects.create(
+            round=round_, name_en="Market fit", weight=1, max_score=5, order=2
+        ),
+    ]
+
+
+@pytest.fixture
+def entries(round_):
+    return [
+        CompetitionEntry.objects.create(
+            round=round_, company=MembershipFactory().company, title=title
+        )
+        for title in ("Alpha robot", "Beta clinic", "Gamma school")
+    ]
+
+
+@pytest.fixture
+def coordinator():
+    user = StaffFactory()
+    user.groups.add(role_group(roles.EVENT_COORDINATOR))
+    return user
+
+
+def sheet(criteria, *values):
+    return {c.pk: (value, "") for c, value in zip(criteria, values, strict=True)}
+
+
+def score(assignment, criteria, *values, submit=True):
+    return judging.score_submit(
+        assignment=assignment,
+        scores=sheet(criteria, *values),
+        judge=assignment.judge,
+        submit=submit,
+    )
+
+
+# --- Assignments --------------------------------------------------------------------------
+
+
+def test_a_judge_with_a_declared_conflict_is_refused(round_, entries, coordinator):
+    judge = UserFactory()
+    ConflictDeclaration.objects.create(judge=judge, company=entries[0].company, reason="Investor")
+    with pytest.raises(ValidationError, match="conflict of interest"):
+        judging.judge_assign(entry=entries[0], judge=judge, actor=coordinator)
+    assert not JudgeAssignment.objects.exists()
+    assignment = judging.judge_assign(entry=entries[1], judge=judge, actor=coordinator)
+    assert assignment.assigned_by == coordinator
+    message = OutboxMessage.objects.get(kind="judge_assigned")
+    assert message.recipient == judge.email
+    assert message.payload["path"] == reverse("events:judging-score", args=[assignment.pk])
+    with pytest.raises(ValidationError, match="already assigned"):
+        judging.judge_assign(entry=entries[1], judge=judge, actor=coordinator)
+
+
+def test_a_member_of_the_company_cannot_judge_its_entry(entries, coordinator):
+    member = Membership.objects.filter(company=entries[0].company).get().user
+    with pytest.raises(ValidationError, match="member of"):
+        judging.judge_assign(entry=entries[0], judge=member, actor=coordinator)
+
+
+# --- Scores -------------------------------------------------------------------------------
+
+
+def test_scores_out_of_range_save_nothing(entries, criteria, coordinator):
+    assignment = judging.judge_assign(entry=entries[0], judge=UserFactory(), actor=coordinator)
+    with pytest.raises(ValidationError) as error:
+        score(assignment, criteria, 8, 6)  # market fit is out of 5
+    assert error.value.message_dict == {str(criteria[1].pk): ["Give a score from 0 to 5."]}
+    with pytest.raises(ValidationError) as error:
+        score(assignment, criteria, -1, "1.234")
+    assert set(error.value.message_dict) == {str(criteria[0].pk), str(criteria[1].pk)}
+    with pytest.raises(ValidationError, match="Give a score"):
+        judging.score_submit(
+            assignment=assignment, scores={criteria[0].pk: (5, "")}, judge=assignment.judge
+        )
+    assert not Score.objects.exists()
+    assignment.refresh_from_db()
+    assert assignment.submitted_at is None
+
+
+def test_a_judge_scores_only_their_own_assignment_and_only_until_submitted(
+    entries, criteria, coordinator
+):
+    assignment = judging.judge_assign(entry=entries[0], judge=UserFactory(), actor=coordinator)
+    with pytest.raises(PermissionDenied):
+        judging.score_submit(
+            assignment=assignment, scores=sheet(criteria, 5, 3), judge=UserFactory()
+        )
+    score(assignment, criteria, 5, 3, submit=False)  # a draft can change
+    score(assignment, criteria, "7.5", 4)
+    assert {s.criterion_id: s.value for s in assignment.scores.all()} == {
+        criteria[0].pk: Decimal("7.5"),
+        criteria[1].pk: Decimal("4"),
+    }
+    assignment.refresh_from_db()
+    assert assignment.submitted_at is not None
+    with pytest.raises(ValidationError, match="final"):
+        score(assignment, criteria, 9, 5)
+
+
+def test_no_scores_after_the_results_are_published(round_, entries, criteria, coordinator):
+    done = judging.judge_assign(entry=entries[0], judge=UserFactory(), actor=coordinator)
+    score(done, criteria, 5, 3)
+    late = judging.judge_assign(entry=entries[1], judge=UserFactory(), actor=coordinator)
+    round_.released_at = timezone.now()
+    round_.save()
+    with pytest.raises(ValidationError, match="published"):
+        score(late, criteria, 5, 3)
+
+
+def test_no_scores_after_the_judging_deadline(round_, entries, criteria, coordinator):
+    assignment = judging.judge_assign(entry=entries[0], judge=UserFactory(), actor=coordinator)
+    round_.judging_deadline = timezone.now() - dt.timedelta(minutes=1)
+    round_.save()
+    with pytest.raises(ValidationError, match="closed"):
+        score(assignment, criteria, 5, 3)
+    assert not Score.objects.exists()
+
+
+# --- Results ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def judged(round_, entries, criteria, coordinator):
+    """Three judges score all three entries: a lenient, a harsh and a middle one.
+
+    The lenient and the harsh judge agree on the order Beta > Gamma > Alpha, the middle judge
+    puts Gamma first; Beta wins on two judges' first places.
+    """
+    judges = {name: UserFactory(full_name=name) for name in ("Lenient", "Harsh", "Middle")}
+    marks = {
+        "Lenient": {"Alpha robot": (8, 4), "Beta clinic": (10, 5), "Gamma school": (9, 4)},
+        "Harsh": {"Alpha robot": (2, 1), "Beta clinic": (4, 2), "Gamma school": (3, 1)},
+        "Middle": {"Alpha robot": (5, 2), "Beta clinic": (6, 3), "Gamma school": (7, 3)},
+    }
+    for name, judge in judges.items():
+        for entry in entries:
+            assignment = judging.judge_assign(entry=entry, judge=judge, actor=coordinator)
+            score(assignment, criteria, *marks[name][entry.title])
+    return judges
+
+
+def test_results_rank_on_normalised_scores(round_, judged, django_assert_num_queries):
+    # criteria + entries with companies + assignments with judges + scores
+    with django_assert_num_queries(4):
+        results = judging.round_results(round=round_)
+    ranking = [(row.rank, row.obj.title) for row in results.rows]
+    assert ranking == [(1, "Beta clinic"), (2, "Gamma school"), (3, "Alpha robot")]
+    assert results.pending == 0
+    beta = results.rows[0]
+    by_judge = {mark.user.full_name: mark for mark in beta.by_judge}
+    # Same order, different temperament: the same normalised contribution.
+    assert by_judge["Lenient"].normalized == pytest.approx(by_judge["Harsh"].normalized)
+    assert by_judge["Lenient"].raw > by_judge["Harsh"].raw
+    assert beta.judges == 3
+
+
+def test_publishing_needs_every_sheet_and_tells_the_entrants(round_, judged, entries, coordinator):
+    pending = judging.judge_assign(entry=entries[0], judge=UserFactory(), actor=coordinator)
+    with pytest.raises(ValidationError, match="not submitted yet"):
+        judging.round_release(round=round_, actor=coordinator)
+    judging.judge_unassign(assignment=pending, actor=coordinator)
+    judging.round_release(round=round_, actor=coordinator)
+    round_.refresh_from_db()
+    assert round_.released_at is not None
+    told = set(
+        OutboxMessage.objects.filter(kind="competition_results").values_list("recipient", flat=True)
+    )
+    assert told == {
+        m.user.email for m in Membership.objects.filter(company__competition_entries__round=round_)
+    }
+    with pytest.raises(ValidationError, match="published already"):
+        judging.round_release(round=round_, actor=coordinator)
+
+
+# --- Pages --------------------------------------------------------------------------------
+
+
+def signed_in(client, user):
+    client.force_login(user)
+    client.cookies["lang"] = "en"
+    return client
+
+
+def test_the_score_form_refuses_out_of_range_and_others_assignments(
+    client, entries, criteria, coordinator
+):
+    judge = UserFactory()
+    mine = judging.judge_assign(entry=entries[0], judge=judge, actor=coordinator)
+    theirs = judging.judge_assign(entry=entries[1], judge=UserFactory(), actor=coordinator)
+    signed_in(client, judge)
+    home = client.get(reverse("events:judging-home")).content.decode()
+    assert "Alpha robot" in home and "Beta clinic" not in home
+    assert client.get(reverse("events:judging-score", args=[theirs.pk])).status_code == 404
+    assert client.post(reverse("events:judging-score", args=[theirs.pk])).status_code == 404
+
+    url = reverse("events:judging-score", args=[mine.pk])
+    technology, market = criteria
+    response = client.post(
+        url,
+        {
+            f"score_{technology.pk}": "9",
+            f"score_{market.pk}": "11",
+            f"comment_{technology.pk}": "Strong patents",
+            "action": "submit",
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Give a score from 0 to 5." in page
+    assert "Strong patents" in page  # what was typed stays in the form
+    assert not Score.objects.exists()
+
+    response = client.post(
+        url,
+        {f"score_{technology.pk}": "9", f"score_{market.pk}": "4.5", "action": "submit"},
+    )
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert mine.submitted_at is not None
+    assert "they are final" in client.get(url).content.decode()
+
+
+def test_staff_assign_see_results_and_publish(client, round_, judged, entries, coordinator):
+    signed_in(client, coordinator)
+    conflicted = UserFactory()
+    ConflictDeclaration.objects.create(judge=conflicted, company=entries[2].company)
+    response = client.post(
+        reverse("events:judging-assign", args=[round_.pk]),
+        {"entry": entries[2].pk, "email": conflicted.email},
+    )
+    assert response.status_code == 400
+    assert "declared a conflict of interest" in response.content.decode()
+    response = client.post(
+        reverse("events:judging-assign", args=[round_.pk]),
+        {"entry": entries[2].pk, "email": "nobody@example.kr"},
+    )
+    assert "No portal account has this e-mail address." in response.content.decode()
+
+    public = reverse("events:competition-results", args=[round_.pk])
+    assert client.get(public).status_code == 404  # not published yet
+
+    page = client.get(reverse("events:judging-results", args=[round_.pk])).content.decode()
+    assert "Publish results" in page
+    assert page.index("Beta clinic") < page.index("Gamma school") < page.index("Alpha robot")
+    client.post(reverse("events:judging-release", args=[round_.pk]))
+    round_.refresh_from_db()
+    assert round_.released_at is not None
+
+    client.logout()
+    page = client.get(public).content.decode()
+    assert page.index("Beta clinic") < page.index("Gamma school") < page.index("Alpha robot")
+
+
+def test_judging_staff_pages_need_permissions(client, round_):
+    url = reverse("events:judging-results", args=[round_.pk])
+    signed_in(client, UserFactory())
+    assert client.get(url).status_code == 403
+    viewer = StaffFactory()
+    viewer.groups.add(role_group(roles.VIEWER))
+    signed_in(client, viewer)
+    assert client.get(url).status_code == 200
+    assert client.post(reverse("events:judging-release", args=[round_.pk])).status_code == 403
+    assert client.get(reverse("events:judging-assign", args=[round_.pk])).status_code == 403
