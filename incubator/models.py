@@ -3,6 +3,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class UserManager(BaseUserManager):
@@ -78,9 +79,9 @@ class OutboxMessage(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("pending")
-        SENT = "sent", _("sent")
-        FAILED = "failed", _("failed")
+        PENDING = "pending", pgettext_lazy("outbox message", "pending")
+        SENT = "sent", pgettext_lazy("outbox message", "sent")
+        FAILED = "failed", pgettext_lazy("outbox message", "failed")
 
     recipient = models.EmailField(_("recipient"))
     kind = models.CharField(_("kind"), max_length=60)
