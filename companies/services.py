@@ -119,34 +119,12 @@ def document_upload(
     *, company: Company, uploaded_file, kind: str, user, max_bytes: int
 ) -> Document:
     """Store an upload under a generated name after checking its size and content."""
-    if uploaded_file.size > max_bytes:
-        raise ValidationError(
-            _("The file is %(size).1f MB; files may be at most %(max).0f MB.")
-            % {"size": uploaded_file.size / 1_048_576, "max": max_bytes / 1_048_576},
-            code="too_large",
-        )
-    uploaded_file.seek(0)
-    head = uploaded_file.read(16)
-
-    def read_all():
-        uploaded_file.seek(0)
-        return uploaded_file.read()
-
-    file_kind = uploads.sniff(head, read_all)
-    uploaded_file.seek(0)
-    if file_kind is None:
-        raise ValidationError(
-            _("This file is not a PDF, PNG, JPEG, DOCX or XLSX document (checked by its content)."),
-            code="file_type",
-        )
-    original_name = uploaded_file.name
-    # The stored name's suffix comes from the content, not from the uploader.
-    uploaded_file.name = "upload" + uploads.EXTENSIONS[file_kind]
+    uploaded_file, original_name, content_type = uploads.checked_upload(uploaded_file, max_bytes)
     document = Document(
         company=company,
         kind=kind,
-        original_name=original_name[:255],
-        content_type=uploads.CONTENT_TYPES[file_kind],
+        original_name=original_name,
+        content_type=content_type,
         size=uploaded_file.size,
         uploaded_by=user,
     )

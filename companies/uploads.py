@@ -3,6 +3,9 @@
 import io
 import zipfile
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
 PDF, PNG, JPEG, DOCX, XLSX = "pdf", "png", "jpeg", "docx", "xlsx"
 CONTENT_TYPES = {
     PDF: "application/pdf",
@@ -38,3 +41,34 @@ def sniff(head: bytes, read_all) -> str | None:
             if "xl/workbook.xml" in names:
                 return XLSX
     return None
+
+
+def checked_upload(uploaded_file, max_bytes: int):
+    """Check an upload's size and content; return (file, original name, content type).
+
+    The file comes back renamed after its content, so the uploader's name never
+    reaches the file system. Raises ValidationError with a message for the user.
+    """
+    if uploaded_file.size > max_bytes:
+        raise ValidationError(
+            _("The file is %(size).1f MB; files may be at most %(max).0f MB.")
+            % {"size": uploaded_file.size / 1_048_576, "max": max_bytes / 1_048_576},
+            code="too_large",
+        )
+    uploaded_file.seek(0)
+    head = uploaded_file.read(16)
+
+    def read_all():
+        uploaded_file.seek(0)
+        return uploaded_file.read()
+
+    kind = sniff(head, read_all)
+    uploaded_file.seek(0)
+    if kind is None:
+        raise ValidationError(
+            _("This file is not a PDF, PNG, JPEG, DOCX or XLSX document (checked by its content)."),
+            code="file_type",
+        )
+    original_name = uploaded_file.name[:255]
+    uploaded_file.name = "upload" + EXTENSIONS[kind]
+    return uploaded_file, original_name, CONTENT_TYPES[kind]

@@ -96,34 +96,9 @@ def _excerpt(text: str, length: int = 300) -> str:
 
 
 def _stored_file(uploaded_file, max_bytes: int):
-    """Check an upload's size and content; return (file, original name, content type, size).
-
-    The same checks as a company's documents: the stored name comes from the
-    content, never from the uploader.
-    """
-    if uploaded_file.size > max_bytes:
-        raise ValidationError(
-            _("The file is %(size).1f MB; files may be at most %(max).0f MB.")
-            % {"size": uploaded_file.size / 1_048_576, "max": max_bytes / 1_048_576},
-            code="too_large",
-        )
-    uploaded_file.seek(0)
-    head = uploaded_file.read(16)
-
-    def read_all():
-        uploaded_file.seek(0)
-        return uploaded_file.read()
-
-    kind = uploads.sniff(head, read_all)
-    uploaded_file.seek(0)
-    if kind is None:
-        raise ValidationError(
-            _("This file is not a PDF, PNG, JPEG, DOCX or XLSX document (checked by its content)."),
-            code="file_type",
-        )
-    original_name = uploaded_file.name[:255]
-    uploaded_file.name = "upload" + uploads.EXTENSIONS[kind]
-    return uploaded_file, original_name, uploads.CONTENT_TYPES[kind], uploaded_file.size
+    """Return (file, original name, content type, size) of a checked upload."""
+    checked, original_name, content_type = uploads.checked_upload(uploaded_file, max_bytes)
+    return checked, original_name, content_type, checked.size
 
 
 @contextmanager
