@@ -34,5 +34,15 @@ def celery_runs_tasks_inline():
 
 
 @pytest.fixture(autouse=True)
+def _english_outside_requests():
+    # Services called directly by tests speak English (the catalogues' source);
+    # pages choose their language per request, as for a real visitor.
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "private"

@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import translation
 
 from incubator import roles
 from programs import services
@@ -46,6 +47,7 @@ def test_two_grants_that_together_exceed_the_budget_one_succeeds():
 
     def grant(application_id: int) -> None:
         # Each thread has its own database connection, closed at the end.
+        translation.activate("en")  # the active language is per thread
         try:
             application = FundApplication.objects.get(pk=application_id)
             barrier.wait()
