@@ -102,7 +102,7 @@ def brn_is_valid(value: object) -> bool:
 
 
 def brn_format(value: object) -> str:
-    """Return the number as XXX-XX-XXXXX; return other input compacted."""
+    """Return the number in its usual 3-2-5 form (124-81-00998); other input compacted."""
     number = brn_compact(value)
     if len(number) != 10 or not (number.isascii() and number.isdigit()):
         return number
