@@ -164,7 +164,7 @@ def application_submit(*, application: Application, user) -> Application:
     with transaction.atomic():
         application = (
             Application.objects.select_for_update()
-            .select_related("intake", "company")
+            .select_related("intake__program", "company")
             .get(pk=application.pk)
         )
         if application.status != Application.Status.DRAFT:
@@ -178,7 +178,10 @@ def application_submit(*, application: Application, user) -> Application:
             )
         application.status = Application.Status.SUBMITTED
         application.submitted_at = now
-        application.policy = selectors.policy_in_force(at=now)
+        # A program may name its own selection policy; else the version in force.
+        application.policy = application.intake.program.screening_policy or (
+            selectors.policy_in_force(at=now)
+        )
         application.save(update_fields=["status", "submitted_at", "policy"])
         ApplicationEvent.objects.create(
             application=application,

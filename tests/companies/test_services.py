@@ -119,6 +119,27 @@ def test_a_version_published_for_later_is_not_in_force_yet(policy_v1, officer):
     assert submitted().policy == policy_v1
 
 
+def test_a_program_with_its_own_policy_screens_against_that_version(policy_v1, officer):
+    strict = services.policy_publish(
+        actor=officer,
+        effective_from=timezone.now() - dt.timedelta(days=1),
+        min_years_since_founding=10,
+        certification_kinds=ARTICLE_CERTIFICATIONS,
+    )
+    lenient = services.policy_publish(
+        actor=officer, min_years_since_founding=0, certification_kinds=ARTICLE_CERTIFICATIONS
+    )
+    intake = IntakeFactory()
+    intake.program.screening_policy = strict
+    intake.program.save(update_fields=["screening_policy"])
+
+    application = submitted(intake=intake)
+
+    assert lenient.version > strict.version  # the latest version is not the program's
+    assert application.policy == strict
+    assert criterion(application, "age")["passed"] is False
+
+
 def test_a_second_submit_is_refused(policy_v1):
     application = submitted()
 
