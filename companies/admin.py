@@ -34,6 +34,7 @@ from companies.models import (
     Patent,
     ScreeningPolicy,
 )
+from incubator.admin_mixins import ServiceOwnedChangeForm
 from programs import selectors as program_selectors
 from programs import services as program_services
 from programs.models import Cohort, Intake
@@ -648,7 +649,7 @@ class IntakeFilter(admin.RelatedFieldListFilter):
 
 
 @admin.register(Application)
-class ApplicationAdmin(BrnSearchMixin, admin.ModelAdmin):
+class ApplicationAdmin(BrnSearchMixin, ServiceOwnedChangeForm, admin.ModelAdmin):
     list_display = [
         "company_name",
         "intake",
@@ -733,16 +734,9 @@ class ApplicationAdmin(BrnSearchMixin, admin.ModelAdmin):
         ]
         return urls + super().get_urls()
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {
-            **(extra_context or {}),
-            # Nothing on this page is edited in place: decisions have their own page.
-            "show_save": False,
-            "show_save_and_continue": False,
-            "show_save_and_add_another": False,
-            "can_decide": self.has_change_permission(request),
-        }
-        return super().change_view(request, object_id, form_url, extra_context)
+    def change_view_context(self, request):
+        # Nothing on this page is edited in place: decisions have their own page.
+        return {"can_decide": self.has_change_permission(request)}
 
     def decide_view(self, request, object_id):
         application = self.get_object(request, unquote(object_id))

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from companies import validators
 from companies.forms import DateInput
+from incubator.admin_mixins import ServiceOwnedChangeForm
 from incubator.models import User
 from programs import selectors, services, stages
 from programs.models import (
@@ -442,7 +443,7 @@ class MoveForm(forms.Form):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(admin.ModelAdmin):
+class EnrollmentAdmin(ServiceOwnedChangeForm, admin.ModelAdmin):
     list_display = [
         "company",
         "cohort",
@@ -552,15 +553,8 @@ class EnrollmentAdmin(admin.ModelAdmin):
             ),
         ] + super().get_urls()
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {
-            **(extra_context or {}),
-            "show_save": False,
-            "show_save_and_continue": False,
-            "show_save_and_add_another": False,
-            "can_move": self.has_change_permission(request),
-        }
-        return super().change_view(request, object_id, form_url, extra_context)
+    def change_view_context(self, request):
+        return {"can_move": self.has_change_permission(request)}
 
     def pipeline_view(self, request):
         """The board: companies per stage and per cohort, what is overdue, at a glance."""
@@ -758,7 +752,7 @@ class ServiceMessageInline(ReadOnlyInline):
 
 
 @admin.register(ServiceRequest)
-class ServiceRequestAdmin(admin.ModelAdmin):
+class ServiceRequestAdmin(ServiceOwnedChangeForm, admin.ModelAdmin):
     list_display = [
         "number",
         "subject",
@@ -849,15 +843,6 @@ class ServiceRequestAdmin(admin.ModelAdmin):
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {
-            **(extra_context or {}),
-            "show_save": False,
-            "show_save_and_continue": False,
-            "show_save_and_add_another": False,
-        }
-        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_urls(self):
         return [
@@ -1049,7 +1034,7 @@ class DisbursementInline(ReadOnlyInline):
 
 
 @admin.register(FundApplication)
-class FundApplicationAdmin(admin.ModelAdmin):
+class FundApplicationAdmin(ServiceOwnedChangeForm, admin.ModelAdmin):
     list_display = [
         "company",
         "call",
@@ -1098,15 +1083,6 @@ class FundApplicationAdmin(admin.ModelAdmin):
     @admin.display(description=_("disbursed"), ordering="disbursed")
     def paid_out(self, application):
         return _money(application.disbursed, application.call.currency)
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {
-            **(extra_context or {}),
-            "show_save": False,
-            "show_save_and_continue": False,
-            "show_save_and_add_another": False,
-        }
-        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_urls(self):
         return [
