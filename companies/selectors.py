@@ -14,6 +14,7 @@ from companies.models import (
     FundingRound,
     Invitation,
     MarketValidation,
+    Membership,
     Patent,
     ScreeningPolicy,
 )
@@ -23,6 +24,11 @@ from programs.models import Intake
 def policy_in_force(*, at=None) -> ScreeningPolicy:
     at = at or timezone.now()
     return ScreeningPolicy.objects.filter(effective_from__lte=at).order_by("-version").first()
+
+
+def company_members(company_id: int) -> list:
+    """Return the users of a company's portal accounts."""
+    return [m.user for m in Membership.objects.filter(company_id=company_id).select_related("user")]
 
 
 def company_for_user(user) -> Company | None:

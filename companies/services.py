@@ -25,8 +25,19 @@ from companies.models import (
 from incubator.services import outbox_enqueue
 
 
-def _members(company: Company):
-    return [m.user for m in company.memberships.select_related("user")]
+def members_notify(*, company_id: int, kind: str, dedupe_key: str, payload: dict) -> None:
+    """Write one outbox message per member of a company, each in their own language.
+
+    `dedupe_key` names the occurrence; each member's key adds their id.
+    """
+    for member in selectors.company_members(company_id):
+        outbox_enqueue(
+            recipient=member.email,
+            kind=kind,
+            dedupe_key=f"{dedupe_key}:{member.pk}",
+            payload={**payload, "name": member.get_full_name()},
+            language=member.language,
+        )
 
 
 # --- Companies and members ----------------------------------------------------
@@ -191,20 +202,17 @@ def application_submit(*, application: Application, user) -> Application:
             to_status=Application.Status.SUBMITTED,
         )
         applications_screen(application_ids=[application.pk], actor=None)
-        for member in _members(application.company):
-            outbox_enqueue(
-                recipient=member.email,
-                kind="application_submitted",
-                dedupe_key=f"application-submitted:{application.pk}:{member.pk}",
-                payload={
-                    "name": member.get_full_name(),
-                    "company": application.company.name_ko,
-                    "program": str(application.intake),
-                    "application_id": application.pk,
-                    "path": reverse("companies:application-detail", args=[application.pk]),
-                },
-                language=member.language,
-            )
+        members_notify(
+            company_id=application.company_id,
+            kind="application_submitted",
+            dedupe_key=f"application-submitted:{application.pk}",
+            payload={
+                "company": application.company.name_ko,
+                "program": str(application.intake),
+                "application_id": application.pk,
+                "path": reverse("companies:application-detail", args=[application.pk]),
+            },
+        )
     application.refresh_from_db()
     return application
 
@@ -362,21 +370,18 @@ def application_decide(
             to_status=decision,
             reason=reason,
         )
-        for member in _members(application.company):
-            outbox_enqueue(
-                recipient=member.email,
-                kind="application_decided",
-                dedupe_key=f"application-decided:{application.pk}:{decision}:{member.pk}",
-                payload={
-                    "name": member.get_full_name(),
-                    "company": application.company.name_ko,
-                    "decision": decision,
-                    "reason": reason,
-                    "application_id": application.pk,
-                    "path": reverse("companies:application-detail", args=[application.pk]),
-                },
-                language=member.language,
-            )
+        members_notify(
+            company_id=application.company_id,
+            kind="application_decided",
+            dedupe_key=f"application-decided:{application.pk}:{decision}",
+            payload={
+                "company": application.company.name_ko,
+                "decision": decision,
+                "reason": reason,
+                "application_id": application.pk,
+                "path": reverse("companies:application-detail", args=[application.pk]),
+            },
+        )
     return application
 
 

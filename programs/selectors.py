@@ -37,11 +37,6 @@ def overdue_milestones_q(today, prefix: str = "", stage_field: str = "enrollment
     return Q(**{f"{prefix}done_at__isnull": True, f"{prefix}due_on__lt": today}) & reached
 
 
-def company_members(company_id: int) -> list:
-    """Return the users of a company's portal accounts."""
-    return [m.user for m in Membership.objects.filter(company_id=company_id).select_related("user")]
-
-
 def enrollment_for_company(company) -> Enrollment | None:
     """Return the company's open enrollment, else its latest one."""
     return (

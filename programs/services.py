@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from companies import uploads, validators
 from companies.models import Application, Company
-from companies.services import application_decide
+from companies.services import application_decide, members_notify
 from incubator.models import OutboxMessage
 from incubator.services import outbox_enqueue
 from programs import selectors, stages
@@ -84,10 +84,6 @@ def _required_text(value: str, field: str, message: str) -> str:
     if not value:
         raise ValidationError({field: message})
     return value
-
-
-def _members(company_id: int):
-    return selectors.company_members(company_id)
 
 
 def _excerpt(text: str, length: int = 300) -> str:
@@ -306,21 +302,18 @@ def enrollment_advance(
             actor=actor,
             created_at=now,
         )
-        for member in _members(enrollment.company_id):
-            outbox_enqueue(
-                recipient=member.email,
-                kind="enrollment_stage_changed",
-                dedupe_key=f"stage-changed:{enrollment.pk}:{to_stage}:{member.pk}",
-                payload={
-                    "name": member.get_full_name(),
-                    "company": enrollment.company.name_ko,
-                    "from_stage": current,
-                    "to_stage": to_stage,
-                    "reason": reason,
-                    "path": reverse("programs:journey"),
-                },
-                language=member.language,
-            )
+        members_notify(
+            company_id=enrollment.company_id,
+            kind="enrollment_stage_changed",
+            dedupe_key=f"stage-changed:{enrollment.pk}:{to_stage}",
+            payload={
+                "company": enrollment.company.name_ko,
+                "from_stage": current,
+                "to_stage": to_stage,
+                "reason": reason,
+                "path": reverse("programs:journey"),
+            },
+        )
     return enrollment
 
 
@@ -469,18 +462,15 @@ def _notify_other_side(service_request: ServiceRequest, message: ServiceMessage)
         "from_center": message.from_center,
     }
     if message.from_center:
-        for member in _members(service_request.company_id):
-            outbox_enqueue(
-                recipient=member.email,
-                kind="service_request_message",
-                dedupe_key=f"service-message:{message.pk}:{member.pk}",
-                payload={
-                    **payload,
-                    "name": member.get_full_name(),
-                    "path": reverse("programs:request-detail", args=[service_request.pk]),
-                },
-                language=member.language,
-            )
+        members_notify(
+            company_id=service_request.company_id,
+            kind="service_request_message",
+            dedupe_key=f"service-message:{message.pk}",
+            payload={
+                **payload,
+                "path": reverse("programs:request-detail", args=[service_request.pk]),
+            },
+        )
     elif service_request.owner_id and service_request.owner.is_active:
         owner = service_request.owner
         outbox_enqueue(
@@ -792,24 +782,21 @@ def fund_decide(
                 "decided_at",
             ]
         )
-        for member in _members(application.company_id):
-            outbox_enqueue(
-                recipient=member.email,
-                kind="fund_application_decided",
-                dedupe_key=f"fund-decided:{application.pk}:{member.pk}",
-                payload={
-                    "name": member.get_full_name(),
-                    "company": application.company.name_ko,
-                    "call": call.title_ko or call.title,
-                    "decision": decision,
-                    "amount": validators.format_money(amount_granted, call.currency)
-                    if amount_granted
-                    else "",
-                    "reason": reason,
-                    "path": reverse("programs:fund"),
-                },
-                language=member.language,
-            )
+        members_notify(
+            company_id=application.company_id,
+            kind="fund_application_decided",
+            dedupe_key=f"fund-decided:{application.pk}",
+            payload={
+                "company": application.company.name_ko,
+                "call": call.title_ko or call.title,
+                "decision": decision,
+                "amount": validators.format_money(amount_granted, call.currency)
+                if amount_granted
+                else "",
+                "reason": reason,
+                "path": reverse("programs:fund"),
+            },
+        )
     return application
 
 
