@@ -2,10 +2,13 @@ from django.apps import AppConfig, apps
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+from incubator.schedules import OUTBOX_SWEEP
+
 
 class IncubatorConfig(AppConfig):
     name = "incubator"
     verbose_name = _("Center core")
+    periodic_jobs = [OUTBOX_SWEEP]
 
     def ready(self):
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="incubator-roles")
@@ -18,8 +21,8 @@ def sync_roles_after_migrate(sender, using="default", **kwargs):
     if sender.label != list(apps.get_app_configs())[-1].label:
         return
     from incubator.roles import sync_role_permissions
-    from incubator.schedules import OUTBOX_SWEEP, ensure_interval_task
+    from incubator.schedules import ensure_all_periodic_jobs
 
     sync_role_permissions(using=using)
-    # After a flush (a transactional test) the schedule comes back with the roles.
-    ensure_interval_task(*OUTBOX_SWEEP)
+    # After a flush (a transactional test) the schedules come back with the roles.
+    ensure_all_periodic_jobs()

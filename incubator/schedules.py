@@ -1,15 +1,54 @@
-"""Periodic tasks the portal needs, kept in django-celery-beat's tables."""
+"""Periodic jobs the portal needs, kept in django-celery-beat's tables.
+
+Each app lists its jobs as `periodic_jobs` on its AppConfig; a migration
+creates them, and after every migrate or flush the core makes sure all of
+them exist (a job staff have edited is left as they set it).
+"""
+
+from dataclasses import dataclass
 
 from django.apps import apps as global_apps
 
-OUTBOX_SWEEP = ("Outbox sweep: deliver pending messages", "incubator.tasks.outbox_sweep_task", 1)
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    task: str
+    every_minutes: int | None = None
+    daily_at_hour: int | None = None
+    timezone: str = "Asia/Shanghai"
 
 
-def ensure_interval_task(name: str, task: str, minutes: int, apps=global_apps) -> None:
-    """Create the periodic task `name` when missing; an edited one is left as staff set it."""
-    interval_model = apps.get_model("django_celery_beat", "IntervalSchedule")
+OUTBOX_SWEEP = PeriodicJob(
+    "Outbox sweep: deliver pending messages", "incubator.tasks.outbox_sweep_task", every_minutes=1
+)
+
+
+def ensure_periodic_job(job: PeriodicJob, apps=global_apps) -> None:
+    """Create the periodic task of `job` when it is missing."""
     task_model = apps.get_model("django_celery_beat", "PeriodicTask")
-    if task_model.objects.filter(name=name).exists():
+    if task_model.objects.filter(name=job.name).exists():
         return
-    interval, _ = interval_model.objects.get_or_create(every=minutes, period="minutes")
-    task_model.objects.create(name=name, task=task, interval=interval)
+    if job.every_minutes:
+        interval_model = apps.get_model("django_celery_beat", "IntervalSchedule")
+        interval, _ = interval_model.objects.get_or_create(
+            every=job.every_minutes, period="minutes"
+        )
+        task_model.objects.create(name=job.name, task=job.task, interval=interval)
+        return
+    crontab_model = apps.get_model("django_celery_beat", "CrontabSchedule")
+    crontab, _ = crontab_model.objects.get_or_create(
+        minute="0",
+        hour=str(job.daily_at_hour),
+        day_of_week="*",
+        day_of_month="*",
+        month_of_year="*",
+        timezone=job.timezone,
+    )
+    task_model.objects.create(name=job.name, task=job.task, crontab=crontab)
+
+
+def ensure_all_periodic_jobs() -> None:
+    for config in global_apps.get_app_configs():
+        for job in getattr(config, "periodic_jobs", ()):
+            ensure_periodic_job(job)

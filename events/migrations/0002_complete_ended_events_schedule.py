@@ -1,16 +1,11 @@
 from django.db import migrations
 
-from incubator.schedules import ensure_interval_task
-
-COMPLETE_ENDED = (
-    "Events: mark ended events completed",
-    "events.tasks.events_complete_ended_task",
-    60,
-)
+from events.apps import COMPLETE_ENDED
+from incubator.schedules import ensure_periodic_job
 
 
 def create_schedule(apps, schema_editor):
-    ensure_interval_task(*COMPLETE_ENDED, apps=apps)
+    ensure_periodic_job(COMPLETE_ENDED, apps=apps)
 
 
 class Migration(migrations.Migration):

@@ -15,9 +15,9 @@ def create_roles(apps, schema_editor):
 
 
 def create_outbox_sweep(apps, schema_editor):
-    from incubator.schedules import OUTBOX_SWEEP, ensure_interval_task
+    from incubator.schedules import OUTBOX_SWEEP, ensure_periodic_job
 
-    ensure_interval_task(*OUTBOX_SWEEP, apps=apps)
+    ensure_periodic_job(OUTBOX_SWEEP, apps=apps)
 
 
 class Migration(migrations.Migration):

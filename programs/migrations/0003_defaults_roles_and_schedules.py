@@ -61,20 +61,10 @@ def sync_roles(apps, schema_editor):
 
 
 def create_reminder_schedule(apps, schema_editor):
-    crontab_model = apps.get_model("django_celery_beat", "CrontabSchedule")
-    task_model = apps.get_model("django_celery_beat", "PeriodicTask")
-    daily, _ = crontab_model.objects.get_or_create(
-        minute="0",
-        hour="9",
-        day_of_week="*",
-        day_of_month="*",
-        month_of_year="*",
-        timezone="Asia/Shanghai",
-    )
-    task_model.objects.update_or_create(
-        name="Quarterly reports: ask enrolled companies when due",
-        defaults={"task": "programs.tasks.quarterly_report_reminders_task", "crontab": daily},
-    )
+    from incubator.schedules import ensure_periodic_job
+    from programs.apps import QUARTERLY_REMINDERS
+
+    ensure_periodic_job(QUARTERLY_REMINDERS, apps=apps)
 
 
 class Migration(migrations.Migration):
