@@ -122,6 +122,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+if TESTING:
+    # PBKDF2's million rounds cost about a second per account; tests need no strength.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Languages: Korean first; English is the source language of the catalogues.
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "ko")

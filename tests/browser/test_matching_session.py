@@ -40,11 +40,6 @@ from tests.events.factories import EventFactory, PartnerPersonFactory, meeting_s
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def role_groups():
     # A transactional test empties the tables the migrations filled: restore them.

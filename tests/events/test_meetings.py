@@ -54,11 +54,6 @@ WOULD_LIKE = MeetingRequest.Priority.WOULD_LIKE
 # --- Helpers ------------------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def event():
     # With three partners, at most three meetings share a slot: four tables never run out.

@@ -42,12 +42,6 @@ def english():
         yield
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # Factories hash a password for every account; the production hasher takes a while.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def officer():
     return staff_in(roles.PROGRAM_OFFICER, language="zh-hans", full_name="李明 Li Ming")
