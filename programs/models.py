@@ -728,6 +728,11 @@ class FundApplication(models.Model):
                 name="fund_application_granted_amount",
             ),
             models.CheckConstraint(
+                condition=Q(amount_granted__isnull=True)
+                | Q(amount_granted__lte=F("amount_requested")),
+                name="fund_application_grant_within_request",
+            ),
+            models.CheckConstraint(
                 condition=Q(disbursed__gte=0)
                 & (Q(disbursed=0) | Q(disbursed__lte=F("amount_granted"))),
                 name="fund_application_disbursed_within_grant",

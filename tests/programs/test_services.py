@@ -16,6 +16,7 @@ from programs import services, stages
 from programs.models import (
     Cohort,
     Enrollment,
+    FundApplication,
     FundCall,
     LocalEntity,
     Milestone,
@@ -581,6 +582,38 @@ def test_grants_one_after_the_other_stop_at_the_remaining_budget(enrollment, man
     # A program officer does not decide on the fund.
     with pytest.raises(PermissionDenied):
         services.fund_decide(application=second, decision="rejected", actor=officer, reason="No.")
+
+
+def test_a_grant_cannot_exceed_the_amount_requested(enrollment, manager, officer):
+    from tests.programs.factories import FundCallFactory
+
+    call = FundCallFactory(budget=Decimal("1000000"), remaining=Decimal("1000000"))
+    application = services.fund_apply(
+        call=call,
+        company=enrollment.company,
+        actor=officer,
+        amount_requested=Decimal("500000"),
+        purpose="Production line.",
+    )
+    with pytest.raises(ValidationError) as error:
+        services.fund_decide(
+            application=application,
+            decision="granted",
+            amount_granted=Decimal("600000"),
+            actor=manager,
+            reason="Generous.",
+        )
+    assert error.value.message_dict["amount_granted"] == [
+        "The company asked for CNY 500,000; a grant cannot be larger."
+    ]
+    application.refresh_from_db()
+    call.refresh_from_db()
+    assert application.status == "submitted" and call.remaining == Decimal("1000000")
+    # The database refuses it too, whatever path a write takes.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        FundApplication.objects.filter(pk=application.pk).update(
+            status="granted", amount_granted=Decimal("600000")
+        )
 
 
 def test_the_database_refuses_a_remaining_budget_below_zero():
