@@ -3,13 +3,13 @@
 import json
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from companies import screening, selectors, uploads, validators
+from companies import policies, screening, selectors, uploads, validators
 from companies.models import (
     Application,
     ApplicationEvent,
@@ -47,6 +47,8 @@ def company_create(*, owner, **fields) -> Company:
     """Create the owner's company; a lead with the owner's e-mail becomes converted."""
     if hasattr(owner, "membership"):
         raise ValidationError(_("You belong to a company already."))
+    if not policies.can_create_company(owner):
+        raise PermissionDenied(_("Partners and judges do not register a startup company."))
     company = Company(**fields)
     company.full_clean()
     with transaction.atomic():

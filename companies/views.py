@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from companies import screening, selectors, services
+from companies import policies, screening, selectors, services
 from companies.forms import (
     CertificationForm,
     CompanyForm,
@@ -126,7 +126,10 @@ def dashboard(request):
         return render(
             request,
             "companies/dashboard_new.html",
-            {"invitations": _invitations_for(request.user)},
+            {
+                "invitations": _invitations_for(request.user),
+                "can_create_company": policies.can_create_company(request.user),
+            },
         )
     return _render_dashboard(request, company)
 
@@ -160,6 +163,8 @@ def _render_dashboard(request, company, invite_form=None, status=200):
 def company_create(request):
     if selectors.company_for_user(request.user) is not None:
         return redirect("companies:dashboard")
+    if not policies.can_create_company(request.user):
+        raise PermissionDenied
     form = CompanyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -4,6 +4,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -789,3 +790,30 @@ def test_a_lead_receives_an_invitation_with_the_sign_up_link(
     assert "https://portal.example/portal/sign-up/" in mail.body
     assert "Seoul Robotics & Co" in mail.body  # not escaped in the text part
     assert "김학봉" in mail.body
+
+
+@pytest.mark.parametrize("who", ["partner", "judge"])
+def test_partners_and_judges_do_not_create_a_startup_company(client, who):
+    from events.models import CompetitionEntry, CompetitionRound, Event, JudgeAssignment
+    from tests.events.factories import EventFactory, PartnerPersonFactory
+
+    if who == "partner":
+        user = PartnerPersonFactory().user
+    else:
+        user = UserFactory()
+        round_ = CompetitionRound.objects.create(
+            event=EventFactory(kind=Event.Kind.COMPETITION), name_en="Final"
+        )
+        entry = CompetitionEntry.objects.create(
+            round=round_, company=CompanyFactory(), title="Alpha robot"
+        )
+        JudgeAssignment.objects.create(entry=entry, judge=user)
+    companies_before = Company.objects.count()
+    client.force_login(user)
+    assert client.get("/portal/company/create/").status_code == 403
+    assert client.post("/portal/company/create/", COMPANY).status_code == 403
+    assert "/portal/company/create/" not in client.get("/portal/company/").content.decode()
+    assert Company.objects.count() == companies_before
+    assert not Membership.objects.filter(user=user).exists()
+    with pytest.raises(PermissionDenied):
+        services.company_create(owner=user, **{**COMPANY, "employees": 12})
