@@ -270,7 +270,11 @@ def meeting_request_create(request, pk):
     if not form.is_valid():
         messages.error(request, _("The request could not be read; nothing was sent."))
         return back
-    other = Registration.objects.select_related("event").filter(pk=form.cleaned_data["to"]).first()
+    other = (
+        Registration.objects.select_related("event")
+        .filter(pk=form.cleaned_data["to"], event_id=registration.event_id)
+        .first()
+    )
     if other is None:
         messages.error(request, _("This person is not registered for this event."))
         return back

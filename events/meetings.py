@@ -388,9 +388,8 @@ def meeting_request_create(
         if sender.status != REGISTERED:
             raise ValidationError(_("You are not registered for this event."))
         if recipient is None or recipient.event_id != event.pk or recipient.status != REGISTERED:
-            raise ValidationError(
-                _("%(name)s is not registered for this event.") % {"name": to_registration.name}
-            )
+            # Say nothing of a person the sender cannot see among the participants.
+            raise ValidationError(_("This person is not registered for this event."))
         if event.meeting_requests_deadline and timezone.now() >= event.meeting_requests_deadline:
             raise ValidationError(
                 _("Meeting requests closed on %(when)s.")
