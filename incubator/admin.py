@@ -1,3 +1,6 @@
+import json
+import re
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -5,6 +8,21 @@ from django.utils.translation import ngettext
 
 from incubator import services
 from incubator.models import OutboxMessage, User
+
+SECRET_LOOKING = re.compile(r"token|secret|password|key|url|link", re.IGNORECASE)
+
+
+def redacted(value):
+    """Return `value` with every entry whose key looks like a secret masked."""
+    if isinstance(value, dict):
+        return {
+            key: "••••" if SECRET_LOOKING.search(str(key)) else redacted(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [redacted(item) for item in value]
+    return value
+
 
 admin.site.site_header = _("China–Korea Innovation & Startup Center")
 admin.site.site_title = _("China–Korea Center admin")
@@ -35,13 +53,25 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind", "language"]
     search_fields = ["recipient", "dedupe_key"]
     date_hierarchy = "created_at"
-    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+    # The payload is shown through payload_shown only: a message never stores a
+    # secret, and the page masks anything that looks like one all the same.
+    readonly_fields = [
+        *(f.name for f in OutboxMessage._meta.fields if f.name != "payload"),
+        "payload_shown",
+    ]
+    exclude = ["payload"]
     actions = ["deliver_now"]
 
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description=_("Deliver the selected pending messages now"))
+    @admin.display(description=_("payload"))
+    def payload_shown(self, message):
+        return json.dumps(redacted(message.payload), ensure_ascii=False, indent=2)
+
+    @admin.action(
+        description=_("Deliver the selected pending messages now"), permissions=["change"]
+    )
     def deliver_now(self, request, queryset):
         sent = sum(
             services.outbox_deliver(message_id=pk) for pk in queryset.values_list("pk", flat=True)

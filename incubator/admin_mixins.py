@@ -20,3 +20,17 @@ class ServiceOwnedChangeForm:
             **self.change_view_context(request),
         }
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+def actions_need_change_permission(site) -> None:
+    """Make every admin action that names no permission require the change permission.
+
+    Django runs an action for anyone who may see the list unless the action says
+    otherwise, and third-party admins (django-celery-beat's enable, disable and
+    run) say nothing: a read-only role could run them.
+    """
+    for model_admin in site._registry.values():
+        for action in model_admin.actions or ():
+            function = getattr(type(model_admin), action) if isinstance(action, str) else action
+            if not hasattr(function, "allowed_permissions"):
+                function.allowed_permissions = ("change",)

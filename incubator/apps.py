@@ -11,7 +11,13 @@ class IncubatorConfig(AppConfig):
     periodic_jobs = [OUTBOX_SWEEP]
 
     def ready(self):
+        from django.contrib import admin
+
+        from incubator.admin_mixins import actions_need_change_permission
+
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="incubator-roles")
+        # The admin registered every app's models before this app's ready().
+        actions_need_change_permission(admin.site)
 
 
 def sync_roles_after_migrate(sender, using="default", **kwargs):

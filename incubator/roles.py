@@ -14,16 +14,23 @@ CENTER_APPS = ("incubator", "companies", "programs", "events")
 
 # role -> {app_label: actions}; "view" everywhere for every staff role.
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
-    CENTER_MANAGER: {**{app: ALL for app in CENTER_APPS}, "django_celery_beat": ALL},
+    # "axes": the sign-in lockouts, which only the manager sees and lifts.
+    CENTER_MANAGER: {**{app: ALL for app in CENTER_APPS}, "django_celery_beat": ALL, "axes": ALL},
     PROGRAM_OFFICER: {"incubator": VIEW, "companies": ALL, "programs": ALL, "events": VIEW},
     EVENT_COORDINATOR: {"incubator": VIEW, "companies": VIEW, "programs": VIEW, "events": ALL},
     VIEWER: {**{app: VIEW for app in CENTER_APPS}, "django_celery_beat": VIEW},
 }
 # Models whose rows only the center manager may change, whatever the app grants.
 MANAGER_ONLY_MODELS = {("companies", "screeningpolicy"), ("incubator", "user")}
+# Models no other role may even see: the outbox holds every message to every person.
+MANAGER_ONLY_VISIBLE = {("incubator", "outboxmessage")}
 # Permissions beyond add/change/delete/view, by role.
 EXTRA_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    CENTER_MANAGER: ("programs.decide_fund", "programs.override_stage_guard"),
+    CENTER_MANAGER: (
+        "programs.decide_fund",
+        "programs.override_stage_guard",
+        "events.correct_score",
+    ),
 }
 
 
@@ -36,10 +43,9 @@ def permissions_for(role: str, permission_model) -> list:
         action = perm.codename.split("_", 1)[0]
         if action not in actions:
             continue
-        if (
-            role != CENTER_MANAGER
-            and action != "view"
-            and (app_label, model) in MANAGER_ONLY_MODELS
+        if role != CENTER_MANAGER and (
+            (app_label, model) in MANAGER_ONLY_VISIBLE
+            or (action != "view" and (app_label, model) in MANAGER_ONLY_MODELS)
         ):
             continue
         wanted.append(perm)

@@ -1,10 +1,11 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django_celery_beat.models import PeriodicTask
 
 from incubator import roles
 from incubator.demo import DEMO_PASSWORD
-from incubator.models import User
+from incubator.models import OutboxMessage, User
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +48,67 @@ def test_demo_loads_twice_and_the_manager_signs_in_to_the_admin(client):
 
 def test_the_viewer_reads_the_admin_but_changes_nothing(client):
     call_command("demo", verbosity=0)
-    client.login(email="viewer@center.example", password=DEMO_PASSWORD)
-    assert client.get("/admin/incubator/outboxmessage/").status_code == 200
+    client.force_login(User.objects.get(email="viewer@center.example"))
+    assert client.get("/admin/companies/application/").status_code == 200
     assert client.get("/admin/incubator/user/add/").status_code == 403
+
+
+def test_no_admin_action_runs_for_a_role_without_the_change_permission(client):
+    """Third-party actions too: django-celery-beat's enable, disable, toggle and run."""
+    call_command("demo", verbosity=0)
+    tasks = list(PeriodicTask.objects.order_by("pk"))
+    enabled = {task.pk: task.enabled for task in tasks}
+    viewer = User.objects.get(email="viewer@center.example")
+    client.force_login(viewer)
+    changelist = "/admin/django_celery_beat/periodictask/"
+    page = client.get(changelist)
+    assert page.status_code == 200
+    for action in ("enable_tasks", "disable_tasks", "toggle_tasks", "run_tasks"):
+        assert f'value="{action}"' not in page.content.decode()
+        response = client.post(
+            changelist, {"action": action, "_selected_action": [t.pk for t in tasks]}
+        )
+        assert response.status_code == 200  # "No action selected", nothing done
+    assert {t.pk: t.enabled for t in PeriodicTask.objects.all()} == enabled
+
+    # The manager's actions still work.
+    client.force_login(User.objects.get(email="manager@center.example"))
+    response = client.post(
+        changelist, {"action": "toggle_tasks", "_selected_action": [tasks[0].pk]}
+    )
+    assert response.status_code == 302
+    assert PeriodicTask.objects.get(pk=tasks[0].pk).enabled != enabled[tasks[0].pk]
+
+
+def test_the_outbox_is_the_center_managers_alone(client):
+    call_command("demo", verbosity=0)
+    message = OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING).first() or (
+        OutboxMessage.objects.create(recipient="a@example.kr", kind="verify_email", dedupe_key="x")
+    )
+    OutboxMessage.objects.filter(pk=message.pk).update(status=OutboxMessage.Status.PENDING)
+    urls = [
+        "/admin/incubator/outboxmessage/",
+        f"/admin/incubator/outboxmessage/{message.pk}/change/",
+    ]
+    for email in ("viewer@center.example", "events@center.example", "officer@center.example"):
+        client.force_login(User.objects.get(email=email))
+        for url in urls:
+            assert client.get(url).status_code == 403, (email, url)
+        response = client.post(urls[0], {"action": "deliver_now", "_selected_action": [message.pk]})
+        assert response.status_code == 403, email
+        assert "outboxmessage" not in client.get("/admin/").content.decode(), email
+    assert OutboxMessage.objects.get(pk=message.pk).status == OutboxMessage.Status.PENDING
+    client.force_login(User.objects.get(email="manager@center.example"))
+    assert client.get(urls[0]).status_code == 200
+    page = client.get(urls[1]).content.decode()
+    assert 'name="payload"' not in page  # shown, masked, never an editable field
+
+
+def test_the_outbox_page_masks_what_looks_like_a_secret():
+    from incubator.admin import redacted
+
+    assert redacted({"name": "Kim", "url": "https://x/reset/abc", "nested": [{"token": "t"}]}) == {
+        "name": "Kim",
+        "url": "••••",
+        "nested": [{"token": "••••"}],
+    }
