@@ -8,15 +8,19 @@ changes (scheduling, releasing results) belong to their own services.
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.urls import reverse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from companies.forms import attach_error
 from companies.models import PartnerOrganisation, PartnerPerson
-from events import services
+from events import judging, services
 from events.models import (
     Availability,
     CompetitionEntry,
@@ -35,6 +39,7 @@ from events.models import (
     Registration,
     ScheduleRun,
     Score,
+    ScoreCorrection,
     SessionAttendance,
 )
 
@@ -625,7 +630,15 @@ class JudgeAssignmentAdmin(admin.ModelAdmin):
     list_select_related = ["judge", "entry__company"]
     search_fields = ["judge__email", "judge__full_name", "entry__title"]
     autocomplete_fields = ["entry", "judge"]
-    readonly_fields = ["assigned_by", "assigned_at"]
+    readonly_fields = ["assigned_by", "assigned_at", "submitted_at"]
+
+    # A submitted sheet is final: it is neither changed nor deleted here, and so
+    # neither is its entry, round or event, whose deletion would take it along.
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (obj and obj.submitted_at)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj and obj.submitted_at)
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -641,9 +654,94 @@ class ConflictDeclarationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["judge", "company"]
 
 
+class ScoreCorrectionInline(admin.TabularInline):
+    model = ScoreCorrection
+    extra = 0
+    can_delete = False
+    fields = ["corrected_at", "original_value", "corrected_value", "reason", "corrected_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ScoreCorrectionForm(forms.Form):
+    value = forms.DecimalField(label=_("corrected score"), max_digits=5, decimal_places=2)
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
 @admin.register(Score)
 class ScoreAdmin(admin.ModelAdmin):
-    list_display = ["assignment", "criterion", "value", "updated_at"]
+    """Judges' scores, read-only: judges write them, and a final one changes only by a
+    correction with its reason (`judging.score_correct`), which keeps the judge's value."""
+
+    list_display = ["assignment", "criterion", "value", "submitted", "updated_at"]
     list_select_related = ["assignment__judge", "assignment__entry__company", "criterion"]
     search_fields = ["assignment__judge__email", "assignment__entry__title"]
-    autocomplete_fields = ["assignment", "criterion"]
+    readonly_fields = ["assignment", "criterion", "value", "comment", "created_at", "updated_at"]
+    fields = readonly_fields
+    inlines = [ScoreCorrectionInline]
+
+    @admin.display(description=_("submitted"), boolean=True)
+    def submitted(self, score):
+        return score.assignment.submitted_at is not None
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # A draft goes with its assignment; a submitted score stays, and its presence
+        # refuses the deletion of what holds it (entry, round, event).
+        return (
+            obj is not None
+            and obj.assignment.submitted_at is None
+            and super().has_delete_permission(request, obj)
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/correct/",
+                self.admin_site.admin_view(self.correct_view),
+                name="events_score_correct",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_correct": judging.can_correct_score(request.user),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def correct_view(self, request, object_id):
+        score = self.get_object(request, unquote(object_id))
+        if score is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not judging.can_correct_score(request.user):
+            raise PermissionDenied
+        form = ScoreCorrectionForm(request.POST or None, initial={"value": score.value})
+        if request.method == "POST" and form.is_valid():
+            try:
+                judging.score_correct(score=score, actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                attach_error(form, error)
+            else:
+                self.message_user(request, gettext("The score is corrected."), messages.SUCCESS)
+                return redirect(reverse("admin:events_score_change", args=[score.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Correct the score %(score)s") % {"score": score},
+            "subtitle": None,
+            "opts": self.opts,
+            "original": score,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/events/score/correct.html", context)

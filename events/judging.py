@@ -23,6 +23,7 @@ from events.models import (
     JudgeAssignment,
     JudgingCriterion,
     Score,
+    ScoreCorrection,
 )
 from incubator.services import outbox_enqueue
 
@@ -287,3 +288,50 @@ def round_release(*, round: CompetitionRound, actor) -> CompetitionRound:
                 language=user.language,
             )
     return round_
+
+
+# --- Corrections --------------------------------------------------------------------------
+
+CORRECT_SCORE = "events.correct_score"
+
+
+def can_correct_score(actor) -> bool:
+    return actor.has_perm(CORRECT_SCORE)
+
+
+def score_correct(*, score: Score, value, reason: str, actor) -> ScoreCorrection:
+    """Change a final score for a reason; the judge's value stays in the correction record.
+
+    Submitted and published scores are otherwise final: the admin neither edits nor
+    deletes them, so this is the one way a mistake (a typo a judge reports) is mended.
+    """
+    if not can_correct_score(actor):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Write the reason for the correction.")})
+    value = _parse_value(value)
+    with transaction.atomic():
+        score = (
+            Score.objects.select_for_update(of=("self",))
+            .select_related("assignment", "criterion")
+            .get(pk=score.pk)
+        )
+        if score.assignment.submitted_at is None:
+            raise ValidationError(_("These scores are not submitted: the judge still edits them."))
+        if not 0 <= value <= score.criterion.max_score:
+            raise ValidationError(
+                {"value": _("Give a score from 0 to %(max)s.") % {"max": score.criterion.max_score}}
+            )
+        if value == score.value:
+            raise ValidationError({"value": _("This is the score already.")})
+        correction = ScoreCorrection.objects.create(
+            score=score,
+            original_value=score.value,
+            corrected_value=value,
+            reason=reason,
+            corrected_by=actor,
+        )
+        score.value = value
+        score.save(update_fields=["value", "updated_at"])
+    return correction

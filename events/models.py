@@ -1309,6 +1309,7 @@ class Score(models.Model):
         verbose_name = _("score")
         verbose_name_plural = _("scores")
         ordering = ["assignment_id", "criterion_id"]
+        permissions = [("correct_score", _("Can correct a final score, with a reason"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["assignment", "criterion"],
@@ -1334,3 +1335,27 @@ class Score(models.Model):
                 raise ValidationError(
                     {"value": _("At most %(max)s.") % {"max": criterion.max_score}}
                 )
+
+
+class ScoreCorrection(models.Model):
+    """A change the center made to a final score, with its reason; the judge's value stays here."""
+
+    # PROTECT: a corrected score, and so its round, is not deleted with its record.
+    score = models.ForeignKey(
+        Score, on_delete=models.PROTECT, related_name="corrections", verbose_name=_("score")
+    )
+    original_value = models.DecimalField(_("value before"), max_digits=5, decimal_places=2)
+    corrected_value = models.DecimalField(_("value after"), max_digits=5, decimal_places=2)
+    reason = models.TextField(_("reason"))
+    corrected_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("corrected by")
+    )
+    corrected_at = models.DateTimeField(_("corrected at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("score correction")
+        verbose_name_plural = _("score corrections")
+        ordering = ["score_id", "corrected_at"]
+
+    def __str__(self):
+        return f"{self.score.criterion}: {self.original_value} → {self.corrected_value}"

@@ -19,6 +19,7 @@ from events.models import (
     JudgeAssignment,
     JudgingCriterion,
     Score,
+    ScoreCorrection,
 )
 from incubator import roles
 from incubator.models import OutboxMessage
@@ -308,3 +309,82 @@ def test_judging_staff_pages_need_permissions(client, round_):
     assert client.get(url).status_code == 200
     assert client.post(reverse("events:judging-release", args=[round_.pk])).status_code == 403
     assert client.get(reverse("events:judging-assign", args=[round_.pk])).status_code == 403
+
+
+# --- Final scores in the admin and their correction ----------------------------------------
+
+
+def staff(role):
+    user = StaffFactory()
+    user.groups.add(role_group(role))
+    return user
+
+
+def test_no_staff_role_changes_or_deletes_a_submitted_score_in_the_admin(
+    client, round_, judged, entries
+):
+    final = Score.objects.select_related("assignment").first()
+    assignment = final.assignment
+    before = (final.value, final.comment)
+    urls = {
+        "score change": reverse("admin:events_score_change", args=[final.pk]),
+        "score delete": reverse("admin:events_score_delete", args=[final.pk]),
+        "assignment change": reverse("admin:events_judgeassignment_change", args=[assignment.pk]),
+        "assignment delete": reverse("admin:events_judgeassignment_delete", args=[assignment.pk]),
+        "entry delete": reverse("admin:events_competitionentry_delete", args=[entries[0].pk]),
+        "round delete": reverse("admin:events_competitionround_delete", args=[round_.pk]),
+        "event delete": reverse("admin:events_event_delete", args=[round_.event_id]),
+    }
+    for role in (roles.CENTER_MANAGER, roles.EVENT_COORDINATOR, roles.VIEWER):
+        client.force_login(staff(role))
+        for what, url in urls.items():
+            data = {"value": "0", "comment": "typo", "post": "yes", "judge": assignment.judge_id}
+            status = client.post(url, data).status_code
+            assert status == 403, f"{role} {what}: {status}"
+        # The list offers no bulk delete of scores either.
+        changelist = client.get(reverse("admin:events_score_changelist"))
+        assert "delete_selected" not in changelist.content.decode(), role
+    final.refresh_from_db()
+    assert (final.value, final.comment) == before
+    assert Score.objects.count() == 3 * 3 * 2
+    assert JudgeAssignment.objects.filter(submitted_at__isnull=False).count() == 9
+
+
+def test_a_manager_corrects_a_final_score_with_a_reason_and_the_original_stays(
+    client, judged, criteria
+):
+    final = Score.objects.filter(criterion=criteria[0]).first()
+    original = final.value
+    url = reverse("admin:events_score_correct", args=[final.pk])
+    client.force_login(staff(roles.EVENT_COORDINATOR))
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"value": "1", "reason": "Typo"}).status_code == 403
+
+    manager = staff(roles.CENTER_MANAGER)
+    client.force_login(manager)
+    client.cookies["lang"] = "en"
+    response = client.post(url, {"value": "1", "reason": ""})
+    assert response.status_code == 200 and "This field is required." in response.content.decode()
+    response = client.post(url, {"value": "11", "reason": "The judge typed 1 as 11."})
+    assert "Give a score from 0 to 10." in response.content.decode()
+    assert not ScoreCorrection.objects.exists()
+    response = client.post(url, {"value": "1", "reason": "The judge typed 1 as 11."})
+    assert response.status_code == 302
+    final.refresh_from_db()
+    correction = ScoreCorrection.objects.get()
+    assert final.value == Decimal("1")
+    assert (correction.original_value, correction.corrected_value) == (original, Decimal("1"))
+    assert (correction.corrected_by, correction.reason) == (manager, "The judge typed 1 as 11.")
+    assert (
+        "The judge typed 1 as 11."
+        in client.get(reverse("admin:events_score_change", args=[final.pk])).content.decode()
+    )
+
+
+def test_a_draft_score_is_not_corrected(entries, criteria, coordinator):
+    assignment = judging.judge_assign(entry=entries[0], judge=UserFactory(), actor=coordinator)
+    score(assignment, criteria, 5, 3, submit=False)
+    with pytest.raises(ValidationError, match="not submitted"):
+        judging.score_correct(
+            score=Score.objects.first(), value=4, reason="x", actor=staff(roles.CENTER_MANAGER)
+        )
