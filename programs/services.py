@@ -744,19 +744,6 @@ def fund_decide(
             except ValidationError as error:
                 raise ValidationError({"amount_granted": error.messages}) from None
             amount_granted = Decimal(str(amount_granted))
-            if amount_granted > application.amount_requested:
-                raise ValidationError(
-                    {
-                        "amount_granted": _(
-                            "The company asked for %(requested)s; a grant cannot be larger."
-                        )
-                        % {
-                            "requested": validators.format_money(
-                                application.amount_requested, call.currency
-                            )
-                        }
-                    }
-                )
             if amount_granted > call.remaining:
                 raise ValidationError(
                     {
@@ -770,6 +757,19 @@ def fund_decide(
                         }
                     },
                     code="over_budget",
+                )
+            if amount_granted > application.amount_requested:
+                raise ValidationError(
+                    {
+                        "amount_granted": _(
+                            "The company asked for %(requested)s; a grant cannot be larger."
+                        )
+                        % {
+                            "requested": validators.format_money(
+                                application.amount_requested, call.currency
+                            )
+                        }
+                    }
                 )
             try:
                 with transaction.atomic():
