@@ -8,7 +8,11 @@ class CompaniesConfig(AppConfig):
     verbose_name = _("Startups and partners")
 
     def ready(self):
+        from companies.links import invitation_path
+        from incubator.links import register_link
+
         post_migrate.connect(ensure_defaults, sender=self, dispatch_uid="companies-defaults")
+        register_link("member_invitation", invitation_path)
 
 
 def ensure_defaults(sender, **kwargs):

@@ -68,18 +68,20 @@ def company_update(*, company: Company, **fields) -> Company:
     return company
 
 
-def member_invite(*, company: Company, email: str, invited_by, accept_url) -> Invitation:
-    """Invite a colleague; `accept_url(invitation)` builds the absolute link."""
+def member_invite(*, company: Company, email: str, invited_by) -> Invitation:
+    """Invite a colleague by e-mail."""
     with transaction.atomic():
         invitation = Invitation.objects.create(company=company, email=email, invited_by=invited_by)
         outbox_enqueue(
             recipient=email,
             kind="member_invitation",
             dedupe_key=f"invitation:{invitation.pk}",
+            # The link holds the invitation's token: companies.links makes it
+            # when the message is rendered, never stored in the outbox.
             payload={
                 "company": company.name_ko,
                 "inviter": invited_by.get_full_name(),
-                "url": accept_url(invitation),
+                "invitation_id": invitation.pk,
             },
             language=invited_by.language,
         )

@@ -4,15 +4,13 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.tokens import default_token_generator
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse, reverse_lazy
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.urls import reverse_lazy
+from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 
-from incubator import services
+from incubator import links, services
 from incubator.forms import OutboxPasswordResetForm, PreferencesForm, SignInForm, SignUpForm
 from incubator.models import User
 
@@ -40,19 +38,13 @@ def sign_up(request):
     form = SignUpForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-
-        def verify_url(user):
-            token = default_token_generator.make_token(user)
-            uid = urlsafe_base64_encode(force_bytes(user.pk))
-            return request.build_absolute_uri(reverse("portal:verify-email", args=[uid, token]))
-
+        # The same page whether or not the address has an account already.
         services.account_signup(
             email=data["email"],
             password=data["password1"],
             full_name=data["full_name"],
             language=data["language"],
             time_zone=data["time_zone"],
-            verify_url=verify_url,
         )
         return render(request, "accounts/sign_up_done.html", {"email": data["email"]})
     return render(request, "accounts/sign_up.html", {"form": form})
@@ -63,7 +55,7 @@ def verify_email(request, uidb64, token):
         user = User.objects.get(pk=urlsafe_base64_decode(uidb64).decode())
     except (User.DoesNotExist, ValueError, UnicodeDecodeError):
         user = None
-    if user is None or not default_token_generator.check_token(user, token):
+    if user is None or not links.email_verification_token.check_token(user, token):
         return render(request, "accounts/verify_failed.html", status=400)
     services.account_verify_email(user=user)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -99,10 +91,19 @@ password_reset = auth_views.PasswordResetView.as_view(
 password_reset_done = auth_views.PasswordResetDoneView.as_view(
     template_name="accounts/password_reset_done.html"
 )
-password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
-    template_name="accounts/password_reset_confirm.html",
-    success_url=reverse_lazy("portal:password-reset-complete"),
-)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("portal:password-reset-complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.account_password_reset_complete(user=form.user)
+        return response
+
+
+password_reset_confirm = PasswordResetConfirmView.as_view()
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="accounts/password_reset_complete.html"
 )

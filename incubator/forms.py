@@ -2,9 +2,9 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from incubator import services
 from incubator.models import User
 
 
@@ -25,7 +25,7 @@ class SignInForm(AuthenticationForm):
 
 
 class SignUpForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail address"))
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     time_zone = forms.ChoiceField(
@@ -44,15 +44,9 @@ class SignUpForm(forms.Form):
     )
 
     def clean_email(self):
-        email = self.cleaned_data["email"].lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _(
-                    "An account with this e-mail address exists already. "
-                    "Sign in or reset the password."
-                )
-            )
-        return email
+        # Whether the address has an account is the service's business: the
+        # page must answer the same either way.
+        return self.cleaned_data["email"].lower()
 
     def clean(self):
         data = super().clean()
@@ -85,17 +79,7 @@ class OutboxPasswordResetForm(PasswordResetForm):
         from_email,
         to_email,
         html_email_template_name=None,
-    ):  # noqa: E501
-        from incubator.services import outbox_enqueue
-
-        user = context["user"]
-        url = f"{context['protocol']}://{context['domain']}" + reverse(
-            "portal:password_reset_confirm", args=[context["uid"], context["token"]]
-        )
-        outbox_enqueue(
-            recipient=to_email,
-            kind="password_reset",
-            dedupe_key=f"password-reset:{user.pk}:{context['token']}",
-            payload={"name": user.get_full_name(), "url": url},
-            language=user.language,
-        )
+    ):
+        # The link in `context` is dropped: the message makes its own when it
+        # is rendered, so that no token is stored in the outbox.
+        services.account_password_reset_send(user=context["user"])

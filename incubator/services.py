@@ -3,12 +3,16 @@
 import logging
 from datetime import timedelta
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
+from incubator import links
 from incubator.models import OutboxMessage, User
 
 logger = logging.getLogger(__name__)
@@ -60,16 +64,37 @@ def outbox_enqueue(
     return message
 
 
+class MessageRenderError(Exception):
+    """A message with a secret link failed to render; the text names no secret."""
+
+
 def render_message(message: OutboxMessage) -> EmailMultiAlternatives:
-    """Build the e-mail of an outbox row, in the recipient's language."""
+    """Build the e-mail of an outbox row, in the recipient's language.
+
+    A payload's "path" becomes the context's "url", "sign_in_path" its
+    "sign_in_url"; a kind with a registered link builder gets its "url" (and
+    token) made here, so that the row itself never holds it.
+    """
+    # Messages are sent by workers, which have no request: links come from SITE_URL.
+    site = settings.SITE_URL.rstrip("/")
     context = {**message.payload, "recipient": message.recipient}
-    if "path" in message.payload:
-        # Messages are sent by workers, which have no request: links come from SITE_URL.
-        context["url"] = settings.SITE_URL.rstrip("/") + message.payload["path"]
-    with translation.override(message.language):
-        subject = render_to_string(f"emails/{message.kind}.subject.txt", context)
-        text = render_to_string(f"emails/{message.kind}.txt", context)
-        html = render_to_string(f"emails/{message.kind}.html", context)
+    for key, value in message.payload.items():
+        if (key == "path" or key.endswith("_path")) and isinstance(value, str):
+            context[key.removesuffix("path") + "url"] = site + value
+    secret_path = links.link_path(message.kind, message.payload)
+    if secret_path is not None:
+        context["url"] = site + secret_path
+    try:
+        with translation.override(message.language):
+            subject = render_to_string(f"emails/{message.kind}.subject.txt", context)
+            text = render_to_string(f"emails/{message.kind}.txt", context)
+            html = render_to_string(f"emails/{message.kind}.html", context)
+    except Exception as error:
+        if secret_path is None:
+            raise
+        # A template error may quote its context, the link with it, and the
+        # error ends up in last_error (shown in the admin) and the log.
+        raise MessageRenderError(f"{type(error).__name__} while rendering the e-mail") from None
     email = EmailMultiAlternatives(
         subject=" ".join(subject.split()),
         body=text,
@@ -126,28 +151,84 @@ def outbox_sweep(*, limit: int = 500) -> int:
 
 
 def account_signup(
-    *, email: str, password: str, full_name: str, language: str, time_zone: str, verify_url
-) -> User:
+    *, email: str, password: str, full_name: str, language: str, time_zone: str
+) -> User | None:
     """Create a portal account and send the link that confirms its e-mail address.
 
-    `verify_url(user)` builds the absolute link; the view knows the host.
+    An address that has an account already gets, instead, a message telling its
+    owner how to sign in; nothing is created or changed, and the caller answers
+    exactly as for a new address, so that sign-up does not reveal who has an
+    account. Return the new user, or None for a known address.
     """
-    with transaction.atomic():
-        user = User.objects.create_user(
-            email=email,
-            password=password,
-            full_name=full_name,
-            language=language,
-            time_zone=time_zone,
-        )
-        outbox_enqueue(
-            recipient=user.email,
-            kind="verify_email",
-            dedupe_key=f"verify-email:{user.pk}",
-            payload={"name": user.full_name, "url": verify_url(user)},
-            language=language,
-        )
-    return user
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    email=email,
+                    password=password,
+                    full_name=full_name,
+                    language=language,
+                    time_zone=time_zone,
+                )
+                outbox_enqueue(
+                    recipient=user.email,
+                    kind="verify_email",
+                    dedupe_key=f"verify-email:{user.pk}",
+                    # Whom the link is for; render_message makes the link and its token.
+                    payload={"name": user.full_name, "user_id": user.pk},
+                    language=language,
+                )
+            return user
+        except IntegrityError:
+            # The same address signed up a moment ago in another request.
+            existing = User.objects.get(email__iexact=email)
+    else:
+        # Hash all the same: an answer that comes back faster for a known
+        # address would tell what the page does not.
+        make_password(password)
+    outbox_enqueue(
+        recipient=existing.email,
+        kind="sign_up_attempted",
+        # At most one an hour, however often someone tries the address.
+        dedupe_key=f"sign-up-attempted:{existing.pk}:{timezone.now():%Y%m%d%H}",
+        payload={
+            "name": existing.get_full_name(),
+            "sign_in_path": reverse("portal:login"),
+            "reset_path": reverse("portal:password-reset"),
+        },
+        language=existing.language,
+    )
+    return None
+
+
+def account_password_reset_send(*, user: User) -> OutboxMessage:
+    """Send `user` a link to choose a new password."""
+    # The token is made when the message is rendered, so the key cannot hold
+    # it; a ten-minute window instead makes a double click one message and
+    # still lets the person ask again later.
+    window = int(timezone.now().timestamp()) // 600
+    return outbox_enqueue(
+        recipient=user.email,
+        kind="password_reset",
+        dedupe_key=f"password-reset:{user.pk}:{window}",
+        payload={"name": user.get_full_name(), "user_id": user.pk},
+        language=user.language,
+    )
+
+
+def account_password_reset_complete(*, user: User) -> None:
+    """Finish a reset: the address is proven, and the account's lockout lifted.
+
+    Following the e-mailed link proves the address as the confirmation link
+    does, and a person locked out after forgetting the password gets in at
+    once. Only the account's attempts go: those of the address stay, or anyone
+    could clear their address's count by resetting their own password.
+    """
+    axes_reset(username=user.email.lower())
+    if not user.email_verified:
+        user.email_verified = True
+        user.save(update_fields=["email_verified"])
 
 
 def account_verify_email(*, user) -> None:

@@ -3,6 +3,7 @@ import re
 import pytest
 
 from incubator.models import OutboxMessage, User
+from incubator.services import render_message
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -16,7 +17,8 @@ SIGN_UP = {
 }
 
 
-def test_sign_up_sends_a_link_that_confirms_the_address_and_signs_in(client, mailoutbox):
+def test_sign_up_sends_a_link_that_confirms_the_address_and_signs_in(client, mailoutbox, settings):
+    settings.SITE_URL = "http://testserver"
     response = client.post("/portal/sign-up/", SIGN_UP)
     assert response.status_code == 200
     user = User.objects.get(email="founder@example.kr")
@@ -44,13 +46,83 @@ def test_sign_up_errors_stand_beside_the_field_and_keep_the_answers(client):
     assert not User.objects.exists()
 
 
-def test_a_second_account_with_the_same_address_is_refused(client):
-    client.post("/portal/sign-up/", SIGN_UP)
-    response = client.post("/portal/sign-up/", {**SIGN_UP, "email": "founder@example.kr"})
-    assert 'id="id_email_error"' in response.content.decode()
-    assert User.objects.count() == 1
+def page_without(response, email):
+    """Return the page as a visitor compares it: without the address they typed."""
+    html = response.content.decode().replace(email, "EMAIL")
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+def test_sign_up_with_a_known_address_answers_as_for_a_new_one_and_tells_the_owner(
+    client, mailoutbox, settings
+):
+    settings.SITE_URL = "https://portal.example"
+    owner = User.objects.create_user(
+        email="founder@example.kr",
+        password="the-owners-own-2019",
+        full_name="Owner",
+        language="zh-hans",
+        email_verified=True,
+    )
+    new = client.post("/portal/sign-up/", {**SIGN_UP, "email": "someone.new@example.kr"})
+    known = client.post("/portal/sign-up/", {**SIGN_UP, "email": "FOUNDER@example.kr"})
+
+    assert known.status_code == new.status_code == 200
+    assert "accounts/sign_up_done.html" in [t.name for t in known.templates]
+    assert page_without(known, "founder@example.kr") == page_without(new, "someone.new@example.kr")
+    # Nothing of the account changed, and no second one exists.
+    assert User.objects.filter(email__iexact="founder@example.kr").count() == 1
+    owner.refresh_from_db()
+    assert owner.check_password("the-owners-own-2019")
+    assert (owner.full_name, owner.language) == ("Owner", "zh-hans")
+
+    told = OutboxMessage.objects.get(kind="sign_up_attempted")
+    assert told.recipient == "founder@example.kr" and told.language == "zh-hans"
+    assert not OutboxMessage.objects.filter(kind="verify_email", recipient=owner.email)
+    mail = next(m for m in mailoutbox if m.to == ["founder@example.kr"])
+    assert "https://portal.example/portal/sign-in/" in mail.body
+    assert "https://portal.example/portal/password-reset/" in mail.body
+    assert "/portal/verify/" not in mail.body and "/portal/password-reset/M" not in mail.body
+
+    # Trying again within the hour sends nothing more.
+    client.post("/portal/sign-up/", {**SIGN_UP, "email": "founder@example.kr"})
+    assert OutboxMessage.objects.filter(kind="sign_up_attempted").count() == 1
+    assert User.objects.count() == 2
+
+
+def test_the_owner_of_a_known_address_reads_the_warning_in_their_language(client):
+    User.objects.create_user(email="founder@example.kr", language="ko", email_verified=True)
+    client.post("/portal/sign-up/", {**SIGN_UP, "language": "en"})
+    message = OutboxMessage.objects.get(kind="sign_up_attempted")
+    assert message.language == "ko"
+    email = render_message(message)
+    assert email.to == ["founder@example.kr"]
+    assert email.subject == "누군가 회원님의 이메일 주소로 계정을 만들려고 했습니다"
 
 
 def test_a_forged_confirmation_link_is_refused(client):
     response = client.get("/portal/verify/MQ/forged-token/")
     assert response.status_code == 400
+
+
+def test_an_owner_who_never_confirmed_gets_in_by_choosing_a_new_password(client, settings):
+    # Signing up again no longer sends a confirmation link; the reset link of
+    # the e-mail the owner gets proves the address just as well.
+    settings.SITE_URL = "http://testserver"
+    client.post("/portal/sign-up/", SIGN_UP)
+    client.post("/portal/sign-up/", SIGN_UP)
+    user = User.objects.get(email="founder@example.kr")
+    assert not user.email_verified
+    client.post("/portal/password-reset/", {"email": user.email})
+    body = render_message(OutboxMessage.objects.get(kind="password_reset")).body
+    link = re.search(r"http://testserver(/portal/password-reset/\S+/)", body).group(1)
+    form = client.get(link, follow=True)
+    client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "a-new-one-for-2026", "new_password2": "a-new-one-for-2026"},
+    )
+    user.refresh_from_db()
+    assert user.email_verified
+    response = client.post(
+        "/portal/sign-in/", {"username": user.email, "password": "a-new-one-for-2026"}
+    )
+    assert response.status_code == 302

@@ -1,18 +1,23 @@
+import datetime as dt
+import logging
+
 import pytest
 from django.db import transaction
 
 from incubator import services
-from incubator.models import OutboxMessage
+from incubator.links import email_verification_token
+from incubator.models import OutboxMessage, User
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def enqueue(key="verify-email:1"):
+    user, _ = User.objects.get_or_create(email="founder@example.kr")
     return services.outbox_enqueue(
         recipient="founder@example.kr",
         kind="verify_email",
         dedupe_key=key,
-        payload={"name": "남정화", "url": "https://portal.example/verify/x/"},
+        payload={"name": "남정화", "user_id": user.pk},
         language="ko",
     )
 
@@ -89,3 +94,70 @@ def test_a_message_waits_in_the_outbox_when_the_broker_is_down(mailoutbox):
     assert message.status == OutboxMessage.Status.PENDING
     assert services.outbox_sweep() == 1
     assert len(mailoutbox) == 1
+
+
+def test_a_link_with_a_token_is_made_when_the_message_is_rendered(
+    settings, mailoutbox, monkeypatch
+):
+    settings.SITE_URL = "https://portal.example/"
+    # One clock for the token of the e-mail and the one this test computes.
+    monkeypatch.setattr(email_verification_token, "_now", lambda: dt.datetime(2026, 3, 2, 9))
+    message = enqueue()
+    user = User.objects.get(email="founder@example.kr")
+    assert set(message.payload) == {"name", "user_id"}
+
+    token = email_verification_token.make_token(user)
+    assert "https://portal.example/portal/verify/" in services.render_message(message).body
+    assert f"/{token}/" in services.render_message(message).body
+    assert token not in message.dedupe_key + str(message.payload) + message.last_error
+
+
+class Remember(logging.Handler):
+    def __init__(self):
+        super().__init__()
+        self.lines = []
+
+    def emit(self, record):
+        self.lines.append(record.getMessage())
+
+
+def test_a_failed_render_keeps_the_link_out_of_the_error_and_the_log(
+    settings, mailoutbox, monkeypatch
+):
+    settings.SITE_URL = "https://portal.example"
+
+    def template_error(name, context=None, *args, **kwargs):
+        # Some template errors quote their context; this one quotes all of it.
+        raise ValueError(f"cannot render {name} with {context!r}")
+
+    monkeypatch.setattr("incubator.services.render_to_string", template_error)
+    # On the module's logger: Celery's eager run replaces the root logger's
+    # handlers, pytest's capture among them.
+    log = Remember()
+    logging.getLogger("incubator.services").addHandler(log)
+    try:
+        message = enqueue()
+    finally:
+        logging.getLogger("incubator.services").removeHandler(log)
+    message.refresh_from_db()
+    assert message.attempts == 1 and message.status == OutboxMessage.Status.PENDING
+    assert message.last_error == "MessageRenderError: ValueError while rendering the e-mail"
+    logged = " ".join(log.lines)
+    assert f"Outbox message {message.pk} failed" in logged
+    assert "/portal/verify/" not in message.last_error + logged
+    assert "https://portal.example" not in message.last_error + logged
+
+
+def test_a_failed_render_of_a_message_without_a_secret_keeps_its_error(mailoutbox, monkeypatch):
+    def template_error(name, context=None, *args, **kwargs):
+        raise ValueError(f"cannot render {name}")
+
+    monkeypatch.setattr("incubator.services.render_to_string", template_error)
+    message = services.outbox_enqueue(
+        recipient="founder@example.kr",
+        kind="event_registered",
+        dedupe_key="event-registered:1",
+        payload={"name": "남정화", "path": "/portal/events/1/"},
+    )
+    message.refresh_from_db()
+    assert message.last_error == "ValueError: cannot render emails/event_registered.subject.txt"
