@@ -1,6 +1,8 @@
 import json
 import re
 
+from axes import admin as axes_admin
+from axes.models import AccessAttempt
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -81,3 +83,17 @@ class OutboxMessageAdmin(admin.ModelAdmin):
             ngettext("%(count)d message sent.", "%(count)d messages sent.", sent) % {"count": sent},
             messages.SUCCESS,
         )
+
+
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
+    """Sign-in lockouts: the manager lifts one by deleting its attempt."""
+
+    @admin.action(description=_("Clean up expired attempts"), permissions=["delete"])
+    def cleanup_expired_attempts(self, request, queryset):
+        # django-axes reads the attempt time that only its sign-in path sets.
+        request.axes_attempt_time = None
+        return super().cleanup_expired_attempts(request, queryset)

@@ -7,6 +7,7 @@ local run (see the table in README.md).
 import os
 import secrets
 import sys
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "django_celery_beat",
+    "axes",
     "incubator",
     "companies",
     "programs",
@@ -72,11 +74,19 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "incubator.urls"
 WSGI_APPLICATION = "incubator.wsgi.application"
 AUTH_USER_MODEL = "incubator.User"
+# django-axes first: it refuses a locked-out account or address before the
+# password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "landing"
@@ -122,6 +132,32 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Brute-force protection (django-axes) for the portal's and the admin's sign-in.
+# Account and address lock separately: guessing one account's password from many
+# addresses locks the account, guessing many accounts from one address locks it.
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+# Not on success: with separate parameters axes would then delete every attempt
+# of the address, so someone with an account of their own could sign in to it
+# between guesses and never be locked. A typo followed by a success costs one
+# of five tries for 30 minutes.
+AXES_RESET_ON_SUCCESS = False
+# Failures stay on record after a manager lifts a lock (at most 1,000 per
+# account); successful sign-ins are not kept, nobody reads them.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_DISABLE_ACCESS_LOG = True
+# Both sign-in forms post the e-mail address as "username".
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "incubator.lockout.client_username"
+AXES_CLIENT_IP_CALLABLE = "incubator.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "incubator.lockout.locked_out"
+# Behind the TLS proxy every request comes from the proxy's address, and locking
+# it would lock everyone: name the proxies in front so that the visitor's own
+# address (from X-Forwarded-For) is the one counted.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
+
 if TESTING:
     # PBKDF2's million rounds cost about a second per account; tests need no strength.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -152,7 +188,21 @@ STORAGES = {
 # Uploads are private: never under STATIC_ROOT, never served by URL.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "private"))
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
-DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+# A portal form sends one file with its fields: the file and 1 MB more. The
+# handler refuses a larger body unread and stops a file at UPLOAD_MAX_BYTES as it
+# streams; the proxy in front refuses the same (docs/deployment.md).
+UPLOAD_MAX_BODY_BYTES = UPLOAD_MAX_BYTES + 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "incubator.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Files past 2.5 MB wait in a temporary file, not in memory, until the form checks them.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Fields other than files: Django's defaults, well above the longest text of a
+# form (a few pages) and the largest admin list (a few hundred fields).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 
 def email_settings(url: str) -> dict:
