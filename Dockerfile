@@ -11,4 +11,7 @@ RUN SECRET_KEY=build-only DEBUG=0 python manage.py compiletranslations \
  && mkdir -p /app/var && chown -R portal /app/var
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "incubator.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Request line and headers are bounded here; the body by the proxy and Django
+# (see docs/deployment.md).
+CMD ["gunicorn", "incubator.wsgi", "--bind=0.0.0.0:8000", "--workers=3", "--access-logfile=-", \
+     "--limit-request-line=4094", "--limit-request-fields=50", "--limit-request-field_size=8190"]

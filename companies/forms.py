@@ -87,8 +87,26 @@ class CompanyForm(forms.ModelForm):
         return validators.brn_compact(self.cleaned_data["brn"])
 
 
+class StepActionForm(forms.Form):
+    """The wizard's buttons: "continue" to the next step, "save" or "submit" on the review."""
+
+    action = forms.ChoiceField(
+        choices=[("continue", "continue"), ("save", "save"), ("submit", "submit")], required=False
+    )
+
+
+class EvidenceSectionForm(forms.Form):
+    """Which of a step's evidence forms was sent: its hidden "form" field."""
+
+    form = forms.ChoiceField(required=False)
+
+    def __init__(self, *args, keys, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["form"].choices = [(key, key) for key in keys]
+
+
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail address of your colleague"))
+    email = forms.EmailField(label=_("E-mail address of your colleague"), max_length=254)
 
 
 class PatentForm(forms.ModelForm):

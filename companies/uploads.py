@@ -49,6 +49,8 @@ def checked_upload(uploaded_file, max_bytes: int):
     The file comes back renamed after its content, so the uploader's name never
     reaches the file system. Raises ValidationError with a message for the user.
     """
+    # A file sent over the limit arrives as incubator.uploads.RefusedUpload: the size
+    # it reached, without the content the upload handler dropped at the limit.
     if uploaded_file.size > max_bytes:
         raise ValidationError(
             _("The file is %(size).1f MB; files may be at most %(max).0f MB.")

@@ -23,11 +23,13 @@ from companies.forms import (
     CertificationForm,
     CompanyForm,
     DocumentForm,
+    EvidenceSectionForm,
     FundingRoundForm,
     InvitationForm,
     MarketFitForm,
     MarketValidationForm,
     PatentForm,
+    StepActionForm,
     attach_error,
 )
 from companies.models import (
@@ -105,6 +107,11 @@ def _next_step(step: str) -> str:
 
 def _step_url(application: Application, step: str) -> str:
     return reverse("companies:application-step", args=[application.pk, step])
+
+
+def _posted_action(request) -> str:
+    form = StepActionForm(request.POST)
+    return form.cleaned_data["action"] if form.is_valid() else ""
 
 
 def _refuse_change(request, application: Application):
@@ -185,18 +192,9 @@ def member_invite(request):
         raise PermissionDenied
     form = InvitationForm(request.POST)
     if form.is_valid():
-
-        def accept_url(invitation):
-            return request.build_absolute_uri(
-                reverse("companies:invitation-accept", args=[invitation.token])
-            )
-
         try:
             services.member_invite(
-                company=company,
-                email=form.cleaned_data["email"],
-                invited_by=request.user,
-                accept_url=accept_url,
+                company=company, email=form.cleaned_data["email"], invited_by=request.user
             )
         except ValidationError as error:
             attach_error(form, error)
@@ -299,7 +297,7 @@ def application_step(request, pk, step):
     application = _own_application(request, pk)
     if request.method == "POST" and not application.is_editable:
         return _refuse_change(request, application)
-    if request.method == "POST" and request.POST.get("action") == "continue":
+    if request.method == "POST" and _posted_action(request) == "continue":
         try:
             services.application_save_step(application=application, step=_next_step(step))
         except ValidationError:
@@ -348,7 +346,13 @@ def _step_company(request, application, step):
 
 def _step_evidence(request, application, step):
     company = application.company
-    posted = request.POST.get("form") if request.method == "POST" else None
+    # None: no evidence form was sent; "": one this step does not have.
+    posted = None
+    if request.method == "POST":
+        section = EvidenceSectionForm(
+            request.POST, keys=[key for key, _form, _related in EVIDENCE_FORMS[step]]
+        )
+        posted = (section.cleaned_data["form"] or None) if section.is_valid() else ""
     sections = []
     for key, form_class, related in EVIDENCE_FORMS[step]:
         form = form_class(request.POST if posted == key else None)
@@ -419,7 +423,7 @@ def _step_review(request, application, step):
     form = MarketFitForm(request.POST or None, instance=application)
     status = 200
     if request.method == "POST" and form.is_valid():
-        submit = request.POST.get("action") == "submit"
+        submit = _posted_action(request) == "submit"
         try:
             # Saving the text and submitting stand or fall together.
             with transaction.atomic():

@@ -49,6 +49,14 @@ class CheckInSearchForm(forms.Form):
     )
 
 
+class CheckInForm(forms.Form):
+    registration = forms.ModelChoiceField(queryset=Registration.objects.none())
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["registration"].queryset = event.registrations.all()
+
+
 class AttendanceForm(forms.Form):
     attendees = forms.ModelMultipleChoiceField(
         label=_("Attended"),

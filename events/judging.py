@@ -27,8 +27,6 @@ from events.models import (
 )
 from incubator.services import outbox_enqueue
 
-TWO_PLACES = Decimal("0.01")
-
 
 def _round_is_open(round_: CompetitionRound, now=None) -> None:
     if round_.released_at is not None:
@@ -110,7 +108,11 @@ def _parse_value(raw) -> Decimal:
         raise ValidationError(_("Enter a number.")) from None
     if not value.is_finite():
         raise ValidationError(_("Enter a number."))
-    if value != value.quantize(TWO_PLACES):
+    # quantize() raises past the context's 28 digits (a score of forty nines), so count
+    # the places on the digits themselves: trailing zeros (7.500) are no places.
+    _sign, digits, exponent = value.as_tuple()
+    trailing_zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    if any(digits) and exponent + trailing_zeros < -2:
         raise ValidationError(_("Use at most two decimal places."))
     return value
 

@@ -30,6 +30,7 @@ from events.models import (
     MeetingSlot,
     Registration,
     ScheduleRun,
+    Score,
 )
 
 # --- Access -------------------------------------------------------------------------------
@@ -65,6 +66,10 @@ def _participant(request, pk: int) -> Registration:
 def _errors(request, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
+
+
+# For a button's value that no page of the portal sends: a forged or broken POST.
+UNREADABLE = gettext_lazy("The form could not be read; nothing was changed.")
 
 
 def _language_choices():
@@ -153,12 +158,62 @@ class JudgeAssignForm(forms.Form):
     entry = forms.ModelChoiceField(queryset=None, label=gettext_lazy("Entry"))
     email = forms.EmailField(
         label=gettext_lazy("Judge's e-mail address"),
+        max_length=254,
         help_text=gettext_lazy("The judge's portal account."),
     )
 
     def __init__(self, *args, round_: CompetitionRound, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["entry"].queryset = round_.entries.select_related("company")
+
+
+class MeetingAnswerForm(forms.Form):
+    answer = forms.ChoiceField(choices=[("accept", "accept"), ("decline", "decline")])
+
+
+class MeetingLockForm(forms.Form):
+    locked = forms.ChoiceField(choices=[("1", "1"), ("0", "0")])
+
+
+class ScheduleGenerateForm(forms.Form):
+    pin_previous = forms.MultipleChoiceField(choices=[("0", "0"), ("1", "1")], required=False)
+
+    def clean_pin_previous(self) -> bool:
+        # The hidden "0" comes before the checkbox: absent altogether means the default.
+        values = self.cleaned_data["pin_previous"]
+        return "1" in values if values else True
+
+
+class ScoreSheetForm(forms.Form):
+    """A judge's sheet as typed: a number the score column can hold and a comment per criterion.
+
+    Whether every criterion is scored and within its range is `judging.score_submit`'s rule.
+    """
+
+    action = forms.ChoiceField(choices=[("save", "save"), ("submit", "submit")], required=False)
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        for criterion in self.criteria:
+            self.fields[f"score_{criterion.pk}"] = Score._meta.get_field("value").formfield(
+                required=False
+            )
+            self.fields[f"comment_{criterion.pk}"] = Score._meta.get_field("comment").formfield()
+
+    def scores(self) -> dict[int, tuple]:
+        return {
+            c.pk: (self.cleaned_data[f"score_{c.pk}"], self.cleaned_data[f"comment_{c.pk}"])
+            for c in self.criteria
+        }
+
+    def sheet_errors(self) -> dict[str, list]:
+        """Return the errors keyed as `score_submit` keys them, comments as "comment_<id>"."""
+        errors = {"": [*self.non_field_errors(), *self.errors.get("action", [])]}
+        for criterion in self.criteria:
+            errors[str(criterion.pk)] = self.errors.get(f"score_{criterion.pk}", [])
+            errors[f"comment_{criterion.pk}"] = self.errors.get(f"comment_{criterion.pk}", [])
+        return errors
 
 
 # --- Participants -------------------------------------------------------------------------
@@ -306,7 +361,11 @@ def meeting_request_respond(request, request_id):
         pk=request_id,
         to_registration__user=request.user,
     )
-    accept = request.POST.get("answer") == "accept"
+    form = MeetingAnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, UNREADABLE)
+        return redirect("events:matching-session", meeting_request.event_id)
+    accept = form.cleaned_data["answer"] == "accept"
     try:
         meetings.meeting_request_respond(
             request=meeting_request, registration=meeting_request.to_registration, accept=accept
@@ -396,12 +455,13 @@ def schedule(request, pk):
 @require_POST
 def schedule_generate(request, pk):
     event = _matching_event(pk)
+    form = ScheduleGenerateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, UNREADABLE)
+        return redirect("events:schedule", pk)
     try:
         run = meetings.schedule_run_start(
-            event=event,
-            actor=request.user,
-            # The hidden "0" comes before the checkbox: absent altogether means the default.
-            pin_previous="1" in request.POST.getlist("pin_previous", ["1"]),
+            event=event, actor=request.user, pin_previous=form.cleaned_data["pin_previous"]
         )
     except ValidationError as error:
         _errors(request, error)
@@ -479,7 +539,11 @@ def _meeting(pk: int, meeting_id: int) -> Meeting:
 @require_POST
 def meeting_lock(request, pk, meeting_id):
     meeting = _meeting(pk, meeting_id)
-    locked = request.POST.get("locked") == "1"
+    form = MeetingLockForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, UNREADABLE)
+        return redirect("events:schedule", pk)
+    locked = form.cleaned_data["locked"] == "1"
     try:
         meetings.meeting_lock(meeting=meeting, locked=locked, actor=request.user)
     except ValidationError as error:
@@ -543,15 +607,16 @@ def judging_home(request):
     return render(request, "events/judging/home.html", {"assignments": assignments})
 
 
-def _score_rows(assignment: JudgeAssignment, posted=None, errors=None):
+def _score_rows(assignment: JudgeAssignment, form=None, errors=None):
     criteria = assignment.entry.round.criteria.all()
     saved = {score.criterion_id: score for score in assignment.scores.all()}
+    errors = errors or {}
     rows = []
     for criterion in criteria:
         score = saved.get(criterion.pk)
-        if posted is not None:
-            value = posted.get(f"score_{criterion.pk}", "")
-            comment = posted.get(f"comment_{criterion.pk}", "")
+        if form is not None:
+            value = form[f"score_{criterion.pk}"].value() or ""
+            comment = form[f"comment_{criterion.pk}"].value() or ""
         else:
             value = "" if score is None else score.value.normalize()
             comment = "" if score is None else score.comment
@@ -560,7 +625,8 @@ def _score_rows(assignment: JudgeAssignment, posted=None, errors=None):
                 "criterion": criterion,
                 "value": value,
                 "comment": comment,
-                "errors": (errors or {}).get(str(criterion.pk), []),
+                "errors": errors.get(str(criterion.pk), []),
+                "comment_errors": errors.get(f"comment_{criterion.pk}", []),
             }
         )
     return rows
@@ -576,21 +642,19 @@ def judging_score(request, pk):
     )
     context = {"assignment": assignment, "entry": assignment.entry, "round": assignment.entry.round}
     if request.method == "POST":
-        submit = request.POST.get("action") == "submit"
-        scores = {
-            criterion.pk: (
-                request.POST.get(f"score_{criterion.pk}", ""),
-                request.POST.get(f"comment_{criterion.pk}", ""),
-            )
-            for criterion in assignment.entry.round.criteria.all()
-        }
-        try:
-            judging.score_submit(
-                assignment=assignment, scores=scores, judge=request.user, submit=submit
-            )
-        except ValidationError as error:
-            errors = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
-            context["rows"] = _score_rows(assignment, request.POST, errors)
+        form = ScoreSheetForm(request.POST, criteria=assignment.entry.round.criteria.all())
+        errors = None if form.is_valid() else form.sheet_errors()
+        submit = errors is None and form.cleaned_data["action"] == "submit"
+        if errors is None:
+            try:
+                judging.score_submit(
+                    assignment=assignment, scores=form.scores(), judge=request.user, submit=submit
+                )
+            except ValidationError as error:
+                by_field = hasattr(error, "error_dict")
+                errors = error.message_dict if by_field else {"": error.messages}
+        if errors is not None:
+            context["rows"] = _score_rows(assignment, form, errors)
             context["sheet_errors"] = errors.get("", []) + errors.get("__all__", [])
             return render(request, "events/judging/score.html", context, status=400)
         if submit:

@@ -22,7 +22,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from events import ics, selectors, services
-from events.forms import AttendanceForm, CheckInSearchForm, EventFilterForm, RegistrationForm
+from events.forms import (
+    AttendanceForm,
+    CheckInForm,
+    CheckInSearchForm,
+    EventFilterForm,
+    RegistrationForm,
+)
 from events.models import Delegation, Event, OnlineSession, Registration
 
 # Another part of the events app (1:1 meetings) shows its panel on the event page when it
@@ -247,12 +253,12 @@ def badge(request, pk):
 def check_in(request, pk):
     event = get_object_or_404(Event, pk=pk)
     if request.method == "POST":
-        registration = get_object_or_404(
-            Registration, pk=request.POST.get("registration"), event=event
-        )
+        form = CheckInForm(request.POST, event=event)
+        if not form.is_valid():
+            raise Http404
         try:
             registration, newly = services.registration_check_in(
-                registration=registration, actor=request.user
+                registration=form.cleaned_data["registration"], actor=request.user
             )
         except ValidationError as error:
             _errors(request, error)

@@ -15,3 +15,5 @@ urlpatterns = [
     path("portal/", include("programs.urls")),
     path("portal/", include("events.urls")),
 ]
+
+handler400 = "incubator.views.bad_request"

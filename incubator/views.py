@@ -1,9 +1,13 @@
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from incubator import health
+from incubator.uploads import UploadTooLarge
 
 
 @require_GET
@@ -19,3 +23,14 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
     )
+
+
+def bad_request(request, exception):
+    """Answer a body over the size limits with 413 and the limit, in the portal's layout."""
+    if isinstance(exception, UploadTooLarge | RequestDataTooBig):
+        context = {
+            "upload": isinstance(exception, UploadTooLarge),
+            "max_mb": settings.UPLOAD_MAX_BYTES / 1_048_576,
+        }
+        return render(request, "413.html", context, status=413)
+    return defaults.bad_request(request, exception)

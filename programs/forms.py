@@ -4,6 +4,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 
 from companies import validators
@@ -170,5 +171,10 @@ class QuarterlyReportForm(forms.ModelForm):
         return data
 
     def _post_clean(self):
-        # The service checks the quarter and the company; the model's checks need both.
-        pass
+        # The service checks the quarter and the company, which the model's constraints
+        # need; each column's own limits (a count past the integer range) are checked here.
+        self.instance = construct_instance(self, self.instance, self._meta.fields)
+        try:
+            self.instance.clean_fields(exclude=self._get_validation_exclusions())
+        except ValidationError as error:
+            self._update_errors(error)

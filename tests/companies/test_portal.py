@@ -162,7 +162,7 @@ def test_a_valid_registration_number_creates_the_company_with_its_owner(client, 
 
 
 def test_the_owner_invites_a_colleague_who_signs_in_and_joins(
-    client, owner, django_capture_on_commit_callbacks, mailoutbox
+    client, owner, django_capture_on_commit_callbacks, mailoutbox, settings
 ):
     client.force_login(owner)
     with django_capture_on_commit_callbacks(execute=True):
@@ -170,7 +170,9 @@ def test_the_owner_invites_a_colleague_who_signs_in_and_joins(
     assert response.status_code == 302
     invitation = Invitation.objects.get(email="cto@example.kr")
     assert len(mailoutbox) == 1 and mailoutbox[0].to == ["cto@example.kr"]
-    link = re.search(r"http://testserver(/portal/invitations/[0-9a-f-]+/)", mailoutbox[0].body)
+    # The link is made when the e-mail is rendered, from SITE_URL.
+    site = re.escape(settings.SITE_URL.rstrip("/"))
+    link = re.search(site + r"(/portal/invitations/[0-9a-f-]+/)", mailoutbox[0].body)
     assert link and str(invitation.token) in link.group(1)
 
     client.logout()
