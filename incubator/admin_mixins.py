@@ -1,5 +1,7 @@
 """Shared admin behaviour of the apps' staff pages."""
 
+from django.core.exceptions import PermissionDenied
+
 
 class ServiceOwnedChangeForm:
     """A change page that shows a record but saves nothing itself.
@@ -34,3 +36,21 @@ def actions_need_change_permission(site) -> None:
             function = getattr(type(model_admin), action) if isinstance(action, str) else action
             if not hasattr(function, "allowed_permissions"):
                 function.allowed_permissions = ("change",)
+        model_admin.changelist_view = _refusing_unoffered_actions(model_admin)
+
+
+def _refusing_unoffered_actions(model_admin):
+    """Answer 403 to a posted action the role is not offered.
+
+    Django re-renders the list (200) or says "no action selected" (302), which a
+    client cannot tell from success.
+    """
+    changelist_view = model_admin.changelist_view
+
+    def view(request, extra_context=None):
+        action = request.POST.get("action") if request.method == "POST" else None
+        if action and action not in model_admin.get_actions(request):
+            raise PermissionDenied
+        return changelist_view(request, extra_context)
+
+    return view
