@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from companies import screening, validators
-from programs.models import localized
+from incubator.multilingual import TranslatedText, localized
 
 User = settings.AUTH_USER_MODEL
 
@@ -596,9 +596,9 @@ class PartnerOrganisation(models.Model):
         OTHER = "other", _("Other")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    name_ko = models.CharField(_("name (Korean)"), max_length=200, blank=True)
-    name_zh = models.CharField(_("name (Chinese)"), max_length=200, blank=True)
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    name = TranslatedText(
+        _("name"), max_length=200, required=True, constraint_name="partner_organisation_has_a_name"
+    )
     country = models.CharField(
         _("country"), max_length=5, choices=Country.choices, default=Country.CN
     )
@@ -622,11 +622,6 @@ class PartnerOrganisation(models.Model):
         verbose_name_plural = _("partner organisations")
         ordering = ["name_zh", "name_ko", "name_en"]
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(name_ko="") | ~Q(name_zh="") | ~Q(name_en=""),
-                name="partner_organisation_has_a_name",
-                violation_error_message=_("Give the name in at least one language."),
-            ),
             models.UniqueConstraint(
                 fields=["uscc"],
                 condition=~Q(uscc=""),
@@ -640,10 +635,6 @@ class PartnerOrganisation(models.Model):
 
     def __str__(self):
         return self.name
-
-    @property
-    def name(self) -> str:
-        return localized(self, "name")
 
 
 class PartnerPerson(models.Model):

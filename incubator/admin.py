@@ -1,5 +1,4 @@
 import json
-import re
 
 from axes import admin as axes_admin
 from axes.models import AccessAttempt
@@ -9,22 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from incubator import services
-from incubator.models import OutboxMessage, User
-
-SECRET_LOOKING = re.compile(r"token|secret|password|key|url|link", re.IGNORECASE)
-
-
-def redacted(value):
-    """Return `value` with every entry whose key looks like a secret masked."""
-    if isinstance(value, dict):
-        return {
-            key: "••••" if SECRET_LOOKING.search(str(key)) else redacted(item)
-            for key, item in value.items()
-        }
-    if isinstance(value, list):
-        return [redacted(item) for item in value]
-    return value
-
+from incubator.audit import redacted
+from incubator.models import AuditRecord, OutboxMessage, User
 
 admin.site.site_header = _("China–Korea Innovation & Startup Center")
 admin.site.site_title = _("China–Korea Center admin")
@@ -97,3 +82,41 @@ class AccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
         # django-axes reads the attempt time that only its sign-in path sets.
         request.axes_attempt_time = None
         return super().cleanup_expired_attempts(request, queryset)
+
+
+@admin.register(AuditRecord)
+class AuditRecordAdmin(admin.ModelAdmin):
+    """The audit trail, read-only: services write it, nobody edits it."""
+
+    list_display = ["at", "actor_label", "verb", "object_repr", "company_repr"]
+    list_filter = ["verb", "object_type"]
+    search_fields = ["actor_label", "object_repr", "company_repr", "verb"]
+    date_hierarchy = "at"
+    fields = [
+        "at",
+        "actor",
+        "actor_label",
+        "verb",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "company_id",
+        "company_repr",
+        "changes",
+    ]
+    readonly_fields = fields
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # A company's and an actor's history are links from their own pages.
+        return lookup in {"company_id", "actor", "actor__id__exact"} or super().lookup_allowed(
+            lookup, value, request
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

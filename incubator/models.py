@@ -105,3 +105,46 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.kind} → {self.recipient}"
+
+
+class AuditRecord(models.Model):
+    """Who changed what, written by the service that made the change, in its transaction.
+
+    The company is kept by id, not by a foreign key: the core knows no app, and a
+    record outlives the rows it names. `changes` is small and never holds a secret.
+    """
+
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    # Kept when the account is gone, and the name of a partner's API key or a task.
+    actor_label = models.CharField(_("actor"), max_length=200, blank=True)
+    verb = models.CharField(_("verb"), max_length=80, db_index=True)
+    object_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kind of object"),
+    )
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    company_id = models.BigIntegerField(_("company id"), null=True, blank=True, db_index=True)
+    company_repr = models.CharField(_("company"), max_length=200, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit record")
+        verbose_name_plural = _("audit trail")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+
+    def __str__(self):
+        return f"{self.verb} · {self.object_repr}"

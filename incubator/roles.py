@@ -23,7 +23,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
 # Models whose rows only the center manager may change, whatever the app grants.
 MANAGER_ONLY_MODELS = {("companies", "screeningpolicy"), ("incubator", "user")}
 # Models no other role may even see: the outbox holds every message to every person.
-MANAGER_ONLY_VISIBLE = {("incubator", "outboxmessage")}
+MANAGER_ONLY_VISIBLE = {("incubator", "outboxmessage"), ("incubator", "auditrecord")}
 # Permissions beyond add/change/delete/view, by role.
 EXTRA_PERMISSIONS: dict[str, tuple[str, ...]] = {
     CENTER_MANAGER: (

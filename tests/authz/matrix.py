@@ -129,6 +129,7 @@ ADMIN_OBJECTS = {
     "axes.accessfailurelog": lambda w: w.access_failure,
     "incubator.user": lambda w: w.owner_a,
     "incubator.outboxmessage": lambda w: w.outbox_message,
+    "incubator.auditrecord": lambda w: w.audit_record,
     "companies.company": lambda w: w.company_a,
     "companies.lead": lambda w: w.lead,
     "companies.screeningpolicy": lambda w: w.application.policy,

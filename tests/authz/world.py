@@ -41,6 +41,7 @@ from events.models import (
     SessionAttendance,
 )
 from incubator import roles
+from incubator.audit import audit_record
 from incubator.models import OutboxMessage
 from programs import services as program_services
 from programs import stages
@@ -389,6 +390,9 @@ def build() -> SimpleNamespace:
 
     # --- The center's own records -----------------------------------------------------------
     w.outbox_message = OutboxMessage.objects.filter(recipient=w.owner_a.email).first()
+    w.audit_record = audit_record(
+        actor=w.owner_a, verb="company.update", obj=w.company_a, company=w.company_a
+    )
     w.beat = _beat_objects()
     w.group = Group.objects.get(name=roles.VIEWER)
     _sign_in_records(w)

@@ -108,7 +108,7 @@ def test_the_outbox_is_the_center_managers_alone(client):
 
 
 def test_the_outbox_page_masks_what_looks_like_a_secret():
-    from incubator.admin import redacted
+    from incubator.audit import redacted
 
     assert redacted({"name": "Kim", "url": "https://x/reset/abc", "nested": [{"token": "t"}]}) == {
         "name": "Kim",

@@ -1,0 +1,83 @@
+"""The audit trail: one record per state change, written by the service that made it."""
+
+import datetime as dt
+import decimal
+import re
+import uuid
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from incubator.models import AuditRecord, User
+
+SECRET_LOOKING = re.compile(r"token|secret|password|key|url|link", re.IGNORECASE)
+MASK = "••••"
+
+
+def redacted(value):
+    """Return `value` with every entry whose key looks like a secret masked."""
+    if isinstance(value, dict):
+        return {
+            key: MASK if SECRET_LOOKING.search(str(key)) else redacted(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [redacted(item) for item in value]
+    return value
+
+
+def _plain(value):
+    """Return `value` as JSON can hold it (dates, money and model rows included)."""
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_plain(item) for item in value]
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def actor_label(actor) -> str:
+    if actor is None:
+        return ""
+    email = getattr(actor, "email", None)
+    return email or str(actor)
+
+
+def audit_record(*, actor, verb: str, obj=None, company=None, changes: dict | None = None):
+    """Write one audit record in the caller's transaction.
+
+    `verb` names the use case ("application.accept"); `company` is the company the
+    change concerns (a Company row or its id); `changes` a small dict of what
+    changed, e.g. {"status": ["submitted", "accepted"]}. Keys that look like a
+    secret are masked: no token ever reaches the trail.
+    """
+    # The actor is a person, or (later) a partner's API key or a task: those keep a label.
+    user = actor if isinstance(actor, User) and actor.pk else None
+    company_id = getattr(company, "pk", company)
+    return AuditRecord.objects.create(
+        actor=user,
+        actor_label=actor_label(actor)[:200],
+        verb=verb,
+        object_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:200] if obj is not None else "",
+        company_id=company_id,
+        company_repr=str(company)[:200] if hasattr(company, "pk") else "",
+        changes=redacted(_plain(changes or {})),
+    )
+
+
+def changed(instance, fields, before: dict) -> dict:
+    """Return {field: [before, after]} for the fields of `instance` whose value moved."""
+    return {
+        name: [before.get(name), getattr(instance, name)]
+        for name in fields
+        if before.get(name) != getattr(instance, name)
+    }
