@@ -1,7 +1,7 @@
 """Forms of the startup portal: they check what a person typed, services save it."""
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -15,25 +15,7 @@ from companies.models import (
     MarketValidation,
     Patent,
 )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-def attach_error(form: forms.BaseForm, error: ValidationError) -> None:
-    """Show a service's ValidationError beside the field it names, or above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            if field == NON_FIELD_ERRORS:
-                target = None
-            form.add_error(target, errors)
-    else:
-        form.add_error(None, error)
+from incubator.forms import DateInput
 
 
 def _formfield(db_field, **kwargs):

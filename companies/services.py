@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from companies import policies, screening, selectors, uploads, validators
+from companies import policies, screening, selectors, validators
 from companies.models import (
     Application,
     ApplicationEvent,
@@ -22,6 +22,7 @@ from companies.models import (
     Patent,
     ScreeningPolicy,
 )
+from incubator import uploads
 from incubator.services import outbox_enqueue
 
 

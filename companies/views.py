@@ -30,7 +30,6 @@ from companies.forms import (
     MarketValidationForm,
     PatentForm,
     StepActionForm,
-    attach_error,
 )
 from companies.models import (
     Application,
@@ -42,6 +41,7 @@ from companies.models import (
     Membership,
     Patent,
 )
+from incubator.forms import attach_error
 from programs.models import Intake
 
 STEPS = (

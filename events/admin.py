@@ -8,17 +8,13 @@ changes (scheduling, releasing results) belong to their own services.
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from companies.forms import attach_error
 from companies.models import PartnerOrganisation, PartnerPerson
 from events import judging, services
 from events.models import (
@@ -42,6 +38,7 @@ from events.models import (
     ScoreCorrection,
     SessionAttendance,
 )
+from incubator.admin_mixins import ActionPages, call_service
 
 TITLES = ["title_ko", "title_zh", "title_en"]
 NAMES = ["name_ko", "name_zh", "name_en"]
@@ -674,7 +671,7 @@ class ScoreCorrectionForm(forms.Form):
 
 
 @admin.register(Score)
-class ScoreAdmin(admin.ModelAdmin):
+class ScoreAdmin(ActionPages, admin.ModelAdmin):
     """Judges' scores, read-only: judges write them, and a final one changes only by a
     correction with its reason (`judging.score_correct`), which keeps the judge's value."""
 
@@ -722,26 +719,22 @@ class ScoreAdmin(admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def correct_view(self, request, object_id):
-        score = self.get_object(request, unquote(object_id))
-        if score is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        if not judging.can_correct_score(request.user):
-            raise PermissionDenied
+        score = self.action_object(
+            request,
+            object_id,
+            allowed=lambda request, _score: judging.can_correct_score(request.user),
+        )
         form = ScoreCorrectionForm(request.POST or None, initial={"value": score.value})
         if request.method == "POST" and form.is_valid():
-            try:
-                judging.score_correct(score=score, actor=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                attach_error(form, error)
-            else:
-                self.message_user(request, gettext("The score is corrected."), messages.SUCCESS)
-                return redirect(reverse("admin:events_score_change", args=[score.pk]))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": gettext("Correct the score %(score)s") % {"score": score},
-            "subtitle": None,
-            "opts": self.opts,
-            "original": score,
-            "form": form,
-        }
-        return TemplateResponse(request, "admin/events/score/correct.html", context)
+            if call_service(
+                form, judging.score_correct, score=score, actor=request.user, **form.cleaned_data
+            ):
+                return self.action_done(request, score, gettext("The score is corrected."))
+        return self.action_page(
+            request,
+            score,
+            title=gettext("Correct the score %(score)s") % {"score": score},
+            template="admin/events/score/correct.html",
+            form=form,
+            submit_label=gettext("Correct the score"),
+        )

@@ -1,6 +1,15 @@
 """Shared admin behaviour of the apps' staff pages."""
 
-from django.core.exceptions import PermissionDenied
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import quote, unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from incubator.forms import attach_error
 
 
 class ServiceOwnedChangeForm:
@@ -54,3 +63,75 @@ def _refusing_unoffered_actions(model_admin):
         return changelist_view(request, extra_context)
 
     return view
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown on a change page that nobody adds, changes or deletes there."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def call_service(form, service, **kwargs):
+    """Call `service`; show its ValidationError on `form`. Return its result (True if None),
+    or None when it refused."""
+    try:
+        result = service(**kwargs)
+    except ValidationError as error:
+        attach_error(form, error)
+        return None
+    return True if result is None else result
+
+
+class ActionPages:
+    """The admin's pages that change a record through a service (decide, move, grant...).
+
+    Each is: load the object, ask the policy, bind the forms, call the service,
+    show its errors on the form, or go back to the change page with a message.
+    They render `admin/action_page.html` (or a template extending it).
+    """
+
+    action_template = "admin/action_page.html"
+
+    def action_object(self, request, object_id, allowed=None):
+        """Return the object of an action page, or raise 404 / 403."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        may = allowed(request, obj) if allowed else self.has_change_permission(request, obj)
+        if not may:
+            raise PermissionDenied
+        return obj
+
+    def action_done(self, request, obj, message: str):
+        self.message_user(request, message, messages.SUCCESS)
+        opts = self.opts
+        return redirect(
+            reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(obj.pk)])
+        )
+
+    def action_page(self, request, obj, *, title: str, template: str | None = None, **context):
+        media = self.media
+        for value in context.values():
+            if isinstance(value, forms.BaseForm):
+                media += value.media
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "subtitle": None,
+            "opts": self.opts,
+            "original": obj,
+            "media": media,
+            **context,
+        }
+        return TemplateResponse(request, template or self.action_template, context)

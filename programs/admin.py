@@ -21,8 +21,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from companies import validators
-from companies.forms import DateInput
 from incubator.admin_mixins import ServiceOwnedChangeForm
+from incubator.forms import DateInput
 from incubator.models import User
 from programs import selectors, services, stages
 from programs.models import (

@@ -8,7 +8,7 @@ from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 
 from companies import validators
-from companies.forms import DateInput
+from incubator.forms import DateInput
 from programs import stages
 from programs.models import LocalEntity, QuarterlyReport, ServiceRequest
 

@@ -16,9 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from companies import uploads, validators
+from companies import validators
 from companies.models import Application, Company
 from companies.services import application_decide, members_notify
+from incubator import uploads
 from incubator.models import OutboxMessage
 from incubator.services import outbox_enqueue
 from programs import selectors, stages

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from companies import selectors as company_selectors
-from companies.forms import attach_error
 from companies.views import startup_view
+from incubator.forms import attach_error
 from programs import selectors, services, stages
 from programs.forms import (
     FundApplicationForm,
