@@ -269,7 +269,8 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"*.heavy_*": {"queue": "heavy"}}
+# Messages on "default"; long jobs (schedules, reports, imports) say queue="heavy".
+CELERY_TASK_ROUTES = ("incubator.celery.route_by_task_queue",)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 5
 CELERY_TIMEZONE = TIME_ZONE
@@ -283,6 +284,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # Nothing is open unless a view says who may: DRF's own default is AllowAny.
+    "DEFAULT_PERMISSION_CLASSES": ["incubator.permissions.DenyAll"],
 }
 
 CONTENT_SECURITY_POLICY = {
