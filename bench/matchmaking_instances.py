@@ -21,7 +21,7 @@ import math
 import random
 from collections import defaultdict
 
-from events.matchmaking import (
+from events.matching.matchmaking import (
     MUST,
     MUTUAL_MUST,
     WOULD_LIKE,

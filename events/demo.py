@@ -46,7 +46,7 @@ COUNTY_EMAIL = "liaison@binxian-gov.example"
 
 # Modules of the events app that add their demo data to these events (meeting requests and
 # a schedule, competition rounds and judges), loaded after this one when present.
-EXTENSIONS = ("events.demo_matching",)
+EXTENSIONS = ("events.matching.demo", "events.judging.demo")
 
 
 def _extensions() -> list:
@@ -136,26 +136,76 @@ DELEGATION_HEADS = [
     "남도담 Nam Do-dam", "권새빛 Kwon Sae-bit", "홍하늘 Hong Ha-neul", "양온새 Yang On-sae",
 ]  # fmt: skip
 
-CENTER_VENUE = "China–Korea International Innovation & Startup Center, Harbin"
-BINXI_VENUE = "Harbin Binxi China–Korea Innovation Industry Cooperation Center, Binxian"
+# Venues and places in Korean, Chinese and English.
+CENTER_VENUE = (
+    "중한 국제 혁신창업센터, 하얼빈",
+    "中韩国际创新创业中心（哈尔滨）",
+    "China–Korea International Innovation & Startup Center, Harbin",
+)
+BINXI_VENUE = (
+    "하얼빈 빈시 중한 혁신산업협력센터, 빈현",
+    "哈尔滨宾西中韩创新产业合作中心（宾县）",
+    "Harbin Binxi China–Korea Innovation Industry Cooperation Center, Binxian",
+)
+SEOUL_VENUE = (
+    "한국액셀러레이터협회, 서울",
+    "韩国加速器协会（首尔）",
+    "Korea Accelerator Association, Seoul",
+)
+DAQING_VENUE = (
+    "다칭 하이테크존 서비스센터",
+    "大庆高新区服务中心",
+    "Daqing High-tech Zone service center",
+)
+BUSAN_VENUE = ("부산 창업캠퍼스", "釜山创业园区", "Busan Startup Campus")
+HARBIN_EXPO_VENUE = (
+    "하얼빈 국제컨벤션전시센터",
+    "哈尔滨国际会展中心",
+    "Harbin International Convention and Exhibition Center",
+)
+AIRPORT = ("하얼빈 타이핑 국제공항", "哈尔滨太平国际机场", "Harbin Taiping International Airport")
+HARBIN = ("하얼빈", "哈尔滨", "Harbin")
+BINXIAN = ("빈현", "宾县", "Binxian")
 ROADSHOW_CITIES = [
     # city (en), city (ko), city (zh), zone, venue
     ("Harbin", "하얼빈", "哈尔滨", SHANGHAI, CENTER_VENUE),
     ("Binxian", "빈현", "宾县", SHANGHAI, BINXI_VENUE),
-    ("Seoul", "서울", "首尔", SEOUL, "Korea Accelerator Association, Seoul"),
-    ("Daqing", "다칭", "大庆", SHANGHAI, "Daqing High-tech Zone service center"),
-    ("Busan", "부산", "釜山", SEOUL, "Busan Startup Campus"),
-    ("Qiqihar", "치치하얼", "齐齐哈尔", SHANGHAI, "Qiqihar Investment Promotion Center"),
-    ("Daejeon", "대전", "大田", SEOUL, "Daedeok Innopolis, Daejeon"),
-    ("Mudanjiang", "무단장", "牡丹江", SHANGHAI, "Mudanjiang China–Korea Trade Hall"),
+    ("Seoul", "서울", "首尔", SEOUL, SEOUL_VENUE),
+    ("Daqing", "다칭", "大庆", SHANGHAI, DAQING_VENUE),
+    ("Busan", "부산", "釜山", SEOUL, BUSAN_VENUE),
+    (
+        "Qiqihar",
+        "치치하얼",
+        "齐齐哈尔",
+        SHANGHAI,
+        ("치치하얼 투자유치센터", "齐齐哈尔投资促进中心", "Qiqihar Investment Promotion Center"),
+    ),
+    (
+        "Daejeon",
+        "대전",
+        "大田",
+        SEOUL,
+        ("대덕연구개발특구, 대전", "大德研发特区（大田）", "Daedeok Innopolis, Daejeon"),
+    ),
+    (
+        "Mudanjiang",
+        "무단장",
+        "牡丹江",
+        SHANGHAI,
+        ("무단장 중한 무역관", "牡丹江中韩贸易馆", "Mudanjiang China–Korea Trade Hall"),
+    ),
 ]
 
 ONLINE_PROGRAMMES = [
-    # title (ko, zh, en), first session (local date), sessions
+    # title (ko, zh, en), first session (local date), sessions (ko, zh, en)
     (
         ("중국 시장 진출 웨비나", "中国市场进入网络研讨会", "China market entry webinars"),
         dt.date(2020, 9, 8),
-        ["Heilongjiang's market", "Distribution channels", "Pricing and customs"],
+        [
+            ("헤이룽장 시장", "黑龙江市场", "Heilongjiang's market"),
+            ("유통 채널", "分销渠道", "Distribution channels"),
+            ("가격과 통관", "定价与海关", "Pricing and customs"),
+        ],
     ),
     (
         (
@@ -164,17 +214,33 @@ ONLINE_PROGRAMMES = [
             "Company registration and tax in China, online course",
         ),
         dt.date(2020, 10, 13),
-        ["Choosing a legal form", "USCC and bank account", "VAT and invoices", "Social insurance"],
+        [
+            ("법인 형태 선택", "选择公司形式", "Choosing a legal form"),
+            ("통일사회신용코드와 은행 계좌", "统一社会信用代码与银行账户", "USCC and bank account"),
+            ("부가가치세와 세금계산서", "增值税与发票", "VAT and invoices"),
+            ("사회보험", "社会保险", "Social insurance"),
+        ],
     ),
     (
         ("온라인 투자 로드쇼", "在线投资路演", "Online investment roadshow"),
         dt.date(2020, 12, 1),
-        ["AI startups pitch", "Manufacturing startups pitch"],
+        [
+            ("AI 스타트업 피칭", "人工智能初创企业路演", "AI startups pitch"),
+            ("제조 스타트업 피칭", "制造业初创企业路演", "Manufacturing startups pitch"),
+        ],
     ),
     (
         ("중국 지식재산권 보호", "在华知识产权保护", "Protecting IP in China"),
         dt.date(2021, 2, 23),
-        ["Patents: CNIPA filings", "Trademarks", "Trade secrets"],
+        [
+            (
+                "특허: 중국 국가지식산권국(CNIPA) 출원",
+                "专利：国家知识产权局申请",
+                "Patents: CNIPA filings",
+            ),
+            ("상표", "商标", "Trademarks"),
+            ("영업비밀", "商业秘密", "Trade secrets"),
+        ],
     ),
     (
         (
@@ -183,7 +249,11 @@ ONLINE_PROGRAMMES = [
             "Korean-language and vocational education exchange",
         ),
         dt.date(2021, 4, 20),
-        ["Curricula", "Teacher exchange", "Online classrooms"],
+        [
+            ("교육과정", "课程体系", "Curricula"),
+            ("교사 교류", "教师交流", "Teacher exchange"),
+            ("온라인 교실", "在线课堂", "Online classrooms"),
+        ],
     ),
     (
         (
@@ -192,7 +262,11 @@ ONLINE_PROGRAMMES = [
             "Digital-economy core technologies exchange",
         ),
         dt.date(2021, 6, 15),
-        ["AI", "Science-and-technology finance", "Intelligent manufacturing"],
+        [
+            ("인공지능", "人工智能", "AI"),
+            ("과학기술 금융", "科技金融", "Science-and-technology finance"),
+            ("스마트 제조", "智能制造", "Intelligent manufacturing"),
+        ],
     ),
 ]
 
@@ -208,6 +282,11 @@ def _event(title_en: str, starts_at: dt.datetime, **fields) -> Event:
         event.full_clean()
         event.save()
     return event
+
+
+def _venue(names: tuple[str, str, str]) -> dict[str, str]:
+    """Return the venue fields of a (ko, zh, en) venue."""
+    return dict(zip(("venue_ko", "venue_zh", "venue_en"), names, strict=True))
 
 
 def _speaks(codes: str) -> dict[str, bool]:
@@ -333,7 +412,9 @@ def delegation_visit(organisations) -> Delegation:
         description_en="On a charter flight sent by the Heilongjiang provincial government "
         "through the China–Korea fast track, 21 people, the heads of 16 Korean tech companies "
         "led by the chairman of the Korea Accelerator Association, visited Harbin.",
-        venue="Harbin and Binxian, Heilongjiang",
+        **_venue(
+            ("헤이룽장성 하얼빈·빈현", "黑龙江省哈尔滨、宾县", "Harbin and Binxian, Heilongjiang")
+        ),
     )
     delegation, created = Delegation.objects.get_or_create(
         event=event,
@@ -405,21 +486,21 @@ def delegation_visit(organisations) -> Delegation:
         # (local start, local end, ko, zh, en, place, host)
         ((7, 28, 14, 0), (7, 28, 17, 0), "전세기 도착, 신속통로 입국 절차",
          "包机抵达，快捷通道入境手续", "Arrival on the charter flight, fast-track entry",
-         "Harbin Taiping International Airport", organisations["harbin_commerce"]),
+         AIRPORT, organisations["harbin_commerce"]),
         ((7, 29, 9, 0), (7, 29, 11, 30), "헤이룽장성 투자 환경 설명회", "黑龙江省投资环境说明会",
-         "Briefing: investing in Heilongjiang", "Harbin", organisations["harbin_commerce"]),
+         "Briefing: investing in Heilongjiang", HARBIN, organisations["harbin_commerce"]),
         ((7, 30, 9, 30), (7, 30, 16, 0), "빈현 경제개발구 시찰", "宾县经济开发区考察",
-         "Visit of the Binxian economic development zone", "Binxian", organisations["binxian_gov"]),
+         "Visit of the Binxian economic development zone", BINXIAN, organisations["binxian_gov"]),
         ((8, 3, 9, 0), (8, 3, 17, 0), "한중 기업 1:1 매칭", "中韩企业一对一对接",
-         "China–Korea company matching session", "Harbin", center),
+         "China–Korea company matching session", HARBIN, center),
         ((8, 5, 10, 0), (8, 5, 12, 0), "하얼빈공업대학 기술 교류", "哈尔滨工业大学技术交流",
-         "Technology exchange at Harbin Institute of Technology", "Harbin", organisations["hit"]),
+         "Technology exchange at Harbin Institute of Technology", HARBIN, organisations["hit"]),
         ((8, 10, 9, 30), (8, 10, 11, 0), "두 센터 설립식", "两个中心成立仪式",
-         "Founding ceremony of the two centers", "Binxian", organisations["binxian_gov"]),
+         "Founding ceremony of the two centers", BINXIAN, organisations["binxian_gov"]),
         ((8, 10, 14, 0), (8, 10, 16, 0), "빈현 인민정부 간담회", "与宾县人民政府座谈",
-         "Meeting with the Binxian county government", "Binxian", organisations["binxian_gov"]),
+         "Meeting with the Binxian county government", BINXIAN, organisations["binxian_gov"]),
         ((8, 12, 8, 0), (8, 12, 10, 0), "출국", "离境", "Departure",
-         "Harbin Taiping International Airport", center),
+         AIRPORT, center),
     ]  # fmt: skip
     DelegationProgrammeItem.objects.bulk_create(
         [
@@ -430,7 +511,9 @@ def delegation_visit(organisations) -> Delegation:
                 title_ko=ko,
                 title_zh=zh,
                 title_en=en,
-                place=place,
+                place_ko=place[0],
+                place_zh=place[1],
+                place_en=place[2],
                 host=host,
             )
             for start, end, ko, zh, en, place, host in items
@@ -463,12 +546,14 @@ def online_programmes() -> list[Event]:
                 [
                     OnlineSession(
                         event=event,
-                        title_en=f"{n + 1}. {name}",
+                        title_ko=f"{n + 1}. {ko}",
+                        title_zh=f"{n + 1}. {zh}",
+                        title_en=f"{n + 1}. {en}",
                         starts_at=starts_at + dt.timedelta(weeks=n),
                         ends_at=starts_at + dt.timedelta(weeks=n, hours=1, minutes=30),
                         link=f"https://meeting.center.example/j/{event.pk:04d}{n + 1:02d}",
                     )
-                    for n, name in enumerate(sessions)
+                    for n, (ko, zh, en) in enumerate(sessions)
                 ]
             )
         events.append(event)
@@ -508,7 +593,7 @@ def roadshows_and_matching_sessions(count: int = 104) -> list[Event]:
                 starts_at=starts_at,
                 ends_at=starts_at + dt.timedelta(hours=3),
                 time_zone=zone,
-                venue=venue,
+                **_venue(venue),
                 capacity=60 if matching else 120,
                 meeting_tables=8 if matching else 0,
                 interpreters_per_slot=2 if matching else 0,
@@ -589,7 +674,7 @@ def _matching_session(people, founders_) -> Event:
         "一对一洽谈，现场配备3名翻译。",
         description_en="Korean startups meet Heilongjiang investors, companies, government and "
         "universities one to one, 20 minutes each, with 3 interpreters.",
-        venue=BINXI_VENUE,
+        **_venue(BINXI_VENUE),
         capacity=80,
         registration_deadline=_at(SHANGHAI, 2026, 12, 10, 18, 0),
         meeting_requests_deadline=_at(SHANGHAI, 2026, 12, 12, 18, 0),
@@ -643,7 +728,7 @@ def upcoming_events(people, founders_) -> None:
         "좌석이 적어 대기자 명단이 있습니다.",
         description_en="Heilongjiang investors come to Seoul to hear Korean startups pitch. "
         "Few seats: there is a waitlist.",
-        venue="Korea Accelerator Association, Seoul",
+        **_venue(SEOUL_VENUE),
         capacity=4,
         registration_deadline=_at(SEOUL, 2026, 12, 6, 18, 0),
     )
@@ -662,7 +747,7 @@ def upcoming_events(people, founders_) -> None:
         time_zone=SHANGHAI,
         title_ko="다칭 한중 매칭 세션 (2027년 1월)",
         title_zh="大庆中韩对接会（2027年1月）",
-        venue="Daqing High-tech Zone service center",
+        **_venue(DAQING_VENUE),
         capacity=60,
         meeting_tables=8,
         interpreters_per_slot=2,
@@ -676,7 +761,7 @@ def upcoming_events(people, founders_) -> None:
         time_zone=SEOUL,
         title_ko="부산 로드쇼 (2027년 3월)",
         title_zh="釜山路演（2027年3月）",
-        venue="Busan Startup Campus",
+        **_venue(BUSAN_VENUE),
     )
     programme = _event(
         "Doing business in Heilongjiang, online, 2027",
@@ -723,7 +808,7 @@ def upcoming_events(people, founders_) -> None:
         description_zh="中心宣布的中韩科技创新创业大赛：初赛评审后在哈尔滨举行决赛。",
         description_en="The competition the center announced: online preliminary judging, "
         "then the final in Harbin.",
-        venue="Harbin International Convention and Exhibition Center",
+        **_venue(HARBIN_EXPO_VENUE),
         capacity=300,
         registration_deadline=_at(SHANGHAI, 2027, 4, 10, 18, 0),
     )
