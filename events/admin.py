@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.models import PartnerOrganisation, PartnerPerson
 from events import policies, services
+from events.admin_mixins import ReadOnlyAdmin, on_own_page
 from events.judging.models import CompetitionRound
-from events.matching.admin import ReadOnlyAdmin
 from events.models import (
     Delegation,
     DelegationMember,
@@ -445,8 +445,11 @@ class RegistrationAdmin(admin.ModelAdmin):
         )
 
     def has_delete_permission(self, request, obj=None):
-        # Cancelled through the service, so that the waitlist moves; the row stays.
-        return False
+        # Cancelled through the service, so that the waitlist moves; the row stays (it goes
+        # only with its event or its account).
+        if on_own_page(request, self):
+            return False
+        return super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
@@ -615,23 +618,8 @@ class DelegationAdmin(admin.ModelAdmin):
         )
 
 
-# Members and programme items change on their delegation's page (`delegation_save`).
-@admin.register(DelegationMember)
-class DelegationMemberAdmin(ReadOnlyAdmin):
-    list_display = ["name", "role", "delegation", "company", "organisation_name"]
-    list_filter = ["role"]
-    list_select_related = ["delegation", "company"]
-    search_fields = ["name", "organisation_name", "email"]
-    autocomplete_fields = ["delegation", "company", "lead"]
-
-
-@admin.register(DelegationProgrammeItem)
-class DelegationProgrammeItemAdmin(ReadOnlyAdmin):
-    list_display = ["__str__", "delegation", "starts_at", "ends_at", "place", "host"]
-    list_select_related = ["delegation", "host"]
-    search_fields = [*TITLES, *translated_names("place")]
-    autocomplete_fields = ["delegation", "host"]
-    date_hierarchy = "starts_at"
+# Members and programme items have no pages of their own: they change on their delegation's
+# page, saved with it by `delegation_save` (one audit record), and go with it when deleted.
 
 
 # The sub-packages register their models with the same site.

@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from events.admin_mixins import ReadOnlyAdmin, on_own_page
 from events.judging import policies, services
 from events.judging.models import (
     CompetitionEntry,
@@ -23,7 +24,6 @@ from events.judging.models import (
     Score,
     ScoreCorrection,
 )
-from events.matching.admin import ReadOnlyAdmin
 from incubator.admin_mixins import ActionPages, ReadOnlyInline, call_service
 from incubator.multilingual import translated_names
 
@@ -82,6 +82,10 @@ class JudgeAssignmentAdmin(ReadOnlyAdmin):
     conflicts and e-mails the judge) and removes them."""
 
     list_display = ["judge", "entry", "assigned_at", "submitted_at", "judges_page"]
+
+    def has_delete_permission(self, request, obj=None):
+        # A submitted sheet is final: neither is its entry, round or event deleted with it.
+        return super().has_delete_permission(request, obj) and not (obj and obj.submitted_at)
     list_select_related = ["judge", "entry__company"]
     search_fields = ["judge__email", "judge__full_name", "entry__title"]
 
@@ -136,9 +140,14 @@ class ScoreAdmin(ActionPages, admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        # A draft goes with its assignment; a submitted score stays, and its presence
-        # refuses the deletion of what holds it (entry, round, event).
-        return False
+        # Never on its own page. A draft goes with its assignment; a submitted score stays,
+        # and its presence refuses the deletion of what holds it (entry, round, event).
+        return (
+            not on_own_page(request, self)
+            and obj is not None
+            and obj.assignment.submitted_at is None
+            and super().has_delete_permission(request, obj)
+        )
 
     def get_urls(self):
         return [

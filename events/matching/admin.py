@@ -11,23 +11,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from events.admin_mixins import ReadOnlyAdmin
 from events.matching.models import Availability, Meeting, MeetingRequest, MeetingSlot, ScheduleRun
 from incubator.multilingual import translated_names
 
 EVENT_TITLES = [f"event__{name}" for name in translated_names("title")]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written by services: listed and shown, never added, changed or deleted here."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(MeetingSlot)
