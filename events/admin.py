@@ -251,13 +251,13 @@ class EventAdmin(ActionPages, admin.ModelAdmin):
         title,
         done,
         submit_label,
-        **service_kwargs,
     ):
         event = self.action_object(
             request, object_id, allowed=lambda request, event: allowed(request.user, event)
         )
-        form = form_class(request.POST or None)
-        if request.method == "POST" and form.is_valid():
+        # Bound on every POST: the confirm form has no field, so its POST may be empty.
+        form = form_class(request.POST if request.method == "POST" else None)
+        if form.is_bound and form.is_valid():
             if call_service(form, service, event=event, actor=request.user, **form.cleaned_data):
                 return self.action_done(request, event, done)
         return self.action_page(

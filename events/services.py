@@ -638,6 +638,12 @@ def delegation_save(*, delegation: Delegation, actor, fields=(), parts=()) -> De
         delegation.full_clean()
         delegation.save()
         changes = {name: getattr(delegation, name, None) for name in fields}
+        if created:
+            changes.update(
+                name=delegation.name,
+                arrives_at=delegation.arrives_at,
+                departs_at=delegation.departs_at,
+            )
         for formset in parts:
             formset.save()
             name = formset.model._meta.model_name

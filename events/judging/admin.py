@@ -86,6 +86,7 @@ class JudgeAssignmentAdmin(ReadOnlyAdmin):
     def has_delete_permission(self, request, obj=None):
         # A submitted sheet is final: neither is its entry, round or event deleted with it.
         return super().has_delete_permission(request, obj) and not (obj and obj.submitted_at)
+
     list_select_related = ["judge", "entry__company"]
     search_fields = ["judge__email", "judge__full_name", "entry__title"]
 
