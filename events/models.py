@@ -1,8 +1,9 @@
-"""Events, registrations and check-in, 1:1 meetings, online sessions, delegations, judging.
+"""Events, registrations and check-in, online sessions, delegations; the tables of 1:1
+meetings (`events.matching.models`) and judging (`events.judging.models`) are imported last.
 
 Rules that span rows or tables (capacity, waitlist promotion, a person in one meeting per
 slot, scores within a criterion's maximum, no judge on a company they declared a conflict
-with) are checked in `clean()` here and enforced under a row lock by `events.services`; what a
+with) are checked in `clean()` and enforced under a row lock by the services; what a
 single row or a unique index can say is a database constraint.
 """
 

@@ -12,19 +12,16 @@ retried task never sends it twice.
 import datetime as dt
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from companies.models import SPOKEN_LANGUAGES
-from events import policies, times
+from events import messages, policies, times
 from events.models import Delegation, Event, OnlineSession, Registration, SessionAttendance
 from incubator.audit import audit_record, changed
-from incubator.services import outbox_enqueue
 
 REGISTERED = Registration.Status.REGISTERED
 WAITLISTED = Registration.Status.WAITLISTED
@@ -80,14 +77,6 @@ def _has_place(event: Event) -> bool:
     return event.capacity is None or _registered_count(event) < event.capacity
 
 
-def recipient_of(registration: Registration) -> tuple[str, str, str]:
-    """Return (e-mail, language, time zone) of the registrant."""
-    user = registration.user
-    if user is not None:
-        return user.email, user.language, user.time_zone
-    return registration.guest_email, settings.LANGUAGE_CODE, registration.event.time_zone
-
-
 def _audit(registration: Registration, verb: str, actor, **changes):
     return audit_record(
         actor=actor,
@@ -95,36 +84,6 @@ def _audit(registration: Registration, verb: str, actor, **changes):
         obj=registration,
         company=registration.company_id,
         changes={"event": registration.event_id, **changes},
-    )
-
-
-def _notify(registration: Registration, kind: str, record) -> None:
-    """Write the e-mail `kind` ("event_registered"...) of the registration into the outbox.
-
-    `record` is the audit record of the change the e-mail tells of: it names the occurrence.
-    """
-    event = registration.event
-    email, language, zone = recipient_of(registration)
-    with translation.override(language):
-        payload = {
-            "name": registration.name,
-            "event": event.title,
-            "when": times.when(
-                event.starts_at, event.ends_at, event_zone=event.time_zone, viewer_zone=zone
-            ),
-            "place": event.venue or event.online_url,
-            "badge_code": registration.badge_code,
-            "waitlist_position": registration.waitlist_position,
-            "guest": registration.user_id is None,
-            "path": reverse("events:event-detail", args=[event.pk]),
-        }
-    # One message per change: registering again after cancelling is another occurrence.
-    outbox_enqueue(
-        recipient=email,
-        kind=kind,
-        dedupe_key=f"{kind}:{registration.pk}:{record.pk}",
-        payload=payload,
-        language=language,
     )
 
 
@@ -157,7 +116,7 @@ def _fill_places(event: Event, actor=None) -> list[Registration]:
             status=[WAITLISTED, REGISTERED],
             waitlist_position=[position, None],
         )
-        _notify(registration, "event_promoted", record)
+        messages.notify_registration(registration, "event_promoted", record)
         promoted.append(registration)
     return promoted
 
@@ -191,7 +150,7 @@ def _save_and_notify(registration: Registration, actor) -> Registration:
         again=again,
     )
     kind = "event_registered" if registration.status == REGISTERED else "event_waitlisted"
-    _notify(registration, kind, record)
+    messages.notify_registration(registration, kind, record)
     return registration
 
 
@@ -378,7 +337,7 @@ def registration_cancel(*, registration: Registration, actor) -> Registration:
         registration.cancelled_at = timezone.now()
         registration.save(update_fields=["status", "waitlist_position", "cancelled_at"])
         record = _audit(registration, "registration.cancel", actor, status=[was, CANCELLED])
-        _notify(registration, "registration_cancelled", record)
+        messages.notify_registration(registration, "registration_cancelled", record)
         if was == REGISTERED and event.status == Event.Status.PUBLISHED:
             _fill_places(event, actor)
     return registration
@@ -399,46 +358,11 @@ def event_fill_places(*, event: Event, actor=None) -> list[Registration]:
 
 # A change of these tells the registrants of a published event.
 TELLING_FIELDS = ("starts_at", "ends_at", "time_zone", "venue_ko", "venue_zh", "venue_en")
-ACTIVE_REGISTRATIONS = (REGISTERED, WAITLISTED)
 
 
 def _refuse_unless_manager(actor, event=None) -> None:
     if not policies.can_manage_event(actor, event):
         raise PermissionDenied
-
-
-def _tell_registrants(event: Event, kind: str, record, **extra) -> int:
-    """Write `kind` to every registered and waitlisted person, in their language, with the
-    event's time in both zones (Asia/Seoul and Asia/Shanghai); return how many."""
-    registrations = event.registrations.filter(status__in=ACTIVE_REGISTRATIONS).select_related(
-        "user"
-    )
-    count = 0
-    for registration in registrations:
-        registration.event = event
-        email, language, _zone = recipient_of(registration)
-        if not email:
-            continue
-        with translation.override(language):
-            payload = {
-                "name": registration.name,
-                "event": event.title,
-                # No viewer zone: the event's zone, then the other zone of the portal.
-                "when": times.when(event.starts_at, event.ends_at, event_zone=event.time_zone),
-                "place": event.venue or event.online_url,
-                "status": str(registration.get_status_display()),
-                "path": reverse("events:event-detail", args=[event.pk]),
-                **extra,
-            }
-        outbox_enqueue(
-            recipient=email,
-            kind=kind,
-            dedupe_key=f"{kind}:{registration.pk}:{record.pk}",
-            payload=payload,
-            language=language,
-        )
-        count += 1
-    return count
 
 
 def event_create(*, actor, data: dict) -> Event:
@@ -477,7 +401,7 @@ def event_update(*, event: Event, actor, data: dict) -> Event:
             if "capacity" in changes:
                 event.promoted = _fill_places(event, actor)
             if set(changes) & set(TELLING_FIELDS):
-                _tell_registrants(event, "event_changed", record)
+                messages.tell_registrants(event, "event_changed", record)
     return event
 
 
@@ -513,7 +437,7 @@ def event_cancel(*, event: Event, actor, reason: str) -> Event:
         event, record = _event_move(
             event, Event.Status.CANCELLED, actor, "event.cancel", reason=reason
         )
-        _tell_registrants(event, "event_cancelled", record, reason=reason)
+        messages.tell_registrants(event, "event_cancelled", record, reason=reason)
     return event
 
 

@@ -7,8 +7,8 @@ from django.utils import translation
 from events import times
 from events.matching.models import MeetingRequest
 from events.matching.selectors import Loaded
+from events.messages import recipient_of
 from events.models import Registration
-from events.services import recipient_of
 from incubator.services import outbox_enqueue
 
 REGISTERED = Registration.Status.REGISTERED
