@@ -50,6 +50,3 @@ def can_cancel_registration(actor, registration: Registration, at=None) -> bool:
         return False
     return may_handle_registration(actor, registration)
 
-
-def can_check_in(actor, registration: Registration | None = None) -> bool:
-    return staff_with(actor, "events.change_registration")
