@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from events import policies, services
-from events.models import Event, Registration
+from events.models import Delegation, Event, Registration
 from incubator import roles
 from incubator.models import AuditRecord, OutboxMessage
 from tests.companies.factories import StaffFactory, UserFactory
@@ -220,3 +220,43 @@ def test_the_event_page_offers_cancelling_only_when_the_service_would_accept():
     assert not policies.can_cancel_registration(UserFactory(), upcoming)
     with pytest.raises(PermissionDenied):
         services.registration_cancel(registration=upcoming, actor=UserFactory())
+
+
+def test_a_registration_corrected_in_the_admin_goes_through_the_service(client, coordinator):
+    registration = GuestRegistrationFactory(name="Zhao Wie")
+    client.force_login(coordinator)
+    url = reverse("admin:events_registration_change", args=[registration.pk])
+    response = client.post(
+        url, {"name": "Zhao Wei", "affiliation": registration.affiliation, "speaks_zh": "on"}
+    )
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    assert registration.name == "Zhao Wei"
+    record = AuditRecord.objects.get(verb="registration.update")
+    assert record.actor == coordinator and record.changes["name"] == ["Zhao Wie", "Zhao Wei"]
+    delete = reverse("admin:events_registration_delete", args=[registration.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+
+
+def test_a_delegation_saved_in_the_admin_with_its_members_leaves_one_record(client, coordinator):
+    client.force_login(coordinator)
+    form = {
+        "name_en": "Gyeonggi founders' visit",
+        "arrives_at_0": "2030-07-28",
+        "arrives_at_1": "14:00",
+        "departs_at_0": "2030-08-02",
+        "departs_at_1": "10:00",
+        "members-TOTAL_FORMS": "1",
+        "members-INITIAL_FORMS": "0",
+        "members-0-name": "Jeong Han-gyeol",
+        "members-0-role": "leader",
+        "programme-TOTAL_FORMS": "0",
+        "programme-INITIAL_FORMS": "0",
+    }
+    response = client.post(reverse("admin:events_delegation_add"), form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    delegation = Delegation.objects.get()
+    assert delegation.members.get().name == "Jeong Han-gyeol"
+    record = AuditRecord.objects.get(verb="delegation.create")
+    assert record.object_id == str(delegation.pk)
+    assert record.changes["delegationmember"]["added"] == [delegation.members.get().pk]
