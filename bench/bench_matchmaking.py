@@ -18,7 +18,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp  # noqa: E402
 from scipy.sparse import coo_array  # noqa: E402
 
 from bench.matchmaking_instances import SIZES, check_schedule, generate  # noqa: E402
-from events.matchmaking import PRIORITY_WEIGHTS, Problem, pair_key, schedule  # noqa: E402
+from events.matching.matchmaking import PRIORITY_WEIGHTS, Problem, pair_key, schedule  # noqa: E402
 
 MIN_RATIO = 0.995
 MAX_SECONDS = 5.0

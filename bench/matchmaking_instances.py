@@ -1,7 +1,7 @@
 """Seeded instance generator and independent schedule checker for the matchmaking scheduler.
 
-Used by ``bench/bench_matchmaking.py`` and by ``tests/events/test_matchmaking.py``. Only the
-standard library is used so that the tests stay light.
+Used by ``bench/bench_matchmaking.py`` and by ``tests/events/matching/test_matchmaking.py``.
+Only the standard library is used so that the tests stay light.
 
 The instances imitate a China-Korea startup matchmaking day:
 
@@ -21,7 +21,7 @@ import math
 import random
 from collections import defaultdict
 
-from events.matchmaking import (
+from events.matching.matchmaking import (
     MUST,
     MUTUAL_MUST,
     WOULD_LIKE,

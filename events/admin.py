@@ -1,9 +1,10 @@
-"""The staff side of events.
+"""The staff side of events; the sub-packages' admins (matching, judging) are imported last.
 
-Registrations change state only through `events.services`: adding one (a guest, or an
-account) takes a place or a waitlist position under the event lock, cancelling promotes the
-waitlist, checking in is idempotent; the admin shows those fields read-only. Other state
-changes (scheduling, releasing results) belong to their own services.
+Nothing here writes a row itself: events are created and changed by `event_create` /
+`event_update`, and published, cancelled (with a reason, registrants told) and completed
+on action pages; registrations are added, corrected, checked in and cancelled through
+`events.services` (adding takes a place or a waitlist position under the event lock,
+cancelling promotes the waitlist), and are never deleted, so the waitlist always moves.
 """
 
 from django import forms
@@ -16,32 +17,26 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import PartnerOrganisation, PartnerPerson
-from events import judging, services
+from events import policies, services
+from events.admin_mixins import ReadOnlyAdmin, on_own_page
+from events.forms import RegistrationAddForm
+from events.judging.models import CompetitionRound
 from events.models import (
-    Availability,
-    CompetitionEntry,
-    CompetitionRound,
-    ConflictDeclaration,
     Delegation,
     DelegationMember,
     DelegationProgrammeItem,
     Event,
-    JudgeAssignment,
-    JudgingCriterion,
-    Meeting,
-    MeetingRequest,
     MeetingSlot,
     OnlineSession,
     Registration,
-    ScheduleRun,
-    Score,
-    ScoreCorrection,
     SessionAttendance,
 )
 from incubator.admin_mixins import ActionPages, call_service
+from incubator.multilingual import translated_names
 
-TITLES = ["title_ko", "title_zh", "title_en"]
-NAMES = ["name_ko", "name_zh", "name_en"]
+TITLES = translated_names("title")
+NAMES = translated_names("name")
+VENUES = translated_names("venue")
 
 
 # Partner organisations live in companies/ but are first used here: events, meetings and
@@ -86,11 +81,37 @@ class CompetitionRoundInline(admin.TabularInline):
     model = CompetitionRound
     extra = 0
     fields = ["order", *NAMES, "judging_deadline", "released_at"]
+    readonly_fields = ["released_at"]
     show_change_link = True
 
 
+class EventCancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Sent to every registered and waitlisted person."),
+    )
+
+
+class ConfirmForm(forms.Form):
+    """An action page's form with nothing to fill in: the button confirms."""
+
+
+def _promoted_message(request, admin_, promoted) -> None:
+    if promoted:
+        admin_.message_user(
+            request,
+            ngettext(
+                "%(n)d person moved from the waitlist to a place.",
+                "%(n)d people moved from the waitlist to a place.",
+                len(promoted),
+            )
+            % {"n": len(promoted)},
+        )
+
+
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ActionPages, admin.ModelAdmin):
     list_display = [
         "__str__",
         "kind",
@@ -104,17 +125,18 @@ class EventAdmin(admin.ModelAdmin):
         "portal_links",
     ]
     list_filter = ["kind", "status", "time_zone"]
-    search_fields = [*TITLES, "venue"]
+    search_fields = [*TITLES, *VENUES]
     date_hierarchy = "starts_at"
-    readonly_fields = ["created_by", "created_at", "updated_at"]
+    # The status moves on its action pages (publish, cancel, complete), through the services.
+    readonly_fields = ["status", "created_by", "created_at", "updated_at"]
     actions = ["fill_places"]
     fieldsets = [
         (None, {"fields": ["kind", "status"]}),
         (_("Title"), {"fields": TITLES}),
-        (_("Description"), {"fields": ["description_ko", "description_zh", "description_en"]}),
+        (_("Description"), {"fields": translated_names("description")}),
         (
             _("When and where"),
-            {"fields": ["starts_at", "ends_at", "time_zone", "venue", "online_url"]},
+            {"fields": ["starts_at", "ends_at", "time_zone", *VENUES, "online_url"]},
         ),
         (_("Registration"), {"fields": ["capacity", "registration_deadline"]}),
         (
@@ -164,7 +186,9 @@ class EventAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Give free places to the waitlist"), permissions=["change"])
     def fill_places(self, request, queryset):
-        promoted = sum(len(services.event_fill_places(event=event)) for event in queryset)
+        promoted = sum(
+            len(services.event_fill_places(event=event, actor=request.user)) for event in queryset
+        )
         self.message_user(
             request,
             ngettext(
@@ -176,74 +200,111 @@ class EventAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-        if change and "capacity" in form.changed_data:
-            # A raised capacity gives its new places to the waitlist, first come first.
-            promoted = services.event_fill_places(event=obj)
-            if promoted:
-                self.message_user(
-                    request,
-                    ngettext(
-                        "%(n)d person moved from the waitlist to a place.",
-                        "%(n)d people moved from the waitlist to a place.",
-                        len(promoted),
-                    )
-                    % {"n": len(promoted)},
-                )
+        data = form.cleaned_data
+        if change:
+            changes = {name: data[name] for name in form.changed_data if name in data}
+            saved = services.event_update(event=obj, actor=request.user, data=changes)
+            _promoted_message(request, self, getattr(saved, "promoted", []))
+        else:
+            saved = services.event_create(actor=request.user, data=dict(data))
+        # The admin goes on with `obj` (its inlines, its log entry): make it the saved row.
+        obj.__dict__.update(saved.__dict__)
 
+    # --- Action pages: the status, through the services ---------------------------------
 
-class RegistrationAddForm(forms.ModelForm):
-    """Register an account (startup member, partner person) or a guest (name and e-mail).
-
-    The service decides the place or the waitlist; this form only checks what it can say
-    before saving.
-    """
-
-    class Meta:
-        model = Registration
-        fields = [
-            "event",
-            "user",
-            "name",
-            "guest_email",
-            "affiliation",
-            "speaks_ko",
-            "speaks_zh",
-            "speaks_en",
-            "notes",
+    def get_urls(self):
+        pages = [
+            ("publish", self.publish_view),
+            ("cancel", self.cancel_view),
+            ("complete", self.complete_view),
         ]
-        help_texts = {
-            "user": _("A startup member or a partner person with a portal account."),
-            "guest_email": _("A guest without an account: name and e-mail address."),
-        }
+        return [
+            *[
+                path(
+                    f"<path:object_id>/{name}/",
+                    self.admin_site.admin_view(view),
+                    name=f"events_event_{name}",
+                )
+                for name, view in pages
+            ],
+            *super().get_urls(),
+        ]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["name"].required = False
-        self.fields["name"].help_text = _("Required for a guest; an account's full name if empty.")
-
-    def clean(self):
-        data = super().clean()
-        event, user, email = data.get("event"), data.get("user"), data.get("guest_email")
-        if bool(user) == bool(email):
-            raise ValidationError(_("Choose an account or give a guest's e-mail address (one)."))
-        if email and not data.get("name"):
-            self.add_error("name", _("A guest needs a name for the badge."))
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        event = self.get_object(request, object_id)
         if event is not None:
-            refusal = services.registration_refusal(event=event, user=user, email=email or "")
-            if refusal:
-                raise ValidationError(refusal)
-        return data
+            extra_context = {
+                **(extra_context or {}),
+                "can_publish": policies.can_publish_event(request.user, event),
+                "can_cancel": policies.can_cancel_event(request.user, event),
+                "can_complete": policies.can_complete_event(request.user, event),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
 
-    def _post_clean(self):
-        # The service builds and validates the row (the kind, the company or organisation,
-        # the place or waitlist position, the old row of a cancelled person).
-        pass
+    def _status_page(
+        self,
+        request,
+        object_id,
+        *,
+        allowed,
+        service,
+        form_class,
+        title,
+        done,
+        submit_label,
+    ):
+        event = self.action_object(
+            request, object_id, allowed=lambda request, event: allowed(request.user, event)
+        )
+        # Bound on every POST: the confirm form has no field, so its POST may be empty.
+        form = form_class(request.POST if request.method == "POST" else None)
+        if form.is_bound and form.is_valid():
+            if call_service(form, service, event=event, actor=request.user, **form.cleaned_data):
+                return self.action_done(request, event, done)
+        return self.action_page(
+            request,
+            event,
+            title=title % {"event": event},
+            template="admin/events/event/status_page.html",
+            form=form,
+            submit_label=submit_label,
+        )
 
-    def languages(self) -> set[str]:
-        return {c for c in ("ko", "zh", "en") if self.cleaned_data.get(f"speaks_{c}")}
+    def publish_view(self, request, object_id):
+        return self._status_page(
+            request,
+            object_id,
+            allowed=policies.can_publish_event,
+            service=services.event_publish,
+            form_class=ConfirmForm,
+            title=gettext("Publish %(event)s"),
+            done=gettext("The event is published."),
+            submit_label=gettext("Publish the event"),
+        )
+
+    def cancel_view(self, request, object_id):
+        return self._status_page(
+            request,
+            object_id,
+            allowed=policies.can_cancel_event,
+            service=services.event_cancel,
+            form_class=EventCancelForm,
+            title=gettext("Cancel %(event)s"),
+            done=gettext("The event is cancelled; its registrants are told by e-mail."),
+            submit_label=gettext("Cancel the event"),
+        )
+
+    def complete_view(self, request, object_id):
+        return self._status_page(
+            request,
+            object_id,
+            allowed=policies.can_complete_event,
+            service=services.event_complete,
+            form_class=ConfirmForm,
+            title=gettext("Complete %(event)s"),
+            done=gettext("The event is marked as completed."),
+            submit_label=gettext("Mark as completed"),
+        )
 
 
 SERVICE_OWNED = [
@@ -332,18 +393,31 @@ class RegistrationAdmin(admin.ModelAdmin):
             gettext("Show and print the badge"),
         )
 
+    def has_delete_permission(self, request, obj=None):
+        # Cancelled through the service, so that the waitlist moves; the row stays (it goes
+        # only with its event or its account).
+        if on_own_page(request, self):
+            return False
+        return super().has_delete_permission(request, obj)
+
     def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
-            return
         data = form.cleaned_data
+        if change:
+            changes = {name: data[name] for name in form.changed_data if name in data}
+            saved = services.registration_update(registration=obj, actor=request.user, data=changes)
+            obj.__dict__.update(saved.__dict__)
+            return
         if data["user"] is not None:
             registration = services.registration_create(
-                event=data["event"], user=data["user"], languages=form.languages() or None
+                event=data["event"],
+                user=data["user"],
+                languages=form.languages() or None,
+                actor=request.user,
             )
             if data["notes"]:
-                registration.notes = data["notes"]
-                registration.save(update_fields=["notes"])
+                registration = services.registration_update(
+                    registration=registration, actor=request.user, data={"notes": data["notes"]}
+                )
         else:
             registration = services.registration_create_guest(
                 event=data["event"],
@@ -406,92 +480,6 @@ class RegistrationAdmin(admin.ModelAdmin):
         )
 
 
-@admin.register(MeetingSlot)
-class MeetingSlotAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "event", "tables", "interpreters"]
-    list_select_related = ["event"]
-    search_fields = [f"event__{t}" for t in TITLES]
-    autocomplete_fields = ["event"]
-    date_hierarchy = "starts_at"
-
-    def get_queryset(self, request):
-        # A slot's name is its time in its event's zone.
-        return super().get_queryset(request).select_related("event")
-
-
-@admin.register(Availability)
-class AvailabilityAdmin(admin.ModelAdmin):
-    list_display = ["registration", "slot"]
-    list_select_related = ["registration", "slot__event"]
-    search_fields = ["registration__search_name"]
-    autocomplete_fields = ["registration", "slot"]
-
-
-@admin.register(MeetingRequest)
-class MeetingRequestAdmin(admin.ModelAdmin):
-    list_display = [
-        "from_registration",
-        "to_registration",
-        "event",
-        "priority",
-        "status",
-        "created_at",
-    ]
-    list_filter = ["status", "priority"]
-    list_select_related = ["event", "from_registration", "to_registration"]
-    search_fields = ["from_registration__search_name", "to_registration__search_name"]
-    autocomplete_fields = ["event", "from_registration", "to_registration"]
-    readonly_fields = ["created_at"]
-
-
-@admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
-    list_display = [
-        "slot",
-        "table",
-        "registration_a",
-        "registration_b",
-        "interpreter",
-        "locked",
-        "event",
-    ]
-    list_filter = ["locked"]
-    list_select_related = ["event", "slot__event", "registration_a", "registration_b"]
-    search_fields = ["registration_a__search_name", "registration_b__search_name"]
-    autocomplete_fields = ["event", "slot", "registration_a", "registration_b"]
-    readonly_fields = ["schedule_run", "created_by", "created_at", "updated_at"]
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-
-
-@admin.register(ScheduleRun)
-class ScheduleRunAdmin(admin.ModelAdmin):
-    list_display = [
-        "event",
-        "status",
-        "progress",
-        "created_at",
-        "finished_at",
-        "scheduled_count",
-        "unscheduled_count",
-        "moved_count",
-        "requested_by",
-    ]
-    list_filter = ["status"]
-    list_select_related = ["event", "requested_by"]
-    search_fields = [f"event__{t}" for t in TITLES]
-    # Runs are written by the scheduling task; staff read them.
-    readonly_fields = [
-        f.name for f in ScheduleRun._meta.get_fields() if f.concrete and f.name != "id"
-    ]
-
-    def has_add_permission(self, request):
-        return False
-
-
 @admin.register(OnlineSession)
 class OnlineSessionAdmin(admin.ModelAdmin):
     list_display = ["__str__", "event", "starts_at", "ends_at", "attendance_link"]
@@ -513,17 +501,12 @@ class OnlineSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(SessionAttendance)
-class SessionAttendanceAdmin(admin.ModelAdmin):
-    list_display = ["registration", "session", "joined_at", "left_at"]
-    list_select_related = ["registration", "session"]
-    search_fields = ["registration__search_name"]
-    autocomplete_fields = ["session", "registration"]
-    readonly_fields = ["recorded_by", "recorded_at"]
+class SessionAttendanceAdmin(ReadOnlyAdmin):
+    """Attendance, read-only: the session's attendance page records it (a service)."""
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.recorded_by = request.user
-        super().save_model(request, obj, form, change)
+    list_display = ["registration", "session", "joined_at", "left_at", "recorded_by"]
+    list_select_related = ["registration", "session", "recorded_by"]
+    search_fields = ["registration__search_name"]
 
 
 class DelegationMemberInline(admin.TabularInline):
@@ -536,7 +519,7 @@ class DelegationMemberInline(admin.TabularInline):
 class DelegationProgrammeItemInline(admin.TabularInline):
     model = DelegationProgrammeItem
     extra = 0
-    fields = ["starts_at", "ends_at", *TITLES, "place", "host"]
+    fields = ["starts_at", "ends_at", *TITLES, *translated_names("place"), "host"]
     autocomplete_fields = ["host"]
 
 
@@ -571,170 +554,23 @@ class DelegationAdmin(admin.ModelAdmin):
             gettext("printable programme"),
         )
 
-
-@admin.register(DelegationMember)
-class DelegationMemberAdmin(admin.ModelAdmin):
-    list_display = ["name", "role", "delegation", "company", "organisation_name"]
-    list_filter = ["role"]
-    list_select_related = ["delegation", "company"]
-    search_fields = ["name", "organisation_name", "email"]
-    autocomplete_fields = ["delegation", "company", "lead"]
-
-
-@admin.register(DelegationProgrammeItem)
-class DelegationProgrammeItemAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "delegation", "starts_at", "ends_at", "place", "host"]
-    list_select_related = ["delegation", "host"]
-    search_fields = [*TITLES, "place"]
-    autocomplete_fields = ["delegation", "host"]
-    date_hierarchy = "starts_at"
-
-
-class JudgingCriterionInline(admin.TabularInline):
-    model = JudgingCriterion
-    extra = 0
-    fields = ["order", *NAMES, "weight", "max_score"]
-
-
-@admin.register(CompetitionRound)
-class CompetitionRoundAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "event", "order", "judging_deadline", "released_at"]
-    list_select_related = ["event"]
-    search_fields = [*NAMES, *[f"event__{t}" for t in TITLES]]
-    autocomplete_fields = ["event"]
-    inlines = [JudgingCriterionInline]
-
-
-@admin.register(CompetitionEntry)
-class CompetitionEntryAdmin(admin.ModelAdmin):
-    list_display = ["title", "company", "round"]
-    list_select_related = ["company", "round"]
-    search_fields = ["title", "company__name_ko", "company__name_zh", "company__name_en"]
-    autocomplete_fields = ["round", "company"]
-
-
-@admin.register(JudgingCriterion)
-class JudgingCriterionAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "round", "weight", "max_score", "order"]
-    list_select_related = ["round"]
-    search_fields = NAMES
-    autocomplete_fields = ["round"]
-
-
-@admin.register(JudgeAssignment)
-class JudgeAssignmentAdmin(admin.ModelAdmin):
-    list_display = ["judge", "entry", "assigned_at", "submitted_at"]
-    list_select_related = ["judge", "entry__company"]
-    search_fields = ["judge__email", "judge__full_name", "entry__title"]
-    autocomplete_fields = ["entry", "judge"]
-    readonly_fields = ["assigned_by", "assigned_at", "submitted_at"]
-
-    # A submitted sheet is final: it is neither changed nor deleted here, and so
-    # neither is its entry, round or event, whose deletion would take it along.
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and not (obj and obj.submitted_at)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not (obj and obj.submitted_at)
-
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.assigned_by = request.user
-        super().save_model(request, obj, form, change)
+        # Saved with its members and programme in `save_related`, by one service call.
+        pass
 
-
-@admin.register(ConflictDeclaration)
-class ConflictDeclarationAdmin(admin.ModelAdmin):
-    list_display = ["judge", "company", "declared_at"]
-    list_select_related = ["judge", "company"]
-    search_fields = ["judge__email", "judge__full_name", "company__name_ko", "company__name_en"]
-    autocomplete_fields = ["judge", "company"]
-
-
-class ScoreCorrectionInline(admin.TabularInline):
-    model = ScoreCorrection
-    extra = 0
-    can_delete = False
-    fields = ["corrected_at", "original_value", "corrected_value", "reason", "corrected_by"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class ScoreCorrectionForm(forms.Form):
-    value = forms.DecimalField(label=_("corrected score"), max_digits=5, decimal_places=2)
-    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
-
-
-@admin.register(Score)
-class ScoreAdmin(ActionPages, admin.ModelAdmin):
-    """Judges' scores, read-only: judges write them, and a final one changes only by a
-    correction with its reason (`judging.score_correct`), which keeps the judge's value."""
-
-    list_display = ["assignment", "criterion", "value", "submitted", "updated_at"]
-    list_select_related = ["assignment__judge", "assignment__entry__company", "criterion"]
-    search_fields = ["assignment__judge__email", "assignment__entry__title"]
-    readonly_fields = ["assignment", "criterion", "value", "comment", "created_at", "updated_at"]
-    fields = readonly_fields
-    inlines = [ScoreCorrectionInline]
-
-    @admin.display(description=_("submitted"), boolean=True)
-    def submitted(self, score):
-        return score.assignment.submitted_at is not None
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        # A draft goes with its assignment; a submitted score stays, and its presence
-        # refuses the deletion of what holds it (entry, round, event).
-        return (
-            obj is not None
-            and obj.assignment.submitted_at is None
-            and super().has_delete_permission(request, obj)
+    def save_related(self, request, form, formsets, change):
+        services.delegation_save(
+            delegation=form.instance,
+            actor=request.user,
+            fields=form.changed_data if change else (),
+            parts=formsets,
         )
 
-    def get_urls(self):
-        return [
-            path(
-                "<path:object_id>/correct/",
-                self.admin_site.admin_view(self.correct_view),
-                name="events_score_correct",
-            ),
-            *super().get_urls(),
-        ]
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {
-            **(extra_context or {}),
-            "can_correct": judging.can_correct_score(request.user),
-        }
-        return super().change_view(request, object_id, form_url, extra_context)
+# Members and programme items have no pages of their own: they change on their delegation's
+# page, saved with it by `delegation_save` (one audit record), and go with it when deleted.
 
-    def correct_view(self, request, object_id):
-        score = self.action_object(
-            request,
-            object_id,
-            allowed=lambda request, _score: judging.can_correct_score(request.user),
-        )
-        form = ScoreCorrectionForm(request.POST or None, initial={"value": score.value})
-        if request.method == "POST" and form.is_valid():
-            if call_service(
-                form, judging.score_correct, score=score, actor=request.user, **form.cleaned_data
-            ):
-                return self.action_done(request, score, gettext("The score is corrected."))
-        return self.action_page(
-            request,
-            score,
-            title=gettext("Correct the score %(score)s") % {"score": score},
-            template="admin/events/score/correct.html",
-            form=form,
-            submit_label=gettext("Correct the score"),
-        )
+
+# The sub-packages register their models with the same site.
+from events.judging import admin as judging_admin  # noqa: E402, F401
+from events.matching import admin as matching_admin  # noqa: E402, F401

@@ -26,6 +26,28 @@ from django.db import transaction
 
 from companies import demo as companies_demo
 from companies.models import Company, Membership, PartnerOrganisation, PartnerPerson
+from events.demo_data import (
+    BINXI_VENUE,
+    BUSAN_VENUE,
+    COMPETITION_TITLE_EN,
+    COUNTY_EMAIL,
+    DAQING_VENUE,
+    DELEGATION_HEADS,
+    DELEGATION_PROGRAMME,
+    DELEGATION_TITLE_EN,
+    FOUNDERS,
+    HARBIN_EXPO_VENUE,
+    INVESTOR_EMAIL,
+    LOCAL_COMPANY_EMAIL,
+    MATCHING_TITLE_EN,
+    ONLINE_PROGRAMMES,
+    ORGANISATIONS,
+    PARTNER_PEOPLE,
+    ROADSHOW_CITIES,
+    SEOUL,
+    SEOUL_VENUE,
+    SHANGHAI,
+)
 from events.models import (
     Availability,
     Delegation,
@@ -40,13 +62,9 @@ from events.models import (
 )
 from incubator.demo import demo_user
 
-INVESTOR_EMAIL = "investor@heilongjiang-capital.example"
-LOCAL_COMPANY_EMAIL = "purchasing@binxian-greenfoods.example"
-COUNTY_EMAIL = "liaison@binxian-gov.example"
-
 # Modules of the events app that add their demo data to these events (meeting requests and
 # a schedule, competition rounds and judges), loaded after this one when present.
-EXTENSIONS = ("events.demo_matching",)
+EXTENSIONS = ("events.matching.demo", "events.judging.demo")
 
 
 def _extensions() -> list:
@@ -58,142 +76,6 @@ SIGN_INS = [
     ("partner (local company)", LOCAL_COMPANY_EMAIL),
     ("county government", COUNTY_EMAIL),
     *[pair for module in _extensions() for pair in getattr(module, "SIGN_INS", [])],
-]
-
-SEOUL = "Asia/Seoul"
-SHANGHAI = "Asia/Shanghai"
-
-MATCHING_TITLE_EN = "Binxian China–Korea matching session, December 2026"
-COMPETITION_TITLE_EN = "China–Korea Science & Technology Startup Competition 2027"
-DELEGATION_TITLE_EN = "Korean tech founders' delegation to Harbin, summer 2020"
-
-# kind, name_ko, name_zh, name_en, country, city
-ORGANISATIONS = {
-    "hlj_capital": ("investor", "헤이룽장창투", "黑龙江创业投资有限公司",
-                    "Heilongjiang Capital", "CN", "Harbin"),
-    "longjiang_angels": ("investor", "룽장엔젤펀드", "龙江天使基金",
-                         "Longjiang Angel Fund", "CN", "Harbin"),
-    "binxian_greenfoods": ("local_company", "빈현그린푸드", "宾县绿色食品有限公司",
-                           "Binxian Green Foods Co., Ltd.", "CN", "Binxian"),
-    "harbin_precision": ("local_company", "하얼빈정밀기계", "哈尔滨精密机械有限公司",
-                         "Harbin Precision Machinery Co., Ltd.", "CN", "Harbin"),
-    "binxian_gov": ("county_government", "빈현 인민정부", "宾县人民政府",
-                    "Binxian County People's Government", "CN", "Binxian"),
-    "harbin_commerce": ("city_government", "하얼빈시 상무국", "哈尔滨市商务局",
-                        "Harbin Municipal Bureau of Commerce", "CN", "Harbin"),
-    "hit": ("university", "하얼빈공업대학", "哈尔滨工业大学",
-            "Harbin Institute of Technology", "CN", "Harbin"),
-    "hlju": ("university", "헤이룽장대학", "黑龙江大学", "Heilongjiang University", "CN", "Harbin"),
-    "kaa": ("service_provider", "한국액셀러레이터협회", "韩国加速器协会",
-            "Korea Accelerator Association", "KR", "Seoul"),
-}  # fmt: skip
-
-# email, full name, organisation, job title, language, zone, speaks
-PARTNER_PEOPLE = [
-    (INVESTOR_EMAIL, "张伟 Zhang Wei", "hlj_capital", "Investment director",
-     "zh-hans", SHANGHAI, "zh en"),
-    ("analyst@heilongjiang-capital.example", "李娜 Li Na", "hlj_capital", "Analyst",
-     "zh-hans", SHANGHAI, "zh ko"),
-    ("partner@longjiang-angels.example", "陈刚 Chen Gang", "longjiang_angels",
-     "Managing partner", "zh-hans", SHANGHAI, "zh"),
-    (LOCAL_COMPANY_EMAIL, "刘洋 Liu Yang", "binxian_greenfoods", "Purchasing manager",
-     "zh-hans", SHANGHAI, "zh"),
-    ("cto@harbin-precision.example", "赵磊 Zhao Lei", "harbin_precision", "Chief engineer",
-     "zh-hans", SHANGHAI, "zh en"),
-    (COUNTY_EMAIL, "金美兰 Jin Mei-lan", "binxian_gov",
-     "Investment promotion bureau, Korean desk", "ko", SHANGHAI, "ko zh"),
-    ("trade@harbin-commerce.example", "孙丽 Sun Li", "harbin_commerce", "Foreign trade officer",
-     "zh-hans", SHANGHAI, "zh en"),
-    ("tto@hit.example", "周强 Zhou Qiang", "hit", "Technology transfer office",
-     "en", SHANGHAI, "zh en"),
-    ("korea-center@hlju.example", "朴英浩 Piao Yinghao", "hlju", "Korea research center",
-     "zh-hans", SHANGHAI, "zh ko"),
-    ("office@kaa.example", "윤서준 Yoon Seo-jun", "kaa", "Secretary-general",
-     "ko", SEOUL, "ko en"),
-]  # fmt: skip
-
-# Founders with portal accounts, by demo company index (companies.demo.brn(index)); the
-# first resident (0) and Hanbit Robotics (1) already have theirs.
-FOUNDERS = [
-    (2, "ceo@nuri-edulab.example", "김서윤 Kim Seo-yun", "ko en"),
-    (4, "ceo@h2green.example", "이도현 Lee Do-hyun", "ko"),
-    (6, "ceo@daon-medical.example", "박하준 Park Ha-jun", "ko en"),
-    (7, "ceo@bareun-factory.example", "최지우 Choi Ji-woo", "ko zh"),
-    (8, "ceo@mirinae-soft.example", "정민재 Jeong Min-jae", "ko en"),
-    (11, "ceo@hangyeol-fintech.example", "강예린 Kang Ye-rin", "ko"),
-    (17, "ceo@deepvision.example", "윤태양 Yoon Tae-yang", "ko en"),
-    (18, "ceo@codebrain.example", "한지민 Han Ji-min", "ko en zh"),
-    (20, "ceo@moneybridge.example", "조은우 Cho Eun-woo", "ko"),
-    (22, "ceo@smart-gongbang.example", "신유나 Shin Yu-na", "ko zh"),
-    (23, "ceo@motion-factory.example", "오시우 Oh Si-woo", "ko en"),
-]
-
-# The heads of the 16 delegation companies (fictional names), in companies.demo order.
-DELEGATION_HEADS = [
-    "이한빛 Lee Han-bit", "김누리 Kim Nu-ri", "송청명 Song Cheong-myeong", "한수소 Han Su-so",
-    "서소담 Seo So-dam", "문다온 Moon Da-on", "배바른 Bae Ba-reun", "노미리 No Mi-ri",
-    "유가온 Yoo Ga-on", "황세움 Hwang Se-um", "임한결 Lim Han-gyeol", "전라온 Jeon Ra-on",
-    "남도담 Nam Do-dam", "권새빛 Kwon Sae-bit", "홍하늘 Hong Ha-neul", "양온새 Yang On-sae",
-]  # fmt: skip
-
-CENTER_VENUE = "China–Korea International Innovation & Startup Center, Harbin"
-BINXI_VENUE = "Harbin Binxi China–Korea Innovation Industry Cooperation Center, Binxian"
-ROADSHOW_CITIES = [
-    # city (en), city (ko), city (zh), zone, venue
-    ("Harbin", "하얼빈", "哈尔滨", SHANGHAI, CENTER_VENUE),
-    ("Binxian", "빈현", "宾县", SHANGHAI, BINXI_VENUE),
-    ("Seoul", "서울", "首尔", SEOUL, "Korea Accelerator Association, Seoul"),
-    ("Daqing", "다칭", "大庆", SHANGHAI, "Daqing High-tech Zone service center"),
-    ("Busan", "부산", "釜山", SEOUL, "Busan Startup Campus"),
-    ("Qiqihar", "치치하얼", "齐齐哈尔", SHANGHAI, "Qiqihar Investment Promotion Center"),
-    ("Daejeon", "대전", "大田", SEOUL, "Daedeok Innopolis, Daejeon"),
-    ("Mudanjiang", "무단장", "牡丹江", SHANGHAI, "Mudanjiang China–Korea Trade Hall"),
-]
-
-ONLINE_PROGRAMMES = [
-    # title (ko, zh, en), first session (local date), sessions
-    (
-        ("중국 시장 진출 웨비나", "中国市场进入网络研讨会", "China market entry webinars"),
-        dt.date(2020, 9, 8),
-        ["Heilongjiang's market", "Distribution channels", "Pricing and customs"],
-    ),
-    (
-        (
-            "중국 법인 설립과 세무 온라인 과정",
-            "中国公司注册与税务在线课程",
-            "Company registration and tax in China, online course",
-        ),
-        dt.date(2020, 10, 13),
-        ["Choosing a legal form", "USCC and bank account", "VAT and invoices", "Social insurance"],
-    ),
-    (
-        ("온라인 투자 로드쇼", "在线投资路演", "Online investment roadshow"),
-        dt.date(2020, 12, 1),
-        ["AI startups pitch", "Manufacturing startups pitch"],
-    ),
-    (
-        ("중국 지식재산권 보호", "在华知识产权保护", "Protecting IP in China"),
-        dt.date(2021, 2, 23),
-        ["Patents: CNIPA filings", "Trademarks", "Trade secrets"],
-    ),
-    (
-        (
-            "한국어·직업교육 온라인 교류",
-            "韩语与职业教育在线交流",
-            "Korean-language and vocational education exchange",
-        ),
-        dt.date(2021, 4, 20),
-        ["Curricula", "Teacher exchange", "Online classrooms"],
-    ),
-    (
-        (
-            "디지털 경제 핵심기술 교류",
-            "数字经济核心技术交流",
-            "Digital-economy core technologies exchange",
-        ),
-        dt.date(2021, 6, 15),
-        ["AI", "Science-and-technology finance", "Intelligent manufacturing"],
-    ),
 ]
 
 
@@ -208,6 +90,11 @@ def _event(title_en: str, starts_at: dt.datetime, **fields) -> Event:
         event.full_clean()
         event.save()
     return event
+
+
+def _venue(names: tuple[str, str, str]) -> dict[str, str]:
+    """Return the venue fields of a (ko, zh, en) venue."""
+    return dict(zip(("venue_ko", "venue_zh", "venue_en"), names, strict=True))
 
 
 def _speaks(codes: str) -> dict[str, bool]:
@@ -333,7 +220,9 @@ def delegation_visit(organisations) -> Delegation:
         description_en="On a charter flight sent by the Heilongjiang provincial government "
         "through the China–Korea fast track, 21 people, the heads of 16 Korean tech companies "
         "led by the chairman of the Korea Accelerator Association, visited Harbin.",
-        venue="Harbin and Binxian, Heilongjiang",
+        **_venue(
+            ("헤이룽장성 하얼빈·빈현", "黑龙江省哈尔滨、宾县", "Harbin and Binxian, Heilongjiang")
+        ),
     )
     delegation, created = Delegation.objects.get_or_create(
         event=event,
@@ -402,25 +291,8 @@ def delegation_visit(organisations) -> Delegation:
     DelegationMember.objects.bulk_create(members)
     center = None
     items = [
-        # (local start, local end, ko, zh, en, place, host)
-        ((7, 28, 14, 0), (7, 28, 17, 0), "전세기 도착, 신속통로 입국 절차",
-         "包机抵达，快捷通道入境手续", "Arrival on the charter flight, fast-track entry",
-         "Harbin Taiping International Airport", organisations["harbin_commerce"]),
-        ((7, 29, 9, 0), (7, 29, 11, 30), "헤이룽장성 투자 환경 설명회", "黑龙江省投资环境说明会",
-         "Briefing: investing in Heilongjiang", "Harbin", organisations["harbin_commerce"]),
-        ((7, 30, 9, 30), (7, 30, 16, 0), "빈현 경제개발구 시찰", "宾县经济开发区考察",
-         "Visit of the Binxian economic development zone", "Binxian", organisations["binxian_gov"]),
-        ((8, 3, 9, 0), (8, 3, 17, 0), "한중 기업 1:1 매칭", "中韩企业一对一对接",
-         "China–Korea company matching session", "Harbin", center),
-        ((8, 5, 10, 0), (8, 5, 12, 0), "하얼빈공업대학 기술 교류", "哈尔滨工业大学技术交流",
-         "Technology exchange at Harbin Institute of Technology", "Harbin", organisations["hit"]),
-        ((8, 10, 9, 30), (8, 10, 11, 0), "두 센터 설립식", "两个中心成立仪式",
-         "Founding ceremony of the two centers", "Binxian", organisations["binxian_gov"]),
-        ((8, 10, 14, 0), (8, 10, 16, 0), "빈현 인민정부 간담회", "与宾县人民政府座谈",
-         "Meeting with the Binxian county government", "Binxian", organisations["binxian_gov"]),
-        ((8, 12, 8, 0), (8, 12, 10, 0), "출국", "离境", "Departure",
-         "Harbin Taiping International Airport", center),
-    ]  # fmt: skip
+        (*item[:6], organisations[item[6]] if item[6] else center) for item in DELEGATION_PROGRAMME
+    ]
     DelegationProgrammeItem.objects.bulk_create(
         [
             DelegationProgrammeItem(
@@ -430,7 +302,9 @@ def delegation_visit(organisations) -> Delegation:
                 title_ko=ko,
                 title_zh=zh,
                 title_en=en,
-                place=place,
+                place_ko=place[0],
+                place_zh=place[1],
+                place_en=place[2],
                 host=host,
             )
             for start, end, ko, zh, en, place, host in items
@@ -463,12 +337,14 @@ def online_programmes() -> list[Event]:
                 [
                     OnlineSession(
                         event=event,
-                        title_en=f"{n + 1}. {name}",
+                        title_ko=f"{n + 1}. {ko}",
+                        title_zh=f"{n + 1}. {zh}",
+                        title_en=f"{n + 1}. {en}",
                         starts_at=starts_at + dt.timedelta(weeks=n),
                         ends_at=starts_at + dt.timedelta(weeks=n, hours=1, minutes=30),
                         link=f"https://meeting.center.example/j/{event.pk:04d}{n + 1:02d}",
                     )
-                    for n, name in enumerate(sessions)
+                    for n, (ko, zh, en) in enumerate(sessions)
                 ]
             )
         events.append(event)
@@ -508,7 +384,7 @@ def roadshows_and_matching_sessions(count: int = 104) -> list[Event]:
                 starts_at=starts_at,
                 ends_at=starts_at + dt.timedelta(hours=3),
                 time_zone=zone,
-                venue=venue,
+                **_venue(venue),
                 capacity=60 if matching else 120,
                 meeting_tables=8 if matching else 0,
                 interpreters_per_slot=2 if matching else 0,
@@ -589,7 +465,7 @@ def _matching_session(people, founders_) -> Event:
         "一对一洽谈，现场配备3名翻译。",
         description_en="Korean startups meet Heilongjiang investors, companies, government and "
         "universities one to one, 20 minutes each, with 3 interpreters.",
-        venue=BINXI_VENUE,
+        **_venue(BINXI_VENUE),
         capacity=80,
         registration_deadline=_at(SHANGHAI, 2026, 12, 10, 18, 0),
         meeting_requests_deadline=_at(SHANGHAI, 2026, 12, 12, 18, 0),
@@ -643,7 +519,7 @@ def upcoming_events(people, founders_) -> None:
         "좌석이 적어 대기자 명단이 있습니다.",
         description_en="Heilongjiang investors come to Seoul to hear Korean startups pitch. "
         "Few seats: there is a waitlist.",
-        venue="Korea Accelerator Association, Seoul",
+        **_venue(SEOUL_VENUE),
         capacity=4,
         registration_deadline=_at(SEOUL, 2026, 12, 6, 18, 0),
     )
@@ -662,7 +538,7 @@ def upcoming_events(people, founders_) -> None:
         time_zone=SHANGHAI,
         title_ko="다칭 한중 매칭 세션 (2027년 1월)",
         title_zh="大庆中韩对接会（2027年1月）",
-        venue="Daqing High-tech Zone service center",
+        **_venue(DAQING_VENUE),
         capacity=60,
         meeting_tables=8,
         interpreters_per_slot=2,
@@ -676,7 +552,7 @@ def upcoming_events(people, founders_) -> None:
         time_zone=SEOUL,
         title_ko="부산 로드쇼 (2027년 3월)",
         title_zh="釜山路演（2027年3月）",
-        venue="Busan Startup Campus",
+        **_venue(BUSAN_VENUE),
     )
     programme = _event(
         "Doing business in Heilongjiang, online, 2027",
@@ -723,7 +599,7 @@ def upcoming_events(people, founders_) -> None:
         description_zh="中心宣布的中韩科技创新创业大赛：初赛评审后在哈尔滨举行决赛。",
         description_en="The competition the center announced: online preliminary judging, "
         "then the final in Harbin.",
-        venue="Harbin International Convention and Exhibition Center",
+        **_venue(HARBIN_EXPO_VENUE),
         capacity=300,
         registration_deadline=_at(SHANGHAI, 2027, 4, 10, 18, 0),
     )

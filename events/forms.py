@@ -1,6 +1,8 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from events import services
 from events.models import Event, Registration
 
 
@@ -70,3 +72,55 @@ class AttendanceForm(forms.Form):
         self.fields["attendees"].queryset = Registration.objects.filter(
             event_id=session.event_id, status=Registration.Status.REGISTERED
         ).order_by("search_name", "pk")
+
+
+class RegistrationAddForm(forms.ModelForm):
+    """Register an account (startup member, partner person) or a guest (name and e-mail).
+
+    The service decides the place or the waitlist; this form only checks what it can say
+    before saving.
+    """
+
+    class Meta:
+        model = Registration
+        fields = [
+            "event",
+            "user",
+            "name",
+            "guest_email",
+            "affiliation",
+            "speaks_ko",
+            "speaks_zh",
+            "speaks_en",
+            "notes",
+        ]
+        help_texts = {
+            "user": _("A startup member or a partner person with a portal account."),
+            "guest_email": _("A guest without an account: name and e-mail address."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = False
+        self.fields["name"].help_text = _("Required for a guest; an account's full name if empty.")
+
+    def clean(self):
+        data = super().clean()
+        event, user, email = data.get("event"), data.get("user"), data.get("guest_email")
+        if bool(user) == bool(email):
+            raise ValidationError(_("Choose an account or give a guest's e-mail address (one)."))
+        if email and not data.get("name"):
+            self.add_error("name", _("A guest needs a name for the badge."))
+        if event is not None:
+            refusal = services.registration_refusal(event=event, user=user, email=email or "")
+            if refusal:
+                raise ValidationError(refusal)
+        return data
+
+    def _post_clean(self):
+        # The service builds and validates the row (the kind, the company or organisation,
+        # the place or waitlist position, the old row of a cancelled person).
+        pass
+
+    def languages(self) -> set[str]:
+        return {c for c in ("ko", "zh", "en") if self.cleaned_data.get(f"speaks_{c}")}

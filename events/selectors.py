@@ -116,15 +116,6 @@ def online_sessions(*, event: Event) -> QuerySet[OnlineSession]:
     return event.online_sessions.annotate(attended=Count("attendances")).order_by("starts_at")
 
 
-def session_attendance_sheet(*, session: OnlineSession) -> list[tuple[Registration, bool]]:
-    """Return the registered people of the session's programme and whether each attended."""
-    attended = set(session.attendances.values_list("registration_id", flat=True))
-    people = Registration.objects.filter(
-        event_id=session.event_id, status=Registration.Status.REGISTERED
-    ).order_by("search_name", "pk")
-    return [(person, person.pk in attended) for person in people]
-
-
 def delegation_programme(*, pk: int) -> Delegation:
     return (
         Delegation.objects.select_related("event", "host_organisation", "coordinator")

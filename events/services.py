@@ -1,25 +1,27 @@
-"""Every write of events: registration, waitlist, cancellation, check-in, attendance.
+"""Every write of events: publishing, changing, cancelling and completing an event;
+registration, waitlist, cancellation, check-in, attendance, delegations.
 
 Capacity and the waitlist are decided under a lock on the event row
 (`select_for_update`), so two people taking the last place at once get one place and one
-waitlist position, and a freed place goes to waitlist position 1 exactly once.
+waitlist position, and a freed place goes to waitlist position 1 exactly once. Statuses
+move only through `StatusFlow.move_to`; each change writes its audit record, and an e-mail's
+dedupe key names the change by that record ("event_promoted:<registration>:<record>"), so a
+retried task never sends it twice.
 """
 
 import datetime as dt
 from collections.abc import Iterable
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from companies.models import SPOKEN_LANGUAGES
-from events import times
-from events.models import Event, OnlineSession, Registration, SessionAttendance
-from incubator.services import outbox_enqueue
+from events import messages, policies, times
+from events.models import Delegation, Event, OnlineSession, Registration, SessionAttendance
+from incubator.audit import audit_record, changed
 
 REGISTERED = Registration.Status.REGISTERED
 WAITLISTED = Registration.Status.WAITLISTED
@@ -29,7 +31,9 @@ CANCELLED = Registration.Status.CANCELLED
 # --- Helpers ------------------------------------------------------------------------
 
 
-def _lock_event(event: Event) -> Event:
+def lock_event(event: Event) -> Event:
+    """Return `event` locked for the transaction: capacity, the waitlist and the schedule are
+    decided under this lock."""
     return Event.objects.select_for_update().get(pk=event.pk)
 
 
@@ -73,43 +77,17 @@ def _has_place(event: Event) -> bool:
     return event.capacity is None or _registered_count(event) < event.capacity
 
 
-def _recipient(registration: Registration) -> tuple[str, str, str]:
-    """Return (e-mail, language, time zone) of the registrant."""
-    user = registration.user
-    if user is not None:
-        return user.email, user.language, user.time_zone
-    return registration.guest_email, settings.LANGUAGE_CODE, registration.event.time_zone
-
-
-def _notify(registration: Registration, kind: str) -> None:
-    """Write the e-mail `kind` ("event_registered"...) of the registration into the outbox."""
-    event = registration.event
-    email, language, zone = _recipient(registration)
-    with translation.override(language):
-        payload = {
-            "name": registration.name,
-            "event": event.title,
-            "when": times.when(
-                event.starts_at, event.ends_at, event_zone=event.time_zone, viewer_zone=zone
-            ),
-            "place": event.venue or event.online_url,
-            "badge_code": registration.badge_code,
-            "waitlist_position": registration.waitlist_position,
-            "guest": registration.user_id is None,
-            "path": reverse("events:event-detail", args=[event.pk]),
-        }
-    # One message per change: registering again after cancelling is another occurrence.
-    stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
-    outbox_enqueue(
-        recipient=email,
-        kind=kind,
-        dedupe_key=f"{kind}:{registration.pk}:{stamp}",
-        payload=payload,
-        language=language,
+def _audit(registration: Registration, verb: str, actor, **changes):
+    return audit_record(
+        actor=actor,
+        verb=verb,
+        obj=registration,
+        company=registration.company_id,
+        changes={"event": registration.event_id, **changes},
     )
 
 
-def _fill_places(event: Event) -> list[Registration]:
+def _fill_places(event: Event, actor=None) -> list[Registration]:
     """Promote the waitlist, position 1 first, into the free places; the event is locked."""
     if event.capacity is None:
         free = None
@@ -127,33 +105,52 @@ def _fill_places(event: Event) -> list[Registration]:
     promoted = []
     for registration in waiting:
         registration.event = event
-        registration.status = REGISTERED
+        position = registration.waitlist_position
+        registration.move_to(REGISTERED)
         registration.waitlist_position = None
         registration.save(update_fields=["status", "waitlist_position"])
-        _notify(registration, "event_promoted")
+        record = _audit(
+            registration,
+            "registration.promote",
+            actor,
+            status=[WAITLISTED, REGISTERED],
+            waitlist_position=[position, None],
+        )
+        messages.notify_registration(registration, "event_promoted", record)
         promoted.append(registration)
     return promoted
 
 
-def _place(event: Event, registration: Registration) -> None:
+def _place(event: Event, registration: Registration, actor) -> None:
     """Give the (unsaved or cancelled) registration a place or a waitlist position."""
-    _fill_places(event)
-    if _has_place(event):
-        registration.status = REGISTERED
-        registration.waitlist_position = None
+    _fill_places(event, actor)
+    status = REGISTERED if _has_place(event) else WAITLISTED
+    if registration.pk is None:
+        registration.status = status  # a new row starts in either
     else:
-        registration.status = WAITLISTED
-        registration.waitlist_position = _next_waitlist_position(event)
+        registration.move_to(status)
+    registration.waitlist_position = (
+        _next_waitlist_position(event) if status == WAITLISTED else None
+    )
     registration.cancelled_at = None
     registration.checked_in_at = None
     registration.checked_in_by = None
 
 
-def _save_and_notify(registration: Registration) -> Registration:
+def _save_and_notify(registration: Registration, actor) -> Registration:
+    again = registration.pk is not None
     registration.full_clean()
     registration.save()
+    record = _audit(
+        registration,
+        "registration.create",
+        actor,
+        status=registration.status,
+        waitlist_position=registration.waitlist_position,
+        again=again,
+    )
     kind = "event_registered" if registration.status == REGISTERED else "event_waitlisted"
-    _notify(registration, kind)
+    messages.notify_registration(registration, kind, record)
     return registration
 
 
@@ -172,14 +169,18 @@ def registration_kind_for(user) -> str | None:
 
 
 def registration_create(
-    *, event: Event, user, languages: Iterable[str] | None = None
+    *, event: Event, user, languages: Iterable[str] | None = None, actor=None
 ) -> Registration:
     """Register a startup member for their company or a partner person for their organisation.
 
     A partner's languages come from their partner record; a startup member says which
     languages they speak (`languages`: codes "ko", "zh", "en"). When the event is full the
     person is waitlisted. Someone who cancelled earlier gets their old row (and badge) back.
+    `actor` is who registers them: the person themselves unless staff say otherwise.
     """
+    actor = actor or user
+    if actor != user and not policies.staff_with(actor, "events.add_registration"):
+        raise PermissionDenied
     kind = registration_kind_for(user)
     if kind is None:
         raise ValidationError(
@@ -203,7 +204,7 @@ def registration_create(
             raise ValidationError(_("Tick at least one language you speak."), code="languages")
         fields.update(_speaks(languages))
     with transaction.atomic():
-        event = _lock_event(event)
+        event = lock_event(event)
         _refuse_closed(event, at=timezone.now())
         registration = (
             Registration.objects.select_for_update().filter(event=event, user=user).first()
@@ -221,8 +222,8 @@ def registration_create(
         for name, value in fields.items():
             setattr(registration, name, value)
         registration.event = event
-        _place(event, registration)
-        return _save_and_notify(registration)
+        _place(event, registration, actor)
+        return _save_and_notify(registration, actor)
 
 
 def registration_refusal(*, event: Event, user=None, email: str = "") -> str | None:
@@ -267,7 +268,7 @@ def registration_create_guest(
     """
     email = email.strip()
     with transaction.atomic():
-        event = _lock_event(event)
+        event = lock_event(event)
         refusal = registration_refusal(event=event, email=email)
         if refusal:
             raise ValidationError(refusal)
@@ -283,19 +284,45 @@ def registration_create_guest(
             registration.notes = notes
         for field, value in _speaks(languages).items():
             setattr(registration, field, value)
-        _place(event, registration)
-        return _save_and_notify(registration)
+        _place(event, registration, actor)
+        return _save_and_notify(registration, actor)
+
+
+REGISTRATION_DETAILS = ("name", "affiliation", "speaks_ko", "speaks_zh", "speaks_en", "notes")
+
+
+def registration_update(*, registration: Registration, actor, data: dict) -> Registration:
+    """Change what staff may correct on a registration: the name on the badge, the
+    affiliation, the languages and the notes (the status has its own services)."""
+    if not policies.may_handle_registration(actor, registration):
+        raise PermissionDenied
+    unknown = set(data) - set(REGISTRATION_DETAILS)
+    if unknown:
+        raise ValidationError(_("These fields change through their own services."))
+    with transaction.atomic():
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        before = {name: getattr(registration, name) for name in data}
+        for name, value in data.items():
+            setattr(registration, name, value)
+        registration.full_clean()
+        changes = changed(registration, data, before)
+        if changes:
+            registration.save(update_fields=list(changes))
+            _audit(registration, "registration.update", actor, **changes)
+    return registration
 
 
 def registration_cancel(*, registration: Registration, actor) -> Registration:
     """Cancel a registration or a waitlist place; a freed place goes to the waitlist's first.
 
-    `actor` is the registrant or a staff member (the caller checks who may).
+    `actor` is the registrant or a staff member who handles registrations.
     """
     with transaction.atomic():
-        event = _lock_event(registration.event)
+        event = lock_event(registration.event)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         registration.event = event
+        if not policies.may_handle_registration(actor, registration):
+            raise PermissionDenied
         if registration.status == CANCELLED:
             raise ValidationError(_("This registration is cancelled already."), code="cancelled")
         if registration.is_checked_in:
@@ -306,32 +333,137 @@ def registration_cancel(*, registration: Registration, actor) -> Registration:
             )
         if timezone.now() >= event.ends_at:
             raise ValidationError(_("This event is over."), code="over")
-        was_registered = registration.status == REGISTERED
-        registration.status = CANCELLED
+        was = registration.status
+        registration.move_to(CANCELLED)
         registration.waitlist_position = None
         registration.cancelled_at = timezone.now()
         registration.save(update_fields=["status", "waitlist_position", "cancelled_at"])
-        _notify(registration, "registration_cancelled")
-        if was_registered and event.status == Event.Status.PUBLISHED:
-            _fill_places(event)
+        record = _audit(registration, "registration.cancel", actor, status=[was, CANCELLED])
+        messages.notify_registration(registration, "registration_cancelled", record)
+        if was == REGISTERED and event.status == Event.Status.PUBLISHED:
+            _fill_places(event, actor)
     return registration
 
 
-def event_fill_places(*, event: Event) -> list[Registration]:
+def event_fill_places(*, event: Event, actor=None) -> list[Registration]:
     """Promote the waitlist into free places (after staff raise the capacity); return them."""
+    if not policies.can_manage_event(actor, event):
+        raise PermissionDenied
     with transaction.atomic():
-        event = _lock_event(event)
+        event = lock_event(event)
         if event.status != Event.Status.PUBLISHED:
             return []
-        return _fill_places(event)
+        return _fill_places(event, actor)
+
+
+# --- Events: create, change, publish, cancel, complete ----------------------------------
+
+# A change of these tells the registrants of a published event.
+TELLING_FIELDS = ("starts_at", "ends_at", "time_zone", "venue_ko", "venue_zh", "venue_en")
+
+
+def _refuse_unless_manager(actor, event=None) -> None:
+    if not policies.can_manage_event(actor, event):
+        raise PermissionDenied
+
+
+def event_create(*, actor, data: dict) -> Event:
+    """Create a draft event from `data` (field -> value)."""
+    _refuse_unless_manager(actor)
+    data = {name: value for name, value in data.items() if name != "status"}
+    with transaction.atomic():
+        event = Event(**data, status=Event.Status.DRAFT, created_by=actor)
+        event.full_clean()
+        event.save()
+        audit_record(actor=actor, verb="event.create", obj=event, changes={"kind": event.kind})
+    return event
+
+
+def event_update(*, event: Event, actor, data: dict) -> Event:
+    """Change an event's fields (not its status: that has its own services).
+
+    A raised capacity gives its new places to the waitlist; a published event whose time or
+    venue changed tells its registrants by e-mail.
+    """
+    _refuse_unless_manager(actor, event)
+    if "status" in data:
+        raise ValidationError(_("The status changes by publishing, cancelling or completing."))
+    with transaction.atomic():
+        event = lock_event(event)
+        before = {name: getattr(event, name) for name in data}
+        for name, value in data.items():
+            setattr(event, name, value)
+        event.full_clean()
+        changes = changed(event, data, before)
+        if not changes:
+            return event
+        event.save(update_fields=[*changes, "updated_at"])
+        record = audit_record(actor=actor, verb="event.update", obj=event, changes=changes)
+        if event.status == Event.Status.PUBLISHED:
+            if "capacity" in changes:
+                event.promoted = _fill_places(event, actor)
+            if set(changes) & set(TELLING_FIELDS):
+                messages.tell_registrants(event, "event_changed", record)
+    return event
+
+
+def _event_move(event: Event, status: str, actor, verb: str, **changes):
+    """Lock `event`, move it to `status` through its guard, save and audit; return both."""
+    _refuse_unless_manager(actor, event)
+    event = lock_event(event)
+    was = event.status
+    event.move_to(status)
+    if status == Event.Status.PUBLISHED:
+        event.full_clean()  # a published event needs a place: say so on the form
+    event.save(update_fields=["status", "updated_at"])
+    record = audit_record(
+        actor=actor, verb=verb, obj=event, changes={"status": [was, status], **changes}
+    )
+    return event, record
+
+
+def event_publish(*, event: Event, actor) -> Event:
+    """Publish a draft: it shows in the portal and takes registrations."""
+    with transaction.atomic():
+        event, _record = _event_move(event, Event.Status.PUBLISHED, actor, "event.publish")
+    return event
+
+
+def event_cancel(*, event: Event, actor, reason: str) -> Event:
+    """Cancel an event; every registered and waitlisted person is told by e-mail, with the
+    reason, in their language."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Write why the event is cancelled.")})
+    with transaction.atomic():
+        event, record = _event_move(
+            event, Event.Status.CANCELLED, actor, "event.cancel", reason=reason
+        )
+        messages.tell_registrants(event, "event_cancelled", record, reason=reason)
+    return event
+
+
+def event_complete(*, event: Event, actor) -> Event:
+    """Mark a published event as completed (it took place)."""
+    with transaction.atomic():
+        event, _record = _event_move(event, Event.Status.COMPLETED, actor, "event.complete")
+    return event
 
 
 def events_complete_ended(*, at: dt.datetime | None = None) -> int:
     """Mark the published events that ended before `at` as completed; return how many."""
     at = at or timezone.now()
-    return Event.objects.filter(status=Event.Status.PUBLISHED, ends_at__lte=at).update(
-        status=Event.Status.COMPLETED, updated_at=at
+    ended = Event.objects.filter(
+        status__in=Event.statuses_leading_to(Event.Status.COMPLETED), ends_at__lte=at
     )
+    done = 0
+    for event in ended:
+        try:
+            event_complete(event=event, actor=None)
+        except ValidationError:  # cancelled meanwhile: the guard refuses, the others go on
+            continue
+        done += 1
+    return done
 
 
 # --- Check-in -------------------------------------------------------------------------
@@ -371,6 +503,9 @@ def registration_check_in(*, registration: Registration, actor) -> tuple[Registr
         registration.checked_in_at = timezone.now()
         registration.checked_in_by = actor
         registration.save(update_fields=["checked_in_at", "checked_in_by"])
+        _audit(
+            registration, "registration.check_in", actor, checked_in_at=registration.checked_in_at
+        )
     return registration, True
 
 
@@ -403,4 +538,55 @@ def session_attendance_set(
                 for pk in sorted(wanted - present)
             ]
         )
+        if wanted - present or removed:
+            audit_record(
+                actor=actor,
+                verb="attendance.set",
+                obj=session,
+                changes={
+                    "added": sorted(wanted - present),
+                    "removed": sorted(present - wanted),
+                },
+            )
     return len(wanted - present), removed
+
+
+# --- Delegations ------------------------------------------------------------------------
+
+
+def delegation_save(*, delegation: Delegation, actor, fields=(), parts=()) -> Delegation:
+    """Save a delegation (new, or its changed `fields`) and its members and programme.
+
+    `parts` are the admin's validated formsets of members and programme items: they are
+    saved here, in the delegation's transaction, and named in its one audit record.
+    """
+    if not policies.can_manage_event(actor):
+        raise PermissionDenied
+    created = delegation.pk is None
+    with transaction.atomic():
+        delegation.full_clean()
+        delegation.save()
+        changes = {name: getattr(delegation, name, None) for name in fields}
+        if created:
+            changes.update(
+                name=delegation.name,
+                arrives_at=delegation.arrives_at,
+                departs_at=delegation.departs_at,
+            )
+        for formset in parts:
+            formset.save()
+            name = formset.model._meta.model_name
+            if formset.new_objects or formset.changed_objects or formset.deleted_objects:
+                changes[name] = {
+                    "added": [obj.pk for obj in formset.new_objects],
+                    "changed": [obj.pk for obj, _fields in formset.changed_objects],
+                    "deleted": len(formset.deleted_objects),
+                }
+        if created or changes:
+            audit_record(
+                actor=actor,
+                verb="delegation.create" if created else "delegation.update",
+                obj=delegation,
+                changes=changes,
+            )
+    return delegation

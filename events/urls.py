@@ -23,6 +23,7 @@ urlpatterns = [
         views.delegation_programme,
         name="delegation-programme",
     ),
-    # 1:1 meetings and judging: their own pages, in the same namespace.
-    path("", include("events.meeting_urls")),
+    # 1:1 meetings and judging: their own sub-packages, in the same namespace.
+    path("", include("events.matching.urls")),
+    path("", include("events.judging.urls")),
 ]

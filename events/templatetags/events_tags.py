@@ -7,9 +7,27 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from events import times
+from events import policies, times
+from events.judging import policies as judging_policies
+from events.matching import policies as matching_policies
 
 register = template.Library()
+
+POLICIES = (policies, matching_policies, judging_policies)
+
+
+@register.simple_tag(takes_context=True)
+def can(context, verb: str, obj=None) -> bool:
+    """Ask the policy `can_<verb>(user, obj)`.
+
+    {% can "cancel_registration" registration as may_cancel %}
+    """
+    for module in POLICIES:
+        predicate = getattr(module, f"can_{verb}", None)
+        if predicate is not None:
+            return predicate(context["request"].user, obj)
+    raise template.TemplateSyntaxError(f"No policy can_{verb}.")
+
 
 _SIZE = re.compile(r'\s(width|height)="[^"]*"')
 

@@ -25,7 +25,8 @@ from django_celery_beat.models import (
 
 from companies import services as company_services
 from companies.models import Application, Document, Invitation, Lead, Membership, ScreeningPolicy
-from events import judging, meetings
+from events.judging import services as judging
+from events.matching import services as meetings
 from events.models import (
     Availability,
     CompetitionEntry,

@@ -15,7 +15,8 @@ import pytest
 from django.contrib.auth.models import Group
 
 from companies.models import Membership
-from events import judging, meetings
+from events.judging import services as judging
+from events.matching import services as meetings
 from events.models import (
     CompetitionEntry,
     CompetitionRound,

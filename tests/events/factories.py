@@ -38,7 +38,7 @@ class EventFactory(factory.django.DjangoModelFactory):
     starts_at = factory.LazyFunction(lambda: _in_days(30))
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(hours=8))
     time_zone = "Asia/Shanghai"
-    venue = "Harbin Binxi China–Korea Innovation Industry Cooperation Center"
+    venue_en = "Harbin Binxi China–Korea Innovation Industry Cooperation Center"
     capacity = None
     meeting_tables = 12
     interpreters_per_slot = 3
@@ -144,7 +144,7 @@ class OnlineSessionFactory(factory.django.DjangoModelFactory):
         model = OnlineSession
 
     event = factory.SubFactory(
-        EventFactory, kind=Event.Kind.ONLINE_PROGRAMME, venue="", meeting_tables=0
+        EventFactory, kind=Event.Kind.ONLINE_PROGRAMME, venue_en="", meeting_tables=0
     )
     title_en = factory.Sequence(lambda n: f"Market entry webinar {n}")
     title_ko = factory.Sequence(lambda n: f"중국 시장 진출 웨비나 {n}")

@@ -388,7 +388,7 @@ def delegation():
         title_en="Founding ceremony of the centers",
         starts_at=dt.datetime(2020, 8, 10, 1, 30, tzinfo=dt.UTC),  # 09:30 in Harbin
         ends_at=dt.datetime(2020, 8, 10, 3, 0, tzinfo=dt.UTC),
-        place="Binxian",
+        place_en="Binxian",
     )
     return visit
 

@@ -25,7 +25,7 @@ def seoul_roadshow(**fields):
         "title_ko": "서울 투자 로드쇼",
         "title_zh": "首尔投资路演",
         "title_en": "Seoul investment roadshow",
-        "venue": "COEX, Seoul",
+        "venue_en": "COEX, Seoul",
     }
     return EventFactory(**(values | fields))
 

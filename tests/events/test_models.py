@@ -43,7 +43,7 @@ def make_event(**fields) -> Event:
         "title_en": "Harbin matching day",
         "starts_at": START,
         "ends_at": START + dt.timedelta(hours=6),
-        "venue": "Binxi center, Harbin",
+        "venue_en": "Binxi center, Harbin",
         "meeting_tables": 4,
         "interpreters_per_slot": 1,
     }
@@ -100,8 +100,8 @@ def test_an_event_needs_a_title_in_some_language():
 
 def test_a_published_event_needs_a_place():
     with refused():
-        make_event(status=Event.Status.PUBLISHED, venue="")
-    make_event(status=Event.Status.PUBLISHED, venue="", online_url="https://meet.example.cn/x")
+        make_event(status=Event.Status.PUBLISHED, venue_en="")
+    make_event(status=Event.Status.PUBLISHED, venue_en="", online_url="https://meet.example.cn/x")
 
 
 def test_a_meeting_slot_cannot_end_before_it_starts():

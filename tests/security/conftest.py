@@ -5,16 +5,18 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from events import judging
+from events.judging import services as judging
 from events.models import CompetitionEntry, CompetitionRound, Event, JudgingCriterion
+from incubator import roles
 from programs import services as program_services
-from tests.companies.factories import MembershipFactory, StaffFactory, UserFactory
+from tests.companies.factories import MembershipFactory, UserFactory
 from tests.events.factories import EventFactory
 from tests.programs.conftest import (  # noqa: F401 (fixtures)
     defaults,
     english,
     member,
     officer,
+    staff_in,
 )
 from tests.programs.factories import CohortFactory
 
@@ -37,7 +39,9 @@ def sheet():
     entry = CompetitionEntry.objects.create(
         round=round_, company=MembershipFactory().company, title="Alpha robot"
     )
-    assignment = judging.judge_assign(entry=entry, judge=UserFactory(), actor=StaffFactory())
+    # Judges are assigned by an event coordinator (the policy of judge_assign).
+    coordinator = staff_in(roles.EVENT_COORDINATOR)
+    assignment = judging.judge_assign(entry=entry, judge=UserFactory(), actor=coordinator)
     return assignment, criteria
 
 

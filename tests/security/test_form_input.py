@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from companies.models import Invitation
-from events import judging, meetings
+from events.judging import services as judging
+from events.matching import services as meetings
 from events.models import MeetingRequest, Score
 from incubator import roles
 from incubator.models import OutboxMessage

@@ -12,34 +12,33 @@ else "would like". Asking someone who has already asked you accepts their reques
 import datetime as dt
 import logging
 from collections import defaultdict
-from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from companies.models import SPOKEN_LANGUAGES
-from events import matchmaking, times
-from events.ics import uid_for
-from events.models import (
+from events import times
+from events.matching import matchmaking, messages, policies
+from events.matching.models import (
     Availability,
-    Event,
     Meeting,
     MeetingRequest,
     MeetingSlot,
-    Registration,
     ScheduleRun,
 )
-from incubator.services import outbox_enqueue, task_enqueue_on_commit
+from events.matching.policies import can_meet
+from events.matching.selectors import Loaded, load_schedule_problem
+from events.models import Event, Registration
+from events.services import lock_event
+from incubator.audit import audit_record
+from incubator.services import task_enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
-SCHEDULE_TASK = "events.meeting_tasks.heavy_schedule_meetings_task"
+SCHEDULE_TASK = "events.matching.tasks.schedule_meetings_task"
 PROGRESS_STEP = 5  # percent between two progress writes
 STALE_QUEUED = dt.timedelta(minutes=15)
 STALE_RUNNING = dt.timedelta(minutes=30)
@@ -48,28 +47,8 @@ PENDING = MeetingRequest.Status.PENDING
 ACCEPTED = MeetingRequest.Status.ACCEPTED
 DECLINED = MeetingRequest.Status.DECLINED
 
-REASONS = {
-    matchmaking.NO_COMMON_SLOT: gettext_lazy("no time slot where both are available"),
-    matchmaking.NO_INTERPRETER: gettext_lazy(
-        "an interpreter is needed and none works in their common slots"
-    ),
-    matchmaking.PARTICIPANT_BUSY: gettext_lazy(
-        "one of them has other meetings in every common slot"
-    ),
-    matchmaking.CAPACITY: gettext_lazy("no table or interpreter left in their common slots"),
-}
-
-
-def reason_label(code: str) -> str:
-    """Return the reason a request was not scheduled, in the active language."""
-    return str(REASONS[code]) if code in REASONS else code
-
 
 # --- Guards and reads ---------------------------------------------------------------------
-
-
-def _lock_event(event: Event) -> Event:
-    return Event.objects.select_for_update().get(pk=event.pk)
 
 
 def _refuse_unless_open(event: Event) -> None:
@@ -89,6 +68,7 @@ def _expire_stale_runs(event: Event) -> None:
         Q(status=ScheduleRun.Status.QUEUED, created_at__lt=now - STALE_QUEUED)
         | Q(status=ScheduleRun.Status.RUNNING, started_at__lt=now - STALE_RUNNING),
         event=event,
+        status__in=ScheduleRun.statuses_leading_to(ScheduleRun.Status.FAILED),
     ).update(
         status=ScheduleRun.Status.FAILED,
         finished_at=now,
@@ -103,188 +83,6 @@ def _refuse_while_running(event: Event) -> None:
         raise ValidationError(
             _("A schedule is being computed for this event; wait until it is done.")
         )
-
-
-def participant_of(*, event: Event, user) -> Registration | None:
-    """Return the registered participation of `user` in a matching session, or None."""
-    if not getattr(user, "is_authenticated", False) or not event.is_matching_session:
-        return None
-    return (
-        Registration.objects.filter(event=event, user=user, status=REGISTERED)
-        .select_related("event", "company", "partner_organisation")
-        .first()
-    )
-
-
-def matching_sessions_of(user):
-    """Return the matching sessions `user` is registered for, latest first."""
-    return Event.objects.filter(
-        kind=Event.Kind.MATCHING_SESSION,
-        registrations__user=user,
-        registrations__status=REGISTERED,
-    ).order_by("-starts_at")
-
-
-def can_meet(viewer: Registration, other: Registration) -> bool:
-    """Say whether `viewer` may see `other` and ask them for a meeting.
-
-    Startups meet partners; partners meet startups that agreed to be shown to partners.
-    """
-    if other.pk == viewer.pk or other.event_id != viewer.event_id or other.status != REGISTERED:
-        return False
-    if viewer.kind == Registration.Kind.STARTUP:
-        return other.kind == Registration.Kind.PARTNER
-    if viewer.kind == Registration.Kind.PARTNER:
-        return other.kind == Registration.Kind.STARTUP and other.company.consent_to_partners
-    return False
-
-
-def participants_for(*, registration: Registration):
-    """Return the participants `registration` may ask for a meeting, by name."""
-    others = Registration.objects.filter(event_id=registration.event_id, status=REGISTERED).exclude(
-        pk=registration.pk
-    )
-    if registration.kind == Registration.Kind.STARTUP:
-        others = others.filter(kind=Registration.Kind.PARTNER)
-    elif registration.kind == Registration.Kind.PARTNER:
-        others = others.filter(kind=Registration.Kind.STARTUP, company__consent_to_partners=True)
-    else:
-        others = others.none()
-    return others.select_related("company", "partner_organisation").order_by("search_name")
-
-
-def requests_of(*, registration: Registration) -> tuple[list, list]:
-    """Return (received, sent) meeting requests of a participant, newest first."""
-    requests = MeetingRequest.objects.filter(
-        Q(to_registration=registration) | Q(from_registration=registration)
-    ).select_related("from_registration", "to_registration")
-    received = [r for r in requests if r.to_registration_id == registration.pk]
-    sent = [r for r in requests if r.from_registration_id == registration.pk]
-    return received, sent
-
-
-@dataclass
-class AgendaItem:
-    meeting: Meeting
-    slot: MeetingSlot
-    counterpart: Registration
-    table: int
-    interpreter: int | None
-
-
-def agenda_of(*, registration: Registration) -> list[AgendaItem]:
-    """Return a participant's meetings in time order."""
-    meetings = (
-        Meeting.objects.filter(
-            Q(registration_a=registration) | Q(registration_b=registration),
-            event_id=registration.event_id,
-        )
-        .select_related("slot", "registration_a", "registration_b")
-        .order_by("slot__starts_at")
-    )
-    items = []
-    for meeting in meetings:
-        a, b = meeting.registration_a, meeting.registration_b
-        other = b if a.pk == registration.pk else a
-        items.append(AgendaItem(meeting, meeting.slot, other, meeting.table, meeting.interpreter))
-    return items
-
-
-def agenda_calendar_items(*, registration: Registration, url: str = "") -> list[dict]:
-    """Return the agenda as items for `events.ics.calendar_for`, in the event's zone."""
-    event = registration.event
-    items = []
-    for item in agenda_of(registration=registration):
-        meeting = item.meeting
-        description = [_("Table %(table)s") % {"table": item.table}]
-        if item.counterpart.affiliation:
-            description.append(item.counterpart.affiliation)
-        if item.interpreter:
-            description.append(_("Interpreter %(n)s") % {"n": item.interpreter})
-        items.append(
-            {
-                "uid": _meeting_uid(meeting),
-                "summary": _("Meeting: %(name)s") % {"name": item.counterpart.name},
-                "start": item.slot.starts_at,
-                "end": item.slot.ends_at,
-                "tz": event.time_zone,
-                "location": " · ".join(
-                    part
-                    for part in (event.venue, _("table %(table)s") % {"table": item.table})
-                    if part
-                ),
-                "description": "\n".join(description),
-                "url": url,
-            }
-        )
-    return items
-
-
-def _meeting_uid(meeting: Meeting) -> str:
-    # By pair, not by row: a re-run replaces the rows, and a calendar should update its entry.
-    return uid_for(
-        "meeting", f"{meeting.event_id}-{meeting.registration_a_id}-{meeting.registration_b_id}"
-    )
-
-
-def schedule_overview(*, event: Event) -> dict:
-    """Return the counts the staff scheduling page shows."""
-    slots = list(event.slots.all())
-    participants = event.registrations.filter(status=REGISTERED).count()
-    requests = event.meeting_requests.aggregate(
-        accepted=Count("pk", filter=Q(status=ACCEPTED)),
-        pending=Count("pk", filter=Q(status=PENDING)),
-    )
-    meetings = event.meetings.aggregate(
-        total=Count("pk"), locked=Count("pk", filter=Q(locked=True))
-    )
-    for slot in slots:
-        slot.event = event
-    return {
-        "participants": participants,
-        "accepted_requests": requests["accepted"],
-        "pending_requests": requests["pending"],
-        "slots": len(slots),
-        "tables": sum(slot.table_count for slot in slots),
-        "tables_per_slot": event.meeting_tables,
-        "interpreters": sum(slot.interpreter_count for slot in slots),
-        "interpreters_per_slot": event.interpreters_per_slot,
-        "meetings": meetings["total"],
-        "locked_meetings": meetings["locked"],
-    }
-
-
-def meetings_of_event(*, event: Event) -> list[Meeting]:
-    return list(
-        event.meetings.select_related("slot", "registration_a", "registration_b").order_by(
-            "slot__starts_at", "table"
-        )
-    )
-
-
-def table_plan(*, event: Event) -> tuple[list[MeetingSlot], list[int], dict]:
-    """Return (slots, table numbers, {(slot id, table): meeting}) for the printed plan."""
-    slots = list(event.slots.all())
-    for slot in slots:
-        slot.event = event
-    tables = list(range(1, max((s.table_count for s in slots), default=0) + 1))
-    grid = {(m.slot_id, m.table): m for m in meetings_of_event(event=event)}
-    return slots, tables, grid
-
-
-def interpreter_plan(*, event: Event) -> tuple[list[MeetingSlot], list[int], dict]:
-    """Return (slots, interpreter numbers, {(slot id, interpreter): meeting})."""
-    slots = list(event.slots.all())
-    for slot in slots:
-        slot.event = event
-    numbers = list(range(1, max((s.interpreter_count for s in slots), default=0) + 1))
-    grid = {}
-    for m in meetings_of_event(event=event):
-        if m.interpreter is not None:
-            m.languages_a = ", ".join(sorted(m.registration_a.languages)).upper()
-            m.languages_b = ", ".join(sorted(m.registration_b.languages)).upper()
-            grid[(m.slot_id, m.interpreter)] = m
-    return slots, numbers, grid
 
 
 # --- Participants: availability and requests ----------------------------------------------
@@ -306,7 +104,7 @@ def availability_set(
             .get(pk=registration.pk)
         )
         event = registration.event
-        if actor is not None and not actor.is_staff and registration.user_id != actor.pk:
+        if not policies.can_set_availability(actor, registration):
             raise PermissionDenied
         _refuse_unless_open(event)
         if registration.status != REGISTERED:
@@ -330,37 +128,14 @@ def availability_set(
         Availability.objects.bulk_create(
             [Availability(registration=registration, slot_id=pk) for pk in sorted(wanted - present)]
         )
+        audit_record(
+            actor=actor or registration.user,
+            verb="availability.set",
+            obj=registration,
+            company=registration.company_id,
+            changes={"slots": sorted(wanted), "languages": sorted(registration.languages)},
+        )
     return registration
-
-
-def _recipient(registration: Registration) -> tuple[str, str, str]:
-    """Return (e-mail, language, time zone) of a participant."""
-    user = registration.user
-    if user is not None:
-        return user.email, user.language, user.time_zone
-    return registration.guest_email, settings.LANGUAGE_CODE, registration.event.time_zone
-
-
-def _notify_request(request: MeetingRequest, kind: str, to: Registration, other: Registration):
-    email, language, _zone = _recipient(to)
-    with translation.override(language):
-        payload = {
-            "name": to.name,
-            "other": other.name,
-            "affiliation": other.affiliation,
-            "event": to.event.title,
-            "priority": str(request.get_priority_display()),
-            "status": str(request.get_status_display()),
-            "message": request.message,
-            "path": reverse("events:matching-session", args=[to.event_id]),
-        }
-    outbox_enqueue(
-        recipient=email,
-        kind=kind,
-        dedupe_key=f"{kind}:{request.pk}",
-        payload=payload,
-        language=language,
-    )
 
 
 def meeting_request_create(
@@ -376,7 +151,7 @@ def meeting_request_create(
     if from_registration.pk == to_registration.pk:
         raise ValidationError(_("You cannot request a meeting with yourself."))
     with transaction.atomic():
-        event = _lock_event(from_registration.event)
+        event = lock_event(from_registration.event)
         _refuse_unless_open(event)
         people = {
             r.pk: r
@@ -429,13 +204,20 @@ def meeting_request_create(
             raise ValidationError(
                 _("You have already asked %(name)s for a meeting.") % {"name": recipient.name}
             ) from None
+        audit_record(
+            actor=sender.user,
+            verb="meeting_request.create",
+            obj=request,
+            company=sender.company_id or recipient.company_id,
+            changes={"to": recipient.pk, "priority": priority, "status": request.status},
+        )
         if reverse_request is not None and reverse_request.status == PENDING:
             reverse_request.status = ACCEPTED
             reverse_request.responded_at = now
             reverse_request.save(update_fields=["status", "responded_at"])
-            _notify_request(reverse_request, "meeting_request_answered", recipient, sender)
+            messages.notify_request(reverse_request, "meeting_request_answered", recipient, sender)
         elif reverse_request is None:
-            _notify_request(request, "meeting_request_received", recipient, sender)
+            messages.notify_request(request, "meeting_request_received", recipient, sender)
     return request
 
 
@@ -460,9 +242,18 @@ def meeting_request_respond(
         request.status = ACCEPTED if accept else DECLINED
         request.responded_at = timezone.now()
         request.save(update_fields=["status", "responded_at"])
+        audit_record(
+            actor=registration.user,
+            verb="meeting_request.answer",
+            obj=request,
+            company=request.from_registration.company_id or request.to_registration.company_id,
+            changes={"status": [PENDING, request.status]},
+        )
         sender = request.from_registration
         sender.event = request.event
-        _notify_request(request, "meeting_request_answered", sender, request.to_registration)
+        messages.notify_request(
+            request, "meeting_request_answered", sender, request.to_registration
+        )
     return request
 
 
@@ -488,10 +279,12 @@ def meeting_add(
 
     The table and, when the two share no language, the interpreter default to the lowest free.
     """
+    if not policies.can_schedule(actor, event):
+        raise PermissionDenied
     if registration_a.pk == registration_b.pk:
         raise ValidationError(_("A meeting is between two different people."))
     with transaction.atomic():
-        event = _lock_event(event)
+        event = lock_event(event)
         if not event.is_matching_session:
             raise ValidationError(_("This event is not a matching session."))
         _refuse_while_running(event)
@@ -548,27 +341,50 @@ def meeting_add(
         )
         meeting.full_clean()
         meeting.save()
+        _audit_meeting(meeting, "meeting.add", actor, slot=slot.pk, table=table, locked=locked)
     return meeting
 
 
 def meeting_lock(*, meeting: Meeting, locked: bool, actor) -> Meeting:
     """Lock a meeting (the next run keeps it where it is) or unlock it."""
+    if not policies.can_schedule(actor, meeting.event):
+        raise PermissionDenied
     with transaction.atomic():
-        _lock_event(meeting.event)
+        lock_event(meeting.event)
         _refuse_while_running(meeting.event)
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if meeting.locked != locked:
             meeting.locked = locked
             meeting.save(update_fields=["locked", "updated_at"])
+            _audit_meeting(meeting, "meeting.lock", actor, locked=[not locked, locked])
     return meeting
 
 
 def meeting_remove(*, meeting: Meeting, actor) -> None:
     """Remove a meeting from the schedule (an accepted request comes back at the next run)."""
+    if not policies.can_schedule(actor, meeting.event):
+        raise PermissionDenied
     with transaction.atomic():
-        _lock_event(meeting.event)
+        lock_event(meeting.event)
         _refuse_while_running(meeting.event)
-        Meeting.objects.filter(pk=meeting.pk).delete()
+        meeting = Meeting.objects.filter(pk=meeting.pk).first()
+        if meeting is None:
+            return
+        _audit_meeting(
+            meeting,
+            "meeting.remove",
+            actor,
+            pair=[meeting.registration_a_id, meeting.registration_b_id],
+            slot=meeting.slot_id,
+            table=meeting.table,
+        )
+        meeting.delete()
+
+
+def _audit_meeting(meeting: Meeting, verb: str, actor, **changes) -> None:
+    audit_record(
+        actor=actor, verb=verb, obj=meeting, changes={"event": meeting.event_id, **changes}
+    )
 
 
 # --- Scheduler runs -----------------------------------------------------------------------
@@ -576,8 +392,10 @@ def meeting_remove(*, meeting: Meeting, actor) -> None:
 
 def schedule_run_start(*, event: Event, actor, pin_previous: bool = True) -> ScheduleRun:
     """Queue a schedule computation for a matching session; a worker runs it."""
+    if not policies.can_schedule(actor, event):
+        raise PermissionDenied
     with transaction.atomic():
-        event = _lock_event(event)
+        event = lock_event(event)
         if not event.is_matching_session:
             raise ValidationError(_("This event is not a matching session."))
         if event.status == Event.Status.CANCELLED:
@@ -599,99 +417,14 @@ def schedule_run_start(*, event: Event, actor, pin_previous: bool = True) -> Sch
             raise ValidationError(
                 _("A schedule is being computed for this event; wait until it is done.")
             ) from None
+        audit_record(
+            actor=actor,
+            verb="schedule.generate",
+            obj=run,
+            changes={"event": event.pk, "pin_previous": pin_previous},
+        )
         task_enqueue_on_commit(SCHEDULE_TASK, run.pk)
     return run
-
-
-def pair_priorities(requests) -> dict[tuple[int, int], str]:
-    """Return {(a, b): scheduler priority} with a < b, from (from, to, priority) of accepted
-    requests."""
-    musts: dict[tuple[int, int], set[int]] = defaultdict(set)
-    pairs: set[tuple[int, int]] = set()
-    for sender, recipient, priority in requests:
-        pair = (min(sender, recipient), max(sender, recipient))
-        pairs.add(pair)
-        if priority == MeetingRequest.Priority.MUST:
-            musts[pair].add(sender)
-    result = {}
-    for pair in pairs:
-        asked = len(musts.get(pair, ()))
-        result[pair] = (
-            matchmaking.MUTUAL_MUST
-            if asked == 2
-            else matchmaking.MUST
-            if asked == 1
-            else matchmaking.WOULD_LIKE
-        )
-    return result
-
-
-@dataclass
-class _Loaded:
-    event: Event
-    problem: matchmaking.Problem
-    slots: dict[int, MeetingSlot]
-    people: dict[int, Registration]
-    meetings: list[Meeting]  # the schedule before the run, locked and not
-    priorities: dict[tuple[int, int], str]
-
-
-def load_schedule_problem(event: Event) -> _Loaded:
-    """Load what the scheduler needs for `event` in five queries, whatever its size.
-
-    slots + meetings + participants + availability + accepted requests.
-    """
-    slots = {
-        slot.pk: slot for slot in MeetingSlot.objects.filter(event=event).order_by("starts_at")
-    }
-    for slot in slots.values():
-        slot.event = event
-    meetings = list(Meeting.objects.filter(event=event))
-    locked = [m for m in meetings if m.locked]
-    locked_people = {pk for m in locked for pk in (m.registration_a_id, m.registration_b_id)}
-    people = {
-        r.pk: r
-        for r in Registration.objects.filter(event=event)
-        .filter(Q(status=REGISTERED) | Q(pk__in=locked_people))
-        .select_related("user")
-    }
-    available: dict[int, set] = defaultdict(set)
-    for registration_id, slot_id in Availability.objects.filter(slot__event=event).values_list(
-        "registration_id", "slot_id"
-    ):
-        available[registration_id].add(slot_id)
-    accepted = MeetingRequest.objects.filter(event=event, status=ACCEPTED).values_list(
-        "from_registration_id", "to_registration_id", "priority"
-    )
-    priorities = {
-        pair: priority
-        for pair, priority in pair_priorities(accepted).items()
-        if pair[0] in people and pair[1] in people
-    }
-    problem = matchmaking.Problem(
-        slots=list(slots),
-        tables={pk: slot.table_count for pk, slot in slots.items()},
-        interpreters={pk: slot.interpreter_count for pk, slot in slots.items()},
-        participants={
-            pk: matchmaking.Participant(
-                available=frozenset(available.get(pk, ())), languages=person.languages
-            )
-            for pk, person in people.items()
-        },
-        requests=[matchmaking.Request(a, b, priority) for (a, b), priority in priorities.items()],
-        locked=[
-            matchmaking.LockedMeeting(
-                m.registration_a_id, m.registration_b_id, m.slot_id, m.table - 1
-            )
-            for m in locked
-        ],
-        previous={
-            (m.registration_a_id, m.registration_b_id): (m.slot_id, m.table - 1)
-            for m in meetings
-            if not m.locked
-        },
-    )
-    return _Loaded(event, problem, slots, people, meetings, priorities)
 
 
 def _progress_writer(run_id: int):
@@ -710,7 +443,8 @@ def _progress_writer(run_id: int):
 
 
 def _fail(run_id: int, message: str) -> None:
-    ScheduleRun.objects.filter(pk=run_id, status__in=ScheduleRun.ACTIVE).update(
+    failing = ScheduleRun.statuses_leading_to(ScheduleRun.Status.FAILED)
+    ScheduleRun.objects.filter(pk=run_id, status__in=failing).update(
         status=ScheduleRun.Status.FAILED, finished_at=timezone.now(), error=message[:4000]
     )
 
@@ -733,7 +467,8 @@ def schedule_run_execute(*, run_id: int, time_limit: float = 4.0) -> ScheduleRun
         )
         if run is None or run.status not in ScheduleRun.ACTIVE:
             return run
-        run.status = ScheduleRun.Status.RUNNING
+        if run.status == ScheduleRun.Status.QUEUED:  # a redelivered task restarts a running run
+            run.move_to(ScheduleRun.Status.RUNNING)
         run.started_at = run.started_at or timezone.now()
         run.progress = 0
         run.save(update_fields=["status", "started_at", "progress"])
@@ -770,8 +505,8 @@ def _signature(meetings) -> set:
     }
 
 
-def _write_result(run: ScheduleRun, loaded: _Loaded, result: matchmaking.ScheduleResult):
-    event = _lock_event(run.event)
+def _write_result(run: ScheduleRun, loaded: Loaded, result: matchmaking.ScheduleResult):
+    event = lock_event(run.event)
     run = ScheduleRun.objects.select_for_update().get(pk=run.pk)
     if run.status != ScheduleRun.Status.RUNNING:
         return
@@ -825,7 +560,7 @@ def _write_result(run: ScheduleRun, loaded: _Loaded, result: matchmaking.Schedul
         for pair, reason in sorted(result.unscheduled.items(), key=lambda item: sorted(item[0]))
     ]
     first_run = not ScheduleRun.objects.filter(event=event, status=ScheduleRun.Status.DONE).exists()
-    run.status = ScheduleRun.Status.DONE
+    run.move_to(ScheduleRun.Status.DONE)
     run.progress = 100
     run.finished_at = timezone.now()
     run.requests_count = len(loaded.priorities)
@@ -837,70 +572,15 @@ def _write_result(run: ScheduleRun, loaded: _Loaded, result: matchmaking.Schedul
     run.unscheduled = unscheduled
     run.error = ""
     run.save()
-    _send_agendas(run, loaded, before.values(), after.values(), first_run)
-
-
-def _agenda_key(meetings, person: int) -> set:
-    return {
-        (m.slot_id, m.table, m.interpreter, m.registration_b_id)
-        if m.registration_a_id == person
-        else (m.slot_id, m.table, m.interpreter, m.registration_a_id)
-        for m in meetings
-        if m.involves(person)
-    }
-
-
-def _send_agendas(run, loaded: _Loaded, before, after, first_run: bool) -> None:
-    """Write each participant's new agenda into the outbox (once per run and person)."""
-    before, after = list(before), list(after)
-    wanted = {pk for pair in loaded.priorities for pk in pair}
-    involved = {pk for m in [*before, *after] for pk in (m.registration_a_id, m.registration_b_id)}
-    event = loaded.event
-    for pk in sorted(wanted | involved):
-        person = loaded.people.get(pk)
-        if person is None or person.status != REGISTERED:
-            continue
-        new_agenda = _agenda_key(after, pk)
-        if not first_run and new_agenda == _agenda_key(before, pk):
-            continue
-        email, language, zone = _recipient(person)
-        if not email:
-            continue
-        mine = sorted(
-            (m for m in after if m.involves(pk)), key=lambda m: loaded.slots[m.slot_id].starts_at
-        )
-        with translation.override(language):
-            items = []
-            for m in mine:
-                slot = loaded.slots[m.slot_id]
-                other = loaded.people[
-                    m.registration_b_id if m.registration_a_id == pk else m.registration_a_id
-                ]
-                items.append(
-                    {
-                        "when": times.when(
-                            slot.starts_at,
-                            slot.ends_at,
-                            event_zone=event.time_zone,
-                            viewer_zone=zone,
-                        ),
-                        "table": m.table,
-                        "counterpart": other.name,
-                        "affiliation": other.affiliation,
-                        "interpreter": m.interpreter,
-                    }
-                )
-            payload = {
-                "name": person.name,
-                "event": event.title,
-                "venue": event.venue,
-                "meetings": items,
-                "path": reverse("events:meeting-agenda", args=[event.pk]),
-            }
-        outbox_enqueue(
-            recipient=email,
-            kind="meeting_agenda",
-            dedupe_key=f"meeting-agenda:{run.pk}:{pk}",
-            payload=payload,
-            language=language,
-        )
+    audit_record(
+        actor=run.requested_by,
+        verb="schedule.apply",
+        obj=run,
+        changes={
+            "event": event.pk,
+            "scheduled": run.scheduled_count,
+            "unscheduled": run.unscheduled_count,
+            "moved": moved,
+        },
+    )
+    messages.send_agendas(run, loaded, before.values(), after.values(), first_run)

@@ -1,8 +1,8 @@
-"""URLs of 1:1 meetings and judging, included in the "events" namespace under /portal/."""
+"""URLs of 1:1 meetings, included in the "events" namespace under /portal/."""
 
 from django.urls import path
 
-from events import meeting_views as views
+from events.matching import views
 
 urlpatterns = [
     # Participants of matching sessions.
@@ -65,31 +65,5 @@ urlpatterns = [
         "staff/events/<int:pk>/meetings/interpreter-plan/",
         views.meeting_interpreter_plan,
         name="meeting-interpreter-plan",
-    ),
-    # Judges.
-    path("judging/", views.judging_home, name="judging-home"),
-    path("judging/assignments/<int:pk>/", views.judging_score, name="judging-score"),
-    # Staff: judges, results and their publication.
-    path("staff/competition-rounds/<int:pk>/judges/", views.judging_assign, name="judging-assign"),
-    path(
-        "staff/competition-rounds/<int:pk>/judges/<int:assignment_id>/remove/",
-        views.judging_unassign,
-        name="judging-unassign",
-    ),
-    path(
-        "staff/competition-rounds/<int:pk>/results/",
-        views.judging_results,
-        name="judging-results",
-    ),
-    path(
-        "staff/competition-rounds/<int:pk>/publish/",
-        views.judging_release,
-        name="judging-release",
-    ),
-    # Everyone: published results.
-    path(
-        "competitions/rounds/<int:pk>/results/",
-        views.competition_results,
-        name="competition-results",
     ),
 ]

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from companies.models import Membership
-from events import judging
+from events.judging import selectors as judging_selectors
+from events.judging import services as judging
 from events.models import (
     CompetitionEntry,
     CompetitionRound,
@@ -190,7 +191,7 @@ def judged(round_, entries, criteria, coordinator):
 def test_results_rank_on_normalised_scores(round_, judged, django_assert_num_queries):
     # criteria + entries with companies + assignments with judges + scores
     with django_assert_num_queries(4):
-        results = judging.round_results(round=round_)
+        results = judging_selectors.round_results(round=round_)
     ranking = [(row.rank, row.obj.title) for row in results.rows]
     assert ranking == [(1, "Beta clinic"), (2, "Gamma school"), (3, "Alpha robot")]
     assert results.pending == 0

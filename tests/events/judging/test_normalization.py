@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from events.normalization import (
+from events.judging.normalization import (
     Criterion,
     Entry,
     Sheet,

@@ -1,10 +1,8 @@
-"""Demo data of 1:1 meetings and judging, on top of `events.demo`.
+"""Demo data of judging, on top of `events.demo`.
 
-The demo matching session gets meeting requests (most accepted, a few waiting for an
-answer) and a first schedule; the competition gets a final round with criteria, entries,
-three judges and their scores, one sheet left for the demo judge to submit before staff
-publish the ranking. Idempotent: nothing is added twice, and a schedule is computed only
-when the session has none.
+The competition gets a final round with criteria, entries, three judges and their scores,
+one sheet left for the demo judge to submit before staff publish the ranking. Idempotent:
+nothing is added twice.
 """
 
 import datetime as dt
@@ -15,18 +13,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from companies.models import Company
-from events import judging, meetings
-from events.models import (
+from events.judging import services
+from events.judging.models import (
     CompetitionEntry,
     CompetitionRound,
     ConflictDeclaration,
-    Event,
     JudgeAssignment,
     JudgingCriterion,
-    MeetingRequest,
-    Registration,
-    ScheduleRun,
 )
+from events.models import Event
 from incubator.demo import demo_user
 from incubator.models import User
 
@@ -55,58 +50,6 @@ SCORES = [
 ]
 
 
-def _matching_session() -> Event | None:
-    try:
-        from events.demo import matching_session
-
-        return matching_session()
-    except (ImportError, Event.DoesNotExist):
-        return Event.objects.filter(kind=Event.Kind.MATCHING_SESSION).order_by("pk").first()
-
-
-def _requests(event: Event) -> None:
-    """Each consenting startup asks two partners; partners accept all but the last request."""
-    if MeetingRequest.objects.filter(event=event).exists():
-        return
-    people = list(
-        Registration.objects.filter(event=event, status=Registration.Status.REGISTERED)
-        .select_related("company", "event")
-        .order_by("pk")
-    )
-    startups = [r for r in people if r.kind == "startup" and r.company.consent_to_partners]
-    partners = [r for r in people if r.kind == "partner"]
-    if not startups or not partners:
-        return
-    made = []
-    for index, startup in enumerate(startups):
-        for step, priority in ((0, "must"), (1, "would_like")):
-            partner = partners[(index + step) % len(partners)]
-            try:
-                made.append(
-                    meetings.meeting_request_create(
-                        from_registration=startup,
-                        to_registration=partner,
-                        priority=priority,
-                        message="",
-                    )
-                )
-            except ValidationError as error:
-                logger.info("Demo meeting request skipped: %s", error.messages)
-    for request in made[:-1]:
-        if request.status == MeetingRequest.Status.PENDING:
-            meetings.meeting_request_respond(
-                request=request, registration=request.to_registration, accept=True
-            )
-
-
-def _schedule(event: Event) -> None:
-    if ScheduleRun.objects.filter(event=event).exists() or not event.slots.exists():
-        return
-    # Computed here, not by a worker, so that the agendas are there as soon as the demo loads.
-    run = ScheduleRun.objects.create(event=event, requested_by=None)
-    meetings.schedule_run_execute(run_id=run.pk, time_limit=2.0)
-
-
 def _competition() -> Event:
     try:
         from events.demo import competition_event
@@ -127,7 +70,9 @@ def _competition() -> Event:
         starts_at=starts,
         ends_at=starts + dt.timedelta(hours=6),
         time_zone="Asia/Shanghai",
-        venue="Harbin Binxi China–Korea Innovation Industry Cooperation Center",
+        venue_ko="하얼빈 빈시 중한 혁신산업협력센터",
+        venue_zh="哈尔滨宾西中韩创新产业合作中心",
+        venue_en="Harbin Binxi China–Korea Innovation Industry Cooperation Center",
     )
 
 
@@ -178,14 +123,14 @@ def _judging(event: Event) -> None:
             if JudgeAssignment.objects.filter(entry=entry, judge=judge).exists():
                 continue
             try:
-                assignment = judging.judge_assign(entry=entry, judge=judge, actor=staff)
+                assignment = services.judge_assign(entry=entry, judge=judge, actor=staff)
             except ValidationError as error:
                 logger.info("Demo judge assignment skipped: %s", error.messages)
                 continue
             if values is None:
                 continue
             maxima = [c.max_score for c in criteria]
-            judging.score_submit(
+            services.score_submit(
                 assignment=assignment,
                 scores={
                     c.pk: (min(v, m), "") for c, v, m in zip(criteria, values, maxima, strict=True)
@@ -196,8 +141,4 @@ def _judging(event: Event) -> None:
 
 @transaction.atomic
 def load() -> None:
-    event = _matching_session()
-    if event is not None:
-        _requests(event)
-        _schedule(event)
     _judging(_competition())

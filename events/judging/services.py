@@ -1,22 +1,20 @@
-"""Competition judging: assigning judges, scoring, results and their publication.
+"""Competition judging: assigning judges, scoring, correcting and publishing results.
 
-Each write is one transaction under a row lock; the ranking itself is the pure
-`events.normalization`.
+Each write is one transaction under a row lock, checks its policy and leaves its audit
+record; the ranking itself is the pure `events.judging.normalization`.
 """
 
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from companies.models import Membership
-from events import normalization
-from events.models import (
+from events.judging import policies
+from events.judging.models import (
     CompetitionEntry,
     CompetitionRound,
     ConflictDeclaration,
@@ -25,6 +23,7 @@ from events.models import (
     Score,
     ScoreCorrection,
 )
+from incubator.audit import audit_record
 from incubator.services import outbox_enqueue
 
 
@@ -41,6 +40,8 @@ def _round_is_open(round_: CompetitionRound, now=None) -> None:
 
 def judge_assign(*, entry: CompetitionEntry, judge, actor) -> JudgeAssignment:
     """Assign `judge` to score `entry`; refuse a declared conflict or the judge's own company."""
+    if not policies.can_assign_judges(actor):
+        raise PermissionDenied
     with transaction.atomic():
         round_ = CompetitionRound.objects.select_for_update().get(pk=entry.round_id)
         if round_.released_at is not None:
@@ -66,6 +67,13 @@ def judge_assign(*, entry: CompetitionEntry, judge, actor) -> JudgeAssignment:
                 )
         except IntegrityError:
             raise ValidationError(_("This judge is already assigned to this entry.")) from None
+        audit_record(
+            actor=actor,
+            verb="judge.assign",
+            obj=assignment,
+            company=entry.company_id,
+            changes={"judge": judge.pk, "entry": entry.pk},
+        )
         with translation.override(judge.language):
             payload = {
                 "name": judge.get_full_name(),
@@ -85,6 +93,8 @@ def judge_assign(*, entry: CompetitionEntry, judge, actor) -> JudgeAssignment:
 
 def judge_unassign(*, assignment: JudgeAssignment, actor) -> None:
     """Remove an assignment whose scores are not submitted (e.g. a judge who cannot come)."""
+    if not policies.can_unassign_judges(actor):
+        raise PermissionDenied
     with transaction.atomic():
         assignment = (
             JudgeAssignment.objects.select_for_update()
@@ -95,6 +105,13 @@ def judge_unassign(*, assignment: JudgeAssignment, actor) -> None:
             raise ValidationError(_("The judge submitted their scores; the assignment stays."))
         if assignment.entry.round.released_at is not None:
             raise ValidationError(_("The results of this round are published already."))
+        audit_record(
+            actor=actor,
+            verb="judge.unassign",
+            obj=assignment,
+            company=assignment.entry.company_id,
+            changes={"judge": assignment.judge_id, "entry": assignment.entry_id},
+        )
         assignment.delete()
 
 
@@ -136,7 +153,7 @@ def score_submit(
             .select_related("entry__round")
             .get(pk=assignment.pk)
         )
-        if assignment.judge_id != judge.pk:
+        if not policies.can_score(judge, assignment):
             raise PermissionDenied(_("This entry is not assigned to you."))
         if assignment.submitted_at is not None:
             raise ValidationError(_("You submitted these scores already; they are final."))
@@ -182,65 +199,14 @@ def score_submit(
         if submit:
             assignment.submitted_at = timezone.now()
             assignment.save(update_fields=["submitted_at"])
+        audit_record(
+            actor=judge,
+            verb="score.submit" if submit else "score.save",
+            obj=assignment,
+            company=assignment.entry.company_id,
+            changes={"scores": {str(pk): value for pk, (value, _c) in clean.items()}},
+        )
     return assignment
-
-
-# --- Results ------------------------------------------------------------------------------
-
-
-@dataclass
-class RoundResults:
-    round: CompetitionRound
-    criteria: list[JudgingCriterion]
-    rows: list  # normalization.RankedEntry, with .entry.obj the CompetitionEntry
-    pending: int  # assignments whose scores are not submitted
-    judges: dict  # judge id -> user
-
-
-def round_results(*, round: CompetitionRound) -> RoundResults:
-    """Return the entries of `round` ranked on normalised scores (submitted sheets only).
-
-    Four queries: criteria, entries with companies, assignments with judges, scores.
-    """
-    criteria = list(JudgingCriterion.objects.filter(round_id=round.pk))
-    entries = list(
-        CompetitionEntry.objects.filter(round_id=round.pk)
-        .select_related("company")
-        .prefetch_related(
-            Prefetch(
-                "judge_assignments",
-                queryset=JudgeAssignment.objects.select_related("judge").prefetch_related("scores"),
-            )
-        )
-    )
-    sheets, judges, pending = [], {}, 0
-    by_key = {}
-    for entry in entries:
-        by_key[entry.pk] = entry
-        for assignment in entry.judge_assignments.all():
-            judges[assignment.judge_id] = assignment.judge
-            if assignment.submitted_at is None:
-                pending += 1
-                continue
-            values = {score.criterion_id: score.value for score in assignment.scores.all()}
-            sheets.append(normalization.Sheet(assignment.judge_id, entry.pk, values))
-    rows = []
-    if criteria:
-        rows = normalization.rank(
-            sheets,
-            [normalization.Criterion(c.pk, c.weight, c.max_score) for c in criteria],
-            [normalization.Entry(e.pk, e.title, e.created_at) for e in entries],
-        )
-    else:
-        rows = [
-            normalization.RankedEntry(normalization.Entry(e.pk, e.title), None, None, None, 0)
-            for e in entries
-        ]
-    for row in rows:
-        row.obj = by_key[row.entry.key]
-        for mark in row.by_judge:
-            mark.user = judges[mark.judge]
-    return RoundResults(round=round, criteria=criteria, rows=rows, pending=pending, judges=judges)
 
 
 def round_release(*, round: CompetitionRound, actor) -> CompetitionRound:
@@ -248,6 +214,8 @@ def round_release(*, round: CompetitionRound, actor) -> CompetitionRound:
 
     The entrants are told by e-mail; the public results page then shows the ranking.
     """
+    if not policies.can_release_results(actor, round):
+        raise PermissionDenied
     with transaction.atomic():
         round_ = (
             CompetitionRound.objects.select_for_update().select_related("event").get(pk=round.pk)
@@ -268,6 +236,12 @@ def round_release(*, round: CompetitionRound, actor) -> CompetitionRound:
             raise ValidationError(_("Nobody has scored this round yet."))
         round_.released_at = timezone.now()
         round_.save(update_fields=["released_at"])
+        audit_record(
+            actor=actor,
+            verb="round.release",
+            obj=round_,
+            changes={"released_at": round_.released_at},
+        )
         members = Membership.objects.filter(
             company__competition_entries__round=round_
         ).select_related("user", "company")
@@ -292,22 +266,13 @@ def round_release(*, round: CompetitionRound, actor) -> CompetitionRound:
     return round_
 
 
-# --- Corrections --------------------------------------------------------------------------
-
-CORRECT_SCORE = "events.correct_score"
-
-
-def can_correct_score(actor) -> bool:
-    return actor.has_perm(CORRECT_SCORE)
-
-
 def score_correct(*, score: Score, value, reason: str, actor) -> ScoreCorrection:
     """Change a final score for a reason; the judge's value stays in the correction record.
 
     Submitted and published scores are otherwise final: the admin neither edits nor
     deletes them, so this is the one way a mistake (a typo a judge reports) is mended.
     """
-    if not can_correct_score(actor):
+    if not policies.can_correct_score(actor, score):
         raise PermissionDenied
     reason = (reason or "").strip()
     if not reason:
@@ -336,4 +301,11 @@ def score_correct(*, score: Score, value, reason: str, actor) -> ScoreCorrection
         )
         score.value = value
         score.save(update_fields=["value", "updated_at"])
+        audit_record(
+            actor=actor,
+            verb="score.correct",
+            obj=score,
+            company=score.assignment.entry.company_id,
+            changes={"value": [correction.original_value, value], "reason": reason},
+        )
     return correction

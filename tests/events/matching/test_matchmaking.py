@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 
 from bench.matchmaking_instances import check_schedule, generate
-from events.matchmaking import (
+from events.matching.matchmaking import (
     CAPACITY,
     MUST,
     MUTUAL_MUST,

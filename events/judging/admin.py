@@ -1,0 +1,189 @@
+"""The staff side of judging.
+
+Rounds, entries, criteria and conflicts are set up here. Who judges what changes through
+`events.judging.services` (`judge_assign`, with its e-mail, and `judge_unassign`) on the
+round's judges page; scores are the judges' and change only by a correction with its
+reason; results are published on the round's results page.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from events.admin_mixins import ReadOnlyAdmin, on_own_page
+from events.judging import policies, services
+from events.judging.models import (
+    CompetitionEntry,
+    CompetitionRound,
+    ConflictDeclaration,
+    JudgeAssignment,
+    JudgingCriterion,
+    Score,
+    ScoreCorrection,
+)
+from incubator.admin_mixins import ActionPages, ReadOnlyInline, call_service
+from incubator.multilingual import translated_names
+
+NAMES = translated_names("name")
+EVENT_TITLES = [f"event__{name}" for name in translated_names("title")]
+
+
+class JudgingCriterionInline(admin.TabularInline):
+    model = JudgingCriterion
+    extra = 0
+    fields = ["order", *NAMES, "weight", "max_score"]
+
+
+@admin.register(CompetitionRound)
+class CompetitionRoundAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "event", "order", "judging_deadline", "released_at"]
+    list_select_related = ["event"]
+    search_fields = [*NAMES, *EVENT_TITLES]
+    autocomplete_fields = ["event"]
+    # Results are published by `round_release` (the results page), which tells the entrants.
+    readonly_fields = ["released_at", "staff_pages"]
+    inlines = [JudgingCriterionInline]
+
+    @admin.display(description=_("pages"))
+    def staff_pages(self, round_):
+        if round_.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("events:judging-assign", args=[round_.pk]),
+            gettext("judges"),
+            reverse("events:judging-results", args=[round_.pk]),
+            gettext("results and publication"),
+        )
+
+
+@admin.register(CompetitionEntry)
+class CompetitionEntryAdmin(admin.ModelAdmin):
+    list_display = ["title", "company", "round"]
+    list_select_related = ["company", "round"]
+    search_fields = ["title", "company__name_ko", "company__name_zh", "company__name_en"]
+    autocomplete_fields = ["round", "company"]
+
+
+@admin.register(JudgingCriterion)
+class JudgingCriterionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "round", "weight", "max_score", "order"]
+    list_select_related = ["round"]
+    search_fields = NAMES
+    autocomplete_fields = ["round"]
+
+
+@admin.register(JudgeAssignment)
+class JudgeAssignmentAdmin(ReadOnlyAdmin):
+    """Assignments, read-only: the round's judges page assigns (`judge_assign`, which checks
+    conflicts and e-mails the judge) and removes them."""
+
+    list_display = ["judge", "entry", "assigned_at", "submitted_at", "judges_page"]
+
+    def has_delete_permission(self, request, obj=None):
+        # A submitted sheet is final: neither is its entry, round or event deleted with it.
+        return super().has_delete_permission(request, obj) and not (obj and obj.submitted_at)
+
+    list_select_related = ["judge", "entry__company"]
+    search_fields = ["judge__email", "judge__full_name", "entry__title"]
+
+    @admin.display(description=_("judges"))
+    def judges_page(self, assignment):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("events:judging-assign", args=[assignment.entry.round_id]),
+            gettext("assign or remove judges"),
+        )
+
+
+@admin.register(ConflictDeclaration)
+class ConflictDeclarationAdmin(admin.ModelAdmin):
+    list_display = ["judge", "company", "declared_at"]
+    list_select_related = ["judge", "company"]
+    search_fields = ["judge__email", "judge__full_name", "company__name_ko", "company__name_en"]
+    autocomplete_fields = ["judge", "company"]
+
+
+class ScoreCorrectionInline(ReadOnlyInline):
+    model = ScoreCorrection
+    fields = ["corrected_at", "original_value", "corrected_value", "reason", "corrected_by"]
+    readonly_fields = fields
+
+
+class ScoreCorrectionForm(forms.Form):
+    value = forms.DecimalField(label=_("corrected score"), max_digits=5, decimal_places=2)
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+@admin.register(Score)
+class ScoreAdmin(ActionPages, admin.ModelAdmin):
+    """Judges' scores, read-only: judges write them, and a final one changes only by a
+    correction with its reason (`services.score_correct`), which keeps the judge's value."""
+
+    list_display = ["assignment", "criterion", "value", "submitted", "updated_at"]
+    list_select_related = ["assignment__judge", "assignment__entry__company", "criterion"]
+    search_fields = ["assignment__judge__email", "assignment__entry__title"]
+    readonly_fields = ["assignment", "criterion", "value", "comment", "created_at", "updated_at"]
+    fields = readonly_fields
+    inlines = [ScoreCorrectionInline]
+
+    @admin.display(description=_("submitted"), boolean=True)
+    def submitted(self, score):
+        return score.assignment.submitted_at is not None
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Never on its own page. A draft goes with its assignment; a submitted score stays,
+        # and its presence refuses the deletion of what holds it (entry, round, event).
+        return (
+            not on_own_page(request, self)
+            and obj is not None
+            and obj.assignment.submitted_at is None
+            and super().has_delete_permission(request, obj)
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/correct/",
+                self.admin_site.admin_view(self.correct_view),
+                name="events_score_correct",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_correct": policies.can_correct_score(request.user),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def correct_view(self, request, object_id):
+        score = self.action_object(
+            request,
+            object_id,
+            allowed=lambda request, _score: policies.can_correct_score(request.user),
+        )
+        form = ScoreCorrectionForm(request.POST or None, initial={"value": score.value})
+        if request.method == "POST" and form.is_valid():
+            if call_service(
+                form, services.score_correct, score=score, actor=request.user, **form.cleaned_data
+            ):
+                return self.action_done(request, score, gettext("The score is corrected."))
+        return self.action_page(
+            request,
+            score,
+            title=gettext("Correct the score %(score)s") % {"score": score},
+            template="admin/events/score/correct.html",
+            form=form,
+            submit_label=gettext("Correct the score"),
+        )

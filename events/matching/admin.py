@@ -1,0 +1,96 @@
+"""The staff side of 1:1 meetings, read-only.
+
+Availability, requests and meetings change through `events.matching.services`: the
+participants' pages and the staff schedule page (generate, add, lock, remove) call them;
+here staff read, search and follow the links to those pages.
+"""
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from events.admin_mixins import ReadOnlyAdmin
+from events.matching.models import Availability, Meeting, MeetingRequest, MeetingSlot, ScheduleRun
+from incubator.multilingual import translated_names
+
+EVENT_TITLES = [f"event__{name}" for name in translated_names("title")]
+
+
+@admin.register(MeetingSlot)
+class MeetingSlotAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "event", "tables", "interpreters"]
+    list_select_related = ["event"]
+    search_fields = EVENT_TITLES
+    autocomplete_fields = ["event"]
+    date_hierarchy = "starts_at"
+
+    def get_queryset(self, request):
+        # A slot's name is its time in its event's zone.
+        return super().get_queryset(request).select_related("event")
+
+
+@admin.register(Availability)
+class AvailabilityAdmin(ReadOnlyAdmin):
+    list_display = ["registration", "slot"]
+    list_select_related = ["registration", "slot__event"]
+    search_fields = ["registration__search_name"]
+
+
+@admin.register(MeetingRequest)
+class MeetingRequestAdmin(ReadOnlyAdmin):
+    list_display = [
+        "from_registration",
+        "to_registration",
+        "event",
+        "priority",
+        "status",
+        "created_at",
+    ]
+    list_filter = ["status", "priority"]
+    list_select_related = ["event", "from_registration", "to_registration"]
+    search_fields = ["from_registration__search_name", "to_registration__search_name"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(ReadOnlyAdmin):
+    list_display = [
+        "slot",
+        "table",
+        "registration_a",
+        "registration_b",
+        "interpreter",
+        "locked",
+        "event",
+        "schedule_link",
+    ]
+    list_filter = ["locked"]
+    list_select_related = ["event", "slot__event", "registration_a", "registration_b"]
+    search_fields = ["registration_a__search_name", "registration_b__search_name"]
+
+    @admin.display(description=_("schedule"))
+    def schedule_link(self, meeting):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("events:schedule", args=[meeting.event_id]),
+            gettext("add, lock or remove meetings"),
+        )
+
+
+@admin.register(ScheduleRun)
+class ScheduleRunAdmin(ReadOnlyAdmin):
+    list_display = [
+        "event",
+        "status",
+        "progress",
+        "created_at",
+        "finished_at",
+        "scheduled_count",
+        "unscheduled_count",
+        "moved_count",
+        "requested_by",
+    ]
+    list_filter = ["status"]
+    list_select_related = ["event", "requested_by"]
+    search_fields = EVENT_TITLES

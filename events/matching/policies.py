@@ -1,0 +1,30 @@
+"""Who may do what in 1:1 meetings: plain predicates, no writes."""
+
+from events.models import Registration
+from events.policies import staff_with
+
+REGISTERED = Registration.Status.REGISTERED
+
+
+def can_meet(viewer: Registration, other: Registration) -> bool:
+    """Say whether `viewer` may see `other` and ask them for a meeting.
+
+    Startups meet partners; partners meet startups that agreed to be shown to partners.
+    """
+    if other.pk == viewer.pk or other.event_id != viewer.event_id or other.status != REGISTERED:
+        return False
+    if viewer.kind == Registration.Kind.STARTUP:
+        return other.kind == Registration.Kind.PARTNER
+    if viewer.kind == Registration.Kind.PARTNER:
+        return other.kind == Registration.Kind.STARTUP and other.company.consent_to_partners
+    return False
+
+
+def can_schedule(actor, event=None) -> bool:
+    """Generate a schedule, add, lock or remove meetings: the event coordinators."""
+    return staff_with(actor, "events.change_meeting")
+
+
+def can_set_availability(actor, registration: Registration) -> bool:
+    """The participant themselves, or staff."""
+    return actor is None or actor.is_staff or registration.user_id == actor.pk

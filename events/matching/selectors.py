@@ -1,0 +1,292 @@
+"""Reads of 1:1 meetings shared by the pages, the calendar files and the scheduler."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from events.ics import uid_for
+from events.matching import matchmaking
+from events.matching.models import Availability, Meeting, MeetingRequest, MeetingSlot
+from events.models import Event, Registration
+
+REGISTERED = Registration.Status.REGISTERED
+PENDING = MeetingRequest.Status.PENDING
+ACCEPTED = MeetingRequest.Status.ACCEPTED
+
+REASONS = {
+    matchmaking.NO_COMMON_SLOT: gettext_lazy("no time slot where both are available"),
+    matchmaking.NO_INTERPRETER: gettext_lazy(
+        "an interpreter is needed and none works in their common slots"
+    ),
+    matchmaking.PARTICIPANT_BUSY: gettext_lazy(
+        "one of them has other meetings in every common slot"
+    ),
+    matchmaking.CAPACITY: gettext_lazy("no table or interpreter left in their common slots"),
+}
+
+
+def reason_label(code: str) -> str:
+    """Return the reason a request was not scheduled, in the active language."""
+    return str(REASONS[code]) if code in REASONS else code
+
+
+def participant_of(*, event: Event, user) -> Registration | None:
+    """Return the registered participation of `user` in a matching session, or None."""
+    if not getattr(user, "is_authenticated", False) or not event.is_matching_session:
+        return None
+    return (
+        Registration.objects.filter(event=event, user=user, status=REGISTERED)
+        .select_related("event", "company", "partner_organisation")
+        .first()
+    )
+
+
+def matching_sessions_of(user):
+    """Return the matching sessions `user` is registered for, latest first."""
+    return Event.objects.filter(
+        kind=Event.Kind.MATCHING_SESSION,
+        registrations__user=user,
+        registrations__status=REGISTERED,
+    ).order_by("-starts_at")
+
+
+def participants_for(*, registration: Registration):
+    """Return the participants `registration` may ask for a meeting, by name."""
+    others = Registration.objects.filter(event_id=registration.event_id, status=REGISTERED).exclude(
+        pk=registration.pk
+    )
+    if registration.kind == Registration.Kind.STARTUP:
+        others = others.filter(kind=Registration.Kind.PARTNER)
+    elif registration.kind == Registration.Kind.PARTNER:
+        others = others.filter(kind=Registration.Kind.STARTUP, company__consent_to_partners=True)
+    else:
+        others = others.none()
+    return others.select_related("company", "partner_organisation").order_by("search_name")
+
+
+def requests_of(*, registration: Registration) -> tuple[list, list]:
+    """Return (received, sent) meeting requests of a participant, newest first."""
+    requests = MeetingRequest.objects.filter(
+        Q(to_registration=registration) | Q(from_registration=registration)
+    ).select_related("from_registration", "to_registration")
+    received = [r for r in requests if r.to_registration_id == registration.pk]
+    sent = [r for r in requests if r.from_registration_id == registration.pk]
+    return received, sent
+
+
+@dataclass
+class AgendaItem:
+    meeting: Meeting
+    slot: MeetingSlot
+    counterpart: Registration
+    table: int
+    interpreter: int | None
+
+
+def agenda_of(*, registration: Registration) -> list[AgendaItem]:
+    """Return a participant's meetings in time order."""
+    meetings = (
+        Meeting.objects.filter(
+            Q(registration_a=registration) | Q(registration_b=registration),
+            event_id=registration.event_id,
+        )
+        .select_related("slot", "registration_a", "registration_b")
+        .order_by("slot__starts_at")
+    )
+    items = []
+    for meeting in meetings:
+        a, b = meeting.registration_a, meeting.registration_b
+        other = b if a.pk == registration.pk else a
+        items.append(AgendaItem(meeting, meeting.slot, other, meeting.table, meeting.interpreter))
+    return items
+
+
+def agenda_calendar_items(*, registration: Registration, url: str = "") -> list[dict]:
+    """Return the agenda as items for `events.ics.calendar_for`, in the event's zone."""
+    event = registration.event
+    items = []
+    for item in agenda_of(registration=registration):
+        meeting = item.meeting
+        description = [_("Table %(table)s") % {"table": item.table}]
+        if item.counterpart.affiliation:
+            description.append(item.counterpart.affiliation)
+        if item.interpreter:
+            description.append(_("Interpreter %(n)s") % {"n": item.interpreter})
+        items.append(
+            {
+                "uid": _meeting_uid(meeting),
+                "summary": _("Meeting: %(name)s") % {"name": item.counterpart.name},
+                "start": item.slot.starts_at,
+                "end": item.slot.ends_at,
+                "tz": event.time_zone,
+                "location": " · ".join(
+                    part
+                    for part in (event.venue, _("table %(table)s") % {"table": item.table})
+                    if part
+                ),
+                "description": "\n".join(description),
+                "url": url,
+            }
+        )
+    return items
+
+
+def _meeting_uid(meeting: Meeting) -> str:
+    # By pair, not by row: a re-run replaces the rows, and a calendar should update its entry.
+    return uid_for(
+        "meeting", f"{meeting.event_id}-{meeting.registration_a_id}-{meeting.registration_b_id}"
+    )
+
+
+def schedule_overview(*, event: Event) -> dict:
+    """Return the counts the staff scheduling page shows."""
+    slots = list(event.slots.all())
+    participants = event.registrations.filter(status=REGISTERED).count()
+    requests = event.meeting_requests.aggregate(
+        accepted=Count("pk", filter=Q(status=ACCEPTED)),
+        pending=Count("pk", filter=Q(status=PENDING)),
+    )
+    meetings = event.meetings.aggregate(
+        total=Count("pk"), locked=Count("pk", filter=Q(locked=True))
+    )
+    for slot in slots:
+        slot.event = event
+    return {
+        "participants": participants,
+        "accepted_requests": requests["accepted"],
+        "pending_requests": requests["pending"],
+        "slots": len(slots),
+        "tables": sum(slot.table_count for slot in slots),
+        "tables_per_slot": event.meeting_tables,
+        "interpreters": sum(slot.interpreter_count for slot in slots),
+        "interpreters_per_slot": event.interpreters_per_slot,
+        "meetings": meetings["total"],
+        "locked_meetings": meetings["locked"],
+    }
+
+
+def meetings_of_event(*, event: Event) -> list[Meeting]:
+    return list(
+        event.meetings.select_related("slot", "registration_a", "registration_b").order_by(
+            "slot__starts_at", "table"
+        )
+    )
+
+
+def table_plan(*, event: Event) -> tuple[list[MeetingSlot], list[int], dict]:
+    """Return (slots, table numbers, {(slot id, table): meeting}) for the printed plan."""
+    slots = list(event.slots.all())
+    for slot in slots:
+        slot.event = event
+    tables = list(range(1, max((s.table_count for s in slots), default=0) + 1))
+    grid = {(m.slot_id, m.table): m for m in meetings_of_event(event=event)}
+    return slots, tables, grid
+
+
+def interpreter_plan(*, event: Event) -> tuple[list[MeetingSlot], list[int], dict]:
+    """Return (slots, interpreter numbers, {(slot id, interpreter): meeting})."""
+    slots = list(event.slots.all())
+    for slot in slots:
+        slot.event = event
+    numbers = list(range(1, max((s.interpreter_count for s in slots), default=0) + 1))
+    grid = {}
+    for m in meetings_of_event(event=event):
+        if m.interpreter is not None:
+            m.languages_a = ", ".join(sorted(m.registration_a.languages)).upper()
+            m.languages_b = ", ".join(sorted(m.registration_b.languages)).upper()
+            grid[(m.slot_id, m.interpreter)] = m
+    return slots, numbers, grid
+
+
+def pair_priorities(requests) -> dict[tuple[int, int], str]:
+    """Return {(a, b): scheduler priority} with a < b, from (from, to, priority) of accepted
+    requests."""
+    musts: dict[tuple[int, int], set[int]] = defaultdict(set)
+    pairs: set[tuple[int, int]] = set()
+    for sender, recipient, priority in requests:
+        pair = (min(sender, recipient), max(sender, recipient))
+        pairs.add(pair)
+        if priority == MeetingRequest.Priority.MUST:
+            musts[pair].add(sender)
+    result = {}
+    for pair in pairs:
+        asked = len(musts.get(pair, ()))
+        result[pair] = (
+            matchmaking.MUTUAL_MUST
+            if asked == 2
+            else matchmaking.MUST
+            if asked == 1
+            else matchmaking.WOULD_LIKE
+        )
+    return result
+
+
+@dataclass
+class Loaded:
+    event: Event
+    problem: matchmaking.Problem
+    slots: dict[int, MeetingSlot]
+    people: dict[int, Registration]
+    meetings: list[Meeting]  # the schedule before the run, locked and not
+    priorities: dict[tuple[int, int], str]
+
+
+def load_schedule_problem(event: Event) -> Loaded:
+    """Load what the scheduler needs for `event` in five queries, whatever its size.
+
+    slots + meetings + participants + availability + accepted requests.
+    """
+    slots = {
+        slot.pk: slot for slot in MeetingSlot.objects.filter(event=event).order_by("starts_at")
+    }
+    for slot in slots.values():
+        slot.event = event
+    meetings = list(Meeting.objects.filter(event=event))
+    locked = [m for m in meetings if m.locked]
+    locked_people = {pk for m in locked for pk in (m.registration_a_id, m.registration_b_id)}
+    people = {
+        r.pk: r
+        for r in Registration.objects.filter(event=event)
+        .filter(Q(status=REGISTERED) | Q(pk__in=locked_people))
+        .select_related("user")
+    }
+    available: dict[int, set] = defaultdict(set)
+    for registration_id, slot_id in Availability.objects.filter(slot__event=event).values_list(
+        "registration_id", "slot_id"
+    ):
+        available[registration_id].add(slot_id)
+    accepted = MeetingRequest.objects.filter(event=event, status=ACCEPTED).values_list(
+        "from_registration_id", "to_registration_id", "priority"
+    )
+    priorities = {
+        pair: priority
+        for pair, priority in pair_priorities(accepted).items()
+        if pair[0] in people and pair[1] in people
+    }
+    problem = matchmaking.Problem(
+        slots=list(slots),
+        tables={pk: slot.table_count for pk, slot in slots.items()},
+        interpreters={pk: slot.interpreter_count for pk, slot in slots.items()},
+        participants={
+            pk: matchmaking.Participant(
+                available=frozenset(available.get(pk, ())), languages=person.languages
+            )
+            for pk, person in people.items()
+        },
+        requests=[matchmaking.Request(a, b, priority) for (a, b), priority in priorities.items()],
+        locked=[
+            matchmaking.LockedMeeting(
+                m.registration_a_id, m.registration_b_id, m.slot_id, m.table - 1
+            )
+            for m in locked
+        ],
+        previous={
+            (m.registration_a_id, m.registration_b_id): (m.slot_id, m.table - 1)
+            for m in meetings
+            if not m.locked
+        },
+    )
+    return Loaded(event, problem, slots, people, meetings, priorities)

@@ -1,0 +1,262 @@
+"""An event's life through its services: created, changed, published, cancelled, completed.
+
+The status moves only along Event.TRANSITIONS (one guard), the registrants of a cancelled
+or moved event are told in their language with the time in both zones, and the admin
+changes the status only on its action pages.
+"""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from events import policies, services
+from events.models import Delegation, Event, Registration
+from incubator import roles
+from incubator.models import AuditRecord, OutboxMessage
+from tests.companies.factories import StaffFactory, UserFactory
+from tests.events.factories import (
+    EventFactory,
+    GuestRegistrationFactory,
+    PartnerRegistrationFactory,
+    StartupRegistrationFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def role_groups():
+    roles.sync_role_permissions()
+
+
+def staff(role=roles.EVENT_COORDINATOR):
+    user = StaffFactory()
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def coordinator():
+    return staff()
+
+
+def test_a_draft_is_published_once_and_a_cancelled_event_moves_no_more(coordinator):
+    event = EventFactory(status=Event.Status.DRAFT)
+    services.event_publish(event=event, actor=coordinator)
+    event.refresh_from_db()
+    assert event.status == Event.Status.PUBLISHED
+    with pytest.raises(ValidationError, match="Cannot move from published to published"):
+        services.event_publish(event=event, actor=coordinator)
+    services.event_cancel(event=event, actor=coordinator, reason="The venue flooded.")
+    for move in (
+        lambda: services.event_publish(event=event, actor=coordinator),
+        lambda: services.event_complete(event=event, actor=coordinator),
+    ):
+        with pytest.raises(ValidationError):
+            move()
+    event.refresh_from_db()
+    assert event.status == Event.Status.CANCELLED
+
+
+def test_a_draft_without_a_place_is_not_published(coordinator):
+    event = EventFactory(status=Event.Status.DRAFT, kind=Event.Kind.ROADSHOW, venue_en="")
+    with pytest.raises(ValidationError, match="needs a venue or an online link"):
+        services.event_publish(event=event, actor=coordinator)
+    assert Event.objects.get(pk=event.pk).status == Event.Status.DRAFT
+
+
+def test_only_event_coordinators_and_managers_manage_events():
+    event = EventFactory(status=Event.Status.DRAFT)
+    for refused in (staff(roles.PROGRAM_OFFICER), staff(roles.VIEWER), UserFactory()):
+        assert not policies.can_manage_event(refused, event)
+        with pytest.raises(PermissionDenied):
+            services.event_publish(event=event, actor=refused)
+    assert policies.can_publish_event(staff(roles.CENTER_MANAGER), event)
+
+
+def test_cancelling_tells_registered_and_waitlisted_people_in_their_language_and_both_zones(
+    coordinator,
+):
+    event = EventFactory(
+        capacity=1,
+        time_zone="Asia/Seoul",
+        starts_at=dt.datetime(2030, 12, 10, 1, 0, tzinfo=dt.UTC),  # 10:00 KST, 09:00 CST
+        ends_at=dt.datetime(2030, 12, 10, 8, 0, tzinfo=dt.UTC),
+    )
+    founder = StartupRegistrationFactory(event=event)
+    founder.user.language = "ko"
+    founder.user.save()
+    partner = PartnerRegistrationFactory(event=event, status="waitlisted", waitlist_position=1)
+    partner.user.language = "zh-hans"
+    partner.user.save()
+    gone = GuestRegistrationFactory(event=event, status="cancelled")
+
+    with pytest.raises(ValidationError):
+        services.event_cancel(event=event, actor=coordinator, reason="  ")
+    services.event_cancel(event=event, actor=coordinator, reason="The hall is closed.")
+
+    messages = {m.recipient: m for m in OutboxMessage.objects.filter(kind="event_cancelled")}
+    assert set(messages) == {founder.user.email, partner.user.email}
+    assert gone.guest_email not in messages
+    korean = messages[founder.user.email]
+    assert korean.language == "ko" and korean.payload["event"] == event.title_ko
+    assert "10:00" in korean.payload["when"] and "Asia/Seoul" in korean.payload["when"]
+    assert "09:00" in korean.payload["when"] and "Asia/Shanghai" in korean.payload["when"]
+    assert korean.payload["reason"] == "The hall is closed."
+    assert messages[partner.user.email].payload["event"] == event.title_zh
+    record = AuditRecord.objects.get(verb="event.cancel")
+    assert record.changes == {"status": ["published", "cancelled"], "reason": "The hall is closed."}
+
+
+def test_a_change_of_time_or_venue_tells_the_registrants_and_a_capacity_raise_promotes(
+    coordinator,
+):
+    event = EventFactory(capacity=1)
+    holder = StartupRegistrationFactory(event=event)
+    waiting = PartnerRegistrationFactory(event=event, status="waitlisted", waitlist_position=1)
+
+    services.event_update(event=event, actor=coordinator, data={"description_en": "More."})
+    assert not OutboxMessage.objects.filter(kind="event_changed").exists()
+
+    later = event.starts_at + dt.timedelta(days=1)
+    services.event_update(
+        event=event,
+        actor=coordinator,
+        data={"starts_at": later, "ends_at": later + dt.timedelta(hours=8), "capacity": 2},
+    )
+    waiting.refresh_from_db()
+    assert waiting.status == Registration.Status.REGISTERED
+    told = set(
+        OutboxMessage.objects.filter(kind="event_changed").values_list("recipient", flat=True)
+    )
+    assert told == {holder.user.email, waiting.user.email}
+    record = AuditRecord.objects.filter(verb="event.update").latest("pk")
+    assert set(record.changes) == {"starts_at", "ends_at", "capacity"}
+    with pytest.raises(ValidationError):
+        services.event_update(event=event, actor=coordinator, data={"status": "draft"})
+
+
+def test_the_daily_completion_goes_through_the_guard_and_leaves_a_record():
+    ended = EventFactory(
+        starts_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC),
+        ends_at=dt.datetime(2020, 1, 1, 8, tzinfo=dt.UTC),
+    )
+    EventFactory(
+        status=Event.Status.DRAFT,
+        starts_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC),
+        ends_at=dt.datetime(2020, 1, 1, 8, tzinfo=dt.UTC),
+    )
+    assert services.events_complete_ended() == 1
+    ended.refresh_from_db()
+    assert ended.status == Event.Status.COMPLETED
+    assert AuditRecord.objects.get(verb="event.complete").actor is None
+
+
+def test_the_admin_shows_the_status_read_only_and_cancels_on_its_action_page(client, coordinator):
+    event = EventFactory()
+    StartupRegistrationFactory(event=event)
+    client.force_login(coordinator)
+    change = reverse("admin:events_event_change", args=[event.pk])
+    html = client.get(change).content.decode()
+    assert 'name="status"' not in html
+    assert reverse("admin:events_event_cancel", args=[event.pk]) in html
+    assert reverse("admin:events_event_publish", args=[event.pk]) not in html
+
+    url = reverse("admin:events_event_cancel", args=[event.pk])
+    assert client.post(url, {"reason": ""}).status_code == 200
+    response = client.post(url, {"reason": "Snow storm."})
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.status == Event.Status.CANCELLED
+    assert OutboxMessage.objects.filter(kind="event_cancelled").count() == 1
+    assert client.post(url, {"reason": "Again."}).status_code == 403
+
+
+def test_an_event_added_in_the_admin_is_a_draft_published_on_its_page(client, coordinator):
+    client.force_login(coordinator)
+    form = {
+        "kind": "roadshow",
+        "title_en": "Daqing roadshow",
+        "venue_zh": "大庆高新区服务中心",
+        "starts_at_0": "2030-05-01",
+        "starts_at_1": "10:00",
+        "ends_at_0": "2030-05-01",
+        "ends_at_1": "12:00",
+        "time_zone": "Asia/Shanghai",
+        "meeting_tables": "0",
+        "interpreters_per_slot": "0",
+        "status": "published",  # read-only: ignored
+    }
+    for prefix in ("slots", "online_sessions", "competition_rounds"):
+        form |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+    response = client.post(reverse("admin:events_event_add"), form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    event = Event.objects.get(title_en="Daqing roadshow")
+    assert event.status == Event.Status.DRAFT and event.created_by == coordinator
+    client.post(reverse("admin:events_event_publish", args=[event.pk]))
+    event.refresh_from_db()
+    assert event.status == Event.Status.PUBLISHED
+    assert list(
+        AuditRecord.objects.filter(object_id=str(event.pk), verb__startswith="event.")
+        .order_by("pk")
+        .values_list("verb", flat=True)
+    ) == ["event.create", "event.publish"]
+
+
+def test_the_event_page_offers_cancelling_only_when_the_service_would_accept():
+    over = EventFactory(
+        starts_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC),
+        ends_at=dt.datetime(2020, 1, 1, 8, tzinfo=dt.UTC),
+    )
+    registration = StartupRegistrationFactory(event=over)
+    assert not policies.can_cancel_registration(registration.user, registration)
+    with pytest.raises(ValidationError, match="over"):
+        services.registration_cancel(registration=registration, actor=registration.user)
+    upcoming = StartupRegistrationFactory()
+    assert policies.can_cancel_registration(upcoming.user, upcoming)
+    assert not policies.can_cancel_registration(UserFactory(), upcoming)
+    with pytest.raises(PermissionDenied):
+        services.registration_cancel(registration=upcoming, actor=UserFactory())
+
+
+def test_a_registration_corrected_in_the_admin_goes_through_the_service(client, coordinator):
+    registration = GuestRegistrationFactory(name="Zhao Wie")
+    client.force_login(coordinator)
+    url = reverse("admin:events_registration_change", args=[registration.pk])
+    response = client.post(
+        url, {"name": "Zhao Wei", "affiliation": registration.affiliation, "speaks_zh": "on"}
+    )
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    assert registration.name == "Zhao Wei"
+    record = AuditRecord.objects.get(verb="registration.update")
+    assert record.actor == coordinator and record.changes["name"] == ["Zhao Wie", "Zhao Wei"]
+    delete = reverse("admin:events_registration_delete", args=[registration.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+
+
+def test_a_delegation_saved_in_the_admin_with_its_members_leaves_one_record(client, coordinator):
+    client.force_login(coordinator)
+    form = {
+        "name_en": "Gyeonggi founders' visit",
+        "arrives_at_0": "2030-07-28",
+        "arrives_at_1": "14:00",
+        "departs_at_0": "2030-08-02",
+        "departs_at_1": "10:00",
+        "members-TOTAL_FORMS": "1",
+        "members-INITIAL_FORMS": "0",
+        "members-0-name": "Jeong Han-gyeol",
+        "members-0-role": "leader",
+        "programme-TOTAL_FORMS": "0",
+        "programme-INITIAL_FORMS": "0",
+    }
+    response = client.post(reverse("admin:events_delegation_add"), form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    delegation = Delegation.objects.get()
+    assert delegation.members.get().name == "Jeong Han-gyeol"
+    record = AuditRecord.objects.get(verb="delegation.create")
+    assert record.object_id == str(delegation.pk)
+    assert record.changes["delegationmember"]["added"] == [delegation.members.get().pk]
