@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import SPOKEN_LANGUAGES, Company, Lead, PartnerOrganisation
-from programs.models import localized
+from incubator.multilingual import localized
 
 User = settings.AUTH_USER_MODEL
 

@@ -25,6 +25,7 @@ from incubator.admin_mixins import ServiceOwnedChangeForm
 from incubator.forms import DateInput
 from incubator.models import User
 from programs import selectors, services, stages
+from programs.admissions import admin as admissions_admin  # noqa: F401  registers its models
 from programs.models import (
     Cohort,
     Disbursement,
@@ -35,7 +36,6 @@ from programs.models import (
     LocalEntity,
     Milestone,
     MilestoneTemplate,
-    Program,
     QuarterlyReport,
     ServiceMessage,
     ServiceRequest,
@@ -87,68 +87,6 @@ class ReadOnlyInline(admin.TabularInline):
 
 
 # --- Programs and cohorts ------------------------------------------------------------------
-
-
-class IntakeInline(admin.TabularInline):
-    model = Intake
-    extra = 0
-    fields = ["label", "opens_at", "closes_at", "is_open_now"]
-    readonly_fields = ["is_open_now"]
-
-    @admin.display(description=_("open now"), boolean=True)
-    def is_open_now(self, intake):
-        return intake.is_open() if intake.pk else None
-
-
-class CohortInline(admin.TabularInline):
-    model = Cohort
-    extra = 0
-    fields = ["label", "intake", "starts_on", "ends_on"]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "intake":
-            kwargs["queryset"] = Intake.objects.select_related("program")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-@admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
-    list_display = ["name_ko", "name_zh", "name_en", "intake_count", "open_intakes", "cohorts"]
-    search_fields = ["name_ko", "name_zh", "name_en"]
-    fieldsets = [
-        (_("Names"), {"fields": ["name_ko", "name_zh", "name_en"]}),
-        (_("Description"), {"fields": ["description_ko", "description_zh", "description_en"]}),
-        (_("Selection"), {"fields": ["screening_policy"]}),
-    ]
-    inlines = [IntakeInline, CohortInline]
-
-    def get_queryset(self, request):
-        now = timezone.now()
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                intake_total=Count("intakes", distinct=True),
-                intakes_open=Count(
-                    "intakes",
-                    filter=Q(intakes__opens_at__lte=now, intakes__closes_at__gt=now),
-                    distinct=True,
-                ),
-                cohort_total=Count("cohorts", distinct=True),
-            )
-        )
-
-    @admin.display(description=_("intakes"), ordering="intake_total")
-    def intake_count(self, program):
-        return program.intake_total
-
-    @admin.display(description=_("open intakes"), ordering="intakes_open")
-    def open_intakes(self, program):
-        return program.intakes_open
-
-    @admin.display(description=_("cohorts"), ordering="cohort_total")
-    def cohorts(self, program):
-        return program.cohort_total
 
 
 @admin.register(Cohort)

@@ -1,5 +1,7 @@
 """Demo data of the journey: the resident companies spread over the stages.
 
+Admissions (the program, its intake and the screened queue) load first.
+
 Orangsimhan, the first resident, is in industrialization with its Harbin company;
 of the eight digital-economy companies, three are registering a local company
 (one of them already in acceleration, by a manager's override), one withdrew,
@@ -19,8 +21,11 @@ from django.utils import timezone
 from stdnum.cn import uscc
 
 from companies.demo import DIGITAL, brn
-from companies.models import Application, Company
+from companies.models import Company
 from programs import selectors, services, stages
+from programs.admissions import demo as admissions_demo
+from programs.admissions import services as admissions_services
+from programs.admissions.models import Application
 from programs.models import (
     Cohort,
     Enrollment,
@@ -66,7 +71,7 @@ def _enroll(company, cohort, manager, started: int, reason: str) -> Enrollment:
         company=company, status=Application.Status.SUBMITTED, intake__program=cohort.program
     ).first()
     if application is not None:
-        enrollment = services.application_accept(
+        enrollment = admissions_services.application_accept(
             application=application, actor=manager, reason=reason, cohort=cohort
         )
         enrollment.started_on = _days(started)
@@ -422,6 +427,7 @@ def _orangsimhan_grant(call: FundCall, manager, officer) -> None:
 
 @transaction.atomic
 def load() -> None:
+    admissions_demo.load()
     program = Program.objects.filter(name_en=PROGRAM_NAME_EN).first()
     users = get_user_model().objects
     manager = users.filter(email="manager@center.example").first()

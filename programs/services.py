@@ -17,13 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from companies import validators
-from companies.models import Application, Company
-from companies.services import application_decide, members_notify
+from companies.models import Company
+from companies.services import members_notify
 from incubator import uploads
 from incubator.models import OutboxMessage
 from incubator.services import outbox_enqueue
 from programs import selectors, stages
 from programs.models import (
+    Application,
     Cohort,
     Disbursement,
     Enrollment,
@@ -208,35 +209,6 @@ def enrollment_create(
         )
         _copy_milestones(enrollment)
     return enrollment
-
-
-def application_accept(
-    *, application: Application, actor, reason: str, cohort: Cohort | None = None
-) -> Enrollment:
-    """Accept an application and enroll its company in a cohort, both or neither.
-
-    Without a cohort, the company joins the cohort of the application's intake
-    (created when the first company is accepted).
-    """
-    application = Application.objects.select_related("intake", "company").get(pk=application.pk)
-    if cohort is not None and cohort.program_id != application.intake.program_id:
-        raise ValidationError(
-            {"cohort": _("Choose a cohort of the program this application is for.")}
-        )
-    with transaction.atomic():
-        application_decide(
-            application=application,
-            decision=Application.Status.ACCEPTED,
-            actor=actor,
-            reason=reason,
-        )
-        return enrollment_create(
-            company=application.company,
-            cohort=cohort or cohort_for_intake(intake=application.intake),
-            actor=actor,
-            reason=reason,
-            application=application,
-        )
 
 
 def enrollment_advance(

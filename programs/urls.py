@@ -1,9 +1,10 @@
 from django.urls import path
 
 from programs import views
+from programs.admissions import urls as admissions
 
 app_name = "programs"
-urlpatterns = [
+urlpatterns = admissions.urlpatterns + [
     path("journey/", views.journey, name="journey"),
     path("journey/local-entity/", views.local_entity, name="local-entity"),
     path("journey/milestones/<int:pk>/done/", views.milestone_done, name="milestone-done"),

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from companies import selectors as company_selectors
-from companies.views import startup_view
 from incubator.forms import attach_error
+from incubator.portal import startup_view
 from programs import selectors, services, stages
 from programs.forms import (
     FundApplicationForm,
@@ -54,7 +54,7 @@ def _show_errors(request, error: ValidationError) -> None:
 def journey(request):
     company = company_selectors.company_for_user(request.user)
     if company is None:
-        return redirect("companies:dashboard")
+        return redirect("programs:dashboard")
     return _render_journey(request, company)
 
 

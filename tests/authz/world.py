@@ -24,7 +24,7 @@ from django_celery_beat.models import (
 )
 
 from companies import services as company_services
-from companies.models import Application, Document, Invitation, Lead, Membership, ScreeningPolicy
+from companies.models import Document, Invitation, Lead, Membership
 from events import judging, meetings
 from events.models import (
     Availability,
@@ -45,6 +45,8 @@ from incubator.audit import audit_record
 from incubator.models import OutboxMessage
 from programs import services as program_services
 from programs import stages
+from programs.admissions import services as admissions_services
+from programs.admissions.models import Application, ScreeningPolicy
 from programs.models import ServiceTarget
 from tests.companies.factories import (
     ApplicationFactory,
@@ -101,7 +103,7 @@ def _defaults() -> None:
     roles.sync_role_permissions()
     program_services.defaults_ensure()
     if not ScreeningPolicy.objects.exists():
-        company_services.policy_publish(
+        admissions_services.policy_publish(
             actor=None, effective_from=dt.datetime(2020, 8, 10, tzinfo=dt.UTC)
         )
 
@@ -207,7 +209,7 @@ def build() -> SimpleNamespace:
     w.intake_submitted = IntakeFactory(label="2026 spring")
     w.intake_draft = IntakeFactory(label="2026 autumn")
     w.intake_open = IntakeFactory(label="2027 spring")  # nobody applied yet
-    w.application = company_services.application_submit(
+    w.application = admissions_services.application_submit(
         application=ApplicationFactory(
             company=w.company_a, intake=w.intake_submitted, created_by=w.owner_a
         ),

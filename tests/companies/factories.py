@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from companies import validators
 from companies.models import (
-    Application,
     Certification,
     Company,
     FundingRound,
@@ -23,7 +22,7 @@ from companies.models import (
     Patent,
 )
 from incubator.models import User
-from programs.models import Intake, Program
+from programs.admissions.models import Application, Intake, Program
 
 PASSWORD = "orangsimhan-2020!"
 

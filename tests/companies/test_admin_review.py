@@ -8,10 +8,11 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from companies import services
-from companies.models import Application, ApplicationEvent, Lead, Membership, ScreeningPolicy
+from companies.models import Lead, Membership
 from incubator import roles
 from incubator.models import OutboxMessage
+from programs.admissions import services as admissions_services
+from programs.admissions.models import Application, ApplicationEvent, ScreeningPolicy
 from tests.companies.factories import (
     ApplicationFactory,
     CertificationFactory,
@@ -25,7 +26,7 @@ from tests.companies.factories import (
 
 pytestmark = pytest.mark.django_db
 
-CHANGELIST = reverse("admin:companies_application_changelist")
+CHANGELIST = reverse("admin:programs_application_changelist")
 
 
 @pytest.fixture(autouse=True)
@@ -38,7 +39,7 @@ def role_groups():
 def policy_v1():
     policy = ScreeningPolicy.objects.filter(version=1).first()
     if policy is None:
-        policy = services.policy_publish(
+        policy = admissions_services.policy_publish(
             actor=StaffFactory(),
             effective_from=dt.datetime(2020, 8, 10, tzinfo=dt.UTC),
             certification_kinds=["venture", "innobiz", "mainbiz", "rnd_center", "tips"],
@@ -75,11 +76,11 @@ def submitted(certification=True, intake=None):
         CertificationFactory(company=company)
     owner = MembershipFactory(company=company, role=Membership.Role.OWNER).user
     application = ApplicationFactory(company=company, intake=intake or IntakeFactory())
-    return services.application_submit(application=application, user=owner)
+    return admissions_services.application_submit(application=application, user=owner)
 
 
 def decide_url(application):
-    return reverse("admin:companies_application_decide", args=[application.pk])
+    return reverse("admin:programs_application_decide", args=[application.pk])
 
 
 def test_an_officer_decides_with_a_reason_on_the_decide_page(
@@ -104,7 +105,7 @@ def test_an_officer_decides_with_a_reason_on_the_decide_page(
         )
 
     assert response.status_code == 302
-    assert response.url == reverse("admin:companies_application_change", args=[application.pk])
+    assert response.url == reverse("admin:programs_application_change", args=[application.pk])
     application.refresh_from_db()
     assert application.status == Application.Status.ACCEPTED
     assert application.decision_reason == "Two registered patents and a seed round."
@@ -171,7 +172,7 @@ def test_the_change_page_shows_the_screening_history_and_a_decide_link(client, o
     application = submitted(certification=False)
     client.force_login(officer)
 
-    page = client.get(reverse("admin:companies_application_change", args=[application.pk]))
+    page = client.get(reverse("admin:programs_application_change", args=[application.pk]))
 
     assert page.status_code == 200
     assert "Korean certification" in page.text
@@ -197,7 +198,7 @@ def test_a_viewer_sees_everything_and_changes_nothing(client, viewer, policy_v1)
     assert changelist.context["action_form"] is None
     assert application.company.name in changelist.text
 
-    change = client.get(reverse("admin:companies_application_change", args=[application.pk]))
+    change = client.get(reverse("admin:programs_application_change", args=[application.pk]))
     assert change.status_code == 200
     assert decide_url(application) not in change.text
 
@@ -216,7 +217,7 @@ def test_the_queue_lists_submitted_applications_best_score_first(client, officer
     weaker = submitted(certification=False, intake=intake)
     stronger = submitted(intake=intake)
     decided = submitted(intake=intake)
-    services.application_decide(
+    admissions_services.application_decide(
         application=decided, decision="rejected", actor=officer, reason="Out of scope."
     )
     client.force_login(officer)
@@ -232,13 +233,13 @@ def test_screen_selected_again_screens_the_selection_in_one_call(
     intake = IntakeFactory()
     applications = [submitted(intake=intake) for _ in range(3)]
     calls = []
-    original = services.applications_screen
+    original = admissions_services.applications_screen
 
     def spy(**kwargs):
         calls.append(kwargs)
         return original(**kwargs)
 
-    monkeypatch.setattr(services, "applications_screen", spy)
+    monkeypatch.setattr(admissions_services, "applications_screen", spy)
     client.force_login(officer)
 
     response = client.post(
@@ -342,7 +343,7 @@ def policy_form(**overrides):
 def test_the_manager_publishes_version_2_and_version_1_stays(client, manager, policy_v1):
     before = ScreeningPolicy.objects.values().get(pk=policy_v1.pk)
     client.force_login(manager)
-    add_url = reverse("admin:companies_screeningpolicy_add")
+    add_url = reverse("admin:programs_screeningpolicy_add")
 
     form = client.get(add_url)
     assert form.status_code == 200
@@ -360,7 +361,7 @@ def test_the_manager_publishes_version_2_and_version_1_stays(client, manager, po
     assert ScreeningPolicy.objects.values().get(pk=policy_v1.pk) == before
 
     # A saved version is shown, not edited.
-    change_url = reverse("admin:companies_screeningpolicy_change", args=[policy_v1.pk])
+    change_url = reverse("admin:programs_screeningpolicy_change", args=[policy_v1.pk])
     page = client.get(change_url)
     assert page.status_code == 200
     assert 'name="min_years_since_founding"' not in page.text
@@ -370,9 +371,9 @@ def test_the_manager_publishes_version_2_and_version_1_stays(client, manager, po
 
 def test_only_the_manager_may_publish_a_policy(client, officer, policy_v1):
     client.force_login(officer)
-    add_url = reverse("admin:companies_screeningpolicy_add")
+    add_url = reverse("admin:programs_screeningpolicy_add")
 
     assert client.get(add_url).status_code == 403
     assert client.post(add_url, policy_form()).status_code == 403
     assert not ScreeningPolicy.objects.filter(version=2).exists()
-    assert client.get(reverse("admin:companies_screeningpolicy_changelist")).status_code == 200
+    assert client.get(reverse("admin:programs_screeningpolicy_changelist")).status_code == 200

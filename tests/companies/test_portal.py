@@ -10,8 +10,6 @@ from django.utils import timezone
 
 from companies import services
 from companies.models import (
-    Application,
-    ApplicationEvent,
     Certification,
     Company,
     Document,
@@ -20,9 +18,10 @@ from companies.models import (
     MarketValidation,
     Membership,
     Patent,
-    ScreeningPolicy,
 )
 from incubator.models import OutboxMessage
+from programs.admissions import services as admissions_services
+from programs.admissions.models import Application, ApplicationEvent, ScreeningPolicy
 from tests.companies.factories import (
     PASSWORD,
     ApplicationFactory,
@@ -67,7 +66,7 @@ COMPANY = {
 def policy_v1():
     """The migration's first policy (recreated if a transactional test flushed it)."""
     if not ScreeningPolicy.objects.filter(version=1).exists():
-        services.policy_publish(
+        admissions_services.policy_publish(
             actor=StaffFactory(),
             effective_from=dt.datetime(2020, 8, 10, tzinfo=dt.UTC),
             certification_kinds=ARTICLE_CERTIFICATIONS,
@@ -609,7 +608,7 @@ def test_submission_screens_and_shows_each_criterion_with_its_reason(
 
 def test_reasons_are_shown_in_the_readers_language_not_the_stored_one(client, application):
     equip(application.company)
-    application = services.application_submit(application=application, user=None)
+    application = admissions_services.application_submit(application=application, user=None)
     assert "registered patent" in application.screening["criteria"][1]["reason"]
     reader = member(company=application.company, language="ko")
     client.force_login(reader)
@@ -621,12 +620,12 @@ def test_reasons_are_shown_in_the_readers_language_not_the_stored_one(client, ap
 
 def test_a_failed_criterion_and_a_staff_override_are_shown(signed_in, application):
     PatentFactory(company=application.company)
-    application = services.application_submit(application=application, user=None)
+    application = admissions_services.application_submit(application=application, user=None)
     page = html(signed_in.get(f"/portal/applications/{application.pk}/"))
     assert 'class="badge badge-fail"' in page
     assert "No financing round or market validation recorded." in page
 
-    services.criterion_override(
+    admissions_services.criterion_override(
         application=application,
         criterion="financing",
         reason="Revenue shown at the Harbin roadshow.",
@@ -650,7 +649,7 @@ def test_a_second_submission_is_refused_with_a_clear_message(signed_in, applicat
 
 
 def test_after_submission_the_wizard_is_read_only(signed_in, application):
-    services.application_submit(application=application, user=None)
+    admissions_services.application_submit(application=application, user=None)
     response = signed_in.post(step_url(application, "patents"), PATENT, follow=True)
     assert "can no longer be changed" in html(response)
     assert not Patent.objects.exists()
@@ -684,9 +683,9 @@ def test_the_decision_and_its_reason_reach_the_startup(
     signed_in, owner, application, django_capture_on_commit_callbacks, mailoutbox
 ):
     equip(application.company)
-    application = services.application_submit(application=application, user=None)
+    application = admissions_services.application_submit(application=application, user=None)
     with django_capture_on_commit_callbacks(execute=True):
-        services.application_decide(
+        admissions_services.application_decide(
             application=application,
             decision="accepted",
             actor=StaffFactory(),
@@ -759,7 +758,7 @@ def test_each_member_is_told_of_the_submission_in_their_own_language(
     reader = member(company=application.company, language="ko")
     equip(application.company)
     with django_capture_on_commit_callbacks(execute=True):
-        services.application_submit(application=application, user=reader)
+        admissions_services.application_submit(application=application, user=reader)
     languages = dict(
         OutboxMessage.objects.filter(kind="application_submitted").values_list(
             "recipient", "language"

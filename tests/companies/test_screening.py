@@ -15,7 +15,7 @@ if not settings.configured and not os.environ.get("DJANGO_SETTINGS_MODULE"):
 
 from django.utils import translation  # noqa: E402
 
-from companies.screening import (  # noqa: E402
+from programs.admissions.screening import (  # noqa: E402
     CERTIFICATION_KINDS,
     CRITERIA,
     SECTORS,
@@ -509,7 +509,7 @@ def test_result_renders_again_from_code_and_params():
 def test_reason_is_rendered_in_the_active_language(monkeypatch):
     # No catalogue is needed: a stand-in for Django's gettext tags each text
     # with the language it was asked in.
-    from companies import screening
+    from programs.admissions import screening
 
     def tagged(message):
         return f"[{translation.get_language()}] {message}"

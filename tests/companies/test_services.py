@@ -5,17 +5,16 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from companies import services
-from companies.models import (
+from companies.models import Invitation, Lead, Membership
+from incubator.models import OutboxMessage
+from incubator.services import render_message
+from programs.admissions import services as admissions_services
+from programs.admissions.models import (
     Application,
     ApplicationEvent,
     CriterionOverride,
-    Invitation,
-    Lead,
-    Membership,
     ScreeningPolicy,
 )
-from incubator.models import OutboxMessage
-from incubator.services import render_message
 from tests.companies.factories import (
     ApplicationFactory,
     CertificationFactory,
@@ -38,7 +37,7 @@ def policy_v1():
     """The migration's first version (recreated if a transactional test flushed it)."""
     policy = ScreeningPolicy.objects.filter(version=1).first()
     if policy is None:
-        policy = services.policy_publish(
+        policy = admissions_services.policy_publish(
             actor=StaffFactory(),
             effective_from=dt.datetime(2020, 8, 10, tzinfo=dt.UTC),
             certification_kinds=ARTICLE_CERTIFICATIONS,
@@ -70,7 +69,7 @@ def owner_of(company):
 def submitted(company=None, intake=None):
     company = company or company_with_evidence()
     application = ApplicationFactory(company=company, intake=intake or IntakeFactory())
-    return services.application_submit(application=application, user=owner_of(company))
+    return admissions_services.application_submit(application=application, user=owner_of(company))
 
 
 def criterion(application, code):
@@ -93,13 +92,13 @@ def test_submit_screens_against_the_policy_in_force_and_keeps_it(policy_v1, offi
     ).exists()
 
     # A stricter version: ten years since founding.
-    services.policy_publish(
+    admissions_services.policy_publish(
         actor=officer,
         effective_from=timezone.now() - dt.timedelta(seconds=1),
         min_years_since_founding=10,
         certification_kinds=ARTICLE_CERTIFICATIONS,
     )
-    services.applications_screen(application_ids=[application.pk], actor=officer)
+    admissions_services.applications_screen(application_ids=[application.pk], actor=officer)
     application.refresh_from_db()
     assert application.policy == policy_v1
     assert application.recommendation == Application.Recommendation.MEETS_ALL
@@ -111,7 +110,7 @@ def test_submit_screens_against_the_policy_in_force_and_keeps_it(policy_v1, offi
 
 
 def test_a_version_published_for_later_is_not_in_force_yet(policy_v1, officer):
-    services.policy_publish(
+    admissions_services.policy_publish(
         actor=officer,
         effective_from=timezone.now() + dt.timedelta(days=1),
         min_years_since_founding=10,
@@ -121,13 +120,13 @@ def test_a_version_published_for_later_is_not_in_force_yet(policy_v1, officer):
 
 
 def test_a_program_with_its_own_policy_screens_against_that_version(policy_v1, officer):
-    strict = services.policy_publish(
+    strict = admissions_services.policy_publish(
         actor=officer,
         effective_from=timezone.now() - dt.timedelta(days=1),
         min_years_since_founding=10,
         certification_kinds=ARTICLE_CERTIFICATIONS,
     )
-    lenient = services.policy_publish(
+    lenient = admissions_services.policy_publish(
         actor=officer, min_years_since_founding=0, certification_kinds=ARTICLE_CERTIFICATIONS
     )
     intake = IntakeFactory()
@@ -145,7 +144,9 @@ def test_a_second_submit_is_refused(policy_v1):
     application = submitted()
 
     with pytest.raises(ValidationError) as error:
-        services.application_submit(application=application, user=owner_of(application.company))
+        admissions_services.application_submit(
+            application=application, user=owner_of(application.company)
+        )
 
     assert error.value.code == "submitted"
     assert application.events.filter(kind=ApplicationEvent.Kind.SUBMITTED).count() == 1
@@ -165,7 +166,7 @@ def test_submit_outside_the_intake_window_is_refused(policy_v1, opens, closes):
     application = ApplicationFactory(company=company, intake=intake)
 
     with pytest.raises(ValidationError) as error:
-        services.application_submit(application=application, user=owner_of(company))
+        admissions_services.application_submit(application=application, user=owner_of(company))
 
     assert error.value.code == "closed"
     application.refresh_from_db()
@@ -181,7 +182,7 @@ def test_an_intake_that_is_not_open_cannot_be_started(policy_v1):
     )
     company = CompanyFactory()
     with pytest.raises(ValidationError):
-        services.application_start(company=company, intake=intake, user=None)
+        admissions_services.application_start(company=company, intake=intake, user=None)
     assert not Application.objects.filter(company=company).exists()
 
 
@@ -193,7 +194,7 @@ def test_a_decision_needs_a_reason(policy_v1, officer, reason):
     application = submitted()
 
     with pytest.raises(ValidationError) as error:
-        services.application_decide(
+        admissions_services.application_decide(
             application=application, decision="accepted", actor=officer, reason=reason
         )
 
@@ -207,7 +208,7 @@ def test_a_decision_needs_a_reason(policy_v1, officer, reason):
 def test_a_decision_is_recorded_with_its_actor_and_told_to_the_company(policy_v1, officer):
     application = submitted()
 
-    services.application_decide(
+    admissions_services.application_decide(
         application=application,
         decision="accepted",
         actor=officer,
@@ -228,13 +229,13 @@ def test_a_decision_is_recorded_with_its_actor_and_told_to_the_company(policy_v1
 
 def test_an_application_is_decided_once(policy_v1, officer):
     application = submitted()
-    services.application_decide(
+    admissions_services.application_decide(
         application=application, decision="rejected", actor=officer, reason="No local market."
     )
 
     for decision in ("accepted", "rejected", "waitlisted"):
         with pytest.raises(ValidationError):
-            services.application_decide(
+            admissions_services.application_decide(
                 application=application, decision=decision, actor=officer, reason="Again."
             )
 
@@ -245,10 +246,10 @@ def test_an_application_is_decided_once(policy_v1, officer):
 
 def test_a_waitlisted_application_may_still_be_accepted(policy_v1, officer):
     application = submitted()
-    services.application_decide(
+    admissions_services.application_decide(
         application=application, decision="waitlisted", actor=officer, reason="Full cohort."
     )
-    services.application_decide(
+    admissions_services.application_decide(
         application=application, decision="accepted", actor=officer, reason="A place opened."
     )
 
@@ -263,7 +264,7 @@ def test_a_waitlisted_application_may_still_be_accepted(policy_v1, officer):
 def test_only_decisions_are_accepted_as_decisions(policy_v1, officer, decision):
     application = submitted()
     with pytest.raises(ValidationError):
-        services.application_decide(
+        admissions_services.application_decide(
             application=application, decision=decision, actor=officer, reason="Because."
         )
     application.refresh_from_db()
@@ -273,7 +274,7 @@ def test_only_decisions_are_accepted_as_decisions(policy_v1, officer, decision):
 def test_a_draft_cannot_be_decided(policy_v1, officer):
     application = ApplicationFactory()
     with pytest.raises(ValidationError):
-        services.application_decide(
+        admissions_services.application_decide(
             application=application, decision="accepted", actor=officer, reason="Early."
         )
 
@@ -288,17 +289,17 @@ def test_an_override_counts_a_failed_criterion_as_met_and_keeps_the_history(poli
     score_before = application.score
 
     with pytest.raises(ValidationError) as error:
-        services.criterion_override(
+        admissions_services.criterion_override(
             application=application, criterion="certification", reason=" ", actor=officer
         )
     assert "reason" in error.value.message_dict
     with pytest.raises(ValidationError):
-        services.criterion_override(
+        admissions_services.criterion_override(
             application=application, criterion="patents", reason="Passed.", actor=officer
         )
     assert not CriterionOverride.objects.exists()
 
-    application = services.criterion_override(
+    application = admissions_services.criterion_override(
         application=application,
         criterion="certification",
         reason="The venture confirmation is being renewed; the receipt is on file.",
@@ -321,11 +322,11 @@ def test_an_override_counts_a_failed_criterion_as_met_and_keeps_the_history(poli
     assert (overridden.actor, overridden.criterion) == (officer, "certification")
 
     # Screening again keeps the override; the criterion is no longer failed.
-    services.applications_screen(application_ids=[application.pk], actor=officer)
+    admissions_services.applications_screen(application_ids=[application.pk], actor=officer)
     application.refresh_from_db()
     assert application.recommendation == Application.Recommendation.MEETS_ALL
     with pytest.raises(ValidationError):
-        services.criterion_override(
+        admissions_services.criterion_override(
             application=application, criterion="certification", reason="Twice.", actor=officer
         )
 
@@ -333,7 +334,7 @@ def test_an_override_counts_a_failed_criterion_as_met_and_keeps_the_history(poli
 def test_a_draft_has_no_overrides(policy_v1, officer):
     application = ApplicationFactory()
     with pytest.raises(ValidationError):
-        services.criterion_override(
+        admissions_services.criterion_override(
             application=application, criterion="patents", reason="Early.", actor=officer
         )
 
@@ -371,9 +372,10 @@ def test_bulk_screening_runs_in_a_constant_number_of_queries(
     # 1 applications with their company + 1 their policies
     # + 4 evidence (patents, funding rounds, market validations, certifications)
     # + 1 overrides
-    # + SAVEPOINT + 1 UPDATE of the results + 1 INSERT of the history rows + RELEASE SAVEPOINT
-    with django_assert_num_queries(11):
-        screened = services.applications_screen(application_ids=ids, actor=officer)
+    # + SAVEPOINT + 1 UPDATE of the results + 1 INSERT of the history rows
+    # + 1 INSERT of the run's audit record + RELEASE SAVEPOINT
+    with django_assert_num_queries(12):
+        screened = admissions_services.applications_screen(application_ids=ids, actor=officer)
 
     assert screened == count
     assert Application.objects.filter(pk__in=ids, screened_at__isnull=False).count() == count
@@ -387,7 +389,7 @@ def test_bulk_screening_runs_in_a_constant_number_of_queries(
 
 def test_bulk_screening_leaves_drafts_alone(policy_v1, officer):
     draft = ApplicationFactory()
-    assert services.applications_screen(application_ids=[draft.pk], actor=officer) == 0
+    assert admissions_services.applications_screen(application_ids=[draft.pk], actor=officer) == 0
     draft.refresh_from_db()
     assert draft.screening is None
 
@@ -398,7 +400,7 @@ def test_bulk_screening_leaves_drafts_alone(policy_v1, officer):
 def test_publishing_a_policy_makes_the_next_version_and_leaves_the_earlier(policy_v1, officer):
     before = ScreeningPolicy.objects.values().get(pk=policy_v1.pk)
 
-    v2 = services.policy_publish(
+    v2 = admissions_services.policy_publish(
         actor=officer,
         min_years_since_founding=2,
         patents_registered_only=True,
@@ -406,7 +408,7 @@ def test_publishing_a_policy_makes_the_next_version_and_leaves_the_earlier(polic
         sectors_accepted=["ai"],
         notes="Young fast-growing companies welcome.",
     )
-    v3 = services.policy_publish(actor=officer, certification_kinds=["innobiz"])
+    v3 = admissions_services.policy_publish(actor=officer, certification_kinds=["innobiz"])
 
     assert (v2.version, v3.version) == (2, 3)
     assert v2.created_by == officer
@@ -416,7 +418,7 @@ def test_publishing_a_policy_makes_the_next_version_and_leaves_the_earlier(polic
 
 def test_a_policy_with_an_unknown_certification_is_refused(policy_v1, officer):
     with pytest.raises((ValueError, ValidationError)):
-        services.policy_publish(actor=officer, certification_kinds=["iso9001"])
+        admissions_services.policy_publish(actor=officer, certification_kinds=["iso9001"])
     assert ScreeningPolicy.objects.count() == 1
 
 

@@ -9,9 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from companies.models import Application
 from incubator.models import OutboxMessage
 from programs import services, stages
+from programs.admissions.models import Application
 from programs.models import Enrollment, FundApplication, FundCall, ServiceRequest
 from tests.companies.factories import ApplicationFactory, CompanyFactory, IntakeFactory
 from tests.programs.conftest import enroll
@@ -33,7 +33,7 @@ def staff_client(client):
 
 
 def decide_url(application):
-    return reverse("admin:companies_application_decide", args=[application.pk])
+    return reverse("admin:programs_application_decide", args=[application.pk])
 
 
 def test_accepting_on_the_decide_page_enrolls_in_the_chosen_cohort(staff_client, officer, member):
@@ -81,7 +81,7 @@ def test_bulk_accepting_enrolls_each_company_in_its_intakes_cohort(staff_client,
         2, intake=intake, status=Application.Status.SUBMITTED
     )
     response = staff_client(officer).post(
-        reverse("admin:companies_application_changelist"),
+        reverse("admin:programs_application_changelist"),
         {
             "action": "accept_selected",
             "_selected_action": [a.pk for a in applications],

@@ -10,9 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
-from companies.models import Application
 from incubator.models import OutboxMessage
 from programs import services, stages
+from programs.admissions import services as admissions_services
+from programs.admissions.models import Application
 from programs.models import (
     Cohort,
     Enrollment,
@@ -62,7 +63,7 @@ def test_accepting_an_application_enrolls_the_company_in_one_call(officer, membe
         company=member.membership.company, intake=intake, status=Application.Status.SUBMITTED
     )
 
-    enrollment = services.application_accept(
+    enrollment = admissions_services.application_accept(
         application=application, actor=officer, reason="Registered patents, a plan for Harbin."
     )
 
@@ -74,7 +75,9 @@ def test_accepting_an_application_enrolls_the_company_in_one_call(officer, membe
     # Without a cohort chosen, the intake's cohort; the same one for the next company.
     other = ApplicationFactory(intake=intake, status=Application.Status.SUBMITTED)
     assert (
-        services.application_accept(application=other, actor=officer, reason="Also good.").cohort
+        admissions_services.application_accept(
+            application=other, actor=officer, reason="Also good."
+        ).cohort
         == enrollment.cohort
     )
     codes = set(enrollment.milestones.values_list("code", flat=True))
@@ -90,7 +93,7 @@ def test_accepting_an_application_enrolls_the_company_in_one_call(officer, membe
 def test_accepting_into_a_cohort_of_another_program_changes_nothing(officer):
     application = ApplicationFactory(status=Application.Status.SUBMITTED)
     with pytest.raises(ValidationError) as error:
-        services.application_accept(
+        admissions_services.application_accept(
             application=application, actor=officer, reason="Good.", cohort=CohortFactory()
         )
     assert "cohort" in error.value.message_dict
@@ -104,7 +107,9 @@ def test_a_company_enrolled_already_keeps_its_application_undecided(officer, enr
         company=enrollment.company, status=Application.Status.SUBMITTED
     )
     with pytest.raises(ValidationError, match="enrolled already"):
-        services.application_accept(application=application, actor=officer, reason="Again.")
+        admissions_services.application_accept(
+            application=application, actor=officer, reason="Again."
+        )
     application.refresh_from_db()
     assert application.status == Application.Status.SUBMITTED
     assert not application.events.filter(kind="decided").exists()
@@ -522,7 +527,7 @@ def test_the_migration_schedules_the_reminder_task_daily():
     from django_celery_beat.models import PeriodicTask
 
     # Run the migration's step again: a transactional test may have flushed its row.
-    migration = importlib.import_module("programs.migrations.0003_defaults_roles_and_schedules")
+    migration = importlib.import_module("programs.migrations.0002_defaults_and_schedules")
     migration.create_reminder_schedule(apps, None)
     migration.create_reminder_schedule(apps, None)
     task = PeriodicTask.objects.get(task="programs.tasks.quarterly_report_reminders_task")

@@ -54,9 +54,12 @@ __all__ = [
     "PatentFact",
     "Policy",
     "ScreeningResult",
+    "base_score",
     "months_between",
+    "recommendation_of",
     "render_reason",
     "screen",
+    "with_overrides",
 ]
 
 EvidenceId = int | str
@@ -355,14 +358,8 @@ def screen(
 
     required = [c for c in criteria if c.required]
     passed = sum(1 for c in required if c.passed)
-    if passed == len(required):
-        recommendation = "meets_all"
-    elif passed:
-        recommendation = "meets_some"
-    else:
-        recommendation = "meets_none"
-
-    base = 90 * passed / len(required) if required else 90
+    recommendation = recommendation_of(passed, len(required))
+    base = base_score(passed, len(required))
     valid_certifications = sum(1 for c in certifications if _is_valid(c, on))
     bonus = (
         min(2 * len(registered) + len(applications), 5)
@@ -376,6 +373,45 @@ def screen(
         recommendation=recommendation,
         score=round(base + bonus, 1),
     )
+
+
+def recommendation_of(passed: int, required: int) -> str:
+    """Return the recommendation for `passed` of `required` criteria met."""
+    if passed == required:
+        return "meets_all"
+    return "meets_some" if passed else "meets_none"
+
+
+def base_score(passed: int, required: int) -> float:
+    """Return the 90 points of the required criteria, shared by those met."""
+    return 90 * passed / required if required else 90
+
+
+def with_overrides(result: Mapping[str, object], overrides: Mapping[str, str]) -> dict:
+    """Return a stored result with staff overrides applied: an overridden criterion counts as met.
+
+    The evidence bonus is kept; the base score and the recommendation follow the
+    criteria now met.
+    """
+    result = dict(result)
+    if not overrides:
+        return result
+    criteria = [
+        {**c, "passed": True, "override": overrides[c["code"]]}
+        if c["code"] in overrides and not c["passed"]
+        else c
+        for c in result["criteria"]
+    ]
+    required = sum(1 for c in criteria if c["required"])
+    before = sum(1 for c in result["criteria"] if c["required"] and c["passed"])
+    passed = sum(1 for c in criteria if c["required"] and c["passed"])
+    bonus = result["score"] - base_score(before, required)
+    return {
+        **result,
+        "criteria": criteria,
+        "recommendation": recommendation_of(passed, required),
+        "score": round(base_score(passed, required) + bonus, 1),
+    }
 
 
 def _result(

@@ -40,7 +40,7 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("companies", "0003_partnerorganisation_partnerperson"),
+        ("companies", "0001_initial"),
         ("incubator", "0003_outbox_stores_no_links"),
     ]
 
