@@ -6,8 +6,13 @@ from companies.models import Company, Invitation, Membership
 
 
 def company_members(company_id: int) -> list:
-    """Return the users of a company's portal accounts."""
-    return [m.user for m in Membership.objects.filter(company_id=company_id).select_related("user")]
+    """Return the active users of a company's portal accounts (a deactivated one gets no mail)."""
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            company_id=company_id, user__is_active=True
+        ).select_related("user")
+    ]
 
 
 def company_for_user(user) -> Company | None:

@@ -6,7 +6,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from companies import policies, selectors, validators
-from companies.models import Company, Document, Invitation, Lead, Membership, Patent
+from companies.models import (
+    Company,
+    Document,
+    Invitation,
+    Lead,
+    MarketValidation,
+    Membership,
+    Patent,
+)
 from incubator import uploads
 from incubator.audit import audit_record, changed
 from incubator.services import outbox_enqueue
@@ -154,6 +162,7 @@ def evidence_save(*, instance, actor=None):
             raise ValidationError(
                 {"registered_on": _("A registered patent needs its registration date.")}
             )
+    _check_money(instance)
     instance.full_clean()
     created = instance.pk is None
     with transaction.atomic():
@@ -165,6 +174,19 @@ def evidence_save(*, instance, actor=None):
             company=instance.company_id,
         )
     return instance
+
+
+def _check_money(instance) -> None:
+    """KRW has no decimals, CNY and USD two: the rule holds in the admin as in the portal."""
+    amount, currency = getattr(instance, "amount", None), getattr(instance, "currency", "")
+    if amount is None or not currency:
+        return
+    try:
+        validators.validate_money(
+            amount, currency, allow_zero=isinstance(instance, MarketValidation)
+        )
+    except ValidationError as error:
+        raise ValidationError({"amount": error.messages}) from None
 
 
 def evidence_delete(*, instance, actor=None) -> None:

@@ -24,7 +24,7 @@ from companies import validators
 from incubator.admin_mixins import ServiceOwnedChangeForm
 from incubator.forms import DateInput
 from incubator.models import User
-from programs import selectors, services, stages
+from programs import policies, selectors, services, stages
 from programs.admissions import admin as admissions_admin  # noqa: F401  registers its models
 from programs.models import (
     Cohort,
@@ -518,7 +518,7 @@ class EnrollmentAdmin(ServiceOwnedChangeForm, admin.ModelAdmin):
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         if not self.has_change_permission(request, enrollment):
             raise PermissionDenied
-        may_override = request.user.has_perm(services.OVERRIDE_STAGE_GUARD)
+        may_override = policies.can_override_stage_guard(request.user)
         form = MoveForm(request.POST or None, enrollment=enrollment, may_override=may_override)
         if request.method == "POST" and form.is_valid():
             to_stage = form.cleaned_data["to_stage"]
@@ -908,11 +908,11 @@ class FundCallAdmin(admin.ModelAdmin):
 
     # Budgets are the center manager's: the same permission as fund decisions.
     def has_add_permission(self, request):
-        return super().has_add_permission(request) and request.user.has_perm(services.DECIDE_FUND)
+        return super().has_add_permission(request) and policies.can_decide_fund(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and request.user.has_perm(
-            services.DECIDE_FUND
+        return super().has_change_permission(request, obj) and policies.can_decide_fund(
+            request.user
         )
 
     def has_delete_permission(self, request, obj=None):
@@ -1035,8 +1035,8 @@ class FundApplicationAdmin(ServiceOwnedChangeForm, admin.ModelAdmin):
         application = self.get_object(request, unquote(object_id))
         if application is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        may_decide = request.user.has_perm(services.DECIDE_FUND)
-        may_pay = request.user.has_perm("programs.add_disbursement")
+        may_decide = policies.can_decide_fund(request.user, application)
+        may_pay = policies.can_disburse(request.user, application)
         if not (may_decide or may_pay):
             raise PermissionDenied
         decision_form = FundDecisionForm(prefix="decision")

@@ -20,9 +20,10 @@ from companies import validators
 from companies.models import Company
 from companies.services import members_notify
 from incubator import uploads
+from incubator.audit import audit_record
 from incubator.models import OutboxMessage
 from incubator.services import outbox_enqueue
-from programs import selectors, stages
+from programs import policies, selectors, stages
 from programs.models import (
     Application,
     Cohort,
@@ -40,8 +41,9 @@ from programs.models import (
     StageTransition,
 )
 
-DECIDE_FUND = "programs.decide_fund"
-OVERRIDE_STAGE_GUARD = "programs.override_stage_guard"
+# Kept here for the callers that name them; programs.policies decides.
+DECIDE_FUND = policies.DECIDE_FUND
+OVERRIDE_STAGE_GUARD = policies.OVERRIDE_STAGE_GUARD
 # Used when staff never set a target for a kind of request.
 DEFAULT_TARGET_DAYS = 10
 # The targets the first migration sets; staff change them in the admin.
@@ -113,10 +115,7 @@ def _files_removed_on_error():
 
 def _check_member(company_id: int, actor) -> None:
     """Refuse a portal user acting on another company's rows; staff act on any."""
-    if actor.is_staff:
-        return
-    membership = getattr(actor, "membership", None)
-    if membership is None or membership.company_id != company_id:
+    if not policies.can_act_for(actor, company_id):
         raise PermissionDenied
 
 
@@ -208,6 +207,13 @@ def enrollment_create(
             enrollment=enrollment, to_stage=stages.INCUBATION, reason=reason, actor=actor
         )
         _copy_milestones(enrollment)
+        audit_record(
+            actor=actor,
+            verb="enrollment.create",
+            obj=enrollment,
+            company=company,
+            changes={"cohort": cohort.pk, "application": getattr(application, "pk", None)},
+        )
     return enrollment
 
 
@@ -220,7 +226,7 @@ def enrollment_advance(
     manager may override that, with the reason written down.
     """
     reason = _required_text(reason, "reason", _("Write why the company moves to this stage."))
-    if override and not actor.has_perm(OVERRIDE_STAGE_GUARD):
+    if override and not policies.can_override_stage_guard(actor):
         raise PermissionDenied(_("Only a center manager may override required milestones."))
     with transaction.atomic():
         enrollment = (
@@ -275,6 +281,13 @@ def enrollment_advance(
             actor=actor,
             created_at=now,
         )
+        audit_record(
+            actor=actor,
+            verb="enrollment.advance",
+            obj=enrollment,
+            company=enrollment.company,
+            changes={"stage": [current, to_stage], "overridden": bool(override and open_required)},
+        )
         members_notify(
             company_id=enrollment.company_id,
             kind="enrollment_stage_changed",
@@ -324,6 +337,13 @@ def milestone_complete(
             saved.append(milestone.evidence_file)
             fields += ["evidence_file", "evidence_name", "evidence_type"]
         milestone.save(update_fields=fields)
+        audit_record(
+            actor=actor,
+            verb="milestone.done",
+            obj=milestone,
+            company=milestone.company_id,
+            changes={"file": bool(stored)},
+        )
     return milestone
 
 
@@ -332,8 +352,16 @@ def milestone_reschedule(*, milestone: Milestone, due_on: dt.date, actor) -> Mil
         milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
         if milestone.is_done:
             raise ValidationError(_("This milestone is done already."), code="done")
+        before = milestone.due_on
         milestone.due_on = due_on
         milestone.save(update_fields=["due_on"])
+        audit_record(
+            actor=actor,
+            verb="milestone.reschedule",
+            obj=milestone,
+            company=milestone.company_id,
+            changes={"due_on": [before, due_on]},
+        )
     return milestone
 
 
@@ -390,6 +418,13 @@ def local_entity_register(
                 "uscc": entity.uscc,
             }
             milestone.save(update_fields=["done_at", "done_by", "evidence"])
+        audit_record(
+            actor=actor,
+            verb="local_entity.register",
+            obj=entity,
+            company=company,
+            changes={"uscc": entity.uscc, "milestone_done": milestone is not None},
+        )
     return entity
 
 
@@ -503,6 +538,13 @@ def service_request_open(
             opened_at=now,
         )
         message = _message_create(service_request, actor, from_center, body, stored, saved)
+        audit_record(
+            actor=actor,
+            verb="service_request.open",
+            obj=service_request,
+            company=company,
+            changes={"kind": kind, "owner": getattr(owner, "pk", None)},
+        )
         _notify_other_side(service_request, message)
     return service_request
 
@@ -537,6 +579,13 @@ def service_request_reply(
             service_request.resolved_at = None
             fields += ["status", "resolved_at"]
         service_request.save(update_fields=fields)
+        audit_record(
+            actor=actor,
+            verb="service_request.reply",
+            obj=service_request,
+            company=service_request.company_id,
+            changes={"message": message.pk, "from_center": from_center},
+        )
         _notify_other_side(service_request, message)
     return message
 
@@ -545,6 +594,8 @@ def service_request_assign(
     *, service_request: ServiceRequest, owner, actor, due_on: dt.date | None = None
 ) -> ServiceRequest:
     """Give a request an owner among the staff, and a due date from the kind's target."""
+    if not policies.can_assign_request(actor, service_request):
+        raise PermissionDenied(_("Only the center assigns a request."))
     if owner is None or not owner.is_staff:
         raise ValidationError({"owner": _("Choose a staff member as the owner.")})
     with transaction.atomic():
@@ -561,6 +612,13 @@ def service_request_assign(
             service_request.status = ServiceRequest.Status.IN_PROGRESS
             fields.append("status")
         service_request.save(update_fields=fields)
+        audit_record(
+            actor=actor,
+            verb="service_request.assign",
+            obj=service_request,
+            company=service_request.company_id,
+            changes={"owner": owner.pk, "due_on": service_request.due_on},
+        )
     return service_request
 
 
@@ -600,6 +658,13 @@ def service_request_set_status(
             else ServiceRequest.WaitingOn.NOBODY
         )
         service_request.save(update_fields=fields)
+        audit_record(
+            actor=actor,
+            verb=f"service_request.{status}",
+            obj=service_request,
+            company=service_request.company_id,
+            changes={"status": status},
+        )
     return service_request
 
 
@@ -608,7 +673,7 @@ def service_request_set_status(
 
 def fund_call_save(*, call: FundCall, actor) -> FundCall:
     """Create a call, or change one; a new budget moves the remaining budget by the difference."""
-    if not actor.has_perm(DECIDE_FUND):
+    if not policies.can_decide_fund(actor):
         raise PermissionDenied
     try:
         validators.validate_money(call.budget, call.currency)
@@ -619,6 +684,12 @@ def fund_call_save(*, call: FundCall, actor) -> FundCall:
             call.remaining = call.budget
             call.full_clean()
             call.save()
+            audit_record(
+                actor=actor,
+                verb="fund_call.create",
+                obj=call,
+                changes={"budget": call.budget, "currency": call.currency},
+            )
             return call
         locked = FundCall.objects.select_for_update().get(pk=call.pk)
         granted = locked.budget - locked.remaining
@@ -636,6 +707,12 @@ def fund_call_save(*, call: FundCall, actor) -> FundCall:
         call.remaining = call.budget - granted
         call.full_clean()
         call.save()
+        audit_record(
+            actor=actor,
+            verb="fund_call.change",
+            obj=call,
+            changes={"budget": [locked.budget, call.budget], "currency": call.currency},
+        )
     return call
 
 
@@ -674,6 +751,13 @@ def fund_apply(
         application.validate_constraints()
         with transaction.atomic():
             application.save()
+            audit_record(
+                actor=actor,
+                verb="fund_application.submit",
+                obj=application,
+                company=company,
+                changes={"call": call.pk, "amount_requested": amount_requested},
+            )
     except IntegrityError:
         raise ValidationError(_("Your company has applied to this call already.")) from None
     return application
@@ -693,7 +777,7 @@ def fund_decide(
     are served one after the other; the database check on the remaining budget
     refuses whatever might still slip through.
     """
-    if not actor.has_perm(DECIDE_FUND):
+    if not policies.can_decide_fund(actor, application):
         raise PermissionDenied
     reason = _required_text(reason, "reason", _("Write the reason for this decision."))
     if decision not in (FundApplication.Status.GRANTED, FundApplication.Status.REJECTED):
@@ -768,6 +852,13 @@ def fund_decide(
                 "decided_at",
             ]
         )
+        audit_record(
+            actor=actor,
+            verb="fund_application.decide",
+            obj=application,
+            company=application.company,
+            changes={"status": ["submitted", decision], "amount_granted": amount_granted},
+        )
         members_notify(
             company_id=application.company_id,
             kind="fund_application_decided",
@@ -790,6 +881,8 @@ def fund_disburse(
     *, application: FundApplication, amount: Decimal, paid_on: dt.date, actor, reference: str = ""
 ) -> Disbursement:
     """Record a tranche paid out of a grant; the tranches never exceed the grant."""
+    if not policies.can_disburse(actor, application):
+        raise PermissionDenied(_("Your role does not pay out grants."))
     with transaction.atomic():
         application = (
             FundApplication.objects.select_for_update(of=("self",))
@@ -826,6 +919,13 @@ def fund_disburse(
         disbursement.save()
         application.disbursed = F("disbursed") + amount
         application.save(update_fields=["disbursed"])
+        audit_record(
+            actor=actor,
+            verb="fund_application.disburse",
+            obj=application,
+            company=application.company_id,
+            changes={"amount": amount, "paid_on": paid_on, "disbursement": disbursement.pk},
+        )
     application.refresh_from_db(fields=["disbursed"])
     return disbursement
 
@@ -895,6 +995,13 @@ def quarterly_report_submit(
     try:
         with transaction.atomic():
             report.save()
+            audit_record(
+                actor=actor,
+                verb="quarterly_report.submit",
+                obj=report,
+                company=company,
+                changes={"period": str(period)},
+            )
     except IntegrityError:  # the same quarter filed at the same moment
         raise ValidationError({"quarter": already}, code="reported") from None
     return report
@@ -903,34 +1010,30 @@ def quarterly_report_submit(
 def quarterly_report_reminders(*, today: dt.date | None = None) -> int:
     """Ask each enrolled company's members for the report of the quarter that ended.
 
-    One message per company, quarter and member, whatever runs twice.
+    One message per company, quarter and member, whatever runs twice; return how
+    many were written now.
     """
     today = today or timezone.localdate()
-    wanted = {}
+    due_by_key, wanted = {}, set()
     for enrollment, due in selectors.reports_due(today=today):
-        for membership in enrollment.company.memberships.all():
-            user = membership.user
-            key = (
-                f"quarterly-report-due:{enrollment.company_id}:{due.year}-Q{due.quarter}:{user.pk}"
-            )
-            wanted[key] = (enrollment.company, due, user)
+        key = f"quarterly-report-due:{enrollment.company_id}:{due.year}-Q{due.quarter}"
+        due_by_key[key] = (enrollment.company, due)
+        wanted |= {f"{key}:{m.user_id}" for m in enrollment.company.memberships.all()}
     sent = set(
         OutboxMessage.objects.filter(dedupe_key__in=wanted).values_list("dedupe_key", flat=True)
     )
-    for key, (company, due, user) in wanted.items():
-        if key in sent:
+    for key, (company, due) in due_by_key.items():
+        if all(k in sent for k in wanted if k.startswith(f"{key}:")):
             continue
-        outbox_enqueue(
-            recipient=user.email,
+        members_notify(
+            company_id=company.pk,
             kind="quarterly_report_due",
             dedupe_key=key,
             payload={
-                "name": user.get_full_name(),
                 "company": company.name_ko,
                 "year": due.year,
                 "quarter": due.quarter,
                 "path": reverse("programs:report-create"),
             },
-            language=user.language,
         )
     return len(wanted) - len(sent)
