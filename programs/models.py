@@ -152,21 +152,9 @@ class Enrollment(models.Model):
     def can_move_to(self, stage: str) -> bool:
         return stages.is_allowed(self.stage, stage)
 
-    def can_accelerate(self) -> bool:
-        return self.can_move_to(stages.ACCELERATION)
-
-    def can_industrialize(self) -> bool:
-        return self.can_move_to(stages.INDUSTRIALIZATION)
-
-    def can_graduate(self) -> bool:
-        return self.can_move_to(stages.GRADUATED)
-
-    def can_withdraw(self) -> bool:
-        return self.can_move_to(stages.WITHDRAWN)
-
     def next_stages(self) -> list[tuple[str, str]]:
         """Return (stage, label) of the stages this enrollment may move to."""
-        return [(s, Enrollment.Stage(s).label) for s in stages.TRANSITIONS.get(self.stage, ())]
+        return [(s, Enrollment.Stage(s).label) for s in stages.STAGES if self.can_move_to(s)]
 
 
 def stage_label(code: str) -> str:

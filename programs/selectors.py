@@ -81,10 +81,6 @@ def service_messages(service_request: ServiceRequest) -> QuerySet[ServiceMessage
     return service_request.messages.select_related("author").order_by("created_at", "pk")
 
 
-def service_requests_for_staff() -> QuerySet[ServiceRequest]:
-    return ServiceRequest.objects.select_related("company", "owner", "opened_by")
-
-
 def fund_calls_open(*, at=None) -> QuerySet[FundCall]:
     at = at or timezone.now()
     return FundCall.objects.filter(opens_at__lte=at, closes_at__gt=at).order_by("closes_at")
@@ -108,12 +104,43 @@ def quarterly_series(company) -> QuerySet[QuarterlyReport]:
     return QuarterlyReport.objects.filter(company=company).order_by("year", "quarter")
 
 
-def report_due_for(enrollment: Enrollment | None, *, today=None) -> stages.Quarter | None:
-    if enrollment is None or not enrollment.is_open:
+def quarters_reportable(enrollment: Enrollment, reports, *, today) -> list[stages.Quarter]:
+    """Return the ended quarters of an enrollment not reported yet, oldest first."""
+    reported = {(r.year, r.quarter) for r in reports}
+    return [
+        q
+        for q in stages.quarters_due(started_on=enrollment.started_on, today=today)
+        if tuple(q) not in reported
+    ]
+
+
+def report_due(enrollment: Enrollment, reports, *, today) -> stages.Quarter | None:
+    """Return the quarter the company should report now, if any (none once it has ended)."""
+    if not enrollment.is_open:
         return None
-    today = today or timezone.localdate()
-    reported = enrollment.company.quarterly_reports.values_list("year", "quarter")
-    return stages.report_due(started_on=enrollment.started_on, today=today, reported=reported)
+    return stages.report_due(
+        started_on=enrollment.started_on,
+        today=today,
+        reported=[(r.year, r.quarter) for r in reports],
+    )
+
+
+def milestone_groups(milestones, stage_labels) -> list[tuple[str, str, list[Milestone]]]:
+    """Return (stage, label, milestones) for each working stage that has milestones."""
+    groups = []
+    for stage in stages.WORKING_STAGES:
+        rows = [m for m in milestones if m.stage == stage]
+        if rows:
+            groups.append((stage, stage_labels(stage), rows))
+    return groups
+
+
+def milestones_due(milestones, current_stage: str) -> list[Milestone]:
+    """Return the open milestones of the stages reached, the earliest due first."""
+    return sorted(
+        (m for m in milestones if not m.is_done and stages.reached(m.stage, current_stage)),
+        key=lambda m: m.due_on,
+    )
 
 
 def reports_due(*, today) -> list[tuple[Enrollment, stages.Quarter]]:

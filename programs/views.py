@@ -65,11 +65,6 @@ def _render_journey(request, company, *, failed_milestone=None, failed_form=None
         today = timezone.localdate()
         milestones = list(selectors.milestones_of(enrollment))
         reports = list(selectors.quarterly_series(company))
-        by_stage = []
-        for stage in stages.WORKING_STAGES:
-            rows = [m for m in milestones if m.stage == stage]
-            if rows:
-                by_stage.append((stage, Enrollment.Stage(stage).label, rows))
         for milestone in milestones:
             milestone.overdue = milestone.is_overdue(today, current_stage=enrollment.stage)
             milestone.form = (
@@ -81,26 +76,15 @@ def _render_journey(request, company, *, failed_milestone=None, failed_form=None
             {
                 "today": today,
                 "transitions": selectors.transitions_of(enrollment),
-                "milestone_groups": by_stage,
-                "milestones_due": sorted(
-                    (
-                        m
-                        for m in milestones
-                        if not m.is_done and stages.reached(m.stage, enrollment.stage)
-                    ),
-                    key=lambda m: m.due_on,
+                "milestone_groups": selectors.milestone_groups(
+                    milestones, lambda stage: Enrollment.Stage(stage).label
                 ),
+                "milestones_due": selectors.milestones_due(milestones, enrollment.stage),
                 "service_requests": selectors.service_requests_for_company(company)[:20],
                 "fund_applications": selectors.fund_applications_for_company(company),
                 "fund_calls": selectors.fund_calls_open().exclude(applications__company=company),
                 "reports": reports,
-                "report_due": stages.report_due(
-                    started_on=enrollment.started_on,
-                    today=today,
-                    reported=[(r.year, r.quarter) for r in reports],
-                )
-                if enrollment.is_open
-                else None,
+                "report_due": selectors.report_due(enrollment, reports, today=today),
                 "local_entities": selectors.local_entities_for_company(company),
                 "stage_path": [
                     (stage, Enrollment.Stage(stage).label) for stage in stages.STAGES[:-1]
@@ -383,13 +367,9 @@ def report_create(request):
     if enrollment is None:
         messages.error(request, _("Only companies enrolled in a program report quarterly figures."))
         return redirect("programs:journey")
-    reported = {(r.year, r.quarter) for r in selectors.quarterly_series(company)}
-    today = timezone.localdate()
-    quarters = [
-        q
-        for q in stages.quarters_due(started_on=enrollment.started_on, today=today)
-        if tuple(q) not in reported
-    ]
+    quarters = selectors.quarters_reportable(
+        enrollment, selectors.quarterly_series(company), today=timezone.localdate()
+    )
     form = QuarterlyReportForm(request.POST or None, quarters=quarters)
     status = 200
     if request.method == "POST":

@@ -201,4 +201,3 @@ def test_milestone_model_is_untouched_by_a_refused_reschedule(enrollment, office
         )
     assert not AuditRecord.objects.filter(verb="milestone.reschedule").exists()
     assert Milestone.objects.get(pk=milestone.pk).is_done
-
