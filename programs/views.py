@@ -18,7 +18,8 @@ from django.views.decorators.http import require_GET, require_POST
 from companies import selectors as company_selectors
 from incubator.forms import attach_error
 from incubator.portal import startup_view
-from programs import selectors, services, stages
+from programs import selectors, stages
+from programs.concierge import services as concierge_services
 from programs.forms import (
     FundApplicationForm,
     LocalEntityForm,
@@ -27,6 +28,8 @@ from programs.forms import (
     ReplyForm,
     ServiceRequestForm,
 )
+from programs.fund import services as fund_services
+from programs.journey import services as journey_services
 from programs.models import Enrollment, FundCall, Milestone, ServiceMessage, ServiceRequest
 
 
@@ -102,7 +105,7 @@ def milestone_done(request, pk):
     form = MilestoneDoneForm(request.POST, request.FILES, auto_id=f"id_m{milestone.pk}_%s")
     if form.is_valid():
         try:
-            services.milestone_complete(
+            journey_services.milestone_complete(
                 milestone=milestone,
                 actor=request.user,
                 evidence=form.cleaned_data["evidence"],
@@ -128,7 +131,7 @@ def local_entity(request):
         status = 400
         if form.is_valid():
             try:
-                entity = services.local_entity_register(
+                entity = journey_services.local_entity_register(
                     company=company, actor=request.user, **form.cleaned_data
                 )
             except ValidationError as error:
@@ -179,7 +182,7 @@ def request_create(request):
         status = 400
         if form.is_valid():
             try:
-                service_request = services.service_request_open(
+                service_request = concierge_services.service_request_open(
                     company=company,
                     actor=request.user,
                     kind=form.cleaned_data["kind"],
@@ -224,7 +227,7 @@ def request_detail(request, pk):
         status = 400
         if form.is_valid():
             try:
-                services.service_request_reply(
+                concierge_services.service_request_reply(
                     service_request=service_request,
                     actor=request.user,
                     body=form.cleaned_data["body"],
@@ -254,7 +257,7 @@ def request_detail(request, pk):
 def request_close(request, pk):
     service_request = _own_request(request, pk)
     try:
-        services.service_request_set_status(
+        concierge_services.service_request_set_status(
             service_request=service_request,
             status=ServiceRequest.Status.CLOSED,
             actor=request.user,
@@ -341,7 +344,7 @@ def fund_apply(request, pk):
         status = 400
         if form.is_valid():
             try:
-                services.fund_apply(
+                fund_services.fund_apply(
                     call=call, company=company, actor=request.user, **form.cleaned_data
                 )
             except ValidationError as error:
@@ -378,7 +381,7 @@ def report_create(request):
             data = dict(form.cleaned_data)
             period = data.pop("period")
             try:
-                services.quarterly_report_submit(
+                journey_services.quarterly_report_submit(
                     company=company,
                     actor=request.user,
                     year=period.year,

@@ -17,7 +17,6 @@ from companies import services as company_services
 from companies.models import Company
 from companies.services import members_notify
 from incubator.audit import audit_record
-from programs import services as journey
 from programs.admissions import policies, screening, selectors
 from programs.admissions.models import (
     Application,
@@ -25,6 +24,7 @@ from programs.admissions.models import (
     CriterionOverride,
     ScreeningPolicy,
 )
+from programs.journey import services as journey
 from programs.models import Cohort, Enrollment
 
 

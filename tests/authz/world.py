@@ -47,6 +47,9 @@ from programs import services as program_services
 from programs import stages
 from programs.admissions import services as admissions_services
 from programs.admissions.models import Application, ScreeningPolicy
+from programs.concierge import services as concierge_services
+from programs.fund import services as fund_services
+from programs.journey import services as journey_services
 from programs.models import ServiceTarget
 from tests.companies.factories import (
     ApplicationFactory,
@@ -233,7 +236,7 @@ def build() -> SimpleNamespace:
         starts_on=today - dt.timedelta(days=400),
         ends_on=today + dt.timedelta(days=300),
     )
-    w.enrollment = program_services.enrollment_create(
+    w.enrollment = journey_services.enrollment_create(
         company=w.company_a,
         cohort=w.cohort,
         actor=officer,
@@ -243,7 +246,7 @@ def build() -> SimpleNamespace:
     milestones = list(
         w.enrollment.milestones.exclude(code=stages.LOCAL_ENTITY_MILESTONE).order_by("position")
     )
-    w.milestone_done = program_services.milestone_complete(
+    w.milestone_done = journey_services.milestone_complete(
         milestone=milestones[0],
         actor=w.owner_a,
         evidence="Signed the lease.",
@@ -251,7 +254,7 @@ def build() -> SimpleNamespace:
         max_bytes=MAX_BYTES,
     )
     w.milestone_open = milestones[1]
-    w.local_entity = program_services.local_entity_register(
+    w.local_entity = journey_services.local_entity_register(
         company=w.company_a,
         actor=w.owner_a,
         name_zh="哈尔滨阿尔法机器人有限公司",
@@ -261,7 +264,7 @@ def build() -> SimpleNamespace:
         registered_capital=Decimal("1000000"),
         capital_currency="CNY",
     )
-    w.service_request = program_services.service_request_open(
+    w.service_request = concierge_services.service_request_open(
         company=w.company_a,
         kind="visa",
         subject="Visa for our engineer",
@@ -274,7 +277,7 @@ def build() -> SimpleNamespace:
     w.service_target = ServiceTarget.objects.get(kind="visa")
     w.fund_call = FundCallFactory()
     w.fund_call_open = FundCallFactory()  # A has not applied to this one
-    w.fund_application = program_services.fund_apply(
+    w.fund_application = fund_services.fund_apply(
         call=w.fund_call,
         company=w.company_a,
         actor=w.owner_a,
@@ -282,7 +285,7 @@ def build() -> SimpleNamespace:
         purpose="A production line in Binxian.",
     )
     first_quarter = stages.quarters_due(started_on=w.enrollment.started_on, today=today)[0]
-    w.report = program_services.quarterly_report_submit(
+    w.report = journey_services.quarterly_report_submit(
         company=w.company_a,
         actor=w.owner_a,
         year=first_quarter.year,

@@ -8,8 +8,11 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from incubator.models import AuditRecord
-from programs import services, stages
+from programs import stages
 from programs.admissions import services as admissions_services
+from programs.concierge import services as concierge_services
+from programs.fund import services as fund_services
+from programs.journey import services as journey_services
 from programs.models import Enrollment, FundApplication, Milestone, ServiceRequest
 from tests.companies.factories import ApplicationFactory
 from tests.programs.factories import CohortFactory, FundCallFactory
@@ -24,14 +27,14 @@ def _milestone(enrollment):
 
 def _granted(enrollment, member, manager):
     call = FundCallFactory()
-    application = services.fund_apply(
+    application = fund_services.fund_apply(
         call=call,
         company=enrollment.company,
         actor=member,
         amount_requested=Decimal("100000"),
         purpose="Moulds for the Binxian line.",
     )
-    return services.fund_decide(
+    return fund_services.fund_decide(
         application=application,
         decision="granted",
         amount_granted=Decimal("100000"),
@@ -41,10 +44,10 @@ def _granted(enrollment, member, manager):
 
 
 def test_enrollment_create_and_advance(company, cohort, manager):
-    enrollment = services.enrollment_create(
+    enrollment = journey_services.enrollment_create(
         company=company, cohort=cohort, actor=manager, reason="Accepted."
     )
-    services.enrollment_advance(
+    journey_services.enrollment_advance(
         enrollment=enrollment,
         to_stage="acceleration",
         actor=manager,
@@ -59,25 +62,31 @@ def test_enrollment_create_and_advance(company, cohort, manager):
 
 def test_milestone_done_and_rescheduled(enrollment, member, officer):
     milestone = _milestone(enrollment)
-    services.milestone_reschedule(
+    journey_services.milestone_reschedule(
         milestone=milestone, due_on=timezone.localdate() + dt.timedelta(days=9), actor=officer
     )
-    services.milestone_complete(milestone=milestone, actor=member, evidence="Signed lease.")
+    journey_services.milestone_complete(milestone=milestone, actor=member, evidence="Signed lease.")
     assert AuditRecord.objects.get(verb="milestone.reschedule").actor == officer
     done = AuditRecord.objects.get(verb="milestone.done")
     assert (done.actor, done.company_id) == (member, enrollment.company_id)
 
 
 def test_local_entity_register(enrollment, member):
-    services.local_entity_register(company=enrollment.company, actor=member, **entity_fields())
+    journey_services.local_entity_register(
+        company=enrollment.company, actor=member, **entity_fields()
+    )
     assert AuditRecord.objects.get(verb="local_entity.register").actor == member
 
 
 def test_service_request_open_reply_assign_and_close(enrollment, member, officer):
     service_request = open_request(member)
-    services.service_request_reply(service_request=service_request, actor=officer, body="Noted.")
-    services.service_request_assign(service_request=service_request, owner=officer, actor=officer)
-    services.service_request_set_status(
+    concierge_services.service_request_reply(
+        service_request=service_request, actor=officer, body="Noted."
+    )
+    concierge_services.service_request_assign(
+        service_request=service_request, owner=officer, actor=officer
+    )
+    concierge_services.service_request_set_status(
         service_request=service_request, status=ServiceRequest.Status.RESOLVED, actor=officer
     )
     verbs = set(AuditRecord.objects.values_list("verb", flat=True))
@@ -92,7 +101,7 @@ def test_service_request_open_reply_assign_and_close(enrollment, member, officer
 def test_only_staff_assign_a_request(enrollment, member, officer):
     service_request = open_request(member)
     with pytest.raises(PermissionDenied):
-        services.service_request_assign(
+        concierge_services.service_request_assign(
             service_request=service_request, owner=officer, actor=member
         )
     service_request.refresh_from_db()
@@ -100,9 +109,9 @@ def test_only_staff_assign_a_request(enrollment, member, officer):
 
 
 def test_fund_call_apply_decide_and_disburse(enrollment, member, manager):
-    services.fund_call_save(call=FundCallFactory.build(remaining=None), actor=manager)
+    fund_services.fund_call_save(call=FundCallFactory.build(remaining=None), actor=manager)
     application = _granted(enrollment, member, manager)
-    services.fund_disburse(
+    fund_services.fund_disburse(
         application=application, amount=Decimal("1000"), paid_on=timezone.localdate(), actor=manager
     )
     verbs = set(AuditRecord.objects.values_list("verb", flat=True))
@@ -119,7 +128,7 @@ def test_a_role_that_may_not_pay_out_is_refused_by_the_service(
 ):
     application = _granted(enrollment, member, manager)
     with pytest.raises(PermissionDenied):
-        services.fund_disburse(
+        fund_services.fund_disburse(
             application=application,
             amount=Decimal("1000"),
             paid_on=timezone.localdate(),
@@ -130,7 +139,7 @@ def test_a_role_that_may_not_pay_out_is_refused_by_the_service(
 
 def test_quarterly_report_submit(company, officer, member):
     cohort = CohortFactory(starts_on=timezone.localdate() - dt.timedelta(days=400))
-    services.enrollment_create(
+    journey_services.enrollment_create(
         company=company,
         cohort=cohort,
         actor=officer,
@@ -194,9 +203,9 @@ def test_a_company_member_cannot_decide(member):
 
 def test_milestone_model_is_untouched_by_a_refused_reschedule(enrollment, officer):
     milestone = _milestone(enrollment)
-    services.milestone_complete(milestone=milestone, actor=officer, evidence="Done.")
+    journey_services.milestone_complete(milestone=milestone, actor=officer, evidence="Done.")
     with pytest.raises(Exception):  # noqa: B017  done milestones keep their date
-        services.milestone_reschedule(
+        journey_services.milestone_reschedule(
             milestone=milestone, due_on=timezone.localdate(), actor=officer
         )
     assert not AuditRecord.objects.filter(verb="milestone.reschedule").exists()
