@@ -22,12 +22,13 @@ from stdnum.cn import uscc
 
 from companies.demo import DIGITAL, brn
 from companies.models import Company
-from programs import selectors, services, stages
+from programs import services, stages
 from programs.admissions import demo as admissions_demo
 from programs.admissions import services as admissions_services
 from programs.admissions.models import Application
 from programs.concierge import services as concierge_services
 from programs.fund import services as fund_services
+from programs.journey import selectors as journey_selectors
 from programs.journey import services as journey_services
 from programs.models import (
     Cohort,
@@ -400,7 +401,7 @@ def _fund_call(manager) -> FundCall:
 
 def _orangsimhan_grant(call: FundCall, manager, officer) -> None:
     company = Company.objects.filter(brn=brn(0)).first()
-    enrollment = selectors.enrollment_for_company(company) if company else None
+    enrollment = journey_selectors.enrollment_for_company(company) if company else None
     if enrollment is None or not enrollment.is_open:
         return
     if FundApplication.objects.filter(call=call, company=company).exists():

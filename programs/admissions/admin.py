@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.admin import BrnSearchMixin
 from incubator.admin_mixins import ActionPages, ReadOnlyInline, ServiceOwnedChangeForm, call_service
-from programs import selectors as journey_selectors
 from programs.admissions import screening, selectors, services
 from programs.admissions.models import (
     Application,
@@ -29,6 +28,7 @@ from programs.admissions.models import (
     Program,
     ScreeningPolicy,
 )
+from programs.journey import selectors as journey_selectors
 from programs.models import Cohort
 
 CERTIFICATION_CHOICES = [(code, _(label)) for code, label in screening.CERTIFICATION_LABELS.items()]

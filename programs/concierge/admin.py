@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from incubator.admin_mixins import ReadOnlyInline, ServiceOwnedChangeForm, call_service
 from incubator.forms import DateInput
 from incubator.models import User
-from programs import selectors
 from programs.admin_display import overdue as _overdue
+from programs.concierge import selectors as concierge_selectors
 from programs.concierge import services as concierge_services
 from programs.models import (
     ServiceMessage,
@@ -282,7 +282,7 @@ class ServiceRequestAdmin(ServiceOwnedChangeForm, admin.ModelAdmin):
             "subtitle": None,
             "opts": self.opts,
             "original": service_request,
-            "thread": selectors.service_messages(service_request),
+            "thread": concierge_selectors.service_messages(service_request),
             "may_change": may_change,
             "reply_form": reply_form if service_request.status != "closed" else None,
             "assign_form": assign_form if service_request.status != "closed" else None,

@@ -22,9 +22,10 @@ from django.utils.translation import gettext_lazy as _
 from companies import validators
 from incubator.admin_mixins import ReadOnlyInline, ServiceOwnedChangeForm, call_service
 from incubator.forms import DateInput
-from programs import policies, selectors, stages
+from programs import policies, stages
 from programs.admin_display import money_or_dash as _money
 from programs.admin_display import overdue as _overdue
+from programs.journey import selectors as journey_selectors
 from programs.journey import services as journey_services
 from programs.models import (
     Cohort,
@@ -118,7 +119,7 @@ class OverdueMilestoneFilter(admin.SimpleListFilter):
         if self.value() == "open":
             return queryset.filter(done_at__isnull=True)
         if self.value() == "overdue":
-            return queryset.filter(selectors.overdue_milestones_q(today))
+            return queryset.filter(journey_selectors.overdue_milestones_q(today))
         if self.value() == "done":
             return queryset.filter(done_at__isnull=False)
         return queryset
@@ -370,7 +371,7 @@ class EnrollmentAdmin(ServiceOwnedChangeForm, admin.ModelAdmin):
                 milestone_total=Count("milestones", distinct=True),
                 overdue_total=Count(
                     "milestones",
-                    filter=selectors.overdue_milestones_q(today, "milestones__", "stage"),
+                    filter=journey_selectors.overdue_milestones_q(today, "milestones__", "stage"),
                     distinct=True,
                 ),
             )
@@ -405,7 +406,7 @@ class EnrollmentAdmin(ServiceOwnedChangeForm, admin.ModelAdmin):
 
     @admin.display(description=_("local entities"))
     def local_entities(self, enrollment):
-        entities = selectors.local_entities_for_company(enrollment.company_id)
+        entities = journey_selectors.local_entities_for_company(enrollment.company_id)
         return ", ".join(str(e) for e in entities) or "—"
 
     def save_model(self, request, obj, form, change):
@@ -449,7 +450,7 @@ class EnrollmentAdmin(ServiceOwnedChangeForm, admin.ModelAdmin):
         """The board: companies per stage and per cohort, what is overdue, at a glance."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        board = selectors.pipeline()
+        board = journey_selectors.pipeline()
         context = {
             **self.admin_site.each_context(request),
             "title": gettext("Pipeline board"),

@@ -17,7 +17,8 @@ from companies.models import Company
 from companies.services import members_notify
 from incubator.audit import audit_record
 from incubator.models import OutboxMessage
-from programs import policies, selectors, stages
+from programs import policies, stages
+from programs.journey import selectors as journey_selectors
 from programs.models import (
     Application,
     Cohort,
@@ -429,7 +430,7 @@ def quarterly_report_reminders(*, today: dt.date | None = None) -> int:
     """
     today = today or timezone.localdate()
     due_by_key, wanted = {}, set()
-    for enrollment, due in selectors.reports_due(today=today):
+    for enrollment, due in journey_selectors.reports_due(today=today):
         key = f"quarterly-report-due:{enrollment.company_id}:{due.year}-Q{due.quarter}"
         due_by_key[key] = (enrollment.company, due)
         wanted |= {f"{key}:{m.user_id}" for m in enrollment.company.memberships.all()}

@@ -14,12 +14,9 @@ from programs import stages
 from programs.models import (
     Cohort,
     Enrollment,
-    FundApplication,
-    FundCall,
     LocalEntity,
     Milestone,
     QuarterlyReport,
-    ServiceMessage,
     ServiceRequest,
     StageTransition,
 )
@@ -58,41 +55,6 @@ def transitions_of(enrollment: Enrollment) -> QuerySet[StageTransition]:
 
 def milestones_of(enrollment: Enrollment) -> QuerySet[Milestone]:
     return enrollment.milestones.select_related("done_by").order_by("position", "due_on", "pk")
-
-
-def service_requests_for_company(company) -> QuerySet[ServiceRequest]:
-    return (
-        ServiceRequest.objects.filter(company=company)
-        .select_related("owner")
-        .annotate(message_count=Count("messages"))
-        .order_by("-opened_at", "-pk")
-    )
-
-
-def service_request_for_company(company, pk: int) -> ServiceRequest | None:
-    return (
-        ServiceRequest.objects.filter(company=company, pk=pk)
-        .select_related("owner", "company")
-        .first()
-    )
-
-
-def service_messages(service_request: ServiceRequest) -> QuerySet[ServiceMessage]:
-    return service_request.messages.select_related("author").order_by("created_at", "pk")
-
-
-def fund_calls_open(*, at=None) -> QuerySet[FundCall]:
-    at = at or timezone.now()
-    return FundCall.objects.filter(opens_at__lte=at, closes_at__gt=at).order_by("closes_at")
-
-
-def fund_applications_for_company(company) -> QuerySet[FundApplication]:
-    return (
-        FundApplication.objects.filter(company=company)
-        .select_related("call")
-        .prefetch_related("disbursements")
-        .order_by("-submitted_at")
-    )
 
 
 def local_entities_for_company(company) -> QuerySet[LocalEntity]:
