@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from companies import validators
-from incubator.multilingual import TranslatedText, localized
+from incubator.multilingual import TranslatedText
 
 User = settings.AUTH_USER_MODEL
 
@@ -32,9 +32,7 @@ class Currency(models.TextChoices):
 class Company(models.Model):
     """A Korean startup, from its first application to its local production."""
 
-    name_ko = models.CharField(_("name (Korean)"), max_length=200)
-    name_zh = models.CharField(_("name (Chinese)"), max_length=200, blank=True)
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    name = TranslatedText(_("name"), max_length=200, required=True)
     brn = models.CharField(
         _("business registration number"),
         max_length=10,
@@ -45,9 +43,7 @@ class Company(models.Model):
     )
     founded_on = models.DateField(_("founding date"), validators=[validators.validate_not_future])
     sector = models.CharField(_("sector"), max_length=40, choices=Sector.choices)
-    description_ko = models.TextField(_("description (Korean)"), blank=True)
-    description_zh = models.TextField(_("description (Chinese)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
+    description = TranslatedText(_("description"), text=True)
     website = models.URLField(_("website"), blank=True)
     city = models.CharField(_("head-office city"), max_length=100, blank=True)
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
@@ -65,14 +61,6 @@ class Company(models.Model):
 
     def __str__(self):
         return self.name
-
-    @property
-    def name(self) -> str:
-        return localized(self, "name")
-
-    @property
-    def description(self) -> str:
-        return localized(self, "description")
 
     @property
     def brn_display(self) -> str:

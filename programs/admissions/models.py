@@ -7,19 +7,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
-from incubator.multilingual import localized
+from incubator.multilingual import TranslatedText
 from programs.admissions import screening
 
 User = settings.AUTH_USER_MODEL
 
 
 class Program(models.Model):
-    name_ko = models.CharField(_("name (Korean)"), max_length=200)
-    name_zh = models.CharField(_("name (Chinese)"), max_length=200, blank=True)
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
-    description_ko = models.TextField(_("description (Korean)"), blank=True)
-    description_zh = models.TextField(_("description (Chinese)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
+    name = TranslatedText(_("name"), max_length=200, required=True)
+    description = TranslatedText(_("description"), text=True)
     screening_policy = models.ForeignKey(
         "programs.ScreeningPolicy",
         on_delete=models.PROTECT,
@@ -38,14 +34,6 @@ class Program(models.Model):
 
     def __str__(self):
         return self.name
-
-    @property
-    def name(self) -> str:
-        return localized(self, "name")
-
-    @property
-    def description(self) -> str:
-        return localized(self, "description")
 
 
 class Intake(models.Model):

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from companies import validators
-from incubator.multilingual import localized
+from incubator.multilingual import TranslatedText
 from programs.journey.models import Enrollment, _currency_check
 
 User = settings.AUTH_USER_MODEL
@@ -18,12 +18,8 @@ User = settings.AUTH_USER_MODEL
 class FundCall(models.Model):
     """A call of the special support fund for Korean tech startups, with its budget."""
 
-    title_ko = models.CharField(_("title (Korean)"), max_length=200)
-    title_zh = models.CharField(_("title (Chinese)"), max_length=200, blank=True)
-    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
-    description_ko = models.TextField(_("description (Korean)"), blank=True)
-    description_zh = models.TextField(_("description (Chinese)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
+    title = TranslatedText(_("title"), max_length=200, required=True)
+    description = TranslatedText(_("description"), text=True)
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at"))
     budget = models.DecimalField(_("budget"), max_digits=16, decimal_places=2)
@@ -60,14 +56,6 @@ class FundCall(models.Model):
 
     def __str__(self):
         return self.title
-
-    @property
-    def title(self) -> str:
-        return localized(self, "title")
-
-    @property
-    def description(self) -> str:
-        return localized(self, "description")
 
     def is_open(self, at=None) -> bool:
         at = at or timezone.now()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from companies import validators
-from incubator.multilingual import localized
+from incubator.multilingual import TranslatedText
 from programs import stages
 from programs.admissions.models import (
     Application,
@@ -222,9 +222,7 @@ class MilestoneTemplate(models.Model):
         max_length=20,
         choices=[(s, Enrollment.Stage(s).label) for s in stages.WORKING_STAGES],
     )
-    title_ko = models.CharField(_("title (Korean)"), max_length=200)
-    title_zh = models.CharField(_("title (Chinese)"), max_length=200, blank=True)
-    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    title = TranslatedText(_("title"), max_length=200, required=True)
     due_days = models.PositiveSmallIntegerField(
         _("due after (days)"), help_text=_("Days after the enrollment starts.")
     )
@@ -246,10 +244,6 @@ class MilestoneTemplate(models.Model):
     def __str__(self):
         return self.title
 
-    @property
-    def title(self) -> str:
-        return localized(self, "title")
-
 
 class Milestone(models.Model):
     """A milestone of one enrollment, with its due date and, once done, its evidence."""
@@ -264,9 +258,7 @@ class Milestone(models.Model):
     )
     code = models.SlugField(_("code"), max_length=50)
     stage = models.CharField(_("stage"), max_length=20, choices=Enrollment.Stage.choices)
-    title_ko = models.CharField(_("title (Korean)"), max_length=200)
-    title_zh = models.CharField(_("title (Chinese)"), max_length=200, blank=True)
-    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    title = TranslatedText(_("title"), max_length=200, required=True)
     required = models.BooleanField(_("required to leave the stage"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     due_on = models.DateField(_("due on"))
@@ -303,10 +295,6 @@ class Milestone(models.Model):
 
     def __str__(self):
         return self.title
-
-    @property
-    def title(self) -> str:
-        return localized(self, "title")
 
     @property
     def is_done(self) -> bool:
