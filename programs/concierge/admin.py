@@ -7,17 +7,20 @@ service and shows the result.
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from incubator.admin_mixins import ReadOnlyInline, ServiceOwnedChangeForm, call_service
+from incubator.admin_mixins import (
+    ActionPages,
+    ReadOnlyInline,
+    ServiceOwnedChangeForm,
+    call_service,
+)
 from incubator.forms import DateInput
 from incubator.models import User
 from programs.admin_display import overdue as _overdue
@@ -116,7 +119,7 @@ class ServiceMessageInline(ReadOnlyInline):
 
 
 @admin.register(ServiceRequest)
-class ServiceRequestAdmin(ServiceOwnedChangeForm, admin.ModelAdmin):
+class ServiceRequestAdmin(ServiceOwnedChangeForm, ActionPages, admin.ModelAdmin):
     list_display = [
         "number",
         "subject",
@@ -219,11 +222,7 @@ class ServiceRequestAdmin(ServiceOwnedChangeForm, admin.ModelAdmin):
 
     def conversation_view(self, request, object_id):
         """The thread with the company: reply (with a file), assign, resolve or close."""
-        service_request = self.get_object(request, unquote(object_id))
-        if service_request is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        if not self.has_view_permission(request, service_request):
-            raise PermissionDenied
+        service_request = self.action_object(request, object_id, allowed=self.has_view_permission)
         may_change = self.has_change_permission(request, service_request)
         reply_form = ReplyForm(prefix="reply")
         assign_form = AssignForm(
@@ -276,18 +275,15 @@ class ServiceRequestAdmin(ServiceOwnedChangeForm, admin.ModelAdmin):
             if done:
                 self.message_user(request, message, messages.SUCCESS)
                 return HttpResponseRedirect(request.path)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"#{service_request.pk} {service_request.subject}",
-            "subtitle": None,
-            "opts": self.opts,
-            "original": service_request,
-            "thread": concierge_selectors.service_messages(service_request),
-            "may_change": may_change,
-            "reply_form": reply_form if service_request.status != "closed" else None,
-            "assign_form": assign_form if service_request.status != "closed" else None,
-            "status_form": status_form if status_form.fields["status"].choices else None,
-            "today": timezone.localdate(),
-            "media": self.media,
-        }
-        return TemplateResponse(request, "admin/programs/servicerequest/conversation.html", context)
+        return self.action_page(
+            request,
+            service_request,
+            title=f"#{service_request.pk} {service_request.subject}",
+            template="admin/programs/servicerequest/conversation.html",
+            thread=concierge_selectors.service_messages(service_request),
+            may_change=may_change,
+            reply_form=reply_form if service_request.status != "closed" else None,
+            assign_form=assign_form if service_request.status != "closed" else None,
+            status_form=status_form if status_form.fields["status"].choices else None,
+            today=timezone.localdate(),
+        )

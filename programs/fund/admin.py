@@ -6,15 +6,18 @@ service and shows the result.
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from incubator.admin_mixins import ReadOnlyInline, ServiceOwnedChangeForm, call_service
+from incubator.admin_mixins import (
+    ActionPages,
+    ReadOnlyInline,
+    ServiceOwnedChangeForm,
+    call_service,
+)
 from incubator.forms import DateInput
 from programs import policies
 from programs.admin_display import money_or_dash as _money
@@ -130,7 +133,7 @@ class DisbursementInline(ReadOnlyInline):
 
 
 @admin.register(FundApplication)
-class FundApplicationAdmin(ServiceOwnedChangeForm, admin.ModelAdmin):
+class FundApplicationAdmin(ServiceOwnedChangeForm, ActionPages, admin.ModelAdmin):
     list_display = [
         "company",
         "call",
@@ -190,13 +193,16 @@ class FundApplicationAdmin(ServiceOwnedChangeForm, admin.ModelAdmin):
         ] + super().get_urls()
 
     def decide_view(self, request, object_id):
-        application = self.get_object(request, unquote(object_id))
-        if application is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        application = self.action_object(
+            request,
+            object_id,
+            allowed=lambda request, obj: (
+                policies.can_decide_fund(request.user, obj)
+                or policies.can_disburse(request.user, obj)
+            ),
+        )
         may_decide = policies.can_decide_fund(request.user, application)
         may_pay = policies.can_disburse(request.user, application)
-        if not (may_decide or may_pay):
-            raise PermissionDenied
         decision_form = FundDecisionForm(prefix="decision")
         payment_form = DisbursementForm(prefix="payment")
         if request.method == "POST":
@@ -230,18 +236,15 @@ class FundApplicationAdmin(ServiceOwnedChangeForm, admin.ModelAdmin):
                 return HttpResponseRedirect(request.path)
         submitted = application.status == FundApplication.Status.SUBMITTED
         granted = application.status == FundApplication.Status.GRANTED
-        context = {
-            **self.admin_site.each_context(request),
-            "title": gettext("Decide on %(application)s") % {"application": application},
-            "subtitle": None,
-            "opts": self.opts,
-            "original": application,
-            "call": application.call,
-            "remaining": _money(application.call.remaining, application.call.currency),
-            "undisbursed": _money(application.undisbursed, application.call.currency),
-            "decision_form": decision_form if (may_decide and submitted) else None,
-            "payment_form": payment_form if (may_pay and granted) else None,
-            "disbursements": application.disbursements.all(),
-            "media": self.media,
-        }
-        return TemplateResponse(request, "admin/programs/fundapplication/decide.html", context)
+        return self.action_page(
+            request,
+            application,
+            title=gettext("Decide on %(application)s") % {"application": application},
+            template="admin/programs/fundapplication/decide.html",
+            call=application.call,
+            remaining=_money(application.call.remaining, application.call.currency),
+            undisbursed=_money(application.undisbursed, application.call.currency),
+            decision_form=decision_form if (may_decide and submitted) else None,
+            payment_form=payment_form if (may_pay and granted) else None,
+            disbursements=application.disbursements.all(),
+        )

@@ -8,7 +8,6 @@ service and shows the result.
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
@@ -20,7 +19,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from companies import validators
-from incubator.admin_mixins import ReadOnlyInline, ServiceOwnedChangeForm, call_service
+from incubator.admin_mixins import (
+    ActionPages,
+    ReadOnlyInline,
+    ServiceOwnedChangeForm,
+    call_service,
+)
 from incubator.forms import DateInput
 from programs import policies, stages
 from programs.admin_display import money_or_dash as _money
@@ -333,7 +337,7 @@ class MoveForm(forms.Form):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(ServiceOwnedChangeForm, admin.ModelAdmin):
+class EnrollmentAdmin(ServiceOwnedChangeForm, ActionPages, admin.ModelAdmin):
     list_display = [
         "company",
         "cohort",
@@ -465,11 +469,7 @@ class EnrollmentAdmin(ServiceOwnedChangeForm, admin.ModelAdmin):
         return TemplateResponse(request, "admin/programs/enrollment/pipeline.html", context)
 
     def move_view(self, request, object_id):
-        enrollment = self.get_object(request, unquote(object_id))
-        if enrollment is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        if not self.has_change_permission(request, enrollment):
-            raise PermissionDenied
+        enrollment = self.action_object(request, object_id)
         may_override = policies.can_override_stage_guard(request.user)
         form = MoveForm(request.POST or None, enrollment=enrollment, may_override=may_override)
         if request.method == "POST" and form.is_valid():
@@ -483,29 +483,22 @@ class EnrollmentAdmin(ServiceOwnedChangeForm, admin.ModelAdmin):
                 reason=form.cleaned_data["reason"],
                 override=form.cleaned_data.get("override", False),
             ):
-                self.message_user(
+                return self.action_done(
                     request,
+                    enrollment,
                     gettext("%(company)s: now in %(stage)s.")
                     % {"company": enrollment.company, "stage": Enrollment.Stage(to_stage).label},
-                    messages.SUCCESS,
                 )
-                return HttpResponseRedirect(
-                    reverse("admin:programs_enrollment_change", args=[quote(enrollment.pk)])
-                )
-        open_required = enrollment.milestones.filter(
-            stage=enrollment.stage, required=True, done_at__isnull=True
+        return self.action_page(
+            request,
+            enrollment,
+            title=gettext("Move %(enrollment)s") % {"enrollment": enrollment},
+            template="admin/programs/enrollment/move.html",
+            form=form if form.fields["to_stage"].choices else None,
+            open_required=enrollment.milestones.filter(
+                stage=enrollment.stage, required=True, done_at__isnull=True
+            ),
         )
-        context = {
-            **self.admin_site.each_context(request),
-            "title": gettext("Move %(enrollment)s") % {"enrollment": enrollment},
-            "subtitle": None,
-            "opts": self.opts,
-            "original": enrollment,
-            "form": form if form.fields["to_stage"].choices else None,
-            "open_required": open_required,
-            "media": self.media + form.media,
-        }
-        return TemplateResponse(request, "admin/programs/enrollment/move.html", context)
 
 
 # --- Local entities --------------------------------------------------------------------------
