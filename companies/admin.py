@@ -262,6 +262,9 @@ class LeadAdmin(admin.ModelAdmin):
     ]
     actions = ["invite_to_apply"]
 
+    def save_model(self, request, obj, form, change):
+        services.lead_save(lead=obj, actor=request.user, changed_fields=form.changed_data)
+
     @admin.display(description=_("next step date"), ordering="next_step_on")
     def next_step_date(self, lead):
         if lead.next_step_on is None:

@@ -239,6 +239,22 @@ def document_upload(
     return document
 
 
+def lead_save(*, lead: Lead, actor, changed_fields=()) -> Lead:
+    """Create or change a lead from the staff side, with its audit record."""
+    created = lead.pk is None
+    lead.full_clean()
+    with transaction.atomic():
+        lead.save()
+        audit_record(
+            actor=actor,
+            verb="lead.create" if created else "lead.change",
+            obj=lead,
+            company=lead.company_id,
+            changes={"fields": sorted(changed_fields), "status": lead.status},
+        )
+    return lead
+
+
 def lead_invite(*, lead: Lead, actor, sign_up_url: str) -> Lead:
     """Invite a lead to apply; the account created with that e-mail converts it."""
     if not lead.contact_email:

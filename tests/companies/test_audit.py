@@ -101,6 +101,16 @@ def _lead_invite():
     return None, staff
 
 
+def _lead_save():
+    staff = StaffFactory()
+    services.lead_save(
+        lead=Lead(company_name="Bada", contact_email="hi@bada.example", source="referral"),
+        actor=staff,
+        changed_fields=["company_name"],
+    )
+    return None, staff
+
+
 @pytest.mark.parametrize(
     "verb, change",
     [
@@ -113,6 +123,7 @@ def _lead_invite():
         ("patent.delete", _evidence_delete),
         ("document.upload", _document_upload),
         ("lead.invite", _lead_invite),
+        ("lead.create", _lead_save),
     ],
 )
 def test_the_service_writes_its_audit_record(verb, change):
