@@ -158,7 +158,7 @@ def populate(count: int, seed: int = 2020) -> list[int]:
     program = Program.objects.create(name_ko="벤치 프로그램", name_en="Bench program")
     intake = Intake.objects.create(
         program=program,
-        label="bench",
+        label_en="bench",
         opens_at=now - dt.timedelta(days=30),
         closes_at=now + dt.timedelta(days=30),
     )

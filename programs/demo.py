@@ -63,9 +63,24 @@ def _at(n: int, hour: int = 10) -> dt.datetime:
     return timezone.make_aware(dt.datetime(day.year, day.month, day.day, hour))
 
 
+# Cohort labels in Korean, Chinese and English, keyed on the English one.
+COHORT_LABELS = {
+    "Resident companies": ("입주 기업", "入驻企业"),
+    "Digital-economy companies": ("디지털 경제 기업", "数字经济企业"),
+}
+
+
 def _cohort(program: Program, label: str, starts: int, ends: int) -> Cohort:
+    label_ko, label_zh = COHORT_LABELS[label]
     cohort, _created = Cohort.objects.get_or_create(
-        program=program, label=label, defaults={"starts_on": _days(starts), "ends_on": _days(ends)}
+        program=program,
+        label_en=label,
+        defaults={
+            "label_ko": label_ko,
+            "label_zh": label_zh,
+            "starts_on": _days(starts),
+            "ends_on": _days(ends),
+        },
     )
     return cohort
 

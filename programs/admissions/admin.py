@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.admin import BrnSearchMixin
 from incubator.admin_mixins import ActionPages, ReadOnlyInline, ServiceOwnedChangeForm, call_service
+from incubator.multilingual import translated_names
 from programs.admissions import screening, selectors, services
 from programs.admissions.models import (
     Application,
@@ -41,7 +42,7 @@ SECTOR_CHOICES = [(code, _(label)) for code, label in screening.SECTOR_LABELS.it
 class IntakeInline(admin.TabularInline):
     model = Intake
     extra = 0
-    fields = ["label", "opens_at", "closes_at", "is_open_now"]
+    fields = [*translated_names("label"), "opens_at", "closes_at", "is_open_now"]
     readonly_fields = ["is_open_now"]
 
     @admin.display(description=_("open now"), boolean=True)
@@ -52,7 +53,7 @@ class IntakeInline(admin.TabularInline):
 class CohortInline(admin.TabularInline):
     model = Cohort
     extra = 0
-    fields = ["label", "intake", "starts_on", "ends_on"]
+    fields = [*translated_names("label"), "intake", "starts_on", "ends_on"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "intake":

@@ -39,7 +39,9 @@ def program_and_intake() -> tuple[Program, Intake]:
         opens_at = now - dt.timedelta(days=30)
         intake = Intake.objects.create(
             program=program,
-            label=f"{timezone.localdate(opens_at).year} open call",
+            label_ko=f"{timezone.localdate(opens_at).year}년 공개 모집",
+            label_zh=f"{timezone.localdate(opens_at).year}年公开招募",
+            label_en=f"{timezone.localdate(opens_at).year} open call",
             opens_at=opens_at,
             closes_at=now + dt.timedelta(days=60),
         )

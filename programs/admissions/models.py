@@ -42,7 +42,7 @@ class Intake(models.Model):
     program = models.ForeignKey(
         Program, on_delete=models.PROTECT, related_name="intakes", verbose_name=_("program")
     )
-    label = models.CharField(_("label"), max_length=100, help_text=_("e.g. 2026 autumn"))
+    label = TranslatedText(_("label"), max_length=100, required=True)
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at"))
 

@@ -26,6 +26,7 @@ from incubator.admin_mixins import (
     call_service,
 )
 from incubator.forms import DateInput
+from incubator.multilingual import translated_names
 from programs import policies, stages
 from programs.admin_display import money_or_dash as _money
 from programs.admin_display import overdue as _overdue
@@ -49,9 +50,14 @@ from programs.models import (
 class CohortAdmin(admin.ModelAdmin):
     list_display = ["label", "program", "starts_on", "ends_on", "enrolled", "open_now"]
     list_filter = ["program"]
-    search_fields = ["label", "program__name_ko", "program__name_zh", "program__name_en"]
+    search_fields = [
+        *translated_names("label"),
+        "program__name_ko",
+        "program__name_zh",
+        "program__name_en",
+    ]
     list_select_related = ["program"]
-    fields = ["program", "label", "intake", "starts_on", "ends_on"]
+    fields = ["program", *translated_names("label"), "intake", "starts_on", "ends_on"]
 
     def get_queryset(self, request):
         return (

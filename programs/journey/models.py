@@ -46,7 +46,7 @@ class Cohort(models.Model):
         verbose_name=_("intake"),
         help_text=_("The intake whose accepted companies join this cohort, if one."),
     )
-    label = models.CharField(_("label"), max_length=100, help_text=_("e.g. 2026 cohort"))
+    label = TranslatedText(_("label"), max_length=100, required=True)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
 
@@ -61,7 +61,7 @@ class Cohort(models.Model):
                 violation_error_message=_("A cohort must end after it starts."),
             ),
             models.UniqueConstraint(
-                fields=["program", "label"],
+                fields=["program", "label_ko", "label_zh", "label_en"],
                 name="cohort_label_unique_per_program",
                 violation_error_message=_("This program has a cohort with this label."),
             ),

@@ -51,7 +51,9 @@ def cohort_for_intake(*, intake) -> Cohort:
     starts_on = timezone.localdate(intake.closes_at)
     cohort, _created = Cohort.objects.get_or_create(
         program_id=intake.program_id,
-        label=intake.label,
+        label_ko=intake.label_ko,
+        label_zh=intake.label_zh,
+        label_en=intake.label_en,
         defaults={
             "intake": intake,
             "starts_on": starts_on,

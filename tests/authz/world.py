@@ -209,9 +209,9 @@ def build() -> SimpleNamespace:
         user=w.owner_a,
         max_bytes=MAX_BYTES,
     )
-    w.intake_submitted = IntakeFactory(label="2026 spring")
-    w.intake_draft = IntakeFactory(label="2026 autumn")
-    w.intake_open = IntakeFactory(label="2027 spring")  # nobody applied yet
+    w.intake_submitted = IntakeFactory(label_en="2026 spring")
+    w.intake_draft = IntakeFactory(label_en="2026 autumn")
+    w.intake_open = IntakeFactory(label_en="2027 spring")  # nobody applied yet
     w.application = admissions_services.application_submit(
         application=ApplicationFactory(
             company=w.company_a, intake=w.intake_submitted, created_by=w.owner_a

@@ -81,7 +81,7 @@ def test_an_accepted_company_goes_from_incubation_to_acceleration(
     ).user
     company = founder.membership.company
     intake = IntakeFactory()
-    cohort = CohortFactory(program=intake.program, label="2026 Binxian cohort")
+    cohort = CohortFactory(program=intake.program, label_en="2026 Binxian cohort")
     application = ApplicationFactory(
         company=company, intake=intake, status=Application.Status.SUBMITTED
     )

@@ -96,7 +96,7 @@ class IntakeFactory(factory.django.DjangoModelFactory):
         model = Intake
 
     program = factory.SubFactory(ProgramFactory)
-    label = factory.Sequence(lambda n: f"2026 autumn {n}")
+    label_en = factory.Sequence(lambda n: f"2026 autumn {n}")
     opens_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=7))
     closes_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=30))
 
