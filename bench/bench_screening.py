@@ -1,4 +1,4 @@
-"""Benchmark of services.applications_screen (bulk screening) on a real database.
+"""Benchmark of admissions applications_screen (bulk screening) on a real database.
 
 Run from the repository root:  .venv/bin/python bench/bench_screening.py [count]
 
@@ -63,17 +63,10 @@ def brn(index: int) -> str:
 
 def populate(count: int, seed: int = 2020) -> list[int]:
     """Create `count` companies with evidence and submitted applications; return their ids."""
-    from companies import services
-    from companies.models import (
-        Application,
-        Certification,
-        Company,
-        FundingRound,
-        MarketValidation,
-        Patent,
-    )
-    from companies.screening import CERTIFICATION_KINDS, SECTORS
-    from programs.models import Intake, Program
+    from companies.models import Certification, Company, FundingRound, MarketValidation, Patent
+    from programs.admissions import services as admissions_services
+    from programs.admissions.models import Application, Intake, Program
+    from programs.admissions.screening import CERTIFICATION_KINDS, SECTORS
 
     rng = random.Random(seed)
     today = timezone.localdate()
@@ -165,7 +158,7 @@ def populate(count: int, seed: int = 2020) -> list[int]:
     program = Program.objects.create(name_ko="벤치 프로그램", name_en="Bench program")
     intake = Intake.objects.create(
         program=program,
-        label="bench",
+        label_en="bench",
         opens_at=now - dt.timedelta(days=30),
         closes_at=now + dt.timedelta(days=30),
     )
@@ -173,8 +166,10 @@ def populate(count: int, seed: int = 2020) -> list[int]:
 
     manager = User.objects.create_user("bench-manager@center.example", is_staff=True)
     # policy_publish refuses actor=None (created_by is not blank=True).
-    v1 = services.policy_publish(actor=manager, effective_from=now - dt.timedelta(days=3650))
-    v2 = services.policy_publish(
+    v1 = admissions_services.policy_publish(
+        actor=manager, effective_from=now - dt.timedelta(days=3650)
+    )
+    v2 = admissions_services.policy_publish(
         actor=manager,
         effective_from=now - dt.timedelta(days=10),
         patents_registered_only=True,
@@ -205,7 +200,7 @@ def populate(count: int, seed: int = 2020) -> list[int]:
 
 def reset_results() -> None:
     """Forget earlier results, so every timed run is a first screening (the worst case)."""
-    from companies.models import Application, ApplicationEvent
+    from programs.admissions.models import Application, ApplicationEvent
 
     Application.objects.update(screening=None, recommendation="", score=None, screened_at=None)
     ApplicationEvent.objects.all().delete()
@@ -218,14 +213,14 @@ def reset_results() -> None:
 
 def measure(ids: list[int]) -> tuple[int, float]:
     """Screen `ids` REPEAT times; return (queries, best seconds)."""
-    from companies import services
+    from programs.admissions import services as admissions_services
 
     best, counts = None, set()
     for _run in range(REPEAT):
         reset_results()
         with CaptureQueriesContext(connection) as captured:
             start = time.perf_counter()
-            screened = services.applications_screen(application_ids=ids, actor=None)
+            screened = admissions_services.applications_screen(application_ids=ids, actor=None)
             seconds = time.perf_counter() - start
         assert screened == len(ids), (screened, len(ids))
         counts.add(len(captured.captured_queries))

@@ -1,4 +1,4 @@
-"""Benchmark of companies.screening.screen, pure and in memory.
+"""Benchmark of programs.admissions.screening.screen, pure and in memory.
 
 Run from the repository root:  .venv/bin/python bench/bench_screening_pure.py [count]
 Screens `count` (default 10,000) generated applications in English and in the
@@ -32,7 +32,7 @@ django.setup()
 
 from django.utils import translation  # noqa: E402
 
-from companies.screening import (  # noqa: E402
+from programs.admissions.screening import (  # noqa: E402
     CERTIFICATION_KINDS,
     SECTORS,
     CertificationFact,

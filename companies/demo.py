@@ -1,8 +1,8 @@
 """Demo data of the startups: the first resident, the 2020 delegation, the digital-economy
-companies, leads, the incubation program with an open intake and a screened queue.
+companies and leads. Their applications are programs.admissions.demo's.
 
 Idempotent: companies are keyed on their business registration number, accounts on
-their e-mail; evidence and applications are only added with a company created here.
+their e-mail; evidence is only added with a company created here.
 """
 
 import datetime as dt
@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from companies import services, validators
 from companies.models import (
-    Application,
     Certification,
     Company,
     FundingRound,
@@ -24,7 +23,6 @@ from companies.models import (
     Patent,
 )
 from incubator.demo import demo_user
-from programs.models import Intake, Program
 
 OWNER_EMAIL = "nam@orangsimhan.example"
 MEMBER_EMAIL = "park@orangsimhan.example"
@@ -147,11 +145,6 @@ DIGITAL = [
      dt.date(2014, 12, 1), "cert_expired", False),
 ]  # fmt: skip
 
-MARKET_FIT = (
-    "Heilongjiang's manufacturers and schools are our first customers; "
-    "we want a local company in Binxian to serve them."
-)
-
 
 def brn(index: int) -> str:
     """Return a valid, deterministic business registration number for demo company `index`."""
@@ -261,33 +254,6 @@ def _company(index: int, row, owner=None) -> tuple[Company, bool]:
     return company, True
 
 
-def _program() -> tuple[Program, Intake]:
-    program, _created = Program.objects.get_or_create(
-        name_en="China–Korea Incubation Program",
-        defaults={
-            "name_ko": "한중 인큐베이션 프로그램",
-            "name_zh": "中韩孵化项目",
-            "description_ko": "인큐베이터 → 가속화 → 산업 수출: 도우미식 서비스로 "
-            "빈현에 현지 법인과 생산을 세울 때까지 함께합니다.",
-            "description_zh": "孵化器 → 加速器 → 产业输出：以保姆式服务陪伴企业，"
-            "直到在宾县落地注册并投产。",
-            "description_en": "Incubator → accelerator → industry export: concierge-style "
-            "service until the company is registered and producing in Binxian.",
-        },
-    )
-    intake = program.intakes.order_by("-opens_at").first()
-    if intake is None:
-        now = timezone.now()
-        opens_at = now - dt.timedelta(days=30)
-        intake = Intake.objects.create(
-            program=program,
-            label=f"{timezone.localdate(opens_at).year} open call",
-            opens_at=opens_at,
-            closes_at=now + dt.timedelta(days=60),
-        )
-    return program, intake
-
-
 def _leads(orangsimhan: Company) -> None:
     officer = get_user_model().objects.filter(email="officer@center.example").first()
     today = timezone.localdate()
@@ -338,16 +304,6 @@ def _leads(orangsimhan: Company) -> None:
         Lead.objects.get_or_create(company_name=name, defaults={**lead, "owner": officer})
 
 
-def _apply(company: Company, intake: Intake, user) -> Application | None:
-    if not intake.is_open():
-        return None
-    application = services.application_start(company=company, intake=intake, user=user)
-    if application.status != Application.Status.DRAFT:
-        return application
-    services.application_save_step(application=application, step="review", market_fit=MARKET_FIT)
-    return services.application_submit(application=application, user=user)
-
-
 @transaction.atomic
 def load() -> None:
     owner = demo_user(
@@ -381,32 +337,8 @@ def load() -> None:
         user=member, defaults={"company": orangsimhan, "role": Membership.Role.MEMBER}
     )
 
-    intake = _program()[1]
-    manager = get_user_model().objects.filter(email="manager@center.example").first()
     for offset, rows in ((1, DELEGATION), (1 + len(DELEGATION), DIGITAL)):
         for n, row in enumerate(rows):
             index = offset + n
-            user = applicant if index == 1 else None
-            company, created = _company(index, row, owner=user)
-            if not (created and row[-1]):
-                continue
-            application = _apply(company, intake, user)
-            if application is None:
-                continue
-            # Some history for the queue: a waitlisting and an override.
-            if row[6] == "cert_expired":
-                services.application_decide(
-                    application=application,
-                    decision=Application.Status.WAITLISTED,
-                    actor=manager,
-                    reason="Waiting for the renewed Venture Business Confirmation.",
-                )
-            elif row[6] == "no_patent" and row[3] == "bio_health":
-                services.criterion_override(
-                    application=application,
-                    criterion="patents",
-                    reason="Two KIPO filings are in preparation; the clinical data "
-                    "counts as the company's protected know-how.",
-                    actor=manager,
-                )
+            _company(index, row, owner=applicant if index == 1 else None)
     _leads(orangsimhan)

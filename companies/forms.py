@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from companies import validators
 from companies.models import (
-    Application,
     Certification,
     Company,
     Document,
@@ -67,24 +66,6 @@ class CompanyForm(forms.ModelForm):
     def clean_brn(self):
         # Stored without dashes; the model's validator checks the digits.
         return validators.brn_compact(self.cleaned_data["brn"])
-
-
-class StepActionForm(forms.Form):
-    """The wizard's buttons: "continue" to the next step, "save" or "submit" on the review."""
-
-    action = forms.ChoiceField(
-        choices=[("continue", "continue"), ("save", "save"), ("submit", "submit")], required=False
-    )
-
-
-class EvidenceSectionForm(forms.Form):
-    """Which of a step's evidence forms was sent: its hidden "form" field."""
-
-    form = forms.ChoiceField(required=False)
-
-    def __init__(self, *args, keys, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["form"].choices = [(key, key) for key in keys]
 
 
 class InvitationForm(forms.Form):
@@ -215,10 +196,3 @@ class DocumentForm(forms.Form):
             attrs={"accept": ".pdf,.png,.jpg,.jpeg,.docx,.xlsx"},
         ),
     )
-
-
-class MarketFitForm(forms.ModelForm):
-    class Meta:
-        model = Application
-        fields = ["market_fit"]
-        widgets = {"market_fit": forms.Textarea(attrs={"rows": 6})}

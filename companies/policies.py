@@ -19,3 +19,22 @@ def can_create_company(user) -> bool:
         and not hasattr(user, "membership")
         and not has_other_portal_role(user)
     )
+
+
+def _membership_in(user, company):
+    membership = getattr(user, "membership", None) if user.is_authenticated else None
+    company_id = getattr(company, "pk", company)
+    return membership if membership is not None and membership.company_id == company_id else None
+
+
+def can_invite(user, company) -> bool:
+    """The company's owner invites colleagues; staff add members in the admin."""
+    membership = _membership_in(user, company)
+    return membership is not None and membership.role == "owner"
+
+
+def can_update_company(user, company) -> bool:
+    """Members change their company's profile and evidence; staff change any company."""
+    if user is None:  # the demo loader and data imports
+        return True
+    return bool(user.is_staff) or _membership_in(user, company) is not None

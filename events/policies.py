@@ -49,4 +49,3 @@ def can_cancel_registration(actor, registration: Registration, at=None) -> bool:
     if (at or timezone.now()) >= registration.event.ends_at:
         return False
     return may_handle_registration(actor, registration)
-

@@ -70,7 +70,7 @@ def home(request):
     if hasattr(request.user, "partner_person"):
         # Partners have no company of their own: their portal is the events.
         return redirect("events:my-events")
-    return redirect("companies:dashboard")
+    return redirect("programs:dashboard")
 
 
 @login_required

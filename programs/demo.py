@@ -1,5 +1,7 @@
 """Demo data of the journey: the resident companies spread over the stages.
 
+Admissions (the program, its intake and the screened queue) load first.
+
 Orangsimhan, the first resident, is in industrialization with its Harbin company;
 of the eight digital-economy companies, three are registering a local company
 (one of them already in acceleration, by a manager's override), one withdrew,
@@ -19,8 +21,15 @@ from django.utils import timezone
 from stdnum.cn import uscc
 
 from companies.demo import DIGITAL, brn
-from companies.models import Application, Company
-from programs import selectors, services, stages
+from companies.models import Company
+from programs import services, stages
+from programs.admissions import demo as admissions_demo
+from programs.admissions import services as admissions_services
+from programs.admissions.models import Application
+from programs.concierge import services as concierge_services
+from programs.fund import services as fund_services
+from programs.journey import selectors as journey_selectors
+from programs.journey import services as journey_services
 from programs.models import (
     Cohort,
     Enrollment,
@@ -54,9 +63,24 @@ def _at(n: int, hour: int = 10) -> dt.datetime:
     return timezone.make_aware(dt.datetime(day.year, day.month, day.day, hour))
 
 
+# Cohort labels in Korean, Chinese and English, keyed on the English one.
+COHORT_LABELS = {
+    "Resident companies": ("입주 기업", "入驻企业"),
+    "Digital-economy companies": ("디지털 경제 기업", "数字经济企业"),
+}
+
+
 def _cohort(program: Program, label: str, starts: int, ends: int) -> Cohort:
+    label_ko, label_zh = COHORT_LABELS[label]
     cohort, _created = Cohort.objects.get_or_create(
-        program=program, label=label, defaults={"starts_on": _days(starts), "ends_on": _days(ends)}
+        program=program,
+        label_en=label,
+        defaults={
+            "label_ko": label_ko,
+            "label_zh": label_zh,
+            "starts_on": _days(starts),
+            "ends_on": _days(ends),
+        },
     )
     return cohort
 
@@ -66,7 +90,7 @@ def _enroll(company, cohort, manager, started: int, reason: str) -> Enrollment:
         company=company, status=Application.Status.SUBMITTED, intake__program=cohort.program
     ).first()
     if application is not None:
-        enrollment = services.application_accept(
+        enrollment = admissions_services.application_accept(
             application=application, actor=manager, reason=reason, cohort=cohort
         )
         enrollment.started_on = _days(started)
@@ -76,7 +100,7 @@ def _enroll(company, cohort, manager, started: int, reason: str) -> Enrollment:
             milestone.due_on = _days(started + milestone.template.due_days)
             milestone.save(update_fields=["due_on"])
     else:
-        enrollment = services.enrollment_create(
+        enrollment = journey_services.enrollment_create(
             company=company,
             cohort=cohort,
             actor=manager,
@@ -89,12 +113,12 @@ def _enroll(company, cohort, manager, started: int, reason: str) -> Enrollment:
 
 def _done(enrollment, code: str, actor, evidence: str, on: int) -> None:
     milestone = enrollment.milestones.get(code=code)
-    services.milestone_complete(milestone=milestone, actor=actor, evidence=evidence)
+    journey_services.milestone_complete(milestone=milestone, actor=actor, evidence=evidence)
     Milestone.objects.filter(pk=milestone.pk).update(done_at=_at(on, 15))
 
 
 def _move(enrollment, stage: str, actor, reason: str, on: int, override=False) -> Enrollment:
-    enrollment = services.enrollment_advance(
+    enrollment = journey_services.enrollment_advance(
         enrollment=enrollment, to_stage=stage, actor=actor, reason=reason, override=override
     )
     when = _at(on, 11)
@@ -105,19 +129,21 @@ def _move(enrollment, stage: str, actor, reason: str, on: int, override=False) -
 
 def _request(company, kind, subject, body, author, opened: int, replies=(), owner=None, due=None):
     """Open a request as `author`, add (author, text, day) replies, then date it all."""
-    service_request = services.service_request_open(
+    service_request = concierge_services.service_request_open(
         company=company, kind=kind, subject=subject, body=body, actor=author
     )
     days = [opened]
     for replier, text, day in replies:
-        services.service_request_reply(service_request=service_request, actor=replier, body=text)
+        concierge_services.service_request_reply(
+            service_request=service_request, actor=replier, body=text
+        )
         days.append(day)
     messages = ServiceMessage.objects.filter(request=service_request).order_by("pk")
     for n, (message, day) in enumerate(zip(messages, days, strict=True)):
         ServiceMessage.objects.filter(pk=message.pk).update(created_at=_at(day, 9 + n))
     ServiceRequest.objects.filter(pk=service_request.pk).update(opened_at=_at(opened, 9))
     if owner is not None:
-        services.service_request_assign(
+        concierge_services.service_request_assign(
             service_request=service_request, owner=owner, actor=owner, due_on=_days(due)
         )
     return service_request
@@ -163,7 +189,7 @@ def _orangsimhan(program, manager, officer) -> None:
         -540,
         "The center's first resident company: Korean-language and vocational education.",
     )
-    services.local_entity_register(
+    journey_services.local_entity_register(
         company=company,
         actor=officer,
         name_zh="哈尔滨奥朗心韩科技有限公司",
@@ -248,7 +274,7 @@ def _orangsimhan(program, manager, officer) -> None:
         owner=officer,
         due=-50,
     )
-    services.service_request_set_status(
+    concierge_services.service_request_set_status(
         service_request=tax, status=ServiceRequest.Status.RESOLVED, actor=officer
     )
     _reports(enrollment, owner, 4, 80_000)
@@ -342,7 +368,7 @@ def _digital(program, manager, officer, call: FundCall) -> None:
                 owner=officer,
                 due=-143,
             )
-            services.service_request_set_status(
+            concierge_services.service_request_set_status(
                 service_request=office, status=ServiceRequest.Status.RESOLVED, actor=officer
             )
             _done(enrollment, "office_moved_in", officer, "Two desks in the open office.", -140)
@@ -371,7 +397,7 @@ def _fund_call(manager) -> FundCall:
     call = FundCall.objects.filter(title_en="Special support fund for Korean tech startups").first()
     if call is not None:
         return call
-    return services.fund_call_save(
+    return fund_services.fund_call_save(
         call=FundCall(
             title_ko="한국 기술 스타트업 특별 지원 기금",
             title_zh="韩国科技初创企业专项扶持基金",
@@ -390,7 +416,7 @@ def _fund_call(manager) -> FundCall:
 
 def _orangsimhan_grant(call: FundCall, manager, officer) -> None:
     company = Company.objects.filter(brn=brn(0)).first()
-    enrollment = selectors.enrollment_for_company(company) if company else None
+    enrollment = journey_selectors.enrollment_for_company(company) if company else None
     if enrollment is None or not enrollment.is_open:
         return
     if FundApplication.objects.filter(call=call, company=company).exists():
@@ -404,14 +430,14 @@ def _orangsimhan_grant(call: FundCall, manager, officer) -> None:
         submitted_by=company.memberships.first().user,
         submitted_at=_at(-25),
     )
-    services.fund_decide(
+    fund_services.fund_decide(
         application=application,
         decision=FundApplication.Status.GRANTED,
         amount_granted=Decimal("300000"),
         actor=manager,
         reason="Production scale-up in Binxian; the classroom fit-out is granted, not the travel.",
     )
-    services.fund_disburse(
+    fund_services.fund_disburse(
         application=application,
         amount=Decimal("150000"),
         paid_on=_days(-10),
@@ -422,6 +448,7 @@ def _orangsimhan_grant(call: FundCall, manager, officer) -> None:
 
 @transaction.atomic
 def load() -> None:
+    admissions_demo.load()
     program = Program.objects.filter(name_en=PROGRAM_NAME_EN).first()
     users = get_user_model().objects
     manager = users.filter(email="manager@center.example").first()

@@ -14,8 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import NamedTuple
 
-from django.utils.translation import gettext_noop
-
 INCUBATION = "incubation"
 ACCELERATION = "acceleration"
 INDUSTRIALIZATION = "industrialization"
@@ -23,14 +21,6 @@ GRADUATED = "graduated"
 WITHDRAWN = "withdrawn"
 
 STAGES = (INCUBATION, ACCELERATION, INDUSTRIALIZATION, GRADUATED, WITHDRAWN)
-# Marked for translation here, translated where shown (models.Enrollment.Stage).
-STAGE_LABELS = {
-    INCUBATION: gettext_noop("incubation"),
-    ACCELERATION: gettext_noop("acceleration"),
-    INDUSTRIALIZATION: gettext_noop("industrialization (industry export, local production)"),
-    GRADUATED: gettext_noop("graduated"),
-    WITHDRAWN: gettext_noop("withdrawn"),
-}
 # The stages a company works through, in order; milestones belong to these.
 WORKING_STAGES = (INCUBATION, ACCELERATION, INDUSTRIALIZATION)
 ENDED = frozenset({GRADUATED, WITHDRAWN})
@@ -43,14 +33,6 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     GRADUATED: (),
     WITHDRAWN: (),
 }
-# The verb of moving into a stage: `Enrollment.can_accelerate()` and the like.
-VERBS = {
-    ACCELERATION: "accelerate",
-    INDUSTRIALIZATION: "industrialize",
-    GRADUATED: "graduate",
-    WITHDRAWN: "withdraw",
-}
-
 # The milestone that registering a local entity completes.
 LOCAL_ENTITY_MILESTONE = "local_entity_registered"
 

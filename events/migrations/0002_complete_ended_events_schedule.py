@@ -1,11 +1,27 @@
+"""The periodic job that marks ended events completed (events/apps.py COMPLETE_ENDED).
+
+Copied here, so that the migration keeps working if the live job changes later.
+"""
+
 from django.db import migrations
 
-from events.apps import COMPLETE_ENDED
-from incubator.schedules import ensure_periodic_job
+COMPLETE_ENDED = {
+    "name": "Events: mark ended events completed",
+    "task": "events.tasks.events_complete_ended_task",
+    "every_minutes": 60,
+}
 
 
 def create_schedule(apps, schema_editor):
-    ensure_periodic_job(COMPLETE_ENDED, apps=apps)
+    task_model = apps.get_model("django_celery_beat", "PeriodicTask")
+    if task_model.objects.filter(name=COMPLETE_ENDED["name"]).exists():
+        return
+    interval, _ = apps.get_model("django_celery_beat", "IntervalSchedule").objects.get_or_create(
+        every=COMPLETE_ENDED["every_minutes"], period="minutes"
+    )
+    task_model.objects.create(
+        name=COMPLETE_ENDED["name"], task=COMPLETE_ENDED["task"], interval=interval
+    )
 
 
 class Migration(migrations.Migration):

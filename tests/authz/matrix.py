@@ -132,8 +132,8 @@ ADMIN_OBJECTS = {
     "incubator.auditrecord": lambda w: w.audit_record,
     "companies.company": lambda w: w.company_a,
     "companies.lead": lambda w: w.lead,
-    "companies.screeningpolicy": lambda w: w.application.policy,
-    "companies.application": lambda w: w.application,
+    "programs.screeningpolicy": lambda w: w.application.policy,
+    "programs.application": lambda w: w.application,
     "companies.partnerorganisation": lambda w: w.partner_person.organisation,
     "companies.partnerperson": lambda w: w.partner_person,
     "programs.program": lambda w: w.cohort.program,
@@ -196,15 +196,15 @@ KWARGS = {
         "token": default_token_generator.make_token(w.member_a),
     },
     "companies:invitation-accept": lambda w: {"token": w.invitation.token},
-    "companies:application-start": lambda w: {"intake_id": w.intake_open.pk},
-    "companies:application-detail": lambda w: {"pk": w.application.pk},
-    "companies:application-resume": lambda w: {"pk": w.draft.pk},
-    "companies:evidence-delete": lambda w: {
+    "programs:application-start": lambda w: {"intake_id": w.intake_open.pk},
+    "programs:application-detail": lambda w: {"pk": w.application.pk},
+    "programs:application-resume": lambda w: {"pk": w.draft.pk},
+    "programs:evidence-delete": lambda w: {
         "pk": w.draft.pk,
         "kind": "patent",
         "item_id": w.patent.pk,
     },
-    "companies:application-step": lambda w: {"pk": w.draft.pk, "step": "patents"},
+    "programs:application-step": lambda w: {"pk": w.draft.pk, "step": "patents"},
     "companies:document-download": lambda w: {"pk": w.document.pk},
     "programs:milestone-done": lambda w: {"pk": w.milestone_open.pk},
     "programs:milestone-evidence": lambda w: {"pk": w.milestone_done.pk},
@@ -252,7 +252,7 @@ KWARGS = {
 
 # POST bodies: empty unless a page needs a field to reach its write (a button's name).
 BODIES = {
-    "admin:companies_application_decide": lambda w: {"_decide": "1"},
+    "admin:programs_application_decide": lambda w: {"_decide": "1"},
     "admin:programs_fundapplication_decide": lambda w: {"_decide": "1"},
     "admin:programs_servicerequest_conversation": lambda w: {"_reply": "1"},
     "events:check-in": lambda w: {"registration": w.registration.pk},

@@ -103,7 +103,7 @@ def form(w, **data) -> dict:
 
 
 def step_url(application, step):
-    return reverse("companies:application-step", args=[application.pk, step])
+    return reverse("programs:application-step", args=[application.pk, step])
 
 
 def assert_still_a_draft(application):
@@ -223,7 +223,7 @@ def test_company_edit_in_the_wizard_changes_the_company_not_the_application(worl
 def test_an_invitation_is_for_the_owners_company_and_not_accepted_yet(world):
     post(
         world.owner_a,
-        reverse("companies:member-invite"),
+        reverse("programs:member-invite"),
         form(world, email="cto@alpha.example.kr"),
     )
     invitation = Invitation.objects.get(email="cto@alpha.example.kr")

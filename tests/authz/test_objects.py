@@ -22,9 +22,9 @@ def a_objects(w):
     """Return (label, url, methods served, POST body) for every URL naming an object of A."""
     both, get, post = ("GET", "POST"), ("GET",), ("POST",)
     urls = [
-        ("application", reverse("companies:application-detail", args=[w.application.pk]), get, {}),
-        ("draft", reverse("companies:application-detail", args=[w.draft.pk]), get, {}),
-        ("resume", reverse("companies:application-resume", args=[w.draft.pk]), get, {}),
+        ("application", reverse("programs:application-detail", args=[w.application.pk]), get, {}),
+        ("draft", reverse("programs:application-detail", args=[w.draft.pk]), get, {}),
+        ("resume", reverse("programs:application-resume", args=[w.draft.pk]), get, {}),
         ("document", reverse("companies:document-download", args=[w.document.pk]), get, {}),
         (
             "milestone done",
@@ -78,7 +78,7 @@ def a_objects(w):
             urls.append(
                 (
                     f"{step} step of {application.status}",
-                    reverse("companies:application-step", args=[application.pk, step]),
+                    reverse("programs:application-step", args=[application.pk, step]),
                     both,
                     {"action": "continue", "market_fit": "B's words", "name_ko": "B"},
                 )
@@ -94,7 +94,7 @@ def a_objects(w):
         urls.append(
             (
                 f"{kind} delete",
-                reverse("companies:evidence-delete", args=[w.draft.pk, kind, item.pk]),
+                reverse("programs:evidence-delete", args=[w.draft.pk, kind, item.pk]),
                 post,
                 {},
             )

@@ -24,7 +24,7 @@ from django_celery_beat.models import (
 )
 
 from companies import services as company_services
-from companies.models import Application, Document, Invitation, Lead, Membership, ScreeningPolicy
+from companies.models import Document, Invitation, Lead, Membership
 from events.judging import services as judging
 from events.matching import services as meetings
 from events.models import (
@@ -46,6 +46,11 @@ from incubator.audit import audit_record
 from incubator.models import OutboxMessage
 from programs import services as program_services
 from programs import stages
+from programs.admissions import services as admissions_services
+from programs.admissions.models import Application, ScreeningPolicy
+from programs.concierge import services as concierge_services
+from programs.fund import services as fund_services
+from programs.journey import services as journey_services
 from programs.models import ServiceTarget
 from tests.companies.factories import (
     ApplicationFactory,
@@ -102,7 +107,7 @@ def _defaults() -> None:
     roles.sync_role_permissions()
     program_services.defaults_ensure()
     if not ScreeningPolicy.objects.exists():
-        company_services.policy_publish(
+        admissions_services.policy_publish(
             actor=None, effective_from=dt.datetime(2020, 8, 10, tzinfo=dt.UTC)
         )
 
@@ -205,10 +210,10 @@ def build() -> SimpleNamespace:
         user=w.owner_a,
         max_bytes=MAX_BYTES,
     )
-    w.intake_submitted = IntakeFactory(label="2026 spring")
-    w.intake_draft = IntakeFactory(label="2026 autumn")
-    w.intake_open = IntakeFactory(label="2027 spring")  # nobody applied yet
-    w.application = company_services.application_submit(
+    w.intake_submitted = IntakeFactory(label_en="2026 spring")
+    w.intake_draft = IntakeFactory(label_en="2026 autumn")
+    w.intake_open = IntakeFactory(label_en="2027 spring")  # nobody applied yet
+    w.application = admissions_services.application_submit(
         application=ApplicationFactory(
             company=w.company_a, intake=w.intake_submitted, created_by=w.owner_a
         ),
@@ -232,7 +237,7 @@ def build() -> SimpleNamespace:
         starts_on=today - dt.timedelta(days=400),
         ends_on=today + dt.timedelta(days=300),
     )
-    w.enrollment = program_services.enrollment_create(
+    w.enrollment = journey_services.enrollment_create(
         company=w.company_a,
         cohort=w.cohort,
         actor=officer,
@@ -242,7 +247,7 @@ def build() -> SimpleNamespace:
     milestones = list(
         w.enrollment.milestones.exclude(code=stages.LOCAL_ENTITY_MILESTONE).order_by("position")
     )
-    w.milestone_done = program_services.milestone_complete(
+    w.milestone_done = journey_services.milestone_complete(
         milestone=milestones[0],
         actor=w.owner_a,
         evidence="Signed the lease.",
@@ -250,7 +255,7 @@ def build() -> SimpleNamespace:
         max_bytes=MAX_BYTES,
     )
     w.milestone_open = milestones[1]
-    w.local_entity = program_services.local_entity_register(
+    w.local_entity = journey_services.local_entity_register(
         company=w.company_a,
         actor=w.owner_a,
         name_zh="哈尔滨阿尔法机器人有限公司",
@@ -260,7 +265,7 @@ def build() -> SimpleNamespace:
         registered_capital=Decimal("1000000"),
         capital_currency="CNY",
     )
-    w.service_request = program_services.service_request_open(
+    w.service_request = concierge_services.service_request_open(
         company=w.company_a,
         kind="visa",
         subject="Visa for our engineer",
@@ -273,7 +278,7 @@ def build() -> SimpleNamespace:
     w.service_target = ServiceTarget.objects.get(kind="visa")
     w.fund_call = FundCallFactory()
     w.fund_call_open = FundCallFactory()  # A has not applied to this one
-    w.fund_application = program_services.fund_apply(
+    w.fund_application = fund_services.fund_apply(
         call=w.fund_call,
         company=w.company_a,
         actor=w.owner_a,
@@ -281,7 +286,7 @@ def build() -> SimpleNamespace:
         purpose="A production line in Binxian.",
     )
     first_quarter = stages.quarters_due(started_on=w.enrollment.started_on, today=today)[0]
-    w.report = program_services.quarterly_report_submit(
+    w.report = journey_services.quarterly_report_submit(
         company=w.company_a,
         actor=w.owner_a,
         year=first_quarter.year,

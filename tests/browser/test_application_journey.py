@@ -9,11 +9,12 @@ from django.contrib.auth.models import Group
 from django.utils import translation
 from django.utils.text import capfirst
 
-from companies import services
-from companies.models import Application, Document, ScreeningPolicy
+from companies.models import Document
 from incubator import roles
 from incubator.models import OutboxMessage, User
 from incubator.services import render_message
+from programs.admissions import services as admissions_services
+from programs.admissions.models import Application, ScreeningPolicy
 from tests.companies.factories import PASSWORD, IntakeFactory, StaffFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -51,7 +52,7 @@ def policy_and_roles():
     # A transactional test empties the tables the migrations filled: restore them.
     roles.sync_role_permissions()
     if not ScreeningPolicy.objects.exists():
-        services.policy_publish(
+        admissions_services.policy_publish(
             actor=StaffFactory(),
             effective_from=dt.datetime(2020, 8, 10, tzinfo=dt.UTC),
             certification_kinds=["venture", "innobiz", "mainbiz", "rnd_center", "tips"],
@@ -189,7 +190,7 @@ def test_a_founder_applies_and_reads_the_decision_in_their_language(
     staff_page.fill("#id_username", officer.email)
     staff_page.fill("#id_password", PASSWORD)
     submit(staff_page, "input[type=submit]")
-    staff_page.goto(f"{url}/admin/companies/application/{application.pk}/decide/")
+    staff_page.goto(f"{url}/admin/programs/application/{application.pk}/decide/")
     staff_page.check("input[name='decision-decision'][value='accepted']")
     staff_page.fill("#id_decision-reason", "Registered patent and a clear plan for Harbin.")
     submit(staff_page, "input[name=_decide]")

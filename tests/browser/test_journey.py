@@ -13,10 +13,10 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from companies.models import Application
 from incubator import roles
 from incubator.models import OutboxMessage
 from programs import services, stages
+from programs.admissions.models import Application
 from programs.models import Enrollment, LocalEntity, ServiceRequest
 from tests.companies.factories import (
     PASSWORD,
@@ -81,7 +81,7 @@ def test_an_accepted_company_goes_from_incubation_to_acceleration(
     ).user
     company = founder.membership.company
     intake = IntakeFactory()
-    cohort = CohortFactory(program=intake.program, label="2026 Binxian cohort")
+    cohort = CohortFactory(program=intake.program, label_en="2026 Binxian cohort")
     application = ApplicationFactory(
         company=company, intake=intake, status=Application.Status.SUBMITTED
     )
@@ -91,7 +91,7 @@ def test_an_accepted_company_goes_from_incubation_to_acceleration(
     # 1. The officer accepts the application into the cohort: the company is enrolled.
     officer_page = new_context().new_page()
     admin_sign_in(officer_page, url, officer.email)
-    officer_page.goto(f"{url}/admin/companies/application/{application.pk}/decide/")
+    officer_page.goto(f"{url}/admin/programs/application/{application.pk}/decide/")
     officer_page.check("input[name='decision-decision'][value='accepted']")
     officer_page.select_option("#id_decision-cohort", str(cohort.pk))
     officer_page.fill("#id_decision-reason", "Korean-language education with a Harbin partner.")

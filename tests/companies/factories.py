@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from companies import validators
 from companies.models import (
-    Application,
     Certification,
     Company,
     FundingRound,
@@ -23,7 +22,7 @@ from companies.models import (
     Patent,
 )
 from incubator.models import User
-from programs.models import Intake, Program
+from programs.admissions.models import Application, Intake, Program
 
 PASSWORD = "orangsimhan-2020!"
 
@@ -97,7 +96,7 @@ class IntakeFactory(factory.django.DjangoModelFactory):
         model = Intake
 
     program = factory.SubFactory(ProgramFactory)
-    label = factory.Sequence(lambda n: f"2026 autumn {n}")
+    label_en = factory.Sequence(lambda n: f"2026 autumn {n}")
     opens_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=7))
     closes_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=30))
 

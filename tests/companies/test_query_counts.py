@@ -9,16 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from companies.models import (
-    Application,
-    Certification,
-    Company,
-    FundingRound,
-    Lead,
-    Patent,
-    ScreeningPolicy,
-)
+from companies.models import Certification, Company, FundingRound, Lead, Patent
 from incubator import roles
+from programs.admissions.models import Application, ScreeningPolicy
 from tests.companies.factories import (
     CertificationFactory,
     CompanyFactory,
@@ -109,7 +102,7 @@ def queries_for(client, url, rows):
             "admin:companies_company_changelist",
             lambda count, officer: companies_with_evidence(count),
         ),
-        ("admin:companies_application_changelist", applications),
+        ("admin:programs_application_changelist", applications),
         ("admin:companies_lead_changelist", leads),
     ],
     ids=["companies", "applications", "leads"],

@@ -172,7 +172,7 @@ def test_messages_written_before_keep_whom_they_are_for_and_lose_their_link():
 
     incubator_step = importlib.import_module("incubator.migrations.0003_outbox_stores_no_links")
     companies_step = importlib.import_module(
-        "companies.migrations.0004_outbox_invitations_store_no_links"
+        "companies.migrations.0002_outbox_invitations_store_no_links"
     )
     user = UserFactory()
     owner = UserFactory()

@@ -26,13 +26,13 @@ def test_the_migration_creates_every_role_group():
 def test_each_role_may_do_what_the_roles_table_says():
     manager, officer = perms(roles.CENTER_MANAGER), perms(roles.PROGRAM_OFFICER)
     coordinator, viewer = perms(roles.EVENT_COORDINATOR), perms(roles.VIEWER)
-    assert "companies.add_screeningpolicy" in manager
-    assert "companies.add_screeningpolicy" not in officer
-    assert "companies.change_application" in officer
-    assert "companies.change_application" not in coordinator
+    assert "programs.add_screeningpolicy" in manager
+    assert "programs.add_screeningpolicy" not in officer
+    assert "programs.change_application" in officer
+    assert "programs.change_application" not in coordinator
     assert "incubator.change_user" not in officer
     assert all(p.split(".")[1].startswith("view_") for p in viewer)
-    assert "companies.view_application" in viewer
+    assert "programs.view_application" in viewer
     assert "django_celery_beat.view_periodictask" in viewer
 
 
@@ -52,7 +52,7 @@ def test_demo_loads_twice_and_the_manager_signs_in_to_the_admin(client):
 def test_the_viewer_reads_the_admin_but_changes_nothing(client):
     call_command("demo", verbosity=0)
     client.force_login(User.objects.get(email="viewer@center.example"))
-    assert client.get("/admin/companies/application/").status_code == 200
+    assert client.get("/admin/programs/application/").status_code == 200
     assert client.get("/admin/incubator/user/add/").status_code == 403
 
 

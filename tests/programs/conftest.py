@@ -4,6 +4,7 @@ from django.utils import translation
 
 from incubator import roles
 from programs import services
+from programs.journey import services as journey_services
 from programs.models import MilestoneTemplate
 from tests.companies.factories import CompanyFactory, MembershipFactory, StaffFactory
 from tests.programs.factories import CohortFactory
@@ -80,10 +81,12 @@ def cohort():
 
 @pytest.fixture
 def enrollment(company, cohort, officer):
-    return services.enrollment_create(
+    return journey_services.enrollment_create(
         company=company, cohort=cohort, actor=officer, reason="Accepted in the 2026 call."
     )
 
 
 def enroll(company, cohort, actor, reason="Accepted."):
-    return services.enrollment_create(company=company, cohort=cohort, actor=actor, reason=reason)
+    return journey_services.enrollment_create(
+        company=company, cohort=cohort, actor=actor, reason=reason
+    )

@@ -17,7 +17,7 @@ class CohortFactory(factory.django.DjangoModelFactory):
         model = Cohort
 
     program = factory.SubFactory(ProgramFactory)
-    label = factory.Sequence(lambda n: f"2026 cohort {n}")
+    label_en = factory.Sequence(lambda n: f"2026 cohort {n}")
     starts_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=30))
     ends_on = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=335))
 

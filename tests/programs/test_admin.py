@@ -9,9 +9,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from companies.models import Application
 from incubator.models import OutboxMessage
-from programs import services, stages
+from programs import stages
+from programs.admissions.models import Application
+from programs.concierge import services as concierge_services
+from programs.fund import services as fund_services
+from programs.journey import services as journey_services
 from programs.models import Enrollment, FundApplication, FundCall, ServiceRequest
 from tests.companies.factories import ApplicationFactory, CompanyFactory, IntakeFactory
 from tests.programs.conftest import enroll
@@ -33,7 +36,7 @@ def staff_client(client):
 
 
 def decide_url(application):
-    return reverse("admin:companies_application_decide", args=[application.pk])
+    return reverse("admin:programs_application_decide", args=[application.pk])
 
 
 def test_accepting_on_the_decide_page_enrolls_in_the_chosen_cohort(staff_client, officer, member):
@@ -81,7 +84,7 @@ def test_bulk_accepting_enrolls_each_company_in_its_intakes_cohort(staff_client,
         2, intake=intake, status=Application.Status.SUBMITTED
     )
     response = staff_client(officer).post(
-        reverse("admin:companies_application_changelist"),
+        reverse("admin:programs_application_changelist"),
         {
             "action": "accept_selected",
             "_selected_action": [a.pk for a in applications],
@@ -114,10 +117,10 @@ def test_the_board_shows_what_is_overdue(staff_client, officer, enrollment, memb
     enrollment.milestones.filter(code="office_moved_in").update(
         due_on=timezone.localdate() - dt.timedelta(days=2)
     )
-    late = services.service_request_open(
+    late = concierge_services.service_request_open(
         company=enrollment.company, kind="visa", subject="Late visa", body="Help", actor=member
     )
-    services.service_request_assign(
+    concierge_services.service_request_assign(
         service_request=late,
         owner=officer,
         actor=officer,
@@ -148,7 +151,7 @@ def test_the_move_page_refuses_with_the_open_milestones_then_moves(
     not_offered = client.post(move_url(enrollment), {"to_stage": "graduated", "reason": "Done."})
     assert not_offered.context["form"].errors["to_stage"]
 
-    services.local_entity_register(
+    journey_services.local_entity_register(
         company=enrollment.company,
         actor=officer,
         name_zh="哈尔滨测试科技有限公司",
@@ -189,7 +192,7 @@ def conversation_url(service_request):
 def test_staff_answer_assign_and_resolve_in_the_conversation(
     staff_client, officer, enrollment, member
 ):
-    service_request = services.service_request_open(
+    service_request = concierge_services.service_request_open(
         company=enrollment.company,
         kind="company_registration",
         subject="현지 법인 설립",
@@ -222,7 +225,7 @@ def test_staff_answer_assign_and_resolve_in_the_conversation(
 def test_a_viewer_reads_the_conversation_but_cannot_answer(
     staff_client, viewer, enrollment, member
 ):
-    service_request = services.service_request_open(
+    service_request = concierge_services.service_request_open(
         company=enrollment.company, kind="tax", subject="VAT", body="How?", actor=member
     )
     client = staff_client(viewer)
@@ -257,7 +260,7 @@ def test_the_manager_grants_within_the_budget_and_pays_in_tranches(
     staff_client, manager, officer, enrollment, member
 ):
     call = FundCallFactory(budget=Decimal("300000"), remaining=Decimal("300000"))
-    application = services.fund_apply(
+    application = fund_services.fund_apply(
         call=call,
         company=enrollment.company,
         actor=member,
@@ -415,7 +418,7 @@ def test_the_board_counts_no_milestone_of_a_later_stage_or_an_ended_enrollment(
     enrollment.milestones.update(due_on=long_ago)  # every milestone's date has passed
     withdrawn = enroll(CompanyFactory(), CohortFactory(), officer)
     withdrawn.milestones.update(due_on=long_ago)
-    services.enrollment_advance(
+    journey_services.enrollment_advance(
         enrollment=withdrawn, to_stage="withdrawn", actor=officer, reason="Back to Korea."
     )
     page = staff_client(officer).get(reverse("admin:programs_enrollment_pipeline"))

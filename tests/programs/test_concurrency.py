@@ -10,7 +10,7 @@ from django.db import connection
 from django.utils import translation
 
 from incubator import roles
-from programs import services
+from programs.fund import services as fund_services
 from programs.models import FundApplication, FundCall
 from tests.companies.factories import CompanyFactory
 from tests.conftest import need
@@ -51,7 +51,7 @@ def test_two_grants_that_together_exceed_the_budget_one_succeeds():
         try:
             application = FundApplication.objects.get(pk=application_id)
             barrier.wait()
-            services.fund_decide(
+            fund_services.fund_decide(
                 application=application,
                 decision=FundApplication.Status.GRANTED,
                 amount_granted=Decimal("600000"),

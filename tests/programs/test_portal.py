@@ -8,7 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from incubator.models import OutboxMessage
-from programs import services, stages
+from programs import stages
+from programs.concierge import services as concierge_services
+from programs.journey import services as journey_services
 from programs.models import (
     FundApplication,
     LocalEntity,
@@ -39,7 +41,7 @@ def stranger_request(officer):
     """A request of another enrolled company, with a file from the center."""
     other = MembershipFactory().user
     enroll(other.membership.company, CohortFactory(), officer)
-    service_request = services.service_request_open(
+    service_request = concierge_services.service_request_open(
         company=other.membership.company,
         kind="visa",
         subject="Visa of the other company",
@@ -144,7 +146,7 @@ def test_a_member_opens_follows_and_answers_a_request(signed_in, enrollment, mem
     )
     service_request = ServiceRequest.objects.get()
     assert response.url == reverse("programs:request-detail", args=[service_request.pk])
-    services.service_request_reply(
+    concierge_services.service_request_reply(
         service_request=service_request, actor=officer, body="您好，请提供护照复印件。"
     )
     page = signed_in.get(response.url).content.decode()
@@ -171,7 +173,7 @@ def test_a_member_opens_follows_and_answers_a_request(signed_in, enrollment, mem
 
 
 def test_an_empty_reply_is_refused(signed_in, enrollment, member):
-    service_request = services.service_request_open(
+    service_request = concierge_services.service_request_open(
         company=enrollment.company, kind="tax", subject="VAT", body="How?", actor=member
     )
     response = signed_in.post(
@@ -185,7 +187,7 @@ def test_an_empty_reply_is_refused(signed_in, enrollment, member):
 def test_a_startup_sees_only_its_own_requests_and_files(
     signed_in, enrollment, member, stranger_request
 ):
-    own = services.service_request_open(
+    own = concierge_services.service_request_open(
         company=enrollment.company, kind="office", subject="Two desks", body="Please.", actor=member
     )
     listing = signed_in.get(reverse("programs:request-list")).content.decode()
@@ -253,7 +255,7 @@ def test_a_company_not_enrolled_cannot_apply_to_the_fund(signed_in):
 @pytest.fixture
 def old_enrollment(company, officer):
     cohort = CohortFactory(starts_on=timezone.localdate() - dt.timedelta(days=400))
-    return services.enrollment_create(
+    return journey_services.enrollment_create(
         company=company,
         cohort=cohort,
         actor=officer,
@@ -290,7 +292,7 @@ def test_the_portal_asks_for_the_report_when_due_and_refuses_a_second_one(
 def test_the_stage_change_email_renders_in_the_members_language(enrollment, member, officer):
     from incubator.services import render_message
 
-    services.enrollment_advance(
+    journey_services.enrollment_advance(
         enrollment=enrollment, to_stage="withdrawn", actor=officer, reason="Back to Korea."
     )
     message = OutboxMessage.objects.get(kind="enrollment_stage_changed")

@@ -9,7 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from programs import services, stages
+from programs import stages
+from programs.concierge import services as concierge_services
+from programs.journey import services as journey_services
 from programs.models import FundApplication, QuarterlyReport
 from tests.companies.factories import CompanyFactory
 from tests.programs.conftest import enroll
@@ -27,7 +29,7 @@ def queries(client, url) -> int:
 
 def add_requests(company, actor, count):
     for n in range(count):
-        services.service_request_open(
+        concierge_services.service_request_open(
             company=company, kind="visa", subject=f"Visa {n}", body="Help.", actor=actor
         )
 
@@ -66,7 +68,7 @@ def add_fund_applications(enrollment, count):
 @pytest.fixture
 def old_enrollment(company, officer):
     cohort = CohortFactory(starts_on=timezone.localdate() - dt.timedelta(days=900))
-    return services.enrollment_create(
+    return journey_services.enrollment_create(
         company=company,
         cohort=cohort,
         actor=officer,
@@ -107,7 +109,7 @@ def test_a_request_thread_does_not_grow(client, member, enrollment, officer):
     url = reverse("programs:request-detail", args=[service_request.pk])
     few = queries(client, url)
     for n in range(6):
-        services.service_request_reply(
+        concierge_services.service_request_reply(
             service_request=service_request, actor=officer if n % 2 else member, body=f"#{n}"
         )
     assert queries(client, url) == few
@@ -139,7 +141,7 @@ def test_the_admin_lists_do_not_grow(client, officer, name):
     def add(count):
         cohort = CohortFactory(starts_on=timezone.localdate() - dt.timedelta(days=800))
         for _ in range(count):
-            enrollment = services.enrollment_create(
+            enrollment = journey_services.enrollment_create(
                 company=CompanyFactory(),
                 cohort=cohort,
                 actor=officer,

@@ -10,9 +10,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
-from companies.models import Application
 from incubator.models import OutboxMessage
-from programs import services, stages
+from programs import stages
+from programs.admissions import services as admissions_services
+from programs.admissions.models import Application
+from programs.concierge import services as concierge_services
+from programs.fund import services as fund_services
+from programs.journey import services as journey_services
 from programs.models import (
     Cohort,
     Enrollment,
@@ -62,7 +66,7 @@ def test_accepting_an_application_enrolls_the_company_in_one_call(officer, membe
         company=member.membership.company, intake=intake, status=Application.Status.SUBMITTED
     )
 
-    enrollment = services.application_accept(
+    enrollment = admissions_services.application_accept(
         application=application, actor=officer, reason="Registered patents, a plan for Harbin."
     )
 
@@ -74,7 +78,9 @@ def test_accepting_an_application_enrolls_the_company_in_one_call(officer, membe
     # Without a cohort chosen, the intake's cohort; the same one for the next company.
     other = ApplicationFactory(intake=intake, status=Application.Status.SUBMITTED)
     assert (
-        services.application_accept(application=other, actor=officer, reason="Also good.").cohort
+        admissions_services.application_accept(
+            application=other, actor=officer, reason="Also good."
+        ).cohort
         == enrollment.cohort
     )
     codes = set(enrollment.milestones.values_list("code", flat=True))
@@ -90,7 +96,7 @@ def test_accepting_an_application_enrolls_the_company_in_one_call(officer, membe
 def test_accepting_into_a_cohort_of_another_program_changes_nothing(officer):
     application = ApplicationFactory(status=Application.Status.SUBMITTED)
     with pytest.raises(ValidationError) as error:
-        services.application_accept(
+        admissions_services.application_accept(
             application=application, actor=officer, reason="Good.", cohort=CohortFactory()
         )
     assert "cohort" in error.value.message_dict
@@ -104,7 +110,9 @@ def test_a_company_enrolled_already_keeps_its_application_undecided(officer, enr
         company=enrollment.company, status=Application.Status.SUBMITTED
     )
     with pytest.raises(ValidationError, match="enrolled already"):
-        services.application_accept(application=application, actor=officer, reason="Again.")
+        admissions_services.application_accept(
+            application=application, actor=officer, reason="Again."
+        )
     application.refresh_from_db()
     assert application.status == Application.Status.SUBMITTED
     assert not application.events.filter(kind="decided").exists()
@@ -136,7 +144,7 @@ def test_an_allowed_transition_is_kept_with_who_when_from_to_and_why(
     at_stage(enrollment, current)
     before = timezone.now()
 
-    moved = services.enrollment_advance(
+    moved = journey_services.enrollment_advance(
         enrollment=enrollment, to_stage=target, actor=officer, reason="Time to move on."
     )
 
@@ -161,7 +169,7 @@ def test_a_refused_transition_changes_nothing(enrollment, manager, current, targ
     transitions = StageTransition.objects.count()
 
     with pytest.raises(ValidationError) as error:
-        services.enrollment_advance(
+        journey_services.enrollment_advance(
             enrollment=enrollment, to_stage=target, actor=manager, reason="Try.", override=True
         )
 
@@ -174,7 +182,7 @@ def test_a_refused_transition_changes_nothing(enrollment, manager, current, targ
 
 def test_an_unknown_stage_is_refused(enrollment, officer):
     with pytest.raises(ValidationError):
-        services.enrollment_advance(
+        journey_services.enrollment_advance(
             enrollment=enrollment, to_stage="export", actor=officer, reason="?"
         )
     assert Enrollment.objects.get(pk=enrollment.pk).stage == INCUBATION
@@ -182,7 +190,7 @@ def test_an_unknown_stage_is_refused(enrollment, officer):
 
 def test_leaving_incubation_needs_the_local_entity_milestone(enrollment, officer):
     with pytest.raises(ValidationError) as error, translation.override("en"):
-        services.enrollment_advance(
+        journey_services.enrollment_advance(
             enrollment=enrollment, to_stage=ACCELERATION, actor=officer, reason="Ready."
         )
     assert error.value.code == "milestones_open"
@@ -192,7 +200,7 @@ def test_leaving_incubation_needs_the_local_entity_milestone(enrollment, officer
     Milestone.objects.filter(code=stages.LOCAL_ENTITY_MILESTONE).update(
         done_at=timezone.now(), evidence="Registered."
     )
-    services.enrollment_advance(
+    journey_services.enrollment_advance(
         enrollment=enrollment, to_stage=ACCELERATION, actor=officer, reason="Ready."
     )
     assert Enrollment.objects.get(pk=enrollment.pk).stage == ACCELERATION
@@ -202,7 +210,7 @@ def test_only_a_manager_overrides_the_milestones_and_the_override_is_on_record(
     enrollment, officer, manager
 ):
     with pytest.raises(PermissionDenied):
-        services.enrollment_advance(
+        journey_services.enrollment_advance(
             enrollment=enrollment,
             to_stage=ACCELERATION,
             actor=officer,
@@ -211,7 +219,7 @@ def test_only_a_manager_overrides_the_milestones_and_the_override_is_on_record(
         )
     assert Enrollment.objects.get(pk=enrollment.pk).stage == INCUBATION
 
-    services.enrollment_advance(
+    journey_services.enrollment_advance(
         enrollment=enrollment,
         to_stage=ACCELERATION,
         actor=manager,
@@ -225,7 +233,7 @@ def test_only_a_manager_overrides_the_milestones_and_the_override_is_on_record(
 
 def test_a_transition_needs_a_reason(enrollment, officer):
     with pytest.raises(ValidationError) as error:
-        services.enrollment_advance(
+        journey_services.enrollment_advance(
             enrollment=enrollment, to_stage=WITHDRAWN, actor=officer, reason="  "
         )
     assert "reason" in error.value.message_dict
@@ -233,7 +241,7 @@ def test_a_transition_needs_a_reason(enrollment, officer):
 
 
 def test_a_withdrawn_company_may_enroll_again_later(enrollment, officer):
-    services.enrollment_advance(
+    journey_services.enrollment_advance(
         enrollment=enrollment, to_stage=WITHDRAWN, actor=officer, reason="Back to Korea."
     )
     again = enroll(enrollment.company, CohortFactory(), officer, "Came back.")
@@ -246,8 +254,8 @@ def test_a_withdrawn_company_may_enroll_again_later(enrollment, officer):
 def test_a_member_marks_a_milestone_done_with_evidence(enrollment, member):
     milestone = enrollment.milestones.get(code="office_moved_in")
     with pytest.raises(ValidationError):
-        services.milestone_complete(milestone=milestone, actor=member, evidence=" ")
-    services.milestone_complete(
+        journey_services.milestone_complete(milestone=milestone, actor=member, evidence=" ")
+    journey_services.milestone_complete(
         milestone=milestone,
         actor=member,
         evidence="Room 305, lease signed.",
@@ -259,21 +267,23 @@ def test_a_member_marks_a_milestone_done_with_evidence(enrollment, member):
     assert milestone.evidence_name == "lease.pdf"
     assert milestone.evidence_file.name.startswith(f"milestones/{enrollment.company_id}/")
     with pytest.raises(ValidationError, match="done already"):
-        services.milestone_complete(milestone=milestone, actor=member, evidence="Again.")
+        journey_services.milestone_complete(milestone=milestone, actor=member, evidence="Again.")
 
 
 def test_a_member_of_another_company_cannot_touch_a_milestone(enrollment):
     stranger = MembershipFactory().user
     milestone = enrollment.milestones.first()
     with pytest.raises(PermissionDenied):
-        services.milestone_complete(milestone=milestone, actor=stranger, evidence="Mine now.")
+        journey_services.milestone_complete(
+            milestone=milestone, actor=stranger, evidence="Mine now."
+        )
     assert not Milestone.objects.get(pk=milestone.pk).is_done
 
 
 def test_an_evidence_file_that_is_not_a_document_is_refused(enrollment, member):
     milestone = enrollment.milestones.first()
     with pytest.raises(ValidationError, match="checked by its content"):
-        services.milestone_complete(
+        journey_services.milestone_complete(
             milestone=milestone,
             actor=member,
             evidence="See file.",
@@ -288,7 +298,7 @@ def test_an_evidence_file_that_is_not_a_document_is_refused(enrollment, member):
 
 @pytest.mark.parametrize("code", [VALID_USCC, OTHER_VALID_USCC, "9111 0108 5513 8508 2q"])
 def test_registering_the_local_entity_completes_the_milestone(enrollment, member, code):
-    entity = services.local_entity_register(
+    entity = journey_services.local_entity_register(
         company=enrollment.company, actor=member, **entity_fields(uscc=code)
     )
     assert entity.uscc in (VALID_USCC, OTHER_VALID_USCC)
@@ -299,7 +309,7 @@ def test_registering_the_local_entity_completes_the_milestone(enrollment, member
 
 def test_a_uscc_with_a_wrong_check_character_is_refused_and_nothing_changes(enrollment, member):
     with pytest.raises(ValidationError) as error:
-        services.local_entity_register(
+        journey_services.local_entity_register(
             company=enrollment.company, actor=member, **entity_fields(uscc=WRONG_CHECK_USCC)
         )
     assert "check character" in " ".join(error.value.message_dict["uscc"])
@@ -308,12 +318,16 @@ def test_a_uscc_with_a_wrong_check_character_is_refused_and_nothing_changes(enro
 
 
 def test_a_uscc_is_registered_once_and_capital_is_positive(enrollment, member):
-    services.local_entity_register(company=enrollment.company, actor=member, **entity_fields())
+    journey_services.local_entity_register(
+        company=enrollment.company, actor=member, **entity_fields()
+    )
     with pytest.raises(ValidationError) as error:
-        services.local_entity_register(company=CompanyFactory(), actor=member, **entity_fields())
+        journey_services.local_entity_register(
+            company=CompanyFactory(), actor=member, **entity_fields()
+        )
     assert "uscc" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
-        services.local_entity_register(
+        journey_services.local_entity_register(
             company=enrollment.company,
             actor=member,
             **entity_fields(uscc=OTHER_VALID_USCC, registered_capital=Decimal("0")),
@@ -326,7 +340,7 @@ def test_a_uscc_is_registered_once_and_capital_is_positive(enrollment, member):
 
 
 def open_request(member, **fields):
-    return services.service_request_open(
+    return concierge_services.service_request_open(
         company=member.membership.company,
         kind=fields.pop("kind", ServiceRequest.Kind.COMPANY_REGISTRATION),
         subject=fields.pop("subject", "현지 법인 설립"),
@@ -342,8 +356,10 @@ def test_a_staff_answer_reaches_the_members_in_their_language(enrollment, member
     assert service_request.enrollment == enrollment
     assert service_request.waiting_on == ServiceRequest.WaitingOn.CENTER
 
-    services.service_request_assign(service_request=service_request, owner=officer, actor=officer)
-    services.service_request_reply(
+    concierge_services.service_request_assign(
+        service_request=service_request, owner=officer, actor=officer
+    )
+    concierge_services.service_request_reply(
         service_request=service_request,
         actor=officer,
         body="您好，我们已预约宾县市场监督管理局。",
@@ -368,7 +384,7 @@ def test_a_staff_answer_reaches_the_members_in_their_language(enrollment, member
     assert sent == {member.email: "ko", colleague.email: "zh-hans"}
 
     # The company answers: the owner hears of it.
-    services.service_request_reply(
+    concierge_services.service_request_reply(
         service_request=service_request, actor=member, body="감사합니다!"
     )
     assert OutboxMessage.objects.filter(kind="service_request_message", recipient=officer.email)
@@ -378,11 +394,11 @@ def test_a_reply_to_another_companys_request_changes_nothing(enrollment, member)
     service_request = open_request(member)
     stranger = MembershipFactory().user
     with pytest.raises(PermissionDenied):
-        services.service_request_reply(
+        concierge_services.service_request_reply(
             service_request=service_request, actor=stranger, body="Hello?"
         )
     with pytest.raises(PermissionDenied):
-        services.service_request_set_status(
+        concierge_services.service_request_set_status(
             service_request=service_request, status="closed", actor=stranger
         )
     assert service_request.messages.count() == 1
@@ -391,34 +407,38 @@ def test_a_reply_to_another_companys_request_changes_nothing(enrollment, member)
 
 def test_a_request_moves_only_through_its_statuses(enrollment, member, officer):
     service_request = open_request(member)
-    services.service_request_set_status(
+    concierge_services.service_request_set_status(
         service_request=service_request, status="resolved", actor=officer
     )
     assert ServiceRequest.objects.get(pk=service_request.pk).resolved_at is not None
     # The company answers a resolved request: it is back in progress.
-    services.service_request_reply(service_request=service_request, actor=member, body="Not yet!")
+    concierge_services.service_request_reply(
+        service_request=service_request, actor=member, body="Not yet!"
+    )
     assert ServiceRequest.objects.get(pk=service_request.pk).status == "in_progress"
-    services.service_request_set_status(
+    concierge_services.service_request_set_status(
         service_request=service_request, status="closed", actor=member
     )
     with pytest.raises(ValidationError, match="cannot become"):
-        services.service_request_set_status(
+        concierge_services.service_request_set_status(
             service_request=service_request, status="open", actor=officer
         )
     with pytest.raises(ValidationError, match="closed"):
-        services.service_request_reply(service_request=service_request, actor=officer, body="Hi")
+        concierge_services.service_request_reply(
+            service_request=service_request, actor=officer, body="Hi"
+        )
     assert ServiceMessage.objects.filter(request=service_request).count() == 2
 
 
 def test_a_request_is_overdue_after_its_due_date_while_active(enrollment, member, officer):
     service_request = open_request(member)
     yesterday = timezone.localdate() - dt.timedelta(days=1)
-    services.service_request_assign(
+    concierge_services.service_request_assign(
         service_request=service_request, owner=officer, actor=officer, due_on=yesterday
     )
     service_request.refresh_from_db()
     assert service_request.is_overdue()
-    services.service_request_set_status(
+    concierge_services.service_request_set_status(
         service_request=service_request, status="resolved", actor=officer
     )
     service_request.refresh_from_db()
@@ -443,7 +463,7 @@ def test_a_request_without_text_or_with_a_strange_file_is_refused(member, enroll
 @pytest.fixture
 def old_enrollment(company, officer):
     cohort = CohortFactory(starts_on=timezone.localdate() - dt.timedelta(days=400))
-    return services.enrollment_create(
+    return journey_services.enrollment_create(
         company=company,
         cohort=cohort,
         actor=officer,
@@ -453,7 +473,7 @@ def old_enrollment(company, officer):
 
 
 def report(company, actor, quarter, **figures):
-    return services.quarterly_report_submit(
+    return journey_services.quarterly_report_submit(
         company=company,
         actor=actor,
         year=quarter.year,
@@ -497,8 +517,8 @@ def test_the_reminder_asks_each_member_once_per_quarter(old_enrollment, member):
     colleague = MembershipFactory(company=old_enrollment.company).user
     enroll(CompanyFactory(), CohortFactory(), member, "No members: nobody to ask.")
 
-    assert services.quarterly_report_reminders() == 2
-    assert services.quarterly_report_reminders() == 0
+    assert journey_services.quarterly_report_reminders() == 2
+    assert journey_services.quarterly_report_reminders() == 0
     due = OutboxMessage.objects.filter(kind="quarterly_report_due")
     assert {m.recipient for m in due} == {member.email, colleague.email}
     last = stages.quarter_of(timezone.localdate()).previous()
@@ -507,7 +527,7 @@ def test_the_reminder_asks_each_member_once_per_quarter(old_enrollment, member):
     # Reported: no reminder for that quarter any more.
     OutboxMessage.objects.all().delete()
     report(old_enrollment.company, member, last)
-    assert services.quarterly_report_reminders() == 0
+    assert journey_services.quarterly_report_reminders() == 0
 
 
 def test_the_task_creates_the_reminders(old_enrollment, member):
@@ -522,7 +542,7 @@ def test_the_migration_schedules_the_reminder_task_daily():
     from django_celery_beat.models import PeriodicTask
 
     # Run the migration's step again: a transactional test may have flushed its row.
-    migration = importlib.import_module("programs.migrations.0003_defaults_roles_and_schedules")
+    migration = importlib.import_module("programs.migrations.0002_defaults_and_schedules")
     migration.create_reminder_schedule(apps, None)
     migration.create_reminder_schedule(apps, None)
     task = PeriodicTask.objects.get(task="programs.tasks.quarterly_report_reminders_task")
@@ -535,9 +555,9 @@ def test_the_migration_schedules_the_reminder_task_daily():
 
 def test_cohort_for_intake_starts_when_the_intake_closes():
     intake = IntakeFactory()
-    cohort = services.cohort_for_intake(intake=intake)
+    cohort = journey_services.cohort_for_intake(intake=intake)
     assert cohort.starts_on == timezone.localdate(intake.closes_at)
-    assert services.cohort_for_intake(intake=intake) == cohort
+    assert journey_services.cohort_for_intake(intake=intake) == cohort
     assert Cohort.objects.count() == 1
 
 
@@ -550,7 +570,7 @@ def test_grants_one_after_the_other_stop_at_the_remaining_budget(enrollment, man
     call = FundCallFactory(budget=Decimal("1000000"), remaining=Decimal("1000000"))
     other = enroll(CompanyFactory(), CohortFactory(), officer)
     first, second = (
-        services.fund_apply(
+        fund_services.fund_apply(
             call=call,
             company=e.company,
             actor=officer,
@@ -559,7 +579,7 @@ def test_grants_one_after_the_other_stop_at_the_remaining_budget(enrollment, man
         )
         for e in (enrollment, other)
     )
-    services.fund_decide(
+    fund_services.fund_decide(
         application=first,
         decision="granted",
         amount_granted=Decimal("600000"),
@@ -567,7 +587,7 @@ def test_grants_one_after_the_other_stop_at_the_remaining_budget(enrollment, man
         reason="Good.",
     )
     with pytest.raises(ValidationError) as error:
-        services.fund_decide(
+        fund_services.fund_decide(
             application=second,
             decision="granted",
             amount_granted=Decimal("600000"),
@@ -581,14 +601,16 @@ def test_grants_one_after_the_other_stop_at_the_remaining_budget(enrollment, man
     assert second.status == "submitted" and second.amount_granted is None
     # A program officer does not decide on the fund.
     with pytest.raises(PermissionDenied):
-        services.fund_decide(application=second, decision="rejected", actor=officer, reason="No.")
+        fund_services.fund_decide(
+            application=second, decision="rejected", actor=officer, reason="No."
+        )
 
 
 def test_a_grant_cannot_exceed_the_amount_requested(enrollment, manager, officer):
     from tests.programs.factories import FundCallFactory
 
     call = FundCallFactory(budget=Decimal("1000000"), remaining=Decimal("1000000"))
-    application = services.fund_apply(
+    application = fund_services.fund_apply(
         call=call,
         company=enrollment.company,
         actor=officer,
@@ -596,7 +618,7 @@ def test_a_grant_cannot_exceed_the_amount_requested(enrollment, manager, officer
         purpose="Production line.",
     )
     with pytest.raises(ValidationError) as error:
-        services.fund_decide(
+        fund_services.fund_decide(
             application=application,
             decision="granted",
             amount_granted=Decimal("600000"),
@@ -629,14 +651,14 @@ def test_a_budget_cannot_drop_below_what_is_granted(enrollment, manager):
     from tests.programs.factories import FundCallFactory
 
     call = FundCallFactory(budget=Decimal("1000000"), remaining=Decimal("1000000"))
-    application = services.fund_apply(
+    application = fund_services.fund_apply(
         call=call,
         company=enrollment.company,
         actor=manager,
         amount_requested=Decimal("500000"),
         purpose="Line.",
     )
-    services.fund_decide(
+    fund_services.fund_decide(
         application=application,
         decision="granted",
         amount_granted=Decimal("500000"),
@@ -646,9 +668,9 @@ def test_a_budget_cannot_drop_below_what_is_granted(enrollment, manager):
     call.refresh_from_db()
     call.budget = Decimal("400000")
     with pytest.raises(ValidationError, match="granted already"):
-        services.fund_call_save(call=call, actor=manager)
+        fund_services.fund_call_save(call=call, actor=manager)
     call.budget = Decimal("1500000")
-    services.fund_call_save(call=call, actor=manager)
+    fund_services.fund_call_save(call=call, actor=manager)
     assert FundCall.objects.get().remaining == Decimal("1000000")
 
 
@@ -656,7 +678,7 @@ def test_tranches_never_exceed_the_grant(enrollment, manager, officer):
     from tests.programs.factories import FundCallFactory
 
     call = FundCallFactory()
-    application = services.fund_apply(
+    application = fund_services.fund_apply(
         call=call,
         company=enrollment.company,
         actor=officer,
@@ -665,24 +687,24 @@ def test_tranches_never_exceed_the_grant(enrollment, manager, officer):
     )
     today = timezone.localdate()
     with pytest.raises(ValidationError, match="granted application"):
-        services.fund_disburse(
+        fund_services.fund_disburse(
             application=application, amount=Decimal("1"), paid_on=today, actor=officer
         )
-    services.fund_decide(
+    fund_services.fund_decide(
         application=application,
         decision="granted",
         amount_granted=Decimal("100000"),
         actor=manager,
         reason="Good.",
     )
-    services.fund_disburse(
+    fund_services.fund_disburse(
         application=application, amount=Decimal("60000"), paid_on=today, actor=officer
     )
     with pytest.raises(ValidationError, match="left to pay out"):
-        services.fund_disburse(
+        fund_services.fund_disburse(
             application=application, amount=Decimal("40000.01"), paid_on=today, actor=officer
         )
-    services.fund_disburse(
+    fund_services.fund_disburse(
         application=application, amount=Decimal("40000"), paid_on=today, actor=officer
     )
     application.refresh_from_db()
@@ -695,13 +717,13 @@ def test_only_an_enrolled_company_applies_once_to_an_open_call(enrollment, membe
     call = FundCallFactory()
     kwargs = {"call": call, "actor": member, "purpose": "Line.", "amount_requested": Decimal("10")}
     with pytest.raises(ValidationError, match="Only companies enrolled"):
-        services.fund_apply(company=CompanyFactory(), **kwargs)
-    services.fund_apply(company=enrollment.company, **kwargs)
+        fund_services.fund_apply(company=CompanyFactory(), **kwargs)
+    fund_services.fund_apply(company=enrollment.company, **kwargs)
     with pytest.raises(ValidationError, match="applied to this call already"):
-        services.fund_apply(company=enrollment.company, **kwargs)
+        fund_services.fund_apply(company=enrollment.company, **kwargs)
     closed = FundCallFactory(
         closes_at=timezone.now() - dt.timedelta(seconds=1),
         opens_at=timezone.now() - dt.timedelta(days=3),
     )
     with pytest.raises(ValidationError, match="not open"):
-        services.fund_apply(company=enrollment.company, **{**kwargs, "call": closed})
+        fund_services.fund_apply(company=enrollment.company, **{**kwargs, "call": closed})

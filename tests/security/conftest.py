@@ -8,7 +8,7 @@ from django.utils import timezone
 from events.judging import services as judging
 from events.models import CompetitionEntry, CompetitionRound, Event, JudgingCriterion
 from incubator import roles
-from programs import services as program_services
+from programs.journey import services as journey_services
 from tests.companies.factories import MembershipFactory, UserFactory
 from tests.events.factories import EventFactory
 from tests.programs.conftest import (  # noqa: F401 (fixtures)
@@ -49,7 +49,7 @@ def sheet():
 def enrolled_on(member, officer):  # noqa: F811 (the fixtures imported above)
     """Enroll the member's company 200 days ago, so that a quarter or two are due."""
     started_on = timezone.localdate() - dt.timedelta(days=200)
-    program_services.enrollment_create(
+    journey_services.enrollment_create(
         company=member.membership.company,
         cohort=CohortFactory(),
         actor=officer,

@@ -98,7 +98,7 @@ def test_an_invitation_address_over_254_characters_is_a_field_error(client, memb
     address = "a" * 250 + "@example.kr"
     signed_in(client, member)
     outbox = OutboxMessage.objects.count()
-    response = client.post(reverse("companies:member-invite"), {"email": address})
+    response = client.post(reverse("programs:member-invite"), {"email": address})
     assert response.status_code == 200
     assert "Ensure this value has at most 254 characters (it has 261)." in response.content.decode()
     assert not Invitation.objects.exists()

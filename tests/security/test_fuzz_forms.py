@@ -25,7 +25,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from companies.models import (
-    Application,
     Certification,
     Company,
     Document,
@@ -38,6 +37,7 @@ from companies.models import (
 from events.models import MeetingRequest, Registration, Score
 from incubator.models import OutboxMessage, User
 from programs import stages
+from programs.admissions.models import Application
 from programs.models import FundApplication, QuarterlyReport, ServiceMessage, ServiceRequest
 from tests.companies.factories import (
     PASSWORD,
@@ -202,7 +202,7 @@ def draft(member):
 
 
 def step(draft, name):
-    return reverse("companies:application-step", args=[draft.pk, name])
+    return reverse("programs:application-step", args=[draft.pk, name])
 
 
 WIZARD = (Application, Patent, FundingRound, MarketValidation, Certification, Document)
@@ -331,7 +331,7 @@ def case_review(request):
 def case_member_invite(request):
     client = request.getfixturevalue("owner")
     good = {"email": ["colleague@example.kr"]}
-    return Case(client, reverse("companies:member-invite"), good, (Invitation, OutboxMessage))
+    return Case(client, reverse("programs:member-invite"), good, (Invitation, OutboxMessage))
 
 
 def case_service_request(request):

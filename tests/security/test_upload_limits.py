@@ -105,7 +105,7 @@ def temp_dir(settings, tmp_path):
 @pytest.fixture
 def documents_url(member):
     application = ApplicationFactory(company=member.membership.company)
-    return reverse("companies:application-step", args=[application.pk, "documents"])
+    return reverse("programs:application-step", args=[application.pk, "documents"])
 
 
 @pytest.fixture

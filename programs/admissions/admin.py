@@ -1,0 +1,624 @@
+"""The staff side of admissions: programs and intakes, the screening policy, the review queue.
+
+Every change goes through `programs.admissions.services`; the decision page is
+an action page (`incubator.admin_mixins.ActionPages`).
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.templatetags.admin_list import _boolean_icon
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from companies.admin import BrnSearchMixin
+from incubator.admin_mixins import ActionPages, ReadOnlyInline, ServiceOwnedChangeForm, call_service
+from incubator.multilingual import translated_names
+from programs.admissions import screening, selectors, services
+from programs.admissions.models import (
+    Application,
+    ApplicationEvent,
+    CriterionOverride,
+    Intake,
+    Program,
+    ScreeningPolicy,
+)
+from programs.journey import selectors as journey_selectors
+from programs.models import Cohort
+
+CERTIFICATION_CHOICES = [(code, _(label)) for code, label in screening.CERTIFICATION_LABELS.items()]
+SECTOR_CHOICES = [(code, _(label)) for code, label in screening.SECTOR_LABELS.items()]
+
+
+# --- Programs and intakes ----------------------------------------------------------
+
+
+class IntakeInline(admin.TabularInline):
+    model = Intake
+    extra = 0
+    fields = [*translated_names("label"), "opens_at", "closes_at", "is_open_now"]
+    readonly_fields = ["is_open_now"]
+
+    @admin.display(description=_("open now"), boolean=True)
+    def is_open_now(self, intake):
+        return intake.is_open() if intake.pk else None
+
+
+class CohortInline(admin.TabularInline):
+    model = Cohort
+    extra = 0
+    fields = [*translated_names("label"), "intake", "starts_on", "ends_on"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "intake":
+            kwargs["queryset"] = Intake.objects.select_related("program")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Program)
+class ProgramAdmin(admin.ModelAdmin):
+    list_display = ["name_ko", "name_zh", "name_en", "intake_count", "open_intakes", "cohorts"]
+    search_fields = ["name_ko", "name_zh", "name_en"]
+    fieldsets = [
+        (_("Names"), {"fields": ["name_ko", "name_zh", "name_en"]}),
+        (_("Description"), {"fields": ["description_ko", "description_zh", "description_en"]}),
+        (_("Selection"), {"fields": ["screening_policy"]}),
+    ]
+    inlines = [IntakeInline, CohortInline]
+
+    def get_queryset(self, request):
+        now = timezone.now()
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                intake_total=Count("intakes", distinct=True),
+                intakes_open=Count(
+                    "intakes",
+                    filter=Q(intakes__opens_at__lte=now, intakes__closes_at__gt=now),
+                    distinct=True,
+                ),
+                cohort_total=Count("cohorts", distinct=True),
+            )
+        )
+
+    @admin.display(description=_("intakes"), ordering="intake_total")
+    def intake_count(self, program):
+        return program.intake_total
+
+    @admin.display(description=_("open intakes"), ordering="intakes_open")
+    def open_intakes(self, program):
+        return program.intakes_open
+
+    @admin.display(description=_("cohorts"), ordering="cohort_total")
+    def cohorts(self, program):
+        return program.cohort_total
+
+
+# --- Screening policy -----------------------------------------------------------------
+
+RULE_FIELDS = [
+    "min_years_since_founding",
+    "patents_required",
+    "patents_registered_only",
+    "financing_or_market_required",
+    "certification_kinds",
+    "certification_must_be_valid",
+    "sectors_accepted",
+    "notes",
+]
+
+
+class ScreeningPolicyForm(forms.ModelForm):
+    certification_kinds = forms.MultipleChoiceField(
+        label=_("certifications that count"),
+        choices=CERTIFICATION_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("None ticked: no certification required."),
+    )
+    sectors_accepted = forms.MultipleChoiceField(
+        label=_("sectors accepted"),
+        choices=SECTOR_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("None ticked: every sector."),
+    )
+
+    class Meta:
+        model = ScreeningPolicy
+        fields = ["effective_from", *RULE_FIELDS]
+
+
+def _labels(codes, labels) -> str:
+    names = [str(dict(labels).get(code, code)) for code in codes]
+    return ", ".join(names) if names else "—"
+
+
+@admin.register(ScreeningPolicy)
+class ScreeningPolicyAdmin(admin.ModelAdmin):
+    """Versions are published, never edited: the add form publishes the next one."""
+
+    form = ScreeningPolicyForm
+    list_display = [
+        "version",
+        "effective_from",
+        "min_years_since_founding",
+        "patents_required",
+        "patents_registered_only",
+        "financing_or_market_required",
+        "certification_list",
+        "sector_list",
+        "created_by",
+        "created_at",
+    ]
+    list_display_links = ["version"]
+    list_select_related = ["created_by"]
+    ordering = ["-version"]
+
+    @admin.display(description=_("certifications that count"))
+    def certification_list(self, policy):
+        return _labels(policy.certification_kinds, CERTIFICATION_CHOICES)
+
+    @admin.display(description=_("sectors accepted"))
+    def sector_list(self, policy):
+        return _labels(policy.sectors_accepted, SECTOR_CHOICES)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [
+                (None, {"fields": ["effective_from"]}),
+                (_("Criteria"), {"fields": RULE_FIELDS[:-1]}),
+                (None, {"fields": ["notes"]}),
+            ]
+        return [
+            (None, {"fields": ["version", "effective_from", "created_by", "created_at"]}),
+            (
+                _("Criteria"),
+                {
+                    "fields": [
+                        "min_years_since_founding",
+                        "patents_required",
+                        "patents_registered_only",
+                        "financing_or_market_required",
+                        "certification_list",
+                        "certification_must_be_valid",
+                        "sector_list",
+                    ]
+                },
+            ),
+            (None, {"fields": ["notes"]}),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        fieldsets = self.get_fieldsets(request, obj)
+        return [name for _title, options in fieldsets for name in options["fields"]]
+
+    def get_changeform_initial_data(self, request):
+        # A new version starts from the one in force.
+        initial = super().get_changeform_initial_data(request)
+        current = selectors.policy_in_force() or ScreeningPolicy.objects.first()
+        if current is not None:
+            for name in RULE_FIELDS:
+                initial.setdefault(name, getattr(current, name))
+            initial["notes"] = ""
+        initial.setdefault("effective_from", timezone.now())
+        return initial
+
+    def has_change_permission(self, request, obj=None):
+        # A saved version is never changed; staff see it read-only.
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            raise PermissionDenied
+        policy = services.policy_publish(
+            actor=request.user,
+            effective_from=form.cleaned_data["effective_from"],
+            **{name: form.cleaned_data[name] for name in RULE_FIELDS},
+        )
+        # The admin logs and redirects with the object it passed in.
+        obj.pk, obj.version = policy.pk, policy.version
+        obj.created_by, obj.created_at = policy.created_by, policy.created_at
+        obj._state.adding = False
+
+
+# --- Applications: the review queue -----------------------------------------------------
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("decision"), widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("reason"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text=_("The company reads this reason with the decision."),
+    )
+
+    cohort = forms.ModelChoiceField(
+        label=_("cohort"),
+        queryset=Cohort.objects.none(),
+        required=False,
+        help_text=_("Accepting enrolls the company in this cohort."),
+    )
+    field_order = ["decision", "cohort", "reason"]
+
+    def __init__(self, *args, application: Application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = [
+            (status, Application.Status(status).label)
+            for status in Application.TRANSITIONS.get(application.status, ())
+            if status in Application.DECISIONS
+        ]
+        if Application.Status.ACCEPTED in dict(self.fields["decision"].choices):
+            cohort_choices(self.fields["cohort"], application.intake)
+        else:
+            del self.fields["cohort"]
+
+
+def cohort_choices(field, intake) -> None:
+    """Offer the program's cohorts that have not ended; empty means the intake's own cohort."""
+    field.queryset = journey_selectors.cohorts_for_program(intake.program_id)
+    field.empty_label = gettext("The cohort of %(intake)s (created if needed)") % {
+        "intake": intake.label
+    }
+
+
+class OverrideForm(forms.Form):
+    criterion = forms.ChoiceField(label=_("criterion"))
+    reason = forms.CharField(
+        label=_("reason"),
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        help_text=_("Why this criterion counts as met for this company."),
+    )
+
+    def __init__(self, *args, application: Application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["criterion"].choices = [
+            (code, _(screening.CRITERION_LABELS.get(code, code)))
+            for code in failed_criteria(application)
+        ]
+
+
+class BulkDecisionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("reason"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text=_("Every selected company reads this reason with the decision."),
+    )
+    cohort = forms.ModelChoiceField(
+        label=_("cohort"),
+        queryset=Cohort.objects.none(),
+        required=False,
+        empty_label=_("The cohort of each application's intake (created if needed)"),
+        help_text=_("Accepting enrolls each company in this cohort."),
+    )
+
+    def __init__(self, *args, decision: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        if decision == Application.Status.ACCEPTED:
+            self.fields["cohort"].queryset = Cohort.objects.filter(
+                ends_on__gte=timezone.localdate()
+            ).select_related("program")
+        else:
+            del self.fields["cohort"]
+
+
+def failed_criteria(application: Application) -> list[str]:
+    if not application.screening:
+        return []
+    return [c["code"] for c in application.screening["criteria"] if not c["passed"]]
+
+
+def render_screening(application: Application):
+    """Return the per-criterion table of a screening result, in the active language."""
+    result = application.screening
+    if not result:
+        return gettext("Not screened yet.")
+    rows = []
+    for row in selectors.screening_rows(application):
+        override = row["override"]
+        if not row["required"]:
+            outcome = format_html("<span>{}</span>", gettext("not required"))
+        elif override:
+            outcome = format_html("{} {}", _boolean_icon(True), gettext("met by override"))
+        else:
+            outcome = format_html(
+                "{} {}",
+                _boolean_icon(row["passed"]),
+                gettext("passed") if row["passed"] else gettext("failed"),
+            )
+        rows.append(
+            (
+                row["label"],
+                outcome,
+                row["reason"],
+                format_html("<strong>{}</strong> {}", gettext("Overridden:"), override)
+                if override
+                else "",
+            )
+        )
+    body = format_html_join(
+        "", "<tr><th scope='row'>{}</th><td>{}</td><td>{}</td><td>{}</td></tr>", rows
+    )
+    return format_html(
+        "<table class='screening-result'><caption>{}</caption><thead><tr>"
+        "<th scope='col'>{}</th><th scope='col'>{}</th><th scope='col'>{}</th>"
+        "<th scope='col'>{}</th></tr></thead><tbody>{}</tbody></table>",
+        gettext("Policy v%(version)s, as of %(date)s: %(recommendation)s, score %(score)s")
+        % {
+            "version": result.get("policy_version", "?"),
+            "date": result.get("on", ""),
+            "recommendation": Application.Recommendation(result["recommendation"]).label
+            if result.get("recommendation") in Application.Recommendation.values
+            else result.get("recommendation", ""),
+            "score": result.get("score", ""),
+        },
+        gettext("criterion"),
+        gettext("result"),
+        gettext("reason"),
+        gettext("override"),
+        body,
+    )
+
+
+def status_label(code: str) -> str:
+    return Application.Status(code).label if code in Application.Status.values else code
+
+
+class ApplicationEventInline(ReadOnlyInline):
+    model = ApplicationEvent
+    fields = ["actor", "created_at", "kind", "from_label", "to_label", "criterion_label", "reason"]
+    readonly_fields = fields
+    verbose_name_plural = _("history")
+
+    @admin.display(description=_("from"))
+    def from_label(self, event):
+        return status_label(event.from_status)
+
+    @admin.display(description=_("to"))
+    def to_label(self, event):
+        return status_label(event.to_status)
+
+    @admin.display(description=_("criterion"))
+    def criterion_label(self, event):
+        return _(screening.CRITERION_LABELS.get(event.criterion, event.criterion))
+
+
+class CriterionOverrideInline(ReadOnlyInline):
+    model = CriterionOverride
+    fields = ["criterion_label", "reason", "actor", "created_at"]
+    readonly_fields = fields
+
+    @admin.display(description=_("criterion"))
+    def criterion_label(self, override):
+        return _(screening.CRITERION_LABELS.get(override.criterion, override.criterion))
+
+
+class IntakeFilter(admin.RelatedFieldListFilter):
+    """Intakes named with their program, in one query."""
+
+    def field_choices(self, field, request, model_admin):
+        return [(intake.pk, str(intake)) for intake in Intake.objects.select_related("program")]
+
+
+@admin.register(Application)
+class ApplicationAdmin(BrnSearchMixin, ServiceOwnedChangeForm, ActionPages, admin.ModelAdmin):
+    list_display = [
+        "company_name",
+        "intake",
+        "status",
+        "recommendation",
+        "score",
+        "submitted_at",
+        "decided_at",
+        "decided_by",
+    ]
+    list_display_links = ["company_name"]
+    list_select_related = ["company", "intake__program", "policy", "decided_by"]
+    list_filter = ["status", "recommendation", ("intake", IntakeFilter), "policy"]
+    search_fields = ["company__name_ko", "company__name_zh", "company__name_en", "company__brn"]
+    brn_lookup = "company__brn"
+    # The queue: submitted applications first, best score first, then first come.
+    ordering = [
+        Case(
+            When(status=Application.Status.SUBMITTED, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        ).asc(),
+        F("score").desc(nulls_last=True),
+        F("submitted_at").asc(nulls_last=True),
+    ]
+    fieldsets = [
+        (None, {"fields": ["company_link", "intake", "status", "submitted_at", "market_fit"]}),
+        (
+            _("Screening"),
+            {
+                "fields": [
+                    "policy",
+                    "screened_at",
+                    "recommendation",
+                    "score",
+                    "screening_result",
+                ]
+            },
+        ),
+        (_("Decision"), {"fields": ["decision_reason", "decided_by", "decided_at"]}),
+    ]
+    readonly_fields = [name for _title, options in fieldsets for name in options["fields"]]
+    inlines = [CriterionOverrideInline, ApplicationEventInline]
+    actions = ["screen_again", "accept_selected", "reject_selected", "waitlist_selected"]
+
+    def get_queryset(self, request):
+        return selectors.application_list_for_review()
+
+    def has_add_permission(self, request):
+        return False  # startups apply in the portal
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the application and its history are the record of a decision
+
+    @admin.display(description=_("company"), ordering="company__name_ko")
+    def company_name(self, application):
+        return application.company.name
+
+    @admin.display(description=_("company"))
+    def company_link(self, application):
+        url = reverse("admin:companies_company_change", args=[application.company_id])
+        return format_html(
+            '<a href="{}">{}</a> ({})',
+            url,
+            application.company.name,
+            application.company.brn_display,
+        )
+
+    @admin.display(description=_("screening result"))
+    def screening_result(self, application):
+        return render_screening(application)
+
+    # --- Change page and decision page -------------------------------------------
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<path:object_id>/decide/",
+                self.admin_site.admin_view(self.decide_view),
+                name="programs_application_decide",
+            )
+        ]
+        return urls + super().get_urls()
+
+    def change_view_context(self, request):
+        # Nothing on this page is edited in place: decisions have their own page.
+        return {"can_decide": self.has_change_permission(request)}
+
+    def decide_view(self, request, object_id):
+        application = self.action_object(request, object_id)
+        decision_form = DecisionForm(application=application, prefix="decision")
+        override_form = OverrideForm(application=application, prefix="override")
+        if request.method == "POST" and "_decide" in request.POST:
+            decision_form = DecisionForm(request.POST, application=application, prefix="decision")
+            if decision_form.is_valid() and call_service(
+                decision_form,
+                services.application_decide,
+                application=application,
+                actor=request.user,
+                **decision_form.cleaned_data,
+            ):
+                status = Application.Status(decision_form.cleaned_data["decision"]).label
+                return self.action_done(
+                    request,
+                    application,
+                    gettext("%(company)s: %(status)s.")
+                    % {"company": application.company.name, "status": status},
+                )
+        elif request.method == "POST" and "_override" in request.POST:
+            override_form = OverrideForm(request.POST, application=application, prefix="override")
+            if override_form.is_valid() and call_service(
+                override_form,
+                services.criterion_override,
+                application=application,
+                actor=request.user,
+                **override_form.cleaned_data,
+            ):
+                return self.action_done(
+                    request,
+                    application,
+                    gettext("The criterion counts as met; the application was screened again."),
+                )
+        return self.action_page(
+            request,
+            application,
+            title=gettext("Decide on %(application)s") % {"application": application},
+            template="admin/programs/application/decide.html",
+            screening_table=render_screening(application),
+            decision_form=decision_form if decision_form.fields["decision"].choices else None,
+            override_form=override_form if override_form.fields["criterion"].choices else None,
+        )
+
+    # --- Bulk actions --------------------------------------------------------------------
+
+    @admin.action(description=_("Screen selected again"), permissions=["change"])
+    def screen_again(self, request, queryset):
+        count = services.applications_screen(
+            application_ids=list(queryset.values_list("pk", flat=True)), actor=request.user
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d application screened again.",
+                "%(count)d applications screened again.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Accept selected…"), permissions=["change"])
+    def accept_selected(self, request, queryset):
+        return self._decide_selected(request, queryset, Application.Status.ACCEPTED)
+
+    @admin.action(description=_("Reject selected…"), permissions=["change"])
+    def reject_selected(self, request, queryset):
+        return self._decide_selected(request, queryset, Application.Status.REJECTED)
+
+    @admin.action(description=_("Waitlist selected…"), permissions=["change"])
+    def waitlist_selected(self, request, queryset):
+        return self._decide_selected(request, queryset, Application.Status.WAITLISTED)
+
+    def _decide_selected(self, request, queryset, decision):
+        """Ask for the reason on an intermediate page, then decide each application."""
+        form = BulkDecisionForm(
+            request.POST if "_apply" in request.POST else None, decision=decision
+        )
+        if form.is_valid():
+            decided, refused = 0, []
+            for application in queryset:
+                try:
+                    services.application_decide(
+                        application=application,
+                        decision=decision,
+                        actor=request.user,
+                        **form.cleaned_data,
+                    )
+                except ValidationError as error:
+                    refused.append(f"{application.company.name}: {' '.join(error.messages)}")
+                else:
+                    decided += 1
+            if decided:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d application %(status)s.",
+                        "%(count)d applications %(status)s.",
+                        decided,
+                    )
+                    % {"count": decided, "status": Application.Status(decision).label},
+                    messages.SUCCESS,
+                )
+            for message in refused:
+                self.message_user(request, message, messages.WARNING)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Decide: %(status)s") % {"status": Application.Status(decision).label},
+            "subtitle": None,
+            "opts": self.opts,
+            "form": form,
+            "applications": queryset,
+            "decision_label": Application.Status(decision).label,
+            "action": request.POST.get("action", ""),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        return TemplateResponse(request, "admin/programs/application/bulk_decide.html", context)

@@ -1,0 +1,30 @@
+"""The application wizard's forms; the evidence forms are the companies app's."""
+
+from django import forms
+
+from programs.admissions.models import Application
+
+
+class StepActionForm(forms.Form):
+    """The wizard's buttons: "continue" to the next step, "save" or "submit" on the review."""
+
+    action = forms.ChoiceField(
+        choices=[("continue", "continue"), ("save", "save"), ("submit", "submit")], required=False
+    )
+
+
+class EvidenceSectionForm(forms.Form):
+    """Which of a step's evidence forms was sent: its hidden "form" field."""
+
+    form = forms.ChoiceField(required=False)
+
+    def __init__(self, *args, keys, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["form"].choices = [(key, key) for key in keys]
+
+
+class MarketFitForm(forms.ModelForm):
+    class Meta:
+        model = Application
+        fields = ["market_fit"]
+        widgets = {"market_fit": forms.Textarea(attrs={"rows": 6})}

@@ -1,0 +1,266 @@
+"""Admissions: programs and their intakes, the screening policy, applications and their history."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from companies.models import Company
+from incubator.multilingual import TranslatedText
+from programs.admissions import screening
+
+User = settings.AUTH_USER_MODEL
+
+
+class Program(models.Model):
+    name = TranslatedText(_("name"), max_length=200, required=True)
+    description = TranslatedText(_("description"), text=True)
+    screening_policy = models.ForeignKey(
+        "programs.ScreeningPolicy",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="programs",
+        verbose_name=_("selection policy"),
+        help_text=_("Empty: the version of the screening policy in force when a company applies."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("program")
+        verbose_name_plural = _("programs")
+        ordering = ["name_ko"]
+
+    def __str__(self):
+        return self.name
+
+
+class Intake(models.Model):
+    """A program's window for applications."""
+
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, related_name="intakes", verbose_name=_("program")
+    )
+    label = TranslatedText(_("label"), max_length=100, required=True)
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(_("closes at"))
+
+    class Meta:
+        verbose_name = _("intake")
+        verbose_name_plural = _("intakes")
+        ordering = ["-opens_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=F("opens_at")),
+                name="intake_closes_after_it_opens",
+                violation_error_message=_("An intake must close after it opens."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.program} · {self.label}"
+
+    def is_open(self, at=None) -> bool:
+        at = at or timezone.now()
+        return self.opens_at <= at < self.closes_at
+
+
+class ScreeningPolicy(models.Model):
+    """One version of the selection rules; a saved version is never changed.
+
+    An application is screened against the version in force when it was
+    submitted, and keeps it.
+    """
+
+    version = models.PositiveIntegerField(_("version"), unique=True, editable=False)
+    effective_from = models.DateTimeField(_("in force from"))
+    min_years_since_founding = models.PositiveSmallIntegerField(
+        _("minimum years since founding"), default=3
+    )
+    patents_required = models.PositiveSmallIntegerField(
+        _("patents required"), default=1, help_text=_("0: patents are not required.")
+    )
+    patents_registered_only = models.BooleanField(_("only registered patents count"), default=False)
+    financing_or_market_required = models.BooleanField(
+        _("financing history or market validation required"), default=True
+    )
+    certification_kinds = models.JSONField(
+        _("certifications that count"),
+        default=list,
+        blank=True,
+        help_text=_("Empty: no certification required."),
+    )
+    certification_must_be_valid = models.BooleanField(
+        _("certification must be valid on the screening date"), default=True
+    )
+    sectors_accepted = models.JSONField(
+        _("sectors accepted"), default=list, blank=True, help_text=_("Empty: every sector.")
+    )
+    notes = models.TextField(_("why this version"), blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("screening policy")
+        verbose_name_plural = _("screening policies")
+        ordering = ["-version"]
+
+    def __str__(self):
+        return _("Screening policy v%(version)s") % {"version": self.version}
+
+    def as_rules(self) -> screening.Policy:
+        return screening.Policy(
+            version=self.version,
+            min_years_since_founding=self.min_years_since_founding,
+            patents_required=self.patents_required,
+            patents_registered_only=self.patents_registered_only,
+            financing_or_market_required=self.financing_or_market_required,
+            certification_kinds_accepted=frozenset(self.certification_kinds),
+            certification_must_be_valid=self.certification_must_be_valid,
+            sectors_accepted=frozenset(self.sectors_accepted),
+        )
+
+
+class Application(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        ACCEPTED = "accepted", _("accepted")
+        REJECTED = "rejected", _("rejected")
+        WAITLISTED = "waitlisted", _("waitlisted")
+
+    class Recommendation(models.TextChoices):
+        MEETS_ALL = "meets_all", _("meets all criteria")
+        MEETS_SOME = "meets_some", _("meets some criteria")
+        MEETS_NONE = "meets_none", _("meets none")
+
+    DECISIONS = (Status.ACCEPTED, Status.REJECTED, Status.WAITLISTED)
+    # status -> statuses a decision may lead to from there
+    TRANSITIONS = {
+        Status.DRAFT: (Status.SUBMITTED,),
+        Status.SUBMITTED: DECISIONS,
+        Status.WAITLISTED: (Status.ACCEPTED, Status.REJECTED),
+        Status.ACCEPTED: (),
+        Status.REJECTED: (),
+    }
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="applications")
+    intake = models.ForeignKey(
+        Intake,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("intake"),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    step = models.CharField(_("last step saved"), max_length=20, default="company")
+    market_fit = models.TextField(
+        _("why Heilongjiang"),
+        blank=True,
+        help_text=_(
+            "What brings you to Heilongjiang, and who your first customers there would be."
+        ),
+    )
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    policy = models.ForeignKey(
+        ScreeningPolicy,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name=_("screening policy"),
+    )
+    screening = models.JSONField(_("screening result"), null=True, blank=True, editable=False)
+    recommendation = models.CharField(
+        _("recommendation"), max_length=12, choices=Recommendation.choices, blank=True
+    )
+    score = models.DecimalField(
+        _("score"), max_digits=5, decimal_places=1, null=True, blank=True, db_index=True
+    )
+    screened_at = models.DateTimeField(_("screened at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-submitted_at", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "intake"], name="one_application_per_intake")
+        ]
+        indexes = [models.Index(fields=["status", "-score"], name="application_queue_idx")]
+
+    def __str__(self):
+        return f"{self.company} · {self.intake}"
+
+    def can_move_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS.get(self.status, ())
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class ApplicationEvent(models.Model):
+    """The history of an application: who did what, when and why."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("submitted")
+        SCREENED = "screened", _("screened")
+        DECIDED = "decided", _("decided")
+        OVERRIDDEN = "overridden", _("criterion overridden")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    from_status = models.CharField(_("from"), max_length=12, blank=True)
+    to_status = models.CharField(_("to"), max_length=12, blank=True)
+    criterion = models.CharField(_("criterion"), max_length=20, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("application history entry")
+        verbose_name_plural = _("application history")
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class CriterionOverride(models.Model):
+    """Staff count a failed criterion as met, with a written reason."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="overrides")
+    criterion = models.CharField(
+        _("criterion"), max_length=20, choices=[(c, c) for c in screening.CRITERIA]
+    )
+    reason = models.TextField(_("reason"))
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("criterion override")
+        verbose_name_plural = _("criterion overrides")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "criterion"], name="one_override_per_criterion"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.criterion}: {self.reason[:40]}"

@@ -1,0 +1,25 @@
+"""Who may do what to an application: plain predicates the services enforce."""
+
+
+def _member_of(user, company_id) -> bool:
+    membership = getattr(user, "membership", None)
+    return membership is not None and membership.company_id == company_id
+
+
+def can_edit(user, application) -> bool:
+    """A member of the company changes its draft; nobody changes a submitted one."""
+    return application.is_editable and _member_of(user, application.company_id)
+
+
+def can_decide(user, application) -> bool:
+    """Staff decide; a company never decides its own application."""
+    return bool(getattr(user, "is_staff", False)) and application.status != "draft"
+
+
+def can_override(user, application) -> bool:
+    return bool(getattr(user, "is_staff", False))
+
+
+def can_publish_policy(user) -> bool:
+    """Only center managers change the selection rules (the role's model permission)."""
+    return bool(getattr(user, "is_staff", False)) and user.has_perm("programs.add_screeningpolicy")

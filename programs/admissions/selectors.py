@@ -1,0 +1,86 @@
+"""Reads of admissions shared by the portal, the admin, the API and the benchmarks."""
+
+from collections import defaultdict
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from companies.models import Certification, FundingRound, MarketValidation, Patent
+from programs.admissions import screening
+from programs.admissions.models import Application, CriterionOverride, Intake, ScreeningPolicy
+
+
+def policy_in_force(*, at=None) -> ScreeningPolicy:
+    at = at or timezone.now()
+    return ScreeningPolicy.objects.filter(effective_from__lte=at).order_by("-version").first()
+
+
+def intakes_open(*, at=None) -> QuerySet[Intake]:
+    at = at or timezone.now()
+    return (
+        Intake.objects.filter(opens_at__lte=at, closes_at__gt=at)
+        .select_related("program")
+        .order_by("closes_at")
+    )
+
+
+def application_list_for_review() -> QuerySet[Application]:
+    return Application.objects.select_related("company", "intake__program", "policy", "decided_by")
+
+
+def screening_facts(company_ids) -> dict[int, dict]:
+    """Return the screening evidence of many companies in four queries."""
+    facts: dict[int, dict] = defaultdict(lambda: defaultdict(list))
+    for p in Patent.objects.filter(company_id__in=company_ids).values(
+        "id", "company_id", "jurisdiction", "status", "number", "title"
+    ):
+        facts[p.pop("company_id")]["patents"].append(screening.PatentFact(**p))
+    for f in FundingRound.objects.filter(company_id__in=company_ids).values(
+        "id", "company_id", "round_type", "amount", "currency", "date"
+    ):
+        company_id = f.pop("company_id")
+        f["kind"] = f.pop("round_type")
+        facts[company_id]["fundings"].append(screening.FundingFact(**f))
+    for m in MarketValidation.objects.filter(company_id__in=company_ids).values(
+        "id", "company_id", "kind", "amount", "currency", "date"
+    ):
+        facts[m.pop("company_id")]["markets"].append(screening.MarketFact(**m))
+    for c in Certification.objects.filter(company_id__in=company_ids).values(
+        "id", "company_id", "kind", "number", "issued_on", "expires_on"
+    ):
+        facts[c.pop("company_id")]["certifications"].append(screening.CertificationFact(**c))
+    return facts
+
+
+def overrides_by_application(application_ids) -> dict[int, dict[str, str]]:
+    result: dict[int, dict[str, str]] = defaultdict(dict)
+    for application_id, criterion, reason in CriterionOverride.objects.filter(
+        application_id__in=application_ids
+    ).values_list("application_id", "criterion", "reason"):
+        result[application_id][criterion] = reason
+    return result
+
+
+def screening_rows(application: Application) -> list[dict]:
+    """Return the per-criterion rows of a stored screening, in the active language.
+
+    The startup's page and the review queue show the same rows.
+    """
+    rows = []
+    for criterion in (application.screening or {}).get("criteria", []):
+        try:
+            reason = screening.render_reason(criterion["reason_code"], criterion["reason_params"])
+        except KeyError:  # a result stored by a newer version of the rules
+            reason = criterion.get("reason", "")
+        rows.append(
+            {
+                "code": criterion["code"],
+                "label": _(screening.CRITERION_LABELS.get(criterion["code"], criterion["code"])),
+                "passed": criterion["passed"],
+                "required": criterion["required"],
+                "reason": reason,
+                "override": criterion.get("override", ""),
+            }
+        )
+    return rows

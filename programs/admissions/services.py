@@ -1,0 +1,435 @@
+"""Every write of admissions: applications, screening, decisions, the screening policy.
+
+Accepting an application enrols its company: `application_accept` does both or
+neither, and `application_decide(decision="accepted")` goes through it.
+"""
+
+import json
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from companies import services as company_services
+from companies.models import Company
+from companies.services import members_notify
+from incubator.audit import audit_record
+from programs.admissions import policies, screening, selectors
+from programs.admissions.models import (
+    Application,
+    ApplicationEvent,
+    CriterionOverride,
+    ScreeningPolicy,
+)
+from programs.journey import services as journey
+from programs.models import Cohort, Enrollment
+
+
+def application_start(*, company: Company, intake, user) -> Application:
+    if not intake.is_open():
+        raise ValidationError(_("This intake is not open for applications."))
+    with transaction.atomic():
+        application, created = Application.objects.get_or_create(
+            company=company, intake=intake, defaults={"created_by": user}
+        )
+        if created:
+            audit_record(actor=user, verb="application.start", obj=application, company=company)
+    return application
+
+
+def application_save_step(
+    *, application: Application, step: str, actor=None, **fields
+) -> Application:
+    if not application.is_editable:
+        raise ValidationError(_("This application was submitted and can no longer be changed."))
+    with transaction.atomic():
+        application.step = step
+        for name, value in fields.items():
+            setattr(application, name, value)
+        application.save(update_fields=["step", *fields])
+        audit_record(
+            actor=actor,
+            verb="application.save",
+            obj=application,
+            company=application.company_id,
+            changes={"step": step, "fields": sorted(fields)},
+        )
+    return application
+
+
+def application_submit(*, application: Application, user) -> Application:
+    """Submit a draft: screen it against the policy in force and tell the company."""
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update()
+            .select_related("intake__program", "company")
+            .get(pk=application.pk)
+        )
+        if application.status != Application.Status.DRAFT:
+            raise ValidationError(_("This application was submitted already."), code="submitted")
+        now = timezone.now()
+        if not application.intake.is_open(now):
+            raise ValidationError(
+                _("The intake closed on %(date)s; applications are no longer accepted.")
+                % {"date": timezone.localtime(application.intake.closes_at).strftime("%Y-%m-%d")},
+                code="closed",
+            )
+        application.status = Application.Status.SUBMITTED
+        application.submitted_at = now
+        # A program may name its own selection policy; else the version in force.
+        application.policy = application.intake.program.screening_policy or (
+            selectors.policy_in_force(at=now)
+        )
+        application.save(update_fields=["status", "submitted_at", "policy"])
+        ApplicationEvent.objects.create(
+            application=application,
+            kind=ApplicationEvent.Kind.SUBMITTED,
+            actor=user,
+            from_status=Application.Status.DRAFT,
+            to_status=Application.Status.SUBMITTED,
+        )
+        audit_record(
+            actor=user,
+            verb="application.submit",
+            obj=application,
+            company=application.company,
+            changes={"status": ["draft", "submitted"], "policy": application.policy_id},
+        )
+        applications_screen(application_ids=[application.pk], actor=None)
+        members_notify(
+            company_id=application.company_id,
+            kind="application_submitted",
+            dedupe_key=f"application-submitted:{application.pk}",
+            payload={
+                "company": application.company.name_ko,
+                "program": str(application.intake),
+                "application_id": application.pk,
+                "path": reverse("programs:application-detail", args=[application.pk]),
+            },
+        )
+    application.refresh_from_db()
+    return application
+
+
+def screening_date(application: Application) -> date:
+    # Screened as of the submission: a later re-screen gives the same answer.
+    return timezone.localdate(application.submitted_at or timezone.now())
+
+
+def applications_screen(*, application_ids, actor) -> int:
+    """Screen many submitted applications in a constant number of queries."""
+    applications = list(
+        Application.objects.filter(pk__in=application_ids)
+        .exclude(status=Application.Status.DRAFT)
+        .select_related("company")
+        # Only what screening reads: the stored results are large and rewritten anyway.
+        .only("id", "status", "submitted_at", "policy_id", "company__founded_on", "company__sector")
+    )
+    if not applications:
+        return 0
+    versions = ScreeningPolicy.objects.in_bulk({a.policy_id for a in applications if a.policy_id})
+    facts = selectors.screening_facts({a.company_id for a in applications})
+    overrides = selectors.overrides_by_application([a.pk for a in applications])
+    default_policy = None
+    now = timezone.now()
+    rows, events = [], []
+    for application in applications:
+        policy = versions.get(application.policy_id)
+        if policy is None:
+            default_policy = default_policy or selectors.policy_in_force()
+            policy = default_policy
+        evidence = facts.get(application.company_id, {})
+        result = screening.screen(
+            policy.as_rules(),
+            screening.CompanyFacts(
+                founded_on=application.company.founded_on, sector=application.company.sector
+            ),
+            evidence.get("patents", []),
+            evidence.get("fundings", []),
+            evidence.get("markets", []),
+            evidence.get("certifications", []),
+            on=screening_date(application),
+        ).to_dict()
+        result = screening.with_overrides(result, overrides.get(application.pk, {}))
+        rows.append((application.pk, policy.pk, result))
+        events.append(
+            ApplicationEvent(
+                application_id=application.pk,
+                kind=ApplicationEvent.Kind.SCREENED,
+                actor=actor,
+                reason=f"policy v{policy.version}: {result['recommendation']} ({result['score']})",
+            )
+        )
+    with transaction.atomic():
+        _store_results(rows, now)
+        ApplicationEvent.objects.bulk_create(events)
+        # One record per run: a bulk screen of thousands stays a constant number of queries.
+        audit_record(
+            actor=actor,
+            verb="application.screen",
+            obj=applications[0] if len(applications) == 1 else None,
+            company=applications[0].company_id if len(applications) == 1 else None,
+            changes={"applications": [pk for pk, _p, _r in rows][:50], "count": len(rows)},
+        )
+    return len(rows)
+
+
+def _store_results(rows, now) -> None:
+    """Write the screening results of many applications; one statement on PostgreSQL."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {Application._meta.db_table} AS a SET policy_id = v.policy_id, "
+                "screening = v.result, recommendation = v.recommendation, score = v.score, "
+                "screened_at = %s "
+                "FROM unnest(%s::bigint[], %s::bigint[], %s::jsonb[], %s::text[], %s::numeric[]) "
+                "AS v(id, policy_id, result, recommendation, score) WHERE a.id = v.id",
+                [
+                    now,
+                    [pk for pk, _p, _r in rows],
+                    [policy_id for _pk, policy_id, _r in rows],
+                    [json.dumps(r) for _pk, _p, r in rows],
+                    [r["recommendation"] for _pk, _p, r in rows],
+                    [r["score"] for _pk, _p, r in rows],
+                ],
+            )
+        return
+    Application.objects.bulk_update(
+        [
+            Application(
+                pk=pk,
+                policy_id=policy_id,
+                screening=result,
+                recommendation=result["recommendation"],
+                score=result["score"],
+                screened_at=now,
+            )
+            for pk, policy_id, result in rows
+        ],
+        ["policy", "screening", "recommendation", "score", "screened_at"],
+        batch_size=500,
+    )
+
+
+def _decide(*, application: Application, decision: str, actor, reason: str) -> Application:
+    """Record a decision; the caller holds the transaction (accepting also enrols)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Write the reason for this decision.")})
+    application = (
+        Application.objects.select_for_update().select_related("company").get(pk=application.pk)
+    )
+    if decision not in Application.DECISIONS or not application.can_move_to(decision):
+        raise ValidationError(
+            _("An application that is %(status)s cannot be %(decision)s.")
+            % {
+                "status": application.get_status_display(),
+                "decision": Application.Status(decision).label
+                if decision in Application.Status.values
+                else decision,
+            }
+        )
+    if not policies.can_decide(actor, application):
+        raise PermissionDenied(_("Only staff decide applications."))
+    previous = application.status
+    application.status = decision
+    application.decision_reason = reason
+    application.decided_by = actor
+    application.decided_at = timezone.now()
+    application.save(update_fields=["status", "decision_reason", "decided_by", "decided_at"])
+    ApplicationEvent.objects.create(
+        application=application,
+        kind=ApplicationEvent.Kind.DECIDED,
+        actor=actor,
+        from_status=previous,
+        to_status=decision,
+        reason=reason,
+    )
+    audit_record(
+        actor=actor,
+        verb="application.accept" if decision == "accepted" else "application.decide",
+        obj=application,
+        company=application.company,
+        changes={"status": [previous, decision]},
+    )
+    members_notify(
+        company_id=application.company_id,
+        kind="application_decided",
+        dedupe_key=f"application-decided:{application.pk}:{decision}",
+        payload={
+            "company": application.company.name_ko,
+            "decision": decision,
+            "reason": reason,
+            "application_id": application.pk,
+            "path": reverse("programs:application-detail", args=[application.pk]),
+        },
+    )
+    return application
+
+
+def application_accept(
+    *, application: Application, actor, reason: str, cohort: Cohort | None = None
+) -> Enrollment:
+    """Accept an application and enroll its company in a cohort, both or neither.
+
+    Without a cohort, the company joins the cohort of the application's intake
+    (created when the first company is accepted).
+    """
+    application = Application.objects.select_related("intake", "company").get(pk=application.pk)
+    if cohort is not None and cohort.program_id != application.intake.program_id:
+        raise ValidationError(
+            {"cohort": _("Choose a cohort of the program this application is for.")}
+        )
+    with transaction.atomic():
+        _decide(
+            application=application,
+            decision=Application.Status.ACCEPTED,
+            actor=actor,
+            reason=reason,
+        )
+        return journey.enrollment_create(
+            company=application.company,
+            cohort=cohort or journey.cohort_for_intake(intake=application.intake),
+            actor=actor,
+            reason=reason,
+            application=application,
+        )
+
+
+def application_decide(
+    *, application: Application, decision: str, actor, reason: str, cohort: Cohort | None = None
+) -> Application:
+    """Accept, reject or waitlist a submitted application, with a written reason.
+
+    Accepting enrols the company (see `application_accept`): an application is
+    never accepted without its enrollment.
+    """
+    if decision == Application.Status.ACCEPTED:
+        application_accept(application=application, actor=actor, reason=reason, cohort=cohort)
+        application.refresh_from_db()
+        return application
+    with transaction.atomic():
+        return _decide(application=application, decision=decision, actor=actor, reason=reason)
+
+
+def criterion_override(*, application: Application, criterion: str, reason: str, actor):
+    """Count a failed criterion as met, with a written reason, and screen again."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("An override needs a written reason.")})
+    if criterion not in screening.CRITERIA:
+        raise ValidationError({"criterion": _("Unknown criterion.")})
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        if application.status == Application.Status.DRAFT or not application.screening:
+            raise ValidationError(_("Only a screened application can have an override."))
+        failed = {c["code"] for c in application.screening["criteria"] if not c["passed"]}
+        if criterion not in failed:
+            raise ValidationError(_("This criterion is not failed; there is nothing to override."))
+        CriterionOverride.objects.create(
+            application=application, criterion=criterion, reason=reason, actor=actor
+        )
+        ApplicationEvent.objects.create(
+            application=application,
+            kind=ApplicationEvent.Kind.OVERRIDDEN,
+            actor=actor,
+            criterion=criterion,
+            reason=reason,
+        )
+        audit_record(
+            actor=actor,
+            verb="application.override",
+            obj=application,
+            company=application.company_id,
+            changes={"criterion": criterion},
+        )
+        applications_screen(application_ids=[application.pk], actor=actor)
+    application.refresh_from_db()
+    return application
+
+
+def policy_publish(*, actor, effective_from=None, **rules) -> ScreeningPolicy:
+    """Publish a new version of the screening policy; earlier versions stay as they were."""
+    with transaction.atomic():
+        # The lock serialises two managers publishing at once.
+        last = ScreeningPolicy.objects.select_for_update().order_by("-version").first()
+        policy = ScreeningPolicy(
+            version=(last.version + 1) if last else 1,
+            effective_from=effective_from or timezone.now(),
+            created_by=actor,
+            **rules,
+        )
+        try:
+            policy.as_rules()
+        except ValueError as error:
+            raise ValidationError(str(error)) from error
+        policy.full_clean(exclude=["created_by"])
+        policy.save()
+        audit_record(
+            actor=actor,
+            verb="screening_policy.publish",
+            obj=policy,
+            changes={"version": policy.version, "effective_from": policy.effective_from},
+        )
+    return policy
+
+
+# --- The wizard: a step's save and the step it leads to, together --------------------
+
+
+def _check_editable(application: Application, actor) -> None:
+    if not application.is_editable:
+        raise ValidationError(_("This application was submitted and can no longer be changed."))
+    if actor is not None and not policies.can_edit(actor, application):
+        raise PermissionDenied
+
+
+def application_company_save(
+    *, application: Application, step: str, actor, **fields
+) -> Application:
+    """Save the company profile from the wizard and move the draft to `step`."""
+    _check_editable(application, actor)
+    with transaction.atomic():
+        company_services.company_update(company=application.company, actor=actor, **fields)
+        return application_save_step(application=application, step=step, actor=actor)
+
+
+def application_evidence_add(*, application: Application, step: str, instance, actor):
+    """Save one piece of evidence from the wizard, and the step it was added on."""
+    _check_editable(application, actor)
+    with transaction.atomic():
+        company_services.evidence_save(instance=instance, actor=actor)
+        application_save_step(application=application, step=step, actor=actor)
+    return instance
+
+
+def application_document_add(
+    *, application: Application, step: str, uploaded_file, kind: str, user, max_bytes: int
+):
+    """Store a document uploaded in the wizard, and the step it was added on."""
+    _check_editable(application, user)
+    with transaction.atomic():
+        document = company_services.document_upload(
+            company=application.company,
+            uploaded_file=uploaded_file,
+            kind=kind,
+            user=user,
+            max_bytes=max_bytes,
+        )
+        application_save_step(application=application, step=step, actor=user)
+    return document
+
+
+def application_review_save(
+    *, application: Application, step: str, market_fit: str, submit: bool, user
+) -> Application:
+    """Save the review step's text and, when asked, submit: both or neither."""
+    _check_editable(application, user)
+    with transaction.atomic():
+        application_save_step(application=application, step=step, actor=user, market_fit=market_fit)
+        if submit:
+            application = application_submit(application=application, user=user)
+    return application

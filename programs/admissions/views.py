@@ -1,0 +1,395 @@
+"""The startup's dashboard and its applications: the wizard, the status page.
+
+Every company-scoped object is loaded through the signed-in person's own
+company, so another company's application or evidence is a 404.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from companies import policies as company_policies
+from companies import selectors as company_selectors
+from companies import services as company_services
+from companies.forms import (
+    CertificationForm,
+    CompanyForm,
+    DocumentForm,
+    FundingRoundForm,
+    InvitationForm,
+    MarketValidationForm,
+    PatentForm,
+)
+from companies.models import (
+    Certification,
+    Document,
+    FundingRound,
+    MarketValidation,
+    Patent,
+)
+from incubator.forms import attach_error
+from incubator.portal import startup_view
+from programs.admissions import selectors, services
+from programs.admissions.forms import EvidenceSectionForm, MarketFitForm, StepActionForm
+from programs.admissions.models import Application, Intake
+
+STEPS = (
+    ("company", gettext_lazy("Company")),
+    ("patents", gettext_lazy("Patents")),
+    ("financing", gettext_lazy("Financing and market")),
+    ("certifications", gettext_lazy("Certifications")),
+    ("documents", gettext_lazy("Documents")),
+    ("review", gettext_lazy("Review and submit")),
+)
+STEP_NAMES = tuple(name for name, _label in STEPS)
+
+# Evidence forms per step: (key posted as "form", form class, related name on Company).
+EVIDENCE_FORMS = {
+    "patents": (("patent", PatentForm, "patents"),),
+    "financing": (
+        ("funding", FundingRoundForm, "funding_rounds"),
+        ("market", MarketValidationForm, "market_validations"),
+    ),
+    "certifications": (("certification", CertificationForm, "certifications"),),
+}
+# Kinds that can be deleted from the wizard: model and the step that lists them.
+DELETABLE = {
+    "patent": (Patent, "patents"),
+    "funding": (FundingRound, "financing"),
+    "market": (MarketValidation, "financing"),
+    "certification": (Certification, "certifications"),
+    "document": (Document, "documents"),
+}
+
+
+def _own_company(request):
+    company = company_selectors.company_for_user(request.user)
+    if company is None:
+        raise Http404
+    return company
+
+
+def _own_application(request, pk: int) -> Application:
+    company = _own_company(request)
+    return get_object_or_404(
+        Application.objects.select_related("intake__program", "company"), pk=pk, company=company
+    )
+
+
+def _next_step(step: str) -> str:
+    index = STEP_NAMES.index(step)
+    return STEP_NAMES[min(index + 1, len(STEP_NAMES) - 1)]
+
+
+def _step_url(application: Application, step: str) -> str:
+    return reverse("programs:application-step", args=[application.pk, step])
+
+
+def _posted_action(request) -> str:
+    form = StepActionForm(request.POST)
+    return form.cleaned_data["action"] if form.is_valid() else ""
+
+
+def _refuse_change(request, application: Application):
+    messages.error(
+        request,
+        _("This application was submitted and can no longer be changed; nothing was saved."),
+    )
+    return redirect("programs:application-detail", application.pk)
+
+
+# --- Dashboard and members ---------------------------------------------------------
+
+
+@startup_view
+@require_GET
+def dashboard(request):
+    company = company_selectors.company_for_user(request.user)
+    if company is None:
+        return render(
+            request,
+            "programs/dashboard_new.html",
+            {
+                # Invitations waiting for this address: someone who signed up from an
+                # invitation e-mail finds it here after confirming the address.
+                "invitations": company_selectors.invitations_pending_for(email=request.user.email),
+                "can_create_company": company_policies.can_create_company(request.user),
+            },
+        )
+    return _render_dashboard(request, company)
+
+
+def _render_dashboard(request, company, invite_form=None, status=200):
+    applications = list(company.applications.select_related("intake__program"))
+    applied = {a.intake_id for a in applications}
+    intakes = selectors.intakes_open()
+    context = {
+        "company": company,
+        "is_owner": company_policies.can_invite(request.user, company),
+        "members": company.memberships.select_related("user").order_by("joined_at"),
+        "pending_invitations": company.invitations.filter(accepted_at__isnull=True).order_by(
+            "-created_at"
+        ),
+        "invite_form": invite_form or InvitationForm(),
+        "applications": applications,
+        "open_intakes": [i for i in intakes if i.pk not in applied],
+    }
+    return render(request, "programs/dashboard.html", context, status=status)
+
+
+@startup_view
+@require_POST
+def member_invite(request):
+    company = _own_company(request)
+    if not company_policies.can_invite(request.user, company):
+        raise PermissionDenied
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            company_services.member_invite(
+                company=company, email=form.cleaned_data["email"], invited_by=request.user
+            )
+        except ValidationError as error:
+            attach_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("The invitation is sent to %(email)s.") % {"email": form.cleaned_data["email"]},
+            )
+            return redirect("programs:dashboard")
+    return _render_dashboard(request, company, invite_form=form)
+
+
+# --- Applications ------------------------------------------------------------------
+
+
+@startup_view
+@require_POST
+def application_start(request, intake_id):
+    company = company_selectors.company_for_user(request.user)
+    if company is None:
+        return redirect("programs:dashboard")
+    intake = get_object_or_404(Intake, pk=intake_id)
+    try:
+        application = services.application_start(company=company, intake=intake, user=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("programs:dashboard")
+    return redirect("programs:application-resume", application.pk)
+
+
+@startup_view
+@require_GET
+def application_resume(request, pk):
+    """Open a draft at the last step saved; a submitted application at its status."""
+    application = _own_application(request, pk)
+    if not application.is_editable:
+        return redirect("programs:application-detail", application.pk)
+    step = application.step if application.step in STEP_NAMES else STEP_NAMES[0]
+    return redirect(_step_url(application, step))
+
+
+@startup_view
+@require_GET
+def application_detail(request, pk):
+    application = _own_application(request, pk)
+    return render(
+        request,
+        "programs/application_detail.html",
+        {
+            "application": application,
+            "criteria": selectors.screening_rows(application),
+            "steps": STEPS,
+        },
+    )
+
+
+@startup_view
+def application_step(request, pk, step):
+    if step not in STEP_NAMES:
+        raise Http404
+    application = _own_application(request, pk)
+    if request.method == "POST" and not application.is_editable:
+        return _refuse_change(request, application)
+    if request.method == "POST" and _posted_action(request) == "continue":
+        try:
+            services.application_save_step(
+                application=application, step=_next_step(step), actor=request.user
+            )
+        except ValidationError:
+            return _refuse_change(request, application)
+        return redirect(_step_url(application, _next_step(step)))
+    handler = {
+        "company": _step_company,
+        "documents": _step_documents,
+        "review": _step_review,
+    }.get(step, _step_evidence)
+    return handler(request, application, step)
+
+
+def _render_step(request, application, step, context, status=200):
+    index = STEP_NAMES.index(step)
+    context = {
+        "application": application,
+        "company": application.company,
+        "step": step,
+        "steps": STEPS,
+        "step_label": STEPS[index][1],
+        "next_step": STEP_NAMES[index + 1] if index + 1 < len(STEP_NAMES) else None,
+        "previous_step": STEP_NAMES[index - 1] if index else None,
+        "editable": application.is_editable,
+        **context,
+    }
+    template = "step_evidence" if step in EVIDENCE_FORMS else f"step_{step}"
+    return render(request, f"programs/{template}.html", context, status=status)
+
+
+def _step_company(request, application, step):
+    company = application.company
+    form = CompanyForm(request.POST or None, instance=company)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_company_save(
+                application=application,
+                step=_next_step(step),
+                actor=request.user,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            attach_error(form, error)
+        else:
+            messages.success(request, _("The company profile is saved."))
+            return redirect(_step_url(application, _next_step(step)))
+    return _render_step(request, application, step, {"form": form})
+
+
+def _step_evidence(request, application, step):
+    company = application.company
+    # None: no evidence form was sent; "": one this step does not have.
+    posted = None
+    if request.method == "POST":
+        section = EvidenceSectionForm(
+            request.POST, keys=[key for key, _form, _related in EVIDENCE_FORMS[step]]
+        )
+        posted = (section.cleaned_data["form"] or None) if section.is_valid() else ""
+    sections = []
+    for key, form_class, related in EVIDENCE_FORMS[step]:
+        form = form_class(request.POST if posted == key else None)
+        if posted == key and form.is_valid():
+            instance = form.save(commit=False)
+            instance.company = company
+            try:
+                services.application_evidence_add(
+                    application=application, step=step, instance=instance, actor=request.user
+                )
+            except ValidationError as error:
+                attach_error(form, error)
+            else:
+                messages.success(request, _("Saved: %(entry)s.") % {"entry": instance})
+                return redirect(_step_url(application, step) + f"#{key}-list")
+        sections.append(
+            {
+                "key": key,
+                "form": form,
+                "entries": getattr(company, related).all(),
+                "title": form_class._meta.model._meta.verbose_name_plural,
+                "add_label": _("Add"),
+            }
+        )
+    status = 200 if posted is None else 400
+    return _render_step(request, application, step, {"sections": sections}, status=status)
+
+
+def _step_documents(request, application, step):
+    company = application.company
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = services.application_document_add(
+                application=application,
+                step=step,
+                uploaded_file=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"],
+                user=request.user,
+                max_bytes=settings.UPLOAD_MAX_BYTES,
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                attach_error(form, error)
+            else:
+                form.add_error("file", error)
+        else:
+            messages.success(request, _("Uploaded: %(name)s.") % {"name": document.original_name})
+            return redirect(_step_url(application, step) + "#document-list")
+    status = 400 if request.method == "POST" else 200
+    return _render_step(
+        request,
+        application,
+        step,
+        {
+            "form": form,
+            "documents": company.documents.all(),
+            "max_mb": settings.UPLOAD_MAX_BYTES / 1_048_576,
+        },
+        status=status,
+    )
+
+
+def _step_review(request, application, step):
+    company = application.company
+    form = MarketFitForm(request.POST or None, instance=application)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        submit = _posted_action(request) == "submit"
+        try:
+            application = services.application_review_save(
+                application=application,
+                step=step,
+                market_fit=form.cleaned_data["market_fit"],
+                submit=submit,
+                user=request.user,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            application.refresh_from_db()
+            status = 400
+        else:
+            if submit:
+                messages.success(
+                    request, _("Your application is submitted. Here is the first screening.")
+                )
+                return redirect("programs:application-detail", application.pk)
+            messages.success(request, _("Saved."))
+            return redirect(_step_url(application, step))
+    context = {
+        "form": form,
+        "patents": company.patents.all(),
+        "funding_rounds": company.funding_rounds.all(),
+        "market_validations": company.market_validations.all(),
+        "certifications": company.certifications.all(),
+        "documents": company.documents.all(),
+    }
+    return _render_step(request, application, step, context, status=status)
+
+
+@startup_view
+@require_POST
+def evidence_delete(request, pk, kind, item_id):
+    if kind not in DELETABLE:
+        raise Http404
+    application = _own_application(request, pk)
+    model, step = DELETABLE[kind]
+    instance = get_object_or_404(model, pk=item_id, company=application.company)
+    if not application.is_editable:
+        return _refuse_change(request, application)
+    company_services.evidence_delete(instance=instance, actor=request.user)
+    messages.success(request, _("Deleted: %(entry)s.") % {"entry": instance})
+    return redirect(_step_url(application, step))

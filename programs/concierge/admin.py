@@ -1,0 +1,289 @@
+"""The staff side of the concierge: service targets and requests, with their conversation.
+
+Every change goes through the room's services; the admin validates input, calls one
+service and shows the result.
+"""
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from incubator.admin_mixins import (
+    ActionPages,
+    ReadOnlyInline,
+    ServiceOwnedChangeForm,
+    call_service,
+)
+from incubator.forms import DateInput
+from incubator.models import User
+from programs.admin_display import overdue as _overdue
+from programs.concierge import selectors as concierge_selectors
+from programs.concierge import services as concierge_services
+from programs.models import (
+    ServiceMessage,
+    ServiceRequest,
+    ServiceTarget,
+)
+
+# --- Concierge service requests ----------------------------------------------------------------
+
+
+@admin.register(ServiceTarget)
+class ServiceTargetAdmin(admin.ModelAdmin):
+    list_display = ["kind", "days"]
+    list_editable = ["days"]
+
+
+class OverdueRequestFilter(admin.SimpleListFilter):
+    title = _("due")
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", _("overdue")), ("unassigned", _("no owner yet"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "overdue":
+            return queryset.filter(
+                status__in=ServiceRequest.ACTIVE, due_on__lt=timezone.localdate()
+            )
+        if self.value() == "unassigned":
+            return queryset.filter(status__in=ServiceRequest.ACTIVE, owner__isnull=True)
+        return queryset
+
+
+class ServiceRequestAddForm(forms.ModelForm):
+    body = forms.CharField(label=_("message"), widget=forms.Textarea(attrs={"rows": 5}))
+    attachment = forms.FileField(label=_("file"), required=False)
+
+    class Meta:
+        model = ServiceRequest
+        fields = ["company", "kind", "subject", "owner", "due_on"]
+        widgets = {"due_on": DateInput()}
+        help_texts = {"due_on": _("Empty: from the target of the kind of request.")}
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label=_("message"), required=False, widget=forms.Textarea(attrs={"rows": 5, "cols": 80})
+    )
+    attachment = forms.FileField(label=_("file"), required=False)
+
+
+class AssignForm(forms.Form):
+    owner = forms.ModelChoiceField(label=_("owner"), queryset=User.objects.none())
+    due_on = forms.DateField(
+        label=_("due on"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Empty: from the target of the kind of request."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = User.objects.filter(is_staff=True, is_active=True)
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("status"))
+
+    def __init__(self, *args, service_request: ServiceRequest, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [
+            (s, ServiceRequest.Status(s).label)
+            for s in ServiceRequest.TRANSITIONS[service_request.status]
+        ]
+
+
+class ServiceMessageInline(ReadOnlyInline):
+    model = ServiceMessage
+    fields = ["created_at", "author", "from_center", "body", "attachment"]
+    readonly_fields = fields
+    verbose_name_plural = _("messages")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+    @admin.display(description=_("file"))
+    def attachment(self, message):
+        if not message.file:
+            return "—"
+        url = reverse("programs:request-file", args=[message.request_id, message.pk])
+        return format_html('<a href="{}">{}</a>', url, message.original_name)
+
+
+@admin.register(ServiceRequest)
+class ServiceRequestAdmin(ServiceOwnedChangeForm, ActionPages, admin.ModelAdmin):
+    list_display = [
+        "number",
+        "subject",
+        "company",
+        "kind",
+        "status",
+        "waiting_on",
+        "owner",
+        "due",
+        "opened_at",
+    ]
+    list_display_links = ["number", "subject"]
+    list_select_related = ["company", "owner"]
+    list_filter = [OverdueRequestFilter, "status", "kind", "waiting_on", "owner"]
+    search_fields = ["subject", "company__name_ko", "company__name_zh", "company__name_en"]
+    ordering = ["status", "due_on", "-opened_at"]
+    autocomplete_fields = ["company"]
+    readonly_fields = [
+        "company",
+        "enrollment",
+        "kind",
+        "subject",
+        "status",
+        "waiting_on",
+        "owner",
+        "due_on",
+        "opened_by",
+        "opened_at",
+        "resolved_at",
+        "closed_at",
+    ]
+    inlines = [ServiceMessageInline]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = ServiceRequestAddForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["company", "kind", "subject", "body", "attachment", "owner", "due_on"]
+        return self.readonly_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "owner":
+            kwargs["queryset"] = User.objects.filter(is_staff=True, is_active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="#", ordering="pk")
+    def number(self, service_request):
+        return service_request.pk
+
+    @admin.display(description=_("due on"), ordering="due_on")
+    def due(self, service_request):
+        if service_request.due_on is None:
+            return "—"
+        return _overdue(service_request.due_on.isoformat(), service_request.is_overdue())
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            raise PermissionDenied
+        service_request = concierge_services.service_request_open(
+            company=form.cleaned_data["company"],
+            kind=form.cleaned_data["kind"],
+            subject=form.cleaned_data["subject"],
+            body=form.cleaned_data["body"],
+            actor=request.user,
+            uploaded_file=form.cleaned_data.get("attachment"),
+            max_bytes=settings.UPLOAD_MAX_BYTES,
+            owner=form.cleaned_data.get("owner"),
+            due_on=form.cleaned_data.get("due_on"),
+        )
+        obj.pk = service_request.pk
+        obj._state.adding = False
+
+    def add_view(self, request, form_url="", extra_context=None):
+        try:
+            return super().add_view(request, form_url, extra_context)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/conversation/",
+                self.admin_site.admin_view(self.conversation_view),
+                name="programs_servicerequest_conversation",
+            )
+        ] + super().get_urls()
+
+    def conversation_view(self, request, object_id):
+        """The thread with the company: reply (with a file), assign, resolve or close."""
+        service_request = self.action_object(request, object_id, allowed=self.has_view_permission)
+        may_change = self.has_change_permission(request, service_request)
+        reply_form = ReplyForm(prefix="reply")
+        assign_form = AssignForm(
+            prefix="assign",
+            initial={"owner": service_request.owner_id, "due_on": service_request.due_on},
+        )
+        status_form = StatusForm(prefix="status", service_request=service_request)
+        if request.method == "POST":
+            if not may_change:
+                raise PermissionDenied
+            done = None
+            if "_reply" in request.POST:
+                reply_form = ReplyForm(request.POST, request.FILES, prefix="reply")
+                if reply_form.is_valid():
+                    done = call_service(
+                        reply_form,
+                        concierge_services.service_request_reply,
+                        service_request=service_request,
+                        actor=request.user,
+                        body=reply_form.cleaned_data["body"],
+                        uploaded_file=reply_form.cleaned_data["attachment"],
+                        max_bytes=settings.UPLOAD_MAX_BYTES,
+                    )
+                    message = gettext("Your answer is sent to the company.")
+            elif "_assign" in request.POST:
+                assign_form = AssignForm(request.POST, prefix="assign")
+                if assign_form.is_valid():
+                    done = call_service(
+                        assign_form,
+                        concierge_services.service_request_assign,
+                        service_request=service_request,
+                        owner=assign_form.cleaned_data["owner"],
+                        due_on=assign_form.cleaned_data["due_on"],
+                        actor=request.user,
+                    )
+                    message = gettext("The owner and the due date are saved.")
+            elif "_status" in request.POST:
+                status_form = StatusForm(
+                    request.POST, prefix="status", service_request=service_request
+                )
+                if status_form.is_valid():
+                    done = call_service(
+                        status_form,
+                        concierge_services.service_request_set_status,
+                        service_request=service_request,
+                        status=status_form.cleaned_data["status"],
+                        actor=request.user,
+                    )
+                    message = gettext("The status is changed.")
+            if done:
+                self.message_user(request, message, messages.SUCCESS)
+                return HttpResponseRedirect(request.path)
+        return self.action_page(
+            request,
+            service_request,
+            title=f"#{service_request.pk} {service_request.subject}",
+            template="admin/programs/servicerequest/conversation.html",
+            thread=concierge_selectors.service_messages(service_request),
+            may_change=may_change,
+            reply_form=reply_form if service_request.status != "closed" else None,
+            assign_form=assign_form if service_request.status != "closed" else None,
+            status_form=status_form if status_form.fields["status"].choices else None,
+            today=timezone.localdate(),
+        )

@@ -1,0 +1,270 @@
+"""Every write of the concierge service requests, each in one transaction with its audit
+record; the other side is told through the outbox.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from companies.models import Company
+from companies.services import members_notify
+from incubator.audit import audit_record
+from incubator.services import outbox_enqueue
+from programs import policies, stages
+from programs.models import (
+    Enrollment,
+    ServiceMessage,
+    ServiceRequest,
+    ServiceTarget,
+)
+from programs.services import (
+    DEFAULT_TARGET_DAYS,
+    _check_member,
+    _excerpt,
+    _files_removed_on_error,
+    _required_text,
+    _stored_file,
+)
+
+# --- Concierge service requests ----------------------------------------------------------
+
+
+def service_target_days(kind: str) -> int:
+    target = ServiceTarget.objects.filter(kind=kind).values_list("days", flat=True).first()
+    return target if target is not None else DEFAULT_TARGET_DAYS
+
+
+def _check_side(service_request: ServiceRequest, actor) -> bool:
+    """Return True when the actor writes for the center; refuse another company's member."""
+    _check_member(service_request.company_id, actor)
+    return bool(actor.is_staff)
+
+
+def _message_create(
+    service_request: ServiceRequest, actor, from_center: bool, body: str, stored, saved: list
+) -> ServiceMessage:
+    message = ServiceMessage(
+        request=service_request,
+        company_id=service_request.company_id,
+        author=actor,
+        from_center=from_center,
+        body=body,
+    )
+    if stored:
+        file, message.original_name, message.content_type, message.size = stored
+        message.file.save(file.name, file, save=False)
+        saved.append(message.file)
+    message.save()
+    return message
+
+
+def _notify_other_side(service_request: ServiceRequest, message: ServiceMessage) -> None:
+    """Tell the company's members of a center message, or the owner of a company message."""
+    payload = {
+        "company": service_request.company.name_ko,
+        "subject": service_request.subject,
+        "request_id": service_request.pk,
+        "excerpt": _excerpt(message.body) or message.original_name,
+        "from_center": message.from_center,
+    }
+    if message.from_center:
+        members_notify(
+            company_id=service_request.company_id,
+            kind="service_request_message",
+            dedupe_key=f"service-message:{message.pk}",
+            payload={
+                **payload,
+                "path": reverse("programs:request-detail", args=[service_request.pk]),
+            },
+        )
+    elif service_request.owner_id and service_request.owner.is_active:
+        owner = service_request.owner
+        outbox_enqueue(
+            recipient=owner.email,
+            kind="service_request_message",
+            dedupe_key=f"service-message:{message.pk}:{owner.pk}",
+            payload={
+                **payload,
+                "name": owner.get_full_name(),
+                "path": reverse(
+                    "admin:programs_servicerequest_conversation", args=[service_request.pk]
+                ),
+            },
+            language=owner.language,
+        )
+
+
+def service_request_open(
+    *,
+    company: Company,
+    kind: str,
+    subject: str,
+    body: str,
+    actor,
+    uploaded_file=None,
+    max_bytes: int = 0,
+    owner=None,
+    due_on: dt.date | None = None,
+) -> ServiceRequest:
+    """Open a concierge service request, by a member of the company or by staff."""
+    subject = _required_text(subject, "subject", _("Give the request a subject."))
+    body = _required_text(body, "body", _("Describe what you need."))
+    if kind not in ServiceRequest.Kind.values:
+        raise ValidationError({"kind": _("Choose the kind of service.")})
+    _check_member(company.pk, actor)
+    from_center = bool(actor.is_staff)
+    stored = _stored_file(uploaded_file, max_bytes) if uploaded_file else None
+    now = timezone.now()
+    with _files_removed_on_error() as saved, transaction.atomic():
+        enrollment = Enrollment.objects.filter(
+            company=company, stage__in=stages.WORKING_STAGES
+        ).first()
+        if owner is not None and due_on is None:
+            due_on = timezone.localdate(now) + dt.timedelta(days=service_target_days(kind))
+        service_request = ServiceRequest.objects.create(
+            company=company,
+            enrollment=enrollment,
+            kind=kind,
+            subject=subject,
+            status=ServiceRequest.Status.IN_PROGRESS if owner else ServiceRequest.Status.OPEN,
+            waiting_on=ServiceRequest.WaitingOn.COMPANY
+            if from_center
+            else ServiceRequest.WaitingOn.CENTER,
+            owner=owner,
+            due_on=due_on,
+            opened_by=actor,
+            opened_at=now,
+        )
+        message = _message_create(service_request, actor, from_center, body, stored, saved)
+        audit_record(
+            actor=actor,
+            verb="service_request.open",
+            obj=service_request,
+            company=company,
+            changes={"kind": kind, "owner": getattr(owner, "pk", None)},
+        )
+        _notify_other_side(service_request, message)
+    return service_request
+
+
+def service_request_reply(
+    *, service_request: ServiceRequest, actor, body: str, uploaded_file=None, max_bytes: int = 0
+) -> ServiceMessage:
+    """Add a message (and maybe a file) to a request; the other side is told by e-mail."""
+    body = (body or "").strip()
+    if not body and not uploaded_file:
+        raise ValidationError({"body": _("Write a message or attach a file.")})
+    from_center = _check_side(service_request, actor)
+    stored = _stored_file(uploaded_file, max_bytes) if uploaded_file else None
+    with _files_removed_on_error() as saved, transaction.atomic():
+        service_request = (
+            ServiceRequest.objects.select_for_update(of=("self",))
+            .select_related("company", "owner")
+            .get(pk=service_request.pk)
+        )
+        if service_request.status == ServiceRequest.Status.CLOSED:
+            raise ValidationError(
+                _("This request is closed; open a new one if you need more help."), code="closed"
+            )
+        message = _message_create(service_request, actor, from_center, body, stored, saved)
+        service_request.waiting_on = (
+            ServiceRequest.WaitingOn.COMPANY if from_center else ServiceRequest.WaitingOn.CENTER
+        )
+        fields = ["waiting_on"]
+        if not from_center and service_request.status == ServiceRequest.Status.RESOLVED:
+            # The company answers a resolved request: it is not resolved for them.
+            service_request.status = ServiceRequest.Status.IN_PROGRESS
+            service_request.resolved_at = None
+            fields += ["status", "resolved_at"]
+        service_request.save(update_fields=fields)
+        audit_record(
+            actor=actor,
+            verb="service_request.reply",
+            obj=service_request,
+            company=service_request.company_id,
+            changes={"message": message.pk, "from_center": from_center},
+        )
+        _notify_other_side(service_request, message)
+    return message
+
+
+def service_request_assign(
+    *, service_request: ServiceRequest, owner, actor, due_on: dt.date | None = None
+) -> ServiceRequest:
+    """Give a request an owner among the staff, and a due date from the kind's target."""
+    if not policies.can_assign_request(actor, service_request):
+        raise PermissionDenied(_("Only the center assigns a request."))
+    if owner is None or not owner.is_staff:
+        raise ValidationError({"owner": _("Choose a staff member as the owner.")})
+    with transaction.atomic():
+        service_request = ServiceRequest.objects.select_for_update().get(pk=service_request.pk)
+        if service_request.status == ServiceRequest.Status.CLOSED:
+            raise ValidationError(_("This request is closed."), code="closed")
+        service_request.owner = owner
+        service_request.due_on = due_on or (
+            timezone.localdate(service_request.opened_at)
+            + dt.timedelta(days=service_target_days(service_request.kind))
+        )
+        fields = ["owner", "due_on"]
+        if service_request.status == ServiceRequest.Status.OPEN:
+            service_request.status = ServiceRequest.Status.IN_PROGRESS
+            fields.append("status")
+        service_request.save(update_fields=fields)
+        audit_record(
+            actor=actor,
+            verb="service_request.assign",
+            obj=service_request,
+            company=service_request.company_id,
+            changes={"owner": owner.pk, "due_on": service_request.due_on},
+        )
+    return service_request
+
+
+def service_request_set_status(
+    *, service_request: ServiceRequest, status: str, actor
+) -> ServiceRequest:
+    """Resolve, close or reopen a request through the allowed moves."""
+    with transaction.atomic():
+        service_request = ServiceRequest.objects.select_for_update().get(pk=service_request.pk)
+        _check_side(service_request, actor)
+        if not service_request.can_move_to(status):
+            raise ValidationError(
+                _("A request that is %(current)s cannot become %(target)s.")
+                % {
+                    "current": service_request.get_status_display(),
+                    "target": ServiceRequest.Status(status).label
+                    if status in ServiceRequest.Status.values
+                    else status,
+                },
+                code="not_allowed",
+            )
+        now = timezone.now()
+        service_request.status = status
+        fields = ["status", "waiting_on"]
+        if status == ServiceRequest.Status.RESOLVED:
+            service_request.resolved_at = now
+            fields.append("resolved_at")
+        elif status == ServiceRequest.Status.CLOSED:
+            service_request.closed_at = now
+            fields.append("closed_at")
+        else:
+            service_request.resolved_at = None
+            fields.append("resolved_at")
+        service_request.waiting_on = (
+            ServiceRequest.WaitingOn.CENTER
+            if status == ServiceRequest.Status.IN_PROGRESS
+            else ServiceRequest.WaitingOn.NOBODY
+        )
+        service_request.save(update_fields=fields)
+        audit_record(
+            actor=actor,
+            verb=f"service_request.{status}",
+            obj=service_request,
+            company=service_request.company_id,
+            changes={"status": status},
+        )
+    return service_request

@@ -1,0 +1,23 @@
+"""Reads of the support fund shared by the portal and the admin."""
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from programs.models import (
+    FundApplication,
+    FundCall,
+)
+
+
+def fund_calls_open(*, at=None) -> QuerySet[FundCall]:
+    at = at or timezone.now()
+    return FundCall.objects.filter(opens_at__lte=at, closes_at__gt=at).order_by("closes_at")
+
+
+def fund_applications_for_company(company) -> QuerySet[FundApplication]:
+    return (
+        FundApplication.objects.filter(company=company)
+        .select_related("call")
+        .prefetch_related("disbursements")
+        .order_by("-submitted_at")
+    )

@@ -1,0 +1,62 @@
+"""The support fund in the portal: the open calls and the company's applications."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from incubator.forms import attach_error
+from incubator.portal import startup_view
+from programs.fund import selectors as fund_selectors
+from programs.fund import services as fund_services
+from programs.fund.forms import FundApplicationForm
+from programs.journey import selectors as journey_selectors
+from programs.models import FundCall
+from programs.portal import _own_company
+
+# --- Support fund ------------------------------------------------------------------------------
+
+
+@startup_view
+@require_GET
+def fund(request):
+    company = _own_company(request)
+    applications = list(fund_selectors.fund_applications_for_company(company))
+    applied = {a.call_id for a in applications}
+    return render(
+        request,
+        "programs/fund.html",
+        {
+            "company": company,
+            "enrollment": journey_selectors.enrollment_for_company(company),
+            "applications": applications,
+            "calls": [c for c in fund_selectors.fund_calls_open() if c.pk not in applied],
+        },
+    )
+
+
+@startup_view
+def fund_apply(request, pk):
+    company = _own_company(request)
+    call = get_object_or_404(FundCall, pk=pk)
+    form = FundApplicationForm(request.POST or None, currency=call.currency)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                fund_services.fund_apply(
+                    call=call, company=company, actor=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                attach_error(form, error)
+            else:
+                messages.success(request, _("Your application to the fund is submitted."))
+                return redirect("programs:fund")
+    return render(
+        request,
+        "programs/fund_apply.html",
+        {"company": company, "call": call, "form": form},
+        status=status,
+    )

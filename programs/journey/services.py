@@ -1,0 +1,456 @@
+"""Every write of the journey: enrollment and stages, milestones, local entities and the
+quarterly reports. Each state change locks its row, checks its guard and its policy, saves,
+writes its history, its audit record and its outbox messages together.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from companies import validators
+from companies.models import Company
+from companies.services import members_notify
+from incubator.audit import audit_record
+from incubator.models import OutboxMessage
+from programs import policies, stages
+from programs.journey import selectors as journey_selectors
+from programs.models import (
+    Application,
+    Cohort,
+    Enrollment,
+    LocalEntity,
+    Milestone,
+    MilestoneTemplate,
+    QuarterlyReport,
+    StageTransition,
+)
+from programs.services import (
+    _check_member,
+    _files_removed_on_error,
+    _required_text,
+    _stored_file,
+)
+
+# --- Cohorts and enrollment ---------------------------------------------------------------
+
+
+def cohort_for_intake(*, intake) -> Cohort:
+    """Return the intake's cohort, creating one that starts when the intake closes."""
+    cohort = (
+        Cohort.objects.filter(intake=intake, program_id=intake.program_id)
+        .order_by("-starts_on")
+        .first()
+    )
+    if cohort is not None:
+        return cohort
+    starts_on = timezone.localdate(intake.closes_at)
+    cohort, _created = Cohort.objects.get_or_create(
+        program_id=intake.program_id,
+        label_ko=intake.label_ko,
+        label_zh=intake.label_zh,
+        label_en=intake.label_en,
+        defaults={
+            "intake": intake,
+            "starts_on": starts_on,
+            "ends_on": starts_on + dt.timedelta(days=365),
+        },
+    )
+    return cohort
+
+
+def _copy_milestones(enrollment: Enrollment) -> None:
+    templates = MilestoneTemplate.objects.filter(is_active=True).order_by("position", "pk")
+    Milestone.objects.bulk_create(
+        [
+            Milestone(
+                enrollment=enrollment,
+                company_id=enrollment.company_id,
+                template=template,
+                code=template.code,
+                stage=template.stage,
+                title_ko=template.title_ko,
+                title_zh=template.title_zh,
+                title_en=template.title_en,
+                required=template.required,
+                position=template.position,
+                due_on=enrollment.started_on + dt.timedelta(days=template.due_days),
+            )
+            for template in templates
+        ]
+    )
+
+
+def enrollment_create(
+    *,
+    company: Company,
+    cohort: Cohort,
+    actor,
+    reason: str,
+    application: Application | None = None,
+    started_on: dt.date | None = None,
+) -> Enrollment:
+    """Enroll a company in a cohort, in incubation, with a copy of the milestones."""
+    reason = _required_text(reason, "reason", _("Write why the company is enrolled."))
+    with transaction.atomic():
+        # Serialise enrollments of one company: the open-enrollment index is the backstop.
+        Company.objects.select_for_update().filter(pk=company.pk).first()
+        current = Enrollment.objects.filter(
+            company=company, stage__in=stages.WORKING_STAGES
+        ).first()
+        if current is not None:
+            raise ValidationError(
+                _("%(company)s is enrolled already, in %(cohort)s.")
+                % {"company": company.name, "cohort": current.cohort}
+            )
+        if Enrollment.objects.filter(company=company, cohort=cohort).exists():
+            raise ValidationError(
+                _("%(company)s was enrolled in %(cohort)s before.")
+                % {"company": company.name, "cohort": cohort}
+            )
+        today = timezone.localdate()
+        enrollment = Enrollment(
+            company=company,
+            cohort=cohort,
+            application=application,
+            stage=stages.INCUBATION,
+            started_on=started_on or max(today, cohort.starts_on),
+            created_by=actor,
+        )
+        enrollment.save()
+        StageTransition.objects.create(
+            enrollment=enrollment, to_stage=stages.INCUBATION, reason=reason, actor=actor
+        )
+        _copy_milestones(enrollment)
+        audit_record(
+            actor=actor,
+            verb="enrollment.create",
+            obj=enrollment,
+            company=company,
+            changes={"cohort": cohort.pk, "application": getattr(application, "pk", None)},
+        )
+    return enrollment
+
+
+def enrollment_advance(
+    *, enrollment: Enrollment, to_stage: str, actor, reason: str, override: bool = False
+) -> Enrollment:
+    """Move an enrollment to another stage through the allowed transitions.
+
+    Leaving a stage forward needs its required milestones done; a center
+    manager may override that, with the reason written down.
+    """
+    reason = _required_text(reason, "reason", _("Write why the company moves to this stage."))
+    if override and not policies.can_override_stage_guard(actor):
+        raise PermissionDenied(_("Only a center manager may override required milestones."))
+    with transaction.atomic():
+        enrollment = (
+            Enrollment.objects.select_for_update(of=("self",))
+            .select_related("company", "cohort")
+            .get(pk=enrollment.pk)
+        )
+        current = enrollment.stage
+        open_required = list(
+            enrollment.milestones.filter(stage=current, required=True, done_at__isnull=True)
+        )
+        refused = stages.refusal(
+            current, to_stage, open_required=len(open_required), override=override
+        )
+        if refused == "not_allowed":
+            raise ValidationError(
+                _("An enrollment in %(current)s cannot move to %(target)s.")
+                % {
+                    "current": Enrollment.Stage(current).label,
+                    "target": Enrollment.Stage(to_stage).label
+                    if to_stage in Enrollment.Stage.values
+                    else to_stage,
+                },
+                code="not_allowed",
+            )
+        if refused == "milestones_open":
+            raise ValidationError(
+                _(
+                    "Required milestones of %(stage)s are not done: %(milestones)s. "
+                    "Complete them, or a center manager overrides with a reason."
+                )
+                % {
+                    "stage": Enrollment.Stage(current).label,
+                    "milestones": ", ".join(m.title for m in open_required),
+                },
+                code="milestones_open",
+            )
+        now = timezone.now()
+        enrollment.stage = to_stage
+        enrollment.stage_changed_at = now
+        fields = ["stage", "stage_changed_at"]
+        if to_stage in stages.ENDED:
+            enrollment.ended_on = timezone.localdate(now)
+            fields.append("ended_on")
+        enrollment.save(update_fields=fields)
+        StageTransition.objects.create(
+            enrollment=enrollment,
+            from_stage=current,
+            to_stage=to_stage,
+            reason=reason,
+            overridden=bool(override and open_required),
+            actor=actor,
+            created_at=now,
+        )
+        audit_record(
+            actor=actor,
+            verb="enrollment.advance",
+            obj=enrollment,
+            company=enrollment.company,
+            changes={"stage": [current, to_stage], "overridden": bool(override and open_required)},
+        )
+        members_notify(
+            company_id=enrollment.company_id,
+            kind="enrollment_stage_changed",
+            dedupe_key=f"stage-changed:{enrollment.pk}:{to_stage}",
+            payload={
+                "company": enrollment.company.name_ko,
+                "from_stage": current,
+                "to_stage": to_stage,
+                "reason": reason,
+                "path": reverse("programs:journey"),
+            },
+        )
+    return enrollment
+
+
+# --- Milestones -----------------------------------------------------------------------
+
+
+def milestone_complete(
+    *, milestone: Milestone, actor, evidence: str, uploaded_file=None, max_bytes: int = 0
+) -> Milestone:
+    """Mark a milestone done, with a written evidence and maybe a file."""
+    evidence = _required_text(
+        evidence, "evidence", _("Describe the evidence: what was done, when, with which document.")
+    )
+    _check_member(milestone.company_id, actor)
+    stored = _stored_file(uploaded_file, max_bytes) if uploaded_file else None
+    with _files_removed_on_error() as saved, transaction.atomic():
+        milestone = (
+            Milestone.objects.select_for_update(of=("self",))
+            .select_related("enrollment")
+            .get(pk=milestone.pk)
+        )
+        if milestone.is_done:
+            raise ValidationError(_("This milestone is done already."), code="done")
+        if not milestone.enrollment.is_open:
+            raise ValidationError(
+                _("This enrollment has ended; its milestones no longer change."), code="ended"
+            )
+        milestone.done_at = timezone.now()
+        milestone.done_by = actor
+        milestone.evidence = evidence
+        fields = ["done_at", "done_by", "evidence"]
+        if stored:
+            file, milestone.evidence_name, milestone.evidence_type, _size = stored
+            milestone.evidence_file.save(file.name, file, save=False)
+            saved.append(milestone.evidence_file)
+            fields += ["evidence_file", "evidence_name", "evidence_type"]
+        milestone.save(update_fields=fields)
+        audit_record(
+            actor=actor,
+            verb="milestone.done",
+            obj=milestone,
+            company=milestone.company_id,
+            changes={"file": bool(stored)},
+        )
+    return milestone
+
+
+def milestone_reschedule(*, milestone: Milestone, due_on: dt.date, actor) -> Milestone:
+    with transaction.atomic():
+        milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+        if milestone.is_done:
+            raise ValidationError(_("This milestone is done already."), code="done")
+        before = milestone.due_on
+        milestone.due_on = due_on
+        milestone.save(update_fields=["due_on"])
+        audit_record(
+            actor=actor,
+            verb="milestone.reschedule",
+            obj=milestone,
+            company=milestone.company_id,
+            changes={"due_on": [before, due_on]},
+        )
+    return milestone
+
+
+# --- Local entities ------------------------------------------------------------------------
+
+
+def local_entity_register(
+    *,
+    company: Company,
+    actor,
+    name_zh: str,
+    uscc: str,
+    registered_on: dt.date,
+    city: str,
+    registered_capital: Decimal,
+    capital_currency: str,
+) -> LocalEntity:
+    """Record the Chinese company a startup registered; it completes the matching milestone."""
+    try:
+        validators.validate_money(registered_capital, capital_currency)
+    except ValidationError as error:
+        raise ValidationError({"registered_capital": error.messages}) from None
+    entity = LocalEntity(
+        company=company,
+        name_zh=(name_zh or "").strip(),
+        uscc=validators.uscc_compact(uscc),
+        registered_on=registered_on,
+        city=(city or "").strip(),
+        registered_capital=registered_capital,
+        capital_currency=capital_currency,
+        created_by=actor,
+    )
+    entity.full_clean(exclude=["created_by"])
+    with transaction.atomic():
+        entity.save()
+        milestone = (
+            Milestone.objects.select_for_update(of=("self",))
+            .filter(
+                company=company,
+                code=stages.LOCAL_ENTITY_MILESTONE,
+                done_at__isnull=True,
+                enrollment__stage__in=stages.WORKING_STAGES,
+            )
+            .first()
+        )
+        if milestone is not None:
+            milestone.done_at = timezone.now()
+            milestone.done_by = actor
+            milestone.evidence = _(
+                "%(name)s registered on %(date)s, unified social credit code %(uscc)s."
+            ) % {
+                "name": entity.name_zh,
+                "date": entity.registered_on.isoformat(),
+                "uscc": entity.uscc,
+            }
+            milestone.save(update_fields=["done_at", "done_by", "evidence"])
+        audit_record(
+            actor=actor,
+            verb="local_entity.register",
+            obj=entity,
+            company=company,
+            changes={"uscc": entity.uscc, "milestone_done": milestone is not None},
+        )
+    return entity
+
+
+# --- Quarterly reports -----------------------------------------------------------------------
+
+
+def quarterly_report_submit(
+    *,
+    company: Company,
+    actor,
+    year: int,
+    quarter: int,
+    revenue: Decimal,
+    revenue_currency: str,
+    employees_china: int,
+    employees_korea: int,
+    funding_raised: Decimal,
+    funding_currency: str,
+    customers_china: int,
+) -> QuarterlyReport:
+    """File a company's figures for one ended quarter; a quarter is reported once."""
+    for field, amount, currency in (
+        ("revenue", revenue, revenue_currency),
+        ("funding_raised", funding_raised, funding_currency),
+    ):
+        try:
+            validators.validate_money(amount, currency, allow_zero=True)
+        except ValidationError as error:
+            raise ValidationError({field: error.messages}) from None
+    enrollment = Enrollment.objects.filter(company=company).order_by("-started_on", "-pk").first()
+    if enrollment is None:
+        raise ValidationError(
+            _("Only companies enrolled in a program report quarterly figures."),
+            code="not_enrolled",
+        )
+    period = stages.Quarter(int(year), int(quarter))
+    if not stages.is_reportable(
+        period, started_on=enrollment.started_on, today=timezone.localdate()
+    ):
+        raise ValidationError(
+            {
+                "quarter": _(
+                    "%(quarter)s cannot be reported: a quarter is reported once it has ended, "
+                    "from the quarter the enrollment started in."
+                )
+                % {"quarter": str(period)}
+            }
+        )
+    report = QuarterlyReport(
+        company=company,
+        enrollment=enrollment,
+        year=period.year,
+        quarter=period.quarter,
+        revenue=revenue,
+        revenue_currency=revenue_currency,
+        employees_china=employees_china,
+        employees_korea=employees_korea,
+        funding_raised=funding_raised,
+        funding_currency=funding_currency,
+        customers_china=customers_china,
+        submitted_by=actor,
+    )
+    already = _("%(quarter)s is reported already.") % {"quarter": str(period)}
+    if QuarterlyReport.objects.filter(company=company, year=period.year, quarter=period.quarter):
+        raise ValidationError({"quarter": already}, code="reported")
+    try:
+        with transaction.atomic():
+            report.save()
+            audit_record(
+                actor=actor,
+                verb="quarterly_report.submit",
+                obj=report,
+                company=company,
+                changes={"period": str(period)},
+            )
+    except IntegrityError:  # the same quarter filed at the same moment
+        raise ValidationError({"quarter": already}, code="reported") from None
+    return report
+
+
+def quarterly_report_reminders(*, today: dt.date | None = None) -> int:
+    """Ask each enrolled company's members for the report of the quarter that ended.
+
+    One message per company, quarter and member, whatever runs twice; return how
+    many were written now.
+    """
+    today = today or timezone.localdate()
+    due_by_key, wanted = {}, set()
+    for enrollment, due in journey_selectors.reports_due(today=today):
+        key = f"quarterly-report-due:{enrollment.company_id}:{due.year}-Q{due.quarter}"
+        due_by_key[key] = (enrollment.company, due)
+        wanted |= {f"{key}:{m.user_id}" for m in enrollment.company.memberships.all()}
+    sent = set(
+        OutboxMessage.objects.filter(dedupe_key__in=wanted).values_list("dedupe_key", flat=True)
+    )
+    for key, (company, due) in due_by_key.items():
+        if all(k in sent for k in wanted if k.startswith(f"{key}:")):
+            continue
+        members_notify(
+            company_id=company.pk,
+            kind="quarterly_report_due",
+            dedupe_key=key,
+            payload={
+                "company": company.name_ko,
+                "year": due.year,
+                "quarter": due.quarter,
+                "path": reverse("programs:report-create"),
+            },
+        )
+    return len(wanted) - len(sent)

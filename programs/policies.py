@@ -1,0 +1,39 @@
+"""Who may do what in the journey, the concierge and the fund: plain predicates.
+
+The services enforce them; the admin and the portal ask the same functions to
+decide what to show.
+"""
+
+DECIDE_FUND = "programs.decide_fund"
+OVERRIDE_STAGE_GUARD = "programs.override_stage_guard"
+PAY_OUT = "programs.add_disbursement"
+
+
+def _is_staff(actor) -> bool:
+    return bool(getattr(actor, "is_staff", False))
+
+
+def can_act_for(actor, company_id: int) -> bool:
+    """Staff act on any company; a portal user only on their own."""
+    if _is_staff(actor):
+        return True
+    membership = getattr(actor, "membership", None)
+    return membership is not None and membership.company_id == company_id
+
+
+def can_override_stage_guard(actor) -> bool:
+    return _is_staff(actor) and actor.has_perm(OVERRIDE_STAGE_GUARD)
+
+
+def can_assign_request(actor, service_request=None) -> bool:
+    """Only the center gives a request an owner."""
+    return _is_staff(actor)
+
+
+def can_decide_fund(actor, fund_application=None) -> bool:
+    return _is_staff(actor) and actor.has_perm(DECIDE_FUND)
+
+
+def can_disburse(actor, fund_application=None) -> bool:
+    """Paying out a grant: staff whose role may record disbursements."""
+    return _is_staff(actor) and actor.has_perm(PAY_OUT)

@@ -1,0 +1,649 @@
+"""The startup's journey in the portal: company, members, application wizard, status."""
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from companies import services
+from companies.models import (
+    Certification,
+    Company,
+    Document,
+    FundingRound,
+    MarketValidation,
+    Patent,
+)
+from incubator.models import OutboxMessage
+from programs.admissions import services as admissions_services
+from programs.admissions.models import Application, ApplicationEvent, ScreeningPolicy
+from tests.companies.factories import (
+    ApplicationFactory,
+    CertificationFactory,
+    CompanyFactory,
+    FundingRoundFactory,
+    IntakeFactory,
+    MembershipFactory,
+    PatentFactory,
+    StaffFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+TODAY = dt.date.today()
+ARTICLE_CERTIFICATIONS = ["venture", "innobiz", "mainbiz", "rnd_center", "tips", "high_tech"]
+
+COMPANY = {
+    "name_ko": "할빈오랑심한과학기술",
+    "name_zh": "哈尔滨奥朗心韩科技",
+    "name_en": "Orangsimhan Technology",
+    "brn": "124-81-00998",
+    "founded_on": "2016-03-02",
+    "sector": "education",
+    "description_ko": "한국어 및 직업 교육",
+    "description_zh": "",
+    "description_en": "Korean-language and vocational education",
+    "website": "https://orangsimhan.example.kr",
+    "city": "Seoul",
+    "employees": "12",
+    "consent_to_partners": "on",
+}
+
+
+@pytest.fixture(autouse=True)
+def policy_v1():
+    """The migration's first policy (recreated if a transactional test flushed it)."""
+    if not ScreeningPolicy.objects.filter(version=1).exists():
+        admissions_services.policy_publish(
+            actor=StaffFactory(),
+            effective_from=dt.datetime(2020, 8, 10, tzinfo=dt.UTC),
+            certification_kinds=ARTICLE_CERTIFICATIONS,
+        )
+
+
+def html(response) -> str:
+    return response.content.decode()
+
+
+def member(company=None, **user_fields):
+    """Return a signed-up founder who owns a company (a new one unless given)."""
+    return MembershipFactory(
+        user=UserFactory(**user_fields), company=company or CompanyFactory()
+    ).user
+
+
+@pytest.fixture
+def owner():
+    return member()
+
+
+@pytest.fixture
+def application(owner):
+    return ApplicationFactory(company=owner.membership.company)
+
+
+@pytest.fixture
+def signed_in(client, owner):
+    client.force_login(owner)
+    return client
+
+
+def step_url(application, step):
+    return f"/portal/applications/{application.pk}/{step}/"
+
+
+# --- Applying and the wizard --------------------------------------------------------------
+
+
+def test_apply_to_an_open_intake_opens_the_first_step(signed_in, owner):
+    intake = IntakeFactory()
+    closed = IntakeFactory(
+        opens_at=timezone.now() - dt.timedelta(days=60),
+        closes_at=timezone.now() - dt.timedelta(days=1),
+    )
+    page = html(signed_in.get("/portal/company/"))
+    assert f"/portal/intakes/{intake.pk}/apply/" in page
+    assert f"/portal/intakes/{closed.pk}/apply/" not in page
+
+    response = signed_in.post(f"/portal/intakes/{intake.pk}/apply/", follow=True)
+    application = Application.objects.get(company=owner.membership.company, intake=intake)
+    assert response.redirect_chain[-1][0] == step_url(application, "company")
+    assert 'aria-current="step"' in html(response)
+
+    response = signed_in.post(f"/portal/intakes/{closed.pk}/apply/", follow=True)
+    assert "not open for applications" in html(response)
+    assert Application.objects.count() == 1
+
+
+def test_the_wizard_resumes_at_the_last_saved_step_over_several_visits(client, owner, application):
+    client.force_login(owner)
+    response = client.get(f"/portal/applications/{application.pk}/continue/")
+    assert response["Location"] == step_url(application, "company")
+    response = client.post(step_url(application, "company"), {**COMPANY, "brn": "116-82-00276"})
+    assert response["Location"] == step_url(application, "patents")
+    client.logout()
+
+    # A second visit: the saved company step is behind, the patents step is next.
+    client.force_login(owner)
+    response = client.get(f"/portal/applications/{application.pk}/continue/")
+    assert response["Location"] == step_url(application, "patents")
+    assert Company.objects.get().name_en == "Orangsimhan Technology"
+    response = client.post(
+        step_url(application, "patents"),
+        {
+            "form": "patent",
+            "jurisdiction": "KR",
+            "kind": "invention",
+            "status": "application",
+            "number": "10 2020 0123456",
+            "title": "Language-learning robot",
+            "applied_on": "2020-05-04",
+        },
+    )
+    assert response.status_code == 302
+    assert Patent.objects.get().number == "10-2020-0123456"
+    response = client.post(step_url(application, "patents"), {"action": "continue"})
+    assert response["Location"] == step_url(application, "financing")
+    response = client.post(
+        step_url(application, "financing"),
+        {
+            "form": "funding",
+            "funding-round_type": "seed",
+            "funding-amount": "300000000",
+            "funding-currency": "KRW",
+            "funding-investor": "Seoul Angels",
+            "funding-date": "2021-07-01",
+        },
+    )
+    assert response.status_code == 302
+    client.logout()
+
+    # A third visit, with a new session: back at the financing step.
+    client.force_login(owner)
+    response = client.get(f"/portal/applications/{application.pk}/continue/", follow=True)
+    assert response.redirect_chain[-1][0] == step_url(application, "financing")
+    page = html(response)
+    assert "KRW 300,000,000" in page
+    application.refresh_from_db()
+    assert application.step == "financing"
+
+
+PATENT = {
+    "form": "patent",
+    "jurisdiction": "KR",
+    "kind": "invention",
+    "status": "registered",
+    "number": "10-1234567",
+    "title": "Language-learning robot",
+    "applied_on": "2019-05-04",
+    "registered_on": "2021-01-20",
+}
+FUNDING = {
+    "form": "funding",
+    "funding-round_type": "seed",
+    "funding-amount": "1000",
+    "funding-currency": "USD",
+    "funding-investor": "Seoul Angels",
+    "funding-date": "2021-07-01",
+}
+MARKET = {
+    "form": "market",
+    "market-kind": "revenue",
+    "market-description": "Sales in 2023",
+    "market-amount": "50000",
+    "market-currency": "CNY",
+    "market-date": "2023-12-31",
+}
+CERTIFICATION = {
+    "form": "certification",
+    "kind": "venture",
+    "number": "20230101234",
+    "issued_on": "2023-01-01",
+    "expires_on": "2026-12-31",
+}
+FUTURE = (TODAY + dt.timedelta(days=40)).isoformat()
+
+
+@pytest.mark.parametrize(
+    "step, data, field_id, message, model",
+    [
+        (
+            "patents",
+            {**PATENT, "number": "10-12345"},
+            "id_number",
+            "Korean patent registrations look like",
+            Patent,
+        ),
+        ("patents", {**PATENT, "applied_on": FUTURE}, "id_applied_on", "in the future", Patent),
+        (
+            "patents",
+            {**PATENT, "registered_on": "2018-01-01"},
+            "id_registered_on",
+            "cannot be before the application date",
+            Patent,
+        ),
+        (
+            "patents",
+            {**PATENT, "registered_on": ""},
+            "id_registered_on",
+            "needs its registration date",
+            Patent,
+        ),
+        (
+            "certifications",
+            {**CERTIFICATION, "expires_on": "2022-12-31"},
+            "id_expires_on",
+            "must be after the issue date",
+            Certification,
+        ),
+        (
+            "certifications",
+            {**CERTIFICATION, "issued_on": FUTURE, "expires_on": ""},
+            "id_issued_on",
+            "in the future",
+            Certification,
+        ),
+        (
+            "financing",
+            {**FUNDING, "funding-amount": "-5"},
+            "id_funding-amount",
+            "above zero",
+            FundingRound,
+        ),
+        (
+            "financing",
+            {**FUNDING, "funding-currency": "JPY"},
+            "id_funding-currency",
+            "JPY",
+            FundingRound,
+        ),
+        (
+            "financing",
+            {**FUNDING, "funding-currency": "KRW", "funding-amount": "1000.50"},
+            "id_funding-amount",
+            "decimal places",
+            FundingRound,
+        ),
+        (
+            "financing",
+            {**FUNDING, "funding-date": FUTURE},
+            "id_funding-date",
+            "in the future",
+            FundingRound,
+        ),
+        (
+            "financing",
+            {**MARKET, "market-amount": "-1"},
+            "id_market-amount",
+            "above zero",
+            MarketValidation,
+        ),
+        (
+            "financing",
+            {**MARKET, "market-currency": ""},
+            "id_market-currency",
+            "currency of the amount",
+            MarketValidation,
+        ),
+    ],
+)
+def test_wrong_evidence_shows_an_error_beside_the_field_and_saves_nothing(
+    signed_in, application, step, data, field_id, message, model
+):
+    response = signed_in.post(step_url(application, step), data)
+    assert response.status_code == 400
+    page = html(response)
+    assert f'id="{field_id}_error"' in page
+    assert message in page
+    assert not model.objects.exists()
+    # What was typed is still in the form.
+    typed = next(v for k, v in data.items() if k.endswith(("number", "description", "investor")))
+    assert f'value="{typed}"' in page
+
+
+@pytest.mark.parametrize(
+    "step, data, model",
+    [
+        ("patents", PATENT, Patent),
+        ("financing", FUNDING, FundingRound),
+        ("financing", MARKET, MarketValidation),
+        ("certifications", CERTIFICATION, Certification),
+    ],
+)
+def test_evidence_is_saved_listed_and_deleted(signed_in, application, step, data, model):
+    response = signed_in.post(step_url(application, step), data, follow=True)
+    assert response.status_code == 200
+    entry = model.objects.get(company=application.company)
+    application.refresh_from_db()
+    assert application.step == step
+    kind = data["form"]
+    delete_url = f"/portal/applications/{application.pk}/evidence/{kind}/{entry.pk}/delete/"
+    assert delete_url in html(response)
+    response = signed_in.post(delete_url)
+    assert response.status_code == 302
+    assert not model.objects.exists()
+
+
+def test_a_duplicate_patent_is_refused_by_the_service_and_shown(signed_in, application):
+    PatentFactory(company=application.company, number="10-1234567")
+    response = signed_in.post(step_url(application, "patents"), PATENT)
+    assert response.status_code == 400
+    assert "already exists" in html(response)
+    assert Patent.objects.count() == 1
+
+
+def test_dates_use_the_browsers_date_picker_and_money_keeps_its_currency(signed_in, application):
+    page = html(signed_in.get(step_url(application, "financing")))
+    assert 'type="date"' in page
+    assert 'name="funding-currency"' in page and 'value="CNY"' in page
+    page = html(signed_in.get(step_url(application, "patents")))
+    assert 'type="date"' in page
+
+
+# --- Documents ------------------------------------------------------------------------------
+
+
+def upload(client, application, content, name, kind="certificate", **extra):
+    return client.post(
+        step_url(application, "documents"),
+        {"form": "document", "kind": kind, "file": SimpleUploadedFile(name, content), **extra},
+    )
+
+
+def test_a_pdf_is_uploaded_and_downloaded_by_members_only(client, owner, application):
+    client.force_login(owner)
+    response = upload(client, application, PDF, "벤처기업확인서.pdf")
+    assert response.status_code == 302
+    document = Document.objects.get()
+    assert document.original_name == "벤처기업확인서.pdf"
+    assert document.content_type == "application/pdf"
+    assert document.size == len(PDF)
+    assert "벤처기업확인서" not in document.file.name  # stored under a generated name
+    page = html(client.get(step_url(application, "documents")))
+    assert "벤처기업확인서.pdf" in page
+
+    response = client.get(f"/portal/documents/{document.pk}/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "attachment" in response["Content-Disposition"]
+    assert b"".join(response.streaming_content) == PDF
+
+    client.force_login(member())
+    assert client.get(f"/portal/documents/{document.pk}/").status_code == 404
+
+
+def test_staff_allowed_to_view_documents_may_download(client, application):
+    from django.contrib.auth.models import Permission
+
+    document = services.document_upload(
+        company=application.company,
+        uploaded_file=SimpleUploadedFile("a.pdf", PDF),
+        kind="other",
+        user=None,
+        max_bytes=10_000,
+    )
+    officer = StaffFactory()
+    client.force_login(officer)
+    assert client.get(f"/portal/documents/{document.pk}/").status_code == 404
+    officer.user_permissions.add(Permission.objects.get(codename="view_document"))
+    client.force_login(officer)
+    response = client.get(f"/portal/documents/{document.pk}/")
+    assert response.status_code == 200
+
+
+def test_a_disguised_program_is_rejected_and_the_other_answers_stay(signed_in, application):
+    PatentFactory(company=application.company)
+    response = upload(signed_in, application, b"MZ\x90\x00" + b"\x00" * 200, "certificate.pdf")
+    assert response.status_code == 400
+    page = html(response)
+    assert 'id="id_file_error"' in page
+    assert "is not a PDF, PNG, JPEG, DOCX or XLSX document" in page
+    assert '<option value="certificate" selected>' in page
+    assert not Document.objects.exists()
+    assert Patent.objects.filter(company=application.company).count() == 1
+
+
+def test_an_oversized_file_is_rejected_with_the_limit(signed_in, application, settings):
+    settings.UPLOAD_MAX_BYTES = 100
+    response = upload(signed_in, application, PDF + b"0" * 200, "statement.pdf", kind="financial")
+    assert response.status_code == 400
+    page = html(response)
+    assert 'id="id_file_error"' in page
+    assert "files may be at most" in page
+    assert '<option value="financial" selected>' in page
+    assert not Document.objects.exists()
+
+
+def test_a_document_is_deleted_with_its_file(
+    signed_in, application, django_capture_on_commit_callbacks
+):
+    upload(signed_in, application, PDF, "a.pdf")
+    document = Document.objects.get()
+    storage, name = document.file.storage, document.file.name
+    assert storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in.post(
+            f"/portal/applications/{application.pk}/evidence/document/{document.pk}/delete/"
+        )
+    assert response.status_code == 302
+    assert not Document.objects.exists()
+    assert not storage.exists(name)
+
+
+# --- Submission and status ----------------------------------------------------------------
+
+
+def equip(company):
+    """Give the company what the first policy asks for."""
+    PatentFactory(company=company, number="10-1234567")
+    FundingRoundFactory(company=company)
+    CertificationFactory(company=company, kind="innobiz", number="INNO-7781")
+
+
+def test_submission_screens_and_shows_each_criterion_with_its_reason(
+    signed_in, owner, application, django_capture_on_commit_callbacks, mailoutbox
+):
+    equip(application.company)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in.post(
+            step_url(application, "review"),
+            {"action": "submit", "market_fit": "Our first customers are schools in Harbin."},
+        )
+    assert response.status_code == 302
+    assert response["Location"] == f"/portal/applications/{application.pk}/"
+    application.refresh_from_db()
+    assert application.status == Application.Status.SUBMITTED
+    assert application.market_fit == "Our first customers are schools in Harbin."
+    assert application.screening and application.recommendation == "meets_all"
+
+    page = html(signed_in.get(response["Location"]))
+    assert "submitted" in page
+    assert "(Asia/Seoul)" in page  # the submission time with its zone
+    for label in (
+        "Years since founding",
+        "Patents",
+        "Financing or market validation",
+        "Korean certification",
+    ):
+        assert label in page
+    assert "1 registered patent: KR 10-1234567" in page
+    assert "INNOBIZ certificate no. INNO-7781 valid until" in page
+    assert page.count('class="badge badge-pass"') == 4
+    assert str(application.score) not in page  # the score is for staff
+    assert "meets all criteria" not in page
+
+    assert [m.to for m in mailoutbox] == [[owner.email]]
+    assert OutboxMessage.objects.get(kind="application_submitted").status == "sent"
+    assert str(application.intake) in mailoutbox[0].subject
+
+
+def test_reasons_are_shown_in_the_readers_language_not_the_stored_one(client, application):
+    equip(application.company)
+    application = admissions_services.application_submit(application=application, user=None)
+    assert "registered patent" in application.screening["criteria"][1]["reason"]
+    reader = member(company=application.company, language="ko")
+    client.force_login(reader)
+    page = html(client.get(f"/portal/applications/{application.pk}/"))
+    assert '<html lang="ko">' in page
+    assert "설립 후" in page  # "Founded ... ago", rendered from the code and parameters
+    assert "Founded" not in page
+
+
+def test_a_failed_criterion_and_a_staff_override_are_shown(signed_in, application):
+    PatentFactory(company=application.company)
+    application = admissions_services.application_submit(application=application, user=None)
+    page = html(signed_in.get(f"/portal/applications/{application.pk}/"))
+    assert 'class="badge badge-fail"' in page
+    assert "No financing round or market validation recorded." in page
+
+    admissions_services.criterion_override(
+        application=application,
+        criterion="financing",
+        reason="Revenue shown at the Harbin roadshow.",
+        actor=StaffFactory(),
+    )
+    page = html(signed_in.get(f"/portal/applications/{application.pk}/"))
+    assert "Revenue shown at the Harbin roadshow." in page
+    assert "counted as met" in page
+
+
+def test_a_second_submission_is_refused_with_a_clear_message(signed_in, application):
+    equip(application.company)
+    signed_in.post(step_url(application, "review"), {"action": "submit", "market_fit": "x"})
+    response = signed_in.post(
+        step_url(application, "review"), {"action": "submit", "market_fit": "changed"}, follow=True
+    )
+    assert "can no longer be changed" in html(response)
+    application.refresh_from_db()
+    assert application.market_fit == "x"
+    assert application.events.filter(kind=ApplicationEvent.Kind.SUBMITTED).count() == 1
+
+
+def test_after_submission_the_wizard_is_read_only(signed_in, application):
+    admissions_services.application_submit(application=application, user=None)
+    response = signed_in.post(step_url(application, "patents"), PATENT, follow=True)
+    assert "can no longer be changed" in html(response)
+    assert not Patent.objects.exists()
+    response = signed_in.post(step_url(application, "company"), {**COMPANY, "name_ko": "바뀜"})
+    assert response.status_code == 302
+    assert Company.objects.get().name_ko != "바뀜"
+    response = upload(signed_in, application, PDF, "late.pdf")
+    assert not Document.objects.exists()
+    page = html(signed_in.get(step_url(application, "patents")))
+    assert 'name="form"' not in page  # no form to add entries any more
+
+
+def test_a_submission_after_the_intake_closed_is_refused(signed_in, application):
+    intake = application.intake
+    intake.opens_at = timezone.now() - dt.timedelta(days=30)
+    intake.closes_at = timezone.now() - dt.timedelta(minutes=1)
+    intake.save()
+    response = signed_in.post(
+        step_url(application, "review"), {"action": "submit", "market_fit": "Harbin schools"}
+    )
+    assert response.status_code == 400
+    page = html(response)
+    assert "The intake closed on" in page
+    assert "Harbin schools" in page  # nothing typed is lost
+    application.refresh_from_db()
+    assert application.status == Application.Status.DRAFT
+    assert not application.events.exists()
+
+
+def test_the_decision_and_its_reason_reach_the_startup(
+    signed_in, owner, application, django_capture_on_commit_callbacks, mailoutbox
+):
+    equip(application.company)
+    application = admissions_services.application_submit(application=application, user=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        admissions_services.application_decide(
+            application=application,
+            decision="accepted",
+            actor=StaffFactory(),
+            reason="Strong patents and a clear plan for Harbin schools.",
+        )
+    page = html(signed_in.get(f"/portal/applications/{application.pk}/"))
+    assert "Your application is accepted." in page
+    assert "Strong patents and a clear plan for Harbin schools." in page
+    assert "A program officer contacts you" in page
+    (mail,) = mailoutbox
+    assert mail.to == [owner.email]
+    assert "accepted" in mail.subject
+    assert "Strong patents and a clear plan for Harbin schools." in mail.body
+
+
+# --- Another company's data -------------------------------------------------------------
+
+
+def test_another_company_sees_nothing_of_an_application(client, owner, application):
+    patent = PatentFactory(company=application.company)
+    document = services.document_upload(
+        company=application.company,
+        uploaded_file=SimpleUploadedFile("secret.pdf", PDF),
+        kind="pitch",
+        user=owner,
+        max_bytes=10_000,
+    )
+    intruder = member()
+    client.force_login(intruder)
+    pk = application.pk
+    for url in (
+        f"/portal/applications/{pk}/",
+        f"/portal/applications/{pk}/continue/",
+        step_url(application, "company"),
+        step_url(application, "patents"),
+        step_url(application, "review"),
+        f"/portal/documents/{document.pk}/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert application.company.name_ko not in html(response)
+    for url, data in (
+        (step_url(application, "patents"), PATENT),
+        (step_url(application, "review"), {"action": "submit"}),
+        (f"/portal/applications/{pk}/evidence/patent/{patent.pk}/delete/", {}),
+        (f"/portal/applications/{pk}/evidence/document/{document.pk}/delete/", {}),
+    ):
+        assert client.post(url, data).status_code == 404, url
+    # Own application, another company's evidence: still nothing.
+    own = ApplicationFactory(company=intruder.membership.company)
+    response = client.post(f"/portal/applications/{own.pk}/evidence/patent/{patent.pk}/delete/")
+    assert response.status_code == 404
+    assert Patent.objects.filter(pk=patent.pk).exists()
+    assert Document.objects.filter(pk=document.pk).exists()
+    application.refresh_from_db()
+    assert application.status == Application.Status.DRAFT
+
+
+def test_a_user_without_company_cannot_open_applications(client, application):
+    client.force_login(UserFactory())
+    assert client.get(f"/portal/applications/{application.pk}/").status_code == 404
+
+
+# --- E-mails ------------------------------------------------------------------------------
+
+
+def test_each_member_is_told_of_the_submission_in_their_own_language(
+    owner, application, django_capture_on_commit_callbacks, mailoutbox
+):
+    reader = member(company=application.company, language="ko")
+    equip(application.company)
+    with django_capture_on_commit_callbacks(execute=True):
+        admissions_services.application_submit(application=application, user=reader)
+    languages = dict(
+        OutboxMessage.objects.filter(kind="application_submitted").values_list(
+            "recipient", "language"
+        )
+    )
+    assert languages == {owner.email: "en", reader.email: "ko"}
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(languages)
+    for mail in mailoutbox:
+        assert "&amp;" not in mail.body and "<p>" not in mail.body  # the text part is text
+        assert "<p>" in mail.alternatives[0][0]
