@@ -5,7 +5,6 @@ validates input, calls one service and shows the result. Admissions (the
 screening policy and the review queue) are in `programs.admissions.admin`.
 """
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.urls import NoReverseMatch, reverse
@@ -14,7 +13,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from companies import services, validators
+from companies import services
+from companies.forms import PatentForm
 from companies.models import (
     Certification,
     Company,
@@ -75,38 +75,6 @@ class MembershipInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user")
-
-
-class PatentForm(forms.ModelForm):
-    class Meta:
-        model = Patent
-        fields = [
-            "jurisdiction",
-            "kind",
-            "status",
-            "number",
-            "title",
-            "applied_on",
-            "registered_on",
-        ]
-
-    def clean(self):
-        # The stored form of the number, so the uniqueness check sees what is saved.
-        data = super().clean()
-        jurisdiction, status, number = (
-            data.get("jurisdiction"),
-            data.get("status"),
-            data.get("number"),
-        )
-        if jurisdiction and status and number:
-            kind = "registration" if status == Patent.Status.REGISTERED else "application"
-            try:
-                data["number"] = validators.normalize_patent_number(jurisdiction, kind, number)
-            except ValidationError as error:
-                self.add_error("number", error)
-        if status == Patent.Status.REGISTERED and not data.get("registered_on"):
-            self.add_error("registered_on", _("A registered patent needs its registration date."))
-        return data
 
 
 class PatentInline(admin.TabularInline):
