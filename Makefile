@@ -6,14 +6,16 @@ PIP := $(VENV)/bin/pip
 
 .PHONY: run test lint bench demo install install-dev messages messages-extract clean
 
+# --no-compile: byte-compiling every installed module (scipy, numpy, playwright...) is half
+# of a fresh install's time; Python compiles the few it imports when it first does.
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -r requirements.txt
+	$(PIP) install --quiet --no-compile --upgrade pip
+	$(PIP) install --quiet --no-compile -r requirements.txt
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
-	$(PIP) install --quiet -r requirements-dev.txt
+	$(PIP) install --quiet --no-compile -r requirements-dev.txt
 	touch $@
 
 install: $(VENV)/.installed

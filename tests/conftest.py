@@ -4,6 +4,38 @@ import shutil
 import pytest
 
 
+def _flush_by_delete() -> None:
+    """Empty the tables after a transactional test with DELETE, not PostgreSQL's TRUNCATE.
+
+    pytest-django flushes every table after each transactional test (the browser tests,
+    the outbox's, the races). One TRUNCATE of the 70 tables makes new files for each
+    table and index: 0.16-0.24 s on an idle machine here, and over a second when it is
+    busy, against 0.013 s for a DELETE of each nearly empty table. The foreign keys
+    Django makes on PostgreSQL are checked at commit (DEFERRABLE INITIALLY DEFERRED), so
+    the order of the DELETEs does not matter. Only when every Django table is flushed
+    without resetting sequences; otherwise TRUNCATE as before (CASCADE reaches tables
+    outside the list, RESTART IDENTITY resets the sequences).
+    """
+    try:
+        from django.db.backends.postgresql.operations import DatabaseOperations
+    except ImportError:  # no PostgreSQL driver: nothing to speed up
+        return
+    truncate = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        every_table = set(self.connection.introspection.django_table_names(only_existing=True))
+        if reset_sequences or not tables or set(tables) != every_table:
+            return truncate(
+                self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+            )
+        return [f"DELETE FROM {self.quote_name(table)};" for table in tables]
+
+    DatabaseOperations.sql_flush = sql_flush
+
+
+_flush_by_delete()
+
+
 def services_required() -> bool:
     return os.environ.get("REQUIRE_SERVICES") == "1"
 

@@ -283,6 +283,10 @@ def is_events_admin(row: Row) -> bool:
     return row.url.startswith(("admin:events_", "admin/events/"))
 
 
+def is_programs_admin(row: Row) -> bool:
+    return row.url.startswith(("admin:programs_", "admin/programs/"))
+
+
 def project_rows() -> dict[Row, Pattern]:
     return {row: pattern for pattern in url_patterns() for row in rows_of(pattern)}
 

@@ -1,7 +1,9 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.db import transaction
 from django.test import override_settings
+from django.utils import translation
 from django_celery_beat.models import PeriodicTask
 
 from incubator import roles
@@ -9,6 +11,21 @@ from incubator.demo import DEMO_PASSWORD
 from incubator.models import OutboxMessage, User
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """`manage.py demo`, loaded once for the tests that ask for it (about 1.5 s a load).
+
+    Loaded in a transaction rolled back at the end of the module; each test runs in a
+    savepoint inside it (its django_db), so what one test changes is gone for the next.
+    The tests that must see the migrations' work alone run before any asks for it.
+    """
+    # In English, as the suite's per-test fixture has services speak outside requests.
+    with django_db_blocker.unblock(), translation.override("en"), transaction.atomic():
+        call_command("demo", verbosity=0)
+        yield
+        transaction.set_rollback(True)
 
 
 def perms(role):
@@ -36,9 +53,8 @@ def test_each_role_may_do_what_the_roles_table_says():
     assert "django_celery_beat.view_periodictask" in viewer
 
 
-def test_demo_loads_twice_and_the_manager_signs_in_to_the_admin(client):
-    call_command("demo", verbosity=0)
-    call_command("demo", verbosity=0)
+def test_demo_loads_twice_and_the_manager_signs_in_to_the_admin(demo, client):
+    call_command("demo", verbosity=0)  # the second load: the fixture made the first
     assert User.objects.filter(email="manager@center.example").count() == 1
     # client.login() authenticates without a request, which django-axes refuses.
     with override_settings(AXES_ENABLED=False):
@@ -49,16 +65,14 @@ def test_demo_loads_twice_and_the_manager_signs_in_to_the_admin(client):
     assert "한중 혁신창업센터" in response.content.decode()  # the center's header, in Korean
 
 
-def test_the_viewer_reads_the_admin_but_changes_nothing(client):
-    call_command("demo", verbosity=0)
+def test_the_viewer_reads_the_admin_but_changes_nothing(demo, client):
     client.force_login(User.objects.get(email="viewer@center.example"))
     assert client.get("/admin/programs/application/").status_code == 200
     assert client.get("/admin/incubator/user/add/").status_code == 403
 
 
-def test_no_admin_action_runs_for_a_role_without_the_change_permission(client):
+def test_no_admin_action_runs_for_a_role_without_the_change_permission(demo, client):
     """Third-party actions too: django-celery-beat's enable, disable, toggle and run."""
-    call_command("demo", verbosity=0)
     tasks = list(PeriodicTask.objects.order_by("pk"))
     enabled = {task.pk: task.enabled for task in tasks}
     viewer = User.objects.get(email="viewer@center.example")
@@ -83,8 +97,7 @@ def test_no_admin_action_runs_for_a_role_without_the_change_permission(client):
     assert PeriodicTask.objects.get(pk=tasks[0].pk).enabled != enabled[tasks[0].pk]
 
 
-def test_the_outbox_is_the_center_managers_alone(client):
-    call_command("demo", verbosity=0)
+def test_the_outbox_is_the_center_managers_alone(demo, client):
     message = OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING).first() or (
         OutboxMessage.objects.create(recipient="a@example.kr", kind="verify_email", dedupe_key="x")
     )
