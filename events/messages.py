@@ -24,6 +24,17 @@ def recipient_of(registration: Registration) -> tuple[str, str, str]:
     return registration.guest_email, settings.LANGUAGE_CODE, registration.event.time_zone
 
 
+def _enqueue(kind: str, registration, record, email: str, language: str, payload: dict) -> None:
+    # One message per change: registering again after cancelling is another occurrence.
+    outbox_enqueue(
+        recipient=email,
+        kind=kind,
+        dedupe_key=f"{kind}:{registration.pk}:{record.pk}",
+        payload=payload,
+        language=language,
+    )
+
+
 def notify_registration(registration: Registration, kind: str, record) -> None:
     """Write the e-mail `kind` ("event_registered"...) of the registration into the outbox.
 
@@ -44,14 +55,7 @@ def notify_registration(registration: Registration, kind: str, record) -> None:
             "guest": registration.user_id is None,
             "path": reverse("events:event-detail", args=[event.pk]),
         }
-    # One message per change: registering again after cancelling is another occurrence.
-    outbox_enqueue(
-        recipient=email,
-        kind=kind,
-        dedupe_key=f"{kind}:{registration.pk}:{record.pk}",
-        payload=payload,
-        language=language,
-    )
+    _enqueue(kind, registration, record, email, language, payload)
 
 
 def tell_registrants(event: Event, kind: str, record, **extra) -> int:
@@ -77,12 +81,6 @@ def tell_registrants(event: Event, kind: str, record, **extra) -> int:
                 "path": reverse("events:event-detail", args=[event.pk]),
                 **extra,
             }
-        outbox_enqueue(
-            recipient=email,
-            kind=kind,
-            dedupe_key=f"{kind}:{registration.pk}:{record.pk}",
-            payload=payload,
-            language=language,
-        )
+        _enqueue(kind, registration, record, email, language, payload)
         count += 1
     return count
