@@ -37,6 +37,15 @@ def lock_event(event: Event) -> Event:
     return Event.objects.select_for_update().get(pk=event.pk)
 
 
+def lock_registration(registration: Registration) -> Registration:
+    """Return `registration` locked for the transaction, with its event."""
+    return (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("event")
+        .get(pk=registration.pk)
+    )
+
+
 def _speaks(languages: Iterable[str]) -> dict[str, bool]:
     languages = set(languages)
     unknown = languages - set(SPOKEN_LANGUAGES)
@@ -475,11 +484,7 @@ def registration_check_in(*, registration: Registration, actor) -> tuple[Registr
     Idempotent: checking in twice keeps the first time and says so (False).
     """
     with transaction.atomic():
-        registration = (
-            Registration.objects.select_for_update(of=("self",))
-            .select_related("event")
-            .get(pk=registration.pk)
-        )
+        registration = lock_registration(registration)
         event = registration.event
         if registration.is_checked_in:
             return registration, False

@@ -32,7 +32,7 @@ from events.matching.models import (
 from events.matching.policies import can_meet
 from events.matching.selectors import Loaded, load_schedule_problem
 from events.models import Event, Registration
-from events.services import lock_event
+from events.services import lock_event, lock_registration
 from incubator.audit import audit_record
 from incubator.services import task_enqueue_on_commit
 
@@ -98,11 +98,7 @@ def availability_set(
     """
     wanted = {int(pk) for pk in slot_ids}
     with transaction.atomic():
-        registration = (
-            Registration.objects.select_for_update(of=("self",))
-            .select_related("event")
-            .get(pk=registration.pk)
-        )
+        registration = lock_registration(registration)
         event = registration.event
         if not policies.can_set_availability(actor, registration):
             raise PermissionDenied

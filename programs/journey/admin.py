@@ -32,6 +32,7 @@ from programs.admin_display import money_or_dash as _money
 from programs.admin_display import overdue as _overdue
 from programs.journey import selectors as journey_selectors
 from programs.journey import services as journey_services
+from programs.journey.forms import LocalEntityForm as PortalLocalEntityForm
 from programs.models import (
     Cohort,
     Enrollment,
@@ -269,34 +270,42 @@ class StageTransitionInline(ReadOnlyInline):
         return transition.to_label
 
 
-class QuarterlyReportInline(ReadOnlyInline):
+# What a quarterly report says, on its company's enrollment and in the list of reports.
+REPORT_COLUMNS = [
+    "period",
+    "revenue_display",
+    "employees_china",
+    "employees_korea",
+    "funding_display",
+    "customers_china",
+    "submitted_at",
+]
+
+
+class ReportColumns:
+    """The computed columns of REPORT_COLUMNS."""
+
+    @admin.display(description=_("quarter"), ordering="year")
+    def period(self, report):
+        return str(report.period)
+
+    @admin.display(description=_("revenue"), ordering="revenue")
+    def revenue_display(self, report):
+        return _money(report.revenue, report.revenue_currency)
+
+    @admin.display(description=_("funding raised"), ordering="funding_raised")
+    def funding_display(self, report):
+        return _money(report.funding_raised, report.funding_currency)
+
+
+class QuarterlyReportInline(ReportColumns, ReadOnlyInline):
     model = QuarterlyReport
-    fields = [
-        "period",
-        "revenue_display",
-        "employees_china",
-        "employees_korea",
-        "funding_display",
-        "customers_china",
-        "submitted_at",
-    ]
+    fields = REPORT_COLUMNS
     readonly_fields = fields
     verbose_name_plural = _("quarterly reports (the series)")
 
     def get_queryset(self, request):
         return super().get_queryset(request).order_by("year", "quarter")
-
-    @admin.display(description=_("quarter"))
-    def period(self, report):
-        return str(report.period)
-
-    @admin.display(description=_("revenue"))
-    def revenue_display(self, report):
-        return _money(report.revenue, report.revenue_currency)
-
-    @admin.display(description=_("funding raised"))
-    def funding_display(self, report):
-        return _money(report.funding_raised, report.funding_currency)
 
 
 # --- Enrollments: list, pipeline board, stage moves -----------------------------------------
@@ -513,15 +522,7 @@ class EnrollmentAdmin(ServiceOwnedChangeForm, ActionPages, admin.ModelAdmin):
 class LocalEntityForm(forms.ModelForm):
     class Meta:
         model = LocalEntity
-        fields = [
-            "company",
-            "name_zh",
-            "uscc",
-            "registered_on",
-            "city",
-            "registered_capital",
-            "capital_currency",
-        ]
+        fields = ["company", *PortalLocalEntityForm.Meta.fields]
 
     def clean_uscc(self):
         return validators.uscc_compact(self.cleaned_data["uscc"])
@@ -558,17 +559,8 @@ class LocalEntityAdmin(admin.ModelAdmin):
 
 
 @admin.register(QuarterlyReport)
-class QuarterlyReportAdmin(admin.ModelAdmin):
-    list_display = [
-        "company",
-        "period",
-        "revenue_display",
-        "employees_china",
-        "employees_korea",
-        "funding_display",
-        "customers_china",
-        "submitted_at",
-    ]
+class QuarterlyReportAdmin(ReportColumns, admin.ModelAdmin):
+    list_display = ["company", *REPORT_COLUMNS]
     list_select_related = ["company"]
     list_filter = ["year", "quarter"]
     search_fields = ["company__name_ko", "company__name_zh", "company__name_en"]
@@ -579,15 +571,3 @@ class QuarterlyReportAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-    @admin.display(description=_("quarter"), ordering="year")
-    def period(self, report):
-        return str(report.period)
-
-    @admin.display(description=_("revenue"), ordering="revenue")
-    def revenue_display(self, report):
-        return _money(report.revenue, report.revenue_currency)
-
-    @admin.display(description=_("funding raised"), ordering="funding_raised")
-    def funding_display(self, report):
-        return _money(report.funding_raised, report.funding_currency)
