@@ -5,12 +5,17 @@ import datetime as dt
 
 import pytest
 
+from companies.models import Membership
 from programs.admissions import services as admissions_services
 from programs.admissions.models import ScreeningPolicy
 from tests.companies.factories import (
     ApplicationFactory,
+    CertificationFactory,
     CompanyFactory,
+    FundingRoundFactory,
+    IntakeFactory,
     MembershipFactory,
+    PatentFactory,
     StaffFactory,
     UserFactory,
 )
@@ -42,13 +47,15 @@ COMPANY = {
 
 @pytest.fixture
 def policy_v1():
-    """The migration's first policy (recreated if a transactional test flushed it)."""
-    if not ScreeningPolicy.objects.filter(version=1).exists():
-        admissions_services.policy_publish(
+    """The migration's first version (recreated if a transactional test flushed it)."""
+    policy = ScreeningPolicy.objects.filter(version=1).first()
+    if policy is None:
+        policy = admissions_services.policy_publish(
             actor=StaffFactory(),
             effective_from=dt.datetime(2020, 8, 10, tzinfo=dt.UTC),
             certification_kinds=ARTICLE_CERTIFICATIONS,
         )
+    return policy
 
 
 def html(response) -> str:
@@ -80,3 +87,29 @@ def signed_in(client, owner):
 
 def step_url(application, step):
     return f"/portal/applications/{application.pk}/{step}/"
+
+
+def company_with_evidence(*, certification=True, **fields):
+    """A company five years old with a registered patent, a funding round and, if asked,
+    a valid venture certification; its owner is a portal member."""
+    company = CompanyFactory(**fields)
+    PatentFactory(company=company)
+    FundingRoundFactory(company=company)
+    if certification:
+        CertificationFactory(company=company)
+    MembershipFactory(company=company)
+    return company
+
+
+def owner_of(company):
+    return company.memberships.get(role=Membership.Role.OWNER).user
+
+
+def submitted(company=None, intake=None):
+    company = company or company_with_evidence()
+    application = ApplicationFactory(company=company, intake=intake or IntakeFactory())
+    return admissions_services.application_submit(application=application, user=owner_of(company))
+
+
+def criterion(application, code):
+    return next(c for c in application.screening["criteria"] if c["code"] == code)

@@ -4,7 +4,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from companies.models import Membership
 from incubator.models import OutboxMessage
 from programs.admissions import services as admissions_services
 from programs.admissions.models import (
@@ -15,62 +14,24 @@ from programs.admissions.models import (
 )
 from tests.companies.factories import (
     ApplicationFactory,
-    CertificationFactory,
     CompanyFactory,
-    FundingRoundFactory,
     IntakeFactory,
-    MembershipFactory,
-    PatentFactory,
     StaffFactory,
+)
+from tests.companies.portal import (
+    ARTICLE_CERTIFICATIONS,
+    company_with_evidence,
+    criterion,
+    owner_of,
+    submitted,
 )
 
 pytestmark = pytest.mark.django_db
-
-ARTICLE_CERTIFICATIONS = ["venture", "innobiz", "mainbiz", "rnd_center", "tips", "high_tech"]
-
-
-@pytest.fixture
-def policy_v1():
-    """The migration's first version (recreated if a transactional test flushed it)."""
-    policy = ScreeningPolicy.objects.filter(version=1).first()
-    if policy is None:
-        policy = admissions_services.policy_publish(
-            actor=StaffFactory(),
-            effective_from=dt.datetime(2020, 8, 10, tzinfo=dt.UTC),
-            certification_kinds=ARTICLE_CERTIFICATIONS,
-        )
-    return policy
 
 
 @pytest.fixture
 def officer():
     return StaffFactory()
-
-
-def company_with_evidence(*, certification=True, **fields):
-    """A company five years old with a registered patent, a funding round and, if asked,
-    a valid venture certification; its owner is a portal member."""
-    company = CompanyFactory(**fields)
-    PatentFactory(company=company)
-    FundingRoundFactory(company=company)
-    if certification:
-        CertificationFactory(company=company)
-    MembershipFactory(company=company)
-    return company
-
-
-def owner_of(company):
-    return company.memberships.get(role=Membership.Role.OWNER).user
-
-
-def submitted(company=None, intake=None):
-    company = company or company_with_evidence()
-    application = ApplicationFactory(company=company, intake=intake or IntakeFactory())
-    return admissions_services.application_submit(application=application, user=owner_of(company))
-
-
-def criterion(application, code):
-    return next(c for c in application.screening["criteria"] if c["code"] == code)
 
 
 # --- Submission ---------------------------------------------------------------------
