@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from companies import services
+from companies.apikeys import admin as apikeys_admin  # noqa: F401
 from companies.forms import PatentForm
 from companies.models import (
     Certification,
@@ -143,7 +144,7 @@ class CompanyAdmin(BrnSearchMixin, admin.ModelAdmin):
             {"fields": ["brn", "founded_on", "sector", "city", "employees", "website"]},
         ),
         (_("Description"), {"fields": ["description_ko", "description_zh", "description_en"]}),
-        (_("Partners"), {"fields": ["consent_to_partners"]}),
+        (_("Partners"), {"fields": ["consent_to_partners", "speaks_ko", "speaks_zh", "speaks_en"]}),
         (_("History"), {"fields": ["history"]}),
     ]
     readonly_fields = ["history"]

@@ -49,6 +49,9 @@ class CompanyForm(forms.ModelForm):
             "website",
             "city",
             "employees",
+            "speaks_ko",
+            "speaks_zh",
+            "speaks_en",
             "consent_to_partners",
         ]
         widgets = {

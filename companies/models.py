@@ -52,6 +52,10 @@ class Company(models.Model):
         default=False,
         help_text=_("Investors and partner companies of the center may see this profile."),
     )
+    # The languages its team works in: partners look for a company they can talk to.
+    speaks_ko = models.BooleanField(_("the team speaks Korean"), default=True)
+    speaks_zh = models.BooleanField(_("the team speaks Chinese"), default=False)
+    speaks_en = models.BooleanField(_("the team speaks English"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -467,3 +471,7 @@ class PartnerPerson(models.Model):
     def languages(self) -> frozenset[str]:
         """Return the codes ("ko", "zh", "en") of the languages this person speaks."""
         return frozenset(code for code in SPOKEN_LANGUAGES if getattr(self, f"speaks_{code}"))
+
+
+# The rooms' models, imported here so that the app registers them.
+from companies.apikeys.models import PartnerAPIKey  # noqa: E402, F401

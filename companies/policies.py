@@ -38,3 +38,26 @@ def can_update_company(user, company) -> bool:
     if user is None:  # the demo loader and data imports
         return True
     return bool(user.is_staff) or _membership_in(user, company) is not None
+
+
+# Rooms and apps that can open a company's contact details to a partner organisation
+# (an accepted inquiry, a confirmed meeting) register a predicate here: companies imports
+# none of them.
+_CONTACT_OPENERS = []
+
+
+def register_contact_opener(opener) -> None:
+    """Add `opener(organisation_id, company_id) -> bool`."""
+    if opener not in _CONTACT_OPENERS:
+        _CONTACT_OPENERS.append(opener)
+
+
+def partner_sees_contacts(organisation_id: int, company) -> bool:
+    """Return whether a confirmed meeting or an accepted inquiry opened the contacts."""
+    company_id = getattr(company, "pk", company)
+    return any(opener(organisation_id, company_id) for opener in _CONTACT_OPENERS)
+
+
+def can_act_for(organisation_id: int, person) -> bool:
+    """An API call acts for one of its organisation's people, never another's."""
+    return person is not None and person.organisation_id == organisation_id

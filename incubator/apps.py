@@ -18,6 +18,8 @@ class IncubatorConfig(AppConfig):
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="incubator-roles")
         # The admin registered every app's models before this app's ready().
         actions_need_change_permission(admin.site)
+        # Registers the key scheme with drf-spectacular.
+        import incubator.api.schema  # noqa: F401
 
 
 def sync_roles_after_migrate(sender, using="default", **kwargs):

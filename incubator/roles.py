@@ -21,7 +21,11 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     VIEWER: {**{app: VIEW for app in CENTER_APPS}, "django_celery_beat": VIEW},
 }
 # Models whose rows only the center manager may change, whatever the app grants.
-MANAGER_ONLY_MODELS = {("programs", "screeningpolicy"), ("incubator", "user")}
+MANAGER_ONLY_MODELS = {
+    ("programs", "screeningpolicy"),
+    ("incubator", "user"),
+    ("companies", "partnerapikey"),
+}
 # Models no other role may even see: the outbox holds every message to every person.
 MANAGER_ONLY_VISIBLE = {("incubator", "outboxmessage"), ("incubator", "auditrecord")}
 # Permissions beyond add/change/delete/view, by role.

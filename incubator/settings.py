@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "rest_framework_api_key",
     "django_celery_beat",
     "axes",
     "incubator",
@@ -279,13 +281,58 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", 8))
 
+# The API's throttle counts in Redis when there is one, so that every gunicorn worker
+# shares one count per key; in one process's memory otherwise.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "api": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "api"}
+    ),
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "incubator.api.pagination.Page",
+    "DEFAULT_AUTHENTICATION_CLASSES": ["incubator.api.auth.PartnerKeyAuthentication"],
     # Nothing is open unless a view says who may: DRF's own default is AllowAny.
     "DEFAULT_PERMISSION_CLASSES": ["incubator.permissions.DenyAll"],
+    "DEFAULT_THROTTLE_CLASSES": ["incubator.api.throttling.PartnerKeyThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"partner_key": os.environ.get("API_RATE", "120/minute")},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "incubator.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+# The partner organisations' keys (djangorestframework-api-key's model, extended).
+API_KEY_MODEL = "companies.PartnerAPIKey"
+SPECTACULAR_SETTINGS = {
+    "TITLE": "China-Korea Innovation & Startup Center: partner API",
+    "DESCRIPTION": (
+        "For the center's partners: investors, local companies, the county government and "
+        "universities. Every call carries a key of the partner organisation: "
+        "`Authorization: Api-Key <key>`. The guide: /api/v1/guide/."
+    ),
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The docs page's scripts and styles come from the portal, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "incubator.api.schema.add_error_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {},
 }
 
 CONTENT_SECURITY_POLICY = {

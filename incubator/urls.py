@@ -2,7 +2,19 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from companies import api_urls as companies_api
+from events import api_urls as events_api
 from incubator import views
+from incubator.api import views as api_views
+from programs import api_urls as programs_api
+
+# The partner API: each app names its own endpoints; the core serves the schema and docs.
+api_patterns = [
+    *api_views.urlpatterns,
+    *companies_api.urlpatterns,
+    *programs_api.urlpatterns,
+    *events_api.urlpatterns,
+]
 
 urlpatterns = [
     path("", views.landing, name="landing"),
@@ -10,6 +22,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include((api_patterns, "api"))),
     path("portal/", include("incubator.accounts_urls")),
     path("portal/", include("companies.urls")),
     path("portal/", include("programs.urls")),

@@ -24,6 +24,9 @@ STAGES = (INCUBATION, ACCELERATION, INDUSTRIALIZATION, GRADUATED, WITHDRAWN)
 # The stages a company works through, in order; milestones belong to these.
 WORKING_STAGES = (INCUBATION, ACCELERATION, INDUSTRIALIZATION)
 ENDED = frozenset({GRADUATED, WITHDRAWN})
+# The stages at which a company that consented is shown to partners: enrolled and working,
+# or graduated; never an applicant, never one that withdrew.
+OPEN_TO_PARTNERS = (*WORKING_STAGES, GRADUATED)
 
 # stage -> the stages an enrollment may move to from there.
 TRANSITIONS: dict[str, tuple[str, ...]] = {

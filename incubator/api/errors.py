@@ -1,0 +1,102 @@
+"""Every API error in one shape: {"code": ..., "message": ..., "fields": {...}}.
+
+The message is in the language of Accept-Language (ko, zh-hans, en): LocaleMiddleware has
+chosen it for the request. Field errors keep the services' and forms' own wording.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from incubator.api.permissions import MissingScope
+
+
+class Conflict(exceptions.APIException):
+    """The request is valid but clashes with the state of things (409)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+def _messages() -> dict[str, str]:
+    # Built per call so that each is translated in the request's language.
+    return {
+        "not_authenticated": _("Send a partner API key: Authorization: Api-Key <key>."),
+        "permission_denied": _("This API key may not do this."),
+        "not_found": _("Not found, or not visible to your organisation."),
+        "method_not_allowed": _("This method is not allowed here."),
+        "not_acceptable": _("This API answers in JSON only."),
+        "unsupported_media_type": _("Send the body as JSON (Content-Type: application/json)."),
+        "parse_error": _("The body is not valid JSON."),
+        "invalid": _("Some fields are not valid: see fields."),
+        "conflict": _("This clashes with the current state: see message and fields."),
+    }
+
+
+def _fields(detail) -> dict:
+    """Return {field: [messages]} of a serializer's or a service's errors."""
+    if isinstance(detail, dict):
+        return {
+            ("non_field_errors" if key == "__all__" else str(key)): _flat(value)
+            for key, value in detail.items()
+        }
+    return {"non_field_errors": _flat(detail)} if detail else {}
+
+
+def _flat(value) -> list[str]:
+    if isinstance(value, list | tuple):
+        return [text for item in value for text in _flat(item)]
+    if isinstance(value, dict):
+        return [f"{key}: {text}" for key, item in value.items() for text in _flat(item)]
+    return [str(value)]
+
+
+def validation_error(error: DjangoValidationError) -> exceptions.ValidationError:
+    """A service's ValidationError as the API's 400, its fields kept."""
+    if hasattr(error, "error_dict"):
+        return exceptions.ValidationError({k: [str(m) for m in v] for k, v in error})
+    return exceptions.ValidationError({"non_field_errors": [str(m) for m in error.messages]})
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = validation_error(exc)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None  # a server error: Django's handler logs it and answers 500
+    messages = _messages()
+    if isinstance(exc, Http404):
+        code = "not_found"
+    elif isinstance(exc, PermissionDenied):
+        code = "permission_denied"
+    else:
+        code = getattr(exc, "default_code", "error")
+    fields = {}
+    detail = getattr(exc, "detail", None)
+    if isinstance(exc, exceptions.ValidationError):
+        code, message, fields = "invalid", messages["invalid"], _fields(detail)
+        if set(fields) == {"non_field_errors"} and len(fields["non_field_errors"]) == 1:
+            message = fields["non_field_errors"][0]
+    elif isinstance(exc, exceptions.AuthenticationFailed | exceptions.NotAuthenticated):
+        codes = exc.get_codes() if hasattr(exc, "get_codes") else code
+        code = codes if isinstance(codes, str) else code
+        message = str(detail) if code.startswith("key_") else messages["not_authenticated"]
+    elif isinstance(exc, exceptions.Throttled):
+        code = "throttled"
+        message = _("Too many calls with this key: try again in %(seconds)s seconds.") % {
+            "seconds": exc.wait and int(exc.wait + 0.999) or 1
+        }
+    elif isinstance(detail, MissingScope):
+        code = "scope_missing"
+        message = _("This API key lacks the scope %(scope)s.") % {"scope": detail.scope}
+    elif isinstance(exc, Conflict):
+        message = str(detail)
+    else:
+        message = messages.get(code, str(detail) if detail else code)
+    response.data = {"code": code, "message": message, "fields": fields}
+    if response.status_code == status.HTTP_401_UNAUTHORIZED:
+        response["WWW-Authenticate"] = "Api-Key"
+    return response

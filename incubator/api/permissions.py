@@ -1,0 +1,48 @@
+"""Scopes: what a key may do. A view names the scope of each of its actions."""
+
+from rest_framework.permissions import BasePermission
+
+from incubator.api.auth import Partner
+
+SCOPES = (
+    "companies:read",
+    "events:read",
+    "registrations:write",
+    "meetings:write",
+    "interests:write",
+    "technologies:read",
+    "inquiries:write",
+    "webhooks:manage",
+)
+
+
+def required_scope(view) -> str:
+    """Return the scope of the view's current action: `scopes[action]`, else `scope`."""
+    action = getattr(view, "action", None)
+    by_action = getattr(view, "scopes", {})
+    return by_action.get(action) or view.scope
+
+
+class HasScope(BasePermission):
+    """A partner's key that holds the scope of the action; anyone else is refused."""
+
+    def has_permission(self, request, view):
+        principal = request.user
+        if not isinstance(principal, Partner):
+            return False
+        scope = required_scope(view)
+        if scope in principal.scopes:
+            return True
+        self.message = MissingScope(scope)
+        return False
+
+
+class MissingScope(str):
+    """The refusal's message; the error handler words it in the caller's language."""
+
+    code = "scope_missing"
+
+    def __new__(cls, scope: str):
+        value = super().__new__(cls, scope)
+        value.scope = scope
+        return value

@@ -1,0 +1,104 @@
+"""The OpenAPI description: the key scheme and the errors every operation can give."""
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+
+# status -> (code, example message, when) of the errors an operation can give.
+ERRORS = {
+    "400": ("invalid", "Some fields are not valid: see fields.", "The body or a filter is wrong."),
+    "401": (
+        "key_invalid",
+        "This API key is not valid, or it was revoked.",
+        "No key, a malformed, revoked or expired key.",
+    ),
+    "403": ("scope_missing", "This API key lacks the scope companies:read.", "Scope missing."),
+    "404": (
+        "not_found",
+        "Not found, or not visible to your organisation.",
+        "No such object, or another organisation's.",
+    ),
+    "409": (
+        "conflict",
+        "This clashes with the current state: see message and fields.",
+        "The state forbids it (full event, already withdrawn...).",
+    ),
+    "429": (
+        "throttled",
+        "Too many calls with this key: try again in 12 seconds.",
+        "Over the key's budget; the Retry-After header says when to retry.",
+    ),
+}
+WRITES = {"post", "put", "patch", "delete"}
+
+
+class PartnerKeyScheme(OpenApiAuthenticationExtension):
+    target_class = "incubator.api.auth.PartnerKeyAuthentication"
+    name = "PartnerKey"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "`Api-Key <key>`: a key of your organisation, made by the center.",
+        }
+
+
+def _statuses(path: str, method: str) -> list[str]:
+    statuses = ["401", "403", "429"]
+    if "{" in path or method in WRITES:
+        statuses.append("404")
+    if method in WRITES or "{" not in path:
+        statuses.append("400")  # the body, or a list's filters and page
+    if method in WRITES:
+        statuses.append("409")
+    return sorted(statuses)
+
+
+def add_error_responses(result, generator, request, public):
+    """Give every operation the errors it can answer, each with an example."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault(
+        "Error",
+        {
+            "type": "object",
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "fields": {
+                    "type": "object",
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+            "required": ["code", "message", "fields"],
+        },
+    )
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            for status in _statuses(path, method):
+                if status in responses:
+                    continue
+                code, message, when = ERRORS[status]
+                fields = {"name": ["This field is required."]} if status == "400" else {}
+                response = {
+                    "description": when,
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": "#/components/schemas/Error"},
+                            "examples": {
+                                code: {
+                                    "value": {"code": code, "message": message, "fields": fields}
+                                }
+                            },
+                        }
+                    },
+                }
+                if status == "429":
+                    response["headers"] = {
+                        "Retry-After": {
+                            "schema": {"type": "integer"},
+                            "description": "Seconds to wait.",
+                        }
+                    }
+                responses[status] = response
+    return result

@@ -1,0 +1,231 @@
+"""The partner API's company directory: consenting companies at stages open to partners.
+
+Public fields only; the members' contacts appear on a company's detail once a confirmed
+meeting or an accepted inquiry opens them to the caller's organisation.
+"""
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import (
+    OpenApiExample,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import serializers, viewsets
+
+from companies.models import CertificationKind, Company, Membership, Sector
+from companies.policies import partner_sees_contacts
+from incubator.api.permissions import HasScope
+from programs import stages
+from programs.journey.selectors import companies_for_partners
+from programs.models import Enrollment
+
+PARTNER_STAGE_CHOICES = [
+    (code, label) for code, label in Enrollment.Stage.choices if code in stages.OPEN_TO_PARTNERS
+]
+LANGUAGES = [("ko", _("Korean")), ("zh", _("Chinese")), ("en", _("English"))]
+
+
+class CompanyFilter(django_filters.FilterSet):
+    sector = django_filters.MultipleChoiceFilter(choices=Sector.choices)
+    stage = django_filters.MultipleChoiceFilter(choices=PARTNER_STAGE_CHOICES)
+    founded_before = django_filters.DateFilter(field_name="founded_on", lookup_expr="lt")
+    founded_after = django_filters.DateFilter(field_name="founded_on", lookup_expr="gte")
+    min_years = django_filters.NumberFilter(
+        method="filter_min_years", label=_("founded at least this many years ago"), min_value=0
+    )
+    has_registered_patent = django_filters.BooleanFilter()
+    certification = django_filters.ChoiceFilter(
+        choices=CertificationKind.choices, method="filter_certification"
+    )
+    language = django_filters.ChoiceFilter(choices=LANGUAGES, method="filter_language")
+    search = django_filters.CharFilter(method="filter_search", max_length=100)
+
+    class Meta:
+        model = Company
+        fields = []
+
+    def filter_min_years(self, queryset, name, value):
+        today = timezone.localdate()
+        years = int(value)
+        try:
+            cutoff = today.replace(year=today.year - years)
+        except ValueError:  # 29 February
+            cutoff = today.replace(year=today.year - years, day=28)
+        return queryset.filter(founded_on__lte=cutoff)
+
+    def filter_certification(self, queryset, name, value):
+        current = Q(certifications__expires_on__isnull=True) | Q(
+            certifications__expires_on__gte=timezone.localdate()
+        )
+        return queryset.filter(Q(certifications__kind=value) & current).distinct()
+
+    def filter_language(self, queryset, name, value):
+        return queryset.filter(**{f"speaks_{value}": True})
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(
+            Q(name_ko__icontains=value) | Q(name_zh__icontains=value) | Q(name_en__icontains=value)
+        )
+
+
+class NamesField(serializers.Serializer):
+    ko = serializers.CharField()
+    zh = serializers.CharField()
+    en = serializers.CharField()
+
+
+def names(instance, field: str) -> dict:
+    return {code: getattr(instance, f"{field}_{code}") for code in ("ko", "zh", "en")}
+
+
+class CompanySerializer(serializers.ModelSerializer):
+    name = serializers.SerializerMethodField()
+    stage = serializers.ChoiceField(choices=PARTNER_STAGE_CHOICES, read_only=True)
+    years = serializers.SerializerMethodField()
+    has_registered_patent = serializers.BooleanField(read_only=True)
+    certifications = serializers.SerializerMethodField()
+    languages = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Company
+        fields = [
+            "id",
+            "name",
+            "sector",
+            "stage",
+            "founded_on",
+            "years",
+            "city",
+            "website",
+            "has_registered_patent",
+            "certifications",
+            "languages",
+        ]
+
+    @extend_schema_field(NamesField)
+    def get_name(self, company) -> dict:
+        return names(company, "name")
+
+    def get_years(self, company) -> int:
+        today = timezone.localdate()
+        born = company.founded_on
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+    def get_certifications(self, company) -> list[str]:
+        today = timezone.localdate()
+        return sorted(
+            {
+                c.kind
+                for c in company.certifications.all()
+                if not c.expires_on or c.expires_on >= today
+            }
+        )
+
+    def get_languages(self, company) -> list[str]:
+        return [code for code, _label in LANGUAGES if getattr(company, f"speaks_{code}")]
+
+
+class PatentSerializer(serializers.Serializer):
+    jurisdiction = serializers.CharField()
+    kind = serializers.CharField()
+    status = serializers.CharField()
+    number = serializers.CharField()
+    title = serializers.CharField()
+    applied_on = serializers.DateField()
+    registered_on = serializers.DateField(allow_null=True)
+
+
+class ContactSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    email = serializers.EmailField()
+    role = serializers.CharField()
+
+
+class CompanyDetailSerializer(CompanySerializer):
+    description = serializers.SerializerMethodField()
+    patents = PatentSerializer(many=True, read_only=True)
+    contacts = serializers.SerializerMethodField()
+
+    class Meta(CompanySerializer.Meta):
+        fields = [*CompanySerializer.Meta.fields, "description", "employees", "patents", "contacts"]
+
+    @extend_schema_field(NamesField)
+    def get_description(self, company) -> dict:
+        return names(company, "description")
+
+    @extend_schema_field(ContactSerializer(many=True, allow_null=True))
+    def get_contacts(self, company):
+        """null until a confirmed meeting or an accepted inquiry opens them to the caller."""
+        organisation_id = self.context["request"].user.organisation_id
+        if not partner_sees_contacts(organisation_id, company):
+            return None
+        members = Membership.objects.filter(company=company).select_related("user")
+        return [
+            {"name": m.user.full_name, "email": m.user.email, "role": m.role}
+            for m in members.order_by("role", "pk")
+        ]
+
+
+EXAMPLE = {
+    "id": 12,
+    "name": {"ko": "오랑심한", "zh": "奥朗心韩", "en": "Orangsimhan"},
+    "sector": "ai",
+    "stage": "acceleration",
+    "founded_on": "2019-04-01",
+    "years": 7,
+    "city": "Seoul",
+    "website": "https://orangsimhan.example",
+    "has_registered_patent": True,
+    "certifications": ["venture"],
+    "languages": ["ko", "en"],
+}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Companies shown to partners",
+        description=(
+            "Companies that consented to be shown to partners, at the stages open to "
+            "partners. Scope `companies:read`."
+        ),
+        examples=[OpenApiExample("A company", value=EXAMPLE, response_only=True)],
+    ),
+    retrieve=extend_schema(
+        summary="One company",
+        description="With its patents; `contacts` is null unless a confirmed meeting or an "
+        "accepted inquiry opened them to your organisation.",
+        examples=[
+            OpenApiExample(
+                "A company",
+                value={
+                    **EXAMPLE,
+                    "description": EXAMPLE["name"],
+                    "employees": 14,
+                    "patents": [],
+                    "contacts": None,
+                },
+                response_only=True,
+            )
+        ],
+    ),
+)
+class CompanyViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [HasScope]
+    scope = "companies:read"
+    filterset_class = CompanyFilter
+    ordering_fields = ["founded_on", "name_ko", "name_zh", "name_en", "id"]
+    ordering = ["name_ko", "id"]
+
+    def get_queryset(self):
+        queryset = companies_for_partners()
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related("patents")
+        return queryset
+
+    def get_serializer_class(self):
+        return CompanyDetailSerializer if self.action == "retrieve" else CompanySerializer
