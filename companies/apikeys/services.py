@@ -10,7 +10,7 @@ from companies.apikeys.policies import can_manage_api_keys
 from incubator.audit import audit_record
 
 
-def api_key_create(*, actor, organisation, name: str, scopes, expires_at=None):
+def api_key_create(*, actor, organisation, name: str, scopes, expiry_date=None):
     """Make a key; return (key row, the key itself). The key is shown once and never kept."""
     if not can_manage_api_keys(actor):
         raise PermissionDenied
@@ -18,7 +18,7 @@ def api_key_create(*, actor, organisation, name: str, scopes, expires_at=None):
     unknown = set(scopes) - set(Scope.values)
     if unknown or not scopes:
         raise ValidationError({"scopes": _("Choose one or more of the scopes offered.")})
-    if expires_at is not None and expires_at <= timezone.now():
+    if expiry_date is not None and expiry_date <= timezone.now():
         raise ValidationError({"expiry_date": _("The expiry must be in the future.")})
     if not organisation.is_active:
         raise ValidationError({"organisation": _("This organisation is not active.")})
@@ -27,7 +27,7 @@ def api_key_create(*, actor, organisation, name: str, scopes, expires_at=None):
             organisation=organisation,
             name=name.strip(),
             scopes=scopes,
-            expiry_date=expires_at,
+            expiry_date=expiry_date,
             created_by=actor,
         )
         audit_record(

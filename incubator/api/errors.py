@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from incubator.api.permissions import MissingScope
+from incubator.api.permissions import SCOPE_MISSING
 
 
 class Conflict(exceptions.APIException):
@@ -89,9 +89,9 @@ def exception_handler(exc, context):
         message = _("Too many calls with this key: try again in %(seconds)s seconds.") % {
             "seconds": exc.wait and int(exc.wait + 0.999) or 1
         }
-    elif isinstance(detail, MissingScope):
-        code = "scope_missing"
-        message = _("This API key lacks the scope %(scope)s.") % {"scope": detail.scope}
+    elif getattr(detail, "code", None) == SCOPE_MISSING:
+        code = SCOPE_MISSING
+        message = _("This API key lacks the scope %(scope)s.") % {"scope": str(detail)}
     elif isinstance(exc, Conflict):
         message = str(detail)
     else:

@@ -16,6 +16,9 @@ SCOPES = (
 )
 
 
+SCOPE_MISSING = "scope_missing"
+
+
 def required_scope(view) -> str:
     """Return the scope of the view's current action: `scopes[action]`, else `scope`."""
     action = getattr(view, "action", None)
@@ -33,16 +36,6 @@ class HasScope(BasePermission):
         scope = required_scope(view)
         if scope in principal.scopes:
             return True
-        self.message = MissingScope(scope)
+        # DRF raises PermissionDenied(message, code): the error handler words it.
+        self.message, self.code = scope, SCOPE_MISSING
         return False
-
-
-class MissingScope(str):
-    """The refusal's message; the error handler words it in the caller's language."""
-
-    code = "scope_missing"
-
-    def __new__(cls, scope: str):
-        value = super().__new__(cls, scope)
-        value.scope = scope
-        return value

@@ -3,6 +3,7 @@
 import logging
 
 from django.core.cache import caches
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from incubator.api.auth import Partner
@@ -16,6 +17,10 @@ class PartnerKeyThrottle(SimpleRateThrottle):
     @property
     def cache(self):
         return caches["api"]
+
+    def get_rate(self):
+        # Read per call, not once at import as DRF does: the rate follows the settings.
+        return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
 
     def get_cache_key(self, request, view):
         if not isinstance(request.user, Partner):

@@ -5,11 +5,13 @@ from pathlib import Path
 from django.conf import settings
 from django.http import HttpResponse
 from django.urls import path
+from django.views.decorators.http import require_GET
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 GUIDE = Path(settings.BASE_DIR) / "docs" / "api.md"
 
 
+@require_GET
 def guide(request):
     """The partner developer's guide, as the Markdown file of the repository."""
     return HttpResponse(

@@ -24,6 +24,7 @@ from django_celery_beat.models import (
 )
 
 from companies import services as company_services
+from companies.apikeys.models import PartnerAPIKey
 from companies.models import Document, Invitation, Lead, Membership
 from events.judging import services as judging
 from events.matching import services as meetings
@@ -184,6 +185,9 @@ def build() -> SimpleNamespace:
     ).user
     w.partner_person = PartnerPersonFactory(user__email="investor@partner.example.cn")
     w.partner = w.partner_person.user
+    w.api_key = PartnerAPIKey.objects.create_key(
+        organisation=w.partner_person.organisation, name="CRM", scopes=["companies:read"]
+    )[0]
     w.judge = UserFactory(email="judge@jury.example.kr", full_name="Judge Kim")
     w.second_judge = UserFactory(email="judge2@jury.example.kr", full_name="Judge Park")
     w.conflicted_judge = UserFactory(email="judge3@jury.example.kr", full_name="Judge Lee")

@@ -1,0 +1,43 @@
+"""The manager makes and revokes keys in the admin; the key is shown on one page only."""
+
+import pytest
+
+from companies.apikeys.models import PartnerAPIKey
+from tests.api.keys import a_manager, client_with
+from tests.events.factories import PartnerOrganisationFactory
+
+pytestmark = pytest.mark.django_db
+ADD = "/admin/companies/partnerapikey/add/"
+
+
+def test_the_manager_makes_a_key_that_works_and_is_never_shown_again(client):
+    organisation = PartnerOrganisationFactory()
+    client.force_login(a_manager())
+    page = client.post(
+        ADD,
+        {"organisation": organisation.pk, "name": "CRM", "scopes": ["companies:read"]},
+    )
+    assert page.status_code == 200
+    key = page.context["key"]
+    row = PartnerAPIKey.objects.get()
+    assert key.startswith(row.prefix + ".") and key in page.content.decode()
+    assert page["Cache-Control"].startswith("max-age=0") or "no-cache" in page["Cache-Control"]
+    assert client_with(key).get("/api/v1/companies/").status_code == 200
+    for url in (
+        f"/admin/companies/partnerapikey/{row.pk}/change/",
+        "/admin/companies/partnerapikey/",
+    ):
+        # The admin's URLs carry the row's id, which holds the hash (not the key).
+        assert key.partition(".")[2] not in client.get(url).content.decode()
+
+    revoke = f"/admin/companies/partnerapikey/{row.pk}/revoke/"
+    assert client.post(revoke, {}).status_code == 200  # not confirmed: the form again
+    assert client.post(revoke, {"confirm": "on"}).status_code == 302
+    assert client_with(key).get("/api/v1/companies/").status_code == 401
+
+
+def test_a_bad_form_shows_its_errors_and_saves_nothing(client):
+    client.force_login(a_manager())
+    page = client.post(ADD, {"name": "", "scopes": ["nope"]})
+    assert page.status_code == 200 and page.context["form"].errors
+    assert PartnerAPIKey.objects.count() == 0
