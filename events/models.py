@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import SPOKEN_LANGUAGES, Company, PartnerOrganisation
+from incubator.models import acting_user
 from incubator.multilingual import TranslatedText, one_language_filled
 
 User = settings.AUTH_USER_MODEL
@@ -140,9 +141,7 @@ class Event(StatusFlow, models.Model):
     meeting_requests_deadline = models.DateTimeField(
         _("meeting requests close at"), null=True, blank=True
     )
-    created_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = acting_user()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -288,14 +287,7 @@ class Registration(StatusFlow, models.Model):
         _("badge code"), max_length=16, default=new_badge_code, editable=False
     )
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
-    checked_in_by = models.ForeignKey(
-        User,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("checked in by"),
-    )
+    checked_in_by = acting_user(_("checked in by"))
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)

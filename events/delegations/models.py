@@ -3,16 +3,14 @@
 Tables of the `events` app (its label and table names); `events.models` imports them.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company, Lead, PartnerOrganisation
 from events.models import Event, _ends_after_start
+from incubator.models import acting_user
 from incubator.multilingual import TranslatedText
-
-User = settings.AUTH_USER_MODEL
 
 __all__ = ["Delegation", "DelegationMember", "DelegationProgrammeItem"]
 
@@ -42,15 +40,7 @@ class Delegation(models.Model):
         related_name="hosted_delegations",
         verbose_name=_("host organisation"),
     )
-    coordinator = models.ForeignKey(
-        User,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        limit_choices_to={"is_staff": True},
-        verbose_name=_("center coordinator"),
-    )
+    coordinator = acting_user(_("center coordinator"), limit_choices_to={"is_staff": True})
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

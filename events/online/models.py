@@ -3,16 +3,14 @@
 Tables of the `events` app (its label and table names); `events.models` imports them.
 """
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, Registration, _ends_after_start
+from incubator.models import acting_user
 from incubator.multilingual import TranslatedText
-
-User = settings.AUTH_USER_MODEL
 
 __all__ = ["OnlineSession", "SessionAttendance"]
 
@@ -60,9 +58,7 @@ class SessionAttendance(models.Model):
     )
     joined_at = models.DateTimeField(_("joined at"), null=True, blank=True)
     left_at = models.DateTimeField(_("left at"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    recorded_by = acting_user()
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
