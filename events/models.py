@@ -1,5 +1,6 @@
-"""Events, registrations and check-in, online sessions, delegations; the tables of 1:1
-meetings (`events.matching.models`) and judging (`events.judging.models`) are imported last.
+"""Events, registrations and check-in; the tables of online sessions (`events.online.models`),
+delegations (`events.delegations.models`), 1:1 meetings (`events.matching.models`) and
+judging (`events.judging.models`) are imported last.
 
 Rules that span rows or tables (capacity, waitlist promotion, a person in one meeting per
 slot, scores within a criterion's maximum, no judge on a company they declared a conflict
@@ -18,7 +19,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from companies.models import SPOKEN_LANGUAGES, Company, Lead, PartnerOrganisation
+from companies.models import SPOKEN_LANGUAGES, Company, PartnerOrganisation
+from incubator.models import acting_user
 from incubator.multilingual import TranslatedText, one_language_filled
 
 User = settings.AUTH_USER_MODEL
@@ -139,9 +141,7 @@ class Event(StatusFlow, models.Model):
     meeting_requests_deadline = models.DateTimeField(
         _("meeting requests close at"), null=True, blank=True
     )
-    created_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = acting_user()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -287,14 +287,7 @@ class Registration(StatusFlow, models.Model):
         _("badge code"), max_length=16, default=new_badge_code, editable=False
     )
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
-    checked_in_by = models.ForeignKey(
-        User,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("checked in by"),
-    )
+    checked_in_by = acting_user(_("checked in by"))
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
@@ -432,227 +425,8 @@ class Registration(StatusFlow, models.Model):
         return self.checked_in_at is not None
 
 
-class OnlineSession(models.Model):
-    """A session of an online programme, with its link."""
-
-    event = models.ForeignKey(
-        Event, on_delete=models.CASCADE, related_name="online_sessions", verbose_name=_("event")
-    )
-    title = TranslatedText(
-        _("title"), max_length=200, required=True, constraint_name="online_session_has_a_title"
-    )
-    starts_at = models.DateTimeField(_("starts at"))
-    ends_at = models.DateTimeField(_("ends at"))
-    link = models.URLField(_("link"), max_length=500)
-
-    class Meta:
-        verbose_name = _("online session")
-        verbose_name_plural = _("online sessions")
-        ordering = ["event_id", "starts_at"]
-        constraints = [
-            _ends_after_start("online_session_ends_after_start"),
-        ]
-
-    def __str__(self):
-        return self.title
-
-
-class SessionAttendance(models.Model):
-    """A registration attended an online session."""
-
-    session = models.ForeignKey(
-        OnlineSession,
-        on_delete=models.CASCADE,
-        related_name="attendances",
-        verbose_name=_("session"),
-        db_index=False,  # the unique (session, registration) index serves it
-    )
-    registration = models.ForeignKey(
-        Registration,
-        on_delete=models.CASCADE,
-        related_name="session_attendances",
-        verbose_name=_("registration"),
-    )
-    joined_at = models.DateTimeField(_("joined at"), null=True, blank=True)
-    left_at = models.DateTimeField(_("left at"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("session attendance")
-        verbose_name_plural = _("session attendances")
-        ordering = ["session_id", "registration_id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["session", "registration"], name="session_attendance_once"
-            ),
-            models.CheckConstraint(
-                condition=Q(joined_at__isnull=True)
-                | Q(left_at__isnull=True)
-                | Q(left_at__gte=F("joined_at")),
-                name="session_attendance_leaves_after_joining",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.registration} @ {self.session}"
-
-    def clean(self):
-        if self.session_id and self.registration_id:
-            if self.session.event_id != self.registration.event_id:
-                raise ValidationError(_("The person is not registered for this programme."))
-
-
-class Delegation(models.Model):
-    """A group that visits (e.g. Korean founders flown to Harbin), with its programme."""
-
-    name = TranslatedText(
-        _("name"), max_length=200, required=True, constraint_name="delegation_has_a_name"
-    )
-    event = models.ForeignKey(
-        Event,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="delegations",
-        limit_choices_to={"kind": Event.Kind.DELEGATION_VISIT},
-        verbose_name=_("event"),
-    )
-    arrives_at = models.DateTimeField(_("arrival"))
-    departs_at = models.DateTimeField(_("departure"))
-    host_organisation = models.ForeignKey(
-        PartnerOrganisation,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="hosted_delegations",
-        verbose_name=_("host organisation"),
-    )
-    coordinator = models.ForeignKey(
-        User,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        limit_choices_to={"is_staff": True},
-        verbose_name=_("center coordinator"),
-    )
-    notes = models.TextField(_("notes"), blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("delegation")
-        verbose_name_plural = _("delegations")
-        ordering = ["-arrives_at"]
-        constraints = [
-            _ends_after_start("delegation_departs_after_arrival", "arrives_at", "departs_at"),
-        ]
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def leader(self):
-        """Return the member who leads the delegation, or None."""
-        return self.members.filter(role=DelegationMember.Role.LEADER).first()
-
-
-class DelegationMember(models.Model):
-    class Role(models.TextChoices):
-        LEADER = "leader", _("leader")
-        COMPANY = "company", _("company representative")
-        OFFICIAL = "official", _("government official")
-        ASSOCIATION = "association", _("association representative")
-        STAFF = "staff", _("staff")
-        INTERPRETER = "interpreter", _("interpreter")
-        OTHER = "other", _("other")
-
-    delegation = models.ForeignKey(
-        Delegation, on_delete=models.CASCADE, related_name="members", verbose_name=_("delegation")
-    )
-    name = models.CharField(_("name"), max_length=150)
-    role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.COMPANY)
-    position = models.CharField(_("position"), max_length=150, blank=True)
-    company = models.ForeignKey(
-        Company,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="delegation_members",
-        verbose_name=_("company"),
-    )
-    organisation_name = models.CharField(
-        _("organisation"),
-        max_length=200,
-        blank=True,
-        help_text=_("When the company or body is not in the portal."),
-    )
-    lead = models.ForeignKey(
-        Lead,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="delegation_members",
-        verbose_name=_("lead"),
-    )
-    email = models.EmailField(_("e-mail address"), blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
-
-    class Meta:
-        verbose_name = _("delegation member")
-        verbose_name_plural = _("delegation members")
-        ordering = ["delegation_id", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["delegation"],
-                condition=Q(role="leader"),
-                name="delegation_one_leader",
-                violation_error_message=_("A delegation has one leader."),
-            )
-        ]
-
-    def __str__(self):
-        return self.name
-
-
-class DelegationProgrammeItem(models.Model):
-    delegation = models.ForeignKey(
-        Delegation,
-        on_delete=models.CASCADE,
-        related_name="programme",
-        verbose_name=_("delegation"),
-    )
-    starts_at = models.DateTimeField(_("starts at"))
-    ends_at = models.DateTimeField(_("ends at"))
-    title = TranslatedText(
-        _("title"), max_length=200, required=True, constraint_name="programme_item_has_a_title"
-    )
-    place = TranslatedText(_("place"), max_length=300)
-    host = models.ForeignKey(
-        PartnerOrganisation,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="hosted_programme_items",
-        verbose_name=_("host"),
-        help_text=_("Empty: the center."),
-    )
-    notes = models.TextField(_("notes"), blank=True)
-
-    class Meta:
-        verbose_name = _("programme item")
-        verbose_name_plural = _("programme items")
-        ordering = ["delegation_id", "starts_at"]
-        constraints = [
-            _ends_after_start("programme_item_ends_after_start"),
-        ]
-
-    def __str__(self):
-        return self.title
-
-
 # The sub-packages keep their tables in the `events` app: importing them registers them.
+from events.delegations.models import *  # noqa: E402, F403
 from events.judging.models import *  # noqa: E402, F403
 from events.matching.models import *  # noqa: E402, F403
+from events.online.models import *  # noqa: E402, F403

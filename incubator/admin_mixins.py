@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -135,3 +135,44 @@ class ActionPages:
             **context,
         }
         return TemplateResponse(request, template or self.action_template, context)
+
+
+class ServiceModelAdmin(ServiceOwnedChangeForm, ActionPages, admin.ModelAdmin):
+    """The admin of a record that changes only through its room's services.
+
+    Its change page shows the record; every change has an action page that validates the
+    input, calls one service and shows the result.
+    """
+
+
+class ServiceErrorsAsMessages:
+    """Show a ValidationError that a service raises from the admin's save as a message.
+
+    The form cannot see every rule a service checks (a budget already granted, a company
+    already enrolled); the page comes back with the service's words instead of an error 500.
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+class CreatedThroughService(ServiceErrorsAsMessages):
+    """An add page whose save is the service call of `create`; a saved record is not
+    changed here (its changes have action pages of their own)."""
+
+    def create(self, request, form):
+        """Call the service that creates the record from the add form; return the record."""
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            raise PermissionDenied
+        created = self.create(request, form)
+        # The admin logs and redirects with the object it passed in.
+        for field in created._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(created, field.attname))
+        obj._state.adding = False

@@ -6,6 +6,20 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 
+def acting_user(verbose_name=None, **options) -> models.ForeignKey:
+    """Return a foreign key to the person who did what a row records (decided, checked in,
+    recorded...): optional, emptied when the account is deleted, no accessor on the user."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=verbose_name,
+        **options,
+    )
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -115,14 +129,7 @@ class AuditRecord(models.Model):
     """
 
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("actor"),
-    )
+    actor = acting_user(_("actor"))
     # Kept when the account is gone, and the name of a partner's API key or a task.
     actor_label = models.CharField(_("actor"), max_length=200, blank=True)
     verb = models.CharField(_("verb"), max_length=80, db_index=True)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
 from events.models import Event
+from incubator.models import acting_user
 from incubator.multilingual import TranslatedText
 
 User = settings.AUTH_USER_MODEL
@@ -143,9 +144,7 @@ class JudgeAssignment(models.Model):
     judge = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="judge_assignments", verbose_name=_("judge")
     )
-    assigned_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    assigned_by = acting_user()
     assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
     submitted_at = models.DateTimeField(
         _("scores submitted at"),

@@ -3,7 +3,6 @@
 Tables of the `events` app (its label and table names); `events.models` imports them.
 """
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -12,8 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, Registration, StatusFlow, _ends_after_start
-
-User = settings.AUTH_USER_MODEL
+from incubator.models import acting_user
 
 __all__ = ["Availability", "Meeting", "MeetingRequest", "MeetingSlot", "ScheduleRun"]
 
@@ -221,14 +219,7 @@ class ScheduleRun(StatusFlow, models.Model):
         default=True,
         help_text=_("Move a meeting of the last schedule only when it no longer fits."),
     )
-    requested_by = models.ForeignKey(
-        User,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("requested by"),
-    )
+    requested_by = acting_user(_("requested by"))
     task_id = models.CharField(_("task id"), max_length=50, blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
@@ -328,15 +319,7 @@ class Meeting(models.Model):
         related_name="meetings",
         verbose_name=_("placed by run"),
     )
-    created_by = models.ForeignKey(
-        User,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-        help_text=_("Empty: placed by the scheduler."),
-    )
+    created_by = acting_user(_("created by"), help_text=_("Empty: placed by the scheduler."))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -7,10 +7,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
+from incubator.models import acting_user
 from incubator.multilingual import TranslatedText
 from programs.admissions import screening
 
 User = settings.AUTH_USER_MODEL
+
+__all__ = [
+    "Application",
+    "ApplicationEvent",
+    "CriterionOverride",
+    "Intake",
+    "Program",
+    "ScreeningPolicy",
+]
 
 
 class Program(models.Model):
@@ -183,9 +193,7 @@ class Application(models.Model):
     )
     screened_at = models.DateTimeField(_("screened at"), null=True, blank=True)
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
-    decided_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    decided_by = acting_user()
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     class Meta:
@@ -219,14 +227,7 @@ class ApplicationEvent(models.Model):
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    actor = models.ForeignKey(
-        User,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
+    actor = acting_user(_("by"))
     from_status = models.CharField(_("from"), max_length=12, blank=True)
     to_status = models.CharField(_("to"), max_length=12, blank=True)
     criterion = models.CharField(_("criterion"), max_length=20, blank=True)

@@ -211,8 +211,8 @@ class PatentFact:
 
 
 @dataclass(frozen=True, slots=True)
-class FundingFact:
-    """A financing round (investment, loan, grant); amount may be unknown."""
+class AmountFact:
+    """Evidence of money on a date, of some kind; the amount may be unknown."""
 
     id: EvidenceId
     kind: str
@@ -222,14 +222,13 @@ class FundingFact:
 
 
 @dataclass(frozen=True, slots=True)
-class MarketFact:
-    """A market validation (sales, contract, pilot); amount may be unknown."""
+class FundingFact(AmountFact):
+    """A financing round (investment, loan, grant)."""
 
-    id: EvidenceId
-    kind: str
-    amount: Decimal | int | None
-    currency: str
-    date: dt.date
+
+@dataclass(frozen=True, slots=True)
+class MarketFact(AmountFact):
+    """A market validation (sales, contract, pilot)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -481,7 +480,7 @@ def _screen_patents(
     return _result("patents", passed, reason_code, params, tuple(p.id for p in counted))
 
 
-def _latest(facts: list[FundingFact] | list[MarketFact]) -> dict[str, object]:
+def _latest(facts: Sequence[AmountFact]) -> dict[str, object]:
     if not facts:
         return {"amount": None, "currency": "", "date": None}
     fact = max(facts, key=lambda f: f.date)

@@ -1,13 +1,9 @@
-"""The staff side of the concierge: service targets and requests, with their conversation.
-
-Every change goes through the room's services; the admin validates input, calls one
-service and shows the result.
-"""
+"""The staff side of the concierge: service targets and requests, with their conversation."""
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -16,9 +12,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from incubator.admin_mixins import (
-    ActionPages,
+    CreatedThroughService,
     ReadOnlyInline,
-    ServiceOwnedChangeForm,
+    ServiceModelAdmin,
     call_service,
 )
 from incubator.forms import DateInput
@@ -119,7 +115,7 @@ class ServiceMessageInline(ReadOnlyInline):
 
 
 @admin.register(ServiceRequest)
-class ServiceRequestAdmin(ServiceOwnedChangeForm, ActionPages, admin.ModelAdmin):
+class ServiceRequestAdmin(CreatedThroughService, ServiceModelAdmin):
     list_display = [
         "number",
         "subject",
@@ -187,10 +183,8 @@ class ServiceRequestAdmin(ServiceOwnedChangeForm, ActionPages, admin.ModelAdmin)
             return "—"
         return _overdue(service_request.due_on.isoformat(), service_request.is_overdue())
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            raise PermissionDenied
-        service_request = concierge_services.service_request_open(
+    def create(self, request, form):
+        return concierge_services.service_request_open(
             company=form.cleaned_data["company"],
             kind=form.cleaned_data["kind"],
             subject=form.cleaned_data["subject"],
@@ -201,15 +195,6 @@ class ServiceRequestAdmin(ServiceOwnedChangeForm, ActionPages, admin.ModelAdmin)
             owner=form.cleaned_data.get("owner"),
             due_on=form.cleaned_data.get("due_on"),
         )
-        obj.pk = service_request.pk
-        obj._state.adding = False
-
-    def add_view(self, request, form_url="", extra_context=None):
-        try:
-            return super().add_view(request, form_url, extra_context)
-        except ValidationError as error:
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
 
     def get_urls(self):
         return [

@@ -13,6 +13,8 @@ from programs.journey.models import Enrollment
 
 User = settings.AUTH_USER_MODEL
 
+__all__ = ["ServiceKind", "ServiceMessage", "ServiceRequest", "ServiceTarget", "request_file_path"]
+
 
 def request_file_path(instance, filename: str) -> str:
     return f"requests/{instance.company_id}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"

@@ -45,34 +45,41 @@ def request_create(request):
     status = 200
     if request.method == "POST":
         status = 400
-        if form.is_valid():
-            try:
-                service_request = concierge_services.service_request_open(
-                    company=company,
-                    actor=request.user,
-                    kind=form.cleaned_data["kind"],
-                    subject=form.cleaned_data["subject"],
-                    body=form.cleaned_data["body"],
-                    uploaded_file=form.cleaned_data["file"],
-                    max_bytes=_max_bytes(),
-                )
-            except ValidationError as error:
-                _attach_file_error(form, error)
-            else:
-                messages.success(
-                    request, _("Your request is sent; the center answers here and by e-mail.")
-                )
-                return redirect("programs:request-detail", service_request.pk)
+        if form.is_valid() and (
+            service_request := _send(
+                form,
+                concierge_services.service_request_open,
+                company=company,
+                actor=request.user,
+                kind=form.cleaned_data["kind"],
+                subject=form.cleaned_data["subject"],
+            )
+        ):
+            messages.success(
+                request, _("Your request is sent; the center answers here and by e-mail.")
+            )
+            return redirect("programs:request-detail", service_request.pk)
     return render(
         request, "programs/request_create.html", {"company": company, "form": form}, status=status
     )
 
 
-def _attach_file_error(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        attach_error(form, error)
-    else:
-        form.add_error("file", error)
+def _send(form, service, **kwargs):
+    """Call `service` with the form's message and file; return what it saved, or None when
+    it refused: its error is shown on the form, on the file when it names no field."""
+    try:
+        return service(
+            body=form.cleaned_data["body"],
+            uploaded_file=form.cleaned_data["file"],
+            max_bytes=_max_bytes(),
+            **kwargs,
+        )
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            attach_error(form, error)
+        else:
+            form.add_error("file", error)
+        return None
 
 
 def _own_request(request, pk) -> ServiceRequest:
@@ -90,20 +97,14 @@ def request_detail(request, pk):
     status = 200
     if request.method == "POST":
         status = 400
-        if form.is_valid():
-            try:
-                concierge_services.service_request_reply(
-                    service_request=service_request,
-                    actor=request.user,
-                    body=form.cleaned_data["body"],
-                    uploaded_file=form.cleaned_data["file"],
-                    max_bytes=_max_bytes(),
-                )
-            except ValidationError as error:
-                _attach_file_error(form, error)
-            else:
-                messages.success(request, _("Your message is sent."))
-                return redirect("programs:request-detail", service_request.pk)
+        if form.is_valid() and _send(
+            form,
+            concierge_services.service_request_reply,
+            service_request=service_request,
+            actor=request.user,
+        ):
+            messages.success(request, _("Your message is sent."))
+            return redirect("programs:request-detail", service_request.pk)
     return render(
         request,
         "programs/request_detail.html",

@@ -1,21 +1,17 @@
-"""The staff side of the support fund: calls, applications, decisions and payouts.
-
-Every change goes through the room's services; the admin validates input, calls one
-service and shows the result.
-"""
+"""The staff side of the support fund: calls, applications, decisions and payouts."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import path
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from incubator.admin_mixins import (
-    ActionPages,
     ReadOnlyInline,
-    ServiceOwnedChangeForm,
+    ServiceErrorsAsMessages,
+    ServiceModelAdmin,
     call_service,
 )
 from incubator.forms import DateInput
@@ -49,7 +45,7 @@ class FundCallForm(forms.ModelForm):
 
 
 @admin.register(FundCall)
-class FundCallAdmin(admin.ModelAdmin):
+class FundCallAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
     form = FundCallForm
     list_display = ["title", "opens_at", "closes_at", "budget_display", "remaining_display"]
     search_fields = ["title_ko", "title_zh", "title_en"]
@@ -81,13 +77,6 @@ class FundCallAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         fund_services.fund_call_save(call=obj, actor=request.user)
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ValidationError as error:
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
 
 
 class FundDecisionForm(forms.Form):
@@ -133,7 +122,7 @@ class DisbursementInline(ReadOnlyInline):
 
 
 @admin.register(FundApplication)
-class FundApplicationAdmin(ServiceOwnedChangeForm, ActionPages, admin.ModelAdmin):
+class FundApplicationAdmin(ServiceModelAdmin):
     list_display = [
         "company",
         "call",

@@ -1,16 +1,16 @@
 """The support fund: calls, applications, grants and their disbursements."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from companies import validators
+from incubator.models import acting_user
 from incubator.multilingual import TranslatedText
 from programs.journey.models import Enrollment, _currency_check
 
-User = settings.AUTH_USER_MODEL
+__all__ = ["Disbursement", "FundApplication", "FundCall"]
 
 # --- Support fund -----------------------------------------------------------------------
 
@@ -93,13 +93,9 @@ class FundApplication(models.Model):
         _("disbursed"), max_digits=16, decimal_places=2, default=0, editable=False
     )
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
-    decided_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    decided_by = acting_user()
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    submitted_by = acting_user()
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
 
     class Meta:
@@ -155,9 +151,7 @@ class Disbursement(models.Model):
     amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
     paid_on = models.DateField(_("paid on"), validators=[validators.validate_not_future])
     reference = models.CharField(_("payment reference"), max_length=100, blank=True)
-    created_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = acting_user()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

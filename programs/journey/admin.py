@@ -1,8 +1,5 @@
 """The staff side of the journey: cohorts, milestone templates and milestones, enrollments
 (the pipeline board and stage moves), local entities, quarterly reports.
-
-Every change goes through the room's services; the admin validates input, calls one
-service and shows the result.
 """
 
 from django import forms
@@ -10,7 +7,6 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -20,9 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from companies import validators
 from incubator.admin_mixins import (
-    ActionPages,
+    CreatedThroughService,
     ReadOnlyInline,
-    ServiceOwnedChangeForm,
+    ServiceModelAdmin,
     call_service,
 )
 from incubator.forms import DateInput
@@ -352,7 +348,7 @@ class MoveForm(forms.Form):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(ServiceOwnedChangeForm, ActionPages, admin.ModelAdmin):
+class EnrollmentAdmin(CreatedThroughService, ServiceModelAdmin):
     list_display = [
         "company",
         "cohort",
@@ -428,25 +424,14 @@ class EnrollmentAdmin(ServiceOwnedChangeForm, ActionPages, admin.ModelAdmin):
         entities = journey_selectors.local_entities_for_company(enrollment.company_id)
         return ", ".join(str(e) for e in entities) or "—"
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            raise PermissionDenied
-        enrollment = journey_services.enrollment_create(
+    def create(self, request, form):
+        return journey_services.enrollment_create(
             company=form.cleaned_data["company"],
             cohort=form.cleaned_data["cohort"],
             actor=request.user,
             reason=form.cleaned_data["reason"],
             started_on=form.cleaned_data["started_on"],
         )
-        obj.pk = enrollment.pk
-        obj._state.adding = False
-
-    def add_view(self, request, form_url="", extra_context=None):
-        try:
-            return super().add_view(request, form_url, extra_context)
-        except ValidationError as error:
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
 
     def get_urls(self):
         return [

@@ -4,13 +4,13 @@ local entities and the quarterly reports."""
 import uuid
 from pathlib import PurePath
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from companies import validators
+from incubator.models import acting_user
 from incubator.multilingual import TranslatedText
 from programs import stages
 from programs.admissions.models import (
@@ -19,7 +19,18 @@ from programs.admissions.models import (
     Program,
 )
 
-User = settings.AUTH_USER_MODEL
+__all__ = [
+    "CURRENCIES",
+    "Cohort",
+    "Enrollment",
+    "LocalEntity",
+    "Milestone",
+    "MilestoneTemplate",
+    "QuarterlyReport",
+    "StageTransition",
+    "milestone_evidence_path",
+    "stage_label",
+]
 
 CURRENCIES = validators.CURRENCIES
 
@@ -111,9 +122,7 @@ class Enrollment(models.Model):
     started_on = models.DateField(_("started on"))
     stage_changed_at = models.DateTimeField(_("in this stage since"), default=timezone.now)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = acting_user()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -174,14 +183,7 @@ class StageTransition(models.Model):
         default=False,
         help_text=_("A manager moved on with required milestones still open."),
     )
-    actor = models.ForeignKey(
-        User,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
+    actor = acting_user(_("by"))
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 
     class Meta:
@@ -263,14 +265,7 @@ class Milestone(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     due_on = models.DateField(_("due on"))
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
-    done_by = models.ForeignKey(
-        User,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("done by"),
-    )
+    done_by = acting_user(_("done by"))
     evidence = models.TextField(_("evidence"), blank=True)
     evidence_file = models.FileField(
         _("evidence file"), upload_to=milestone_evidence_path, max_length=200, blank=True
@@ -341,9 +336,7 @@ class LocalEntity(models.Model):
     capital_currency = models.CharField(
         _("currency"), max_length=3, choices=validators.CURRENCY_CHOICES, default="CNY"
     )
-    created_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = acting_user()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -393,9 +386,7 @@ class QuarterlyReport(models.Model):
         _("funding currency"), max_length=3, choices=validators.CURRENCY_CHOICES
     )
     customers_china = models.PositiveIntegerField(_("customers in China"))
-    submitted_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    submitted_by = acting_user()
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
 
     class Meta:

@@ -1,15 +1,13 @@
-"""The staff side of admissions: programs and intakes, the screening policy, the review queue.
-
-Every change goes through `programs.admissions.services`; the decision page is
-an action page (`incubator.admin_mixins.ActionPages`).
+"""The review queue: applications, their screening and history, the decision page (decide or
+override a criterion) and the bulk decisions with their reason.
 """
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_list import _boolean_icon
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.core.exceptions import ValidationError
+from django.db.models import Case, F, IntegerField, Value, When
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -18,223 +16,11 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from companies.admin import BrnSearchMixin
-from incubator.admin_mixins import ActionPages, ReadOnlyInline, ServiceOwnedChangeForm, call_service
-from incubator.multilingual import translated_names
+from incubator.admin_mixins import ReadOnlyInline, ServiceModelAdmin, call_service
 from programs.admissions import screening, selectors, services
-from programs.admissions.models import (
-    Application,
-    ApplicationEvent,
-    CriterionOverride,
-    Intake,
-    Program,
-    ScreeningPolicy,
-)
+from programs.admissions.models import Application, ApplicationEvent, CriterionOverride, Intake
 from programs.journey import selectors as journey_selectors
 from programs.models import Cohort
-
-CERTIFICATION_CHOICES = [(code, _(label)) for code, label in screening.CERTIFICATION_LABELS.items()]
-SECTOR_CHOICES = [(code, _(label)) for code, label in screening.SECTOR_LABELS.items()]
-
-
-# --- Programs and intakes ----------------------------------------------------------
-
-
-class IntakeInline(admin.TabularInline):
-    model = Intake
-    extra = 0
-    fields = [*translated_names("label"), "opens_at", "closes_at", "is_open_now"]
-    readonly_fields = ["is_open_now"]
-
-    @admin.display(description=_("open now"), boolean=True)
-    def is_open_now(self, intake):
-        return intake.is_open() if intake.pk else None
-
-
-class CohortInline(admin.TabularInline):
-    model = Cohort
-    extra = 0
-    fields = [*translated_names("label"), "intake", "starts_on", "ends_on"]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "intake":
-            kwargs["queryset"] = Intake.objects.select_related("program")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-@admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
-    list_display = ["name_ko", "name_zh", "name_en", "intake_count", "open_intakes", "cohorts"]
-    search_fields = ["name_ko", "name_zh", "name_en"]
-    fieldsets = [
-        (_("Names"), {"fields": ["name_ko", "name_zh", "name_en"]}),
-        (_("Description"), {"fields": ["description_ko", "description_zh", "description_en"]}),
-        (_("Selection"), {"fields": ["screening_policy"]}),
-    ]
-    inlines = [IntakeInline, CohortInline]
-
-    def get_queryset(self, request):
-        now = timezone.now()
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                intake_total=Count("intakes", distinct=True),
-                intakes_open=Count(
-                    "intakes",
-                    filter=Q(intakes__opens_at__lte=now, intakes__closes_at__gt=now),
-                    distinct=True,
-                ),
-                cohort_total=Count("cohorts", distinct=True),
-            )
-        )
-
-    @admin.display(description=_("intakes"), ordering="intake_total")
-    def intake_count(self, program):
-        return program.intake_total
-
-    @admin.display(description=_("open intakes"), ordering="intakes_open")
-    def open_intakes(self, program):
-        return program.intakes_open
-
-    @admin.display(description=_("cohorts"), ordering="cohort_total")
-    def cohorts(self, program):
-        return program.cohort_total
-
-
-# --- Screening policy -----------------------------------------------------------------
-
-RULE_FIELDS = [
-    "min_years_since_founding",
-    "patents_required",
-    "patents_registered_only",
-    "financing_or_market_required",
-    "certification_kinds",
-    "certification_must_be_valid",
-    "sectors_accepted",
-    "notes",
-]
-
-
-class ScreeningPolicyForm(forms.ModelForm):
-    certification_kinds = forms.MultipleChoiceField(
-        label=_("certifications that count"),
-        choices=CERTIFICATION_CHOICES,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        help_text=_("None ticked: no certification required."),
-    )
-    sectors_accepted = forms.MultipleChoiceField(
-        label=_("sectors accepted"),
-        choices=SECTOR_CHOICES,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        help_text=_("None ticked: every sector."),
-    )
-
-    class Meta:
-        model = ScreeningPolicy
-        fields = ["effective_from", *RULE_FIELDS]
-
-
-def _labels(codes, labels) -> str:
-    names = [str(dict(labels).get(code, code)) for code in codes]
-    return ", ".join(names) if names else "—"
-
-
-@admin.register(ScreeningPolicy)
-class ScreeningPolicyAdmin(admin.ModelAdmin):
-    """Versions are published, never edited: the add form publishes the next one."""
-
-    form = ScreeningPolicyForm
-    list_display = [
-        "version",
-        "effective_from",
-        "min_years_since_founding",
-        "patents_required",
-        "patents_registered_only",
-        "financing_or_market_required",
-        "certification_list",
-        "sector_list",
-        "created_by",
-        "created_at",
-    ]
-    list_display_links = ["version"]
-    list_select_related = ["created_by"]
-    ordering = ["-version"]
-
-    @admin.display(description=_("certifications that count"))
-    def certification_list(self, policy):
-        return _labels(policy.certification_kinds, CERTIFICATION_CHOICES)
-
-    @admin.display(description=_("sectors accepted"))
-    def sector_list(self, policy):
-        return _labels(policy.sectors_accepted, SECTOR_CHOICES)
-
-    def get_fieldsets(self, request, obj=None):
-        if obj is None:
-            return [
-                (None, {"fields": ["effective_from"]}),
-                (_("Criteria"), {"fields": RULE_FIELDS[:-1]}),
-                (None, {"fields": ["notes"]}),
-            ]
-        return [
-            (None, {"fields": ["version", "effective_from", "created_by", "created_at"]}),
-            (
-                _("Criteria"),
-                {
-                    "fields": [
-                        "min_years_since_founding",
-                        "patents_required",
-                        "patents_registered_only",
-                        "financing_or_market_required",
-                        "certification_list",
-                        "certification_must_be_valid",
-                        "sector_list",
-                    ]
-                },
-            ),
-            (None, {"fields": ["notes"]}),
-        ]
-
-    def get_readonly_fields(self, request, obj=None):
-        if obj is None:
-            return []
-        fieldsets = self.get_fieldsets(request, obj)
-        return [name for _title, options in fieldsets for name in options["fields"]]
-
-    def get_changeform_initial_data(self, request):
-        # A new version starts from the one in force.
-        initial = super().get_changeform_initial_data(request)
-        current = selectors.policy_in_force() or ScreeningPolicy.objects.first()
-        if current is not None:
-            for name in RULE_FIELDS:
-                initial.setdefault(name, getattr(current, name))
-            initial["notes"] = ""
-        initial.setdefault("effective_from", timezone.now())
-        return initial
-
-    def has_change_permission(self, request, obj=None):
-        # A saved version is never changed; staff see it read-only.
-        return obj is None and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            raise PermissionDenied
-        policy = services.policy_publish(
-            actor=request.user,
-            effective_from=form.cleaned_data["effective_from"],
-            **{name: form.cleaned_data[name] for name in RULE_FIELDS},
-        )
-        # The admin logs and redirects with the object it passed in.
-        obj.pk, obj.version = policy.pk, policy.version
-        obj.created_by, obj.created_at = policy.created_by, policy.created_at
-        obj._state.adding = False
-
-
-# --- Applications: the review queue -----------------------------------------------------
 
 
 class DecisionForm(forms.Form):
@@ -413,7 +199,7 @@ class IntakeFilter(admin.RelatedFieldListFilter):
 
 
 @admin.register(Application)
-class ApplicationAdmin(BrnSearchMixin, ServiceOwnedChangeForm, ActionPages, admin.ModelAdmin):
+class ApplicationAdmin(BrnSearchMixin, ServiceModelAdmin):
     list_display = [
         "company_name",
         "intake",

@@ -1,0 +1,72 @@
+"""The staff side of programs and their intakes (and the cohorts they lead to)."""
+
+from django.contrib import admin
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from incubator.multilingual import translated_names
+from programs.admissions.models import Intake, Program
+from programs.models import Cohort
+
+
+class IntakeInline(admin.TabularInline):
+    model = Intake
+    extra = 0
+    fields = [*translated_names("label"), "opens_at", "closes_at", "is_open_now"]
+    readonly_fields = ["is_open_now"]
+
+    @admin.display(description=_("open now"), boolean=True)
+    def is_open_now(self, intake):
+        return intake.is_open() if intake.pk else None
+
+
+class CohortInline(admin.TabularInline):
+    model = Cohort
+    extra = 0
+    fields = [*translated_names("label"), "intake", "starts_on", "ends_on"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "intake":
+            kwargs["queryset"] = Intake.objects.select_related("program")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Program)
+class ProgramAdmin(admin.ModelAdmin):
+    list_display = ["name_ko", "name_zh", "name_en", "intake_count", "open_intakes", "cohorts"]
+    search_fields = ["name_ko", "name_zh", "name_en"]
+    fieldsets = [
+        (_("Names"), {"fields": ["name_ko", "name_zh", "name_en"]}),
+        (_("Description"), {"fields": ["description_ko", "description_zh", "description_en"]}),
+        (_("Selection"), {"fields": ["screening_policy"]}),
+    ]
+    inlines = [IntakeInline, CohortInline]
+
+    def get_queryset(self, request):
+        now = timezone.now()
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                intake_total=Count("intakes", distinct=True),
+                intakes_open=Count(
+                    "intakes",
+                    filter=Q(intakes__opens_at__lte=now, intakes__closes_at__gt=now),
+                    distinct=True,
+                ),
+                cohort_total=Count("cohorts", distinct=True),
+            )
+        )
+
+    @admin.display(description=_("intakes"), ordering="intake_total")
+    def intake_count(self, program):
+        return program.intake_total
+
+    @admin.display(description=_("open intakes"), ordering="intakes_open")
+    def open_intakes(self, program):
+        return program.intakes_open
+
+    @admin.display(description=_("cohorts"), ordering="cohort_total")
+    def cohorts(self, program):
+        return program.cohort_total
