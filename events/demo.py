@@ -25,6 +25,7 @@ from importlib.util import find_spec
 from django.db import transaction
 
 from companies import demo as companies_demo
+from companies.apikeys.demo import demo_key, ensure_demo_key
 from companies.models import Company, Membership, PartnerOrganisation, PartnerPerson
 from events.demo_data import (
     BINXI_VENUE,
@@ -608,6 +609,7 @@ def upcoming_events(people, founders_) -> None:
 @transaction.atomic
 def load() -> None:
     organisations = partner_organisations()
+    ensure_demo_key(organisations["hlj_capital"])
     people = partner_people()
     founders_ = founders()
     delegation_visit(organisations)
@@ -618,3 +620,12 @@ def load() -> None:
     _matching_session(people, founders_)
     for module in _extensions():
         module.load()
+
+
+def notes() -> list[str]:
+    """What `make run` prints after the sign-ins: the demo investor's API key."""
+    return [
+        f"  Partner API key of the demo investor (Heilongjiang Capital): {demo_key()}",
+        "  Try: curl -H 'Authorization: Api-Key <that key>' "
+        "http://127.0.0.1:8000/api/v1/companies/  · docs: http://127.0.0.1:8000/api/v1/docs/",
+    ]

@@ -86,3 +86,8 @@ def app_demo_modules():
 def sign_ins() -> list[tuple[str, str]]:
     """Return (role, e-mail) of every demo account, for `make run` to print."""
     return [pair for module in app_demo_modules() for pair in module.SIGN_INS]
+
+
+def demo_notes() -> list[str]:
+    """Return the lines the apps' demo modules add after the sign-ins (e.g. an API key)."""
+    return [line for module in app_demo_modules() for line in getattr(module, "notes", list)()]

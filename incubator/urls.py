@@ -30,3 +30,4 @@ urlpatterns = [
 ]
 
 handler400 = "incubator.views.bad_request"
+handler404 = "incubator.views.page_not_found"

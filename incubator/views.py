@@ -34,3 +34,12 @@ def bad_request(request, exception):
         }
         return render(request, "413.html", context, status=413)
     return defaults.bad_request(request, exception)
+
+
+def page_not_found(request, exception):
+    """A URL under /api/ that names no endpoint answers in the API's error shape."""
+    if request.path.startswith("/api/"):
+        from incubator.api.errors import not_found_response
+
+        return not_found_response()
+    return defaults.page_not_found(request, exception)

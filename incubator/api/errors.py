@@ -6,7 +6,7 @@ chosen it for the request. Field errors keep the services' and forms' own wordin
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -100,3 +100,9 @@ def exception_handler(exc, context):
     if response.status_code == status.HTTP_401_UNAUTHORIZED:
         response["WWW-Authenticate"] = "Api-Key"
     return response
+
+
+def not_found_response():
+    """The 404 of a URL that no endpoint serves (Django's URL resolver, not a view)."""
+    body = {"code": "not_found", "message": _messages()["not_found"], "fields": {}}
+    return JsonResponse(body, status=404)

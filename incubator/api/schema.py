@@ -14,7 +14,7 @@ ERRORS = {
     "404": (
         "not_found",
         "Not found, or not visible to your organisation.",
-        "No such object, or another organisation's.",
+        "No such object, another organisation's, or a page past the end of a list.",
     ),
     "409": (
         "conflict",
@@ -44,9 +44,8 @@ class PartnerKeyScheme(OpenApiAuthenticationExtension):
 
 
 def _statuses(path: str, method: str) -> list[str]:
-    statuses = ["401", "403", "429"]
-    if "{" in path or method in WRITES:
-        statuses.append("404")
+    # 404 everywhere: an object not visible to the caller, or a page past a list's end.
+    statuses = ["401", "403", "404", "429"]
     if method in WRITES or "{" not in path:
         statuses.append("400")  # the body, or a list's filters and page
     if method in WRITES:

@@ -35,7 +35,10 @@ class CompanyFilter(django_filters.FilterSet):
     founded_before = django_filters.DateFilter(field_name="founded_on", lookup_expr="lt")
     founded_after = django_filters.DateFilter(field_name="founded_on", lookup_expr="gte")
     min_years = django_filters.NumberFilter(
-        method="filter_min_years", label=_("founded at least this many years ago"), min_value=0
+        method="filter_min_years",
+        label=_("founded at least this many years ago"),
+        min_value=0,
+        max_value=200,
     )
     has_registered_patent = django_filters.BooleanFilter()
     certification = django_filters.ChoiceFilter(

@@ -14,3 +14,5 @@ class Command(BaseCommand):
         )
         for role, email in demo.sign_ins():
             self.stdout.write(f"  {role:<20} {email}")
+        for line in demo.demo_notes():
+            self.stdout.write(line)
