@@ -1,0 +1,80 @@
+"""Every operation of the partner API under the seven callers of tests/api/matrix.txt.
+
+    API_MATRIX_RECORD=var/api-matrix.recorded.txt pytest tests/api/test_matrix.py
+
+records what the code answers, in the table's layout, to diff against matrix.txt.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from programs.models import Enrollment
+from tests.api import matrix
+from tests.companies.factories import CompanyFactory
+from tests.events.factories import PartnerOrganisationFactory, PartnerPersonFactory
+from tests.programs.factories import CohortFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def build_world() -> dict:
+    """Partner A's objects (and public ones); returns the ids the paths take."""
+    organisation = PartnerOrganisationFactory(name_en="Partner A")
+    organisation_b = PartnerOrganisationFactory(name_en="Partner B")
+    person = PartnerPersonFactory(organisation=organisation)
+    PartnerPersonFactory(organisation=organisation_b)
+    company = CompanyFactory(consent_to_partners=True)
+    Enrollment.objects.create(
+        company=company,
+        cohort=CohortFactory(),
+        stage="acceleration",
+        started_on=timezone.localdate(),
+    )
+    ids = {"id": company.pk, ("/api/v1/companies/{id}/", "id"): company.pk}
+    bodies = {}
+    return {
+        "keys": matrix.make_keys(organisation, organisation_b),
+        "ids": ids,
+        "bodies": bodies,
+        "person": person,
+    }
+
+
+def test_every_operation_answers_each_caller_as_the_table_says(settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"partner_key": "100000/minute"},
+    }
+    world = build_world()
+    table = matrix.read_table()
+    operations = matrix.operations()
+    missing = [f"{m} {p}" for m, p in operations if (m, p) not in table]
+    gone = [f"{m} {p}" for m, p in table if (m, p) not in operations]
+    record = os.environ.get("API_MATRIX_RECORD")
+    seen = {}
+    for method, path in operations:
+        line = table.get((method, path)) or matrix.Line(method, path, "?", {})
+        seen[(method, path)] = matrix.observe(line, world["keys"], world["ids"], world["bodies"])
+    if record:
+        rows = [
+            f"{m:<7}{p:<60}{table.get((m, p), matrix.Line(m, p, '?', {})).scope:<22}"
+            + " ".join(f"{seen[(m, p)][c]:>9}" for c in matrix.CALLERS)
+            for m, p in operations
+        ]
+        Path(record).write_text("\n".join(rows) + "\n")
+    assert not missing, "operations without their line in tests/api/matrix.txt:\n" + "\n".join(
+        missing
+    )
+    assert not gone, "lines of tests/api/matrix.txt for no operation:\n" + "\n".join(gone)
+    differ = [
+        f"{m} {p} {caller}: expected {table[(m, p)].statuses[caller]}, got {status}"
+        for (m, p), by_caller in seen.items()
+        for caller, status in by_caller.items()
+        if status != table[(m, p)].statuses[caller]
+    ]
+    cells = len(operations) * len(matrix.CALLERS)
+    print(f"API matrix: {len(operations)} operations x {len(matrix.CALLERS)} callers = {cells}")
+    assert not differ, f"{len(differ)} of {cells} differ:\n" + "\n".join(differ)
