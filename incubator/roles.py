@@ -21,7 +21,12 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     VIEWER: {**{app: VIEW for app in CENTER_APPS}, "django_celery_beat": VIEW},
 }
 # Models whose rows only the center manager may change, whatever the app grants.
-MANAGER_ONLY_MODELS = {("programs", "screeningpolicy"), ("incubator", "user")}
+# Webhook endpoints too: whoever creates one or rotates its secret is shown the secret.
+MANAGER_ONLY_MODELS = {
+    ("programs", "screeningpolicy"),
+    ("incubator", "user"),
+    ("companies", "webhookendpoint"),
+}
 # Models no other role may even see: the outbox holds every message to every person.
 MANAGER_ONLY_VISIBLE = {("incubator", "outboxmessage"), ("incubator", "auditrecord")}
 # Permissions beyond add/change/delete/view, by role.
