@@ -467,3 +467,7 @@ class PartnerPerson(models.Model):
     def languages(self) -> frozenset[str]:
         """Return the codes ("ko", "zh", "en") of the languages this person speaks."""
         return frozenset(code for code in SPOKEN_LANGUAGES if getattr(self, f"speaks_{code}"))
+
+
+# The rooms' tables, registered with the app.
+from companies.webhooks.models import EventType, WebhookEndpoint  # noqa: E402, F401
