@@ -44,7 +44,7 @@ def _event_types(values) -> list[str]:
 
 
 def _check(endpoint: WebhookEndpoint, *, url_changed: bool = True) -> None:
-    endpoint.full_clean(exclude=["organisation"])
+    endpoint.full_clean()
     if url_changed:
         try:
             webhooks.check_url(endpoint.url)
