@@ -265,3 +265,7 @@ class LeadAdmin(admin.ModelAdmin):
             )
         for message in refused:
             self.message_user(request, message, messages.WARNING)
+
+
+# The rooms register their models with the same site.
+from companies.webhooks import admin as webhooks_admin  # noqa: E402, F401

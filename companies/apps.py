@@ -8,6 +8,9 @@ class CompaniesConfig(AppConfig):
 
     def ready(self):
         from companies.links import invitation_path
+        from companies.webhooks.services import webhook_attempted, webhook_target
+        from incubator import webhooks
         from incubator.links import register_link
 
         register_link("member_invitation", invitation_path)
+        webhooks.register_resolver(webhook_target, on_attempt=webhook_attempted)

@@ -473,5 +473,6 @@ class PartnerPerson(models.Model):
         return frozenset(code for code in SPOKEN_LANGUAGES if getattr(self, f"speaks_{code}"))
 
 
-# The rooms' models, imported here so that the app registers them.
+# The rooms' tables, imported here so that the app registers them.
 from companies.apikeys.models import PartnerAPIKey  # noqa: E402, F401
+from companies.webhooks.models import EventType, WebhookEndpoint  # noqa: E402, F401

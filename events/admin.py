@@ -17,6 +17,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import PartnerOrganisation, PartnerPerson
+from companies.webhooks.admin import endpoints_link
 from events import policies, services
 from events.admin_mixins import ReadOnlyAdmin, on_own_page
 from events.forms import RegistrationAddForm
@@ -53,7 +54,12 @@ class PartnerOrganisationAdmin(admin.ModelAdmin):
     list_display = ["__str__", "kind", "country", "city", "is_active"]
     list_filter = ["kind", "country", "is_active"]
     search_fields = [*NAMES, "uscc", "city"]
+    readonly_fields = ["webhook_endpoints"]
     inlines = [PartnerPersonInline]
+
+    @admin.display(description=_("webhook endpoints"))
+    def webhook_endpoints(self, organisation):
+        return endpoints_link(organisation)
 
 
 @admin.register(PartnerPerson)

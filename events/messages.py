@@ -1,17 +1,22 @@
-"""The e-mails of events, written into the outbox in each registrant's language.
+"""The e-mails and webhooks of events, written into the outbox: each registrant's e-mail in
+their language, and the partner organisations' webhooks (docs/webhooks.md).
 
 A dedupe key names the change an e-mail tells of by its audit record
 ("event_promoted:<registration>:<record>"): the same change is one message, however
-often a task is retried, and a new change is a new message.
+often a task is retried, and a new change is a new message. Webhooks are keyed the same
+way ("webhook:event.changed:<record>:<endpoint>").
 """
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from companies.webhooks.models import EventType
+from companies.webhooks.services import webhooks_emit
 from events import times
 from events.models import Event, Registration
 from incubator.services import outbox_enqueue
+from incubator.webhooks import utc_iso
 
 ACTIVE_REGISTRATIONS = (Registration.Status.REGISTERED, Registration.Status.WAITLISTED)
 
@@ -84,3 +89,76 @@ def tell_registrants(event: Event, kind: str, record, **extra) -> int:
         _enqueue(kind, registration, record, email, language, payload)
         count += 1
     return count
+
+
+# --- Webhooks -----------------------------------------------------------------------------
+
+# The fields a partner's system is told about when they change; the online link is given
+# to registered people on the portal, so the webhook says only that there is one.
+WEBHOOK_FIELDS = {
+    **{f"title_{code}": "title" for code in ("ko", "zh", "en")},
+    **{f"description_{code}": "description" for code in ("ko", "zh", "en")},
+    **{f"venue_{code}": "venue" for code in ("ko", "zh", "en")},
+    "starts_at": "starts_at",
+    "ends_at": "ends_at",
+    "time_zone": "time_zone",
+    "online_url": "online",
+    "registration_deadline": "registration_deadline",
+    "meeting_requests_deadline": "meeting_requests_deadline",
+}
+
+
+def _languages(obj, field: str) -> dict[str, str]:
+    return {code: getattr(obj, f"{field}_{code}") for code in ("ko", "zh", "en")}
+
+
+def _utc(moment):
+    return utc_iso(moment) if moment else None
+
+
+def event_webhook_data(event: Event) -> dict:
+    """Return the public fields of `event` as webhooks give them (times in UTC, its zone)."""
+    return {
+        "id": event.pk,
+        "kind": event.kind,
+        "status": event.status,
+        "title": _languages(event, "title"),
+        "venue": _languages(event, "venue"),
+        "online": bool(event.online_url),
+        "starts_at": _utc(event.starts_at),
+        "ends_at": _utc(event.ends_at),
+        "time_zone": event.time_zone,
+        "registration_deadline": _utc(event.registration_deadline),
+    }
+
+
+def registered_organisations(event: Event) -> set[int]:
+    """Return the ids of the partner organisations with a person registered or waitlisted."""
+    return set(
+        event.registrations.filter(
+            status__in=ACTIVE_REGISTRATIONS, partner_organisation__isnull=False
+        ).values_list("partner_organisation_id", flat=True)
+    )
+
+
+def webhook_event_changed(event: Event, record, changed_fields) -> list:
+    """Tell the registered organisations' systems that public fields of `event` changed."""
+    changed = sorted({WEBHOOK_FIELDS[name] for name in changed_fields if name in WEBHOOK_FIELDS})
+    if not changed:
+        return []
+    return webhooks_emit(
+        event_type=EventType.EVENT_CHANGED,
+        organisation_ids=registered_organisations(event),
+        data={"event": event_webhook_data(event), "changed": changed},
+        key=str(record.pk),
+    )
+
+
+def webhook_event_cancelled(event: Event, record, reason: str) -> list:
+    """Tell the registered organisations' systems that `event` is cancelled, and why."""
+    return webhooks_emit(
+        event_type=EventType.EVENT_CANCELLED,
+        organisation_ids=registered_organisations(event),
+        data={"event": event_webhook_data(event), "reason": reason},
+        key=str(record.pk),
+    )

@@ -392,7 +392,8 @@ def event_update(*, event: Event, actor, data: dict) -> Event:
     """Change an event's fields (not its status: that has its own services).
 
     A raised capacity gives its new places to the waitlist; a published event whose time or
-    venue changed tells its registrants by e-mail.
+    venue changed tells its registrants by e-mail, and whose public fields changed tells
+    the registered partner organisations' systems by webhook.
     """
     _refuse_unless_manager(actor, event)
     if "status" in data:
@@ -413,6 +414,7 @@ def event_update(*, event: Event, actor, data: dict) -> Event:
                 event.promoted = _fill_places(event, actor)
             if set(changes) & set(TELLING_FIELDS):
                 messages.tell_registrants(event, "event_changed", record)
+            messages.webhook_event_changed(event, record, changes)
     return event
 
 
@@ -440,7 +442,7 @@ def event_publish(*, event: Event, actor) -> Event:
 
 def event_cancel(*, event: Event, actor, reason: str) -> Event:
     """Cancel an event; every registered and waitlisted person is told by e-mail, with the
-    reason, in their language."""
+    reason, in their language, and their partner organisations' systems by webhook."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Write why the event is cancelled.")})
@@ -449,6 +451,7 @@ def event_cancel(*, event: Event, actor, reason: str) -> Event:
             event, Event.Status.CANCELLED, actor, "event.cancel", reason=reason
         )
         messages.tell_registrants(event, "event_cancelled", record, reason=reason)
+        messages.webhook_event_cancelled(event, record, reason)
     return event
 
 

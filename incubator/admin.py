@@ -36,8 +36,17 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "kind", "recipient", "language", "status", "attempts", "sent_at"]
-    list_filter = ["status", "kind", "language"]
+    list_display = [
+        "created_at",
+        "channel",
+        "kind",
+        "recipient",
+        "language",
+        "status",
+        "attempts",
+        "sent_at",
+    ]
+    list_filter = ["channel", "status", "kind", "language"]
     search_fields = ["recipient", "dedupe_key"]
     date_hierarchy = "created_at"
     # The payload is shown through payload_shown only: a message never stores a

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -86,18 +87,29 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class OutboxMessage(models.Model):
-    """A message to a person, written in the transaction that caused it.
+    """A message to a person (an e-mail) or a partner's system (a webhook), written in the
+    transaction that caused it.
 
     Delivery happens after commit (a task) or later (the periodic sweep); the
-    unique dedupe key makes each message go out once whatever runs twice.
+    unique dedupe key makes each message go out once whatever runs twice. A webhook's
+    recipient names its endpoint ("webhook:12"): the address and the secret are looked
+    up when it is delivered (incubator.webhooks).
     """
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("e-mail")
+        WEBHOOK = "webhook", _("webhook")
 
     class Status(models.TextChoices):
         PENDING = "pending", pgettext_lazy("outbox message", "pending")
         SENT = "sent", pgettext_lazy("outbox message", "sent")
         FAILED = "failed", pgettext_lazy("outbox message", "failed")
 
-    recipient = models.EmailField(_("recipient"))
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL
+    )
+    # An e-mail address, or "webhook:<endpoint id>".
+    recipient = models.CharField(_("recipient"), max_length=254)
     kind = models.CharField(_("kind"), max_length=60)
     dedupe_key = models.CharField(_("dedupe key"), max_length=200, unique=True)
     language = models.CharField(_("language"), max_length=8, default="ko")
@@ -115,7 +127,18 @@ class OutboxMessage(models.Model):
         verbose_name = _("outbox message")
         verbose_name_plural = _("outbox messages")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "available_at"], name="outbox_due_idx")]
+        indexes = [
+            models.Index(fields=["status", "available_at"], name="outbox_due_idx"),
+            # An endpoint's recent deliveries, a person's messages.
+            models.Index(fields=["recipient", "created_at"], name="outbox_recipient_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(channel="email", recipient__contains="@")
+                | Q(channel="webhook", recipient__startswith="webhook:"),
+                name="outbox_recipient_fits_channel",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.kind} → {self.recipient}"

@@ -21,10 +21,12 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     VIEWER: {**{app: VIEW for app in CENTER_APPS}, "django_celery_beat": VIEW},
 }
 # Models whose rows only the center manager may change, whatever the app grants.
+# Partner API keys and webhook endpoints too: whoever makes one is shown its secret.
 MANAGER_ONLY_MODELS = {
     ("programs", "screeningpolicy"),
     ("incubator", "user"),
     ("companies", "partnerapikey"),
+    ("companies", "webhookendpoint"),
 }
 # Models no other role may even see: the outbox holds every message to every person.
 MANAGER_ONLY_VISIBLE = {("incubator", "outboxmessage"), ("incubator", "auditrecord")}

@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from incubator import links
+from incubator import links, webhooks
 from incubator.models import OutboxMessage, User
 
 logger = logging.getLogger(__name__)
@@ -42,7 +42,13 @@ def task_send(name: str, *args, **options) -> None:
 
 
 def outbox_enqueue(
-    *, recipient: str, kind: str, dedupe_key: str, payload: dict, language: str = "ko"
+    *,
+    recipient: str,
+    kind: str,
+    dedupe_key: str,
+    payload: dict,
+    language: str = "ko",
+    channel: str = OutboxMessage.Channel.EMAIL,
 ) -> OutboxMessage:
     """Write a message in the caller's transaction; it is delivered after commit.
 
@@ -53,6 +59,7 @@ def outbox_enqueue(
         message, created = OutboxMessage.objects.get_or_create(
             dedupe_key=dedupe_key,
             defaults={
+                "channel": channel,
                 "recipient": recipient,
                 "kind": kind,
                 "payload": payload,
@@ -62,6 +69,24 @@ def outbox_enqueue(
     if created:
         task_enqueue_on_commit("incubator.tasks.outbox_deliver_task", message.pk)
     return message
+
+
+def webhook_enqueue(
+    *, endpoint_id: int, event_type: str, dedupe_key: str, data: dict
+) -> OutboxMessage:
+    """Write one webhook delivery to an endpoint in the caller's transaction.
+
+    The row names the endpoint only; its address and secret are looked up at each
+    attempt (incubator.webhooks). `data` holds ids and public fields, never a secret.
+    """
+    return outbox_enqueue(
+        channel=OutboxMessage.Channel.WEBHOOK,
+        recipient=webhooks.recipient_for(endpoint_id),
+        kind=event_type,
+        dedupe_key=dedupe_key,
+        payload=webhooks.new_payload(event_type=event_type, data=data),
+        language="en",
+    )
 
 
 class MessageRenderError(Exception):
@@ -105,8 +130,21 @@ def render_message(message: OutboxMessage) -> EmailMultiAlternatives:
     return email
 
 
+def _send(message: OutboxMessage) -> None:
+    if message.channel == OutboxMessage.Channel.WEBHOOK:
+        webhooks.deliver(message)
+    else:
+        render_message(message).send()
+
+
+def _error_text(error: Exception) -> str:
+    if isinstance(error, webhooks.WebhookFailed):
+        return str(error)  # short already, and it names no secret
+    return f"{type(error).__name__}: {error}"[:2000]
+
+
 def outbox_deliver(*, message_id: int) -> bool:
-    """Send one pending message; return True when this call sent it.
+    """Send one pending message, an e-mail or a webhook; return True when this call sent it.
 
     The row lock (skip_locked) and the status check make a second delivery of
     the same message, by a redelivered task or a second worker, do nothing.
@@ -121,10 +159,13 @@ def outbox_deliver(*, message_id: int) -> bool:
             return False
         message.attempts += 1
         try:
-            render_message(message).send()
-        except Exception as error:  # noqa: BLE001 - SMTP and template errors alike are retried
-            message.last_error = f"{type(error).__name__}: {error}"[:2000]
-            if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+            _send(message)
+        except Exception as error:  # noqa: BLE001 - SMTP, HTTP and template errors alike are retried
+            message.last_error = _error_text(error)
+            if (
+                isinstance(error, webhooks.WebhookGone)
+                or message.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+            ):
                 message.status = OutboxMessage.Status.FAILED
             else:
                 # Back off: 1, 2, 4, 8... minutes.

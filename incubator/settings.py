@@ -280,6 +280,11 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", 8))
+# Webhooks go to public https addresses only. A local receiver (http, 127.0.0.1, a LAN
+# address) is allowed when developing and in the tests, never by an environment variable:
+# in production a partner's URL must not reach the center's own network (SSRF).
+WEBHOOKS_ALLOW_PRIVATE = DEBUG or TESTING
+WEBHOOKS_TIMEOUT_SECONDS = 10
 
 # The API's throttle counts in Redis when there is one, so that every gunicorn worker
 # shares one count per key; in one process's memory otherwise.

@@ -1,15 +1,19 @@
-"""The e-mails of matching sessions, written into the outbox: a request received or
-answered, and each participant's agenda after a schedule run (once per run and person)."""
+"""The e-mails and webhooks of matching sessions, written into the outbox: a request
+received or answered, each participant's agenda after a schedule run (once per run and
+person), and the partner organisations' "meeting confirmed" and "meeting moved" webhooks."""
 
 from django.urls import reverse
 from django.utils import translation
 
+from companies.webhooks.models import EventType
+from companies.webhooks.services import webhooks_emit
 from events import times
-from events.matching.models import MeetingRequest
+from events.matching.models import Meeting, MeetingRequest, MeetingSlot
 from events.matching.selectors import Loaded
 from events.messages import recipient_of
-from events.models import Registration
+from events.models import Event, Registration
 from incubator.services import outbox_enqueue
+from incubator.webhooks import utc_iso
 
 REGISTERED = Registration.Status.REGISTERED
 
@@ -100,3 +104,95 @@ def send_agendas(run, loaded: Loaded, before, after, first_run: bool) -> None:
             payload=payload,
             language=language,
         )
+
+
+# --- Webhooks -----------------------------------------------------------------------------
+
+
+def _participant(registration: Registration) -> dict:
+    # Whom the meeting is with, as a badge shows it: never an e-mail address.
+    return {
+        "registration_id": registration.pk,
+        "kind": registration.kind,
+        "name": registration.name,
+        "company_id": registration.company_id,
+        "organisation_id": registration.partner_organisation_id,
+    }
+
+
+def _meeting_data(event: Event, meeting: Meeting, slot: MeetingSlot, people) -> dict:
+    return {
+        "id": meeting.pk,
+        "event": {
+            "id": event.pk,
+            "title": {code: getattr(event, f"title_{code}") for code in ("ko", "zh", "en")},
+            "time_zone": event.time_zone,
+        },
+        "starts_at": utc_iso(slot.starts_at),
+        "ends_at": utc_iso(slot.ends_at),
+        "time_zone": event.time_zone,
+        "table": meeting.table,
+        "interpreter": meeting.interpreter is not None,
+        "participants": [
+            _participant(people[meeting.registration_a_id]),
+            _participant(people[meeting.registration_b_id]),
+        ],
+    }
+
+
+def _organisations(meeting: Meeting, people) -> set:
+    return {
+        people[pk].partner_organisation_id
+        for pk in (meeting.registration_a_id, meeting.registration_b_id)
+    }
+
+
+def webhook_meeting_confirmed(
+    event: Event, meeting: Meeting, slot: MeetingSlot, people, *, key: str
+) -> list:
+    """Tell the partner organisations in `meeting` that it is on the schedule.
+
+    `people` maps registration ids to registrations; `key` names the occurrence (the
+    meeting placed by hand, or the pair in a schedule run).
+    """
+    return webhooks_emit(
+        event_type=EventType.MEETING_CONFIRMED,
+        organisation_ids=_organisations(meeting, people),
+        data={"meeting": _meeting_data(event, meeting, slot, people)},
+        key=key,
+    )
+
+
+def webhooks_after_run(run, loaded: Loaded, before, after) -> None:
+    """Tell the partner organisations of each pair that a run placed for the first time
+    (meeting.confirmed) or moved to another slot or table (meeting.moved).
+
+    A run replaces the rows of the meetings it keeps: a pair met before is matched by its
+    two registrations, not by the meeting's id, which the payload gives as it is now.
+    """
+    previous = {(m.registration_a_id, m.registration_b_id): m for m in before}
+    event = loaded.event
+    for meeting in sorted(after, key=lambda m: (m.registration_a_id, m.registration_b_id)):
+        pair = (meeting.registration_a_id, meeting.registration_b_id)
+        if not all(pk in loaded.people for pk in pair):
+            continue
+        slot = loaded.slots[meeting.slot_id]
+        old = previous.get(pair)
+        key = f"run-{run.pk}:{pair[0]}-{pair[1]}"
+        if old is None:
+            webhook_meeting_confirmed(event, meeting, slot, loaded.people, key=key)
+        elif (old.slot_id, old.table) != (meeting.slot_id, meeting.table):
+            old_slot = loaded.slots.get(old.slot_id)
+            data = {"meeting": _meeting_data(event, meeting, slot, loaded.people)}
+            data["previous"] = {
+                "id": old.pk,
+                "starts_at": utc_iso(old_slot.starts_at) if old_slot else None,
+                "ends_at": utc_iso(old_slot.ends_at) if old_slot else None,
+                "table": old.table,
+            }
+            webhooks_emit(
+                event_type=EventType.MEETING_MOVED,
+                organisation_ids=_organisations(meeting, loaded.people),
+                data=data,
+                key=key,
+            )

@@ -338,6 +338,9 @@ def meeting_add(
         meeting.full_clean()
         meeting.save()
         _audit_meeting(meeting, "meeting.add", actor, slot=slot.pk, table=table, locked=locked)
+        messages.webhook_meeting_confirmed(
+            event, meeting, slot, {a.pk: a, b.pk: b}, key=f"meeting-{meeting.pk}"
+        )
     return meeting
 
 
@@ -580,3 +583,4 @@ def _write_result(run: ScheduleRun, loaded: Loaded, result: matchmaking.Schedule
         },
     )
     messages.send_agendas(run, loaded, before.values(), after.values(), first_run)
+    messages.webhooks_after_run(run, loaded, before.values(), after.values())

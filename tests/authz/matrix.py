@@ -137,6 +137,7 @@ ADMIN_OBJECTS = {
     "programs.application": lambda w: w.application,
     "companies.partnerorganisation": lambda w: w.partner_person.organisation,
     "companies.partnerperson": lambda w: w.partner_person,
+    "companies.webhookendpoint": lambda w: w.webhook_endpoint,
     "programs.program": lambda w: w.cohort.program,
     "programs.cohort": lambda w: w.cohort,
     "programs.milestonetemplate": lambda w: w.milestone_open.template,

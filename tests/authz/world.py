@@ -26,6 +26,7 @@ from django_celery_beat.models import (
 from companies import services as company_services
 from companies.apikeys.models import PartnerAPIKey
 from companies.models import Document, Invitation, Lead, Membership
+from companies.webhooks import services as webhook_services
 from events.judging import services as judging
 from events.matching import services as meetings
 from events.models import (
@@ -397,6 +398,20 @@ def build() -> SimpleNamespace:
         event=competition, name_en="Semi-final", order=1, released_at=timezone.now()
     )
     CompetitionEntry.objects.create(round=w.released_round, company=w.company_a, title="Alpha")
+
+    # --- The partner organisation's webhook endpoint, with a delivery waiting ---------------
+    w.webhook_endpoint, _secret = webhook_services.webhook_endpoint_create(
+        actor=w.staff[roles.CENTER_MANAGER],
+        organisation=w.partner_person.organisation,
+        url="https://hooks.partner.example/incubator",
+        event_types=["meeting.confirmed", "event.cancelled"],
+    )
+    webhook_services.webhooks_emit(
+        event_type="meeting.confirmed",
+        organisation_ids=[w.partner_person.organisation_id],
+        data={"meeting": {"id": w.meeting.pk}},
+        key=f"meeting-{w.meeting.pk}",
+    )
 
     # --- The center's own records -----------------------------------------------------------
     w.outbox_message = OutboxMessage.objects.filter(recipient=w.owner_a.email).first()
