@@ -1,1 +1,7 @@
-urlpatterns = []
+from rest_framework.routers import SimpleRouter
+
+from companies.webhooks.api import WebhookEndpointViewSet
+
+router = SimpleRouter()
+router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
+urlpatterns = router.urls

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from companies.webhooks.services import webhook_endpoint_create
 from programs.models import Enrollment
 from tests.api import matrix
 from tests.companies.factories import CompanyFactory
@@ -18,6 +19,7 @@ from tests.events.factories import PartnerOrganisationFactory, PartnerPersonFact
 from tests.programs.factories import CohortFactory
 
 pytestmark = pytest.mark.django_db
+WEBHOOK = {"url": "https://127.0.0.1:8443/hooks", "event_types": ["meeting.confirmed"]}
 
 
 def build_world() -> dict:
@@ -33,8 +35,23 @@ def build_world() -> dict:
         stage="acceleration",
         started_on=timezone.localdate(),
     )
-    ids = {"id": company.pk, ("/api/v1/companies/{id}/", "id"): company.pk}
-    bodies = {}
+    endpoint, _secret = webhook_endpoint_create(
+        actor=organisation,
+        organisation=organisation,
+        url=WEBHOOK["url"],
+        event_types=WEBHOOK["event_types"],
+    )
+    ids = {
+        "id": company.pk,
+        ("/api/v1/companies/{id}/", "id"): company.pk,
+        ("/api/v1/webhooks/{id}/", "id"): endpoint.pk,
+        ("/api/v1/webhooks/{id}/rotate-secret/", "id"): endpoint.pk,
+    }
+    bodies = {
+        ("POST", "/api/v1/webhooks/"): WEBHOOK,
+        ("PUT", "/api/v1/webhooks/{id}/"): WEBHOOK,
+        ("PATCH", "/api/v1/webhooks/{id}/"): {"description": "CRM"},
+    }
     return {
         "keys": matrix.make_keys(organisation, organisation_b),
         "ids": ids,

@@ -1,0 +1,136 @@
+"""The partner API's webhook endpoints: an organisation manages its own (scope webhooks:manage).
+
+The secret is in the answer of the create and rotate calls only; it is never stored.
+"""
+
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from companies.webhooks import services
+from companies.webhooks.models import EventType, WebhookEndpoint
+from companies.webhooks.selectors import endpoints_of
+from incubator.api.permissions import HasScope
+
+
+class WebhookEndpointSerializer(serializers.ModelSerializer):
+    event_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=EventType.choices), allow_empty=False
+    )
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = [
+            "id",
+            "url",
+            "event_types",
+            "is_active",
+            "description",
+            "created_at",
+            "updated_at",
+            "last_delivery_status",
+            "last_delivery_at",
+        ]
+        read_only_fields = [
+            "id",
+            "created_at",
+            "updated_at",
+            "last_delivery_status",
+            "last_delivery_at",
+        ]
+
+
+class WebhookEndpointWithSecretSerializer(WebhookEndpointSerializer):
+    secret = serializers.CharField(
+        read_only=True, help_text="Shown in this answer only: keep it to check the signatures."
+    )
+
+    class Meta(WebhookEndpointSerializer.Meta):
+        fields = [*WebhookEndpointSerializer.Meta.fields, "secret"]
+
+
+class SecretSerializer(serializers.Serializer):
+    secret = serializers.CharField(read_only=True)
+
+
+EXAMPLE = {
+    "id": 3,
+    "url": "https://crm.hlj-capital.example/hooks/center",
+    "event_types": ["meeting.confirmed", "event.cancelled"],
+    "is_active": True,
+    "description": "CRM",
+    "created_at": "2026-12-01T08:00:00Z",
+    "updated_at": "2026-12-01T08:00:00Z",
+    "last_delivery_status": "",
+    "last_delivery_at": None,
+}
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Your webhook endpoints", description="Scope `webhooks:manage`."),
+    retrieve=extend_schema(summary="One of your webhook endpoints"),
+    create=extend_schema(
+        summary="Register an endpoint",
+        description="An https URL and the event types to receive. The answer holds the "
+        "endpoint's signing secret, shown this once (docs/webhooks.md: checking a signature).",
+        responses={201: WebhookEndpointWithSecretSerializer},
+        examples=[
+            OpenApiExample(
+                "Made",
+                value={**EXAMPLE, "secret": "whsec_…"},
+                response_only=True,
+                status_codes=["201"],
+            )
+        ],
+    ),
+    partial_update=extend_schema(summary="Change an endpoint (URL, events, active)"),
+    update=extend_schema(summary="Replace an endpoint's settings"),
+    destroy=extend_schema(summary="Remove an endpoint", responses={204: None}),
+)
+class WebhookEndpointViewSet(viewsets.ModelViewSet):
+    permission_classes = [HasScope]
+    scope = "webhooks:manage"
+    serializer_class = WebhookEndpointSerializer
+    ordering = ["id"]
+    ordering_fields = ["id", "created_at"]
+    filterset_fields = ["is_active"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator's pass
+            return WebhookEndpoint.objects.none()
+        # Another organisation's endpoint does not exist for the caller: a 404.
+        return endpoints_of(self.request.user.organisation).order_by("id")
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        endpoint, secret = services.webhook_endpoint_create(
+            actor=request.auth, organisation=request.user.organisation, **serializer.validated_data
+        )
+        body = WebhookEndpointWithSecretSerializer({**self._fields(endpoint), "secret": secret})
+        return Response(body.data, status=status.HTTP_201_CREATED)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.webhook_endpoint_update(
+            endpoint=serializer.instance, actor=self.request.auth, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        services.webhook_endpoint_delete(endpoint=instance, actor=self.request.auth)
+
+    @extend_schema(
+        summary="Make a new signing secret",
+        description="The old secret stops at once. The answer holds the new one, shown once.",
+        request=None,
+        responses={200: SecretSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="rotate-secret")
+    def rotate_secret(self, request, pk=None):
+        endpoint = self.get_object()
+        secret = services.webhook_endpoint_rotate_secret(endpoint=endpoint, actor=request.auth)
+        return Response({"secret": secret})
+
+    @staticmethod
+    def _fields(endpoint) -> dict:
+        return {name: getattr(endpoint, name) for name in WebhookEndpointSerializer.Meta.fields}
