@@ -467,3 +467,12 @@ class PartnerPerson(models.Model):
     def languages(self) -> frozenset[str]:
         """Return the codes ("ko", "zh", "en") of the languages this person speaks."""
         return frozenset(code for code in SPOKEN_LANGUAGES if getattr(self, f"speaks_{code}"))
+
+
+# The rooms of companies, imported here so that the app registers their models.
+from companies.exchange.models import (  # noqa: E402, F401
+    DealKind,
+    PartnerInterest,
+    TechnologyInquiry,
+    TechnologyListing,
+)
