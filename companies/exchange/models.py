@@ -146,6 +146,7 @@ class TechnologyListing(StatusFlow, models.Model):
         ]
         indexes = [
             # What partners browse: approved listings, newest approval first, by kind of deal.
+            # No index leads with `status`: SQLite's planner would take it instead of these.
             models.Index(
                 fields=["-reviewed_at"],
                 condition=Q(status="approved", offers_license=True),
@@ -161,7 +162,6 @@ class TechnologyListing(StatusFlow, models.Model):
                 condition=Q(status="approved", offers_joint_development=True),
                 name="listing_approved_joint_idx",
             ),
-            models.Index(fields=["status", "-reviewed_at"], name="listing_status_idx"),
         ]
 
     def __str__(self):
@@ -205,9 +205,11 @@ class TechnologyInquiry(StatusFlow, models.Model):
         related_name="technology_inquiries",
         verbose_name=_("partner organisation"),
     )
+    # Who asked; the inquiry is the organisation's and stays when the person leaves it.
     person = models.ForeignKey(
         PartnerPerson,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
+        null=True,
         related_name="technology_inquiries",
         verbose_name=_("partner person"),
     )
@@ -272,7 +274,8 @@ class PartnerInterest(models.Model):
     )
     person = models.ForeignKey(
         PartnerPerson,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
+        null=True,
         related_name="interests",
         verbose_name=_("marked by"),
     )

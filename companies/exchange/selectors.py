@@ -143,13 +143,15 @@ def interests_of_organisation(
     interests = PartnerInterest.objects.filter(organisation=organisation)
     if not include_withdrawn:
         interests = interests.filter(withdrawn_at__isnull=True)
-    return interests.select_related("company", "person__user").order_by("-marked_at", "-pk")
+    return interests.select_related("company", "organisation", "person__user").order_by(
+        "-marked_at", "-pk"
+    )
 
 
 def interests_in_company(company: Company) -> QuerySet[PartnerInterest]:
     """Return the active interests of partner organisations in the company."""
     return (
         PartnerInterest.objects.filter(company=company, withdrawn_at__isnull=True)
-        .select_related("organisation", "person__user")
+        .select_related("company", "organisation", "person__user")
         .order_by("-marked_at", "-pk")
     )

@@ -384,9 +384,9 @@ def inquiry_answer(
             company=inquiry.listing.company,
             changes={"status": ["sent", "answered"], "accepted": inquiry.accepted},
         )
-        partner = inquiry.person.user
+        partner = inquiry.person.user if inquiry.person else None
         _tell(
-            [partner] if partner.is_active else [],
+            [partner] if partner is not None and partner.is_active else [],
             kind="technology_inquiry_answered",
             obj=inquiry,
             payload=lambda language: {
@@ -403,7 +403,7 @@ def inquiry_answer(
 # --- Interests ------------------------------------------------------------------------------
 
 
-def _tell_of_interest(interest: PartnerInterest, kind: str) -> None:
+def _tell_of_interest(interest: PartnerInterest, kind: str, actor) -> None:
     """Tell the center, and the company's owners when the company consented to partners."""
     company, organisation = interest.company, interest.organisation
 
@@ -413,7 +413,7 @@ def _tell_of_interest(interest: PartnerInterest, kind: str) -> None:
                 "interest_id": interest.pk,
                 "company": localized(company, "name", language),
                 "organisation": localized(organisation, "name", language),
-                "person": interest.person.user.get_full_name(),
+                "person": actor.get_full_name(),
                 "note": interest.note,
                 "path": path,
             }
@@ -495,7 +495,7 @@ def interest_mark(*, actor, company: Company, note: str = "", organisation=None)
             changes={"organisation": person.organisation_id, "version": interest.version},
         )
         interest.company = company
-        _tell_of_interest(interest, "partner_interest_marked")
+        _tell_of_interest(interest, "partner_interest_marked", actor)
     return interest
 
 
@@ -505,7 +505,7 @@ def interest_withdraw(*, actor, company: Company, organisation=None) -> PartnerI
     with transaction.atomic():
         interest = (
             PartnerInterest.objects.select_for_update(of=("self",))
-            .select_related("company", "organisation", "person__user")
+            .select_related("company", "organisation")
             .filter(
                 organisation_id=person.organisation_id,
                 company=company,
@@ -529,5 +529,5 @@ def interest_withdraw(*, actor, company: Company, organisation=None) -> PartnerI
             company=interest.company,
             changes={"organisation": person.organisation_id, "version": interest.version},
         )
-        _tell_of_interest(interest, "partner_interest_withdrawn")
+        _tell_of_interest(interest, "partner_interest_withdrawn", actor)
     return interest
