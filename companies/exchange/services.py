@@ -44,14 +44,15 @@ LISTING_FIELDS = (
 TEXTS = (*translated_names("title"), *translated_names("summary"), *translated_names("terms"))
 
 
-def _tell(recipients, *, kind: str, obj, payload) -> None:
-    """Write one message per recipient, in their language; `payload(language)` gives its texts."""
+def _tell(recipients, *, kind: str, obj, texts, path: str) -> None:
+    """Write one message per recipient, in their language: `texts(language)` gives the
+    payload's names and titles in it; `path` is the page the message links to."""
     for user in {user.pk: user for user in recipients}.values():
         outbox_enqueue(
             recipient=user.email,
             kind=kind,
             dedupe_key=f"{kind}:{obj.pk}:{obj.version}:{user.pk}",
-            payload={**payload(user.language), "name": user.get_full_name()},
+            payload={**texts(user.language), "name": user.get_full_name(), "path": path},
             language=user.language,
         )
 
@@ -88,16 +89,12 @@ def _set_fields(listing: TechnologyListing, fields: dict) -> None:
         listing.jurisdiction = jurisdiction_of(listing.patent)
 
 
-def _listing_payload(listing: TechnologyListing, **extra):
-    def payload(language: str) -> dict:
-        return {
-            "listing_id": listing.pk,
-            "title": localized(listing, "title", language),
-            "company": localized(listing.company, "name", language),
-            **extra,
-        }
-
-    return payload
+def _listing_texts(listing: TechnologyListing, language: str) -> dict:
+    return {
+        "listing_id": listing.pk,
+        "title": localized(listing, "title", language),
+        "company": localized(listing.company, "name", language),
+    }
 
 
 def listing_create(*, actor, company: Company, **fields) -> TechnologyListing:
@@ -169,10 +166,8 @@ def listing_submit(*, actor, listing: TechnologyListing) -> TechnologyListing:
             selectors.center_staff(),
             kind="technology_listing_submitted",
             obj=listing,
-            payload=_listing_payload(
-                listing,
-                path=reverse("admin:companies_technologylisting_review", args=[listing.pk]),
-            ),
+            texts=lambda language: _listing_texts(listing, language),
+            path=reverse("admin:companies_technologylisting_review", args=[listing.pk]),
         )
     return listing
 
@@ -234,12 +229,12 @@ def _review(*, actor, listing: TechnologyListing, status: str, reason: str) -> T
             company_selectors.company_members(listing.company_id),
             kind="technology_listing_reviewed",
             obj=listing,
-            payload=_listing_payload(
-                listing,
-                decision=status,
-                reason=reason,
-                path=reverse("companies:listing-list"),
-            ),
+            texts=lambda language: {
+                **_listing_texts(listing, language),
+                "decision": status,
+                "reason": reason,
+            },
+            path=reverse("companies:listing-list"),
         )
     return listing
 
@@ -322,30 +317,28 @@ def inquiry_send(
         )
         organisation = person.organisation
 
-        def payload(path: str):
-            def build(language: str) -> dict:
-                return {
-                    **_listing_payload(listing)(language),
-                    "inquiry_id": inquiry.pk,
-                    "organisation": localized(organisation, "name", language),
-                    "person": actor.get_full_name(),
-                    "message": message,
-                    "path": path,
-                }
-
-            return build
+        def texts(language: str) -> dict:
+            return {
+                **_listing_texts(listing, language),
+                "inquiry_id": inquiry.pk,
+                "organisation": localized(organisation, "name", language),
+                "person": actor.get_full_name(),
+                "message": message,
+            }
 
         _tell(
             company_selectors.company_members(listing.company_id),
             kind="technology_inquiry_received",
             obj=inquiry,
-            payload=payload(reverse("companies:inquiry-detail", args=[inquiry.pk])),
+            texts=texts,
+            path=reverse("companies:inquiry-detail", args=[inquiry.pk]),
         )
         _tell(
             selectors.center_staff(),
             kind="technology_inquiry_received",
             obj=inquiry,
-            payload=payload(reverse("admin:companies_technologyinquiry_change", args=[inquiry.pk])),
+            texts=texts,
+            path=reverse("admin:companies_technologyinquiry_change", args=[inquiry.pk]),
         )
     return inquiry
 
@@ -389,13 +382,13 @@ def inquiry_answer(
             [partner] if partner is not None and partner.is_active else [],
             kind="technology_inquiry_answered",
             obj=inquiry,
-            payload=lambda language: {
-                **_listing_payload(inquiry.listing)(language),
+            texts=lambda language: {
+                **_listing_texts(inquiry.listing, language),
                 "inquiry_id": inquiry.pk,
                 "accepted": inquiry.accepted,
                 "answer": answer,
-                "path": reverse("companies:exchange-inquiries"),
             },
+            path=reverse("companies:exchange-inquiries"),
         )
     return inquiry
 
@@ -407,31 +400,29 @@ def _tell_of_interest(interest: PartnerInterest, kind: str, actor) -> None:
     """Tell the center, and the company's owners when the company consented to partners."""
     company, organisation = interest.company, interest.organisation
 
-    def payload(path: str):
-        def build(language: str) -> dict:
-            return {
-                "interest_id": interest.pk,
-                "company": localized(company, "name", language),
-                "organisation": localized(organisation, "name", language),
-                "person": actor.get_full_name(),
-                "note": interest.note,
-                "path": path,
-            }
-
-        return build
+    def texts(language: str) -> dict:
+        return {
+            "interest_id": interest.pk,
+            "company": localized(company, "name", language),
+            "organisation": localized(organisation, "name", language),
+            "person": actor.get_full_name(),
+            "note": interest.note,
+        }
 
     _tell(
         selectors.center_staff(),
         kind=kind,
         obj=interest,
-        payload=payload(reverse("admin:companies_partnerinterest_change", args=[interest.pk])),
+        texts=texts,
+        path=reverse("admin:companies_partnerinterest_change", args=[interest.pk]),
     )
     if company.consent_to_partners:
         _tell(
             selectors.company_owners(company.pk),
             kind=kind,
             obj=interest,
-            payload=payload(reverse("companies:listing-list")),
+            texts=texts,
+            path=reverse("companies:listing-list"),
         )
 
 
