@@ -1,4 +1,5 @@
-"""The staff side of companies, their evidence and members, and leads.
+"""The staff side of companies, their evidence and members, and leads; the technology
+exchange has its own (companies.exchange.admin).
 
 Every change that matters goes through `companies.services`: the admin
 validates input, calls one service and shows the result. Admissions (the
@@ -15,6 +16,7 @@ from django.utils.translation import ngettext
 
 from companies import services
 from companies.apikeys import admin as apikeys_admin  # noqa: F401
+from companies.exchange import admin as exchange_admin  # noqa: F401 - the room's staff side
 from companies.forms import PatentForm
 from companies.models import (
     Certification,

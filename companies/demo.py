@@ -1,5 +1,6 @@
 """Demo data of the startups: the first resident, the 2020 delegation, the digital-economy
-companies and leads. Their applications are programs.admissions.demo's.
+companies and leads; the center's partner organisations and their people; the technology
+exchange (companies.exchange.demo). Their applications are programs.admissions.demo's.
 
 Idempotent: companies are keyed on their business registration number, accounts on
 their e-mail; evidence is only added with a company created here.
@@ -13,6 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from companies import services, validators
+from companies.apikeys.demo import demo_key, ensure_demo_key
+from companies.exchange import demo as exchange_demo
 from companies.models import (
     Certification,
     Company,
@@ -20,6 +23,8 @@ from companies.models import (
     Lead,
     MarketValidation,
     Membership,
+    PartnerOrganisation,
+    PartnerPerson,
     Patent,
 )
 from incubator.demo import demo_user
@@ -48,6 +53,56 @@ ORANGSIMHAN = {
     "description_zh": "韩国语教育与职业教育。中心首家入驻企业。",
     "description_en": "Korean-language and vocational education; the center's first resident.",
 }
+
+INVESTOR_EMAIL = "investor@heilongjiang-capital.example"
+LOCAL_COMPANY_EMAIL = "purchasing@binxian-greenfoods.example"
+COUNTY_EMAIL = "liaison@binxian-gov.example"
+
+# Partner organisations: kind, name_ko, name_zh, name_en, country, city
+PARTNER_ORGANISATIONS = {
+    "hlj_capital": ("investor", "헤이룽장창투", "黑龙江创业投资有限公司",
+                    "Heilongjiang Capital", "CN", "Harbin"),
+    "longjiang_angels": ("investor", "룽장엔젤펀드", "龙江天使基金",
+                         "Longjiang Angel Fund", "CN", "Harbin"),
+    "binxian_greenfoods": ("local_company", "빈현그린푸드", "宾县绿色食品有限公司",
+                           "Binxian Green Foods Co., Ltd.", "CN", "Binxian"),
+    "harbin_precision": ("local_company", "하얼빈정밀기계", "哈尔滨精密机械有限公司",
+                         "Harbin Precision Machinery Co., Ltd.", "CN", "Harbin"),
+    "binxian_gov": ("county_government", "빈현 인민정부", "宾县人民政府",
+                    "Binxian County People's Government", "CN", "Binxian"),
+    "harbin_commerce": ("city_government", "하얼빈시 상무국", "哈尔滨市商务局",
+                        "Harbin Municipal Bureau of Commerce", "CN", "Harbin"),
+    "hit": ("university", "하얼빈공업대학", "哈尔滨工业大学",
+            "Harbin Institute of Technology", "CN", "Harbin"),
+    "hlju": ("university", "헤이룽장대학", "黑龙江大学", "Heilongjiang University", "CN", "Harbin"),
+    "kaa": ("service_provider", "한국액셀러레이터협회", "韩国加速器协会",
+            "Korea Accelerator Association", "KR", "Seoul"),
+}  # fmt: skip
+
+# Their people with portal accounts: email, full name, organisation, job title, language,
+# zone, speaks
+PARTNER_PEOPLE = [
+    (INVESTOR_EMAIL, "张伟 Zhang Wei", "hlj_capital", "Investment director",
+     "zh-hans", "Asia/Shanghai", "zh en"),
+    ("analyst@heilongjiang-capital.example", "李娜 Li Na", "hlj_capital", "Analyst",
+     "zh-hans", "Asia/Shanghai", "zh ko"),
+    ("partner@longjiang-angels.example", "陈刚 Chen Gang", "longjiang_angels",
+     "Managing partner", "zh-hans", "Asia/Shanghai", "zh"),
+    (LOCAL_COMPANY_EMAIL, "刘洋 Liu Yang", "binxian_greenfoods", "Purchasing manager",
+     "zh-hans", "Asia/Shanghai", "zh"),
+    ("cto@harbin-precision.example", "赵磊 Zhao Lei", "harbin_precision", "Chief engineer",
+     "zh-hans", "Asia/Shanghai", "zh en"),
+    (COUNTY_EMAIL, "金美兰 Jin Mei-lan", "binxian_gov",
+     "Investment promotion bureau, Korean desk", "ko", "Asia/Shanghai", "ko zh"),
+    ("trade@harbin-commerce.example", "孙丽 Sun Li", "harbin_commerce", "Foreign trade officer",
+     "zh-hans", "Asia/Shanghai", "zh en"),
+    ("tto@hit.example", "周强 Zhou Qiang", "hit", "Technology transfer office",
+     "en", "Asia/Shanghai", "zh en"),
+    ("korea-center@hlju.example", "朴英浩 Piao Yinghao", "hlju", "Korea research center",
+     "zh-hans", "Asia/Shanghai", "zh ko"),
+    ("office@kaa.example", "윤서준 Yoon Seo-jun", "kaa", "Secretary-general",
+     "ko", "Asia/Seoul", "ko en"),
+]  # fmt: skip
 
 # Evidence profiles. Patents: "R" registered, "A" applied. Certifications:
 # (kind, "valid" | "expired" | "permanent"). Fundings and market validations: counts.
@@ -304,6 +359,43 @@ def _leads(orangsimhan: Company) -> None:
         Lead.objects.get_or_create(company_name=name, defaults={**lead, "owner": officer})
 
 
+def _speaks(codes: str) -> dict[str, bool]:
+    spoken = set(codes.split())
+    return {f"speaks_{code}": code in spoken for code in ("ko", "zh", "en")}
+
+
+def partner_organisations() -> dict[str, PartnerOrganisation]:
+    organisations = {}
+    for key, (kind, name_ko, name_zh, name_en, country, city) in PARTNER_ORGANISATIONS.items():
+        organisations[key], _created = PartnerOrganisation.objects.get_or_create(
+            name_en=name_en,
+            defaults={
+                "kind": kind,
+                "name_ko": name_ko,
+                "name_zh": name_zh,
+                "country": country,
+                "city": city,
+            },
+        )
+    return organisations
+
+
+def partner_people() -> list[PartnerPerson]:
+    organisations = partner_organisations()
+    people = []
+    for email, name, organisation, title, language, zone, speaks in PARTNER_PEOPLE:
+        user = demo_user(
+            email=email, full_name=name, language=language, time_zone=zone, staff=False
+        )
+        person, _created = PartnerPerson.objects.get_or_create(
+            user=user,
+            defaults={"organisation": organisations[organisation], "title": title}
+            | _speaks(speaks),
+        )
+        people.append(person)
+    return people
+
+
 @transaction.atomic
 def load() -> None:
     owner = demo_user(
@@ -342,3 +434,21 @@ def load() -> None:
             index = offset + n
             _company(index, row, owner=applicant if index == 1 else None)
     _leads(orangsimhan)
+    people = {person.user.email: person for person in partner_people()}
+    ensure_demo_key(people[INVESTOR_EMAIL].organisation)
+    exchange_demo.load(
+        companies={
+            "orangsimhan": orangsimhan,
+            "hanbit": Company.objects.filter(brn=brn(1)).first(),
+        },
+        investor=people.get(INVESTOR_EMAIL),
+    )
+
+
+def notes() -> list[str]:
+    """What `make run` prints after the sign-ins: the demo investor's API key."""
+    return [
+        f"  Partner API key of the demo investor (Heilongjiang Capital): {demo_key()}",
+        "  Try: curl -H 'Authorization: Api-Key <that key>' "
+        "http://127.0.0.1:8000/api/v1/companies/  · docs: http://127.0.0.1:8000/api/v1/docs/",
+    ]

@@ -475,4 +475,12 @@ class PartnerPerson(models.Model):
 
 # The rooms' tables, imported here so that the app registers them.
 from companies.apikeys.models import PartnerAPIKey  # noqa: E402, F401
+
+# The rooms of companies, imported here so that the app registers their models.
+from companies.exchange.models import (  # noqa: E402, F401
+    DealKind,
+    PartnerInterest,
+    TechnologyInquiry,
+    TechnologyListing,
+)
 from companies.webhooks.models import EventType, WebhookEndpoint  # noqa: E402, F401

@@ -27,6 +27,11 @@ def _membership_in(user, company):
     return membership if membership is not None and membership.company_id == company_id else None
 
 
+def is_member(user, company) -> bool:
+    """Return True for the company's owner or one of its members."""
+    return _membership_in(user, company) is not None
+
+
 def can_invite(user, company) -> bool:
     """The company's owner invites colleagues; staff add members in the admin."""
     membership = _membership_in(user, company)

@@ -6,7 +6,7 @@
 - 6 online programmes and over 100 roadshows and matching sessions between 2020-08-10 and
   2021-08-10, held (completed), a few with registrations and check-ins;
 - partner organisations (investors, local companies, Binxian county, Harbin city,
-  universities) whose people have portal accounts;
+  universities) whose people have portal accounts (companies.demo makes them);
 - upcoming events in 2026-12 and 2027: a roadshow with a waitlist, the matching session
   of `matching_session()` (16 slots of 20 minutes, 12 tables, 3 interpreters) with startups
   and partners registered, their languages and availability, and the China–Korea Science &
@@ -25,8 +25,7 @@ from importlib.util import find_spec
 from django.db import transaction
 
 from companies import demo as companies_demo
-from companies.apikeys.demo import demo_key, ensure_demo_key
-from companies.models import Company, Membership, PartnerOrganisation, PartnerPerson
+from companies.models import Company, Membership
 from events.demo_data import (
     BINXI_VENUE,
     BUSAN_VENUE,
@@ -42,8 +41,6 @@ from events.demo_data import (
     LOCAL_COMPANY_EMAIL,
     MATCHING_TITLE_EN,
     ONLINE_PROGRAMMES,
-    ORGANISATIONS,
-    PARTNER_PEOPLE,
     ROADSHOW_CITIES,
     SEOUL,
     SEOUL_VENUE,
@@ -104,38 +101,6 @@ def _speaks(codes: str) -> dict[str, bool]:
 
 
 # --- People ---------------------------------------------------------------------------------
-
-
-def partner_organisations() -> dict[str, PartnerOrganisation]:
-    organisations = {}
-    for key, (kind, name_ko, name_zh, name_en, country, city) in ORGANISATIONS.items():
-        organisations[key], _created = PartnerOrganisation.objects.get_or_create(
-            name_en=name_en,
-            defaults={
-                "kind": kind,
-                "name_ko": name_ko,
-                "name_zh": name_zh,
-                "country": country,
-                "city": city,
-            },
-        )
-    return organisations
-
-
-def partner_people() -> list[PartnerPerson]:
-    organisations = partner_organisations()
-    people = []
-    for email, name, organisation, title, language, zone, speaks in PARTNER_PEOPLE:
-        user = demo_user(
-            email=email, full_name=name, language=language, time_zone=zone, staff=False
-        )
-        person, _created = PartnerPerson.objects.get_or_create(
-            user=user,
-            defaults={"organisation": organisations[organisation], "title": title}
-            | _speaks(speaks),
-        )
-        people.append(person)
-    return people
 
 
 def founders() -> list[tuple[object, str]]:
@@ -608,9 +573,8 @@ def upcoming_events(people, founders_) -> None:
 
 @transaction.atomic
 def load() -> None:
-    organisations = partner_organisations()
-    ensure_demo_key(organisations["hlj_capital"])
-    people = partner_people()
+    organisations = companies_demo.partner_organisations()
+    people = companies_demo.partner_people()
     founders_ = founders()
     delegation_visit(organisations)
     online_programmes()
@@ -620,12 +584,3 @@ def load() -> None:
     _matching_session(people, founders_)
     for module in _extensions():
         module.load()
-
-
-def notes() -> list[str]:
-    """What `make run` prints after the sign-ins: the demo investor's API key."""
-    return [
-        f"  Partner API key of the demo investor (Heilongjiang Capital): {demo_key()}",
-        "  Try: curl -H 'Authorization: Api-Key <that key>' "
-        "http://127.0.0.1:8000/api/v1/companies/  · docs: http://127.0.0.1:8000/api/v1/docs/",
-    ]

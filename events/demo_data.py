@@ -1,11 +1,11 @@
-"""The demo's fixed data: zones, titles, organisations, people, venues (ko, zh, en), the
-roadshow cities, the online programmes and the delegation's programme."""
+"""The demo's fixed data: zones, titles, people, venues (ko, zh, en), the roadshow cities,
+the online programmes and the delegation's programme. The partner organisations and their
+people are companies.demo's (the technology exchange needs them before events load).
+"""
 
 import datetime as dt
 
-INVESTOR_EMAIL = "investor@heilongjiang-capital.example"
-LOCAL_COMPANY_EMAIL = "purchasing@binxian-greenfoods.example"
-COUNTY_EMAIL = "liaison@binxian-gov.example"
+from companies.demo import COUNTY_EMAIL, INVESTOR_EMAIL, LOCAL_COMPANY_EMAIL  # noqa: F401
 
 SEOUL = "Asia/Seoul"
 SHANGHAI = "Asia/Shanghai"
@@ -13,51 +13,6 @@ SHANGHAI = "Asia/Shanghai"
 MATCHING_TITLE_EN = "Binxian China–Korea matching session, December 2026"
 COMPETITION_TITLE_EN = "China–Korea Science & Technology Startup Competition 2027"
 DELEGATION_TITLE_EN = "Korean tech founders' delegation to Harbin, summer 2020"
-
-# kind, name_ko, name_zh, name_en, country, city
-ORGANISATIONS = {
-    "hlj_capital": ("investor", "헤이룽장창투", "黑龙江创业投资有限公司",
-                    "Heilongjiang Capital", "CN", "Harbin"),
-    "longjiang_angels": ("investor", "룽장엔젤펀드", "龙江天使基金",
-                         "Longjiang Angel Fund", "CN", "Harbin"),
-    "binxian_greenfoods": ("local_company", "빈현그린푸드", "宾县绿色食品有限公司",
-                           "Binxian Green Foods Co., Ltd.", "CN", "Binxian"),
-    "harbin_precision": ("local_company", "하얼빈정밀기계", "哈尔滨精密机械有限公司",
-                         "Harbin Precision Machinery Co., Ltd.", "CN", "Harbin"),
-    "binxian_gov": ("county_government", "빈현 인민정부", "宾县人民政府",
-                    "Binxian County People's Government", "CN", "Binxian"),
-    "harbin_commerce": ("city_government", "하얼빈시 상무국", "哈尔滨市商务局",
-                        "Harbin Municipal Bureau of Commerce", "CN", "Harbin"),
-    "hit": ("university", "하얼빈공업대학", "哈尔滨工业大学",
-            "Harbin Institute of Technology", "CN", "Harbin"),
-    "hlju": ("university", "헤이룽장대학", "黑龙江大学", "Heilongjiang University", "CN", "Harbin"),
-    "kaa": ("service_provider", "한국액셀러레이터협회", "韩国加速器协会",
-            "Korea Accelerator Association", "KR", "Seoul"),
-}  # fmt: skip
-
-# email, full name, organisation, job title, language, zone, speaks
-PARTNER_PEOPLE = [
-    (INVESTOR_EMAIL, "张伟 Zhang Wei", "hlj_capital", "Investment director",
-     "zh-hans", SHANGHAI, "zh en"),
-    ("analyst@heilongjiang-capital.example", "李娜 Li Na", "hlj_capital", "Analyst",
-     "zh-hans", SHANGHAI, "zh ko"),
-    ("partner@longjiang-angels.example", "陈刚 Chen Gang", "longjiang_angels",
-     "Managing partner", "zh-hans", SHANGHAI, "zh"),
-    (LOCAL_COMPANY_EMAIL, "刘洋 Liu Yang", "binxian_greenfoods", "Purchasing manager",
-     "zh-hans", SHANGHAI, "zh"),
-    ("cto@harbin-precision.example", "赵磊 Zhao Lei", "harbin_precision", "Chief engineer",
-     "zh-hans", SHANGHAI, "zh en"),
-    (COUNTY_EMAIL, "金美兰 Jin Mei-lan", "binxian_gov",
-     "Investment promotion bureau, Korean desk", "ko", SHANGHAI, "ko zh"),
-    ("trade@harbin-commerce.example", "孙丽 Sun Li", "harbin_commerce", "Foreign trade officer",
-     "zh-hans", SHANGHAI, "zh en"),
-    ("tto@hit.example", "周强 Zhou Qiang", "hit", "Technology transfer office",
-     "en", SHANGHAI, "zh en"),
-    ("korea-center@hlju.example", "朴英浩 Piao Yinghao", "hlju", "Korea research center",
-     "zh-hans", SHANGHAI, "zh ko"),
-    ("office@kaa.example", "윤서준 Yoon Seo-jun", "kaa", "Secretary-general",
-     "ko", SEOUL, "ko en"),
-]  # fmt: skip
 
 # Founders with portal accounts, by demo company index (companies.demo.brn(index)); the
 # first resident (0) and Hanbit Robotics (1) already have theirs.

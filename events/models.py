@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from companies.models import SPOKEN_LANGUAGES, Company, PartnerOrganisation
 from incubator.models import acting_user
 from incubator.multilingual import TranslatedText, one_language_filled
+from incubator.status_flow import StatusFlow
 
 User = settings.AUTH_USER_MODEL
 
@@ -49,34 +50,6 @@ def _ends_after_start(name: str, start: str = "starts_at", end: str = "ends_at")
         name=name,
         violation_error_message=_("The end must be after the start."),
     )
-
-
-class StatusFlow:
-    """A row with a `status` and `TRANSITIONS` {status: statuses it may move to}.
-
-    Every state change of events goes through `move_to` (the services call it, then save):
-    one guard for the admin, the portal, the tasks and the API.
-    """
-
-    TRANSITIONS: dict = {}
-
-    def can_move_to(self, status: str) -> bool:
-        return status in self.TRANSITIONS.get(self.status, ())
-
-    def move_to(self, status: str) -> None:
-        """Set `status`, or raise ValidationError when the current status does not lead there."""
-        if not self.can_move_to(status):
-            raise ValidationError(
-                _("Cannot move from %(from)s to %(to)s.")
-                % {"from": self.get_status_display(), "to": self.Status(status).label},
-                code="transition",
-            )
-        self.status = status
-
-    @classmethod
-    def statuses_leading_to(cls, status: str) -> list[str]:
-        """Return the statuses that may move to `status` (for a guarded bulk update)."""
-        return [source for source, targets in cls.TRANSITIONS.items() if status in targets]
 
 
 class TimeZone(models.TextChoices):

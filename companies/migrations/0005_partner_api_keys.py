@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('companies', '0002_outbox_invitations_store_no_links'),
+        ('companies', '0003_technology_exchange'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

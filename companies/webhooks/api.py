@@ -18,6 +18,9 @@ class WebhookEndpointSerializer(serializers.ModelSerializer):
     event_types = serializers.ListField(
         child=serializers.ChoiceField(choices=EventType.choices), allow_empty=False
     )
+    last_delivery_status = serializers.CharField(
+        read_only=True, help_text='"succeeded", "failed", or empty before the first delivery.'
+    )
 
     class Meta:
         model = WebhookEndpoint
@@ -105,9 +108,15 @@ class WebhookEndpointViewSet(viewsets.ModelViewSet):
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        active = fields.pop("is_active", True)
         endpoint, secret = services.webhook_endpoint_create(
-            actor=request.auth, organisation=request.user.organisation, **serializer.validated_data
+            actor=request.auth, organisation=request.user.organisation, **fields
         )
+        if not active:  # registered paused
+            endpoint = services.webhook_endpoint_update(
+                endpoint=endpoint, actor=request.auth, is_active=False
+            )
         body = WebhookEndpointWithSecretSerializer({**self._fields(endpoint), "secret": secret})
         return Response(body.data, status=status.HTTP_201_CREATED)
 

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from companies.exchange.models import TechnologyInquiry, TechnologyListing
 from companies.models import (
     Certification,
     Company,
@@ -28,7 +29,7 @@ from incubator.models import User
 from programs import stages
 from programs.models import FundApplication, LocalEntity, QuarterlyReport, ServiceRequest
 from tests.authz.world import PDF
-from tests.companies.factories import UserFactory
+from tests.companies.factories import TechnologyListingFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -459,6 +460,85 @@ def test_a_fund_application_is_submitted_with_nothing_granted(world):
     )
     call.refresh_from_db()
     assert call.remaining == call.budget
+
+
+# --- Technology exchange ------------------------------------------------------------------
+
+
+def exchange_crafted(w) -> dict:
+    """What the exchange's rows have that no portal form sets."""
+    return {
+        **crafted(w),
+        "status": "approved",
+        "reviewed_by": w.staff["center_manager"].pk,
+        "reviewed_at": "2020-01-01 00:00",
+        "review_reason": "Crafted",
+        "version": "99",
+        "accepted": "on",
+        "answered_by": w.staff["center_manager"].pk,
+        "organisation": w.partner_person.organisation.pk,
+        "person": w.partner_person.pk,
+        "listing": w.listing.pk,
+    }
+
+
+def test_a_new_listing_is_a_draft_of_the_members_company(world):
+    post(
+        world.owner_a,
+        reverse("companies:listing-create"),
+        {
+            **exchange_crafted(world),
+            "title_en": "Alpha gripper v2",
+            "summary_en": "A soft gripper.",
+            "terms_en": "Transfer.",
+            "offers_transfer": "on",
+            "sector": "ai",
+            "jurisdiction": "KR",
+        },
+    )
+    listing = TechnologyListing.objects.get(title_en="Alpha gripper v2")
+    assert (listing.company, listing.status, listing.created_by) == (
+        world.company_a,
+        "draft",
+        world.owner_a,
+    )
+    assert (listing.reviewed_by, listing.reviewed_at, listing.review_reason, listing.version) == (
+        None,
+        None,
+        "",
+        1,
+    )
+
+
+def test_an_inquiry_is_the_partners_own_and_waits_for_an_answer(world):
+    listing = TechnologyListingFactory(company=world.company_b, status="approved")
+    post(
+        world.partner,
+        reverse("companies:exchange-listing", args=[listing.pk]),
+        {**exchange_crafted(world), "message": "What would a licence cost?"},
+    )
+    inquiry = TechnologyInquiry.objects.get(listing=listing)
+    assert (inquiry.organisation, inquiry.person, inquiry.status) == (
+        world.partner_person.organisation,
+        world.partner_person,
+        "sent",
+    )
+    assert (inquiry.accepted, inquiry.answered_by, inquiry.answer) == (None, None, "")
+
+
+def test_an_answer_is_the_members_and_says_what_was_chosen(world):
+    post(
+        world.owner_a,
+        reverse("companies:inquiry-detail", args=[world.inquiry.pk]),
+        {**exchange_crafted(world), "decision": "decline", "answer": "Not this year."},
+    )
+    inquiry = TechnologyInquiry.objects.get(pk=world.inquiry.pk)
+    assert (inquiry.status, inquiry.accepted, inquiry.answered_by) == (
+        "answered",
+        False,
+        world.owner_a,
+    )
+    assert (inquiry.listing, inquiry.organisation) == (world.listing, world.inquiry.organisation)
 
 
 def test_a_quarterly_report_is_the_company_s_by_the_member(world):

@@ -73,6 +73,27 @@ def a_objects(w):
             {f"score_{c.pk}": "1" for c in w.criteria} | {"action": "submit"},
         ),
     ]
+    urls += [
+        (
+            "listing edit",
+            reverse("companies:listing-edit", args=[w.listing_draft.pk]),
+            both,
+            {"title_en": "B's words", "offers_license": "on", "sector": "ai"},
+        ),
+        (
+            "listing submit",
+            reverse("companies:listing-submit", args=[w.listing_draft.pk]),
+            post,
+            {},
+        ),
+        ("listing withdraw", reverse("companies:listing-withdraw", args=[w.listing.pk]), post, {}),
+        (
+            "inquiry answer",
+            reverse("companies:inquiry-detail", args=[w.inquiry.pk]),
+            both,
+            {"decision": "accept", "answer": "B answers for A."},
+        ),
+    ]
     for application in (w.application, w.draft):
         for step in STEPS:
             urls.append(

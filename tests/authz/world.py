@@ -25,6 +25,7 @@ from django_celery_beat.models import (
 
 from companies import services as company_services
 from companies.apikeys.models import PartnerAPIKey
+from companies.exchange import services as exchange_services
 from companies.models import Document, Invitation, Lead, Membership
 from companies.webhooks import services as webhook_services
 from events.judging import services as judging
@@ -234,6 +235,35 @@ def build() -> SimpleNamespace:
         source=Lead.Source.REFERRAL,
         company=w.company_a,
         owner=officer,
+    )
+
+    # --- Technology exchange: A's listings, the partner's inquiry and interest ------------
+    def listing(title: str, **fields):
+        return exchange_services.listing_create(
+            actor=w.owner_a,
+            company=w.company_a,
+            title_en=title,
+            summary_en="A robot arm's joint control.",
+            terms_en="Licence for China.",
+            offers_license=True,
+            **fields,
+        )
+
+    w.listing = exchange_services.listing_approve(
+        actor=officer,
+        listing=exchange_services.listing_submit(
+            actor=w.owner_a, listing=listing("Alpha joint control", patent=w.patent)
+        ),
+    )
+    w.listing_draft = listing("Alpha gripper")  # what A edits and submits
+    w.listing_submitted = exchange_services.listing_submit(
+        actor=w.owner_a, listing=listing("Alpha vision")
+    )  # what staff review
+    w.inquiry = exchange_services.inquiry_send(
+        actor=w.partner, listing=w.listing, message="What does a licence for China cost?"
+    )
+    w.interest = exchange_services.interest_mark(
+        actor=w.partner, company=w.company_a, note="Series A"
     )
 
     # --- Journey: enrollment, milestones, local entity, request, fund, report -------------

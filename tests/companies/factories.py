@@ -13,6 +13,7 @@ import factory
 from django.utils import timezone
 
 from companies import validators
+from companies.exchange.models import TechnologyListing
 from companies.models import (
     Certification,
     Company,
@@ -158,3 +159,17 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
 
     company = factory.SubFactory(CompanyFactory)
     intake = factory.SubFactory(IntakeFactory)
+
+
+class TechnologyListingFactory(factory.django.DjangoModelFactory):
+    """A draft know-how listing open to licensing, written in English."""
+
+    class Meta:
+        model = TechnologyListing
+
+    company = factory.SubFactory(CompanyFactory)
+    title_en = factory.Sequence(lambda n: f"Speech recognition engine {n}")
+    summary_en = "An engine that recognises Korean and Chinese speech on a phone."
+    terms_en = "Non-exclusive licence, yearly royalty."
+    offers_license = True
+    sector = "ai"

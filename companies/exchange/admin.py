@@ -1,0 +1,242 @@
+"""The staff side of the technology exchange: the review of listings, the inquiries and the
+interests of partners (read only: startups and partners write them in the portal and the API).
+
+Approving and rejecting go through `companies.exchange.services` on the review page; nobody
+changes a listing's text here.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+from django.urls import path
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from companies.exchange import policies, services
+from companies.exchange.models import PartnerInterest, TechnologyInquiry, TechnologyListing
+from incubator.admin_mixins import ActionPages, call_service
+from incubator.multilingual import translated_names
+
+COMPANY_NAMES = [f"company__{name}" for name in translated_names("name")]
+
+
+class ReviewForm(forms.Form):
+    APPROVE, REJECT = "approve", "reject"
+
+    decision = forms.ChoiceField(
+        label=_("decision"),
+        widget=forms.RadioSelect,
+        choices=[(APPROVE, _("approve: partners see it")), (REJECT, _("reject"))],
+    )
+    reason = forms.CharField(
+        label=_("reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text=_("The company reads it; required to reject."),
+    )
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows the staff read and nobody writes here."""
+
+    actions = None
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class InquiryInline(admin.TabularInline):
+    model = TechnologyInquiry
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ["organisation", "person", "status", "accepted", "created_at", "answered_at"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organisation", "person__user")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TechnologyListing)
+class TechnologyListingAdmin(ActionPages, admin.ModelAdmin):
+    list_display = [
+        "title_display",
+        "company",
+        "deals",
+        "jurisdiction",
+        "sector",
+        "status",
+        "submitted_at",
+        "reviewed_by",
+    ]
+    list_select_related = ["company", "reviewed_by"]
+    list_filter = [
+        "status",
+        "jurisdiction",
+        "sector",
+        "offers_license",
+        "offers_transfer",
+        "offers_joint_development",
+    ]
+    search_fields = [*translated_names("title"), *COMPANY_NAMES]
+    actions = None
+    fieldsets = [
+        (None, {"fields": ["company", "patent", "status", "deals", "jurisdiction", "sector"]}),
+        (_("Title"), {"fields": translated_names("title")}),
+        (_("Summary"), {"fields": translated_names("summary")}),
+        (_("Terms"), {"fields": translated_names("terms")}),
+        (
+            _("Review"),
+            {
+                "fields": [
+                    "submitted_at",
+                    "review_reason",
+                    "reviewed_by",
+                    "reviewed_at",
+                    "created_by",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
+    ]
+    readonly_fields = [
+        "company",
+        "patent",
+        "status",
+        "deals",
+        "jurisdiction",
+        "sector",
+        *translated_names("title"),
+        *translated_names("summary"),
+        *translated_names("terms"),
+        "submitted_at",
+        "review_reason",
+        "reviewed_by",
+        "reviewed_at",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [InquiryInline]
+
+    def has_add_permission(self, request):
+        return False  # startups write their listings in the portal
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("title"), ordering="title_ko")
+    def title_display(self, listing):
+        return listing.title
+
+    @admin.display(description=_("kind of deal"))
+    def deals(self, listing):
+        return ", ".join(str(label) for label in listing.deal_kinds_display())
+
+    # The listing is the startup's text: staff review it on its review page, and change
+    # nothing else of it.
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "may_review": policies.can_review_listing(request.user),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/review/",
+                self.admin_site.admin_view(self.review_view),
+                name="companies_technologylisting_review",
+            )
+        ] + super().get_urls()
+
+    def review_view(self, request, object_id):
+        listing = self.action_object(
+            request,
+            object_id,
+            allowed=lambda request, obj: policies.can_review_listing(request.user, obj),
+        )
+        under_review = listing.status == TechnologyListing.Status.SUBMITTED
+        form = ReviewForm(request.POST or None) if under_review else None
+        if request.method == "POST":
+            if form is None:
+                self.message_user(
+                    request, gettext("Only a submitted listing is reviewed."), messages.WARNING
+                )
+                return HttpResponseRedirect(request.path)
+            if form.is_valid():
+                approve = form.cleaned_data["decision"] == ReviewForm.APPROVE
+                done = call_service(
+                    form,
+                    services.listing_approve if approve else services.listing_reject,
+                    listing=listing,
+                    actor=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+                if done:
+                    return self.action_done(
+                        request,
+                        listing,
+                        gettext("The listing is approved: partners see it.")
+                        if approve
+                        else gettext("The listing is rejected; the company is told why."),
+                    )
+        return self.action_page(
+            request,
+            listing,
+            title=gettext("Review %(listing)s") % {"listing": listing},
+            template="admin/companies/technologylisting/review.html",
+            form=form,
+            submit_label=gettext("Record the review"),
+        )
+
+
+@admin.register(TechnologyInquiry)
+class TechnologyInquiryAdmin(ReadOnlyAdmin):
+    list_display = ["listing", "organisation", "person", "status", "accepted", "created_at"]
+    list_select_related = ["listing", "organisation", "person__user"]
+    list_filter = ["status", "accepted", "organisation"]
+    search_fields = [*(f"listing__{name}" for name in translated_names("title")), "message"]
+    fields = [
+        "listing",
+        "organisation",
+        "person",
+        "message",
+        "status",
+        "answer",
+        "accepted",
+        "answered_by",
+        "answered_at",
+        "created_at",
+    ]
+    readonly_fields = fields
+
+
+@admin.register(PartnerInterest)
+class PartnerInterestAdmin(ReadOnlyAdmin):
+    list_display = ["company", "organisation", "person", "marked_at", "withdrawn_at"]
+    list_select_related = ["company", "organisation", "person__user"]
+    list_filter = [("withdrawn_at", admin.EmptyFieldListFilter), "organisation"]
+    search_fields = COMPANY_NAMES
+    fields = ["company", "organisation", "person", "note", "marked_at", "withdrawn_at"]
+    readonly_fields = fields
