@@ -1,5 +1,6 @@
-"""Every write of events: publishing, changing, cancelling and completing an event;
-registration, waitlist, cancellation, check-in, attendance, delegations.
+"""Every write of events: publishing, changing, cancelling, completing and deleting an
+event; registration, waitlist, cancellation, check-in, online sessions and attendance,
+delegations.
 
 Capacity and the waitlist are decided under a lock on the event row
 (`select_for_update`), so two people taking the last place at once get one place and one

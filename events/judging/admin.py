@@ -40,7 +40,7 @@ CRITERIA = Rows(
     "criterion",
     services.criterion_save,
     services.criterion_delete,
-    may_delete=lambda actor, criterion: policies.can_set_criteria(actor, criterion.round),
+    may_delete=policies.can_change_criterion,
 )
 
 
@@ -119,7 +119,7 @@ class JudgingCriterionAdmin(ServiceAdmin):
 
     def has_change_permission(self, request, obj=None):
         may = super().has_change_permission(request, obj)
-        return may and (obj is None or policies.can_set_criteria(request.user, obj.round))
+        return may and (obj is None or policies.can_change_criterion(request.user, obj))
 
 
 @admin.register(JudgeAssignment)

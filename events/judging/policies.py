@@ -35,6 +35,10 @@ def can_set_criteria(actor, round_=None) -> bool:
     return can_set_up_round(actor) and not (round_ and round_.released_at)
 
 
+def can_change_criterion(actor, criterion) -> bool:
+    return can_set_criteria(actor, criterion.round)
+
+
 def can_record_conflict(actor, declaration=None) -> bool:
     """Record or withdraw a judge's declared conflict of interest: the event coordinators."""
     return _staff_with(actor, "events.change_conflictdeclaration")
