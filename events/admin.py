@@ -1,10 +1,12 @@
-"""The staff side of events; the sub-packages' admins (matching, judging) are imported last.
+"""The staff side of events; the sub-packages' admins (matching, judging) register theirs.
 
 Nothing here writes a row itself: events are created and changed by `event_create` /
-`event_update`, and published, cancelled (with a reason, registrants told) and completed
-on action pages; registrations are added, corrected, checked in and cancelled through
-`events.services` (adding takes a place or a waitlist position under the event lock,
-cancelling promotes the waitlist), and are never deleted, so the waitlist always moves.
+`event_update`, published, cancelled (with a reason, registrants told) and completed on
+action pages, and deleted by `event_delete` only when nobody is to be told; their slots,
+sessions and rounds are saved by their services (`events.admin_mixins.ServiceAdmin`);
+registrations are added, corrected, checked in and cancelled through `events.services`
+(adding takes a place or a waitlist position under the event lock, cancelling promotes
+the waitlist), and are never deleted, so the waitlist always moves.
 """
 
 from django import forms
@@ -19,15 +21,24 @@ from django.utils.translation import gettext_lazy as _
 from companies.models import PartnerOrganisation, PartnerPerson
 from companies.webhooks.admin import endpoints_link
 from events import policies, services
-from events.admin_mixins import ReadOnlyAdmin, on_own_page
+from events.admin_mixins import (
+    ReadOnlyAdmin,
+    Rows,
+    ServiceAdmin,
+    ServiceInline,
+    on_own_page,
+    through_services,
+)
 from events.forms import RegistrationAddForm
-from events.judging.models import CompetitionRound
+
+# The sub-packages' admins register their models with the same site.
+from events.judging.admin import CompetitionRoundInline
+from events.matching.admin import MeetingSlotInline
 from events.models import (
     Delegation,
     DelegationMember,
     DelegationProgrammeItem,
     Event,
-    MeetingSlot,
     OnlineSession,
     Registration,
     SessionAttendance,
@@ -71,24 +82,13 @@ class PartnerPersonAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user", "organisation"]
 
 
-class MeetingSlotInline(admin.TabularInline):
-    model = MeetingSlot
-    extra = 0
-    fields = ["starts_at", "ends_at", "tables", "interpreters"]
+SESSIONS = Rows("session", services.online_session_save, services.online_session_delete)
 
 
-class OnlineSessionInline(admin.TabularInline):
+class OnlineSessionInline(ServiceInline):
     model = OnlineSession
-    extra = 0
+    rows = SESSIONS
     fields = [*TITLES, "starts_at", "ends_at", "link"]
-
-
-class CompetitionRoundInline(admin.TabularInline):
-    model = CompetitionRound
-    extra = 0
-    fields = ["order", *NAMES, "judging_deadline", "released_at"]
-    readonly_fields = ["released_at"]
-    show_change_link = True
 
 
 class EventCancelForm(forms.Form):
@@ -117,7 +117,7 @@ def _promoted_message(request, admin_, promoted) -> None:
 
 
 @admin.register(Event)
-class EventAdmin(ActionPages, admin.ModelAdmin):
+class EventAdmin(ActionPages, ServiceAdmin):
     list_display = [
         "__str__",
         "kind",
@@ -155,6 +155,7 @@ class EventAdmin(ActionPages, admin.ModelAdmin):
         (_("Record"), {"fields": ["created_by", "created_at", "updated_at"]}),
     ]
     inlines = [MeetingSlotInline, OnlineSessionInline, CompetitionRoundInline]
+    rows = Rows("event", delete=services.event_delete, may_delete=policies.can_delete_event)
 
     def get_queryset(self, request):
         return (
@@ -190,6 +191,7 @@ class EventAdmin(ActionPages, admin.ModelAdmin):
             gettext("check-in"),
         )
 
+    @through_services
     @admin.action(description=_("Give free places to the waitlist"), permissions=["change"])
     def fill_places(self, request, queryset):
         promoted = sum(
@@ -205,6 +207,7 @@ class EventAdmin(ActionPages, admin.ModelAdmin):
             % {"n": promoted},
         )
 
+    @through_services
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         if change:
@@ -325,7 +328,7 @@ SERVICE_OWNED = [
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(ServiceAdmin):
     list_display = [
         "name",
         "event",
@@ -406,6 +409,7 @@ class RegistrationAdmin(admin.ModelAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
+    @through_services
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         if change:
@@ -456,6 +460,7 @@ class RegistrationAdmin(admin.ModelAdmin):
             self.message_user(request, message, messages.WARNING)
         return done, refused
 
+    @through_services
     @admin.action(description=_("Check in the selected people"), permissions=["change"])
     def check_in(self, request, queryset):
         done, _refused = self._each(
@@ -468,6 +473,7 @@ class RegistrationAdmin(admin.ModelAdmin):
             ngettext("%(n)d person checked in.", "%(n)d people checked in.", done) % {"n": done},
         )
 
+    @through_services
     @admin.action(description=_("Cancel the selected registrations"), permissions=["change"])
     def cancel(self, request, queryset):
         done, _refused = self._each(
@@ -487,7 +493,8 @@ class RegistrationAdmin(admin.ModelAdmin):
 
 
 @admin.register(OnlineSession)
-class OnlineSessionAdmin(admin.ModelAdmin):
+class OnlineSessionAdmin(ServiceAdmin):
+    rows = SESSIONS
     list_display = ["__str__", "event", "starts_at", "ends_at", "attendance_link"]
     list_select_related = ["event"]
     search_fields = [*TITLES, *[f"event__{t}" for t in TITLES]]
@@ -530,7 +537,7 @@ class DelegationProgrammeItemInline(admin.TabularInline):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(admin.ModelAdmin):
+class DelegationAdmin(ServiceAdmin):
     list_display = [
         "__str__",
         "arrives_at",
@@ -544,6 +551,7 @@ class DelegationAdmin(admin.ModelAdmin):
     date_hierarchy = "arrives_at"
     autocomplete_fields = ["event", "host_organisation", "coordinator"]
     inlines = [DelegationMemberInline, DelegationProgrammeItemInline]
+    rows = Rows("delegation", delete=services.delegation_delete)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(members_total=Count("members"))
@@ -560,10 +568,12 @@ class DelegationAdmin(admin.ModelAdmin):
             gettext("printable programme"),
         )
 
+    @through_services
     def save_model(self, request, obj, form, change):
         # Saved with its members and programme in `save_related`, by one service call.
         pass
 
+    @through_services
     def save_related(self, request, form, formsets, change):
         services.delegation_save(
             delegation=form.instance,
@@ -575,8 +585,3 @@ class DelegationAdmin(admin.ModelAdmin):
 
 # Members and programme items have no pages of their own: they change on their delegation's
 # page, saved with it by `delegation_save` (one audit record), and go with it when deleted.
-
-
-# The sub-packages register their models with the same site.
-from events.judging import admin as judging_admin  # noqa: E402, F401
-from events.matching import admin as matching_admin  # noqa: E402, F401

@@ -6,8 +6,9 @@ the demo data), which the services let through.
 """
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from events.models import Event, Registration
+from events.models import Event, JudgeAssignment, Registration
 
 
 def staff_with(actor, permission: str) -> bool:
@@ -30,6 +31,33 @@ def can_cancel_event(actor, event: Event) -> bool:
 
 def can_complete_event(actor, event: Event) -> bool:
     return can_manage_event(actor, event) and event.can_move_to(Event.Status.COMPLETED)
+
+
+def event_kept_because(event: Event) -> str | None:
+    """Return why `event` stays rather than being deleted, or None when nothing is lost.
+
+    Deleting tells nobody: registrants are told by cancelling, and what took place, was
+    cancelled with registrants told, or was judged stays on record.
+    """
+    if event.status == Event.Status.COMPLETED:
+        return _("This event took place; it stays on record.")
+    standing = (Registration.Status.REGISTERED, Registration.Status.WAITLISTED)
+    if event.registrations.filter(status__in=standing).exists():
+        if event.status == Event.Status.CANCELLED:
+            return _("This event's registrants were told it is cancelled; it stays on record.")
+        return _("People are registered for this event: cancel it instead, so that they are told.")
+    if JudgeAssignment.objects.filter(
+        entry__round__event=event, submitted_at__isnull=False
+    ).exists():
+        return _("Judges submitted scores in this event's competition; they stay on record.")
+    return None
+
+
+def can_delete_event(actor, event: Event | None = None) -> bool:
+    """Delete an event with all it holds: the event coordinators, when nothing is lost."""
+    return staff_with(actor, "events.delete_event") and (
+        event is None or event_kept_because(event) is None
+    )
 
 
 def may_handle_registration(actor, registration: Registration) -> bool:

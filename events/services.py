@@ -1,5 +1,6 @@
-"""Every write of events: publishing, changing, cancelling and completing an event;
-registration, waitlist, cancellation, check-in, attendance, delegations.
+"""Every write of events: publishing, changing, cancelling, completing and deleting an
+event; registration, waitlist, cancellation, check-in, online sessions and attendance,
+delegations.
 
 Capacity and the waitlist are decided under a lock on the event row
 (`select_for_update`), so two people taking the last place at once get one place and one
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from companies.models import SPOKEN_LANGUAGES
 from events import messages, policies, times
 from events.models import Delegation, Event, OnlineSession, Registration, SessionAttendance
+from events.rows import row_delete, row_save
 from incubator.audit import audit_record, changed
 
 REGISTERED = Registration.Status.REGISTERED
@@ -462,6 +464,19 @@ def event_complete(*, event: Event, actor) -> Event:
     return event
 
 
+def event_delete(*, event: Event, actor) -> None:
+    """Delete an event with its slots, sessions and rounds, when nobody is to be told and no
+    record is lost (`policies.event_kept_because`); otherwise it is cancelled or kept."""
+    with transaction.atomic():
+        event = lock_event(event)
+        if not policies.staff_with(actor, "events.delete_event"):
+            raise PermissionDenied
+        kept_because = policies.event_kept_because(event)
+        if kept_because:
+            raise ValidationError(kept_because, code="kept")
+        row_delete(event, actor=actor, verb="event")
+
+
 def events_complete_ended(*, at: dt.datetime | None = None) -> int:
     """Mark the published events that ended before `at` as completed; return how many."""
     at = at or timezone.now()
@@ -559,6 +574,18 @@ def session_attendance_set(
     return len(wanted - present), removed
 
 
+def online_session_save(*, session: OnlineSession, actor) -> OnlineSession:
+    """Add a session to an online programme, or change one."""
+    _refuse_unless_manager(actor, session.event)
+    return row_save(session, actor=actor, verb="online_session")
+
+
+def online_session_delete(*, session: OnlineSession, actor) -> None:
+    """Delete a session with the attendance recorded for it."""
+    _refuse_unless_manager(actor, session.event)
+    row_delete(session, actor=actor, verb="online_session")
+
+
 # --- Delegations ------------------------------------------------------------------------
 
 
@@ -598,3 +625,10 @@ def delegation_save(*, delegation: Delegation, actor, fields=(), parts=()) -> De
                 changes=changes,
             )
     return delegation
+
+
+def delegation_delete(*, delegation: Delegation, actor) -> None:
+    """Delete a delegation with its members and programme."""
+    if not policies.can_manage_event(actor):
+        raise PermissionDenied
+    row_delete(delegation, actor=actor, verb="delegation")

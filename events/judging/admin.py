@@ -1,9 +1,11 @@
 """The staff side of judging.
 
-Rounds, entries, criteria and conflicts are set up here. Who judges what changes through
-`events.judging.services` (`judge_assign`, with its e-mail, and `judge_unassign`) on the
-round's judges page; scores are the judges' and change only by a correction with its
-reason; results are published on the round's results page.
+Rounds, entries, criteria and conflicts are set up here, each saved and deleted by its
+service in `events.judging.services` (a round or an entry with submitted scores stays;
+criteria are fixed once the results are published). Who judges what changes through
+`judge_assign` (with its e-mail) and `judge_unassign` on the round's judges page; scores
+are the judges' and change only by a correction with its reason; results are published on
+the round's results page.
 """
 
 from django import forms
@@ -13,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from events.admin_mixins import ReadOnlyAdmin, on_own_page
+from events.admin_mixins import ReadOnlyAdmin, Rows, ServiceAdmin, ServiceInline, on_own_page
 from events.judging import policies, services
 from events.judging.models import (
     CompetitionEntry,
@@ -31,14 +33,50 @@ NAMES = translated_names("name")
 EVENT_TITLES = [f"event__{name}" for name in translated_names("title")]
 
 
-class JudgingCriterionInline(admin.TabularInline):
+ROUNDS = Rows(
+    "round", services.round_save, services.round_delete, may_delete=policies.can_delete_round
+)
+CRITERIA = Rows(
+    "criterion",
+    services.criterion_save,
+    services.criterion_delete,
+    may_delete=policies.can_change_criterion,
+)
+
+
+class CompetitionRoundInline(ServiceInline):
+    """A competition's rounds, on its event's page."""
+
+    model = CompetitionRound
+    rows = ROUNDS
+    fields = ["order", *NAMES, "judging_deadline", "released_at"]
+    readonly_fields = ["released_at"]
+    show_change_link = True
+
+
+class JudgingCriterionInline(ServiceInline):
+    """A round's criteria, on its page: fixed once its results are published."""
+
     model = JudgingCriterion
-    extra = 0
+    rows = CRITERIA
     fields = ["order", *NAMES, "weight", "max_score"]
+
+    def _may(self, request, round_, permission) -> bool:
+        return permission and policies.can_set_criteria(request.user, round_)
+
+    def has_add_permission(self, request, obj=None):
+        return self._may(request, obj, super().has_add_permission(request, obj))
+
+    def has_change_permission(self, request, obj=None):
+        return self._may(request, obj, super().has_change_permission(request, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may(request, obj, super().has_delete_permission(request, obj))
 
 
 @admin.register(CompetitionRound)
-class CompetitionRoundAdmin(admin.ModelAdmin):
+class CompetitionRoundAdmin(ServiceAdmin):
+    rows = ROUNDS
     list_display = ["__str__", "event", "order", "judging_deadline", "released_at"]
     list_select_related = ["event"]
     search_fields = [*NAMES, *EVENT_TITLES]
@@ -61,7 +99,10 @@ class CompetitionRoundAdmin(admin.ModelAdmin):
 
 
 @admin.register(CompetitionEntry)
-class CompetitionEntryAdmin(admin.ModelAdmin):
+class CompetitionEntryAdmin(ServiceAdmin):
+    rows = Rows(
+        "entry", services.entry_save, services.entry_delete, may_delete=policies.can_delete_entry
+    )
     list_display = ["title", "company", "round"]
     list_select_related = ["company", "round"]
     search_fields = ["title", "company__name_ko", "company__name_zh", "company__name_en"]
@@ -69,11 +110,16 @@ class CompetitionEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(JudgingCriterion)
-class JudgingCriterionAdmin(admin.ModelAdmin):
+class JudgingCriterionAdmin(ServiceAdmin):
+    rows = CRITERIA
     list_display = ["__str__", "round", "weight", "max_score", "order"]
     list_select_related = ["round"]
     search_fields = NAMES
     autocomplete_fields = ["round"]
+
+    def has_change_permission(self, request, obj=None):
+        may = super().has_change_permission(request, obj)
+        return may and (obj is None or policies.can_change_criterion(request.user, obj))
 
 
 @admin.register(JudgeAssignment)
@@ -100,7 +146,8 @@ class JudgeAssignmentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ConflictDeclaration)
-class ConflictDeclarationAdmin(admin.ModelAdmin):
+class ConflictDeclarationAdmin(ServiceAdmin):
+    rows = Rows("conflict", services.conflict_save, services.conflict_delete)
     list_display = ["judge", "company", "declared_at"]
     list_select_related = ["judge", "company"]
     search_fields = ["judge__email", "judge__full_name", "company__name_ko", "company__name_en"]

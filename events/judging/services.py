@@ -23,6 +23,7 @@ from events.judging.models import (
     Score,
     ScoreCorrection,
 )
+from events.rows import row_delete, row_save
 from incubator.audit import audit_record
 from incubator.services import outbox_enqueue
 
@@ -309,3 +310,86 @@ def score_correct(*, score: Score, value, reason: str, actor) -> ScoreCorrection
             changes={"value": [correction.original_value, value], "reason": reason},
         )
     return correction
+
+
+# --- Set-up: rounds, their criteria and entries, conflicts of interest --------------------
+
+
+def _refuse_unless_setting_up(actor) -> None:
+    if not policies.can_set_up_round(actor):
+        raise PermissionDenied
+
+
+def _refuse_final_scores(**of) -> None:
+    if policies.holds_final_scores(**of):
+        raise ValidationError(_("Judges submitted their scores here; they stay on record."))
+
+
+def round_save(*, round: CompetitionRound, actor) -> CompetitionRound:
+    """Add a round to a competition, or change one (its results are published by
+    `round_release`)."""
+    _refuse_unless_setting_up(actor)
+    return row_save(round, actor=actor, verb="round")
+
+
+def round_delete(*, round: CompetitionRound, actor) -> None:
+    """Delete a round with its criteria and entries, unless judges submitted scores in it."""
+    _refuse_unless_setting_up(actor)
+    with transaction.atomic():
+        # Locked as `score_submit` locks it: a sheet is not submitted meanwhile.
+        round = CompetitionRound.objects.select_for_update().get(pk=round.pk)
+        _refuse_final_scores(round_=round)
+        row_delete(round, actor=actor, verb="round")
+
+
+def _refuse_published(round_: CompetitionRound) -> None:
+    if round_.released_at is not None:
+        raise ValidationError(
+            _("The results of this round are published; its criteria stay as they were judged.")
+        )
+
+
+def criterion_save(*, criterion: JudgingCriterion, actor) -> JudgingCriterion:
+    """Add or change a criterion of a round whose results are not published."""
+    _refuse_unless_setting_up(actor)
+    with transaction.atomic():
+        _refuse_published(CompetitionRound.objects.select_for_update().get(pk=criterion.round_id))
+        return row_save(criterion, actor=actor, verb="criterion")
+
+
+def criterion_delete(*, criterion: JudgingCriterion, actor) -> None:
+    """Delete a criterion nobody scored, of a round whose results are not published."""
+    _refuse_unless_setting_up(actor)
+    with transaction.atomic():
+        _refuse_published(CompetitionRound.objects.select_for_update().get(pk=criterion.round_id))
+        row_delete(criterion, actor=actor, verb="criterion")
+
+
+def entry_save(*, entry: CompetitionEntry, actor) -> CompetitionEntry:
+    """Enter a company in a round, or change its entry."""
+    _refuse_unless_setting_up(actor)
+    return row_save(entry, actor=actor, verb="entry", company=entry.company_id)
+
+
+def entry_delete(*, entry: CompetitionEntry, actor) -> None:
+    """Withdraw an entry with its judge assignments, unless a judge submitted scores for it."""
+    _refuse_unless_setting_up(actor)
+    with transaction.atomic():
+        entry = CompetitionEntry.objects.select_for_update().get(pk=entry.pk)
+        _refuse_final_scores(entry=entry)
+        row_delete(entry, actor=actor, verb="entry", company=entry.company_id)
+
+
+def conflict_save(*, conflict: ConflictDeclaration, actor) -> ConflictDeclaration:
+    """Record (or correct) a judge's conflict of interest with a company: `judge_assign`
+    refuses the pair from then on; assignments made before stay until unassigned."""
+    if not policies.can_record_conflict(actor, conflict):
+        raise PermissionDenied
+    return row_save(conflict, actor=actor, verb="conflict", company=conflict.company_id)
+
+
+def conflict_delete(*, conflict: ConflictDeclaration, actor) -> None:
+    """Withdraw a declared conflict of interest."""
+    if not policies.can_record_conflict(actor, conflict):
+        raise PermissionDenied
+    row_delete(conflict, actor=actor, verb="conflict", company=conflict.company_id)

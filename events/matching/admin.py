@@ -1,8 +1,10 @@
-"""The staff side of 1:1 meetings, read-only.
+"""The staff side of 1:1 meetings: the slots set up here, the rest read-only.
 
-Availability, requests and meetings change through `events.matching.services`: the
-participants' pages and the staff schedule page (generate, add, lock, remove) call them;
-here staff read, search and follow the links to those pages.
+Slots are saved and deleted by `meeting_slot_save` / `meeting_slot_delete` (here and on
+their event's page). Availability, requests and meetings change through
+`events.matching.services`: the participants' pages and the staff schedule page
+(generate, add, lock, remove) call them; here staff read, search and follow the links to
+those pages.
 """
 
 from django.contrib import admin
@@ -11,15 +13,26 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from events.admin_mixins import ReadOnlyAdmin
+from events.admin_mixins import ReadOnlyAdmin, Rows, ServiceAdmin, ServiceInline
+from events.matching import services
 from events.matching.models import Availability, Meeting, MeetingRequest, MeetingSlot, ScheduleRun
 from incubator.multilingual import translated_names
 
 EVENT_TITLES = [f"event__{name}" for name in translated_names("title")]
 
 
+SLOTS = Rows("slot", services.meeting_slot_save, services.meeting_slot_delete)
+
+
+class MeetingSlotInline(ServiceInline):
+    model = MeetingSlot
+    rows = SLOTS
+    fields = ["starts_at", "ends_at", "tables", "interpreters"]
+
+
 @admin.register(MeetingSlot)
-class MeetingSlotAdmin(admin.ModelAdmin):
+class MeetingSlotAdmin(ServiceAdmin):
+    rows = SLOTS
     list_display = ["__str__", "event", "tables", "interpreters"]
     list_select_related = ["event"]
     search_fields = EVENT_TITLES

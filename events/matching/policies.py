@@ -28,3 +28,8 @@ def can_schedule(actor, event=None) -> bool:
 def can_set_availability(actor, registration: Registration) -> bool:
     """The participant themselves, or staff."""
     return actor is None or actor.is_staff or registration.user_id == actor.pk
+
+
+def can_manage_slots(actor, event=None) -> bool:
+    """Add, change or delete a matching session's meeting slots: the event coordinators."""
+    return staff_with(actor, "events.change_meetingslot")

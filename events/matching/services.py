@@ -12,6 +12,7 @@ else "would like". Asking someone who has already asked you accepts their reques
 import datetime as dt
 import logging
 from collections import defaultdict
+from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -32,6 +33,7 @@ from events.matching.models import (
 from events.matching.policies import can_meet
 from events.matching.selectors import Loaded, load_schedule_problem
 from events.models import Event, Registration
+from events.rows import row_delete, row_save
 from events.services import lock_event, lock_registration
 from incubator.audit import audit_record
 from incubator.services import task_enqueue_on_commit
@@ -251,6 +253,30 @@ def meeting_request_respond(
             request, "meeting_request_answered", sender, request.to_registration
         )
     return request
+
+
+# --- Staff: slots ---------------------------------------------------------------------------
+
+
+@contextmanager
+def _slots_of(event: Event, actor):
+    if not policies.can_manage_slots(actor, event):
+        raise PermissionDenied
+    with transaction.atomic():
+        _refuse_while_running(lock_event(event))
+        yield
+
+
+def meeting_slot_save(*, slot: MeetingSlot, actor) -> MeetingSlot:
+    """Add or change a meeting slot, unless a schedule is being computed for its event."""
+    with _slots_of(slot.event, actor):
+        return row_save(slot, actor=actor, verb="meeting_slot")
+
+
+def meeting_slot_delete(*, slot: MeetingSlot, actor) -> None:
+    """Delete a slot that holds no meeting; the availability given for it goes with it."""
+    with _slots_of(slot.event, actor):
+        row_delete(slot, actor=actor, verb="meeting_slot")
 
 
 # --- Staff: meetings by hand --------------------------------------------------------------

@@ -1,0 +1,71 @@
+"""Save or delete one row that staff set up (a slot, a session, a round, a criterion...).
+
+The rooms' services check their policy and take their locks, then call these: one
+transaction, the model's validation, and the audit record of what the row held or what
+moved. A row that others still point at (a slot holding meetings, a scored criterion)
+is refused with a ValidationError that says so, not a database error.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Model, ProtectedError, RestrictedError
+from django.utils.translation import gettext as _
+
+from incubator.audit import audit_record
+
+
+def _fields(row: Model):
+    # What staff set: not the key, not the times Django stamps (auto_now fields).
+    return [f for f in row._meta.concrete_fields if f.editable and not f.primary_key]
+
+
+def _held(row: Model) -> dict:
+    return {
+        field.name: getattr(row, field.attname)
+        for field in _fields(row)
+        if getattr(row, field.attname) not in (None, "")
+    }
+
+
+def row_save(row: Model, *, actor, verb: str, company=None) -> Model:
+    """Validate and save `row`, new or changed; audit "<verb>.create" with what it holds, or
+    "<verb>.update" with {field: [before, after]} (nothing when nothing moved)."""
+    with transaction.atomic():
+        if row._state.adding:
+            row.full_clean()
+            row.save()
+            audit_record(
+                actor=actor, verb=f"{verb}.create", obj=row, company=company, changes=_held(row)
+            )
+            return row
+        stored = type(row).objects.select_for_update().get(pk=row.pk)
+        row.full_clean()
+        changes = {
+            field.name: [getattr(stored, field.attname), getattr(row, field.attname)]
+            for field in _fields(row)
+            if getattr(stored, field.attname) != getattr(row, field.attname)
+        }
+        if changes:
+            row.save()
+            audit_record(
+                actor=actor, verb=f"{verb}.update", obj=row, company=company, changes=changes
+            )
+    return row
+
+
+def row_delete(row: Model, *, actor, verb: str, company=None) -> None:
+    """Delete `row` and what cascades from it; audit "<verb>.delete" with what it held."""
+    with transaction.atomic():
+        # Written first, while the row has its key; a refused delete rolls it back.
+        audit_record(
+            actor=actor, verb=f"{verb}.delete", obj=row, company=company, changes=_held(row)
+        )
+        try:
+            row.delete()
+        except (ProtectedError, RestrictedError) as error:
+            held = getattr(error, "protected_objects", None) or error.restricted_objects
+            names = sorted({str(other._meta.verbose_name_plural) for other in held})
+            raise ValidationError(
+                _("It cannot be deleted: it still has %(what)s.") % {"what": ", ".join(names)},
+                code="in_use",
+            ) from None
