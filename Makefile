@@ -52,6 +52,7 @@ test: install-dev messages lint
 bench: install-dev
 	$(PY) bench/bench_matchmaking.py
 	$(PY) bench/bench_screening.py
+	$(PY) bench/bench_api.py
 
 clean:
 	rm -rf var staticfiles

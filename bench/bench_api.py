@@ -1,0 +1,468 @@
+"""Benchmark of the partner API's company list against a bare Django view, through gunicorn.
+
+Run from the repository root:  .venv/bin/python bench/bench_api.py [--requests N] [--profile]
+
+Uses a PostgreSQL database of its own, BENCH_DATABASE_URL (default
+postgres://postgres@127.0.0.1:5432/incubator_bench): creates it when missing, migrates it,
+and fills it once with 10,000 consenting companies enrolled at stages open to partners,
+with patents, certifications and funding rounds (seeded, so every run sees the same data);
+a later run reuses it. Makes a partner key (scope companies:read), starts gunicorn (2
+workers, gthread with 1 thread so that a connection is kept alive) on a free port with
+bench.settings (the project's settings with DEBUG off, plus the bare view of
+bench/views.py), warms both URLs up, then times N (default 200) calls to each, interleaved,
+on one keep-alive connection:
+
+    GET /api/v1/companies/?page_size=100      (key, throttle, filters, count, serializer)
+    GET /bench/companies/                     (the same 100 rows from .values() as JSON)
+
+Prints the rows, the median and p95 of each, the ratio of the medians and the target
+(ratio <= 3), and the queries of one API call (in process, with Django's test client).
+--profile adds a cProfile of 20 such in-process calls. Exits non-zero when the target is
+missed, or when PostgreSQL cannot be reached and REQUIRE_SERVICES=1 (as in CI).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.client
+import os
+import random
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/incubator_bench"
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
+# The same settings in this process and in gunicorn's workers: production's (DEBUG off),
+# the bench database, and a key of the run's own when none is set.
+SERVER_ENV = {
+    "DJANGO_SETTINGS_MODULE": "bench.settings",
+    "DATABASE_URL": DATABASE_URL,
+    "DEBUG": "0",
+    "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-" + secrets.token_urlsafe(40),
+}
+os.environ.update(SERVER_ENV)
+
+COMPANIES = 10_000
+PAGE = 100
+TARGET = 3.0
+WARMUP = 20
+BATCH = 2_000
+API_PATH = f"/api/v1/companies/?page_size={PAGE}"
+BARE_PATH = "/bench/companies/"
+# Behind the TLS-terminating proxy of production; without it DEBUG-off settings redirect.
+PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
+
+
+def ensure_database() -> bool:
+    """Create the bench database when missing; return whether it was created."""
+    import dj_database_url
+    import psycopg2
+    from psycopg2 import sql
+
+    config = dj_database_url.parse(DATABASE_URL)
+    if config["ENGINE"] != "django.db.backends.postgresql":
+        raise SystemExit(f"BENCH_DATABASE_URL must name a PostgreSQL database: {DATABASE_URL}")
+    connection = psycopg2.connect(
+        dbname="postgres",
+        user=config["USER"] or None,
+        password=config["PASSWORD"] or None,
+        host=config["HOST"] or None,
+        port=config["PORT"] or None,
+        connect_timeout=5,
+    )
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
+            if cursor.fetchone():
+                return False
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
+            return True
+    finally:
+        connection.close()
+
+
+def brn(index: int) -> str:
+    from companies import validators
+
+    prefix = f"{110 + index // 9000:03d}81{1000 + index % 9000:04d}"
+    return prefix + validators.brn_check_digit(prefix)
+
+
+def korean_name(rng: random.Random) -> str:
+    syllables = "가나다라마바사아자차카타파하한중미래기술로봇데이터바이오에너지"
+    return "".join(rng.choice(syllables) for _ in range(rng.randint(2, 5)))
+
+
+def progress(text: str) -> None:
+    print(f"\rfill: {text:<70}", end="", flush=True)
+
+
+def populate(seed: int = 2020) -> None:
+    """Fill the database with COMPANIES consenting enrolled companies and their evidence."""
+    from django.utils import timezone
+
+    from companies.models import (
+        Certification,
+        CertificationKind,
+        Company,
+        FundingRound,
+        Patent,
+        Sector,
+    )
+    from programs.models import Cohort, Enrollment, Program
+
+    rng = random.Random(seed)
+    today = timezone.localdate()
+
+    def day(first: dt.date, last: dt.date) -> dt.date:
+        return first + dt.timedelta(days=rng.randrange((last - first).days + 1))
+
+    progress("companies")
+    Company.objects.bulk_create(
+        [
+            Company(
+                name_ko=f"{korean_name(rng)} {i}",
+                name_zh=f"韩中科技 {i}" if rng.random() < 0.6 else "",
+                name_en=f"Bench company {i}",
+                brn=brn(i),
+                founded_on=day(dt.date(2008, 1, 1), today - dt.timedelta(days=200)),
+                sector=rng.choice(Sector.values),
+                city=rng.choice(["Seoul", "Busan", "Daejeon", "Harbin"]),
+                website=f"https://bench-{i}.example",
+                employees=rng.randint(2, 200),
+                consent_to_partners=True,
+                speaks_zh=rng.random() < 0.3,
+                speaks_en=rng.random() < 0.6,
+            )
+            for i in range(COMPANIES)
+        ],
+        batch_size=BATCH,
+    )
+    companies = list(Company.objects.order_by("pk").values_list("pk", "founded_on"))
+
+    progress("cohorts and enrollments")
+    program = Program.objects.create(name_ko="벤치 프로그램", name_en="Bench program")
+    cohorts = Cohort.objects.bulk_create(
+        [
+            Cohort(
+                program=program,
+                label_en=f"Bench cohort {n}",
+                starts_on=today - dt.timedelta(days=90 * (n + 1)),
+                ends_on=today + dt.timedelta(days=365 - 90 * n),
+            )
+            for n in range(8)
+        ]
+    )
+    stage_weights = {"incubation": 4, "acceleration": 3, "industrialization": 2, "graduated": 1}
+    Enrollment.objects.bulk_create(
+        [
+            Enrollment(
+                company_id=company_id,
+                cohort=cohort,
+                stage=rng.choices(list(stage_weights), list(stage_weights.values()))[0],
+                started_on=cohort.starts_on,
+            )
+            for company_id, _founded in companies
+            for cohort in [rng.choice(cohorts)]
+        ],
+        batch_size=BATCH,
+    )
+
+    progress("evidence")
+    patents, certifications, fundings = [], [], []
+    for company_id, founded_on in companies:
+        for n in range(rng.randint(1, 3)):
+            applied_on = day(founded_on, today - dt.timedelta(days=30))
+            registered = rng.random() < 0.5
+            patents.append(
+                Patent(
+                    company_id=company_id,
+                    jurisdiction=rng.choice(["KR", "KR", "CN", "PCT"]),
+                    status="registered" if registered else "application",
+                    number=f"10-{applied_on.year}-{company_id * 3 + n:07d}",
+                    title=f"Method {n}",
+                    applied_on=applied_on,
+                    registered_on=min(applied_on + dt.timedelta(days=500), today)
+                    if registered
+                    else None,
+                )
+            )
+        for n in range(rng.randint(0, 3)):
+            issued_on = day(dt.date(2016, 1, 1), today - dt.timedelta(days=10))
+            certifications.append(
+                Certification(
+                    company_id=company_id,
+                    kind=rng.choice(CertificationKind.values),
+                    number=f"C-{company_id}-{n}",
+                    issued_on=issued_on,
+                    expires_on=None
+                    if rng.random() < 0.2
+                    else issued_on + dt.timedelta(days=rng.choice([730, 1095, 1460])),
+                )
+            )
+        for _n in range(rng.randint(0, 2)):
+            fundings.append(
+                FundingRound(
+                    company_id=company_id,
+                    round_type=rng.choice(["seed", "angel", "series_a", "government"]),
+                    amount=Decimal(rng.randrange(10, 2_000)) * 1_000_000,
+                    currency="KRW",
+                    date=day(founded_on, today),
+                )
+            )
+    for model, rows in (
+        (Patent, patents),
+        (Certification, certifications),
+        (FundingRound, fundings),
+    ):
+        progress(f"{len(rows):,} {model._meta.verbose_name_plural}")
+        model.objects.bulk_create(rows, batch_size=BATCH)
+    progress(
+        f"{len(companies):,} companies, {len(patents):,} patents, "
+        f"{len(certifications):,} certifications, {len(fundings):,} funding rounds"
+    )
+    print()
+
+
+def prepare() -> None:
+    """Migrate, and fill the database unless a previous run did."""
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from companies.models import Company
+
+    call_command("migrate", verbosity=0, interactive=False)
+    found = Company.objects.count()
+    if found == COMPANIES:
+        print(f"data: reusing the {found:,} companies of {connection.settings_dict['NAME']}")
+        return
+    if found:
+        print(f"data: {found:,} companies found, not {COMPANIES:,}: emptying the bench database")
+        call_command("flush", verbosity=0, interactive=False)
+    start = time.perf_counter()
+    with transaction.atomic():
+        populate()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    print(f"fill: {time.perf_counter() - start:.1f} s")
+
+
+def make_key() -> tuple[object, str]:
+    """Return (key row, key) of a new companies:read key of the bench's partner organisation.
+
+    Made with the key model's manager, not companies.apikeys.services.api_key_create: on
+    PostgreSQL that service's audit record fails (the key's primary key, prefix and hash,
+    is longer than AuditRecord.object_id's 64 characters), and the benchmark measures
+    reads, not the making of keys.
+    """
+    from companies.apikeys.models import PartnerAPIKey
+    from companies.models import PartnerOrganisation
+
+    organisation, _ = PartnerOrganisation.objects.get_or_create(
+        name_en="Bench Capital", defaults={"kind": "investor", "name_zh": "基准创投"}
+    )
+    return PartnerAPIKey.objects.create_key(
+        organisation=organisation, name="bench", scopes=["companies:read"]
+    )
+
+
+def revoke(key_row) -> None:
+    from django.utils import timezone
+
+    type(key_row).objects.filter(pk=key_row.pk).update(revoked=True, revoked_at=timezone.now())
+
+
+def in_process(key: str, profile: bool) -> tuple[list, list[int]]:
+    """Call the API in this process; return (its queries, the ids it listed)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(
+        HTTP_HOST="127.0.0.1",
+        HTTP_AUTHORIZATION=f"Api-Key {key}",
+        HTTP_X_FORWARDED_PROTO="https",
+    )
+    for _ in range(3):  # the first call writes the key's last use; later ones do not
+        answer = client.get(API_PATH)
+        assert answer.status_code == 200, (answer.status_code, answer.content[:500])
+    with CaptureQueriesContext(connection) as captured:
+        answer = client.get(API_PATH)
+    # A copy now: the next request's request_started signal empties the connection's log.
+    queries = list(captured.captured_queries)
+    assert answer.status_code == 200, answer.status_code
+    ids = [row["id"] for row in answer.json()["results"]]
+    if profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(20):
+            client.get(API_PATH)
+        profiler.disable()
+        print("\ncProfile of 20 in-process API calls:")
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
+    return queries, ids
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_gunicorn(port: int) -> subprocess.Popen:
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "incubator.wsgi",
+        "--workers=2",
+        "--worker-class=gthread",
+        "--threads=1",
+        f"--bind=127.0.0.1:{port}",
+        "--log-level=warning",
+    ]
+    print("server: " + " ".join(command[2:]))
+    server = subprocess.Popen(command, cwd=ROOT)  # with SERVER_ENV, set above
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn stopped with {server.returncode}")
+        try:
+            status, _body, _seconds = call(http.client.HTTPConnection("127.0.0.1", port), BARE_PATH)
+            if status == 200:
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("gunicorn did not answer within 60 s")
+
+
+def call(connection: http.client.HTTPConnection, path: str, headers=None):
+    """GET path; return (status, body, seconds to the last byte of the body)."""
+    start = time.perf_counter()
+    connection.request("GET", path, headers={**PROXY_HEADERS, **(headers or {})})
+    answer = connection.getresponse()
+    body = answer.read()
+    return answer.status, body, time.perf_counter() - start
+
+
+def measure(port: int, key: str, requests: int) -> tuple[dict, tuple[int, int], dict]:
+    """Time `requests` calls of each URL; return (seconds, (rows, API count), bytes) per URL."""
+    import json
+
+    auth = {"Authorization": f"Api-Key {key}"}
+    paths = {"api": API_PATH, "bare": BARE_PATH}
+    # Warm-up on fresh connections, so that either worker may take them.
+    for _ in range(WARMUP):
+        for path in paths.values():
+            connection = http.client.HTTPConnection("127.0.0.1", port)
+            status, body, _ = call(connection, path, auth)
+            connection.close()
+            assert status == 200, (path, status, body[:500])
+    connection = http.client.HTTPConnection("127.0.0.1", port)
+    times: dict[str, list[float]] = {"api": [], "bare": []}
+    bodies, closed = {}, 0
+    for n in range(requests):
+        # Interleaved, each first in turn, so that drift in the machine's load hits both.
+        for name in ("api", "bare") if n % 2 == 0 else ("bare", "api"):
+            status, body, seconds = call(connection, paths[name], auth)
+            assert status == 200, (name, status, body[:500])
+            times[name].append(seconds)
+            bodies[name] = body
+            closed += connection.sock is None  # http.client reopens on the next call
+    connection.close()
+    if closed:
+        print(f"warning: the server closed the connection {closed} times")
+    api_page = json.loads(bodies["api"])
+    api_ids = [row["id"] for row in api_page["results"]]
+    bare_ids = [row["id"] for row in json.loads(bodies["bare"])["results"]]
+    if api_ids != bare_ids:
+        raise SystemExit("the bare view and the API list different companies")
+    sizes = {name: len(body) for name, body in bodies.items()}
+    return times, (len(api_ids), api_page["count"]), sizes
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20, method="inclusive")[18]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=200, help="timed calls per URL")
+    parser.add_argument("--profile", action="store_true", help="cProfile the in-process call")
+    options = parser.parse_args()
+
+    try:
+        created = ensure_database()
+    except Exception as error:  # noqa: BLE001 - any connection failure means: not run
+        reason = str(error).strip().splitlines()[0]
+        print(f"API benchmark NOT RUN: PostgreSQL unreachable at {DATABASE_URL} ({reason})")
+        return 1 if os.environ.get("REQUIRE_SERVICES") == "1" else 0
+
+    import django
+
+    django.setup()
+    print(f"Partner API benchmark on {DATABASE_URL}{' (created)' if created else ''}")
+    prepare()
+    key_row, key = make_key()
+    server = None
+    try:
+        queries, ids = in_process(key, options.profile)
+        port = free_port()
+        server = start_gunicorn(port)
+        times, (rows, listed), sizes = measure(port, key, options.requests)
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        revoke(key_row)
+
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    ratio = medians["api"] / medians["bare"]
+    print(
+        f"\nrows per call: {rows} (of {listed:,} companies listed); {options.requests} calls "
+        "per URL, interleaved, on one keep-alive connection\n"
+    )
+    widths = (40, 10, 10, 8)
+
+    def line(*cells) -> str:
+        first, *rest = cells
+        return " | ".join(
+            [f"{first:<{widths[0]}}", *(f"{c:>{w}}" for c, w in zip(rest, widths[1:], strict=True))]
+        )
+
+    print(line("URL", "median ms", "p95 ms", "bytes"))
+    print("-+-".join("-" * w for w in widths))
+    for name, path in (("api", API_PATH), ("bare", BARE_PATH)):
+        median, slow = medians[name] * 1000, p95(times[name]) * 1000
+        print(line(path, f"{median:.2f}", f"{slow:.2f}", f"{sizes[name]:,}"))
+    print(f"\nqueries of one API call (in process, Django's test client): {len(queries)}")
+    for query in queries:
+        print(f"  {query['time']:>6} s  {query['sql'][:140]}")
+    met = ratio <= TARGET
+    print(
+        f"\ntarget: median(API) / median(bare view) <= {TARGET:g}: "
+        f"{'OK' if met else 'MISSED'} ({ratio:.2f})"
+    )
+    if rows != PAGE or len(ids) != PAGE:
+        raise SystemExit(f"expected {PAGE} rows per call, got {rows} (in process {len(ids)})")
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
