@@ -7,10 +7,13 @@ class CompaniesConfig(AppConfig):
     verbose_name = _("Startups and partners")
 
     def ready(self):
+        from companies.exchange.policies import contacts_opened_by_inquiry
         from companies.links import invitation_path
+        from companies.policies import register_contact_opener
         from companies.webhooks.services import webhook_attempted, webhook_target
         from incubator import webhooks
         from incubator.links import register_link
 
         register_link("member_invitation", invitation_path)
+        register_contact_opener(contacts_opened_by_inquiry)
         webhooks.register_resolver(webhook_target, on_attempt=webhook_attempted)

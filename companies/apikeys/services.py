@@ -30,10 +30,12 @@ def api_key_create(*, actor, organisation, name: str, scopes, expiry_date=None):
             expiry_date=expiry_date,
             created_by=actor,
         )
+        # The record names the organisation: a key's own id holds its hash, which the trail
+        # has no use for (and which is longer than the trail's object ids).
         audit_record(
             actor=actor,
             verb="api_key.create",
-            obj=key_row,
+            obj=organisation,
             changes={"organisation": organisation.pk, "scopes": scopes, "prefix": key_row.prefix},
         )
     return key_row, key
@@ -53,6 +55,6 @@ def api_key_revoke(*, actor, key: PartnerAPIKey) -> None:
         audit_record(
             actor=actor,
             verb="api_key.revoke",
-            obj=key,
+            obj=key.organisation,
             changes={"organisation": key.organisation_id, "prefix": key.prefix},
         )

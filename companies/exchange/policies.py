@@ -70,3 +70,10 @@ def contacts_open_to(organisation, company) -> bool:
     return TechnologyInquiry.objects.filter(
         organisation=organisation, listing__company=company, accepted=True
     ).exists()
+
+
+def contacts_opened_by_inquiry(organisation_id: int, company_id: int) -> bool:
+    """The contact opener of the partner API: an inquiry the company accepted."""
+    return TechnologyInquiry.objects.filter(
+        organisation_id=organisation_id, listing__company_id=company_id, accepted=True
+    ).exists()

@@ -9,6 +9,8 @@ Two use cases are where partners' webhooks will be sent from: `listing_approve` 
 listing partners may see) and `inquiry_answer` (an inquiry answered).
 """
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -19,12 +21,15 @@ from django.utils.translation import gettext as _
 from companies import selectors as company_selectors
 from companies.exchange import policies, selectors
 from companies.exchange.models import (
+    DEAL_FIELDS,
     PartnerInterest,
     TechnologyInquiry,
     TechnologyListing,
     jurisdiction_of,
 )
-from companies.models import Company
+from companies.models import Company, PartnerOrganisation
+from companies.webhooks.models import EventType
+from companies.webhooks.services import webhooks_emit
 from incubator.audit import audit_record, changed
 from incubator.multilingual import localized, translated_names
 from incubator.services import outbox_enqueue
@@ -236,6 +241,15 @@ def _review(*, actor, listing: TechnologyListing, status: str, reason: str) -> T
             },
             path=reverse("companies:listing-list"),
         )
+        if status == TechnologyListing.Status.APPROVED and listing.company.consent_to_partners:
+            webhooks_emit(
+                event_type=EventType.LISTING_PUBLISHED,
+                organisation_ids=PartnerOrganisation.objects.filter(is_active=True).values_list(
+                    "pk", flat=True
+                ),
+                data=listing_event_data(listing),
+                key=f"{listing.pk}:{listing.version}",
+            )
     return listing
 
 
@@ -390,7 +404,31 @@ def inquiry_answer(
             },
             path=reverse("companies:exchange-inquiries"),
         )
+        webhooks_emit(
+            event_type=EventType.INQUIRY_ANSWERED,
+            organisation_ids=[inquiry.organisation_id],
+            data={
+                "inquiry": inquiry.pk,
+                "listing": inquiry.listing_id,
+                "company": inquiry.listing.company_id,
+                "accepted": inquiry.accepted,
+                "answered_at": inquiry.answered_at.astimezone(dt.UTC).isoformat(),
+            },
+            key=f"{inquiry.pk}:{inquiry.version}",
+        )
     return inquiry
+
+
+def listing_event_data(listing: TechnologyListing) -> dict:
+    """The public fields of a listing in a webhook: ids, kinds and its three titles."""
+    return {
+        "listing": listing.pk,
+        "company": listing.company_id,
+        "sector": listing.sector,
+        "jurisdiction": listing.jurisdiction,
+        "deal_kinds": [str(kind) for kind, field in DEAL_FIELDS.items() if getattr(listing, field)],
+        "title": {code: getattr(listing, f"title_{code}") for code in ("ko", "zh", "en")},
+    }
 
 
 # --- Interests ------------------------------------------------------------------------------

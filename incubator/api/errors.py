@@ -4,6 +4,8 @@ The message is in the language of Accept-Language (ko, zh-hans, en): LocaleMiddl
 chosen it for the request. Field errors keep the services' and forms' own wording.
 """
 
+from contextlib import contextmanager
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
@@ -106,3 +108,15 @@ def not_found_response():
     """The 404 of a URL that no endpoint serves (Django's URL resolver, not a view)."""
     body = {"code": "not_found", "message": _messages()["not_found"], "fields": {}}
     return JsonResponse(body, status=404)
+
+
+@contextmanager
+def refusals_as_conflicts():
+    """A service's refusal of a well-formed request is a 409 with its message; its field
+    errors (bad input the serializer could not see) stay a 400."""
+    try:
+        yield
+    except DjangoValidationError as error:
+        if hasattr(error, "error_dict"):
+            raise validation_error(error) from None
+        raise Conflict(" ".join(error.messages)) from None

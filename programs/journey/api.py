@@ -6,6 +6,8 @@ meeting or an accepted inquiry opens them to the caller's organisation.
 
 import django_filters
 from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
@@ -14,10 +16,15 @@ from drf_spectacular.utils import (
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import serializers, viewsets
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.response import Response
 
-from companies.models import CertificationKind, Company, Membership, Sector
-from companies.policies import partner_sees_contacts
+from companies.exchange import selectors as exchange_selectors
+from companies.exchange import services as exchange_services
+from companies.exchange.models import PartnerInterest
+from companies.models import CertificationKind, Company, Membership, PartnerPerson, Sector
+from companies.policies import can_act_for, partner_sees_contacts
+from incubator.api.errors import Conflict, refusals_as_conflicts
 from incubator.api.permissions import HasScope
 from programs import stages
 from programs.journey.selectors import companies_for_partners
@@ -232,3 +239,85 @@ class CompanyViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_class(self):
         return CompanyDetailSerializer if self.action == "retrieve" else CompanySerializer
+
+
+class InterestSerializer(serializers.ModelSerializer):
+    company = serializers.PrimaryKeyRelatedField(queryset=Company.objects.all())
+    person = serializers.PrimaryKeyRelatedField(
+        queryset=PartnerPerson.objects.all(), help_text="One of your organisation's people."
+    )
+
+    class Meta:
+        model = PartnerInterest
+        fields = ["id", "company", "person", "note", "marked_at"]
+        read_only_fields = ["id", "marked_at"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Your organisation's interests in companies",
+        description="The active ones. Scope `interests:write`.",
+    ),
+    retrieve=extend_schema(summary="One of your interests"),
+    create=extend_schema(
+        summary="Mark interest in a company",
+        description="For one of your people (`person`), in a company of the directory. The "
+        "center is told and, when the company consented to partners, its owner. Marking an "
+        "active interest again changes its note.",
+        examples=[
+            OpenApiExample(
+                "Marked",
+                value={
+                    "id": 5,
+                    "company": 12,
+                    "person": 21,
+                    "note": "Met at the roadshow.",
+                    "marked_at": "2026-11-20T02:00:00Z",
+                },
+                response_only=True,
+            )
+        ],
+    ),
+    destroy=extend_schema(summary="Withdraw an interest", responses={204: None}),
+)
+class InterestViewSet(
+    mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    permission_classes = [HasScope]
+    scope = "interests:write"
+    serializer_class = InterestSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return PartnerInterest.objects.none()
+        return exchange_selectors.interests_of_organisation(self.request.user.organisation)
+
+    def _person_and_company(self, data):
+        organisation = self.request.user.organisation
+        if not can_act_for(organisation.pk, data["person"]):
+            raise Http404  # another organisation's person does not exist for the caller
+        company = get_object_or_404(companies_for_partners(), pk=data["company"].pk)
+        return data["person"], company
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        person, company = self._person_and_company(serializer.validated_data)
+        with refusals_as_conflicts():
+            interest = exchange_services.interest_mark(
+                actor=person.user,
+                company=company,
+                note=serializer.validated_data.get("note", ""),
+                organisation=request.user.organisation,
+            )
+        return Response(self.get_serializer(interest).data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, interest):
+        # Withdrawn, not deleted: the center keeps the history of who was interested.
+        actor = interest.person.user if interest.person else None
+        if actor is None:
+            raise Conflict(_("The person who marked this interest has left; ask the center."))
+        with refusals_as_conflicts():
+            exchange_services.interest_withdraw(
+                actor=actor, company=interest.company, organisation=self.request.user.organisation
+            )

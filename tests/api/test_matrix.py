@@ -11,10 +11,16 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from companies.exchange import services as exchange
+from companies.exchange.models import TechnologyListing
 from companies.webhooks.services import webhook_endpoint_create
 from programs.models import Enrollment
 from tests.api import matrix
-from tests.companies.factories import CompanyFactory
+from tests.companies.factories import (
+    CompanyFactory,
+    MembershipFactory,
+    TechnologyListingFactory,
+)
 from tests.events.factories import PartnerOrganisationFactory, PartnerPersonFactory
 from tests.programs.factories import CohortFactory
 
@@ -35,6 +41,13 @@ def build_world() -> dict:
         stage="acceleration",
         started_on=timezone.localdate(),
     )
+    MembershipFactory(company=company)
+    listing, other_listing = (
+        TechnologyListingFactory(company=company, status=TechnologyListing.Status.APPROVED)
+        for _ in range(2)
+    )
+    inquiry = exchange.inquiry_send(actor=person.user, listing=listing, message="Terms?")
+    interest = exchange.interest_mark(actor=person.user, company=company)
     endpoint, _secret = webhook_endpoint_create(
         actor=organisation,
         organisation=organisation,
@@ -46,11 +59,20 @@ def build_world() -> dict:
         ("/api/v1/companies/{id}/", "id"): company.pk,
         ("/api/v1/webhooks/{id}/", "id"): endpoint.pk,
         ("/api/v1/webhooks/{id}/rotate-secret/", "id"): endpoint.pk,
+        ("/api/v1/technologies/{id}/", "id"): listing.pk,
+        ("/api/v1/inquiries/{id}/", "id"): inquiry.pk,
+        ("/api/v1/interests/{id}/", "id"): interest.pk,
     }
     bodies = {
         ("POST", "/api/v1/webhooks/"): WEBHOOK,
         ("PUT", "/api/v1/webhooks/{id}/"): WEBHOOK,
         ("PATCH", "/api/v1/webhooks/{id}/"): {"description": "CRM"},
+        ("POST", "/api/v1/inquiries/"): {
+            "listing": other_listing.pk,
+            "person": person.pk,
+            "message": "Licence terms?",
+        },
+        ("POST", "/api/v1/interests/"): {"company": company.pk, "person": person.pk},
     }
     return {
         "keys": matrix.make_keys(organisation, organisation_b),

@@ -37,7 +37,25 @@ def _schema():
 
 
 @pytest.fixture
-def key(db):
+def connection_kept():
+    """Keep the test's database connection across the in-process calls.
+
+    Django closes the connection when a request finishes; its test Client stops that,
+    but schemathesis calls the WSGI application directly, and on PostgreSQL the test's
+    transaction would be closed under it.
+    """
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def key(db, connection_kept):
     return key_for(PartnerOrganisationFactory())[1]
 
 

@@ -1,0 +1,226 @@
+"""The partner API's technology exchange: approved listings (technologies:read) and the
+organisation's inquiries about them (inquiries:write)."""
+
+import django_filters
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import (
+    OpenApiExample,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.response import Response
+
+from companies.exchange import selectors, services
+from companies.exchange.models import (
+    DEAL_FIELDS,
+    DealKind,
+    Jurisdiction,
+    TechnologyInquiry,
+    TechnologyListing,
+)
+from companies.models import PartnerPerson, Sector
+from companies.policies import can_act_for
+from incubator.api.errors import refusals_as_conflicts
+from incubator.api.permissions import HasScope
+
+LANGUAGES = ("ko", "zh", "en")
+
+
+def three(instance, field: str) -> dict:
+    return {code: getattr(instance, f"{field}_{code}") for code in LANGUAGES}
+
+
+class TextsSerializer(serializers.Serializer):
+    ko = serializers.CharField()
+    zh = serializers.CharField()
+    en = serializers.CharField()
+
+
+texts = extend_schema_field(TextsSerializer)
+
+
+class ListingSerializer(serializers.ModelSerializer):
+    title = serializers.SerializerMethodField()
+    summary = serializers.SerializerMethodField()
+    terms = serializers.SerializerMethodField()
+    company_name = serializers.SerializerMethodField()
+    deal_kinds = serializers.SerializerMethodField()
+    patent_number = serializers.CharField(source="patent.number", default=None, read_only=True)
+    published_at = serializers.DateTimeField(source="reviewed_at", read_only=True)
+
+    class Meta:
+        model = TechnologyListing
+        fields = [
+            "id",
+            "company",
+            "company_name",
+            "title",
+            "summary",
+            "terms",
+            "sector",
+            "jurisdiction",
+            "deal_kinds",
+            "patent_number",
+            "published_at",
+        ]
+
+    @texts
+    def get_title(self, listing) -> dict:
+        return three(listing, "title")
+
+    @texts
+    def get_summary(self, listing) -> dict:
+        return three(listing, "summary")
+
+    @texts
+    def get_terms(self, listing) -> dict:
+        return three(listing, "terms")
+
+    @texts
+    def get_company_name(self, listing) -> dict:
+        return three(listing.company, "name")
+
+    def get_deal_kinds(self, listing) -> list[str]:
+        return [str(kind) for kind, field in DEAL_FIELDS.items() if getattr(listing, field)]
+
+
+class ListingFilter(django_filters.FilterSet):
+    jurisdiction = django_filters.ChoiceFilter(choices=Jurisdiction.choices, method="keep")
+    deal_kind = django_filters.ChoiceFilter(choices=DealKind.choices, method="keep")
+    sector = django_filters.ChoiceFilter(choices=Sector.choices, method="keep")
+    search = django_filters.CharFilter(max_length=100, method="keep")
+
+    class Meta:
+        model = TechnologyListing
+        fields = []
+
+    def keep(self, queryset, name, value):
+        return queryset  # the selector applies them (one place for the partners' filters)
+
+    @property
+    def qs(self):
+        data = self.form.cleaned_data
+        return selectors.listings_for_partners(
+            jurisdiction=data.get("jurisdiction") or "",
+            deal_kind=data.get("deal_kind") or "",
+            sector=data.get("sector") or "",
+            text=data.get("search") or "",
+        )
+
+
+LISTING = {
+    "id": 4,
+    "company": 12,
+    "company_name": {"ko": "오랑심한", "zh": "奥朗心韩", "en": "Orangsimhan"},
+    "title": {"ko": "음성 인식 모델", "zh": "语音识别模型", "en": "Speech recognition model"},
+    "summary": {"ko": "…", "zh": "…", "en": "…"},
+    "terms": {"ko": "…", "zh": "…", "en": "Non-exclusive licence in Heilongjiang"},
+    "sector": "ai",
+    "jurisdiction": "KR",
+    "deal_kinds": ["license", "joint_development"],
+    "patent_number": "10-2020-0123456",
+    "published_at": "2026-11-20T02:00:00Z",
+}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Technology listings",
+        description="Approved listings of companies shown to partners. Scope "
+        "`technologies:read`. `search` matches every word in titles, summaries and company "
+        "names, in any of the three languages.",
+        examples=[OpenApiExample("A listing", value=LISTING, response_only=True)],
+    ),
+    retrieve=extend_schema(summary="One technology listing"),
+)
+class ListingViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [HasScope]
+    scope = "technologies:read"
+    serializer_class = ListingSerializer
+    filterset_class = ListingFilter
+    queryset = TechnologyListing.objects.none()  # the filter's selector gives the rows
+
+    def get_queryset(self):
+        return selectors.listings_for_partners()
+
+
+class InquirySerializer(serializers.ModelSerializer):
+    person = serializers.PrimaryKeyRelatedField(
+        queryset=PartnerPerson.objects.all(),
+        help_text="One of your organisation's people, who asks.",
+    )
+    listing = serializers.PrimaryKeyRelatedField(queryset=TechnologyListing.objects.all())
+
+    class Meta:
+        model = TechnologyInquiry
+        fields = [
+            "id",
+            "listing",
+            "person",
+            "message",
+            "status",
+            "answer",
+            "accepted",
+            "created_at",
+            "answered_at",
+        ]
+        read_only_fields = ["id", "status", "answer", "accepted", "created_at", "answered_at"]
+
+
+INQUIRY = {
+    "id": 7,
+    "listing": 4,
+    "person": 21,
+    "message": "We would like to license this model for our call centers in Harbin.",
+    "status": "answered",
+    "answer": "Gladly: our CEO will write to you.",
+    "accepted": True,
+    "created_at": "2026-11-21T03:00:00Z",
+    "answered_at": "2026-11-22T01:00:00Z",
+}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Your organisation's inquiries", description="Scope `inquiries:write`."
+    ),
+    retrieve=extend_schema(summary="One of your inquiries"),
+    create=extend_schema(
+        summary="Ask a company about a listing",
+        description="For one of your people (`person`). The company and the center are told; "
+        "the company answers in the portal (webhook `inquiry.answered`). One open inquiry per "
+        "listing and organisation: a second is a 409.",
+        examples=[OpenApiExample("Answered", value=INQUIRY, response_only=True)],
+    ),
+)
+class InquiryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    permission_classes = [HasScope]
+    scope = "inquiries:write"
+    serializer_class = InquirySerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return TechnologyInquiry.objects.none()
+        return selectors.inquiries_of_organisation(self.request.user.organisation)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        person = serializer.validated_data["person"]
+        organisation = request.user.organisation
+        if not can_act_for(organisation.pk, person):
+            raise Http404  # another organisation's person does not exist for the caller
+        listing = get_object_or_404(
+            selectors.listings_for_partners(), pk=serializer.validated_data["listing"].pk
+        )
+        with refusals_as_conflicts():
+            inquiry = services.inquiry_send(
+                actor=person.user,
+                listing=listing,
+                message=serializer.validated_data["message"],
+                organisation=organisation,
+            )
+        return Response(self.get_serializer(inquiry).data, status=status.HTTP_201_CREATED)

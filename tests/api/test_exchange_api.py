@@ -1,0 +1,151 @@
+"""The technology exchange and interests through the partner API."""
+
+import pytest
+from django.utils import timezone
+
+from companies.exchange import services
+from companies.exchange.models import PartnerInterest, TechnologyInquiry, TechnologyListing
+from companies.models import Membership
+from companies.webhooks.services import webhook_endpoint_create
+from incubator.models import OutboxMessage
+from programs.models import Enrollment
+from tests.api.keys import client_with, key_for
+from tests.companies.factories import (
+    CompanyFactory,
+    MembershipFactory,
+    TechnologyListingFactory,
+)
+from tests.events.factories import PartnerPersonFactory
+from tests.programs.factories import CohortFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def company():
+    company = CompanyFactory(consent_to_partners=True, sector="ai", name_en="Orangsimhan")
+    Enrollment.objects.create(
+        company=company,
+        cohort=CohortFactory(),
+        stage="acceleration",
+        started_on=timezone.localdate(),
+    )
+    return company
+
+
+@pytest.fixture
+def founder(company):
+    return MembershipFactory(company=company, role=Membership.Role.OWNER, user__language="ko").user
+
+
+@pytest.fixture
+def listing(company, founder):
+    return TechnologyListingFactory(
+        company=company,
+        status=TechnologyListing.Status.APPROVED,
+        sector="ai",
+        title_en="Speech recognition model",
+        offers_license=True,
+    )
+
+
+@pytest.fixture
+def person():
+    return PartnerPersonFactory()
+
+
+@pytest.fixture
+def partner(person):
+    return client_with(key_for(person.organisation)[1])
+
+
+def test_listings_are_searched_by_deal_kind_sector_and_text(partner, listing, company):
+    TechnologyListingFactory(company=company, status=TechnologyListing.Status.SUBMITTED)
+    rows = partner.get("/api/v1/technologies/?deal_kind=license&sector=ai&search=speech")
+    assert [r["id"] for r in rows.json()["results"]] == [listing.pk]
+    assert rows.json()["results"][0]["deal_kinds"] == ["license"]
+    assert partner.get("/api/v1/technologies/?deal_kind=transfer").json()["count"] == 0
+    assert partner.get(f"/api/v1/technologies/{listing.pk}/").status_code == 200
+
+
+def test_an_inquiry_reaches_the_startup_and_opens_contacts_once_accepted(
+    partner, person, listing, founder, company
+):
+    endpoint, _secret = webhook_endpoint_create(
+        actor=person.organisation,
+        organisation=person.organisation,
+        url="https://127.0.0.1:8443/h",
+        event_types=["inquiry.answered"],
+    )
+    body = {"listing": listing.pk, "person": person.pk, "message": "라이선스 조건이 궁금합니다."}
+    sent = partner.post("/api/v1/inquiries/", body, format="json")
+    assert sent.status_code == 201, sent.content
+    inquiry = TechnologyInquiry.objects.get()
+    assert OutboxMessage.objects.filter(recipient=founder.email).exists()
+    again = partner.post("/api/v1/inquiries/", body, format="json")
+    assert again.status_code == 409 and again.json()["code"] == "conflict"
+    assert partner.get(f"/api/v1/companies/{company.pk}/").json()["contacts"] is None
+
+    services.inquiry_answer(actor=founder, inquiry=inquiry, answer="좋습니다.", accept=True)
+    detail = partner.get(f"/api/v1/inquiries/{inquiry.pk}/").json()
+    assert detail["status"] == "answered" and detail["accepted"] is True
+    contacts = partner.get(f"/api/v1/companies/{company.pk}/").json()["contacts"]
+    assert [c["email"] for c in contacts] == [founder.email]
+    assert (
+        OutboxMessage.objects.filter(
+            channel="webhook", recipient=f"webhook:{endpoint.pk}", kind__contains="inquiry"
+        ).count()
+        == 1
+    )
+
+
+def test_another_organisations_person_and_inquiries_are_404(partner, listing):
+    stranger = PartnerPersonFactory()
+    body = {"listing": listing.pk, "person": stranger.pk, "message": "Hello"}
+    assert partner.post("/api/v1/inquiries/", body, format="json").status_code == 404
+    theirs = services.inquiry_send(actor=stranger.user, listing=listing, message="Hello")
+    assert partner.get(f"/api/v1/inquiries/{theirs.pk}/").status_code == 404
+    assert partner.get("/api/v1/inquiries/").json()["count"] == 0
+
+
+def test_a_listing_not_approved_cannot_be_asked_about(partner, person, company):
+    draft = TechnologyListingFactory(company=company, status=TechnologyListing.Status.SUBMITTED)
+    body = {"listing": draft.pk, "person": person.pk, "message": "Hello"}
+    assert partner.post("/api/v1/inquiries/", body, format="json").status_code == 404
+    assert not TechnologyInquiry.objects.exists()
+
+
+def test_interest_is_marked_listed_and_withdrawn(partner, person, company, founder):
+    body = {"company": company.pk, "person": person.pk, "note": "Met at the roadshow."}
+    marked = partner.post("/api/v1/interests/", body, format="json")
+    assert marked.status_code == 201, marked.content
+    interest = PartnerInterest.objects.get()
+    assert [r["id"] for r in partner.get("/api/v1/interests/").json()["results"]] == [interest.pk]
+    assert OutboxMessage.objects.filter(recipient=founder.email).exists()
+    assert partner.delete(f"/api/v1/interests/{interest.pk}/").status_code == 204
+    interest.refresh_from_db()
+    assert interest.withdrawn_at is not None
+    assert partner.get("/api/v1/interests/").json()["count"] == 0
+
+
+def test_interest_in_a_company_outside_the_directory_is_404(partner, person):
+    hidden = CompanyFactory(consent_to_partners=True)  # an applicant: not enrolled
+    body = {"company": hidden.pk, "person": person.pk}
+    assert partner.post("/api/v1/interests/", body, format="json").status_code == 404
+    assert not PartnerInterest.objects.exists()
+
+
+def test_an_approved_listing_is_announced_to_subscribed_partners_once(person, company, founder):
+    from tests.api.keys import a_manager
+
+    endpoint, _secret = webhook_endpoint_create(
+        actor=person.organisation,
+        organisation=person.organisation,
+        url="https://127.0.0.1:8443/h",
+        event_types=["listing.published"],
+    )
+    listing = TechnologyListingFactory(company=company, status=TechnologyListing.Status.SUBMITTED)
+    services.listing_approve(actor=a_manager(), listing=listing)
+    rows = OutboxMessage.objects.filter(channel="webhook", recipient=f"webhook:{endpoint.pk}")
+    assert rows.count() == 1
+    assert rows.get().payload["data"]["listing"] == listing.pk
