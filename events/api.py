@@ -116,6 +116,23 @@ class IdFilter(django_filters.Filter):
         super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
 
 
+class MomentField(forms.DateTimeField):
+    """A time the database can hold: 0001-01-01 in Harbin is still year 0 in UTC."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is not None:
+            try:
+                moment.astimezone(dt.UTC)
+            except OverflowError:
+                raise forms.ValidationError(self.error_messages["invalid"], "invalid") from None
+        return moment
+
+
+class MomentFilter(django_filters.DateTimeFilter):
+    field_class = MomentField
+
+
 # --- Events -------------------------------------------------------------------------------
 
 
@@ -123,12 +140,12 @@ class EventFilter(django_filters.FilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=Event.Kind.choices)
     status = django_filters.MultipleChoiceFilter(choices=PARTNER_STATUSES)
     time_zone = django_filters.ChoiceFilter(choices=TimeZone.choices)
-    starts_after = django_filters.DateTimeFilter(
+    starts_after = MomentFilter(
         field_name="starts_at",
         lookup_expr="gte",
         label="Starting at or after this time (ISO 8601; a date alone: midnight, center time).",
     )
-    starts_before = django_filters.DateTimeFilter(
+    starts_before = MomentFilter(
         field_name="starts_at",
         lookup_expr="lt",
         label="Starting before this time (ISO 8601; a date alone: midnight, center time).",

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
 from events.api import EventCalendarView, EventViewSet, RegistrationViewSet
@@ -9,8 +9,9 @@ router.register("events", EventViewSet, basename="event")
 router.register("registrations", RegistrationViewSet, basename="registration")
 router.register("meeting-requests", MeetingRequestViewSet, basename="meeting-request")
 urlpatterns = [
-    # No trailing slash: the file's address, as the portal's event.ics.
-    path("events/<int:pk>/ics", EventCalendarView.as_view(), name="event-ics"),
+    # No trailing slash: a file's address. The router's id pattern: a wrong id is the API's
+    # 404, in JSON.
+    re_path(r"^events/(?P<pk>[^/.]+)/ics$", EventCalendarView.as_view(), name="event-ics"),
     path("meeting-participants/", MeetingParticipantsView.as_view(), name="meeting-participants"),
     path("meeting-agenda/", MeetingAgendaView.as_view(), name="meeting-agenda"),
     *router.urls,
