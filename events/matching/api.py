@@ -20,6 +20,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from events import policies
 from events import selectors as event_selectors
 from events.api import (
     IdFilter,
@@ -40,14 +41,6 @@ from incubator.api.permissions import HasScope
 SCOPE = "Scope `meetings:write`."
 
 
-def is_ours(registration: Registration, organisation_id: int) -> bool:
-    """Whether the registration is one of the organisation's people (its person loaded)."""
-    if registration.partner_organisation_id != organisation_id:
-        return False
-    person = getattr(registration.user, "partner_person", None)
-    return person is not None and person.organisation_id == organisation_id
-
-
 class ParticipationQuery(serializers.Serializer):
     event = an_id("The id of a matching session.")
     person = an_id("The id of one of your organisation's people registered for it.")
@@ -63,9 +56,10 @@ def participation(request) -> Registration:
     person = organisation_person(request, query["person"])
     event = visible_event(request, query["event"])
     registration = selectors.participant_of(event=event, user=person.user)
-    if registration is None or registration.partner_organisation_id != person.organisation_id:
+    if registration is not None:
+        registration.user = person.user  # with its person: no query more
+    if registration is None or not policies.acts_for_registrant(request.user, registration):
         raise NotFound
-    registration.user = person.user  # with its person: no query more
     return registration
 
 
@@ -81,10 +75,8 @@ class PartySerializer(serializers.Serializer):
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_person(self, registration):
         """The id of the person when they are one of your organisation's people."""
-        organisation_id = self.context["request"].user.organisation_id
-        return (
-            registration.user.partner_person.pk if is_ours(registration, organisation_id) else None
-        )
+        ours = policies.acts_for_registrant(self.context["request"].user, registration)
+        return registration.user.partner_person.pk if ours else None
 
 
 class ParticipantSerializer(serializers.ModelSerializer):
@@ -168,8 +160,10 @@ class MeetingRequestSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.ChoiceField(choices=["sent", "received"]))
     def get_direction(self, request_row) -> str:
         """sent: by one of your people; received: by a startup, to one of your people."""
-        organisation_id = self.context["request"].user.organisation_id
-        return "sent" if is_ours(request_row.from_registration, organisation_id) else "received"
+        ours = policies.acts_for_registrant(
+            self.context["request"].user, request_row.from_registration
+        )
+        return "sent" if ours else "received"
 
 
 class MeetingRequestCreateSerializer(serializers.Serializer):
