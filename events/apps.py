@@ -14,3 +14,11 @@ class EventsConfig(AppConfig):
     name = "events"
     verbose_name = _("Events and matching")
     periodic_jobs = [COMPLETE_ENDED]
+
+    def ready(self):
+        from companies.policies import register_contact_opener
+        from events.matching.selectors import organisation_met_company
+
+        # A meeting on the schedule with one of its people opens a company's contacts to a
+        # partner organisation (the company directory of the partner API).
+        register_contact_opener(organisation_met_company)

@@ -8,7 +8,9 @@ the demo data), which the services let through.
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from companies.policies import can_act_for
 from events.models import Event, JudgeAssignment, Registration
+from incubator.api.auth import Partner
 
 
 def staff_with(actor, permission: str) -> bool:
@@ -60,11 +62,37 @@ def can_delete_event(actor, event: Event | None = None) -> bool:
     )
 
 
+def _key_acts_for(key: Partner, user) -> bool:
+    # A partner organisation's API key acts for the organisation's people only.
+    return can_act_for(key.organisation_id, getattr(user, "partner_person", None))
+
+
+def acts_for_registrant(actor, registration: Registration) -> bool:
+    """The registrant themselves, or the API key of the partner organisation they registered
+    for, while they still belong to it."""
+    if registration.user_id is None:
+        return False
+    if isinstance(actor, Partner):
+        return registration.partner_organisation_id == actor.organisation_id and _key_acts_for(
+            actor, registration.user
+        )
+    return actor is not None and registration.user_id == actor.pk
+
+
+def can_register(actor, user) -> bool:
+    """Register `user`: the person themselves, staff who add registrations, or the API key
+    of the person's partner organisation."""
+    if isinstance(actor, Partner):
+        return _key_acts_for(actor, user)
+    return actor == user or staff_with(actor, "events.add_registration")
+
+
 def may_handle_registration(actor, registration: Registration) -> bool:
-    """The registrant themselves, or staff who handle registrations."""
+    """The registrant themselves (or their organisation's API key), or staff who handle
+    registrations."""
     if actor is None:
         return True
-    if registration.user_id is not None and registration.user_id == actor.pk:
+    if acts_for_registrant(actor, registration):
         return True
     return staff_with(actor, "events.change_registration")
 

@@ -38,6 +38,36 @@ def events_visible_to(user) -> QuerySet[Event]:
     return Event.objects.filter(visible)
 
 
+def of_organisation(organisation_id: int, prefix: str = "") -> Q:
+    """Registrations (at `prefix`, e.g. "from_registration__") a partner organisation made
+    for one of its people who still belongs to it: what its API key sees and acts on."""
+    return Q(
+        **{
+            f"{prefix}kind": Registration.Kind.PARTNER,
+            f"{prefix}partner_organisation_id": organisation_id,
+            f"{prefix}user__partner_person__organisation_id": organisation_id,
+        }
+    )
+
+
+def events_for_partner(organisation_id: int) -> QuerySet[Event]:
+    """Return the events a partner organisation's API key sees, with their counts.
+
+    As a person in the portal: the published and completed ones, and a cancelled one only
+    if the organisation had registered one of its people for it. Drafts stay hidden.
+    """
+    theirs = Registration.objects.filter(of_organisation(organisation_id)).values("event_id")
+    visible = Q(status__in=PUBLIC_STATUSES) | Q(status=Event.Status.CANCELLED, pk__in=theirs)
+    return _with_counts(Event.objects.filter(visible))
+
+
+def registrations_of_organisation(organisation_id: int) -> QuerySet[Registration]:
+    """Return the registrations of a partner organisation's people, with their events."""
+    return Registration.objects.filter(of_organisation(organisation_id)).select_related(
+        "event", "user__partner_person"
+    )
+
+
 def event_list_upcoming(*, kind: str | None = None, at=None) -> QuerySet[Event]:
     """Return the published events that have not ended, soonest first, with their counts."""
     at = at or timezone.now()

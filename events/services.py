@@ -187,10 +187,11 @@ def registration_create(
     A partner's languages come from their partner record; a startup member says which
     languages they speak (`languages`: codes "ko", "zh", "en"). When the event is full the
     person is waitlisted. Someone who cancelled earlier gets their old row (and badge) back.
-    `actor` is who registers them: the person themselves unless staff say otherwise.
+    `actor` is who registers them: the person themselves unless staff, or the API key of the
+    person's partner organisation, say otherwise.
     """
     actor = actor or user
-    if actor != user and not policies.staff_with(actor, "events.add_registration"):
+    if not policies.can_register(actor, user):
         raise PermissionDenied
     kind = registration_kind_for(user)
     if kind is None:

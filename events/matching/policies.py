@@ -1,7 +1,8 @@
 """Who may do what in 1:1 meetings: plain predicates, no writes."""
 
+from events.matching.models import MeetingRequest
 from events.models import Registration
-from events.policies import staff_with
+from events.policies import acts_for_registrant, staff_with
 
 REGISTERED = Registration.Status.REGISTERED
 
@@ -33,3 +34,14 @@ def can_set_availability(actor, registration: Registration) -> bool:
 def can_manage_slots(actor, event=None) -> bool:
     """Add, change or delete a matching session's meeting slots: the event coordinators."""
     return staff_with(actor, "events.change_meetingslot")
+
+
+def can_request_meeting(actor, registration: Registration) -> bool:
+    """Ask for meetings as `registration`: the participant, or their organisation's API key."""
+    return acts_for_registrant(actor, registration)
+
+
+def can_withdraw_request(actor, request: MeetingRequest) -> bool:
+    """Withdraw a request: its sender, or the sender's organisation's API key; never the
+    person who received it."""
+    return acts_for_registrant(actor, request.from_registration)

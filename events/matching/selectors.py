@@ -3,14 +3,15 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from events.ics import uid_for
 from events.matching import matchmaking
-from events.matching.models import Availability, Meeting, MeetingRequest, MeetingSlot
+from events.matching.models import Availability, Meeting, MeetingRequest, MeetingSlot, ScheduleRun
 from events.models import Event, Registration
+from events.selectors import of_organisation
 
 REGISTERED = Registration.Status.REGISTERED
 PENDING = MeetingRequest.Status.PENDING
@@ -75,6 +76,48 @@ def requests_of(*, registration: Registration) -> tuple[list, list]:
     received = [r for r in requests if r.to_registration_id == registration.pk]
     sent = [r for r in requests if r.from_registration_id == registration.pk]
     return received, sent
+
+
+def meeting_requests_of_organisation(organisation_id: int) -> QuerySet[MeetingRequest]:
+    """Return the requests sent or received by a partner organisation's people, each with
+    `scheduled` (the two have a meeting in the schedule), in one query whatever their number."""
+    pair = Q(
+        registration_a=OuterRef("from_registration"), registration_b=OuterRef("to_registration")
+    ) | Q(registration_a=OuterRef("to_registration"), registration_b=OuterRef("from_registration"))
+    return (
+        MeetingRequest.objects.filter(
+            of_organisation(organisation_id, "from_registration__")
+            | of_organisation(organisation_id, "to_registration__")
+        )
+        .annotate(scheduled=Exists(Meeting.objects.filter(pair)))
+        .select_related(
+            "from_registration__user__partner_person", "to_registration__user__partner_person"
+        )
+    )
+
+
+def is_scheduled(*, event: Event) -> bool:
+    """Say whether the center has applied a schedule to the matching session."""
+    return event.schedule_runs.filter(status=ScheduleRun.Status.DONE).exists()
+
+
+def organisation_met_company(organisation_id: int, company_id: int) -> bool:
+    """Say whether a meeting on a schedule joins one of the organisation's people and a
+    member of the company (of an event not cancelled, both still registered).
+
+    Registered as a contact opener: such a meeting opens the company's contacts to the
+    organisation.
+    """
+    standing = Q(registration_a__status=REGISTERED, registration_b__status=REGISTERED) & ~Q(
+        event__status=Event.Status.CANCELLED
+    )
+    ours_a = of_organisation(organisation_id, "registration_a__") & Q(
+        registration_b__company_id=company_id
+    )
+    ours_b = of_organisation(organisation_id, "registration_b__") & Q(
+        registration_a__company_id=company_id
+    )
+    return Meeting.objects.filter(standing, ours_a | ours_b).exists()
 
 
 @dataclass

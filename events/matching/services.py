@@ -142,8 +142,12 @@ def meeting_request_create(
     to_registration: Registration,
     priority: str = MeetingRequest.Priority.WOULD_LIKE,
     message: str = "",
+    actor=None,
 ) -> MeetingRequest:
-    """Ask another participant of the same matching session for a 1:1 meeting."""
+    """Ask another participant of the same matching session for a 1:1 meeting.
+
+    `actor` is who asks: the sender (by default), or their partner organisation's API key.
+    """
     if priority not in MeetingRequest.Priority.values:
         raise ValidationError(_("Choose how much you want this meeting."))
     if from_registration.pk == to_registration.pk:
@@ -153,11 +157,14 @@ def meeting_request_create(
         _refuse_unless_open(event)
         people = {
             r.pk: r
-            for r in Registration.objects.select_related("company", "event").filter(
+            for r in Registration.objects.select_related("company", "event", "user").filter(
                 pk__in=[from_registration.pk, to_registration.pk]
             )
         }
         sender, recipient = people[from_registration.pk], people.get(to_registration.pk)
+        actor = actor or sender.user
+        if not policies.can_request_meeting(actor, sender):
+            raise PermissionDenied
         if sender.status != REGISTERED:
             raise ValidationError(_("You are not registered for this event."))
         if recipient is None or recipient.event_id != event.pk or recipient.status != REGISTERED:
@@ -203,7 +210,7 @@ def meeting_request_create(
                 _("You have already asked %(name)s for a meeting.") % {"name": recipient.name}
             ) from None
         audit_record(
-            actor=sender.user,
+            actor=actor,
             verb="meeting_request.create",
             obj=request,
             company=sender.company_id or recipient.company_id,
@@ -253,6 +260,63 @@ def meeting_request_respond(
             request, "meeting_request_answered", sender, request.to_registration
         )
     return request
+
+
+def meeting_request_withdraw(*, request: MeetingRequest, actor) -> None:
+    """Withdraw a meeting request before the two are scheduled to meet; tell the recipient.
+
+    `actor` is the sender or their partner organisation's API key. The request is deleted
+    (its audit record stays), so the sender may ask again. Withdrawing says the sender no
+    longer wants the meeting: a request the other sent them, which stood accepted, waits
+    for their answer again, and the scheduler no longer pairs the two.
+    """
+    with transaction.atomic():
+        event = lock_event(request.event)
+        request = (
+            MeetingRequest.objects.select_for_update(of=("self",))
+            .select_related("from_registration__user", "to_registration__user")
+            .filter(pk=request.pk)
+            .first()
+        )
+        if request is None:
+            raise ValidationError(_("This meeting request was withdrawn already."))
+        sender, recipient = request.from_registration, request.to_registration
+        if not policies.can_withdraw_request(actor, request):
+            raise PermissionDenied
+        _refuse_unless_open(event)
+        _refuse_while_running(event)
+        a, b = sorted((sender.pk, recipient.pk))
+        if Meeting.objects.filter(event=event, registration_a_id=a, registration_b_id=b).exists():
+            raise ValidationError(
+                _(
+                    "The meeting with %(name)s is scheduled already: ask the center to take it "
+                    "off the schedule."
+                )
+                % {"name": recipient.name}
+            )
+        answered = (
+            MeetingRequest.objects.select_for_update()
+            .filter(from_registration=recipient, to_registration=sender, status=ACCEPTED)
+            .first()
+        )
+        if answered is not None:
+            answered.status = PENDING
+            answered.responded_at = None
+            answered.save(update_fields=["status", "responded_at"])
+        audit_record(
+            actor=actor,
+            verb="meeting_request.withdraw",
+            obj=request,
+            company=sender.company_id or recipient.company_id,
+            changes={
+                "to": recipient.pk,
+                "status": request.status,
+                "answer_taken_back": answered.pk if answered else None,
+            },
+        )
+        recipient.event = event
+        messages.notify_request(request, "meeting_request_withdrawn", recipient, sender)
+        request.delete()
 
 
 # --- Staff: slots ---------------------------------------------------------------------------

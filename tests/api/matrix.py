@@ -117,6 +117,8 @@ def url_of(path: str, ids: dict) -> str:
 def observe(line: Line, keys: Keys, ids: dict, bodies: dict) -> dict[str, int]:
     url = url_of(line.path, ids)
     body = bodies.get((line.method, line.path))
+    if isinstance(body, str):  # a GET's query string
+        url, body = url + body, None
     if body is None and line.method in {"POST", "PUT", "PATCH"}:
         body = {}
     if callable(body):

@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from companies.exchange import services as exchange
 from companies.exchange.models import TechnologyListing
+from companies.models import Company
 from companies.webhooks.services import webhook_endpoint_create
+from events.matching import services as meetings
 from programs.models import Enrollment
 from tests.api import matrix
 from tests.companies.factories import (
@@ -21,7 +23,14 @@ from tests.companies.factories import (
     MembershipFactory,
     TechnologyListingFactory,
 )
-from tests.events.factories import PartnerOrganisationFactory, PartnerPersonFactory
+from tests.events.factories import (
+    EventFactory,
+    PartnerOrganisationFactory,
+    PartnerPersonFactory,
+    PartnerRegistrationFactory,
+    StartupRegistrationFactory,
+    meeting_slots,
+)
 from tests.programs.factories import CohortFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +57,17 @@ def build_world() -> dict:
     )
     inquiry = exchange.inquiry_send(actor=person.user, listing=listing, message="Terms?")
     interest = exchange.interest_mark(actor=person.user, company=company)
+    event = EventFactory(meeting_tables=4, interpreters_per_slot=1)
+    meeting_slots(event, count=2)
+    registration = PartnerRegistrationFactory(event=event, person=person)
+    other_event = EventFactory()
+    startup = StartupRegistrationFactory(event=event)
+    Company.objects.filter(pk=startup.company_id).update(consent_to_partners=True)
+    asked = meetings.meeting_request_create(
+        from_registration=registration, to_registration=startup, priority="must"
+    )
+    second_startup = StartupRegistrationFactory(event=event)
+    Company.objects.filter(pk=second_startup.company_id).update(consent_to_partners=True)
     endpoint, _secret = webhook_endpoint_create(
         actor=organisation,
         organisation=organisation,
@@ -62,6 +82,12 @@ def build_world() -> dict:
         ("/api/v1/technologies/{id}/", "id"): listing.pk,
         ("/api/v1/inquiries/{id}/", "id"): inquiry.pk,
         ("/api/v1/interests/{id}/", "id"): interest.pk,
+        ("/api/v1/events/{id}/", "id"): event.pk,
+        ("/api/v1/events/{id}/ics", "id"): event.pk,
+        ("/api/v1/registrations/{id}/", "id"): registration.pk,
+        ("/api/v1/registrations/{id}/cancel/", "id"): registration.pk,
+        ("/api/v1/meeting-requests/{id}/", "id"): asked.pk,
+        ("/api/v1/meeting-requests/{id}/withdraw/", "id"): asked.pk,
     }
     bodies = {
         ("POST", "/api/v1/webhooks/"): WEBHOOK,
@@ -73,6 +99,16 @@ def build_world() -> dict:
             "message": "Licence terms?",
         },
         ("POST", "/api/v1/interests/"): {"company": company.pk, "person": person.pk},
+        ("POST", "/api/v1/registrations/"): {"event": other_event.pk, "person": person.pk},
+        ("POST", "/api/v1/meeting-requests/"): {
+            "event": event.pk,
+            "from_person": person.pk,
+            "to_participant": second_startup.pk,
+            "priority": "would_like",
+            "message": "Hello",
+        },
+        ("GET", "/api/v1/meeting-participants/"): f"?event={event.pk}&person={person.pk}",
+        ("GET", "/api/v1/meeting-agenda/"): f"?event={event.pk}&person={person.pk}",
     }
     return {
         "keys": matrix.make_keys(organisation, organisation_b),
