@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from companies.models import Company, Invitation, Membership
+from companies.models import Company, Invitation, Membership, PartnerPerson
 
 
 def company_members(company_id: int) -> list:
@@ -23,4 +23,13 @@ def company_for_user(user) -> Company | None:
 def invitations_pending_for(*, email: str) -> QuerySet[Invitation]:
     return Invitation.objects.filter(email__iexact=email, accepted_at__isnull=True).select_related(
         "company", "invited_by"
+    )
+
+
+def people_of_organisation(organisation):
+    """The active people of a partner organisation, with their accounts."""
+    return (
+        PartnerPerson.objects.filter(organisation=organisation, user__is_active=True)
+        .select_related("user")
+        .order_by("pk")
     )

@@ -19,8 +19,11 @@ SCOPES = (
 SCOPE_MISSING = "scope_missing"
 
 
-def required_scope(view) -> str:
-    """Return the scope of the view's current action: `scopes[action]`, else `scope`."""
+def required_scope(view) -> str | None:
+    """Return the scope of the view's current action: `scopes[action]`, else `scope`.
+
+    None: every key of the organisation may (its own people, for instance).
+    """
     action = getattr(view, "action", None)
     by_action = getattr(view, "scopes", {})
     return by_action.get(action) or view.scope
@@ -34,7 +37,7 @@ class HasScope(BasePermission):
         if not isinstance(principal, Partner):
             return False
         scope = required_scope(view)
-        if scope in principal.scopes:
+        if scope is None or scope in principal.scopes:  # None: any key of the organisation
             return True
         # DRF raises PermissionDenied(message, code): the error handler words it.
         self.message, self.code = scope, SCOPE_MISSING

@@ -163,3 +163,20 @@ def test_a_key_over_its_budget_gets_429_with_retry_after(cache, settings):
     # Another key has its own budget.
     _other, other = key_for(PartnerOrganisationFactory())
     assert client_with(other).get(COMPANIES).status_code == 200
+
+
+def test_any_key_reads_its_own_organisations_people_only():
+    from tests.events.factories import PartnerPersonFactory
+
+    person = PartnerPersonFactory(user__full_name="张伟 Zhang Wei")
+    PartnerPersonFactory()  # another organisation's
+    _row, key = key_for(person.organisation, scopes=["events:read"])
+    people = client_with(key).get("/api/v1/people/").json()["results"]
+    assert people == [
+        {
+            "id": person.pk,
+            "name": "张伟 Zhang Wei",
+            "title": person.title,
+            "languages": ["en", "zh"],
+        }
+    ]

@@ -82,6 +82,7 @@ def build_world() -> dict:
         ("/api/v1/technologies/{id}/", "id"): listing.pk,
         ("/api/v1/inquiries/{id}/", "id"): inquiry.pk,
         ("/api/v1/interests/{id}/", "id"): interest.pk,
+        ("/api/v1/people/{id}/", "id"): person.pk,
         ("/api/v1/events/{id}/", "id"): event.pk,
         ("/api/v1/events/{id}/ics", "id"): event.pk,
         ("/api/v1/registrations/{id}/", "id"): registration.pk,
