@@ -45,7 +45,7 @@ test: install-dev messages lint
 	DEBUG=1 $(PY) manage.py check
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/lint-imports
-	DEBUG=1 $(PY) manage.py spectacular --validate --fail-on-warn --file var/openapi.yml
+	mkdir -p var && DEBUG=1 $(PY) manage.py spectacular --validate --fail-on-warn --file var/openapi.yml
 	$(PY) -m pytest -n 2 --dist loadfile -p no:cacheprovider; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing the run"; exit 1; fi; exit $$rc
 
