@@ -12,11 +12,13 @@ class UserPreferencesMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
-            if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES and user.language:
-                translation.activate(user.language)
-                request.LANGUAGE_CODE = user.language
-        else:
-            timezone.deactivate()
-        return self.get_response(request)
+        if user is None or not user.is_authenticated:
+            with timezone.override(None):
+                return self.get_response(request)
+        if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES and user.language:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
+        # Override, not activate: the zone must not outlive the request in this thread (a
+        # worker thread's next request, or a test's own dates after a page).
+        with timezone.override(zoneinfo.ZoneInfo(user.time_zone)):
+            return self.get_response(request)
