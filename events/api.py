@@ -10,11 +10,9 @@ the service's message in the caller's language; another organisation's object is
 import datetime as dt
 import json
 import zoneinfo
-from contextlib import contextmanager
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -25,7 +23,7 @@ from drf_spectacular.utils import (
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import generics, mixins, renderers, serializers, status, viewsets
+from rest_framework import generics, renderers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotAcceptable, NotFound
 from rest_framework.negotiation import DefaultContentNegotiation
@@ -35,8 +33,9 @@ from companies.models import PartnerPerson
 from companies.policies import can_act_for
 from events import ics, selectors, services
 from events.models import Event, Registration, TimeZone
-from incubator.api.errors import Conflict
+from incubator.api.errors import refusals_as_conflicts
 from incubator.api.permissions import HasScope
+from incubator.api.viewsets import ListCreateDestroyViewSet
 
 LANGUAGE_CODES = ("ko", "zh", "en")
 # The largest id a database holds: a larger one would overflow the query, not miss.
@@ -49,15 +48,6 @@ PARTNER_STATUSES = [
 
 
 # --- Shared by the endpoints of events and of 1:1 meetings -------------------------------
-
-
-@contextmanager
-def refusals_as_conflicts():
-    """Turn a service's refusal of a well-formed request into a 409 with its message."""
-    try:
-        yield
-    except ValidationError as error:
-        raise Conflict(" ".join(error.messages)) from None
 
 
 def validated(serializer_class, data) -> dict:
@@ -480,13 +470,7 @@ SCOPE = "Scope `registrations:write`."
         responses={204: None},
     ),
 )
-class RegistrationViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
-):
+class RegistrationViewSet(ListCreateDestroyViewSet):
     permission_classes = [HasScope]
     scope = "registrations:write"
     queryset = Registration.objects.none()  # the model, for the schema

@@ -15,7 +15,7 @@ from drf_spectacular.utils import (
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import generics, mixins, serializers, status, viewsets
+from rest_framework import generics, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -37,6 +37,7 @@ from events.matching.models import MeetingRequest
 from events.models import Registration
 from incubator.api.errors import Conflict
 from incubator.api.permissions import HasScope
+from incubator.api.viewsets import ListCreateDestroyViewSet
 
 SCOPE = "Scope `meetings:write`."
 
@@ -276,13 +277,7 @@ REQUEST_EXAMPLE = {
         responses={204: None},
     ),
 )
-class MeetingRequestViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
-):
+class MeetingRequestViewSet(ListCreateDestroyViewSet):
     permission_classes = [HasScope]
     scope = "meetings:write"
     queryset = MeetingRequest.objects.none()  # the model, for the schema
