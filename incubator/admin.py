@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from incubator import services
+from incubator.admin_mixins import ReadOnlyAdmin
 from incubator.audit import redacted
 from incubator.models import AuditRecord, OutboxMessage, User
 
@@ -94,7 +95,7 @@ class AccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
 
 
 @admin.register(AuditRecord)
-class AuditRecordAdmin(admin.ModelAdmin):
+class AuditRecordAdmin(ReadOnlyAdmin):
     """The audit trail, read-only: services write it, nobody edits it."""
 
     list_display = ["at", "actor_label", "verb", "object_repr", "company_repr"]
@@ -120,12 +121,3 @@ class AuditRecordAdmin(admin.ModelAdmin):
         return lookup in {"company_id", "actor", "actor__id__exact"} or super().lookup_allowed(
             lookup, value, request
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

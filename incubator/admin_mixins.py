@@ -65,6 +65,21 @@ def _refusing_unoffered_actions(model_admin):
     return view
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows the staff read and nobody writes in the admin (services write them)."""
+
+    actions = None
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ReadOnlyInline(admin.TabularInline):
     """Rows shown on a change page that nobody adds, changes or deletes there."""
 

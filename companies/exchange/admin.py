@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.exchange import policies, services
 from companies.exchange.models import PartnerInterest, TechnologyInquiry, TechnologyListing
-from incubator.admin_mixins import ActionPages, call_service
+from incubator.admin_mixins import ActionPages, ReadOnlyAdmin, ReadOnlyInline, call_service
 from incubator.multilingual import translated_names
 
 COMPANY_NAMES = [f"company__{name}" for name in translated_names("name")]
@@ -36,25 +36,8 @@ class ReviewForm(forms.Form):
     )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows the staff read and nobody writes here."""
-
-    actions = None
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class InquiryInline(admin.TabularInline):
+class InquiryInline(ReadOnlyInline):
     model = TechnologyInquiry
-    extra = 0
-    can_delete = False
     show_change_link = True
     fields = ["organisation", "person", "status", "accepted", "created_at", "answered_at"]
     readonly_fields = fields
@@ -62,14 +45,16 @@ class InquiryInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("organisation", "person__user")
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+REVIEW_FIELDS = [
+    "submitted_at",
+    "review_reason",
+    "reviewed_by",
+    "reviewed_at",
+    "created_by",
+    "created_at",
+    "updated_at",
+]
 
 
 @admin.register(TechnologyListing)
@@ -102,17 +87,7 @@ class TechnologyListingAdmin(ActionPages, admin.ModelAdmin):
         (_("Terms"), {"fields": translated_names("terms")}),
         (
             _("Review"),
-            {
-                "fields": [
-                    "submitted_at",
-                    "review_reason",
-                    "reviewed_by",
-                    "reviewed_at",
-                    "created_by",
-                    "created_at",
-                    "updated_at",
-                ]
-            },
+            {"fields": REVIEW_FIELDS},
         ),
     ]
     readonly_fields = [
@@ -125,13 +100,7 @@ class TechnologyListingAdmin(ActionPages, admin.ModelAdmin):
         *translated_names("title"),
         *translated_names("summary"),
         *translated_names("terms"),
-        "submitted_at",
-        "review_reason",
-        "reviewed_by",
-        "reviewed_at",
-        "created_by",
-        "created_at",
-        "updated_at",
+        *REVIEW_FIELDS,
     ]
     inlines = [InquiryInline]
 
