@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -570,6 +571,33 @@ class _AppListOnce:
         del admin.site.get_app_list  # the instance attribute; the class's method again
 
 
+class _PermissionsOnce:
+    """Load each user's permissions once while the matrix runs, not on every request.
+
+    A staff request loads the user afresh and with it their permissions (two queries, a
+    third of a refused staff request). Every request starts from the same rolled-back
+    world, so the set is the same each time; each request still asks it every question.
+    """
+
+    def __enter__(self):
+        self.load, loaded = ModelBackend._get_permissions, {}
+        load = self.load
+
+        def _get_permissions(backend, user_obj, obj, from_name):
+            if obj is not None or not user_obj.is_active or user_obj.is_anonymous:
+                return load(backend, user_obj, obj, from_name)
+            key = (user_obj.pk, from_name)
+            if key not in loaded:
+                loaded[key] = load(backend, user_obj, obj, from_name)
+            return set(loaded[key])
+
+        ModelBackend._get_permissions = _get_permissions
+        return self
+
+    def __exit__(self, *exc):
+        ModelBackend._get_permissions = self.load
+
+
 def clients_for(world) -> dict[str, RoleClient]:
     return {role: RoleClient(world.users.get(role)) for role in ROLES}
 
@@ -590,6 +618,7 @@ def observe(rows: list[Row], world) -> dict[Row, dict[str, Seen]]:
         _PlainTemplates(),
         _ServerErrorsLogged(),
         _AppListOnce(),
+        _PermissionsOnce(),
     ):
         clients = clients_for(world)
         for row in rows:
