@@ -11,7 +11,6 @@ GET on every pattern, POST on every portal page and every admin page that writes
 POST per admin action a changelist offers.
 """
 
-import copy
 import logging
 import os
 import re
@@ -562,7 +561,11 @@ class _AppListOnce:
             key = (request.user.pk, translation.get_language(), app_label)
             if key not in built:
                 built[key] = self.get_app_list(request, app_label)
-            return copy.deepcopy(built[key])
+            # A copy as deep as a page could change (the apps, their models, their perms).
+            return [
+                {**app, "models": [{**m, "perms": {**m["perms"]}} for m in app["models"]]}
+                for app in built[key]
+            ]
 
         site.get_app_list = get_app_list
         return self
