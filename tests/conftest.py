@@ -116,6 +116,42 @@ def django_db_modify_db_settings(
             cursor.execute("SELECT pg_advisory_unlock(hashtext(%s))", [template])
 
 
+# xdist hands out files with the most tests first: the matrix files (one test each, the
+# longest files of the suite) went last, and one worker was left with them while the other
+# had finished. These go first, in this order; the rest keeps xdist's order. The browser
+# tests are one unit, so that one Chromium (a package fixture) serves them all; the
+# settings tests, subprocesses without a database, let the other worker start while the
+# first migrates the template database.
+FIRST = ("tests/browser/", "tests/incubator/test_settings.py", "tests/authz/test_matrix_")
+
+
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    def rank(scope: str) -> int:
+        return next((n for n, start in enumerate(FIRST) if scope.startswith(start)), len(FIRST))
+
+    class LongestFirst(LoadFileScheduling):
+        ordered = False
+
+        def _split_scope(self, nodeid):
+            if nodeid.startswith("tests/browser/"):
+                return "tests/browser/"
+            return super()._split_scope(nodeid)
+
+        def _assign_work_unit(self, node):
+            if not self.ordered:
+                self.ordered = True
+                units = sorted(self.workqueue.items(), key=lambda unit: rank(unit[0]))
+                self.workqueue.clear()
+                self.workqueue.update(units)
+            super()._assign_work_unit(node)
+
+    return LongestFirst(config, log)
+
+
 def services_required() -> bool:
     return os.environ.get("REQUIRE_SERVICES") == "1"
 
