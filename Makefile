@@ -6,8 +6,15 @@ PIP := $(VENV)/bin/pip
 
 .PHONY: run test lint bench demo install install-dev messages messages-extract clean
 
+# Write bytecode even where the environment says not to (Python images set
+# PYTHONDONTWRITEBYTECODE=1): with the install's --no-compile below, every process
+# (each pytest worker, manage.py check, the tests' subprocesses) would otherwise
+# compile Django and the project from source again, 2-4 s of CPU each.
+unexport PYTHONDONTWRITEBYTECODE
+
 # --no-compile: byte-compiling every installed module (scipy, numpy, playwright...) is half
-# of a fresh install's time; Python compiles the few it imports when it first does.
+# of a fresh install's time; Python compiles the few it imports when it first does, and
+# keeps them (see PYTHONDONTWRITEBYTECODE above).
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --no-compile --upgrade pip

@@ -36,6 +36,122 @@ def _flush_by_delete() -> None:
 _flush_by_delete()
 
 
+def _clone_a_migrated_template(config):
+    """Make each xdist worker's PostgreSQL test database a copy of one migrated template.
+
+    Each worker migrated a database of its own: the two did the same work at the same time
+    on a machine of two cores. The first worker to ask migrates a template; every worker
+    then copies it with CREATE DATABASE ... TEMPLATE (a third of a second). An advisory
+    lock makes the others wait for the template instead of racing it; the run's id on the
+    template tells a template of this run from one an interrupted run left. Return the
+    template's name to drop at the end, or None where pytest-django's own setup stays
+    (one process, SQLite, --reuse-db, --nomigrations).
+    """
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is None or config.getvalue("reuse_db") or config.getvalue("nomigrations"):
+        return None
+    from django.conf import settings
+    from django.db import connections
+
+    connection = connections["default"]
+    if connection.vendor != "postgresql":
+        return None
+    creation, run = connection.creation, workerinput["testrunuid"]
+    migrate_a_new_database = creation.create_test_db
+    target = creation._get_test_db_name()  # test_<name>_gw0: pytest-django's suffix
+    template = target.removesuffix("_" + workerinput["workerid"]) + "_template"
+    name = connection.ops.quote_name
+
+    def create_test_db(verbosity=1, autoclobber=False, serialize=True, keepdb=False):
+        with creation._nodb_cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(hashtext(%s))", [template])
+            try:
+                cursor.execute(
+                    "SELECT shobj_description(oid, 'pg_database') FROM pg_database "
+                    "WHERE datname = %s",
+                    [template],
+                )
+                if cursor.fetchone() != (run,):
+                    connection.settings_dict["TEST"]["NAME"] = template
+                    try:
+                        migrate_a_new_database(verbosity, autoclobber=True, serialize=False)
+                    finally:
+                        connection.settings_dict["TEST"]["NAME"] = target
+                    connection.close()
+                    cursor.execute(f"COMMENT ON DATABASE {name(template)} IS %s", [run])
+                cursor.execute(f"DROP DATABASE IF EXISTS {name(target)}")
+                cursor.execute(f"CREATE DATABASE {name(target)} TEMPLATE {name(template)}")
+            finally:
+                cursor.execute("SELECT pg_advisory_unlock(hashtext(%s))", [template])
+        settings.DATABASES[connection.alias]["NAME"] = target
+        connection.settings_dict["NAME"] = target
+        if serialize:
+            connection._test_serialized_contents = creation.serialize_db_to_string()
+        connection.ensure_connection()
+        return target
+
+    creation.create_test_db = create_test_db
+    return template
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix, django_db_blocker, request
+):
+    template = _clone_a_migrated_template(request.config)
+    yield
+    if template is None:
+        return
+    from django.db import connections
+
+    # After pytest-django dropped this worker's copy. A worker that needs the template
+    # later migrates it again.
+    with django_db_blocker.unblock(), connections["default"].creation._nodb_cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(hashtext(%s))", [template])
+        try:
+            cursor.execute(
+                f"DROP DATABASE IF EXISTS {connections['default'].ops.quote_name(template)}"
+            )
+        finally:
+            cursor.execute("SELECT pg_advisory_unlock(hashtext(%s))", [template])
+
+
+# xdist hands out files with the most tests first: the matrix files (one test each, the
+# longest files of the suite) went last, and one worker was left with them while the other
+# had finished. These go first, in this order; the rest keeps xdist's order. The browser
+# tests are one unit, so that one Chromium (a package fixture) serves them all; the
+# settings tests, subprocesses without a database, let the other worker start while the
+# first migrates the template database.
+FIRST = ("tests/browser/", "tests/incubator/test_settings.py", "tests/authz/test_matrix_")
+
+
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    def rank(scope: str) -> int:
+        return next((n for n, start in enumerate(FIRST) if scope.startswith(start)), len(FIRST))
+
+    class LongestFirst(LoadFileScheduling):
+        ordered = False
+
+        def _split_scope(self, nodeid):
+            if nodeid.startswith("tests/browser/"):
+                return "tests/browser/"
+            return super()._split_scope(nodeid)
+
+        def _assign_work_unit(self, node):
+            if not self.ordered:
+                self.ordered = True
+                units = sorted(self.workqueue.items(), key=lambda unit: rank(unit[0]))
+                self.workqueue.clear()
+                self.workqueue.update(units)
+            super()._assign_work_unit(node)
+
+    return LongestFirst(config, log)
+
+
 def services_required() -> bool:
     return os.environ.get("REQUIRE_SERVICES") == "1"
 

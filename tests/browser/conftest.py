@@ -14,7 +14,7 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def async_unsafe_allowed():
     """Let the ORM run in the test thread while Playwright's event loop is open there.
 
@@ -32,7 +32,9 @@ def async_unsafe_allowed():
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = saved
 
 
-@pytest.fixture(scope="module")
+# One Chromium for the package (a launch is a second of CPU): xdist gives the package to one
+# worker as one unit (tests/conftest.py), so its tests run one after the other.
+@pytest.fixture(scope="package")
 def browser(async_unsafe_allowed):
     path = chromium_path()
     need(path is not None, "Chromium")
