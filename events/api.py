@@ -113,7 +113,8 @@ class MomentField(forms.DateTimeField):
         moment = super().to_python(value)
         if moment is not None:
             try:
-                moment.astimezone(dt.UTC)
+                # In UTC: PostgreSQL refuses offsets beyond ±15:59 that ISO 8601 allows.
+                moment = moment.astimezone(dt.UTC)
             except OverflowError:
                 raise forms.ValidationError(self.error_messages["invalid"], "invalid") from None
         return moment

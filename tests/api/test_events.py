@@ -422,3 +422,11 @@ def test_a_key_without_registrations_write_gets_403(api_client, person):
     assert response.status_code == 403
     assert response.json()["code"] == "scope_missing"
     assert not Registration.objects.exclude(pk=registration.pk).exists()
+
+
+def test_a_start_filter_with_a_far_offset_is_read_in_utc(api_client):
+    # ISO 8601 allows -20:10; PostgreSQL refuses such an offset in a query.
+    answer = api_client("events:read").get(
+        "/api/v1/events/", {"starts_after": "2026-07-25T21:56:23-20:10"}
+    )
+    assert answer.status_code == 200, answer.content
