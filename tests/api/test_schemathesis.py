@@ -65,6 +65,9 @@ schema = _schema()
 @schema.parametrize()
 @settings(
     max_examples=25,
+    # The same examples on every run: CI fails for a reason one can replay, not by luck. A
+    # developer explores further by dropping derandomize or raising max_examples locally.
+    derandomize=True,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
