@@ -36,6 +36,30 @@ def _flush_by_delete() -> None:
 _flush_by_delete()
 
 
+def _drop_test_databases_by_force() -> None:
+    """Drop a PostgreSQL test database even while a connection to it is still closing.
+
+    A live server's request thread, or a test's thread, may still be between its response
+    and the close of its connection when the last test ends; the DROP DATABASE then failed
+    with "is being accessed by other users" and left the database behind. WITH (FORCE)
+    (PostgreSQL 13+) ends those sessions first.
+    """
+    try:
+        from django.db.backends.postgresql.creation import DatabaseCreation
+    except ImportError:  # no PostgreSQL driver
+        return
+
+    def _destroy_test_db(self, test_database_name, verbosity):
+        name = self.connection.ops.quote_name(test_database_name)
+        with self._nodb_cursor() as cursor:
+            cursor.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+    DatabaseCreation._destroy_test_db = _destroy_test_db
+
+
+_drop_test_databases_by_force()
+
+
 def _clone_a_migrated_template(config):
     """Make each xdist worker's PostgreSQL test database a copy of one migrated template.
 
@@ -110,7 +134,8 @@ def django_db_modify_db_settings(
         cursor.execute("SELECT pg_advisory_lock(hashtext(%s))", [template])
         try:
             cursor.execute(
-                f"DROP DATABASE IF EXISTS {connections['default'].ops.quote_name(template)}"
+                f"DROP DATABASE IF EXISTS {connections['default'].ops.quote_name(template)} "
+                "WITH (FORCE)"
             )
         finally:
             cursor.execute("SELECT pg_advisory_unlock(hashtext(%s))", [template])
