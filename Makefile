@@ -12,18 +12,31 @@ PIP := $(VENV)/bin/pip
 # compile Django and the project from source again, 2-4 s of CPU each.
 unexport PYTHONDONTWRITEBYTECODE
 
-# --no-compile: byte-compiling every installed module (scipy, numpy, playwright...) is half
+# The venv without ensurepip, which byte-compiles all of pip and setuptools (3 of the 4 s
+# of `python -m venv`): the host's pip puts pip in it where it can (pip 22.3+ has --python),
+# ensurepip where it cannot.
+$(PY):
+	$(PYTHON) -m venv --without-pip $(VENV)
+	$(PYTHON) -m pip --python $(PY) install --quiet --no-compile --upgrade pip 2>/dev/null \
+	  || { $(PY) -m ensurepip --default-pip && $(PIP) install --quiet --no-compile --upgrade pip; }
+
+# --no-compile: byte-compiling every installed module (playwright, faker, django...) is half
 # of a fresh install's time; Python compiles the few it imports when it first does, and
 # keeps them (see PYTHONDONTWRITEBYTECODE above).
-$(VENV)/.installed: requirements.txt
-	$(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --no-compile --upgrade pip
+$(VENV)/.installed: requirements.txt | $(PY)
 	$(PIP) install --quiet --no-compile -r requirements.txt
 	touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+# requirements-dev.txt names requirements.txt: one pip run (a second of start-up) for both.
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
 	$(PIP) install --quiet --no-compile -r requirements-dev.txt
-	touch $@
+	touch $(VENV)/.installed $@
+
+# scipy and numpy, for the exact optimum the scheduler's benchmark compares with, and
+# nothing else: make test does not install them.
+$(VENV)/.installed-bench: requirements.txt requirements-bench.txt | $(PY)
+	$(PIP) install --quiet --no-compile -r requirements-bench.txt
+	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
@@ -56,7 +69,7 @@ test: install-dev messages lint
 	$(PY) -m pytest -n 2 --dist loadfile -p no:cacheprovider; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing the run"; exit 1; fi; exit $$rc
 
-bench: install-dev
+bench: $(VENV)/.installed-bench
 	$(PY) bench/bench_matchmaking.py
 	$(PY) bench/bench_screening.py
 	$(PY) bench/bench_api.py

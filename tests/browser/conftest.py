@@ -62,3 +62,24 @@ def new_context(browser):
     yield open_context
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def signed_in(live_server):
+    """Give a context the session cookie a sign-in leaves, and open a page in it.
+
+    For the people whose sign-in the test does not look at: the form costs two page loads
+    (the form, then the page it sends to). test_application_journey signs in with the
+    portal's form and test_journey with the admin's.
+    """
+    from django.conf import settings
+    from django.test import Client
+
+    def open_page(context, user):
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+        return context.new_page()
+
+    return open_page

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 
 from events.models import Registration
 from incubator import roles
-from tests.companies.factories import PASSWORD, StaffFactory
+from tests.companies.factories import StaffFactory
 from tests.events.factories import EventFactory, PartnerPersonFactory, StartupRegistrationFactory
 
 pytestmark = [
@@ -44,14 +44,9 @@ def submit(page, selector):
         page.click(selector)
 
 
-def sign_in(page, url, email):
-    page.goto(url + "/portal/sign-in/")
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    submit(page, "main form button[type=submit]")
-
-
-def test_a_partner_registers_and_is_checked_in_at_the_door(live_server, browser, new_context):
+def test_a_partner_registers_and_is_checked_in_at_the_door(
+    live_server, browser, new_context, signed_in
+):
     roles.sync_role_permissions()
     url = live_server.url
     event = EventFactory(title_en="Binxian matching session", capacity=10)
@@ -59,8 +54,7 @@ def test_a_partner_registers_and_is_checked_in_at_the_door(live_server, browser,
     other = StartupRegistrationFactory(event=event, name="Kim Min-jun")
 
     # The partner finds the event, registers and opens the badge.
-    page = new_context().new_page()
-    sign_in(page, url, person.user.email)
+    page = signed_in(new_context(), person.user)
     page.goto(url + "/portal/events/")
     submit(page, f"a[href='/portal/events/{event.pk}/']")
     assert "Sign in" not in page.text_content("#registration")
@@ -78,9 +72,8 @@ def test_a_partner_registers_and_is_checked_in_at_the_door(live_server, browser,
     phone = browser.new_context(
         viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="en-US"
     )
-    door = phone.new_page()
+    door = signed_in(phone, coordinator)
     door.add_init_script(FAKE_SCANNER)
-    sign_in(door, url, coordinator.email)
     door.goto(f"{url}/portal/staff/events/{event.pk}/check-in/")
     assert "0 of 2 checked in" in door.text_content("#checkin-count")
     door.fill("#id_q", registration.badge_code.lower())

@@ -68,7 +68,7 @@ def admin_sign_in(page, url, email):
 
 
 def test_an_accepted_company_goes_from_incubation_to_acceleration(
-    live_server, new_context, roles_and_defaults
+    live_server, new_context, signed_in, roles_and_defaults
 ):
     started = time.monotonic()
     url = live_server.url
@@ -149,8 +149,7 @@ def test_an_accepted_company_goes_from_incubation_to_acceleration(
     assert "91110108551385082Q" in page.text_content("#local-entity")
 
     # 5. The manager moves the company to acceleration.
-    manager_page = new_context().new_page()
-    admin_sign_in(manager_page, url, manager.email)
+    manager_page = signed_in(new_context(), manager)
     manager_page.goto(f"{url}/admin/programs/enrollment/{enrollment.pk}/move/")
     manager_page.check("input[name=to_stage][value=acceleration]")
     manager_page.fill("#id_reason", MOVE_REASON)

@@ -32,7 +32,6 @@ from events.models import (
 from incubator import roles
 from incubator.models import OutboxMessage
 from tests.companies.factories import (
-    PASSWORD,
     CompanyFactory,
     MembershipFactory,
     StaffFactory,
@@ -54,22 +53,8 @@ def submit(page, selector):
         page.click(selector)
 
 
-def sign_in(page, url, email):
-    page.goto(url + "/portal/sign-in/")
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    submit(page, "main form button[type=submit]")
-
-
-def staff_sign_in(page, url, email):
-    page.goto(url + "/admin/login/")
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    submit(page, "input[type=submit]")
-
-
 def test_a_matching_session_and_a_judged_competition(
-    live_server, new_context, role_groups, tmp_path, monkeypatch
+    live_server, new_context, signed_in, role_groups, tmp_path, monkeypatch
 ):
     started = time.monotonic()
 
@@ -88,14 +73,13 @@ def test_a_matching_session_and_a_judged_competition(
             time_zone="Asia/Shanghai",
         )
     ).user
-    coordinator = StaffFactory(password=PASSWORD)
+    coordinator = StaffFactory()
     coordinator.groups.add(Group.objects.get(name=roles.EVENT_COORDINATOR))
 
     # 1. Both register on the event page and say when they can meet.
     pages = {}
     for user in (founder, investor):
-        page = new_context().new_page()
-        sign_in(page, url, user.email)
+        page = signed_in(new_context(), user)
         page.goto(f"{url}/portal/events/{event.pk}/")
         submit(page, f"form[action='/portal/events/{event.pk}/register/'] button[type=submit]")
         assert Registration.objects.get(event=event, user=user).status == "registered"
@@ -128,8 +112,7 @@ def test_a_matching_session_and_a_judged_competition(
     # 3. The coordinator generates the schedule; a worker picks the run up while the page polls.
     queued = []
     monkeypatch.setattr(meetings, "task_enqueue_on_commit", lambda name, *args: queued.append(args))
-    staff = new_context().new_page()
-    staff_sign_in(staff, url, coordinator.email)
+    staff = signed_in(new_context(), coordinator)
     staff.goto(f"{url}/portal/staff/events/{event.pk}/schedule/")
     assert staff.text_content("[data-count=accepted]").strip().startswith("1")
     submit(staff, "#generate-form button[type=submit]")
@@ -212,8 +195,7 @@ def test_a_matching_session_and_a_judged_competition(
     ]
     # The first judge scores the three entries in the browser; the other two through the
     # service the score page calls (the page would show nothing more, at nine page loads each).
-    page = new_context().new_page()
-    sign_in(page, url, judges[0].email)
+    page = signed_in(new_context(), judges[0])
     page.goto(f"{url}/portal/judging/")
     for title, (tech, fit) in marks[0].items():
         submit(page, f"#assignments a:text-is('{title}')")
