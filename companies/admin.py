@@ -26,8 +26,13 @@ from companies.models import (
     Lead,
     MarketValidation,
     Membership,
+    PartnerOrganisation,
+    PartnerPerson,
     Patent,
 )
+from companies.webhooks.admin import endpoints_link  # the room registers its admin too
+from incubator.admin_mixins import through_services
+from incubator.multilingual import translated_names
 
 EVIDENCE_MODELS = (Patent, FundingRound, MarketValidation, Certification)
 
@@ -269,5 +274,64 @@ class LeadAdmin(admin.ModelAdmin):
             self.message_user(request, message, messages.WARNING)
 
 
-# The rooms register their models with the same site.
-from companies.webhooks import admin as webhooks_admin  # noqa: E402, F401
+# --- Partner organisations and their people --------------------------------------------
+
+
+class PartnerPersonInline(admin.TabularInline):
+    model = PartnerPerson
+    extra = 0
+    autocomplete_fields = ["user"]
+    fields = ["user", "title", "speaks_ko", "speaks_zh", "speaks_en"]
+
+
+class PartnersThroughServices:
+    """Partners (and the people inline) saved by `partner_save`, deleted by `partner_delete`."""
+
+    @through_services
+    def save_model(self, request, obj, form, change):
+        services.partner_save(instance=obj, actor=request.user, changed_fields=form.changed_data)
+
+    @through_services
+    def delete_model(self, request, obj):
+        services.partner_delete(instance=obj, actor=request.user)
+
+    @through_services
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            services.partner_delete(instance=obj, actor=request.user)
+
+    @through_services
+    def save_formset(self, request, form, formset, change):
+        formset.save(commit=False)
+        for instance in formset.deleted_objects:
+            services.partner_delete(instance=instance, actor=request.user)
+        for instance in formset.new_objects:
+            services.partner_save(instance=instance, actor=request.user)
+        for instance, fields in formset.changed_objects:
+            services.partner_save(instance=instance, actor=request.user, changed_fields=fields)
+
+
+@admin.register(PartnerOrganisation)
+class PartnerOrganisationAdmin(PartnersThroughServices, admin.ModelAdmin):
+    list_display = ["__str__", "kind", "country", "city", "is_active"]
+    list_filter = ["kind", "country", "is_active"]
+    search_fields = [*translated_names("name"), "uscc", "city"]
+    readonly_fields = ["webhook_endpoints"]
+    inlines = [PartnerPersonInline]
+
+    @admin.display(description=_("webhook endpoints"))
+    def webhook_endpoints(self, organisation):
+        return endpoints_link(organisation)
+
+
+@admin.register(PartnerPerson)
+class PartnerPersonAdmin(PartnersThroughServices, admin.ModelAdmin):
+    list_display = ["user", "organisation", "title", "speaks_ko", "speaks_zh", "speaks_en"]
+    list_filter = ["organisation__kind", "speaks_ko", "speaks_zh", "speaks_en"]
+    list_select_related = ["user", "organisation"]
+    search_fields = [
+        "user__email",
+        "user__full_name",
+        *[f"organisation__{name}" for name in translated_names("name")],
+    ]
+    autocomplete_fields = ["user", "organisation"]

@@ -13,6 +13,8 @@ from companies.models import (
     Lead,
     MarketValidation,
     Membership,
+    PartnerOrganisation,
+    PartnerPerson,
     Patent,
 )
 from incubator import uploads
@@ -284,3 +286,28 @@ def lead_invite(*, lead: Lead, actor, sign_up_url: str) -> Lead:
             language="ko",
         )
     return lead
+
+
+def partner_save(
+    *, instance: PartnerOrganisation | PartnerPerson, actor, changed_fields=()
+) -> PartnerOrganisation | PartnerPerson:
+    """Create or change a partner organisation or one of its people, with its audit record."""
+    created = instance.pk is None
+    instance.full_clean()
+    with transaction.atomic():
+        instance.save()
+        audit_record(
+            actor=actor,
+            verb=f"{instance._meta.model_name}.{'create' if created else 'change'}",
+            obj=instance,
+            changes={"fields": sorted(changed_fields)},
+        )
+    return instance
+
+
+def partner_delete(*, instance: PartnerOrganisation | PartnerPerson, actor) -> None:
+    """Delete a partner organisation or one of its people; the database refuses while rows
+    (people, keys, registrations, meetings) still point at it."""
+    with transaction.atomic():
+        audit_record(actor=actor, verb=f"{instance._meta.model_name}.delete", obj=instance)
+        instance.delete()

@@ -18,8 +18,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from companies.models import PartnerOrganisation, PartnerPerson
-from companies.webhooks.admin import endpoints_link
 from events import policies, services
 from events.admin_mixins import (
     ReadOnlyAdmin,
@@ -49,37 +47,6 @@ from incubator.multilingual import translated_names
 TITLES = translated_names("title")
 NAMES = translated_names("name")
 VENUES = translated_names("venue")
-
-
-# Partner organisations live in companies/ but are first used here: events, meetings and
-# delegation hosts. The registration moves to companies/admin.py when that file takes them.
-class PartnerPersonInline(admin.TabularInline):
-    model = PartnerPerson
-    extra = 0
-    autocomplete_fields = ["user"]
-    fields = ["user", "title", "speaks_ko", "speaks_zh", "speaks_en"]
-
-
-@admin.register(PartnerOrganisation)
-class PartnerOrganisationAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "kind", "country", "city", "is_active"]
-    list_filter = ["kind", "country", "is_active"]
-    search_fields = [*NAMES, "uscc", "city"]
-    readonly_fields = ["webhook_endpoints"]
-    inlines = [PartnerPersonInline]
-
-    @admin.display(description=_("webhook endpoints"))
-    def webhook_endpoints(self, organisation):
-        return endpoints_link(organisation)
-
-
-@admin.register(PartnerPerson)
-class PartnerPersonAdmin(admin.ModelAdmin):
-    list_display = ["user", "organisation", "title", "speaks_ko", "speaks_zh", "speaks_en"]
-    list_filter = ["organisation__kind", "speaks_ko", "speaks_zh", "speaks_en"]
-    list_select_related = ["user", "organisation"]
-    search_fields = ["user__email", "user__full_name", *[f"organisation__{n}" for n in NAMES]]
-    autocomplete_fields = ["user", "organisation"]
 
 
 SESSIONS = Rows("session", services.online_session_save, services.online_session_delete)

@@ -14,13 +14,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
 
+from incubator.admin_mixins import through_services  # noqa: F401 - the events admins' marker
 from incubator.forms import attach_error
-
-
-def through_services(method):
-    """Mark an admin method or action that writes only by calling services."""
-    method.through_services = True
-    return method
 
 
 def on_own_page(request, model_admin) -> bool:

@@ -12,6 +12,12 @@ from django.urls import reverse
 from incubator.forms import attach_error
 
 
+def through_services(method):
+    """Mark an admin method or action that writes only by calling services."""
+    method.through_services = True
+    return method
+
+
 class ServiceOwnedChangeForm:
     """A change page that shows a record but saves nothing itself.
 

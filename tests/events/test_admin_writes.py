@@ -16,6 +16,7 @@ from django.test import RequestFactory
 from django.urls import resolve, reverse
 from django.utils import timezone
 
+from companies.models import PartnerOrganisation, PartnerPerson
 from events.models import (
     CompetitionRound,
     ConflictDeclaration,
@@ -79,11 +80,16 @@ def writes_without_services(model_admin, user) -> list[str]:
     return found
 
 
+# Partner organisations and people are companies' tables that the events staff keep (the
+# hosts, investors and local companies of events and meetings): walked with the app's own.
+EVENTS_STAFF_KEEPS = {PartnerOrganisation, PartnerPerson}
+
+
 def events_admins(site=admin.site):
     return [
         model_admin
         for model, model_admin in site._registry.items()
-        if model._meta.app_label == "events"
+        if model._meta.app_label == "events" or model in EVENTS_STAFF_KEEPS
     ]
 
 
@@ -91,7 +97,7 @@ def test_every_events_admin_writes_only_through_services():
     admins = events_admins()
     # The rooms' admins are walked too: they register with the app's label.
     models = {model_admin.model for model_admin in admins}
-    assert {Event, MeetingSlot, CompetitionRound, OnlineSession} <= models
+    assert {Event, MeetingSlot, CompetitionRound, OnlineSession, *EVENTS_STAFF_KEEPS} <= models
     found = {
         role: [
             write for model_admin in admins for write in writes_without_services(model_admin, user)
@@ -321,3 +327,33 @@ def test_a_refused_row_shows_on_the_page_and_nothing_is_saved(client, coordinato
     assert event.title_en != "Moved"
     assert list(event.competition_rounds.all()) == [round_]
     assert not AuditRecord.objects.filter(verb__in=["event.update", "round.create"]).exists()
+
+
+def test_a_partner_and_its_people_saved_on_the_admin_page_leave_their_audit_records(client):
+    manager = staff(roles.CENTER_MANAGER)
+    client.force_login(manager)
+    person = UserFactory(email="liaison@binxian-gov.example")
+    response = client.post(
+        reverse("admin:companies_partnerorganisation_add"),
+        {
+            "kind": "county_government",
+            "name_zh": "宾县人民政府",
+            "country": "CN",
+            "people-TOTAL_FORMS": "1",
+            "people-INITIAL_FORMS": "0",
+            "people-0-user": person.pk,
+            "people-0-title": "Liaison",
+            "people-0-speaks_zh": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    organisation = PartnerOrganisation.objects.get(name_zh="宾县人民政府")
+    assert organisation.people.get().user == person
+    verbs = AuditRecord.objects.filter(actor=manager).values_list("verb", flat=True)
+    assert sorted(verbs) == ["partnerorganisation.create", "partnerperson.create"]
+    client.post(
+        reverse("admin:companies_partnerperson_delete", args=[organisation.people.get().pk]),
+        {"post": "yes"},
+    )
+    assert not organisation.people.exists()
+    assert AuditRecord.objects.filter(actor=manager, verb="partnerperson.delete").exists()
