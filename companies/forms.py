@@ -1,5 +1,7 @@
 """Forms of the startup portal: they check what a person typed, services save it."""
 
+import json
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -75,6 +77,10 @@ class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address of your colleague"), max_length=254)
 
 
+def _number_kind(status: str) -> str:
+    return "registration" if status == Patent.Status.REGISTERED else "application"
+
+
 class PatentForm(forms.ModelForm):
     class Meta:
         model = Patent
@@ -88,21 +94,40 @@ class PatentForm(forms.ModelForm):
             "registered_on",
         ]
         widgets = {"applied_on": DateInput(), "registered_on": DateInput()}
-        help_texts = {
-            "number": _("As written by the office, e.g. 10-2020-0123456 or ZL201710601862.3."),
-            "registered_on": _("Only for a registered (granted) patent."),
-        }
+        help_texts = {"registered_on": _("Only for a registered (granted) patent.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The number's example follows the office and status chosen (the page's script
+        # swaps it as they change; without it, the page as it was sent).
+        jurisdiction = self["jurisdiction"].value() or Patent.Jurisdiction.KR
+        status = self["status"].value() or Patent.Status.APPLICATION
+        self.fields["number"].help_text = validators.patent_number_help(
+            jurisdiction, _number_kind(status)
+        )
+        self.fields["number"].widget.attrs["data-patent-examples"] = json.dumps(
+            {
+                f"{office}:{status}": validators.patent_number_help(office, _number_kind(status))
+                for office in Patent.Jurisdiction.values
+                for status in Patent.Status.values
+            },
+            ensure_ascii=False,
+        )
 
     def clean(self):
         data = super().clean()
         jurisdiction, status = data.get("jurisdiction"), data.get("status")
         number = data.get("number")
         if jurisdiction and status and number:
-            kind = "registration" if status == Patent.Status.REGISTERED else "application"
             try:
-                data["number"] = validators.normalize_patent_number(jurisdiction, kind, number)
+                data["number"] = validators.normalize_patent_number(
+                    jurisdiction, _number_kind(status), number
+                )
             except ValidationError as error:
                 self.add_error("number", error)
+        if status == Patent.Status.APPLICATION:
+            # A date left from an earlier choice of "registered" does not apply.
+            data["registered_on"] = None
         applied_on, registered_on = data.get("applied_on"), data.get("registered_on")
         if status == Patent.Status.REGISTERED and not registered_on and "registered_on" in data:
             self.add_error("registered_on", _("A registered patent needs its registration date."))

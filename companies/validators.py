@@ -34,6 +34,9 @@ __all__ = [
     "PATENT_JURISDICTION_CHOICES",
     "PATENT_KINDS",
     "PATENT_KIND_CHOICES",
+    "BRN_EXAMPLE",
+    "PATENT_EXAMPLES",
+    "USCC_EXAMPLE",
     "brn_check_digit",
     "brn_compact",
     "brn_format",
@@ -42,6 +45,7 @@ __all__ = [
     "ep_application_check_digit",
     "format_money",
     "normalize_patent_number",
+    "patent_number_help",
     "uscc_compact",
     "uscc_is_valid",
     "validate_brn",
@@ -114,8 +118,9 @@ def validate_brn(value: object) -> None:
     number = brn_compact(value)
     if len(number) != 10 or not (number.isascii() and number.isdigit()):
         raise ValidationError(
-            _("Enter a business registration number of 10 digits, like 123-45-67890."),
+            _("Enter a business registration number of 10 digits, like %(example)s."),
             code="brn_format",
+            params={"example": BRN_EXAMPLE},
         )
     if not brn.is_valid(number):
         # stdnum rejects impossible parts: tax office below 101, "00" type, "0000" serial.
@@ -166,9 +171,10 @@ def validate_uscc(value: object) -> None:
         raise ValidationError(
             _(
                 "A unified social credit code has 18 digits and capital letters "
-                "(no I, O, S, V or Z), like 91110108551385082Q."
+                "(no I, O, S, V or Z), like %(example)s."
             ),
             code="uscc_format",
+            params={"example": USCC_EXAMPLE},
         ) from None
 
 
@@ -192,33 +198,60 @@ PATENT_KIND_CHOICES = [
 
 _OTHER_MAX_LENGTH = 64
 
-# One message per office and kind, naming the expected format with an example.
+# An example of each office's number, by kind: the format messages and the forms' help
+# show these, and a test checks that each passes its own validator.
+PATENT_EXAMPLES = {
+    ("KR", "application"): "10-2020-0123456",
+    ("KR", "registration"): "10-1234567",
+    ("CN", "application"): "201710601862.3",
+    ("CN", "registration"): "ZL201710601862.3",
+    ("PCT", "application"): "PCT/KR2020/012345",
+    ("US", "application"): "16/123,456",
+    ("US", "registration"): "10,123,456",
+    ("JP", "application"): "特願2020-123456",
+    ("JP", "registration"): "特許第1234567号",
+    ("EP", "application"): "EP20123456.4",
+    ("EP", "registration"): "EP1234567",
+}
+BRN_EXAMPLE = "124-81-00998"
+USCC_EXAMPLE = "91110108551385082Q"
+
+# One message per office and kind, naming the expected format with its example.
 _FORMAT_MESSAGES = {
     ("KR", "application"): _(
-        "Korean patent applications look like 10-2020-0123456 "
-        "(10 patent, 20 utility model, 30 design)."
+        "Korean patent applications look like %(example)s (10 patent, 20 utility model, 30 design)."
     ),
     ("KR", "registration"): _(
-        "Korean patent registrations look like 10-1234567 (10 patent, 20 utility model, 30 design)."
+        "Korean patent registrations look like %(example)s "
+        "(10 patent, 20 utility model, 30 design)."
     ),
     ("CN", "application"): _(
-        "Chinese patent applications look like 201710601862.3 (or 97101765.4 before October 2003)."
+        "Chinese patent applications look like %(example)s (or 97101765.4 before October 2003)."
     ),
     ("CN", "registration"): _(
-        "Chinese patent numbers look like ZL201710601862.3 (or ZL97101765.4 before October 2003)."
+        "Chinese patent numbers look like %(example)s (or ZL97101765.4 before October 2003)."
     ),
-    ("PCT", "application"): _("PCT applications look like PCT/KR2020/012345."),
+    ("PCT", "application"): _("PCT applications look like %(example)s."),
     ("PCT", "registration"): _(
         "A PCT application is never granted as such; record the national "
         "patent that was granted instead."
     ),
-    ("US", "application"): _("US patent applications look like 16/123,456."),
-    ("US", "registration"): _("US patent numbers look like 10,123,456 (designs: D912,345)."),
-    ("JP", "application"): _("Japanese patent applications look like 特願2020-123456."),
-    ("JP", "registration"): _("Japanese patent numbers look like 特許第1234567号."),
-    ("EP", "application"): _("European patent applications look like EP20123456.4."),
-    ("EP", "registration"): _("European patent numbers look like EP1234567."),
+    ("US", "application"): _("US patent applications look like %(example)s."),
+    ("US", "registration"): _("US patent numbers look like %(example)s (designs: D912,345)."),
+    ("JP", "application"): _("Japanese patent applications look like %(example)s."),
+    ("JP", "registration"): _("Japanese patent numbers look like %(example)s."),
+    ("EP", "application"): _("European patent applications look like %(example)s."),
+    ("EP", "registration"): _("European patent numbers look like %(example)s."),
 }
+
+
+def patent_number_help(jurisdiction: str, kind: str):
+    """Return what the number field says for an office and kind: its format, by example."""
+    message = _FORMAT_MESSAGES.get((jurisdiction, kind))
+    if message is None:
+        return str(_("As written by the office."))
+    return str(message) % {"example": PATENT_EXAMPLES.get((jurisdiction, kind), "")}
+
 
 _KR_APPLICATION = re.compile(r"(?:KR)?(10|20|30)-?(\d{4})-?(\d{7})")
 _KR_REGISTRATION = re.compile(r"(?:KR)?(10|20|30)-?(\d{7})")
@@ -259,7 +292,11 @@ def ep_application_check_digit(digits: str) -> str:
 
 
 def _format_error(jurisdiction: str, kind: str) -> ValidationError:
-    return ValidationError(_FORMAT_MESSAGES[jurisdiction, kind], code="patent_format")
+    return ValidationError(
+        _FORMAT_MESSAGES[jurisdiction, kind],
+        code="patent_format",
+        params={"example": PATENT_EXAMPLES.get((jurisdiction, kind), "")},
+    )
 
 
 def _check_year(year: int, first: int, number: str, last: int | None = None) -> None:

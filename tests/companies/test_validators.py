@@ -16,7 +16,10 @@ from django.core.exceptions import ValidationError  # noqa: E402
 from django.utils import translation  # noqa: E402
 
 from companies.validators import (  # noqa: E402
+    BRN_EXAMPLE,
     CURRENCIES,
+    PATENT_EXAMPLES,
+    USCC_EXAMPLE,
     brn_check_digit,
     brn_compact,
     brn_format,
@@ -25,6 +28,7 @@ from companies.validators import (  # noqa: E402
     ep_application_check_digit,
     format_money,
     normalize_patent_number,
+    patent_number_help,
     uscc_compact,
     uscc_is_valid,
     validate_brn,
@@ -404,3 +408,26 @@ def test_format_money():
     assert format_money(Decimal("500000000.00"), "KRW") == "KRW 500,000,000"
     assert format_money(Decimal("1250.5"), "USD") == "USD 1,250.50"
     assert format_money(30000, "CNY") == "CNY 30,000"
+
+
+# --- The examples users are shown ----------------------------------------------------
+
+
+def test_every_example_shown_to_a_user_passes_its_own_validator():
+    validate_brn(BRN_EXAMPLE)
+    validate_uscc(USCC_EXAMPLE)
+    for (jurisdiction, kind), example in PATENT_EXAMPLES.items():
+        validate_patent_number(jurisdiction, kind, example)
+        assert example in patent_number_help(jurisdiction, kind)
+
+
+def test_the_format_messages_show_the_examples():
+    with pytest.raises(ValidationError) as excinfo:
+        validate_brn("12-345")
+    assert BRN_EXAMPLE in error_message(excinfo)
+    with pytest.raises(ValidationError) as excinfo:
+        validate_uscc("9111")
+    assert USCC_EXAMPLE in error_message(excinfo)
+    with pytest.raises(ValidationError) as excinfo:
+        validate_patent_number("KR", "registration", "10-2020-0123456")
+    assert PATENT_EXAMPLES["KR", "registration"] in error_message(excinfo)

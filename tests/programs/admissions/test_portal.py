@@ -592,3 +592,20 @@ def test_each_member_is_told_of_the_submission_in_their_own_language(
     for mail in mailoutbox:
         assert "&amp;" not in mail.body and "<p>" not in mail.body  # the text part is text
         assert "<p>" in mail.alternatives[0][0]
+
+
+def test_a_patent_applied_for_ignores_a_leftover_registration_date(signed_in, application):
+    applied = {**PATENT, "status": "application", "number": "10-2020-0123456"}
+    response = signed_in.post(step_url(application, "patents"), applied)
+    assert response.status_code == 302, html(response)
+    assert Patent.objects.get().registered_on is None
+
+
+def test_the_number_help_gives_the_example_of_the_office_and_status(signed_in, application):
+    # The example of a Korean application, refused for a registered patent, names the
+    # registration's own format; the page's script swaps the example as the choice changes.
+    wrong = {**PATENT, "number": "10-2020-0123456"}
+    page = html(signed_in.post(step_url(application, "patents"), wrong))
+    assert "Korean patent registrations look like 10-1234567" in page
+    assert "data-patent-examples" in page
+    assert not Patent.objects.exists()
