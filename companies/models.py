@@ -99,10 +99,14 @@ class Invitation(models.Model):
         Company, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("company")
     )
     email = models.EmailField(_("e-mail address"))
-    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    accepted_at = models.DateTimeField(null=True, blank=True)
+    token = models.UUIDField(
+        default=uuid.uuid4, unique=True, editable=False, verbose_name=_("token")
+    )
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("invited by")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    accepted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("accepted at"))
 
     class Meta:
         verbose_name = _("invitation")
@@ -131,7 +135,9 @@ class Patent(models.Model):
         APPLICATION = "application", _("Applied")
         REGISTERED = "registered", _("Registered (granted)")
 
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="patents")
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="patents", verbose_name=_("company")
+    )
     jurisdiction = models.CharField(_("jurisdiction"), max_length=5, choices=Jurisdiction.choices)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.INVENTION)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices)
@@ -150,7 +156,11 @@ class Patent(models.Model):
         ordering = ["-applied_on"]
         constraints = [
             models.UniqueConstraint(
-                fields=["company", "jurisdiction", "number"], name="patent_unique_per_company"
+                fields=["company", "jurisdiction", "number"],
+                name="patent_unique_per_company",
+                violation_error_message=_(
+                    "This patent number is already recorded for the company."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(registered_on__isnull=True) | Q(registered_on__gte=F("applied_on")),
@@ -176,7 +186,9 @@ class FundingRound(models.Model):
         LOAN = "loan", _("Loan")
         OTHER = "other", _("Other")
 
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="funding_rounds")
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="funding_rounds", verbose_name=_("company")
+    )
     round_type = models.CharField(_("type"), max_length=12, choices=Type.choices)
     amount = models.DecimalField(
         _("amount"), max_digits=16, decimal_places=2, validators=[MinValueValidator(0.01)]
@@ -208,7 +220,10 @@ class MarketValidation(models.Model):
         AWARD = "award", _("Award")
 
     company = models.ForeignKey(
-        Company, on_delete=models.CASCADE, related_name="market_validations"
+        Company,
+        on_delete=models.CASCADE,
+        related_name="market_validations",
+        verbose_name=_("company"),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     description = models.CharField(_("description"), max_length=300)
@@ -256,7 +271,9 @@ class CertificationKind(models.TextChoices):
 class Certification(models.Model):
     KIND_CHOICES = CertificationKind.choices
 
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="certifications")
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="certifications", verbose_name=_("company")
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=KIND_CHOICES)
     number = models.CharField(_("certificate number"), max_length=60)
     issued_on = models.DateField(_("issue date"), validators=[validators.validate_not_future])
@@ -291,13 +308,17 @@ class Document(models.Model):
         PITCH = "pitch", _("Pitch deck")
         OTHER = "other", _("Other")
 
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="documents")
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="documents", verbose_name=_("company")
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     file = models.FileField(_("file"), upload_to=document_path, max_length=200)
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveIntegerField(_("size in bytes"))
-    uploaded_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("uploaded by")
+    )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:

@@ -554,10 +554,13 @@ def validate_money(amount: object, currency: str, *, allow_zero: bool = False) -
     except InvalidOperation:  # more digits than the decimal context holds
         too_precise = True
     if too_precise:
+        message = (
+            _("Amounts in %(currency)s are whole numbers: enter it without decimals.")
+            if places == 0
+            else _("Amounts in %(currency)s have at most %(places)s decimal places.")
+        )
         raise ValidationError(
-            _("Amounts in %(currency)s have at most %(places)s decimal places."),
-            code="amount_places",
-            params={"currency": currency, "places": places},
+            message, code="amount_places", params={"currency": currency, "places": places}
         )
 
 

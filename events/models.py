@@ -114,7 +114,7 @@ class Event(StatusFlow, models.Model):
     meeting_requests_deadline = models.DateTimeField(
         _("meeting requests close at"), null=True, blank=True
     )
-    created_by = acting_user()
+    created_by = acting_user(_("created by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -236,7 +236,7 @@ class Registration(StatusFlow, models.Model):
         verbose_name=_("partner organisation"),
     )
     name = models.CharField(_("name on the badge"), max_length=150)
-    search_name = models.CharField(max_length=150, editable=False)
+    search_name = models.CharField(max_length=150, editable=False, verbose_name=_("search name"))
     guest_email = models.EmailField(_("guest's e-mail address"), blank=True)
     affiliation = models.CharField(
         _("affiliation"),
@@ -300,7 +300,9 @@ class Registration(StatusFlow, models.Model):
             ),
             models.UniqueConstraint(fields=["badge_code"], name="registration_badge_code_unique"),
             models.UniqueConstraint(
-                fields=["event", "waitlist_position"], name="registration_waitlist_unique"
+                fields=["event", "waitlist_position"],
+                name="registration_waitlist_unique",
+                violation_error_message=_("Another registration holds this waitlist position."),
             ),
             models.CheckConstraint(
                 condition=(

@@ -49,7 +49,9 @@ class WebhookEndpoint(models.Model):
     )
     description = models.CharField(_("description"), max_length=200, blank=True)
     # With SECRET_KEY, what the secret is derived from; never the secret itself.
-    secret_salt = models.CharField(max_length=64, default=new_salt, editable=False)
+    secret_salt = models.CharField(
+        max_length=64, default=new_salt, editable=False, verbose_name=_("secret salt")
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     last_delivery_status = models.CharField(

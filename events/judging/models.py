@@ -144,7 +144,7 @@ class JudgeAssignment(models.Model):
     judge = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="judge_assignments", verbose_name=_("judge")
     )
-    assigned_by = acting_user()
+    assigned_by = acting_user(_("assigned by"))
     assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
     submitted_at = models.DateTimeField(
         _("scores submitted at"),

@@ -99,7 +99,9 @@ class Availability(models.Model):
         verbose_name_plural = _("availabilities")
         constraints = [
             models.UniqueConstraint(
-                fields=["registration", "slot"], name="availability_once_per_slot"
+                fields=["registration", "slot"],
+                name="availability_once_per_slot",
+                violation_error_message=_("This availability is already recorded for the slot."),
             )
         ]
 
@@ -346,10 +348,14 @@ class Meeting(models.Model):
             # Half of "one meeting per person and slot"; the other half (A here, B there)
             # spans two columns: Meeting.clean() and the service under the event lock.
             models.UniqueConstraint(
-                fields=["slot", "registration_a"], name="meeting_a_once_per_slot"
+                fields=["slot", "registration_a"],
+                name="meeting_a_once_per_slot",
+                violation_error_message=_("This participant already has a meeting in this slot."),
             ),
             models.UniqueConstraint(
-                fields=["slot", "registration_b"], name="meeting_b_once_per_slot"
+                fields=["slot", "registration_b"],
+                name="meeting_b_once_per_slot",
+                violation_error_message=_("This participant already has a meeting in this slot."),
             ),
             models.UniqueConstraint(
                 fields=["event", "registration_a", "registration_b"],

@@ -58,7 +58,7 @@ class SessionAttendance(models.Model):
     )
     joined_at = models.DateTimeField(_("joined at"), null=True, blank=True)
     left_at = models.DateTimeField(_("left at"), null=True, blank=True)
-    recorded_by = acting_user()
+    recorded_by = acting_user(_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
@@ -67,7 +67,11 @@ class SessionAttendance(models.Model):
         ordering = ["session_id", "registration_id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["session", "registration"], name="session_attendance_once"
+                fields=["session", "registration"],
+                name="session_attendance_once",
+                violation_error_message=_(
+                    "The attendance of this person at this session is already recorded."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(joined_at__isnull=True)

@@ -108,7 +108,9 @@ class ScreeningPolicy(models.Model):
         _("sectors accepted"), default=list, blank=True, help_text=_("Empty: every sector.")
     )
     notes = models.TextField(_("why this version"), blank=True)
-    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -155,7 +157,9 @@ class Application(models.Model):
         Status.REJECTED: (),
     }
 
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="applications")
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="applications", verbose_name=_("company")
+    )
     intake = models.ForeignKey(
         Intake,
         on_delete=models.PROTECT,
@@ -173,7 +177,9 @@ class Application(models.Model):
             "What brings you to Heilongjiang, and who your first customers there would be."
         ),
     )
-    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     policy = models.ForeignKey(
@@ -193,7 +199,7 @@ class Application(models.Model):
     )
     screened_at = models.DateTimeField(_("screened at"), null=True, blank=True)
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
-    decided_by = acting_user()
+    decided_by = acting_user(_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     class Meta:
@@ -201,7 +207,11 @@ class Application(models.Model):
         verbose_name_plural = _("applications")
         ordering = ["-submitted_at", "-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["company", "intake"], name="one_application_per_intake")
+            models.UniqueConstraint(
+                fields=["company", "intake"],
+                name="one_application_per_intake",
+                violation_error_message=_("The company has already applied to this intake."),
+            )
         ]
         indexes = [models.Index(fields=["status", "-score"], name="application_queue_idx")]
 
@@ -225,7 +235,9 @@ class ApplicationEvent(models.Model):
         DECIDED = "decided", _("decided")
         OVERRIDDEN = "overridden", _("criterion overridden")
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="events", verbose_name=_("application")
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     actor = acting_user(_("by"))
     from_status = models.CharField(_("from"), max_length=12, blank=True)
@@ -246,12 +258,19 @@ class ApplicationEvent(models.Model):
 class CriterionOverride(models.Model):
     """Staff count a failed criterion as met, with a written reason."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="overrides")
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="overrides",
+        verbose_name=_("application"),
+    )
     criterion = models.CharField(
         _("criterion"), max_length=20, choices=[(c, c) for c in screening.CRITERIA]
     )
     reason = models.TextField(_("reason"))
-    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("actor")
+    )
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
     class Meta:
@@ -259,7 +278,11 @@ class CriterionOverride(models.Model):
         verbose_name_plural = _("criterion overrides")
         constraints = [
             models.UniqueConstraint(
-                fields=["application", "criterion"], name="one_override_per_criterion"
+                fields=["application", "criterion"],
+                name="one_override_per_criterion",
+                violation_error_message=_(
+                    "This criterion of the application is already overridden."
+                ),
             )
         ]
 

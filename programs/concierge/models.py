@@ -140,9 +140,18 @@ class ServiceRequest(models.Model):
 class ServiceMessage(models.Model):
     """A message on a service request, from the company or the center, maybe with a file."""
 
-    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="messages")
+    request = models.ForeignKey(
+        ServiceRequest,
+        on_delete=models.CASCADE,
+        related_name="messages",
+        verbose_name=_("service request"),
+    )
     company = models.ForeignKey(
-        "companies.Company", on_delete=models.CASCADE, related_name="+", editable=False
+        "companies.Company",
+        on_delete=models.CASCADE,
+        related_name="+",
+        editable=False,
+        verbose_name=_("company"),
     )
     author = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("author")

@@ -78,7 +78,10 @@ class FundApplication(models.Model):
         verbose_name=_("company"),
     )
     enrollment = models.ForeignKey(
-        Enrollment, on_delete=models.PROTECT, related_name="fund_applications"
+        Enrollment,
+        on_delete=models.PROTECT,
+        related_name="fund_applications",
+        verbose_name=_("enrollment"),
     )
     amount_requested = models.DecimalField(_("amount requested"), max_digits=16, decimal_places=2)
     purpose = models.TextField(_("what the money is for"))
@@ -93,9 +96,9 @@ class FundApplication(models.Model):
         _("disbursed"), max_digits=16, decimal_places=2, default=0, editable=False
     )
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
-    decided_by = acting_user()
+    decided_by = acting_user(_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    submitted_by = acting_user()
+    submitted_by = acting_user(_("submitted by"))
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
 
     class Meta:
@@ -146,12 +149,15 @@ class Disbursement(models.Model):
     """One tranche paid out of a grant."""
 
     application = models.ForeignKey(
-        FundApplication, on_delete=models.PROTECT, related_name="disbursements"
+        FundApplication,
+        on_delete=models.PROTECT,
+        related_name="disbursements",
+        verbose_name=_("application"),
     )
     amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
     paid_on = models.DateField(_("paid on"), validators=[validators.validate_not_future])
     reference = models.CharField(_("payment reference"), max_length=100, blank=True)
-    created_by = acting_user()
+    created_by = acting_user(_("created by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -122,7 +122,7 @@ class Enrollment(models.Model):
     started_on = models.DateField(_("started on"))
     stage_changed_at = models.DateTimeField(_("in this stage since"), default=timezone.now)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
-    created_by = acting_user()
+    created_by = acting_user(_("created by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -131,7 +131,9 @@ class Enrollment(models.Model):
         ordering = ["-started_on", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["company", "cohort"], name="enrollment_one_per_company_and_cohort"
+                fields=["company", "cohort"],
+                name="enrollment_one_per_company_and_cohort",
+                violation_error_message=_("The company is already enrolled in this cohort."),
             ),
             # One journey at a time: a company is in at most one open enrollment.
             models.UniqueConstraint(
@@ -174,7 +176,12 @@ def stage_label(code: str) -> str:
 class StageTransition(models.Model):
     """One move of an enrollment: who, when, from, to and why."""
 
-    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="transitions")
+    enrollment = models.ForeignKey(
+        Enrollment,
+        on_delete=models.CASCADE,
+        related_name="transitions",
+        verbose_name=_("enrollment"),
+    )
     from_stage = models.CharField(_("from"), max_length=20, blank=True)
     to_stage = models.CharField(_("to"), max_length=20)
     reason = models.TextField(_("reason"))
@@ -250,13 +257,27 @@ class MilestoneTemplate(models.Model):
 class Milestone(models.Model):
     """A milestone of one enrollment, with its due date and, once done, its evidence."""
 
-    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="milestones")
+    enrollment = models.ForeignKey(
+        Enrollment,
+        on_delete=models.CASCADE,
+        related_name="milestones",
+        verbose_name=_("enrollment"),
+    )
     # Kept on the row so that files and checks are scoped without a join.
     company = models.ForeignKey(
-        "companies.Company", on_delete=models.CASCADE, related_name="milestones", editable=False
+        "companies.Company",
+        on_delete=models.CASCADE,
+        related_name="milestones",
+        editable=False,
+        verbose_name=_("company"),
     )
     template = models.ForeignKey(
-        MilestoneTemplate, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        MilestoneTemplate,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("template"),
     )
     code = models.SlugField(_("code"), max_length=50)
     stage = models.CharField(_("stage"), max_length=20, choices=Enrollment.Stage.choices)
@@ -279,7 +300,9 @@ class Milestone(models.Model):
         ordering = ["position", "due_on", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["enrollment", "code"], name="milestone_code_unique_per_enrollment"
+                fields=["enrollment", "code"],
+                name="milestone_code_unique_per_enrollment",
+                violation_error_message=_("The enrollment already has a milestone with this code."),
             ),
             models.CheckConstraint(
                 condition=Q(done_at__isnull=True) | ~Q(evidence=""),
@@ -336,7 +359,7 @@ class LocalEntity(models.Model):
     capital_currency = models.CharField(
         _("currency"), max_length=3, choices=validators.CURRENCY_CHOICES, default="CNY"
     )
-    created_by = acting_user()
+    created_by = acting_user(_("created by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -367,7 +390,10 @@ class QuarterlyReport(models.Model):
         verbose_name=_("company"),
     )
     enrollment = models.ForeignKey(
-        Enrollment, on_delete=models.CASCADE, related_name="quarterly_reports"
+        Enrollment,
+        on_delete=models.CASCADE,
+        related_name="quarterly_reports",
+        verbose_name=_("enrollment"),
     )
     year = models.PositiveSmallIntegerField(_("year"))
     quarter = models.PositiveSmallIntegerField(
@@ -386,7 +412,7 @@ class QuarterlyReport(models.Model):
         _("funding currency"), max_length=3, choices=validators.CURRENCY_CHOICES
     )
     customers_china = models.PositiveIntegerField(_("customers in China"))
-    submitted_by = acting_user()
+    submitted_by = acting_user(_("submitted by"))
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
 
     class Meta:

@@ -213,7 +213,7 @@ FUTURE = (TODAY + dt.timedelta(days=40)).isoformat()
             "financing",
             {**FUNDING, "funding-currency": "KRW", "funding-amount": "1000.50"},
             "id_funding-amount",
-            "decimal places",
+            "without decimals",
             FundingRound,
         ),
         (
@@ -280,7 +280,7 @@ def test_a_duplicate_patent_is_refused_by_the_service_and_shown(signed_in, appli
     PatentFactory(company=application.company, number="10-1234567")
     response = signed_in.post(step_url(application, "patents"), PATENT)
     assert response.status_code == 400
-    assert "already exists" in html(response)
+    assert "This patent number is already recorded for the company." in html(response)
     assert Patent.objects.count() == 1
 
 
