@@ -111,8 +111,8 @@ def render_message(message: OutboxMessage) -> EmailMultiAlternatives:
         context["url"] = site + secret_path
     try:
         with translation.override(message.language):
-            subject = render_to_string(f"emails/{message.kind}.subject.txt", context)
-            text = render_to_string(f"emails/{message.kind}.txt", context)
+            subject = render_to_string(f"emails/{message.kind}.subject.txt", context, using="text")
+            text = render_to_string(f"emails/{message.kind}.txt", context, using="text")
             html = render_to_string(f"emails/{message.kind}.html", context)
     except Exception as error:
         if secret_path is None:

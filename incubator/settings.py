@@ -108,6 +108,15 @@ TEMPLATES = [
             ],
         },
     },
+    # The plain-text parts and subjects of e-mails: text, not HTML, so nothing is escaped
+    # ("Lee & O'Brien", not "Lee &amp; O&#x27;Brien"). Chosen by name (incubator.services).
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "NAME": "text",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 # Database: SQLite under var/ unless DATABASE_URL names another.

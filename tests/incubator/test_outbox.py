@@ -167,3 +167,18 @@ def test_a_failed_render_of_a_message_without_a_secret_keeps_its_error(mailoutbo
     )
     message.refresh_from_db()
     assert message.last_error == "ValueError: cannot render emails/event_registered.subject.txt"
+
+
+def test_the_plain_text_part_and_the_subject_are_text_and_the_html_part_is_escaped():
+    user = User.objects.create(email="lee@example.kr")
+    message = services.outbox_enqueue(
+        recipient=user.email,
+        kind="verify_email",
+        dedupe_key="verify-email:escape",
+        payload={"name": "Lee & O'Brien <CTO>", "user_id": user.pk},
+        language="en",
+    )
+    email = services.render_message(message)
+    assert "Lee & O'Brien <CTO>" in email.body
+    html = email.alternatives[0][0]
+    assert "Lee &amp; O&#x27;Brien &lt;CTO&gt;" in html and "<CTO>" not in html
