@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "incubator.middleware.UserPreferencesMiddleware",
+    "incubator.middleware.ErrorPagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -81,6 +82,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "incubator.urls"
+CSRF_FAILURE_VIEW = "incubator.views.csrf_failure"
 WSGI_APPLICATION = "incubator.wsgi.application"
 AUTH_USER_MODEL = "incubator.User"
 # django-axes first: it refuses a locked-out account or address before the

@@ -43,3 +43,9 @@ def page_not_found(request, exception):
 
         return not_found_response()
     return defaults.page_not_found(request, exception)
+
+
+def csrf_failure(request, reason=""):
+    """A form refused by the CSRF check (expired page, blocked cookies), in the portal's
+    layout and language; Django's own page is English and technical."""
+    return render(request, "403_csrf.html", status=403)

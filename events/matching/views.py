@@ -1,8 +1,11 @@
 """Pages of 1:1 meetings: participants (availability, requests, agenda) and staff (schedule).
 
 Thin: validate, call one service of `events.matching.services`, render. A participant only
-reaches the matching sessions they are registered for: anything else is a 404.
+reaches the matching sessions they are registered for: the session's pages tell anyone else
+how to take part, its other URLs answer 404.
 """
+
+import functools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -38,6 +41,41 @@ def _participant(request, pk: int) -> Registration:
     registration = selectors.participant_of(event=_matching_event(pk), user=request.user)
     if registration is None:
         raise Http404
+    return registration
+
+
+class NotParticipating(Exception):
+    """A page of a session opened by someone not registered for it."""
+
+    def __init__(self, event):
+        self.event = event
+
+
+def _participant_page(view):
+    """A participant's page of a session: anyone else is told how to take part (staff who
+    may see the meetings go to the schedule) instead of a 404."""
+
+    @functools.wraps(view)
+    def page(request, pk):
+        try:
+            return view(request, pk)
+        except NotParticipating as refusal:
+            if request.user.is_staff and request.user.has_perm("events.view_meeting"):
+                return redirect("events:schedule", refusal.event.pk)
+            messages.info(
+                request, _("Register for this matching session to take part in meetings.")
+            )
+            return redirect("events:event-detail", refusal.event.pk)
+
+    return page
+
+
+def _viewer(request, pk: int) -> Registration:
+    """The registration of a participant's page, or NotParticipating."""
+    event = _matching_event(pk)
+    registration = selectors.participant_of(event=event, user=request.user)
+    if registration is None:
+        raise NotParticipating(event)
     return registration
 
 
@@ -91,15 +129,9 @@ def _render_session(request, registration: Registration, form=None, status=200):
 
 @login_required
 @require_GET
+@_participant_page
 def matching_session(request, pk):
-    event = _matching_event(pk)
-    registration = selectors.participant_of(event=event, user=request.user)
-    if registration is None:
-        if request.user.is_staff and request.user.has_perm("events.view_meeting"):
-            return redirect("events:schedule", event.pk)
-        messages.info(request, _("Register for this matching session to take part in meetings."))
-        return redirect("events:event-detail", event.pk)
-    return _render_session(request, registration)
+    return _render_session(request, _viewer(request, pk))
 
 
 @login_required
@@ -127,8 +159,9 @@ def matching_availability(request, pk):
 
 @login_required
 @require_GET
+@_participant_page
 def matching_participants(request, pk):
-    registration = _participant(request, pk)
+    registration = _viewer(request, pk)
     received, sent = selectors.requests_of(registration=registration)
     asked = {r.to_registration_id: r for r in sent}
     asking = {r.from_registration_id: r for r in received}
@@ -216,8 +249,9 @@ def meeting_request_respond(request, request_id):
 
 @login_required
 @require_GET
+@_participant_page
 def meeting_agenda(request, pk):
-    registration = _participant(request, pk)
+    registration = _viewer(request, pk)
     return render(
         request,
         "events/meetings/agenda.html",

@@ -542,11 +542,12 @@ def test_someone_not_registered_cannot_reach_a_session(client, event, slots):
         user=UserFactory(), company=founder(EventFactory()).company
     ).user
     signed_in(client, stranger)
-    response = client.get(reverse("events:matching-session", args=[event.pk]))
-    assert response.status_code == 302
-    assert response.url == reverse("events:event-detail", args=[event.pk])
-    for name in ("matching-participants", "meeting-agenda", "meeting-agenda-ics"):
-        assert client.get(reverse(f"events:{name}", args=[event.pk])).status_code == 404
+    # The session's pages say how to take part; its calendar file is not there to see.
+    for name in ("matching-session", "matching-participants", "meeting-agenda"):
+        response = client.get(reverse(f"events:{name}", args=[event.pk]))
+        assert response.status_code == 302
+        assert response.url == reverse("events:event-detail", args=[event.pk])
+    assert client.get(reverse("events:meeting-agenda-ics", args=[event.pk])).status_code == 404
     request = meetings.meeting_request_create(
         from_registration=founder(event), to_registration=investor(event)
     )
