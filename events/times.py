@@ -1,13 +1,15 @@
 """Event times as people read them: in the event's zone, and in their own.
 
-"2026-12-10 10:00–17:00 KST (Asia/Seoul) · 09:00–16:00 CST your time". Plain values in, a
-string out; used by the pages, the e-mails and the calendars.
+"2026-12-10 10:00–17:00 Korea time (KST) · 09:00–16:00 China time (CST) your time". Plain
+values in, a string out; used by the pages, the e-mails and the calendars.
 """
 
 import datetime as dt
 import zoneinfo
 
 from django.utils.translation import gettext as _
+
+from incubator.zones import zone_words
 
 # The other zone shown to someone whose own zone is unknown (a visitor not signed in).
 OTHER_ZONE = {"Asia/Seoul": "Asia/Shanghai", "Asia/Shanghai": "Asia/Seoul"}
@@ -18,7 +20,7 @@ def _zone(name: str) -> zoneinfo.ZoneInfo:
 
 
 def span(start: dt.datetime, end: dt.datetime | None, zone: str, *, with_date: bool = True) -> str:
-    """Return "2026-12-10 10:00–17:00 KST (Asia/Seoul)" for a span in `zone`."""
+    """Return "2026-12-10 10:00–17:00 Korea time (KST)" for a span in `zone`."""
     tz = _zone(zone)
     local_start = start.astimezone(tz)
     text = f"{local_start:%Y-%m-%d} " if with_date else ""
@@ -29,7 +31,7 @@ def span(start: dt.datetime, end: dt.datetime | None, zone: str, *, with_date: b
             text += f" – {local_end:%Y-%m-%d %H:%M}"
         else:
             text += f"–{local_end:%H:%M}"
-    return f"{text} {local_start.tzname()} ({zone})"
+    return f"{text} {zone_words(zone, local_start)}"
 
 
 def when(
@@ -49,7 +51,11 @@ def when(
     if not other or other == event_zone:
         return first
     same_day = start.astimezone(_zone(other)).date() == start.astimezone(_zone(event_zone)).date()
-    second = span(start, end, other, with_date=not same_day)
+    # A span over several days names both dates in the second zone too.
+    several_days = end is not None and end.astimezone(_zone(other)).date() != (
+        start.astimezone(_zone(other)).date()
+    )
+    second = span(start, end, other, with_date=several_days or not same_day)
     if viewer_zone:
         second = _("%(time)s your time") % {"time": second}
     return f"{first} · {second}"

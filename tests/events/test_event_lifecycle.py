@@ -103,8 +103,8 @@ def test_cancelling_tells_registered_and_waitlisted_people_in_their_language_and
     assert gone.guest_email not in messages
     korean = messages[founder.user.email]
     assert korean.language == "ko" and korean.payload["event"] == event.title_ko
-    assert "10:00" in korean.payload["when"] and "Asia/Seoul" in korean.payload["when"]
-    assert "09:00" in korean.payload["when"] and "Asia/Shanghai" in korean.payload["when"]
+    assert "10:00" in korean.payload["when"] and "한국 시간(KST)" in korean.payload["when"]
+    assert "09:00" in korean.payload["when"] and "중국 시간(CST)" in korean.payload["when"]
     assert korean.payload["reason"] == "The hall is closed."
     assert messages[partner.user.email].payload["event"] == event.title_zh
     record = AuditRecord.objects.get(verb="event.cancel")

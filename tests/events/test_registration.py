@@ -180,8 +180,8 @@ def test_the_e_mail_speaks_the_registrants_language_and_shows_their_time():
     message = outbox("event_registered", person.user).get()
     assert message.language == "zh-hans"
     assert message.payload["event"] == "首尔路演"
-    assert "10:00–12:00 KST (Asia/Seoul)" in message.payload["when"]
-    assert "09:00–11:00 CST (Asia/Shanghai)" in message.payload["when"]
+    assert "10:00–12:00 韩国时间（KST）" in message.payload["when"]
+    assert "09:00–11:00 北京时间（CST）" in message.payload["when"]
     email = render_message(message)
     assert "首尔路演" in email.subject
     assert message.payload["badge_code"] in email.body
@@ -199,7 +199,7 @@ def test_every_registration_e_mail_renders(kind):
     message = OutboxMessage.objects.get(kind=kind)
     email = render_message(message)
     assert event.title_en in email.subject
-    assert "Asia/Shanghai" in email.body
+    assert "China time (CST)" in email.body
 
 
 def test_staff_register_a_guest_who_takes_a_place_like_everyone():

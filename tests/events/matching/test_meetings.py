@@ -318,7 +318,7 @@ def test_the_task_schedules_every_accepted_request_and_mails_each_agenda(
     korean = agendas.get(recipient=startups[0].user.email)
     assert korean.language == "ko"
     assert len(korean.payload["meetings"]) == 3
-    assert "Asia/Seoul" in korean.payload["meetings"][0]["when"]
+    assert "한국 시간(KST)" in korean.payload["meetings"][0]["when"]
     assert korean.payload["event"] == event.title_ko
     assert len(mailoutbox) == 7
 

@@ -410,7 +410,7 @@ def test_submission_screens_and_shows_each_criterion_with_its_reason(
 
     page = html(signed_in.get(response["Location"]))
     assert "submitted" in page
-    assert "(Asia/Seoul)" in page  # the submission time with its zone
+    assert "Korea time (KST)</time>" in page  # the submission time with its zone
     for label in (
         "Years since founding",
         "Patents",

@@ -1,0 +1,60 @@
+"""Dates and times as a person reads them: never wrapped, a time always with its zone.
+
+{{ report.due_on|day }}        <time datetime="2026-12-31">2026-12-31</time>
+{{ message.sent_at|moment }}   <time datetime="2026-12-02T01:29:00+00:00">2026-12-02 10:29
+                               한국 시간</time> (in the zone of the page, its name in the
+                               page's language)
+"""
+
+import datetime as dt
+import re
+
+from django import template
+from django.utils import timezone
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+
+from incubator.zones import zone_words
+
+register = template.Library()
+
+
+@register.filter
+def day(value):
+    if not isinstance(value, dt.date):
+        return value if value not in (None, "") else "—"
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date()
+    return format_html('<time datetime="{}">{}</time>', value.isoformat(), f"{value:%Y-%m-%d}")
+
+
+@register.filter
+def moment(value):
+    if not isinstance(value, dt.datetime):
+        return value if value not in (None, "") else "—"
+    local = timezone.localtime(value)
+    return format_html(
+        '<time datetime="{}">{} {}</time>',
+        value.astimezone(dt.UTC).isoformat(),
+        f"{local:%Y-%m-%d %H:%M}",
+        zone_words(timezone.get_current_timezone_name(), local),
+    )
+
+
+@register.simple_tag
+def current_zone_words():
+    return zone_words(timezone.get_current_timezone_name())
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2})?")
+
+
+@register.filter(needs_autoescape=True)
+def dates_unbroken(text, autoescape=True):
+    """Keep each date inside a text written by the code or a person on one line.
+
+    {{ criterion.reason|dates_unbroken }}: "…, 2028-12-02까지 유효합니다." wraps around the
+    date, not inside it.
+    """
+    text = conditional_escape(text) if autoescape else str(text)
+    return mark_safe(_DATE.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', text))

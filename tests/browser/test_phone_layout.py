@@ -1,0 +1,91 @@
+"""Every portal page on a phone (390 x 844): nothing wider than the screen, no date or
+status pill broken over two lines.
+
+The pages are the authorization matrix's: each GET a portal role opens with a 200, with
+the matrix world's real objects of startup A, in Korean (the longest words break worst).
+"""
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Error as PlaywrightError
+
+from tests.authz import matrix
+from tests.authz import world as world_module
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PHONE = {"width": 390, "height": 844}
+ROLES = ("anonymous", "owner_a", "partner", "judge")
+
+# What the page measures: elements wider than the viewport, and dates, times and pills
+# whose text the browser laid out on more than one line.
+MEASURE = r"""() => {
+  const width = document.documentElement.clientWidth;
+  const wide = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    const box = el.getBoundingClientRect();
+    if (box.width > 0 && box.right > width + 1) wide.push(el.tagName + "." + el.className);
+  }
+  const lines = (range) => new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+  const wrapped = [];
+  for (const el of document.querySelectorAll("time, .badge, .steps li")) {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    if (lines(range) > 1) wrapped.push(el.textContent.trim());
+  }
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const date = /\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?/g;
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const match of node.textContent.matchAll(date)) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      if (lines(range) > 1) wrapped.push(match[0]);
+    }
+  }
+  return {scroll: document.documentElement.scrollWidth, width, wide: wide.slice(0, 5), wrapped};
+}"""
+
+
+def portal_pages(world, role):
+    table = matrix.read_table()
+    for row, pattern in matrix.project_rows().items():
+        if row.url.startswith(("admin", "api:")) or row.method != "GET":
+            continue
+        if table.get(row, {}).get(role) != 200:
+            continue
+        url = matrix.url_of(row, pattern, world)
+        if url.endswith((".ics", ".csv", ".xlsx", ".pdf")) or "/feed/" in url:
+            continue
+        yield row.url, url
+
+
+def test_every_portal_page_fits_a_phone_in_korean(live_server, new_context, signed_in):
+    world = world_module.build()
+    problems, seen = {}, 0
+    for role in ROLES:
+        context = new_context()
+        context.add_cookies([{"name": "lang", "value": "ko", "url": live_server.url}])
+        user = world.users.get(role)
+        page = signed_in(context, user) if user else context.new_page()
+        page.set_viewport_size(PHONE)
+        for name, url in portal_pages(world, role):
+            try:
+                response = page.goto(live_server.url + url)
+            except PlaywrightError as error:
+                if "Download is starting" in str(error):  # a file, not a page
+                    continue
+                raise
+            if (
+                response is None
+                or response.status != 200
+                or "html" not in (response.headers.get("content-type", ""))
+            ):
+                continue
+            seen += 1
+            found = page.evaluate(MEASURE)
+            if found["scroll"] > found["width"] or found["wrapped"]:
+                problems[f"{role} {name}"] = found
+        page.close()
+    assert seen > 20, f"only {seen} pages measured at {timezone.now()}"
+    assert problems == {}, "\n".join(f"{k}: {v}" for k, v in problems.items())
