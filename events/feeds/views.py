@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse, HttpResponseNotFound
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
@@ -36,19 +36,19 @@ def _urls(request):
     return {"event_url": event_url, "agenda_url": agenda_url}
 
 
+def _not_found() -> HttpResponse:
+    # The same bytes for every dead address: a page that echoed the path or carried a CSRF
+    # token would differ from one address to the next.
+    return HttpResponseNotFound(b"Not found\n", content_type="text/plain; charset=utf-8")
+
+
 @require_GET
 def calendar_feed(request, token):
     feed = selectors.feed_by_token(token)
-    if feed is None:
-        raise Http404
-    if feed.user_id is not None:
-        if not feed.user.is_active:
-            raise Http404
-        language = feed.user.language
-    else:
-        if not feed.organisation.is_active:
-            raise Http404
-        language = feed.language
+    owner = None if feed is None else (feed.user or feed.organisation)
+    if owner is None or not owner.is_active:
+        return _not_found()
+    language = feed.user.language if feed.user_id is not None else feed.language
     with translation.override(language):
         if feed.user_id is not None:
             items = selectors.user_feed_items(feed.user, **_urls(request))
