@@ -25,13 +25,10 @@ class CalendarFeedAdmin(ReadOnlyAdmin):
     def active(self, feed):
         return feed.is_active
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     @admin.action(description=_("Stop the selected feeds"), permissions=["stop"])
     def stop_feeds(self, request, queryset):
         feeds = [feed for feed in queryset.select_related("user", "organisation")]
-        if not all(policies.can_manage_feed(request.user, feed) for feed in feeds):
+        if not all(policies.can_stop_feed(request.user, feed) for feed in feeds):
             raise PermissionDenied
         for feed in feeds:
             services.calendar_feed_stop(actor=request.user, feed=feed)

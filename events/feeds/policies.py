@@ -36,3 +36,11 @@ def can_manage_feed(actor, feed) -> bool:
     if feed.user_id is not None:
         return can_manage_user_feed(actor, feed.user)
     return can_manage_organisation_feed(actor, feed.organisation)
+
+
+def can_stop_feed(actor, feed) -> bool:
+    """Who manages a feed stops it; so does the center manager, any feed (an address that
+    leaked), though regenerating a person's feed is theirs alone: it shows the address."""
+    if can_manage_feed(actor, feed):
+        return True
+    return bool(getattr(actor, "is_staff", False) and actor.has_perm(MANAGE_PERMISSION))

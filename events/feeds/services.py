@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from events.feeds.models import CalendarFeed, new_token, token_hash
 from events.feeds.policies import (
-    can_manage_feed,
     can_manage_organisation_feed,
     can_manage_user_feed,
+    can_stop_feed,
 )
 from incubator.audit import audit_record
 
@@ -60,7 +60,7 @@ def calendar_feed_regenerate(*, actor, user=None, organisation=None) -> tuple[Ca
 
 def calendar_feed_stop(*, actor, feed: CalendarFeed) -> None:
     """Stop a feed: its address answers 404, and nothing replaces it until regenerated."""
-    if not can_manage_feed(actor, feed):
+    if not can_stop_feed(actor, feed):
         raise PermissionDenied
     with transaction.atomic():
         feed = CalendarFeed.objects.select_for_update().get(pk=feed.pk)

@@ -5,6 +5,7 @@ import datetime as dt
 
 import icalendar
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -174,8 +175,6 @@ def test_a_deactivated_persons_feed_is_a_404(client, partner):
 
 
 def test_nobody_regenerates_someone_elses_feed(partner):
-    from django.core.exceptions import PermissionDenied
-
     with pytest.raises(PermissionDenied):
         calendar_feed_regenerate(actor=MembershipFactory().user, user=partner.user)
     with pytest.raises(PermissionDenied):
@@ -233,3 +232,28 @@ def test_the_selector_finds_no_feed_for_an_empty_or_overlong_token():
     assert feeds.feed_by_token("") is None
     assert feeds.feed_by_token("a" * 101) is None
     assert token_hash("a") != token_hash("b")
+
+
+def test_the_center_manager_stops_a_leaked_feed_in_the_admin(client, partner):
+    from django.contrib.auth.models import Group
+
+    from incubator import roles
+
+    feed, token = calendar_feed_regenerate(actor=partner.user, user=partner.user)
+    roles.sync_role_permissions()
+    staff = {}
+    for role in (roles.EVENT_COORDINATOR, roles.CENTER_MANAGER):
+        staff[role] = StaffFactory()
+        staff[role].groups.add(Group.objects.get(name=role))
+    action = {"action": "stop_feeds", "_selected_action": [feed.pk], "index": "0"}
+    changelist = reverse("admin:events_calendarfeed_changelist")
+
+    client.force_login(staff[roles.EVENT_COORDINATOR])
+    assert client.post(changelist, action).status_code == 403
+    assert client.get(feed_path(token)).status_code == 200
+
+    client.force_login(staff[roles.CENTER_MANAGER])
+    assert client.post(changelist, action).status_code == 302
+    assert client.get(feed_path(token)).status_code == 404
+    with pytest.raises(PermissionDenied):  # the address would be the manager's to read
+        calendar_feed_regenerate(actor=staff[roles.CENTER_MANAGER], user=partner.user)
