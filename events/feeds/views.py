@@ -13,7 +13,7 @@ from django.http import HttpResponse, HttpResponseNotFound
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from events import ics
 from events.feeds import selectors, services
@@ -42,7 +42,7 @@ def _not_found() -> HttpResponse:
     return HttpResponseNotFound(b"Not found\n", content_type="text/plain; charset=utf-8")
 
 
-@require_GET
+@require_safe  # GET, and HEAD, which some calendar apps send first
 def calendar_feed(request, token):
     feed = selectors.feed_by_token(token)
     owner = None if feed is None else (feed.user or feed.organisation)
