@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from events.admin_mixins import ReadOnlyAdmin
+from events.admin_mixins import ReadOnlyAdmin, through_services
 from events.feeds import policies, services
 from events.feeds.models import CalendarFeed
 
@@ -25,6 +25,7 @@ class CalendarFeedAdmin(ReadOnlyAdmin):
     def active(self, feed):
         return feed.is_active
 
+    @through_services
     @admin.action(description=_("Stop the selected feeds"), permissions=["stop"])
     def stop_feeds(self, request, queryset):
         feeds = [feed for feed in queryset.select_related("user", "organisation")]
