@@ -257,3 +257,11 @@ def test_the_center_manager_stops_a_leaked_feed_in_the_admin(client, partner):
     assert client.get(feed_path(token)).status_code == 404
     with pytest.raises(PermissionDenied):  # the address would be the manager's to read
         calendar_feed_regenerate(actor=staff[roles.CENTER_MANAGER], user=partner.user)
+
+
+def test_a_calendar_app_may_ask_with_head_first_and_may_not_post(client, partner):
+    _feed, token = calendar_feed_regenerate(actor=partner.user, user=partner.user)
+
+    assert client.head(feed_path(token)).status_code == 200
+    assert client.head(feed_path("x" * 43)).status_code == 404
+    assert client.post(feed_path(token)).status_code == 405
