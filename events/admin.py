@@ -27,9 +27,10 @@ from events.admin_mixins import (
     on_own_page,
     through_services,
 )
-from events.forms import RegistrationAddForm
 
 # The sub-packages' admins register their models with the same site.
+from events.feeds.admin import CalendarFeedAdmin  # noqa: F401
+from events.forms import RegistrationAddForm
 from events.judging.admin import CompetitionRoundInline
 from events.matching.admin import MeetingSlotInline
 from events.models import (

@@ -2,9 +2,10 @@
 
 `calendar_for(items)` is the one builder: each item gives uid, summary, start, end, tz
 (the zone the times are written in, e.g. "Asia/Shanghai"), and optionally location,
-description, url and status ("CANCELLED"). Times are written with TZID in the item's zone
-and the calendar carries the matching VTIMEZONE components, so a phone in Seoul and one in
-Harbin both show the right hour.
+description, url, status ("CANCELLED") and last_modified (the row's change time: it gives
+LAST-MODIFIED and a SEQUENCE that grows with it, so a subscribed calendar takes updates).
+Times are written with TZID in the item's zone and the calendar carries the matching
+VTIMEZONE components, so a phone in Seoul and one in Harbin both show the right hour.
 """
 
 import datetime as dt
@@ -32,6 +33,16 @@ class CalendarItem:
     description: str = ""
     url: str = ""
     status: str = ""  # "", "CONFIRMED", "TENTATIVE" or "CANCELLED"
+    last_modified: dt.datetime | None = None
+
+
+# SEQUENCE counts seconds from here: it grows with every change and fits 32 bits until 2092.
+SEQUENCE_EPOCH = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+
+
+def sequence_of(moment: dt.datetime) -> int:
+    """Return the SEQUENCE of an item last changed at `moment`."""
+    return max(int((moment - SEQUENCE_EPOCH).total_seconds()), 0)
 
 
 def uid_for(kind: str, pk) -> str:
@@ -49,14 +60,21 @@ def _item(item) -> CalendarItem:
     return CalendarItem(**{name: getattr(item, name) for name in fields if hasattr(item, name)})
 
 
-def calendar_for(items: Iterable, *, name: str = "") -> bytes:
-    """Return a VCALENDAR (bytes) with one VEVENT per item."""
+def calendar_for(items: Iterable, *, name: str = "", refresh: dt.timedelta | None = None) -> bytes:
+    """Return a VCALENDAR (bytes) with one VEVENT per item.
+
+    `refresh`: for a subscribed feed, how often calendar apps should fetch it again
+    (REFRESH-INTERVAL, and X-PUBLISHED-TTL that Outlook and Apple read).
+    """
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     if name:
         calendar.add("x-wr-calname", name)
+    if refresh is not None:
+        calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", icalendar.vDuration(refresh))
     stamp = timezone.now().astimezone(dt.UTC).replace(microsecond=0)
     for raw in items:
         item = _item(raw)
@@ -75,6 +93,9 @@ def calendar_for(items: Iterable, *, name: str = "") -> bytes:
             event.add("url", item.url)
         if item.status:
             event.add("status", item.status)
+        if item.last_modified is not None:
+            event.add("last-modified", item.last_modified.astimezone(dt.UTC).replace(microsecond=0))
+            event.add("sequence", sequence_of(item.last_modified))
         calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()
@@ -93,4 +114,5 @@ def event_item(event, *, url: str = "") -> CalendarItem:
         description=event.description,
         url=url,
         status=status.get(event.status, "TENTATIVE"),
+        last_modified=event.updated_at,
     )

@@ -402,6 +402,7 @@ class Registration(StatusFlow, models.Model):
 
 # The sub-packages keep their tables in the `events` app: importing them registers them.
 from events.delegations.models import *  # noqa: E402, F403
+from events.feeds.models import *  # noqa: E402, F403
 from events.judging.models import *  # noqa: E402, F403
 from events.matching.models import *  # noqa: E402, F403
 from events.online.models import *  # noqa: E402, F403

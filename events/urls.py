@@ -26,4 +26,5 @@ urlpatterns = [
     # 1:1 meetings and judging: their own sub-packages, in the same namespace.
     path("", include("events.matching.urls")),
     path("", include("events.judging.urls")),
+    path("", include("events.feeds.urls")),
 ]

@@ -27,6 +27,7 @@ MANAGER_ONLY_MODELS = {
     ("incubator", "user"),
     ("companies", "partnerapikey"),
     ("companies", "webhookendpoint"),
+    ("events", "calendarfeed"),
 }
 # Models no other role may even see: the outbox holds every message to every person.
 MANAGER_ONLY_VISIBLE = {("incubator", "outboxmessage"), ("incubator", "auditrecord")}

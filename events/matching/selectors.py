@@ -139,42 +139,54 @@ def agenda_of(*, registration: Registration) -> list[AgendaItem]:
         .select_related("slot", "registration_a", "registration_b")
         .order_by("slot__starts_at")
     )
-    items = []
-    for meeting in meetings:
-        a, b = meeting.registration_a, meeting.registration_b
-        other = b if a.pk == registration.pk else a
-        items.append(AgendaItem(meeting, meeting.slot, other, meeting.table, meeting.interpreter))
-    return items
+    return [agenda_item(meeting, side=registration.pk) for meeting in meetings]
 
 
 def agenda_calendar_items(*, registration: Registration, url: str = "") -> list[dict]:
     """Return the agenda as items for `events.ics.calendar_for`, in the event's zone."""
-    event = registration.event
-    items = []
-    for item in agenda_of(registration=registration):
-        meeting = item.meeting
-        description = [_("Table %(table)s") % {"table": item.table}]
-        if item.counterpart.affiliation:
-            description.append(item.counterpart.affiliation)
-        if item.interpreter:
-            description.append(_("Interpreter %(n)s") % {"n": item.interpreter})
-        items.append(
-            {
-                "uid": _meeting_uid(meeting),
-                "summary": _("Meeting: %(name)s") % {"name": item.counterpart.name},
-                "start": item.slot.starts_at,
-                "end": item.slot.ends_at,
-                "tz": event.time_zone,
-                "location": " · ".join(
-                    part
-                    for part in (event.venue, _("table %(table)s") % {"table": item.table})
-                    if part
-                ),
-                "description": "\n".join(description),
-                "url": url,
-            }
-        )
-    return items
+    return [
+        meeting_calendar_item(item, event=registration.event, url=url)
+        for item in agenda_of(registration=registration)
+    ]
+
+
+def meeting_calendar_item(item: AgendaItem, *, event: Event, url: str = "", **fields) -> dict:
+    """Return one meeting of an agenda as an item for `events.ics.calendar_for`; `fields`
+    (summary, status, last_modified...) replace what it says by default."""
+    description = [_("Table %(table)s") % {"table": item.table}]
+    if item.counterpart.affiliation:
+        description.append(item.counterpart.affiliation)
+    if item.interpreter:
+        description.append(_("Interpreter %(n)s") % {"n": item.interpreter})
+    table = _("table %(table)s") % {"table": item.table}
+    return {
+        "uid": _meeting_uid(item.meeting),
+        "summary": _("Meeting: %(name)s") % {"name": item.counterpart.name},
+        "start": item.slot.starts_at,
+        "end": item.slot.ends_at,
+        "tz": event.time_zone,
+        "location": " · ".join(part for part in (event.venue, table) if part),
+        "description": "\n".join(description),
+        "url": url,
+    } | fields
+
+
+def meetings_of_registrations(registrations: QuerySet[Registration]) -> QuerySet[Meeting]:
+    """Return the meetings of any of `registrations` (a query, so that this is one query
+    whatever their number), with their slots, both people and events, in time order."""
+    ids = registrations.values("pk")
+    return (
+        Meeting.objects.filter(Q(registration_a__in=ids) | Q(registration_b__in=ids))
+        .select_related("slot", "registration_a", "registration_b", "event")
+        .order_by("slot__starts_at", "pk")
+    )
+
+
+def agenda_item(meeting: Meeting, *, side: int) -> AgendaItem:
+    """Return `meeting` as the agenda item of its registration `side` (an id)."""
+    a, b = meeting.registration_a, meeting.registration_b
+    other = b if a.pk == side else a
+    return AgendaItem(meeting, meeting.slot, other, meeting.table, meeting.interpreter)
 
 
 def _meeting_uid(meeting: Meeting) -> str:

@@ -174,6 +174,7 @@ ADMIN_OBJECTS = {
     "events.judgeassignment": lambda w: w.submitted_assignment,
     "events.conflictdeclaration": lambda w: w.conflict,
     "events.score": lambda w: w.score,
+    "events.calendarfeed": lambda w: w.calendar_feed,
 }
 
 
@@ -261,6 +262,7 @@ KWARGS = {
     "events:judging-results": lambda w: {"pk": w.round.pk},
     "events:judging-release": lambda w: {"pk": w.round.pk},
     "events:competition-results": lambda w: {"pk": w.released_round.pk},
+    "events:calendar-feed": lambda w: {"token": w.calendar_feed_token},
 }
 
 # POST bodies: empty unless a page needs a field to reach its write (a button's name).
@@ -270,6 +272,9 @@ BODIES = {
     "admin:programs_servicerequest_conversation": lambda w: {"_reply": "1"},
     "events:check-in": lambda w: {"registration": w.registration.pk},
     "events:meeting-request-respond": lambda w: {"answer": "accept"},
+    # Past the form: the confirmation ticked, A's owner's own feed (others have none yet).
+    "events:calendar-regenerate": lambda w: {"feed": "mine", "confirm": "on"},
+    "events:calendar-stop": lambda w: {"feed": "mine", "confirm": "on"},
 }
 
 

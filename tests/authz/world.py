@@ -28,6 +28,7 @@ from companies.apikeys.models import PartnerAPIKey
 from companies.exchange import services as exchange_services
 from companies.models import Document, Invitation, Lead, Membership
 from companies.webhooks import services as webhook_services
+from events.feeds import services as feed_services
 from events.judging import services as judging
 from events.matching import services as meetings
 from events.models import (
@@ -441,6 +442,11 @@ def build() -> SimpleNamespace:
         organisation_ids=[w.partner_person.organisation_id],
         data={"meeting": {"id": w.meeting.pk}},
         key=f"meeting-{w.meeting.pk}",
+    )
+
+    # --- A's owner's calendar feed: its address is public by its token --------------------
+    w.calendar_feed, w.calendar_feed_token = feed_services.calendar_feed_regenerate(
+        actor=w.owner_a, user=w.owner_a
     )
 
     # --- The center's own records -----------------------------------------------------------

@@ -206,3 +206,34 @@ def test_messages_written_before_keep_whom_they_are_for_and_lose_their_link():
     assert payloads["verify_email"] == {"name": "Founder", "user_id": user.pk}
     assert payloads["password_reset"] == {"name": "Founder", "user_id": user.pk}
     assert payloads["member_invitation"] == {"name": "Founder", "invitation_id": invitation.pk}
+
+
+def test_a_calendar_feed_token_is_in_no_column_no_audit_record_no_log_and_no_admin_page(
+    client, caplog
+):
+    from events.feeds.models import CalendarFeed
+    from incubator.models import AuditRecord
+    from tests.stored import columns_holding
+
+    user = UserFactory(language="en")
+    client.force_login(user)
+    with caplog.at_level("DEBUG"):
+        page = client.post("/portal/calendar/regenerate/", {"feed": "mine"})
+        token = re.search(r"/portal/calendar/([\w-]+)\.ics", page.content.decode()).group(1)
+        assert client.get(f"/portal/calendar/{token}.ics").status_code == 200
+
+    assert columns_holding(token) == []
+    assert CalendarFeed.objects.get(user=user).token_hash  # its hash alone is kept
+    record = AuditRecord.objects.get(verb="calendar_feed.regenerate")
+    assert token not in json.dumps(record.changes) + record.object_repr
+    assert token not in caplog.text
+    assert token not in stored_text()
+    manager = StaffFactory()
+    roles.sync_role_permissions()
+    manager.groups.add(Group.objects.get(name=roles.CENTER_MANAGER))
+    client.force_login(manager)
+    feed = CalendarFeed.objects.get(user=user)
+    for url in ("/admin/events/calendarfeed/", f"/admin/events/calendarfeed/{feed.pk}/change/"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert token not in response.content.decode()

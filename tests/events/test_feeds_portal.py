@@ -1,0 +1,99 @@
+"""The portal's calendar page: the address shown once, regenerated with a confirmation,
+stopped; a partner person also manages their organisation's feed."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from events.feeds.models import CalendarFeed, token_hash
+from tests.companies.factories import MembershipFactory
+from tests.events.factories import PartnerPersonFactory
+
+pytestmark = pytest.mark.django_db
+PAGE = reverse("events:calendar")
+REGENERATE = reverse("events:calendar-regenerate")
+STOP = reverse("events:calendar-stop")
+
+
+def address_in(response) -> str:
+    html = response.content.decode()
+    found = re.search(r'value="(https?://[^"]+/portal/calendar/([\w-]+)\.ics)"', html)
+    assert found, html
+    return found.group(2)
+
+
+@pytest.fixture
+def member(client):
+    user = MembershipFactory(user__language="en").user
+    client.force_login(user)
+    client.cookies["lang"] = "en"
+    return user
+
+
+def test_the_address_is_shown_once_with_the_three_ways_to_subscribe(client, member):
+    assert "Make the subscription address" in client.get(PAGE).content.decode()
+
+    response = client.post(REGENERATE, {"feed": "mine"})
+
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+    token = address_in(response)
+    html = response.content.decode()
+    assert f"webcal://testserver/portal/calendar/{token}.ics" in html
+    assert "calendar.google.com/calendar/r?cid=webcal%3A%2F%2F" in html
+    assert "outlook.live.com/calendar/0/addfromweb?url=" in html
+    assert "Apple Calendar" in html
+    assert CalendarFeed.objects.get(user=member).token_hash == token_hash(token)
+    assert client.get(reverse("events:calendar-feed", kwargs={"token": token})).status_code == 200
+    # Shown once: the page keeps no copy of it.
+    again = client.get(PAGE).content.decode()
+    assert token not in again and "Active since" in again
+
+
+def test_regenerating_asks_for_a_confirmation_and_kills_the_old_address(client, member):
+    first = address_in(client.post(REGENERATE, {"feed": "mine"}))
+
+    refused = client.post(REGENERATE, {"feed": "mine"})
+    assert refused.status_code == 400
+    assert "Tick the box" in refused.content.decode()
+    assert CalendarFeed.objects.get().token_hash == token_hash(first)
+
+    second = address_in(client.post(REGENERATE, {"feed": "mine", "confirm": "on"}))
+    assert second != first
+    assert client.get(reverse("events:calendar-feed", kwargs={"token": first})).status_code == 404
+    assert client.get(reverse("events:calendar-feed", kwargs={"token": second})).status_code == 200
+
+
+def test_stopping_the_feed_kills_its_address(client, member):
+    token = address_in(client.post(REGENERATE, {"feed": "mine"}))
+
+    assert client.post(STOP, {"feed": "mine"}).status_code == 400
+    response = client.post(STOP, {"feed": "mine", "confirm": "on"})
+
+    assert response.status_code == 200
+    assert "This feed is stopped" in response.content.decode()
+    assert client.get(reverse("events:calendar-feed", kwargs={"token": token})).status_code == 404
+
+
+def test_a_startup_member_has_no_organisation_feed(client, member):
+    assert "feed-organisation" not in client.get(PAGE).content.decode()
+    assert client.post(REGENERATE, {"feed": "organisation"}).status_code == 403
+    assert not CalendarFeed.objects.exists()
+
+
+def test_a_partner_person_manages_the_organisations_feed(client):
+    person = PartnerPersonFactory(user__language="en")
+    colleague = PartnerPersonFactory(organisation=person.organisation)
+    client.force_login(person.user)
+    assert 'id="feed-organisation"' in client.get(PAGE).content.decode()
+
+    token = address_in(client.post(REGENERATE, {"feed": "organisation"}))
+
+    feed = CalendarFeed.objects.get(organisation=person.organisation)
+    assert feed.token_hash == token_hash(token) and feed.created_by == person.user
+    # A colleague sees it is active, and may replace it.
+    client.force_login(colleague.user)
+    assert "Active since" in client.get(PAGE).content.decode()
+    address_in(client.post(REGENERATE, {"feed": "organisation", "confirm": "on"}))
+    assert client.get(reverse("events:calendar-feed", kwargs={"token": token})).status_code == 404
