@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from companies import services, validators
-from companies.apikeys.demo import demo_key, ensure_demo_key
+from companies.apikeys.demo import COUNTY_PREFIX, demo_key, ensure_county_key, ensure_demo_key
 from companies.exchange import demo as exchange_demo
 from companies.models import (
     Certification,
@@ -436,6 +436,7 @@ def load() -> None:
     _leads(orangsimhan)
     people = {person.user.email: person for person in partner_people()}
     ensure_demo_key(people[INVESTOR_EMAIL].organisation)
+    ensure_county_key(partner_organisations()["binxian_gov"])
     exchange_demo.load(
         companies={
             "orangsimhan": orangsimhan,
@@ -446,9 +447,13 @@ def load() -> None:
 
 
 def notes() -> list[str]:
-    """What `make run` prints after the sign-ins: the demo investor's API key."""
+    """What `make run` prints after the sign-ins: the demo partners' API keys."""
     return [
         f"  Partner API key of the demo investor (Heilongjiang Capital): {demo_key()}",
         "  Try: curl -H 'Authorization: Api-Key <that key>' "
         "http://127.0.0.1:8000/api/v1/companies/  · docs: http://127.0.0.1:8000/api/v1/docs/",
+        f"  Partner API key of the Binxian county government (reports:read): "
+        f"{demo_key(COUNTY_PREFIX)}",
+        "  Try: curl -H 'Authorization: Api-Key <that key>' "
+        "'http://127.0.0.1:8000/api/v1/reports/kpi?from=2020-08-10&to=2021-08-31'",
     ]

@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 MAX_DAYS = 5 * 366 + 1
+# Far enough on both sides for any report, near enough that no moment overflows.
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
 
 
 class PresetKind:
@@ -34,6 +36,10 @@ class Period:
     end: dt.date
 
     def __post_init__(self):
+        if not (EARLIEST <= self.start <= LATEST and EARLIEST <= self.end <= LATEST):
+            raise ValidationError(
+                _("Give dates between 2000-01-01 and 2099-12-31."), code="out_of_range"
+            )
         if self.end < self.start:
             raise ValidationError(_("The end of the period is before its start."), code="reversed")
         if (self.end - self.start).days + 1 > MAX_DAYS:
