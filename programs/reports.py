@@ -14,6 +14,7 @@ from companies.models import Sector
 from incubator.reports.figures import counts_table, figures_table, grid_table
 from incubator.reports.period import Period
 from incubator.reports.registry import Section
+from programs.concierge.models import ServiceKind
 from programs.concierge.reports import SECTION as CONCIERGE
 from programs.fund.reports import SECTION as FUND
 from programs.models import (
@@ -21,6 +22,7 @@ from programs.models import (
     Enrollment,
     LocalEntity,
     QuarterlyReport,
+    ServiceRequest,
     StageTransition,
     stage_label,
 )
@@ -94,6 +96,14 @@ def journey_tables(period: Period) -> list:
     local = LocalEntity.objects.filter(**period.date_lookup("registered_on")).aggregate(
         entities=Count("pk"), companies=Count("company", distinct=True)
     )
+    # 1 query: companies with a company registration under way at the end of the period.
+    registering = (
+        ServiceRequest.objects.filter(
+            kind=ServiceKind.COMPANY_REGISTRATION, opened_at__lt=period.ends_at
+        )
+        .exclude(Q(resolved_at__lt=period.ends_at) | Q(closed_at__lt=period.ends_at))
+        .aggregate(n=Count("company", distinct=True))["n"]
+    )
     return [
         figures_table(
             "introduced",
@@ -102,6 +112,11 @@ def journey_tables(period: Period) -> list:
                 ("introduced", _("Companies introduced (enrolled)"), sum(introduced.values())),
                 ("local_entities", _("Local entities registered"), local["entities"]),
                 ("registered_companies", _("Companies registered locally"), local["companies"]),
+                (
+                    "registering",
+                    _("Companies registering a local entity at the end of the period"),
+                    registering,
+                ),
             ],
         ),
         counts_table(

@@ -1,5 +1,7 @@
 """The KPI report for partners with the `reports:read` scope (the county government)."""
 
+import re
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import generics, serializers
@@ -9,15 +11,25 @@ from incubator.api.permissions import HasScope
 from incubator.reports.kpi import kpi_report, report_as_dict
 from incubator.reports.period import Period
 
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class DayField(serializers.DateField):
+    """A day written YYYY-MM-DD exactly (strptime alone takes 2024-3-1 too)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(input_formats=["%Y-%m-%d"], **kwargs)
+
+    def to_internal_value(self, value):
+        if not isinstance(value, str) or not DAY.fullmatch(value):
+            self.fail("invalid", format="YYYY-MM-DD")
+        return super().to_internal_value(value)
+
 
 class KpiQuery(serializers.Serializer):
     # "from" is a Python keyword: the field is declared by name.
-    locals()["from"] = serializers.DateField(
-        input_formats=["%Y-%m-%d"], help_text="The first day, YYYY-MM-DD (Harbin time)."
-    )
-    to = serializers.DateField(
-        input_formats=["%Y-%m-%d"], help_text="The last day, YYYY-MM-DD (included)."
-    )
+    locals()["from"] = DayField(help_text="The first day, YYYY-MM-DD (Harbin time).")
+    to = DayField(help_text="The last day, YYYY-MM-DD (included).")
 
     def validate(self, data):
         try:
@@ -27,17 +39,17 @@ class KpiQuery(serializers.Serializer):
         return data
 
 
-class PeriodSerializer(serializers.Serializer):
+class KpiPeriodSerializer(serializers.Serializer):
     locals()["from"] = serializers.DateField()
     to = serializers.DateField()
 
 
-class ColumnSerializer(serializers.Serializer):
+class KpiColumnSerializer(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField(help_text="In the language of Accept-Language.")
 
 
-class RowSerializer(serializers.Serializer):
+class KpiRowSerializer(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()
     values = serializers.DictField(
@@ -46,22 +58,22 @@ class RowSerializer(serializers.Serializer):
     )
 
 
-class TableSerializer(serializers.Serializer):
+class KpiTableSerializer(serializers.Serializer):
     key = serializers.CharField()
     title = serializers.CharField()
-    columns = ColumnSerializer(many=True)
-    rows = RowSerializer(many=True)
+    columns = KpiColumnSerializer(many=True)
+    rows = KpiRowSerializer(many=True)
 
 
-class SectionSerializer(serializers.Serializer):
+class KpiSectionSerializer(serializers.Serializer):
     key = serializers.CharField()
     title = serializers.CharField()
-    tables = TableSerializer(many=True)
+    tables = KpiTableSerializer(many=True)
 
 
 class KpiReportSerializer(serializers.Serializer):
-    period = PeriodSerializer()
-    sections = SectionSerializer(many=True)
+    period = KpiPeriodSerializer()
+    sections = KpiSectionSerializer(many=True)
 
 
 EXAMPLE = {

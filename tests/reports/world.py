@@ -78,7 +78,7 @@ class World:
         self.local_entities = []  # (company id, registered_on)
         self.events = []  # (kind, status, starts_at)
         self.registrations = []  # (event kind, event starts_at, status, checked in)
-        self.service_requests = []  # (kind, opened_at, resolved_at, due_on)
+        self.service_requests = []  # (company id, kind, opened_at, resolved_at, due_on)
         self.grants = []  # (currency, amount, decided_at)
         self.disbursements = []  # (currency, amount, paid_on)
         self.reports = []  # (year, quarter, revenue, currency, china, korea)
@@ -242,14 +242,14 @@ def _events(world: World, size: int) -> None:
 
 def _concierge_and_fund(world: World, size: int, staff) -> None:
     enrollments = list(Enrollment.objects.order_by("-pk")[: 4 * size])
-    enrollment = enrollments[0]
     kinds = ["visa", "tax", "company_registration"]
     for n in range(6 * size):
+        company = enrollments[n % len(enrollments)].company
         opened = MOMENTS[n % 5]
         resolved = opened + dt.timedelta(days=n % 4 + 1, hours=n) if n % 3 else None
         due = opened.astimezone(SHANGHAI).date() + dt.timedelta(days=2)
         ServiceRequest.objects.create(
-            company=enrollment.company,
+            company=company,
             kind=kinds[n % 3],
             subject=f"Request {n}",
             status="resolved" if resolved else "open",
@@ -257,7 +257,7 @@ def _concierge_and_fund(world: World, size: int, staff) -> None:
             resolved_at=resolved,
             due_on=due,
         )
-        world.service_requests.append((kinds[n % 3], opened, resolved, due))
+        world.service_requests.append((company.pk, kinds[n % 3], opened, resolved, due))
     for currency in ["CNY", "USD"]:
         call = FundCallFactory(currency=currency)
         for n in range(2 * size):
