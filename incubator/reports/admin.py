@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from incubator.admin_mixins import call_service
 from incubator.reports import policies, services
@@ -45,10 +46,14 @@ class ReportRunAdmin(admin.ModelAdmin):
         return [
             path(
                 "<int:pk>/progress.json",
-                view(self.progress_view),
+                view(require_GET(self.progress_view)),
                 name="reports_reportrun_progress",
             ),
-            path("<int:pk>/download/", view(self.download_view), name="reports_reportrun_download"),
+            path(
+                "<int:pk>/download/",
+                view(require_GET(self.download_view)),
+                name="reports_reportrun_download",
+            ),
         ] + super().get_urls()
 
     def _run(self, request, pk: int) -> ReportRun:
@@ -87,6 +92,8 @@ class ReportRunAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/reports/reportrun/start.html", context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method != "GET":
+            raise PermissionDenied  # a run is never changed, only followed
         try:
             run = self._run(request, int(object_id))
         except ValueError:

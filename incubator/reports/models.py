@@ -5,7 +5,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from incubator.models import acting_user
-from incubator.status_flow import StatusFlow
+from incubator.status_flow import BackgroundRun
 
 
 def report_file_path(run, filename: str) -> str:
@@ -13,20 +13,8 @@ def report_file_path(run, filename: str) -> str:
     return f"reports/{run.pk}/{filename}"
 
 
-class ReportRun(StatusFlow, models.Model):
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("queued")
-        RUNNING = "running", _("running")
-        DONE = "done", _("done")
-        FAILED = "failed", _("failed")
-
-    ACTIVE = (Status.QUEUED, Status.RUNNING)
-    TRANSITIONS = {
-        Status.QUEUED: (Status.RUNNING, Status.FAILED),
-        Status.RUNNING: (Status.DONE, Status.FAILED),
-        Status.DONE: (),
-        Status.FAILED: (),
-    }
+class ReportRun(BackgroundRun, models.Model):
+    Status = BackgroundRun.Status
 
     period_start = models.DateField(_("from"))
     period_end = models.DateField(_("to"))
@@ -61,7 +49,3 @@ class ReportRun(StatusFlow, models.Model):
 
     def __str__(self):
         return f"{self.period_start} – {self.period_end} · {self.get_status_display()}"
-
-    @property
-    def is_active(self) -> bool:
-        return self.status in self.ACTIVE

@@ -64,13 +64,8 @@ def report_run_execute(*, run_id: int) -> ReportRun | None:
     """Compute a queued run and store its workbook; a finished run is left alone."""
     with transaction.atomic():
         run = ReportRun.objects.select_for_update().filter(pk=run_id).first()
-        if run is None or not run.is_active:
+        if run is None or not run.begin():
             return run
-        if run.status == ReportRun.Status.QUEUED:  # a redelivered task restarts a running run
-            run.move_to(ReportRun.Status.RUNNING)
-        run.started_at = run.started_at or timezone.now()
-        run.progress = 0
-        run.save(update_fields=["status", "started_at", "progress"])
     try:
         report = kpi_report(Period(run.period_start, run.period_end), progress=_progress(run.pk))
         workbook = report_workbook(report, run.language)
