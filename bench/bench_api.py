@@ -63,13 +63,6 @@ BARE_PATH = "/bench/companies/"
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
 
 
-def ensure_database() -> bool:
-    """Create the bench database when missing; return whether it was created."""
-    from bench.pg import ensure_database as ensure
-
-    return ensure(DATABASE_URL)
-
-
 def brn(index: int) -> str:
     from companies import validators
 
@@ -370,17 +363,11 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true", help="cProfile the in-process call")
     options = parser.parse_args()
 
-    try:
-        created = ensure_database()
-    except Exception as error:  # noqa: BLE001 - any connection failure means: not run
-        reason = str(error).strip().splitlines()[0]
-        print(f"API benchmark NOT RUN: PostgreSQL unreachable at {DATABASE_URL} ({reason})")
-        return 1 if os.environ.get("REQUIRE_SERVICES") == "1" else 0
+    from bench.pg import set_up
 
-    import django
-
-    django.setup()
-    print(f"Partner API benchmark on {DATABASE_URL}{' (created)' if created else ''}")
+    not_run = set_up(DATABASE_URL, "Partner API benchmark")
+    if not_run is not None:
+        return not_run
     prepare()
     key_row, key = make_key()
     server = None

@@ -343,19 +343,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="timed reports")
     options = parser.parse_args()
-    from bench.pg import ensure_database
+    from bench.pg import set_up
 
-    try:
-        created = ensure_database(DATABASE_URL)
-    except Exception as error:  # noqa: BLE001 - any connection failure means: not run
-        reason = str(error).strip().splitlines()[0]
-        print(f"Reports benchmark NOT RUN: PostgreSQL unreachable at {DATABASE_URL} ({reason})")
-        return 1 if os.environ.get("REQUIRE_SERVICES") == "1" else 0
-
-    import django
-
-    django.setup()
-    print(f"KPI report benchmark on {DATABASE_URL}{' (created)' if created else ''}")
+    not_run = set_up(DATABASE_URL, "KPI report benchmark")
+    if not_run is not None:
+        return not_run
     prepare()
     return measure(options.runs)
 

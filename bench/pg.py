@@ -51,3 +51,23 @@ def prepare(model, expected: int, fill, what: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     print(f"\rfill: {time.perf_counter() - start:.1f} s{' ' * 60}")
+
+
+def set_up(url: str, name: str) -> int | None:
+    """Create the database when missing and set Django up; return an exit code when not run.
+
+    PostgreSQL out of reach is a skip (0), except with REQUIRE_SERVICES=1, as in CI (1).
+    """
+    import os
+
+    try:
+        created = ensure_database(url)
+    except Exception as error:  # noqa: BLE001 - any connection failure means: not run
+        reason = str(error).strip().splitlines()[0]
+        print(f"{name} NOT RUN: PostgreSQL unreachable at {url} ({reason})")
+        return 1 if os.environ.get("REQUIRE_SERVICES") == "1" else 0
+    import django
+
+    django.setup()
+    print(f"{name} on {url}{' (created)' if created else ''}")
+    return None
