@@ -63,35 +63,6 @@ BARE_PATH = "/bench/companies/"
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
 
 
-def ensure_database() -> bool:
-    """Create the bench database when missing; return whether it was created."""
-    import dj_database_url
-    import psycopg2
-    from psycopg2 import sql
-
-    config = dj_database_url.parse(DATABASE_URL)
-    if config["ENGINE"] != "django.db.backends.postgresql":
-        raise SystemExit(f"BENCH_DATABASE_URL must name a PostgreSQL database: {DATABASE_URL}")
-    connection = psycopg2.connect(
-        dbname="postgres",
-        user=config["USER"] or None,
-        password=config["PASSWORD"] or None,
-        host=config["HOST"] or None,
-        port=config["PORT"] or None,
-        connect_timeout=5,
-    )
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
-            if cursor.fetchone():
-                return False
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
-            return True
-    finally:
-        connection.close()
-
-
 def brn(index: int) -> str:
     from companies import validators
 
@@ -237,25 +208,10 @@ def populate(seed: int = 2020) -> None:
 
 def prepare() -> None:
     """Migrate, and fill the database unless a previous run did."""
-    from django.core.management import call_command
-    from django.db import connection, transaction
-
+    from bench.pg import prepare as prepare_database
     from companies.models import Company
 
-    call_command("migrate", verbosity=0, interactive=False)
-    found = Company.objects.count()
-    if found == COMPANIES:
-        print(f"data: reusing the {found:,} companies of {connection.settings_dict['NAME']}")
-        return
-    if found:
-        print(f"data: {found:,} companies found, not {COMPANIES:,}: emptying the bench database")
-        call_command("flush", verbosity=0, interactive=False)
-    start = time.perf_counter()
-    with transaction.atomic():
-        populate()
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
-    print(f"fill: {time.perf_counter() - start:.1f} s")
+    prepare_database(Company, COMPANIES, populate, "companies")
 
 
 def make_key() -> tuple[object, str]:
@@ -407,17 +363,11 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true", help="cProfile the in-process call")
     options = parser.parse_args()
 
-    try:
-        created = ensure_database()
-    except Exception as error:  # noqa: BLE001 - any connection failure means: not run
-        reason = str(error).strip().splitlines()[0]
-        print(f"API benchmark NOT RUN: PostgreSQL unreachable at {DATABASE_URL} ({reason})")
-        return 1 if os.environ.get("REQUIRE_SERVICES") == "1" else 0
+    from bench.pg import set_up
 
-    import django
-
-    django.setup()
-    print(f"Partner API benchmark on {DATABASE_URL}{' (created)' if created else ''}")
+    not_run = set_up(DATABASE_URL, "Partner API benchmark")
+    if not_run is not None:
+        return not_run
     prepare()
     key_row, key = make_key()
     server = None

@@ -7,6 +7,10 @@ class CompaniesConfig(AppConfig):
     verbose_name = _("Startups and partners")
 
     def ready(self):
+        from companies.reports import SECTIONS
+        from incubator.reports.registry import register_sections
+
+        register_sections(SECTIONS)
         from companies.exchange.policies import contacts_opened_by_inquiry
         from companies.links import invitation_path
         from companies.policies import register_contact_opener

@@ -7,6 +7,7 @@ their e-mail; evidence is only added with a company created here.
 """
 
 import datetime as dt
+import zoneinfo
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -14,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from companies import services, validators
-from companies.apikeys.demo import demo_key, ensure_demo_key
+from companies.apikeys.demo import COUNTY_PREFIX, demo_key, ensure_county_key, ensure_demo_key
 from companies.exchange import demo as exchange_demo
 from companies.models import (
     Certification,
@@ -309,6 +310,30 @@ def _company(index: int, row, owner=None) -> tuple[Company, bool]:
     return company, True
 
 
+# The delegation of summer 2020 ended on 2020-08-12: its 16 companies became leads then.
+DELEGATION_LEADS_AT = dt.datetime(2020, 8, 12, 10, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+
+
+def _delegation_leads() -> None:
+    companies = Company.objects.filter(brn__in=[brn(1 + n) for n in range(len(DELEGATION))])
+    missing = list(companies.filter(lead__isnull=True))
+    if not missing:
+        return
+    applies = {row[2]: row[-1] for row in DELEGATION}
+    Lead.objects.bulk_create(
+        Lead(
+            company_name=company.name_en,
+            company=company,
+            source=Lead.Source.DELEGATION,
+            status=Lead.Status.CONVERTED if applies.get(company.name_en) else Lead.Status.ENGAGED,
+            notes="Came with the Korea Accelerator Association's delegation, summer 2020.",
+        )
+        for company in missing
+    )
+    # created_at is set on insert: date them afterwards.
+    Lead.objects.filter(company__in=missing).update(created_at=DELEGATION_LEADS_AT)
+
+
 def _leads(orangsimhan: Company) -> None:
     officer = get_user_model().objects.filter(email="officer@center.example").first()
     today = timezone.localdate()
@@ -434,8 +459,10 @@ def load() -> None:
             index = offset + n
             _company(index, row, owner=applicant if index == 1 else None)
     _leads(orangsimhan)
+    _delegation_leads()
     people = {person.user.email: person for person in partner_people()}
     ensure_demo_key(people[INVESTOR_EMAIL].organisation)
+    ensure_county_key(partner_organisations()["binxian_gov"])
     exchange_demo.load(
         companies={
             "orangsimhan": orangsimhan,
@@ -446,9 +473,13 @@ def load() -> None:
 
 
 def notes() -> list[str]:
-    """What `make run` prints after the sign-ins: the demo investor's API key."""
+    """What `make run` prints after the sign-ins: the demo partners' API keys."""
     return [
         f"  Partner API key of the demo investor (Heilongjiang Capital): {demo_key()}",
         "  Try: curl -H 'Authorization: Api-Key <that key>' "
         "http://127.0.0.1:8000/api/v1/companies/  · docs: http://127.0.0.1:8000/api/v1/docs/",
+        f"  Partner API key of the Binxian county government (reports:read): "
+        f"{demo_key(COUNTY_PREFIX)}",
+        "  Try: curl -H 'Authorization: Api-Key <that key>' "
+        "'http://127.0.0.1:8000/api/v1/reports/kpi?from=2020-08-10&to=2021-08-31'",
     ]

@@ -16,6 +16,10 @@ class EventsConfig(AppConfig):
     periodic_jobs = [COMPLETE_ENDED]
 
     def ready(self):
+        from events.reports import SECTIONS
+        from incubator.reports.registry import register_sections
+
+        register_sections(SECTIONS)
         from companies.policies import register_contact_opener
         from events.matching.selectors import organisation_met_company
 

@@ -11,14 +11,37 @@ ROLES = (CENTER_MANAGER, PROGRAM_OFFICER, EVENT_COORDINATOR, VIEWER)
 ALL = ("add", "change", "delete", "view")
 VIEW = ("view",)
 CENTER_APPS = ("incubator", "companies", "programs", "events")
+# Any staff member runs the KPI report (a ReportRun) and downloads it.
+RUN_REPORTS = ("add", "view")
 
 # role -> {app_label: actions}; "view" everywhere for every staff role.
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     # "axes": the sign-in lockouts, which only the manager sees and lifts.
-    CENTER_MANAGER: {**{app: ALL for app in CENTER_APPS}, "django_celery_beat": ALL, "axes": ALL},
-    PROGRAM_OFFICER: {"incubator": VIEW, "companies": ALL, "programs": ALL, "events": VIEW},
-    EVENT_COORDINATOR: {"incubator": VIEW, "companies": VIEW, "programs": VIEW, "events": ALL},
-    VIEWER: {**{app: VIEW for app in CENTER_APPS}, "django_celery_beat": VIEW},
+    CENTER_MANAGER: {
+        **{app: ALL for app in CENTER_APPS},
+        "reports": ALL,
+        "django_celery_beat": ALL,
+        "axes": ALL,
+    },
+    PROGRAM_OFFICER: {
+        "incubator": VIEW,
+        "companies": ALL,
+        "programs": ALL,
+        "events": VIEW,
+        "reports": RUN_REPORTS,
+    },
+    EVENT_COORDINATOR: {
+        "incubator": VIEW,
+        "companies": VIEW,
+        "programs": VIEW,
+        "events": ALL,
+        "reports": RUN_REPORTS,
+    },
+    VIEWER: {
+        **{app: VIEW for app in CENTER_APPS},
+        "reports": RUN_REPORTS,
+        "django_celery_beat": VIEW,
+    },
 }
 # Models whose rows only the center manager may change, whatever the app grants.
 # Partner API keys and webhook endpoints too: whoever makes one is shown its secret.

@@ -17,6 +17,10 @@ class PeriodicJob:
     every_minutes: int | None = None
     daily_at_hour: int | None = None
     timezone: str = "Asia/Shanghai"
+    # With daily_at_hour: only on these days (crontab syntax, "1" = Monday / the 1st).
+    day_of_week: str = "*"
+    day_of_month: str = "*"
+    kwargs: str = "{}"  # JSON of the task's keyword arguments
 
 
 OUTBOX_SWEEP = PeriodicJob(
@@ -34,18 +38,20 @@ def ensure_periodic_job(job: PeriodicJob, apps=global_apps) -> None:
         interval, _ = interval_model.objects.get_or_create(
             every=job.every_minutes, period="minutes"
         )
-        task_model.objects.create(name=job.name, task=job.task, interval=interval)
+        task_model.objects.create(
+            name=job.name, task=job.task, interval=interval, kwargs=job.kwargs
+        )
         return
     crontab_model = apps.get_model("django_celery_beat", "CrontabSchedule")
     crontab, _ = crontab_model.objects.get_or_create(
         minute="0",
         hour=str(job.daily_at_hour),
-        day_of_week="*",
-        day_of_month="*",
+        day_of_week=job.day_of_week,
+        day_of_month=job.day_of_month,
         month_of_year="*",
         timezone=job.timezone,
     )
-    task_model.objects.create(name=job.name, task=job.task, crontab=crontab)
+    task_model.objects.create(name=job.name, task=job.task, crontab=crontab, kwargs=job.kwargs)
 
 
 def ensure_all_periodic_jobs() -> None:

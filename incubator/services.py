@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from incubator import links, webhooks
+from incubator import attachments, links, webhooks
 from incubator.models import OutboxMessage, User
 
 logger = logging.getLogger(__name__)
@@ -98,7 +98,8 @@ def render_message(message: OutboxMessage) -> EmailMultiAlternatives:
 
     A payload's "path" becomes the context's "url", "sign_in_path" its
     "sign_in_url"; a kind with a registered link builder gets its "url" (and
-    token) made here, so that the row itself never holds it.
+    token) made here, so that the row itself never holds it; a kind with a
+    registered attachments builder gets its files (incubator.attachments).
     """
     # Messages are sent by workers, which have no request: links come from SITE_URL.
     site = settings.SITE_URL.rstrip("/")
@@ -111,6 +112,9 @@ def render_message(message: OutboxMessage) -> EmailMultiAlternatives:
         context["url"] = site + secret_path
     try:
         with translation.override(message.language):
+            # Files named by the payload (a report) are made now, never stored in the row.
+            extras = attachments.rendered_extras(message.kind, message.payload)
+            context.update(extras.context)
             subject = render_to_string(f"emails/{message.kind}.subject.txt", context, using="text")
             text = render_to_string(f"emails/{message.kind}.txt", context, using="text")
             html = render_to_string(f"emails/{message.kind}.html", context)
@@ -127,6 +131,8 @@ def render_message(message: OutboxMessage) -> EmailMultiAlternatives:
         to=[message.recipient],
     )
     email.attach_alternative(html, "text/html")
+    for attachment in extras.attachments:
+        email.attach(attachment.filename, attachment.content, attachment.mimetype)
     return email
 
 

@@ -5,6 +5,8 @@ included, asks the same question without importing another app.
 """
 
 from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -34,3 +36,40 @@ class StatusFlow:
     def statuses_leading_to(cls, status: str) -> list[str]:
         """Return the statuses that may move to `status` (for a guarded bulk update)."""
         return [source for source, targets in cls.TRANSITIONS.items() if status in targets]
+
+
+class BackgroundRun(StatusFlow):
+    """A job a task runs in the background (a schedule, a report): queued, running, then done
+    or failed, with a `progress` (%) and `started_at` that its page shows."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+    TRANSITIONS = {
+        Status.QUEUED: (Status.RUNNING, Status.FAILED),
+        Status.RUNNING: (Status.DONE, Status.FAILED),
+        Status.DONE: (),
+        Status.FAILED: (),
+    }
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
+
+    def begin(self) -> bool:
+        """Mark the run (locked by the caller) running from 0%; False when it is finished.
+
+        A redelivered task restarts a running run; a finished one is left alone.
+        """
+        if not self.is_active:
+            return False
+        if self.status == self.Status.QUEUED:
+            self.move_to(self.Status.RUNNING)
+        self.started_at = self.started_at or timezone.now()
+        self.progress = 0
+        self.save(update_fields=["status", "started_at", "progress"])
+        return True

@@ -6,6 +6,7 @@ from companies import api_urls as companies_api
 from events import api_urls as events_api
 from incubator import views
 from incubator.api import views as api_views
+from incubator.reports import api_urls as reports_api
 from programs import api_urls as programs_api
 
 # The partner API: each app names its own endpoints; the core serves the schema and docs.
@@ -14,6 +15,7 @@ api_patterns = [
     *companies_api.urlpatterns,
     *programs_api.urlpatterns,
     *events_api.urlpatterns,
+    *reports_api.urlpatterns,
 ]
 
 urlpatterns = [

@@ -17,6 +17,10 @@ class ProgramsConfig(AppConfig):
     periodic_jobs = [QUARTERLY_REMINDERS]
 
     def ready(self):
+        from incubator.reports.registry import register_sections
+        from programs.reports import SECTIONS
+
+        register_sections(SECTIONS)
         post_migrate.connect(ensure_defaults, sender=self, dispatch_uid="programs-defaults")
 
 

@@ -22,7 +22,7 @@ from stdnum.cn import uscc
 
 from companies.demo import DIGITAL, brn
 from companies.models import Company
-from programs import services, stages
+from programs import demo_first_year, services, stages
 from programs.admissions import demo as admissions_demo
 from programs.admissions import services as admissions_services
 from programs.admissions.models import Application
@@ -460,3 +460,5 @@ def load() -> None:
     _orangsimhan(program, manager, officer)
     _orangsimhan_grant(call, manager, officer)
     _digital(program, manager, officer, call)
+    # After today's stories: a company with an enrollment is left as it is.
+    demo_first_year.load(program, manager, officer)

@@ -1,4 +1,4 @@
-"""The demo investor's API key, printed by `make run`.
+"""The demo partners' API keys, printed by `make run`: the investor's, the county's.
 
 A real key is random and shown once. The demo's is derived from SECRET_KEY, so that the
 demo can print it on every run: the same while SECRET_KEY stays, a new one (replacing the
@@ -14,26 +14,33 @@ from rest_framework_api_key.crypto import concatenate
 from companies.apikeys.models import PartnerAPIKey, Scope
 
 PREFIX = "DemoHLJ1"
+# The Binxian county government reads the KPI report (the figures the center reports to it).
+COUNTY_PREFIX = "DemoBX01"
 
 
-def demo_key() -> str:
-    secret = hmac.new(settings.SECRET_KEY.encode(), b"demo-investor-api-key", hashlib.sha256)
-    return f"{PREFIX}.{secret.hexdigest()[:32]}"
+def demo_key(prefix: str = PREFIX) -> str:
+    salt = b"demo-investor-api-key" if prefix == PREFIX else f"demo-key-{prefix}".encode()
+    secret = hmac.new(settings.SECRET_KEY.encode(), salt, hashlib.sha256)
+    return f"{prefix}.{secret.hexdigest()[:32]}"
 
 
-def ensure_demo_key(organisation) -> str:
-    """Make the demo investor's key with every scope (once), and return it."""
-    key = demo_key()
+def ensure_demo_key(organisation, prefix: str = PREFIX, scopes=None) -> str:
+    """Make a demo key (the investor's: every scope) once, and return it."""
+    key = demo_key(prefix)
     hashed = PartnerAPIKey.objects.key_generator.hash(key)
-    PartnerAPIKey.objects.filter(prefix=PREFIX).exclude(hashed_key=hashed).delete()
+    PartnerAPIKey.objects.filter(prefix=prefix).exclude(hashed_key=hashed).delete()
     PartnerAPIKey.objects.get_or_create(
-        prefix=PREFIX,
+        prefix=prefix,
         defaults={
-            "id": concatenate(PREFIX, hashed),
+            "id": concatenate(prefix, hashed),
             "hashed_key": hashed,
             "organisation": organisation,
             "name": "Demo",
-            "scopes": list(Scope.values),
+            "scopes": list(scopes or Scope.values),
         },
     )
     return key
+
+
+def ensure_county_key(organisation) -> str:
+    return ensure_demo_key(organisation, COUNTY_PREFIX, [Scope.REPORTS_READ])

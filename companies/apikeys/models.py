@@ -17,6 +17,7 @@ class Scope(models.TextChoices):
     TECHNOLOGIES_READ = "technologies:read", _("read the technology listings")
     INQUIRIES_WRITE = "inquiries:write", _("send inquiries about technologies")
     WEBHOOKS_MANAGE = "webhooks:manage", _("manage the organisation's webhooks")
+    REPORTS_READ = "reports:read", _("read the center's KPI report")
 
 
 class PartnerAPIKeyManager(BaseAPIKeyManager):

@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Event, Registration, StatusFlow, _ends_after_start
+from events.models import Event, Registration, _ends_after_start
 from incubator.models import acting_user
+from incubator.status_flow import BackgroundRun
 
 __all__ = ["Availability", "Meeting", "MeetingRequest", "MeetingSlot", "ScheduleRun"]
 
@@ -188,22 +189,10 @@ class MeetingRequest(models.Model):
                 raise ValidationError(_("Both people must be registered for this event."))
 
 
-class ScheduleRun(StatusFlow, models.Model):
+class ScheduleRun(BackgroundRun, models.Model):
     """One run of the meeting scheduler (a Celery task); its progress feeds the progress bar."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("queued")
-        RUNNING = "running", _("running")
-        DONE = "done", _("done")
-        FAILED = "failed", _("failed")
-
-    ACTIVE = (Status.QUEUED, Status.RUNNING)
-    TRANSITIONS = {
-        Status.QUEUED: (Status.RUNNING, Status.FAILED),
-        Status.RUNNING: (Status.DONE, Status.FAILED),
-        Status.DONE: (),
-        Status.FAILED: (),
-    }
+    Status = BackgroundRun.Status
 
     event = models.ForeignKey(
         Event,
@@ -265,10 +254,6 @@ class ScheduleRun(StatusFlow, models.Model):
 
     def __str__(self):
         return f"{self.event_id} · {self.get_status_display()} · {self.progress}%"
-
-    @property
-    def is_active(self) -> bool:
-        return self.status in self.ACTIVE
 
 
 class Meeting(models.Model):

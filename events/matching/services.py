@@ -554,13 +554,8 @@ def schedule_run_execute(*, run_id: int, time_limit: float = 4.0) -> ScheduleRun
             .filter(pk=run_id)
             .first()
         )
-        if run is None or run.status not in ScheduleRun.ACTIVE:
+        if run is None or not run.begin():
             return run
-        if run.status == ScheduleRun.Status.QUEUED:  # a redelivered task restarts a running run
-            run.move_to(ScheduleRun.Status.RUNNING)
-        run.started_at = run.started_at or timezone.now()
-        run.progress = 0
-        run.save(update_fields=["status", "started_at", "progress"])
     try:
         loaded = load_schedule_problem(run.event)
         result = matchmaking.schedule(

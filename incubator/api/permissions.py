@@ -13,6 +13,7 @@ SCOPES = (
     "technologies:read",
     "inquiries:write",
     "webhooks:manage",
+    "reports:read",
 )
 
 

@@ -110,6 +110,7 @@ def build_world() -> dict:
         },
         ("GET", "/api/v1/meeting-participants/"): f"?event={event.pk}&person={person.pk}",
         ("GET", "/api/v1/meeting-agenda/"): f"?event={event.pk}&person={person.pk}",
+        ("GET", "/api/v1/reports/kpi"): "?from=2024-01-01&to=2024-12-31",
     }
     return {
         "keys": matrix.make_keys(organisation, organisation_b),

@@ -13,6 +13,7 @@ from types import SimpleNamespace
 
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django_celery_beat.models import (
@@ -48,6 +49,7 @@ from events.models import (
 from incubator import roles
 from incubator.audit import audit_record
 from incubator.models import OutboxMessage
+from incubator.reports.models import ReportRun
 from programs import services as program_services
 from programs import stages
 from programs.admissions import services as admissions_services
@@ -365,6 +367,16 @@ def build() -> SimpleNamespace:
         requested_by=coordinator,
         finished_at=timezone.now(),
     )
+    # A finished KPI report run, its workbook in private storage.
+    w.report_run = ReportRun.objects.create(
+        period_start=dt.date(2024, 1, 1),
+        period_end=dt.date(2024, 1, 31),
+        status=ReportRun.Status.DONE,
+        progress=100,
+        requested_by=coordinator,
+        finished_at=timezone.now(),
+    )
+    w.report_run.file.save("kpi-report.xlsx", ContentFile(b"PK\x03\x04 a workbook"))
     # An event nobody registered for yet: where registering is tried.
     w.event_open = EventFactory(kind=Event.Kind.TRAINING, meeting_tables=0, interpreters_per_slot=0)
 

@@ -1,0 +1,44 @@
+"""The demo's first year (2020-08-10 to 2021-08-31) shows the article's own figures."""
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import translation
+
+from incubator.reports.kpi import kpi_report
+from incubator.reports.period import Period
+
+FIRST_YEAR = Period.parse("2020-08-10", "2021-08-31")
+
+
+@pytest.fixture(scope="module")
+def report(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), translation.override("en"), transaction.atomic():
+        call_command("demo", verbosity=0)
+        call_command("demo", verbosity=0)  # idempotent: the figures stay the article's
+        yield kpi_report(FIRST_YEAR)
+        transaction.set_rollback(True)
+
+
+def test_six_online_programmes_and_over_100_roadshows_and_matching_sessions(report):
+    held = report.table("events", "held_by_kind")
+    assert held.value("online_programme") == 6
+    assert held.value("roadshow") + held.value("matching_session") > 100
+    assert report.value("events", "totals", "roadshows_and_matching") > 100
+
+
+def test_eight_digital_economy_companies_introduced_three_registering(report):
+    introduced = report.table("journey", "introduced")
+    assert introduced.value("introduced") == 8
+    assert introduced.value("registering") == 3
+    by_sector = report.table("journey", "introduced_by_sector")
+    assert {row.key for row in by_sector.rows} == {
+        "ai",
+        "scitech_finance",
+        "intelligent_manufacturing",
+    }
+    assert report.value("journey", "per_stage", "incubation") == 8
+
+
+def test_the_sixteen_companies_of_the_delegation_are_leads(report):
+    assert report.value("leads", "by_source", "delegation") == 16
