@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from companies import services
+from companies import services, validators
 from companies.apikeys import admin as apikeys_admin  # noqa: F401
 from companies.exchange import admin as exchange_admin  # noqa: F401 - the room's staff side
 from companies.forms import PatentForm
@@ -28,6 +28,7 @@ from companies.models import (
     Membership,
     Patent,
 )
+from incubator.exports import ExportAdminMixin, field_column
 
 EVIDENCE_MODELS = (Patent, FundingRound, MarketValidation, Certification)
 
@@ -135,7 +136,7 @@ class DocumentInline(admin.TabularInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(BrnSearchMixin, admin.ModelAdmin):
+class CompanyAdmin(ExportAdminMixin, BrnSearchMixin, admin.ModelAdmin):
     list_display = ["display_name", "brn_formatted", "sector", "founded_on", "city", "consent"]
     list_filter = ["sector", FoundedFilter, "consent_to_partners", "city"]
     search_fields = ["name_ko", "name_zh", "name_en", "brn"]
@@ -150,6 +151,16 @@ class CompanyAdmin(BrnSearchMixin, admin.ModelAdmin):
         (_("History"), {"fields": ["history"]}),
     ]
     readonly_fields = ["history"]
+    export_columns = (
+        *(field_column(Company, f"name_{suffix}") for suffix in ("ko", "zh", "en")),
+        field_column(Company, "brn", value=validators.brn_format),
+        *(
+            field_column(Company, name)
+            for name in ("founded_on", "sector", "city", "employees", "website")
+        ),
+        field_column(Company, "consent_to_partners"),
+        field_column(Company, "created_at"),
+    )
     inlines = [
         MembershipInline,
         PatentInline,
