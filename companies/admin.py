@@ -18,6 +18,8 @@ from companies import services, validators
 from companies.apikeys import admin as apikeys_admin  # noqa: F401
 from companies.exchange import admin as exchange_admin  # noqa: F401 - the room's staff side
 from companies.forms import PatentForm
+from companies.imports.admin import ImportAdminMixin, ImportLink
+from companies.imports.parsing import LEADS
 from companies.models import (
     Certification,
     Company,
@@ -136,7 +138,7 @@ class DocumentInline(admin.TabularInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(ExportAdminMixin, BrnSearchMixin, admin.ModelAdmin):
+class CompanyAdmin(ImportAdminMixin, ExportAdminMixin, BrnSearchMixin, admin.ModelAdmin):
     list_display = ["display_name", "brn_formatted", "sector", "founded_on", "city", "consent"]
     list_filter = ["sector", FoundedFilter, "consent_to_partners", "city"]
     search_fields = ["name_ko", "name_zh", "name_en", "brn"]
@@ -214,7 +216,8 @@ class CompanyAdmin(ExportAdminMixin, BrnSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Lead)
-class LeadAdmin(admin.ModelAdmin):
+class LeadAdmin(ImportLink, admin.ModelAdmin):
+    import_kind = LEADS
     list_display = [
         "company_name",
         "contact_name",

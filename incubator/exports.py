@@ -36,6 +36,7 @@ from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from incubator.admin_mixins import ObjectToolLinks
 from incubator.audit import audit_record
 from incubator.multilingual import FALLBACK, LANGUAGES, SUFFIX_OF
 
@@ -251,7 +252,7 @@ def export_record(*, actor, opts, fmt: str, changelist, rows: int) -> None:
         )
 
 
-class ExportAdminMixin:
+class ExportAdminMixin(ObjectToolLinks):
     """Add CSV and XLSX exports of the changelist to a ModelAdmin (put it first in the bases)."""
 
     export_columns: tuple[Column, ...] = ()
@@ -275,8 +276,8 @@ class ExportAdminMixin:
         return view
 
     def object_tool_links(self, request) -> list[dict]:
-        """The extra buttons of the changelist (the template adds the list's query string)."""
-        links = []
+        """The export buttons (the template adds the list's query string: its filters)."""
+        links = super().object_tool_links(request)
         if can_export(request, self):
             info = self.opts.app_label, self.opts.model_name
             for fmt, label in ((CSV, _("Export CSV")), (XLSX, _("Export XLSX"))):
