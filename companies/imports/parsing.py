@@ -85,18 +85,30 @@ def _read_xlsx(content: bytes) -> list[list]:
         workbook.close()
 
 
-def _decode(content: bytes) -> str:
-    # Korean partners' Excel saves CSV in CP949, Chinese ones in GB18030.
+def _decode(content: bytes, kind: str) -> str:
+    """Return the text; of the encodings that decode it, the first whose headers are known.
+
+    Korean partners' Excel saves CSV in CP949, Chinese ones' in GB18030, and either decodes
+    the other's bytes into nonsense without an error.
+    """
+    texts = []
     for encoding in ("utf-8-sig", "cp949", "gb18030"):
         try:
-            return content.decode(encoding)
+            texts.append(content.decode(encoding))
         except UnicodeDecodeError:
             continue
-    raise ValidationError(_("The CSV file is not in UTF-8, CP949 or GB18030 text."))
+    if not texts:
+        raise ValidationError(_("The CSV file is not in UTF-8, CP949 or GB18030 text."))
+    known = field_of_header(kind)
+    for text in texts:
+        first_line = text.split("\n", 1)[0]
+        if any(header_key(h.strip("\"'")) in known for h in re.split(r"[,;\t]", first_line)):
+            return text
+    return texts[0]
 
 
-def _read_csv(content: bytes) -> list[list]:
-    text = _decode(content)
+def _read_csv(content: bytes, kind: str) -> list[list]:
+    text = _decode(content, kind)
     if "\x00" in text:
         raise ValidationError(_("This file is not a CSV or XLSX spreadsheet."))
     try:
@@ -123,7 +135,7 @@ def file_format(content: bytes) -> str:
 def read_rows(content: bytes, kind: str) -> list[dict]:
     """Return the data rows as {field: value, "_row": spreadsheet row number}."""
     try:
-        table = _read_xlsx(content) if file_format(content) == "xlsx" else _read_csv(content)
+        table = _read_xlsx(content) if file_format(content) == "xlsx" else _read_csv(content, kind)
     except (
         OSError,
         KeyError,
