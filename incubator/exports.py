@@ -31,6 +31,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.urls import path, reverse
+from django.views.decorators.http import require_GET
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import get_language
@@ -270,6 +271,7 @@ class ExportAdminMixin(ObjectToolLinks):
         ] + super().get_urls()
 
     def _export_view_for(self, fmt):
+        @require_GET
         def view(request):
             return self.export_view(request, fmt)
 

@@ -15,6 +15,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import get_language, ngettext
+from django.views.decorators.http import require_GET
 from django.utils.translation import gettext as _
 
 from companies import policies
@@ -70,7 +71,7 @@ class ImportAdminMixin(ImportLink):
             ),
             path(
                 "import/template/",
-                self.admin_site.admin_view(self.import_template_view),
+                self.admin_site.admin_view(require_GET(self.import_template_view)),
                 name="companies_company_import_template",
             ),
         ] + super().get_urls()
