@@ -31,11 +31,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.urls import path, reverse
-from django.views.decorators.http import require_GET
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from incubator.admin_mixins import ObjectToolLinks
 from incubator.audit import audit_record
