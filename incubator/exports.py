@@ -51,15 +51,35 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 @dataclass(frozen=True)
 class Column:
-    """One column of an export: its header, the values_list fields it reads and how."""
+    """One column of an export: its header, the values_list fields it reads and how.
+
+    `labels` (a choice's labels) and `translated` (the first filled of the `_ko`, `_zh`,
+    `_en` fields in the reader's order) are resolved once per export, in its language.
+    """
 
     header: object
     fields: tuple[str, ...]
     value: Callable | None = None  # (*field values) -> cell; None: the one field's value
     personal: bool = False
+    labels: dict | None = None
+    translated: bool = False
 
-    def cell(self, values):
-        return self.value(*values) if self.value else values[0]
+    def reader(self, positions: list[int]) -> Callable:
+        """Return row -> cell for a values_list row whose fields are at `positions`."""
+        if self.translated:
+            code = (get_language() or "ko").lower()
+            first = SUFFIX_OF.get(code, SUFFIX_OF.get(code.split("-")[0], "ko"))
+            order = dict.fromkeys((first, *FALLBACK))
+            where = [positions[list(LANGUAGES).index(suffix)] for suffix in order]
+            return lambda row: next((row[i] for i in where if row[i]), "")
+        if self.labels is not None:
+            labels, (i,) = {code: str(label) for code, label in self.labels.items()}, positions
+            return lambda row: labels.get(row[i], row[i])
+        if self.value is not None:
+            value = self.value
+            return lambda row: value(*(row[i] for i in positions))
+        (i,) = positions
+        return lambda row: row[i]
 
 
 def column(header, *fields: str, value: Callable | None = None, personal=False) -> Column:
@@ -69,28 +89,13 @@ def column(header, *fields: str, value: Callable | None = None, personal=False) 
 def field_column(model, name: str, *, value: Callable | None = None, personal=False) -> Column:
     """A column of one of the model's own fields, headed with its verbose name."""
     field = model._meta.get_field(name)
-    if field.choices and value is None:
-        labels = dict(field.flatchoices)
-        value = lambda code: labels.get(code, code)  # noqa: E731
-    return Column(field.verbose_name, (field.attname,), value, personal)
+    labels = dict(field.flatchoices) if field.choices and value is None else None
+    return Column(field.verbose_name, (field.attname,), value, personal, labels)
 
 
 def translated(header, field: str) -> Column:
     """A three-language text (`field_ko`, `_zh`, `_en`) in the reader's language."""
-    suffixes = tuple(LANGUAGES)
-    return Column(
-        header,
-        tuple(f"{field}_{suffix}" for suffix in suffixes),
-        lambda *texts: _in_language(dict(zip(suffixes, texts, strict=True))),
-    )
-
-
-def _in_language(texts: dict) -> str:
-    code = (get_language() or "ko").lower()
-    for suffix in (SUFFIX_OF.get(code, SUFFIX_OF.get(code.split("-")[0], "ko")), *FALLBACK):
-        if texts.get(suffix):
-            return texts[suffix]
-    return ""
+    return Column(header, tuple(f"{field}_{suffix}" for suffix in LANGUAGES), translated=True)
 
 
 # --- Policy -----------------------------------------------------------------------
@@ -110,18 +115,17 @@ def can_export_personal(user, opts) -> bool:
 
 
 def export_rows(queryset, columns: list[Column], chunk_size: int = CHUNK_SIZE) -> Iterator[list]:
-    """Yield each row's cells, reading the queryset with one values_list query."""
+    """Return an iterator of the rows' cells, read with one values_list query.
+
+    The readers are made now, in the request's language, not when the stream is read.
+    """
     fields: list[str] = []
     for col in columns:
         fields.extend(name for name in col.fields if name not in fields)
-    positions = [[fields.index(name) for name in col.fields] for col in columns]
+    readers = [col.reader([fields.index(name) for name in col.fields]) for col in columns]
     # values_list ignores select_related; prefetches cannot apply to tuples.
     values = queryset.prefetch_related(None).values_list(*fields)
-    for row in values.iterator(chunk_size=chunk_size):
-        yield [
-            _plain(col.cell([row[i] for i in where]))
-            for col, where in zip(columns, positions, strict=True)
-        ]
+    return ([_plain(read(row)) for read in readers] for row in values.iterator(chunk_size))
 
 
 def _plain(value):
@@ -316,7 +320,7 @@ class ExportAdminMixin(ObjectToolLinks):
             changelist=changelist,
             rows=changelist.result_count,
         )
-        headers = [col.header for col in columns]
+        headers = [str(col.header) for col in columns]
         rows = export_rows(changelist.queryset, columns, self.export_chunk_size)
         filename = f"{self.opts.model_name}-{timezone.localdate():%Y%m%d}"
         if fmt == CSV:

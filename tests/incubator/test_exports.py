@@ -186,3 +186,20 @@ def test_each_list_has_its_export_buttons_and_exports(model):
         response = client.get(export_url(model, fmt))
         assert response.status_code == 200
         assert content(response)
+
+
+def test_choice_labels_and_translated_names_follow_the_staff_members_language():
+    event = EventFactory()
+    GuestRegistrationFactory(event=event)
+    rows = csv_rows(
+        staff_client(roles.EVENT_COORDINATOR, language="zh-hans").get(
+            export_url("events_registration", "csv")
+        )
+    )
+    assert rows[1][0] == event.title_zh
+    english = csv_rows(
+        staff_client(roles.EVENT_COORDINATOR).get(export_url("events_registration", "csv"))
+    )
+    assert english[1][0] == event.title_en
+    kind = english[0].index("registrant")
+    assert english[1][kind] == "guest" and rows[1][kind] not in ("guest", "")
