@@ -5,6 +5,7 @@ generated name (`imports/`), and the session holds only that name: the confirm r
 file again, checks every row again and saves the valid ones through the services.
 """
 
+import datetime as dt
 import uuid
 
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.core.files.storage import default_storage
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -39,6 +41,18 @@ EXAMPLES = {
     ],
     parsing.LEADS: ["미래드론", "", "ceo@mirae-drone.example", "Call in May", ""],
 }
+
+
+def _prune_abandoned() -> None:
+    """Delete the files of previews left unconfirmed for a day."""
+    try:
+        _folders, names = default_storage.listdir("imports")
+    except FileNotFoundError:
+        return
+    day_ago = timezone.now() - dt.timedelta(days=1)
+    for name in names:
+        if default_storage.get_modified_time(f"imports/{name}") < day_ago:
+            default_storage.delete(f"imports/{name}")
 
 
 def import_url(kind: str = "") -> str:
@@ -135,6 +149,7 @@ class ImportAdminMixin(ImportLink):
             form.add_error("file", error)
             return
         self._forget(request)
+        _prune_abandoned()
         name = default_storage.save(
             f"imports/{uuid.uuid4().hex}.{file_format}", ContentFile(content)
         )

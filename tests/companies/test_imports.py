@@ -5,9 +5,7 @@ import io
 
 import openpyxl
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 
 from companies import validators
@@ -15,7 +13,7 @@ from companies.imports import parsing
 from companies.models import Company, Lead
 from incubator import roles
 from incubator.models import AuditRecord
-from tests.companies.factories import CompanyFactory, StaffFactory
+from tests.companies.factories import CompanyFactory, role_client
 
 pytestmark = pytest.mark.django_db
 
@@ -65,20 +63,12 @@ def csv_file(headers, rows, encoding="utf-8-sig"):
     return SimpleUploadedFile("list.csv", text.getvalue().encode(encoding))
 
 
-def staff_client(role: str, language: str = "en") -> Client:
-    user = StaffFactory(language=language)
-    user.groups.add(Group.objects.get(name=role))
-    client = Client(HTTP_ACCEPT_LANGUAGE=language)
-    client.force_login(user)
-    return client
-
-
 def preview(client, upload, kind="companies", source="association"):
     return client.post(URL, {"kind": kind, "source": source, "file": upload, "_preview": "1"})
 
 
 def test_sixteen_rows_with_one_bad_number_show_its_error_and_save_nothing_until_confirmed():
-    client = staff_client(roles.PROGRAM_OFFICER, language="ko")
+    client = role_client(roles.PROGRAM_OFFICER, language="ko")
     response = preview(client, xlsx_file(KO_HEADERS, association_rows(bad_row=7)))
     assert response.status_code == 200
     page = response.content.decode()
@@ -125,7 +115,7 @@ def test_duplicates_in_the_file_and_in_the_database_are_refused():
     CompanyFactory(brn=validators.brn_compact(brn(2)))
     rows = association_rows(count=3)
     rows.append(["한국기술 복제", brn(1), "2016-03-01", "ai", "", ""])
-    client = staff_client(roles.CENTER_MANAGER)
+    client = role_client(roles.CENTER_MANAGER)
     response = preview(client, xlsx_file(KO_HEADERS, rows))
     errors = {row.number: row.errors for row, _cells in response.context["preview"]}
     assert errors[2] == []
@@ -141,7 +131,7 @@ def test_a_chinese_csv_in_gb18030_and_missing_or_unknown_values():
         ["", brn(2), "2018-03-01", "ai"],
         ["首尔机器人", brn(3), "2018-03-01", "太空旅游"],
     ]
-    client = staff_client(roles.PROGRAM_OFFICER)
+    client = role_client(roles.PROGRAM_OFFICER)
     response = preview(client, csv_file(headers, rows, encoding="gb18030"))
     result = {row.number: row for row, _cells in response.context["preview"]}
     assert result[2].valid and result[2].fields["name_zh"] == "哈尔滨科技"
@@ -160,7 +150,7 @@ def test_leads_from_a_utf8_csv_with_english_headers():
         ["mirae drone", "", ""],
         ["Nuri Robotics", "", "not-an-address"],
     ]
-    client = staff_client(roles.PROGRAM_OFFICER)
+    client = role_client(roles.PROGRAM_OFFICER)
     response = preview(client, csv_file(headers, rows), kind="leads", source="delegation")
     errors = {row.number: row.errors for row, _cells in response.context["preview"]}
     assert errors == {
@@ -180,7 +170,7 @@ def test_leads_from_a_utf8_csv_with_english_headers():
 
 @pytest.mark.parametrize("role", [roles.EVENT_COORDINATOR, roles.VIEWER])
 def test_roles_that_may_not_add_companies_are_refused(role):
-    client = staff_client(role)
+    client = role_client(role)
     assert client.get(URL).status_code == 403
     assert preview(client, xlsx_file(KO_HEADERS, association_rows(2))).status_code == 403
     assert client.post(URL, {"_confirm": "1"}).status_code == 403
@@ -188,7 +178,7 @@ def test_roles_that_may_not_add_companies_are_refused(role):
 
 
 def test_too_many_rows_and_a_file_that_is_not_a_spreadsheet():
-    client = staff_client(roles.PROGRAM_OFFICER)
+    client = role_client(roles.PROGRAM_OFFICER)
     rows = [
         [f"회사 {n}", brn(n % 9000 + 1), "2016-03-01", "ai"] for n in range(parsing.MAX_ROWS + 1)
     ]
@@ -200,7 +190,7 @@ def test_too_many_rows_and_a_file_that_is_not_a_spreadsheet():
 
 
 def test_the_template_has_the_headers_in_the_users_language_and_is_read_back():
-    client = staff_client(roles.PROGRAM_OFFICER, language="zh-hans")
+    client = role_client(roles.PROGRAM_OFFICER, language="zh-hans")
     response = client.get(reverse("admin:companies_company_import_template") + "?kind=companies")
     data = b"".join(response.streaming_content) if response.streaming else response.content
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
@@ -211,6 +201,25 @@ def test_the_template_has_the_headers_in_the_users_language_and_is_read_back():
 
 
 def test_the_import_button_is_on_both_lists():
-    client = staff_client(roles.PROGRAM_OFFICER)
+    client = role_client(roles.PROGRAM_OFFICER)
     assert URL + "?kind=companies" in client.get("/admin/companies/company/").content.decode()
     assert URL + "?kind=leads" in client.get("/admin/companies/lead/").content.decode()
+
+
+def test_a_preview_left_unconfirmed_for_a_day_loses_its_file():
+    import os
+    import time
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    old = default_storage.save("imports/abandoned.csv", ContentFile(b"x"))
+    day_ago = time.time() - 2 * 86400
+    os.utime(default_storage.path(old), (day_ago, day_ago))
+    client = role_client(roles.PROGRAM_OFFICER)
+    preview(client, xlsx_file(KO_HEADERS, association_rows(2)))
+    assert not default_storage.exists(old)
+    _folders, names = default_storage.listdir("imports")
+    assert len(names) == 1  # this preview's file, until its confirm
+    client.post(URL, {"_confirm": "1"})
+    assert default_storage.listdir("imports")[1] == []

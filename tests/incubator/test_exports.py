@@ -6,26 +6,16 @@ import io
 
 import openpyxl
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from incubator import roles
 from incubator.models import AuditRecord
-from tests.companies.factories import CompanyFactory, StaffFactory, UserFactory
+from tests.companies.factories import CompanyFactory, StaffFactory, UserFactory, role_client
 from tests.events.factories import EventFactory, GuestRegistrationFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def staff_client(role: str, language: str = "en") -> Client:
-    user = StaffFactory(language=language)
-    user.groups.add(Group.objects.get(name=role))
-    client = Client(HTTP_ACCEPT_LANGUAGE=language)
-    client.force_login(user)
-    return client
 
 
 def content(response) -> bytes:
@@ -58,7 +48,7 @@ def companies():
 
 def test_csv_holds_the_filtered_and_searched_rows_in_the_list_order(companies):
     ai, _other = companies
-    client = staff_client(roles.PROGRAM_OFFICER)
+    client = role_client(roles.PROGRAM_OFFICER)
     response = client.get(export_url("companies_company", "csv") + "?sector__exact=ai")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -79,7 +69,7 @@ def test_csv_holds_the_filtered_and_searched_rows_in_the_list_order(companies):
 
 def test_xlsx_keeps_numbers_dates_and_korean_headers(companies):
     ai, _other = companies
-    client = staff_client(roles.PROGRAM_OFFICER, language="ko")
+    client = role_client(roles.PROGRAM_OFFICER, language="ko")
     response = client.get(export_url("companies_company", "xlsx") + "?sector__exact=ai")
     assert response.status_code == 200
     rows = xlsx_rows(response)
@@ -96,7 +86,7 @@ def test_xlsx_keeps_numbers_dates_and_korean_headers(companies):
 
 def test_the_query_count_does_not_grow_with_the_rows():
     event = EventFactory()
-    client = staff_client(roles.EVENT_COORDINATOR)
+    client = role_client(roles.EVENT_COORDINATOR)
 
     def queries(fmt):
         with CaptureQueriesContext(connection) as captured:
@@ -113,7 +103,7 @@ def test_the_query_count_does_not_grow_with_the_rows():
 
 
 def test_every_export_is_audited_without_the_search_term(companies):
-    client = staff_client(roles.PROGRAM_OFFICER)
+    client = role_client(roles.PROGRAM_OFFICER)
     content(client.get(export_url("companies_company", "csv") + "?sector__exact=ai&q=테스트"))
     record = AuditRecord.objects.get(verb="list.export")
     assert record.changes["list"] == "companies.company"
@@ -127,7 +117,7 @@ def test_every_export_is_audited_without_the_search_term(companies):
 def test_a_free_lookup_is_named_without_its_value():
     event = EventFactory()
     GuestRegistrationFactory(event=event, guest_email="kim@example.kr")
-    client = staff_client(roles.EVENT_COORDINATOR)
+    client = role_client(roles.EVENT_COORDINATOR)
     rows = csv_rows(
         client.get(export_url("events_registration", "csv") + "?guest_email=kim@example.kr")
     )
@@ -140,9 +130,9 @@ def test_a_free_lookup_is_named_without_its_value():
 def test_the_viewer_exports_without_personal_data():
     event = EventFactory()
     GuestRegistrationFactory(event=event, name="Kim Min-ji", guest_email="minji@example.kr")
-    viewer = csv_rows(staff_client(roles.VIEWER).get(export_url("events_registration", "csv")))
+    viewer = csv_rows(role_client(roles.VIEWER).get(export_url("events_registration", "csv")))
     coordinator = csv_rows(
-        staff_client(roles.EVENT_COORDINATOR).get(export_url("events_registration", "csv"))
+        role_client(roles.EVENT_COORDINATOR).get(export_url("events_registration", "csv"))
     )
     assert "minji@example.kr" in coordinator[1] and "Kim Min-ji" in coordinator[1]
     assert "e-mail address" in coordinator[0] and "e-mail address" not in viewer[0]
@@ -164,7 +154,7 @@ def test_refused_to_staff_without_the_view_permission_and_to_portal_users(client
 
 def test_a_cell_that_looks_like_a_formula_is_kept_as_text():
     CompanyFactory(name_ko='=HYPERLINK("http://x")', city="+82")
-    rows = csv_rows(staff_client(roles.CENTER_MANAGER).get(export_url("companies_company", "csv")))
+    rows = csv_rows(role_client(roles.CENTER_MANAGER).get(export_url("companies_company", "csv")))
     assert rows[1][0].startswith("'=") and "'+82" in rows[1]
 
 
@@ -179,7 +169,7 @@ def test_a_cell_that_looks_like_a_formula_is_kept_as_text():
     ],
 )
 def test_each_list_has_its_export_buttons_and_exports(model):
-    client = staff_client(roles.CENTER_MANAGER)
+    client = role_client(roles.CENTER_MANAGER)
     page = client.get(reverse(f"admin:{model}_changelist") + "?o=1")
     assert export_url(model, "csv") + "?o=1" in page.content.decode()
     for fmt in ("csv", "xlsx"):
@@ -192,13 +182,13 @@ def test_choice_labels_and_translated_names_follow_the_staff_members_language():
     event = EventFactory()
     GuestRegistrationFactory(event=event)
     rows = csv_rows(
-        staff_client(roles.EVENT_COORDINATOR, language="zh-hans").get(
+        role_client(roles.EVENT_COORDINATOR, language="zh-hans").get(
             export_url("events_registration", "csv")
         )
     )
     assert rows[1][0] == event.title_zh
     english = csv_rows(
-        staff_client(roles.EVENT_COORDINATOR).get(export_url("events_registration", "csv"))
+        role_client(roles.EVENT_COORDINATOR).get(export_url("events_registration", "csv"))
     )
     assert english[1][0] == event.title_en
     kind = english[0].index("registrant")
