@@ -163,7 +163,8 @@ class ImportAdminMixin(ImportLink):
 
     def _preview_context(self, kind, rows, source):
         preview = services.import_preview(kind=kind, rows=rows, source=source)
-        fields = list(parsing.HEADERS[kind])
+        present = {name for row in preview for name in row.values}
+        fields = [name for name in parsing.HEADERS[kind] if name in present]
         return {
             "preview": [(row, [row.values.get(name, "") for name in fields]) for row in preview],
             "columns": [
