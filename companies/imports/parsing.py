@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import re
 import unicodedata
+import zipfile
 
 import openpyxl
 from django.core.exceptions import ValidationError
@@ -71,16 +72,25 @@ def _cell(value):
     return value
 
 
-def _read_xlsx(content: bytes) -> list[list]:
+def _filled(rows) -> list[tuple[int, list]]:
+    """Return (spreadsheet row number, cells) of the rows with a value, MAX_ROWS + 2 at most.
+
+    Blank rows do not count towards the limit (a sheet formatted far down has many).
+    """
+    filled = []
+    for number, row in enumerate(rows, start=1):
+        cells = [_cell(value) for value in row]
+        if any(value not in (None, "") for value in cells):
+            filled.append((number, cells))
+            if len(filled) > MAX_ROWS + 1:
+                break
+    return filled
+
+
+def _read_xlsx(content: bytes) -> list[tuple[int, list]]:
     workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        for row in sheet.iter_rows(values_only=True):
-            rows.append([_cell(value) for value in row])
-            if len(rows) > MAX_ROWS + 1:
-                break
-        return rows
+        return _filled(workbook.worksheets[0].iter_rows(values_only=True))
     finally:
         workbook.close()
 
@@ -107,7 +117,7 @@ def _decode(content: bytes, kind: str) -> str:
     return texts[0]
 
 
-def _read_csv(content: bytes, kind: str) -> list[list]:
+def _read_csv(content: bytes, kind: str) -> list[tuple[int, list]]:
     text = _decode(content, kind)
     if "\x00" in text:
         raise ValidationError(_("This file is not a CSV or XLSX spreadsheet."))
@@ -115,12 +125,7 @@ def _read_csv(content: bytes, kind: str) -> list[list]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    rows = []
-    for row in csv.reader(io.StringIO(text), dialect):
-        rows.append([_cell(value) for value in row])
-        if len(rows) > MAX_ROWS + 1:
-            break
-    return rows
+    return _filled(csv.reader(io.StringIO(text), dialect))
 
 
 def file_format(content: bytes) -> str:
@@ -140,24 +145,25 @@ def read_rows(content: bytes, kind: str) -> list[dict]:
         OSError,
         KeyError,
         ValueError,
+        TypeError,
+        SyntaxError,  # a broken sheet's XML
         csv.Error,
+        zipfile.BadZipFile,
         openpyxl.utils.exceptions.InvalidFileException,
     ):
         raise ValidationError(
             _("This spreadsheet cannot be read; save it again as XLSX or CSV.")
         ) from None
-    while table and not any(value not in (None, "") for value in table[0]):
-        table.pop(0)
     if not table:
         raise ValidationError(_("The spreadsheet is empty."))
     known = field_of_header(kind)
-    columns = {index: known.get(header_key(h)) for index, h in enumerate(table[0])}
+    columns = {index: known.get(header_key(h)) for index, h in enumerate(table[0][1])}
     if not any(columns.values()):
         raise ValidationError(
             _("No column header was recognised; download the template to see them.")
         )
     rows = []
-    for number, values in enumerate(table[1:], start=2):
+    for number, values in table[1:]:
         row = {"_row": number}
         for index, value in enumerate(values):
             field = columns.get(index)

@@ -223,3 +223,12 @@ def test_a_preview_left_unconfirmed_for_a_day_loses_its_file():
     assert len(names) == 1  # this preview's file, until its confirm
     client.post(URL, {"_confirm": "1"})
     assert default_storage.listdir("imports")[1] == []
+
+
+def test_blank_rows_keep_the_row_numbers_and_do_not_count_towards_the_limit():
+    rows = association_rows(count=3, bad_row=3)
+    rows[1:1] = [[None] * 6, [None] * 6]
+    rows += [[None] * 6] * (parsing.MAX_ROWS + 5)
+    response = preview(role_client(roles.PROGRAM_OFFICER), xlsx_file(KO_HEADERS, rows))
+    numbers = {row.number: row.valid for row, _cells in response.context["preview"]}
+    assert numbers == {2: True, 5: True, 6: False}
