@@ -74,6 +74,7 @@ bench: $(VENV)/.installed-bench
 	$(PY) bench/bench_screening.py
 	$(PY) bench/bench_api.py
 	$(PY) bench/bench_reports.py
+	$(PY) bench/bench_exports.py
 
 clean:
 	rm -rf var staticfiles

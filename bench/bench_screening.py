@@ -31,19 +31,12 @@ from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ["DJANGO_SETTINGS_MODULE"] = "incubator.settings"
-os.environ.setdefault("DEBUG", "1")
+from bench.database import print_target, setup_django, throwaway_database  # noqa: E402
 
-import django  # noqa: E402
-
-django.setup()
+setup_django()
 
 from django.db import connection  # noqa: E402
-from django.test.utils import (  # noqa: E402
-    CaptureQueriesContext,
-    setup_databases,
-    teardown_databases,
-)
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 MIN_RATE = 2_000  # applications per second
@@ -233,14 +226,7 @@ def measure(ids: list[int]) -> tuple[int, float]:
 def main() -> int:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     small = min(SMALL, count)
-    if connection.vendor != "sqlite":
-        # Not the name pytest uses, so a test run on the same server is not disturbed.
-        connection.settings_dict.setdefault("TEST", {})["NAME"] = (
-            f"test_bench_screening_{os.getpid()}"
-        )
-    old_config = setup_databases(verbosity=0, interactive=False, serialized_aliases=set())
-    try:
-        database = connection.settings_dict["NAME"]
+    with throwaway_database("bench_screening") as database:
         print(f"Bulk screening benchmark on {connection.vendor} (throwaway database {database})")
         start = time.perf_counter()
         ids = populate(count)
@@ -249,8 +235,6 @@ def main() -> int:
         for size in (small, count):
             queries, seconds = measure(ids[:size])
             rows.append((size, queries, seconds, size / seconds))
-    finally:
-        teardown_databases(old_config, verbosity=0)
 
     header = ("applications", "queries", "seconds (best of 3)", "apps/s")
     print()
@@ -273,14 +257,12 @@ def main() -> int:
             "(set DATABASE_URL=postgres://...)."
         )
         return 1 if os.environ.get("REQUIRE_SERVICES") == "1" else 0
-    print(
-        f"target: same number of queries for {small:,} and {count:,} applications: "
-        f"{'OK' if constant else 'MISSED'} ({small_q} vs {big_q})"
+    print_target(
+        f"same number of queries for {small:,} and {count:,} applications",
+        constant,
+        f"{small_q} vs {big_q}",
     )
-    print(
-        f"target: at least {MIN_RATE:,} applications/s at {count:,}: "
-        f"{'OK' if fast else 'MISSED'} ({big_rate:,.0f}/s)"
-    )
+    print_target(f"at least {MIN_RATE:,} applications/s at {count:,}", fast, f"{big_rate:,.0f}/s")
     return 0 if constant and fast else 1
 
 

@@ -14,10 +14,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from companies import services
+from companies import services, validators
 from companies.apikeys import admin as apikeys_admin  # noqa: F401
 from companies.exchange import admin as exchange_admin  # noqa: F401 - the room's staff side
 from companies.forms import PatentForm
+from companies.imports.admin import ImportAdminMixin, ImportLink
+from companies.imports.parsing import LEADS
 from companies.models import (
     Certification,
     Company,
@@ -32,6 +34,7 @@ from companies.models import (
 )
 from companies.webhooks.admin import endpoints_link  # the room registers its admin too
 from incubator.admin_mixins import through_services
+from incubator.exports import ExportAdminMixin, field_column
 from incubator.multilingual import translated_names
 
 EVIDENCE_MODELS = (Patent, FundingRound, MarketValidation, Certification)
@@ -140,7 +143,7 @@ class DocumentInline(admin.TabularInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(BrnSearchMixin, admin.ModelAdmin):
+class CompanyAdmin(ImportAdminMixin, ExportAdminMixin, BrnSearchMixin, admin.ModelAdmin):
     list_display = ["display_name", "brn_formatted", "sector", "founded_on", "city", "consent"]
     list_filter = ["sector", FoundedFilter, "consent_to_partners", "city"]
     search_fields = ["name_ko", "name_zh", "name_en", "brn"]
@@ -155,6 +158,16 @@ class CompanyAdmin(BrnSearchMixin, admin.ModelAdmin):
         (_("History"), {"fields": ["history"]}),
     ]
     readonly_fields = ["history"]
+    export_columns = (
+        *(field_column(Company, f"name_{suffix}") for suffix in ("ko", "zh", "en")),
+        field_column(Company, "brn", value=validators.brn_format),
+        *(
+            field_column(Company, name)
+            for name in ("founded_on", "sector", "city", "employees", "website")
+        ),
+        field_column(Company, "consent_to_partners"),
+        field_column(Company, "created_at"),
+    )
     inlines = [
         MembershipInline,
         PatentInline,
@@ -208,7 +221,8 @@ class CompanyAdmin(BrnSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Lead)
-class LeadAdmin(admin.ModelAdmin):
+class LeadAdmin(ImportLink, admin.ModelAdmin):
+    import_kind = LEADS
     list_display = [
         "company_name",
         "contact_name",

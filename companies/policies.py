@@ -66,3 +66,9 @@ def partner_sees_contacts(organisation_id: int, company) -> bool:
 def can_act_for(organisation_id: int, person) -> bool:
     """An API call acts for one of its organisation's people, never another's."""
     return person is not None and person.organisation_id == organisation_id
+
+
+def can_import(user, kind: str) -> bool:
+    """Staff who may add companies (or leads) import them from a spreadsheet."""
+    model = "company" if kind == "companies" else "lead"
+    return bool(user.is_authenticated and user.is_staff and user.has_perm(f"companies.add_{model}"))

@@ -27,6 +27,7 @@ from events.admin_mixins import (
     on_own_page,
     through_services,
 )
+from events.exports import REGISTRATION_COLUMNS
 
 # The sub-packages' admins register their models with the same site.
 from events.feeds.admin import CalendarFeedAdmin  # noqa: F401
@@ -43,6 +44,7 @@ from events.models import (
     SessionAttendance,
 )
 from incubator.admin_mixins import ActionPages, call_service
+from incubator.exports import ExportAdminMixin
 from incubator.multilingual import translated_names
 
 TITLES = translated_names("title")
@@ -296,7 +298,7 @@ SERVICE_OWNED = [
 
 
 @admin.register(Registration)
-class RegistrationAdmin(ServiceAdmin):
+class RegistrationAdmin(ExportAdminMixin, ServiceAdmin):
     list_display = [
         "name",
         "event",
@@ -310,6 +312,7 @@ class RegistrationAdmin(ServiceAdmin):
     list_select_related = ["event"]
     search_fields = ["^search_name", "=badge_code", "guest_email", "user__email"]
     search_help_text = _("The first letters of the name, a badge code or an e-mail address.")
+    export_columns = REGISTRATION_COLUMNS
     autocomplete_fields = ["event", "user", "company", "partner_organisation", "checked_in_by"]
     actions = ["check_in", "cancel"]
     fieldsets = [

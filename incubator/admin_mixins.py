@@ -18,6 +18,22 @@ def through_services(method):
     return method
 
 
+class ObjectToolLinks:
+    """Extra buttons above a changelist (`templates/admin/change_list_object_tools.html`).
+
+    `object_tool_links(request)` returns {"url", "label", "keep_filters"} dicts; a mixin adds
+    its own to super()'s.
+    """
+
+    def object_tool_links(self, request) -> list[dict]:
+        return []
+
+    def changelist_view(self, request, extra_context=None):
+        links = self.object_tool_links(request)
+        extra_context = {**(extra_context or {}), "object_tool_links": links}
+        return super().changelist_view(request, extra_context)
+
+
 class ServiceOwnedChangeForm:
     """A change page that shows a record but saves nothing itself.
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from events.admin_mixins import ReadOnlyAdmin, Rows, ServiceAdmin, ServiceInline
 from events.matching import services
 from events.matching.models import Availability, Meeting, MeetingRequest, MeetingSlot, ScheduleRun
+from incubator.exports import ExportAdminMixin, column, field_column, translated
 from incubator.multilingual import translated_names
 
 EVENT_TITLES = [f"event__{name}" for name in translated_names("title")]
@@ -67,7 +68,7 @@ class MeetingRequestAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ReadOnlyAdmin):
+class MeetingAdmin(ExportAdminMixin, ReadOnlyAdmin):
     list_display = [
         "slot",
         "table",
@@ -81,6 +82,16 @@ class MeetingAdmin(ReadOnlyAdmin):
     list_filter = ["locked"]
     list_select_related = ["event", "slot__event", "registration_a", "registration_b"]
     search_fields = ["registration_a__search_name", "registration_b__search_name"]
+    export_columns = (
+        translated(_("event"), "event__title"),
+        column(_("starts at"), "slot__starts_at"),
+        column(_("ends at"), "slot__ends_at"),
+        field_column(Meeting, "table"),
+        column(_("participant A"), "registration_a__name", personal=True),
+        column(_("participant B"), "registration_b__name", personal=True),
+        field_column(Meeting, "interpreter"),
+        field_column(Meeting, "locked"),
+    )
 
     @admin.display(description=_("schedule"))
     def schedule_link(self, meeting):

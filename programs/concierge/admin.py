@@ -17,6 +17,7 @@ from incubator.admin_mixins import (
     ServiceModelAdmin,
     call_service,
 )
+from incubator.exports import ExportAdminMixin, column, field_column, translated
 from incubator.forms import DateInput
 from incubator.models import User
 from programs.admin_display import overdue as _overdue
@@ -115,7 +116,7 @@ class ServiceMessageInline(ReadOnlyInline):
 
 
 @admin.register(ServiceRequest)
-class ServiceRequestAdmin(CreatedThroughService, ServiceModelAdmin):
+class ServiceRequestAdmin(ExportAdminMixin, CreatedThroughService, ServiceModelAdmin):
     list_display = [
         "number",
         "subject",
@@ -148,6 +149,17 @@ class ServiceRequestAdmin(CreatedThroughService, ServiceModelAdmin):
         "closed_at",
     ]
     inlines = [ServiceMessageInline]
+    export_columns = (
+        column("#", "id"),
+        field_column(ServiceRequest, "subject"),
+        translated(_("company"), "company__name"),
+        *(field_column(ServiceRequest, name) for name in ("kind", "status", "waiting_on")),
+        column(_("owner"), "owner__email"),
+        *(
+            field_column(ServiceRequest, name)
+            for name in ("due_on", "opened_at", "resolved_at", "closed_at")
+        ),
+    )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:

@@ -60,6 +60,18 @@ class StaffFactory(UserFactory):
     is_staff = True
 
 
+def role_client(role: str, language: str = "en"):
+    """Return a test client signed in as a new staff member of `role`, in `language`."""
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    user = StaffFactory(language=language)
+    user.groups.add(Group.objects.get(name=role))
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(user)
+    return client
+
+
 class CompanyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Company

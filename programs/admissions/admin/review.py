@@ -15,8 +15,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from companies import validators
 from companies.admin import BrnSearchMixin
 from incubator.admin_mixins import ReadOnlyInline, ServiceModelAdmin, call_service
+from incubator.exports import ExportAdminMixin, column, field_column, translated
 from programs.admissions import screening, selectors, services
 from programs.admissions.models import Application, ApplicationEvent, CriterionOverride, Intake
 from programs.journey import selectors as journey_selectors
@@ -199,7 +201,7 @@ class IntakeFilter(admin.RelatedFieldListFilter):
 
 
 @admin.register(Application)
-class ApplicationAdmin(BrnSearchMixin, ServiceModelAdmin):
+class ApplicationAdmin(ExportAdminMixin, BrnSearchMixin, ServiceModelAdmin):
     list_display = [
         "company_name",
         "intake",
@@ -242,6 +244,17 @@ class ApplicationAdmin(BrnSearchMixin, ServiceModelAdmin):
         (_("Decision"), {"fields": ["decision_reason", "decided_by", "decided_at"]}),
     ]
     readonly_fields = [name for _title, options in fieldsets for name in options["fields"]]
+    export_columns = (
+        translated(_("company"), "company__name"),
+        column(_("business registration number"), "company__brn", value=validators.brn_format),
+        translated(_("program"), "intake__program__name"),
+        translated(_("intake"), "intake__label"),
+        *(
+            field_column(Application, name)
+            for name in ("status", "recommendation", "score", "submitted_at", "decided_at")
+        ),
+        column(_("decided by"), "decided_by__email"),
+    )
     inlines = [CriterionOverrideInline, ApplicationEventInline]
     actions = ["screen_again", "accept_selected", "reject_selected", "waitlist_selected"]
 
