@@ -55,7 +55,8 @@ class People:
 
     def __init__(self, ctx: Context):
         self.ctx = ctx
-        self.password = make_password(PASSWORD)
+        # One hash for every account, salted by the seed: a seed gives the same rows.
+        self.password = make_password(PASSWORD, salt=f"generated{ctx.seed}")
         self.count = 0
 
     def user(self, kind: str, culture: str, *, staff: bool = False):
