@@ -168,15 +168,9 @@ def registrations(
     open_ = [e for e in events_ if e.status != "draft" and e.kind != "matching_session"]
     if not open_ or total <= 0:
         return []
-    big = max(1, min(5_000, total // 40))
-    weights = [rng.paretovariate(1.5) for _ in open_]
-    scale = (total - big) / sum(weights)
-    sizes = [max(0, int(w * scale)) for w in weights]
-    sizes[0] = big
-    sizes[-1] += total - sum(sizes)
+    sizes = _sizes(ctx, len(open_), total)
     rows = []
     for event, size in zip(open_, sizes, strict=True):
-        size = max(0, min(size, len(who.startups) + len(who.partners) + 10_000))
         n_partners = min(len(who.partners), size // 5)
         n_startups = min(len(who.startups), size * 11 // 20)
         n_guests = size - n_partners - n_startups
@@ -189,6 +183,27 @@ def registrations(
         _statuses(ctx, event, regs, coordinators)
         rows += regs
     return rows
+
+
+def _sizes(ctx: Context, events: int, total: int) -> list[int]:
+    """Return how many register for each event: the first takes a fortieth of all (at most
+    5,000, the load test's door), the others a long tail capped at that size, summing to total."""
+    big = max(1, min(5_000, total // 40))
+    cap = max(big, 3 * total // events)
+    weights = [ctx.rng.paretovariate(1.5) for _ in range(events)]
+    scale = (total - big) / sum(weights)
+    sizes = [min(cap, int(w * scale)) for w in weights]
+    sizes[0] = big
+    short = total - sum(sizes)
+    while short > 0:
+        room = [i for i in range(1, events) if sizes[i] < cap] or [0]
+        for i in room:
+            add = min(short, max(1, short // len(room)), max(1, cap - sizes[i]))
+            sizes[i] += add
+            short -= add
+            if not short:
+                break
+    return sizes
 
 
 def _statuses(ctx: Context, event: Event, regs: list[Registration], coordinators) -> None:
