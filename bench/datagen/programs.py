@@ -4,6 +4,7 @@ and the support fund."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 
@@ -166,43 +167,24 @@ def admissions(ctx: Context, companies_, evidence_, members_, officers, enrollme
 
 
 def _screen(rule, company, facts: dict, on: dt.date) -> dict:
+    """Screen with the pure rules on the evidence in memory, as the service does from rows."""
     return screening.screen(
         rule,
         screening.CompanyFacts(founded_on=company.founded_on, sector=company.sector),
-        [
-            screening.PatentFact(
-                id=p.pk,
-                jurisdiction=p.jurisdiction,
-                status=p.status,
-                number=p.number,
-                title=p.title,
-            )
-            for p in facts["patents"]
-        ],
-        [
-            screening.FundingFact(
-                id=f.pk, kind=f.round_type, amount=f.amount, currency=f.currency, date=f.date
-            )
-            for f in facts["fundings"]
-        ],
-        [
-            screening.MarketFact(
-                id=m.pk, kind=m.kind, amount=m.amount, currency=m.currency, date=m.date
-            )
-            for m in facts["markets"]
-        ],
-        [
-            screening.CertificationFact(
-                id=c.pk,
-                kind=c.kind,
-                number=c.number,
-                issued_on=c.issued_on,
-                expires_on=c.expires_on,
-            )
-            for c in facts["certifications"]
-        ],
+        [_fact(screening.PatentFact, p) for p in facts["patents"]],
+        [_fact(screening.FundingFact, f, kind="round_type") for f in facts["fundings"]],
+        [_fact(screening.MarketFact, m) for m in facts["markets"]],
+        [_fact(screening.CertificationFact, c) for c in facts["certifications"]],
         on=on,
     ).to_dict()
+
+
+def _fact(cls, row, **renamed):
+    """Return the screening fact `cls` of a row: each field read from the row's attribute of
+    that name, or of the name given in `renamed`."""
+    return cls(
+        **{f.name: getattr(row, renamed.get(f.name, f.name)) for f in dataclasses.fields(cls)}
+    )
 
 
 def journey(ctx: Context, accepted, members_, officers) -> list[Enrollment]:
@@ -278,18 +260,9 @@ def journey(ctx: Context, accepted, members_, officers) -> list[Enrollment]:
                 min(ctx.at(due) - dt.timedelta(days=rng.randint(0, 30)), ctx.now) if done else None
             )
             milestones.append(
-                Milestone(
+                Milestone.from_template(
+                    template,
                     enrollment=enrollment,
-                    company_id=enrollment.company_id,
-                    template=template,
-                    code=template.code,
-                    stage=template.stage,
-                    title_ko=template.title_ko,
-                    title_zh=template.title_zh,
-                    title_en=template.title_en,
-                    required=template.required,
-                    position=template.position,
-                    due_on=due,
                     done_at=done_at,
                     done_by=ctx.pick(officers) if done else None,
                     evidence="Confirmed by the program officer" if done else "",
