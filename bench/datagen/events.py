@@ -112,39 +112,22 @@ class Registrants:
         ctx = self.ctx
         if kind == "startup":
             user, company_id = who
-            row = Registration(
-                event=event,
-                kind=kind,
-                user=user,
-                company_id=company_id,
-                name=user.full_name,
-                speaks_ko=True,
-                speaks_en=ctx.chance(0.5),
-                speaks_zh=ctx.chance(0.3),
-            )
+            speaks = (True, ctx.chance(0.3), ctx.chance(0.5))
+            fields = {"user": user, "company_id": company_id, "name": user.full_name}
         elif kind == "partner":
             user, organisation_id, person = who
-            row = Registration(
-                event=event,
-                kind=kind,
-                user=user,
-                partner_organisation_id=organisation_id,
-                name=user.full_name,
-                speaks_ko=person.speaks_ko,
-                speaks_zh=person.speaks_zh,
-                speaks_en=person.speaks_en,
-            )
+            speaks = (person.speaks_ko, person.speaks_zh, person.speaks_en)
+            fields = {"user": user, "partner_organisation_id": organisation_id}
+            fields["name"] = user.full_name
         else:
             self.guests += 1
-            row = Registration(
-                event=event,
-                kind=kind,
-                name=f"Guest {self.guests}",
-                guest_email=ctx.email("guest", self.guests),
-                affiliation="哈尔滨工业大学",
-                speaks_zh=True,
-                speaks_en=ctx.chance(0.5),
-            )
+            speaks = (False, True, ctx.chance(0.5))
+            fields = {"name": f"Guest {self.guests}", "affiliation": "哈尔滨工业大学"}
+            fields["guest_email"] = ctx.email("guest", self.guests)
+        ko, zh, en = speaks
+        row = Registration(
+            event=event, kind=kind, speaks_ko=ko, speaks_zh=zh, speaks_en=en, **fields
+        )
         row.search_name = search_key(row.name)
         row.badge_code = badge_code(ctx)
         return row

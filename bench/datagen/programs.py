@@ -135,33 +135,19 @@ def admissions(ctx: Context, companies_, evidence_, members_, officers, enrollme
     for a in applications:
         if a.status == "draft":
             continue
-        history.append(
-            ApplicationEvent(
-                application=a,
-                kind="submitted",
-                actor=a.created_by,
-                from_status="draft",
-                to_status="submitted",
-            )
-        )
-        history.append(
-            ApplicationEvent(
-                application=a,
-                kind="screened",
-                reason=f"policy v{policy.version}: {a.recommendation} ({a.screening['score']})",
-            )
-        )
+        score = a.screening["score"]
+        steps = [
+            ("submitted", a.created_by, "draft", "submitted", ""),
+            ("screened", None, "", "", f"policy v{policy.version}: {a.recommendation} ({score})"),
+        ]
         if a.decided_at:
-            history.append(
-                ApplicationEvent(
-                    application=a,
-                    kind="decided",
-                    actor=a.decided_by,
-                    from_status="submitted",
-                    to_status=a.status,
-                    reason=a.decision_reason,
-                )
+            steps.append(("decided", a.decided_by, "submitted", a.status, a.decision_reason))
+        history += [
+            ApplicationEvent(
+                application=a, kind=kind, actor=actor, from_status=old, to_status=new, reason=why
             )
+            for kind, actor, old, new, why in steps
+        ]
     ctx.insert(ApplicationEvent, history)
     return accepted
 
