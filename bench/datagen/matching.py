@@ -173,6 +173,10 @@ def meetings(ctx: Context, sessions: list[Event], regs: list[Registration], tota
         for m in event_meetings:
             m.schedule_run = run
         placed += event_meetings
+        # A session that could not place its share (availability, interpreters) hands the
+        # rest to the next one, so the total is what was asked.
+        if index + 1 < len(targets):
+            targets[index + 1] += targets[index] - len(event_meetings)
     ctx.insert(Availability, availability)
     ctx.insert(MeetingRequest, requests)
     ctx.insert(ScheduleRun, runs)
