@@ -1,6 +1,7 @@
 """The journey after acceptance: cohorts, enrollments and their stages, milestones,
 local entities and the quarterly reports."""
 
+import datetime as dt
 import uuid
 from pathlib import PurePath
 
@@ -313,6 +314,24 @@ class Milestone(models.Model):
 
     def __str__(self):
         return self.title
+
+    @classmethod
+    def from_template(cls, template: MilestoneTemplate, *, enrollment: Enrollment, **fields):
+        """Return (unsaved) the enrollment's copy of a template, due after its due days."""
+        return cls(
+            enrollment=enrollment,
+            company_id=enrollment.company_id,
+            template=template,
+            code=template.code,
+            stage=template.stage,
+            title_ko=template.title_ko,
+            title_zh=template.title_zh,
+            title_en=template.title_en,
+            required=template.required,
+            position=template.position,
+            due_on=enrollment.started_on + dt.timedelta(days=template.due_days),
+            **fields,
+        )
 
     @property
     def is_done(self) -> bool:

@@ -66,22 +66,7 @@ def cohort_for_intake(*, intake) -> Cohort:
 def _copy_milestones(enrollment: Enrollment) -> None:
     templates = MilestoneTemplate.objects.filter(is_active=True).order_by("position", "pk")
     Milestone.objects.bulk_create(
-        [
-            Milestone(
-                enrollment=enrollment,
-                company_id=enrollment.company_id,
-                template=template,
-                code=template.code,
-                stage=template.stage,
-                title_ko=template.title_ko,
-                title_zh=template.title_zh,
-                title_en=template.title_en,
-                required=template.required,
-                position=template.position,
-                due_on=enrollment.started_on + dt.timedelta(days=template.due_days),
-            )
-            for template in templates
-        ]
+        [Milestone.from_template(template, enrollment=enrollment) for template in templates]
     )
 
 
