@@ -1,0 +1,80 @@
+"""Reminders of events (incubator/reminders.py): each registrant is reminded 24 hours and
+1 hour before the event starts, in their language, with the time in the event's zone and
+their own. The moments are computed in UTC, so the hour between KST and CST changes nothing.
+"""
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from events import times
+from events.messages import recipient_of
+from events.models import Event, Registration
+from incubator.reminders import Occurrence, ReminderKind
+
+
+def _registrants_before(lead: dt.timedelta):
+    def occurrences(*, since: dt.datetime, now: dt.datetime):
+        registrations = (
+            Registration.objects.filter(
+                status=Registration.Status.REGISTERED,
+                event__status=Event.Status.PUBLISHED,
+                event__starts_at__gte=since + lead,
+                event__starts_at__lte=now + lead,
+            )
+            .exclude(user__is_active=False)
+            .select_related("event", "user")
+            .order_by("pk")
+        )
+        # The same event in the same language and zone reads the same: built once.
+        shared: dict[tuple, dict] = {}
+        for registration in registrations.iterator(chunk_size=2_000):
+            event = registration.event
+            email, language, zone = recipient_of(registration)
+            key = (event.pk, language, zone)
+            if key not in shared:
+                with translation.override(language):
+                    shared[key] = {
+                        "event": event.title,
+                        "when": times.when(
+                            event.starts_at,
+                            event.ends_at,
+                            event_zone=event.time_zone,
+                            viewer_zone=zone,
+                        ),
+                        "place": event.venue or event.online_url,
+                        "hours": int(lead.total_seconds() // 3600),
+                        "path": reverse("events:event-detail", args=[event.pk]),
+                    }
+            yield Occurrence(
+                obj_id=event.pk,
+                due_at=event.starts_at - lead,
+                email=email,
+                language=language,
+                payload={**shared[key], "name": registration.name},
+                user_id=registration.user_id,
+            )
+
+    return occurrences
+
+
+EVENT_24H = ReminderKind(
+    code="event_24h",
+    label=_("Events I registered for: the day before (24 hours)"),
+    occurrences=_registrants_before(dt.timedelta(hours=24)),
+    # A beat that was down for a few hours still sends it, well before the event.
+    grace=dt.timedelta(hours=6),
+    template="event_reminder",
+)
+EVENT_1H = ReminderKind(
+    code="event_1h",
+    label=_("Events I registered for: one hour before"),
+    occurrences=_registrants_before(dt.timedelta(hours=1)),
+    # Later than this it would arrive as the event starts: dropped instead.
+    grace=dt.timedelta(minutes=30),
+    template="event_reminder",
+)
+
+KINDS = (EVENT_24H, EVENT_1H)
