@@ -73,6 +73,7 @@ bench: $(VENV)/.installed-bench
 	$(PY) bench/bench_matchmaking.py
 	$(PY) bench/bench_screening.py
 	$(PY) bench/bench_api.py
+	$(PY) bench/bench_reminders.py
 
 clean:
 	rm -rf var staticfiles

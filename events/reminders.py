@@ -5,35 +5,47 @@ their own. The moments are computed in UTC, so the hour between KST and CST chan
 
 import datetime as dt
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from events import times
-from events.messages import recipient_of
 from events.models import Event, Registration
 from incubator.reminders import Occurrence, ReminderKind
 
 
 def _registrants_before(lead: dt.timedelta):
     def occurrences(*, since: dt.datetime, now: dt.datetime):
+        events = {
+            event.pk: event
+            for event in Event.objects.filter(
+                status=Event.Status.PUBLISHED,
+                starts_at__gte=since + lead,
+                starts_at__lte=now + lead,
+            )
+        }
+        # Plain rows, not model instances: a sweep may read tens of thousands of them.
         registrations = (
             Registration.objects.filter(
-                status=Registration.Status.REGISTERED,
-                event__status=Event.Status.PUBLISHED,
-                event__starts_at__gte=since + lead,
-                event__starts_at__lte=now + lead,
+                event_id__in=list(events), status=Registration.Status.REGISTERED
             )
             .exclude(user__is_active=False)
-            .select_related("event", "user")
             .order_by("pk")
-        )
+            .values_list(
+                "event_id", "user_id", "name", "guest_email", "user__email", "user__language",
+                "user__time_zone",
+            )
+        )  # fmt: skip
         # The same event in the same language and zone reads the same: built once.
         shared: dict[tuple, dict] = {}
-        for registration in registrations.iterator(chunk_size=2_000):
-            event = registration.event
-            email, language, zone = recipient_of(registration)
-            key = (event.pk, language, zone)
+        for event_id, user_id, name, guest_email, email, language, zone in registrations.iterator(
+            chunk_size=2_000
+        ):
+            event = events[event_id]
+            if user_id is None:
+                email, language, zone = guest_email, settings.LANGUAGE_CODE, event.time_zone
+            key = (event_id, language, zone)
             if key not in shared:
                 with translation.override(language):
                     shared[key] = {
@@ -46,15 +58,15 @@ def _registrants_before(lead: dt.timedelta):
                         ),
                         "place": event.venue or event.online_url,
                         "hours": int(lead.total_seconds() // 3600),
-                        "path": reverse("events:event-detail", args=[event.pk]),
+                        "path": reverse("events:event-detail", args=[event_id]),
                     }
             yield Occurrence(
-                obj_id=event.pk,
+                obj_id=event_id,
                 due_at=event.starts_at - lead,
                 email=email,
                 language=language,
-                payload={**shared[key], "name": registration.name},
-                user_id=registration.user_id,
+                payload={**shared[key], "name": name},
+                user_id=user_id,
             )
 
     return occurrences

@@ -155,34 +155,44 @@ def _existing(keys: list[str]) -> set[str]:
     return found
 
 
-def _insert_new(rows: list[OutboxMessage]) -> list[int]:
-    """Insert the rows, skipping any whose dedupe key exists by now; return the new ids.
+def _insert_new(kind: str, now: dt.datetime, rows: list[dict]) -> list[int]:
+    """Insert one e-mail of `kind` per row (recipient, dedupe_key, language, payload), skipping
+    any whose dedupe key exists by now; return the ids of the rows this call wrote.
 
     INSERT ... ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, on PostgreSQL and SQLite
     alike: a concurrent sweep that wrote the same key first makes this one wait for its
     commit and then skip the row, without an error, and the ids returned are exactly the
-    rows this sweep wrote (bulk_create(ignore_conflicts=True) would not say which).
+    rows this sweep wrote (bulk_create(ignore_conflicts=True) would not say which). The
+    columns every row shares are prepared once, from an unsaved row with their defaults.
     """
     fields = [f for f in OutboxMessage._meta.concrete_fields if not f.primary_key]
-    table = connection.ops.quote_name(OutboxMessage._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    conflict = connection.ops.quote_name("dedupe_key")
-    pk = connection.ops.quote_name(OutboxMessage._meta.pk.column)
-    now = timezone.now()
+    shared = OutboxMessage(
+        channel=OutboxMessage.Channel.EMAIL, kind=kind, available_at=now, created_at=now
+    )
+    prepared = {
+        f.attname: f.get_db_prep_save(getattr(shared, f.attname), connection) for f in fields
+    }
+    payload = OutboxMessage._meta.get_field("payload")
+    ops = connection.ops
+    table = ops.quote_name(OutboxMessage._meta.db_table)
+    columns = ", ".join(ops.quote_name(f.column) for f in fields)
+    pk = ops.quote_name(OutboxMessage._meta.pk.column)
     ids: list[int] = []
     with connection.cursor() as cursor:
         for start in range(0, len(rows), INSERT_CHUNK):
             chunk = rows[start : start + INSERT_CHUNK]
             params = []
             for row in chunk:
-                row.created_at = now
-                params.extend(
-                    f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields
-                )
+                values = {
+                    **prepared,
+                    **row,
+                    "payload": payload.get_db_prep_save(row["payload"], connection),
+                }
+                params.extend(values[f.attname] for f in fields)
             placeholders = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(chunk))
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) VALUES {placeholders} "
-                f"ON CONFLICT ({conflict}) DO NOTHING RETURNING {pk}",
+                f"ON CONFLICT ({ops.quote_name('dedupe_key')}) DO NOTHING RETURNING {pk}",
                 params,
             )
             ids.extend(row[0] for row in cursor.fetchall())
@@ -215,19 +225,16 @@ def _sweep_kind(kind: ReminderKind, now: dt.datetime, result: SweepResult) -> in
     if not new_keys:
         return 0
     rows = [
-        OutboxMessage(
-            channel=OutboxMessage.Channel.EMAIL,
-            recipient=wanted[key].email,
-            kind=kind.message_kind,
-            dedupe_key=key,
-            payload=wanted[key].payload,
-            language=wanted[key].language,
-            available_at=now,
-        )
+        {
+            "recipient": wanted[key].email,
+            "dedupe_key": key,
+            "language": wanted[key].language,
+            "payload": wanted[key].payload,
+        }
         for key in new_keys
     ]
     with transaction.atomic():
-        ids = _insert_new(rows)
+        ids = _insert_new(kind.message_kind, now, rows)
         _deliver_after_commit(ids)
     return len(ids)
 
