@@ -198,26 +198,28 @@ def test_the_sweep_task_runs_the_sweep_at_the_frozen_time(event, korean):
     assert reminder_rows("event_24h").count() == 1
 
 
-def test_the_sweep_reads_a_number_of_queries_that_does_not_grow(
-    django_assert_max_num_queries, korean
-):
-    with time_machine.travel(START - dt.timedelta(days=20), tick=False):
-        event = EventFactory(starts_at=START, ends_at=START + dt.timedelta(hours=1))
-        for _ in range(30):
-            StartupRegistrationFactory(event=event)
-    at = START - dt.timedelta(hours=24)
-    with time_machine.travel(at, tick=False):
-        # 1 registrations + 1 opt-outs + 1 existing keys + 1 insert (+ savepoints); the 30
-        # deliveries run inline in the tests (eager tasks), so they are not counted here.
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
+def test_the_sweep_makes_the_same_few_queries_for_1_or_30_reminders(korean):
+    from unittest import mock
 
-        with CaptureQueriesContext(connection) as queries:
-            from unittest import mock
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
-            with mock.patch.object(reminders, "_deliver_after_commit"):
-                assert reminders.reminders_sweep(codes=["event_24h"]).written == 30
-        assert len(queries) <= 6, [q["sql"][:80] for q in queries]
+    def queries_for(people: int, day: int) -> int:
+        start = START + dt.timedelta(days=day)
+        with time_machine.travel(START - dt.timedelta(days=20), tick=False):
+            event = EventFactory(starts_at=start, ends_at=start + dt.timedelta(hours=1))
+            for _ in range(people):
+                StartupRegistrationFactory(event=event)
+        with (
+            time_machine.travel(start - dt.timedelta(hours=24), tick=False),
+            CaptureQueriesContext(connection) as queries,
+            mock.patch.object(reminders, "_deliver_after_commit"),
+        ):
+            assert reminders.reminders_sweep(codes=["event_24h"]).written == people
+        return len(queries)
+
+    # 1 events + 1 registrations + 1 opt-outs + 1 existing keys + savepoint, INSERT, release
+    assert queries_for(1, 1) == queries_for(30, 2) == 7
 
 
 # --- Preferences ----------------------------------------------------------------------------
