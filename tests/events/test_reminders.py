@@ -138,3 +138,25 @@ def test_a_published_round_sends_no_judging_reminder(judged_round):
     round_.released_at = round_.judging_deadline - dt.timedelta(days=3)
     round_.save(update_fields=["released_at"])
     assert sweep(round_.judging_deadline - dt.timedelta(days=2), "judging_closing") == 0
+
+
+def test_the_demo_briefing_reminds_the_korean_owner_within_minutes_of_loading(mailoutbox):
+    from companies import demo as companies_demo
+    from events import demo_reminder
+
+    owner = MembershipFactory(
+        user=UserFactory(email=companies_demo.OWNER_EMAIL, language="ko", time_zone="Asia/Seoul")
+    ).user
+    demo_reminder.load()
+    demo_reminder.load()  # idempotent
+    assert reminders.reminders_sweep(codes=["event_24h"]).written == 1
+    message = rows("event_24h").get()
+    assert message.recipient == owner.email
+    email = render_message(message)
+    assert email.subject.startswith("내일: 신규 입주 기업 온라인 설명회")
+    assert "CST (Asia/Shanghai)" in email.body and "KST (Asia/Seoul)" in email.body
+
+    # A day later it is moved to 24 hours from then: a new moment, a new reminder.
+    with time_machine.travel(dt.timedelta(days=2)):
+        demo_reminder.load()
+        assert reminders.reminders_sweep(codes=["event_24h"]).written == 1
