@@ -15,6 +15,13 @@ from events.models import Event, Registration
 from incubator.reminders import Occurrence, ReminderKind
 
 
+def both_zones(event: Event, zone: str) -> str | None:
+    """Return the viewer zone to show beside the event's: theirs, or when it is the event's
+    own, None, so that the other zone of the portal is shown (a reminder always gives both
+    KST and CST)."""
+    return None if zone == event.time_zone else zone
+
+
 def _registrants_before(lead: dt.timedelta):
     def occurrences(*, since: dt.datetime, now: dt.datetime):
         events = {
@@ -54,7 +61,7 @@ def _registrants_before(lead: dt.timedelta):
                             event.starts_at,
                             event.ends_at,
                             event_zone=event.time_zone,
-                            viewer_zone=zone,
+                            viewer_zone=both_zones(event, zone),
                         ),
                         "place": event.venue or event.online_url,
                         "hours": int(lead.total_seconds() // 3600),

@@ -298,17 +298,24 @@ def reminders_keep_on(*, user: User, codes: Iterable[str]) -> None:
 
 
 def moment_text(moment: dt.datetime, *, zone: str, viewer_zone: str = "") -> str:
-    """Return "2026-12-10 18:00 CST (Asia/Shanghai) · 19:00 KST (Asia/Seoul) your time"."""
+    """Return "2026-12-10 18:00 CST (Asia/Shanghai) · 19:00 KST (Asia/Seoul) your time".
+
+    A viewer in `zone` itself sees the portal's other zone beside it, without "your time".
+    """
     import zoneinfo
 
+    from django.conf import settings
     from django.utils.translation import gettext
 
     local = moment.astimezone(zoneinfo.ZoneInfo(zone))
     text = f"{local:%Y-%m-%d %H:%M} {local.tzname()} ({zone})"
-    if viewer_zone and viewer_zone != zone:
-        theirs = moment.astimezone(zoneinfo.ZoneInfo(viewer_zone))
-        shown = f"{theirs:%H:%M}" if theirs.date() == local.date() else f"{theirs:%Y-%m-%d %H:%M}"
-        text += " · " + gettext("%(time)s your time") % {
-            "time": f"{shown} {theirs.tzname()} ({viewer_zone})"
-        }
-    return text
+    theirs = viewer_zone if viewer_zone and viewer_zone != zone else ""
+    other = theirs or next((z for z in settings.PORTAL_TIME_ZONES if z != zone), "")
+    if not other:
+        return text
+    there = moment.astimezone(zoneinfo.ZoneInfo(other))
+    shown = f"{there:%H:%M}" if there.date() == local.date() else f"{there:%Y-%m-%d %H:%M}"
+    second = f"{shown} {there.tzname()} ({other})"
+    if theirs:
+        second = gettext("%(time)s your time") % {"time": second}
+    return f"{text} · {second}"

@@ -13,6 +13,7 @@ from events import times
 from events.matching.models import Meeting
 from events.messages import recipient_of
 from events.models import Event, Registration
+from events.reminders import both_zones
 from incubator.reminders import Occurrence, ReminderKind, local_moment
 
 EVENING_HOUR = 18
@@ -32,7 +33,7 @@ def _agenda_items(meetings, person: Registration, event: Event, zone: str) -> li
                     meeting.slot.starts_at,
                     meeting.slot.ends_at,
                     event_zone=event.time_zone,
-                    viewer_zone=zone,
+                    viewer_zone=both_zones(event, zone),
                 ),
                 "table": meeting.table,
                 "counterpart": other.name,
@@ -76,7 +77,10 @@ def agenda_occurrences(*, since: dt.datetime, now: dt.datetime):
                 "name": person.name,
                 "event": event.title,
                 "when": times.when(
-                    event.starts_at, event.ends_at, event_zone=event.time_zone, viewer_zone=zone
+                    event.starts_at,
+                    event.ends_at,
+                    event_zone=event.time_zone,
+                    viewer_zone=both_zones(event, zone),
                 ),
                 "venue": event.venue,
                 "meetings": _agenda_items(mine, person, event, zone),
