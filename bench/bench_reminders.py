@@ -129,9 +129,7 @@ def main() -> int:
         f"({first.written / seconds:,.0f} reminders/s), {queries} queries"
     )
     print(f"outbox rows after the first sweep: {rows:,}")
-    print(
-        f"delivery tasks enqueued after commit: {len(enqueued)} for {delivered:,} messages"
-    )
+    print(f"delivery tasks enqueued after commit: {len(enqueued)} for {delivered:,} messages")
     print(
         f"second sweep: {second.written:,} written in {seconds_again:.2f} s, "
         f"{queries_again} queries"

@@ -84,11 +84,10 @@ def expiring_certifications(*, since: dt.datetime, now: dt.datetime):
 
 
 CERTIFICATION_EXPIRING = ReminderKind(
-    code="certification_expiring",
-    label=_("A certification of my company expires in 30 days"),
-    occurrences=expiring_certifications,
-    grace=DAILY_GRACE,
-    template="reminder_certification_expiring",
+    "certification_expiring",
+    _("A certification of my company expires in 30 days"),
+    expiring_certifications,
+    DAILY_GRACE,
 )
 
 KINDS = (CERTIFICATION_EXPIRING,)

@@ -15,11 +15,11 @@ from events.models import Event, Registration
 from incubator.reminders import Occurrence, ReminderKind
 
 
-def both_zones(event: Event, zone: str) -> str | None:
-    """Return the viewer zone to show beside the event's: theirs, or when it is the event's
-    own, None, so that the other zone of the portal is shown (a reminder always gives both
-    KST and CST)."""
-    return None if zone == event.time_zone else zone
+def when_for(start: dt.datetime, end: dt.datetime | None, event: Event, zone: str) -> str:
+    """Return the span in the event's zone and the reader's; a reader in the event's own
+    zone sees the portal's other zone beside it (a reminder always gives KST and CST)."""
+    viewer = None if zone == event.time_zone else zone
+    return times.when(start, end, event_zone=event.time_zone, viewer_zone=viewer)
 
 
 def _registrants_before(lead: dt.timedelta):
@@ -57,12 +57,7 @@ def _registrants_before(lead: dt.timedelta):
                 with translation.override(language):
                     shared[key] = {
                         "event": event.title,
-                        "when": times.when(
-                            event.starts_at,
-                            event.ends_at,
-                            event_zone=event.time_zone,
-                            viewer_zone=both_zones(event, zone),
-                        ),
+                        "when": when_for(event.starts_at, event.ends_at, event, zone),
                         "place": event.venue or event.online_url,
                         "hours": int(lead.total_seconds() // 3600),
                         "path": reverse("events:event-detail", args=[event_id]),
@@ -79,20 +74,20 @@ def _registrants_before(lead: dt.timedelta):
     return occurrences
 
 
+# A beat that was down for a few hours still sends it, well before the event.
 EVENT_24H = ReminderKind(
-    code="event_24h",
-    label=_("Events I registered for: the day before (24 hours)"),
-    occurrences=_registrants_before(dt.timedelta(hours=24)),
-    # A beat that was down for a few hours still sends it, well before the event.
-    grace=dt.timedelta(hours=6),
+    "event_24h",
+    _("Events I registered for: the day before (24 hours)"),
+    _registrants_before(dt.timedelta(hours=24)),
+    dt.timedelta(hours=6),
     template="event_reminder",
 )
+# Later than this it would arrive as the event starts: dropped instead.
 EVENT_1H = ReminderKind(
-    code="event_1h",
-    label=_("Events I registered for: one hour before"),
-    occurrences=_registrants_before(dt.timedelta(hours=1)),
-    # Later than this it would arrive as the event starts: dropped instead.
-    grace=dt.timedelta(minutes=30),
+    "event_1h",
+    _("Events I registered for: one hour before"),
+    _registrants_before(dt.timedelta(hours=1)),
+    dt.timedelta(minutes=30),
     template="event_reminder",
 )
 

@@ -56,7 +56,7 @@ class ReminderKind:
 
     `occurrences(since=, now=)` yields the occurrences due in [since, now]; `since` is `now`
     less the grace period. `template` names the e-mail templates (emails/<template>.*),
-    the kind's code when empty. `label` and `help_text` are shown on the preferences page.
+    "reminder_<code>" when empty. `label` and `help_text` are shown on the preferences page.
     """
 
     code: str
@@ -70,7 +70,7 @@ class ReminderKind:
 
     @property
     def message_kind(self) -> str:
-        return self.template or self.code
+        return self.template or f"reminder_{self.code}"
 
 
 _KINDS: dict[str, ReminderKind] = {}

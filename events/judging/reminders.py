@@ -8,8 +8,8 @@ from collections import defaultdict
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from events import times
 from events.judging.models import JudgeAssignment
+from events.reminders import when_for
 from incubator.reminders import ReminderKind, occurrence_for
 
 LEAD = dt.timedelta(days=2)
@@ -40,12 +40,7 @@ def unscored_occurrences(*, since: dt.datetime, now: dt.datetime):
                 "name": user.get_full_name(),
                 "round": round_.name,
                 "event": event.title,
-                "deadline": times.when(
-                    round_.judging_deadline,
-                    None,
-                    event_zone=event.time_zone,
-                    viewer_zone=user.time_zone,
-                ),
+                "deadline": when_for(round_.judging_deadline, None, event, user.time_zone),
                 "entries": [assignment.entry.title for assignment in mine],
                 "count": len(mine),
                 "path": reverse("events:judging-home"),
@@ -57,12 +52,11 @@ def unscored_occurrences(*, since: dt.datetime, now: dt.datetime):
 
 
 JUDGING_CLOSING = ReminderKind(
-    code="judging_closing",
-    label=_("Judges: entries still to score, two days before a round closes"),
-    occurrences=unscored_occurrences,
-    grace=dt.timedelta(hours=12),
+    "judging_closing",
+    _("Judges: entries still to score, two days before a round closes"),
+    unscored_occurrences,
+    dt.timedelta(hours=12),
     optional=False,
-    template="reminder_judging_closing",
 )
 
 KINDS = (JUDGING_CLOSING,)

@@ -9,11 +9,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from events import times
 from events.matching.models import Meeting
 from events.messages import recipient_of
 from events.models import Event, Registration
-from events.reminders import both_zones
+from events.reminders import when_for
 from incubator.reminders import Occurrence, ReminderKind, local_moment
 
 EVENING_HOUR = 18
@@ -29,12 +28,7 @@ def _agenda_items(meetings, person: Registration, event: Event, zone: str) -> li
         )
         items.append(
             {
-                "when": times.when(
-                    meeting.slot.starts_at,
-                    meeting.slot.ends_at,
-                    event_zone=event.time_zone,
-                    viewer_zone=both_zones(event, zone),
-                ),
+                "when": when_for(meeting.slot.starts_at, meeting.slot.ends_at, event, zone),
                 "table": meeting.table,
                 "counterpart": other.name,
                 "affiliation": other.affiliation,
@@ -76,12 +70,7 @@ def agenda_occurrences(*, since: dt.datetime, now: dt.datetime):
             payload = {
                 "name": person.name,
                 "event": event.title,
-                "when": times.when(
-                    event.starts_at,
-                    event.ends_at,
-                    event_zone=event.time_zone,
-                    viewer_zone=both_zones(event, zone),
-                ),
+                "when": when_for(event.starts_at, event.ends_at, event, zone),
                 "venue": event.venue,
                 "meetings": _agenda_items(mine, person, event, zone),
                 "path": reverse("events:meeting-agenda", args=[event.pk]),
@@ -97,10 +86,10 @@ def agenda_occurrences(*, since: dt.datetime, now: dt.datetime):
 
 
 MEETING_AGENDA = ReminderKind(
-    code="meeting_agenda_eve",
-    label=_("My 1:1 meeting agenda, the evening before a matching session"),
-    occurrences=agenda_occurrences,
-    grace=dt.timedelta(hours=4),
+    "meeting_agenda_eve",
+    _("My 1:1 meeting agenda, the evening before a matching session"),
+    agenda_occurrences,
+    dt.timedelta(hours=4),
     template="reminder_meeting_agenda",
 )
 

@@ -61,18 +61,16 @@ def intakes_closing(*, since: dt.datetime, now: dt.datetime):
 
 
 APPLICATION_DRAFT = ReminderKind(
-    code="application_draft",
-    label=_("An application of my company is still a draft after 3 days"),
-    occurrences=stale_drafts,
-    grace=dt.timedelta(hours=20),
-    template="reminder_application_draft",
+    "application_draft",
+    _("An application of my company is still a draft after 3 days"),
+    stale_drafts,
+    dt.timedelta(hours=20),
 )
 INTAKE_CLOSING = ReminderKind(
-    code="intake_closing",
-    label=_("An intake closes in 3 days and my company's application is still a draft"),
-    occurrences=intakes_closing,
-    grace=dt.timedelta(hours=20),
-    template="reminder_intake_closing",
+    "intake_closing",
+    _("An intake closes in 3 days and my company's application is still a draft"),
+    intakes_closing,
+    dt.timedelta(hours=20),
 )
 
 KINDS = (APPLICATION_DRAFT, INTAKE_CLOSING)

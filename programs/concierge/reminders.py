@@ -111,19 +111,17 @@ def staff_digests(*, since: dt.datetime, now: dt.datetime):
 
 
 SERVICE_REQUEST_OVERDUE = ReminderKind(
-    code="service_request_overdue",
-    label=_("Staff: a service request is past its target date"),
-    occurrences=requests_overdue,
-    grace=DAILY_GRACE,
+    "service_request_overdue",
+    _("Staff: a service request is past its target date"),
+    requests_overdue,
+    DAILY_GRACE,
     optional=False,
-    template="reminder_service_request_overdue",
 )
 STAFF_DIGEST = ReminderKind(
-    code="staff_digest",
-    label=_("Staff: my weekly digest of what is mine and overdue"),
-    occurrences=staff_digests,
-    grace=DAILY_GRACE,
-    template="reminder_staff_digest",
+    "staff_digest",
+    _("Staff: my weekly digest of what is mine and overdue"),
+    staff_digests,
+    DAILY_GRACE,
 )
 
 KINDS = (SERVICE_REQUEST_OVERDUE, STAFF_DIGEST)

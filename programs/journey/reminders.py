@@ -83,26 +83,24 @@ def quarterly_reports_due(*, since: dt.datetime, now: dt.datetime):
 
 
 MILESTONE_DUE = ReminderKind(
-    code="milestone_due",
-    label=_("A milestone of my company is due in 7 days"),
-    occurrences=milestones_due_soon,
-    grace=DAILY_GRACE,
+    "milestone_due",
+    _("A milestone of my company is due in 7 days"),
+    milestones_due_soon,
+    DAILY_GRACE,
     optional=False,
-    template="reminder_milestone_due",
 )
 MILESTONE_OVERDUE = ReminderKind(
-    code="milestone_overdue",
-    label=_("A milestone of my company is overdue"),
-    occurrences=milestones_overdue,
-    grace=DAILY_GRACE,
+    "milestone_overdue",
+    _("A milestone of my company is overdue"),
+    milestones_overdue,
+    DAILY_GRACE,
     optional=False,
-    template="reminder_milestone_overdue",
 )
 QUARTERLY_REPORT_DUE = ReminderKind(
-    code="quarterly_report_due",
-    label=_("The quarterly report of my company is due"),
-    occurrences=quarterly_reports_due,
-    grace=DAILY_GRACE,
+    "quarterly_report_due",
+    _("The quarterly report of my company is due"),
+    quarterly_reports_due,
+    DAILY_GRACE,
     optional=False,
     template="quarterly_report_due",
 )
