@@ -74,21 +74,23 @@ def _registrants_before(lead: dt.timedelta):
     return occurrences
 
 
-# A beat that was down for a few hours still sends it, well before the event.
-EVENT_24H = ReminderKind(
+def _before(code: str, label, lead: dt.timedelta, grace: dt.timedelta) -> ReminderKind:
+    return ReminderKind(code, label, _registrants_before(lead), grace, template="event_reminder")
+
+
+# A beat that was down for a few hours still sends the first well before the event; the
+# second, later than 30 minutes, would arrive as the event starts: dropped instead.
+EVENT_24H = _before(
     "event_24h",
     _("Events I registered for: the day before (24 hours)"),
-    _registrants_before(dt.timedelta(hours=24)),
-    dt.timedelta(hours=6),
-    template="event_reminder",
+    lead=dt.timedelta(hours=24),
+    grace=dt.timedelta(hours=6),
 )
-# Later than this it would arrive as the event starts: dropped instead.
-EVENT_1H = ReminderKind(
+EVENT_1H = _before(
     "event_1h",
     _("Events I registered for: one hour before"),
-    _registrants_before(dt.timedelta(hours=1)),
-    dt.timedelta(minutes=30),
-    template="event_reminder",
+    lead=dt.timedelta(hours=1),
+    grace=dt.timedelta(minutes=30),
 )
 
 KINDS = (EVENT_24H, EVENT_1H)
