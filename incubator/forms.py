@@ -96,11 +96,12 @@ class PreferencesForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        optional = reminders.optional_kinds()
+        shown = reminders.kinds_for(self.instance)
+        optional = [kind for kind in shown if kind.optional]
         self.fields["reminders"].choices = [(kind.code, kind.label) for kind in optional]
         off = reminders.opted_out(self.instance) if self.instance.pk else set()
         self.fields["reminders"].initial = [k.code for k in optional if k.code not in off]
-        self.required_reminders = [kind for kind in reminders.kinds() if not kind.optional]
+        self.required_reminders = [kind for kind in shown if not kind.optional]
 
 
 class OutboxPasswordResetForm(PasswordResetForm):

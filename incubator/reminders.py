@@ -56,7 +56,8 @@ class ReminderKind:
 
     `occurrences(since=, now=)` yields the occurrences due in [since, now]; `since` is `now`
     less the grace period. `template` names the e-mail templates (emails/<template>.*),
-    "reminder_<code>" when empty. `label` and `help_text` are shown on the preferences page.
+    "reminder_<code>" when empty. `label` is shown on the preferences page, to staff only
+    when `staff_only`.
     """
 
     code: str
@@ -65,8 +66,7 @@ class ReminderKind:
     grace: dt.timedelta
     optional: bool = True
     template: str = ""
-    help_text: str = ""
-    app: str = field(default="", compare=False)
+    staff_only: bool = False
 
     @property
     def message_kind(self) -> str:
@@ -91,6 +91,11 @@ def kinds() -> list[ReminderKind]:
 
 def optional_kinds() -> list[ReminderKind]:
     return [kind for kind in kinds() if kind.optional]
+
+
+def kinds_for(user: User) -> list[ReminderKind]:
+    """Return the kinds the preferences page shows `user`: staff kinds to staff only."""
+    return [kind for kind in kinds() if user.is_staff or not kind.staff_only]
 
 
 def kind_of(code: str) -> ReminderKind:
@@ -271,11 +276,12 @@ def opted_out(user: User) -> set[str]:
 def reminders_keep_on(*, user: User, codes: Iterable[str]) -> None:
     """Keep the optional kinds `codes` on for `user` and turn the other optional ones off.
 
-    Required kinds cannot be turned off: they are ignored here, and always sent.
+    Required kinds cannot be turned off: they are ignored here, and always sent; so are the
+    kinds the user is not shown (the staff's, for anyone else).
     """
     from incubator.audit import audit_record
 
-    optional = {kind.code for kind in optional_kinds()}
+    optional = {kind.code for kind in kinds_for(user) if kind.optional}
     off = optional - set(codes)
     with transaction.atomic():
         before = opted_out(user)

@@ -116,12 +116,14 @@ SERVICE_REQUEST_OVERDUE = ReminderKind(
     requests_overdue,
     DAILY_GRACE,
     optional=False,
+    staff_only=True,
 )
 STAFF_DIGEST = ReminderKind(
     "staff_digest",
     _("Staff: my weekly digest of what is mine and overdue"),
     staff_digests,
     DAILY_GRACE,
+    staff_only=True,
 )
 
 KINDS = (SERVICE_REQUEST_OVERDUE, STAFF_DIGEST)

@@ -234,8 +234,13 @@ def test_a_user_turns_off_an_optional_kind_on_the_preferences_page(client, korea
     assert 'value="event_24h"' in text and 'value="meeting_agenda_eve"' in text
     # Required kinds are listed, with no box to untick.
     assert 'value="milestone_due"' not in text and 'id="required-reminders"' in text
+    # The staff's kinds are not offered to a startup member.
+    assert 'value="staff_digest"' not in text
 
-    keep = [k.code for k in reminders.optional_kinds() if k.code != "event_24h"]
+    keep = [
+        k.code for k in reminders.optional_kinds() if not k.staff_only and k.code != "event_24h"
+    ]
+
     response = client.post(
         reverse("portal:preferences"),
         {
