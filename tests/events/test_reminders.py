@@ -12,6 +12,7 @@ from incubator import reminders
 from incubator.models import OutboxMessage
 from incubator.services import render_message
 from tests.companies.factories import MembershipFactory, UserFactory
+from tests.conftest import shows_time
 from tests.events.factories import (
     EventFactory,
     PartnerRegistrationFactory,
@@ -77,8 +78,8 @@ def test_the_agenda_goes_at_18_00_in_each_participants_own_zone(session):
     assert meetings[0]["counterpart"] == chinese.name
     email = render_message(message)
     assert "1:1 미팅" in email.subject
-    assert "09:00–09:20 CST (Asia/Shanghai)" in email.body
-    assert "10:00–10:20 KST (Asia/Seoul)" in email.body
+    assert shows_time(email.body, "09:00–09:20", "CST")
+    assert shows_time(email.body, "10:00–10:20", "KST")
     assert f"/portal/matching/{event.pk}/agenda/" in email.body
 
 
@@ -129,8 +130,8 @@ def test_judges_with_unscored_entries_hear_two_days_before_the_deadline(judged_r
     assert message.payload["entries"] == ["Alpha robot"]
     email = render_message(message)
     assert "결선" in email.subject
-    assert "2026-12-20 17:00 CST (Asia/Shanghai)" in email.body
-    assert "18:00 KST (Asia/Seoul)" in email.body
+    assert shows_time(email.body, "2026-12-20 17:00", "CST")
+    assert shows_time(email.body, "18:00", "KST")
 
 
 def test_a_published_round_sends_no_judging_reminder(judged_round):
@@ -154,7 +155,7 @@ def test_the_demo_briefing_reminds_the_korean_owner_within_minutes_of_loading(ma
     assert message.recipient == owner.email
     email = render_message(message)
     assert email.subject.startswith("내일: 신규 입주 기업 온라인 설명회")
-    assert "CST (Asia/Shanghai)" in email.body and "KST (Asia/Seoul)" in email.body
+    assert "CST" in email.body and "KST" in email.body
 
     # A day later it is moved to 24 hours from then: a new moment, a new reminder.
     with time_machine.travel(dt.timedelta(days=2)):
