@@ -75,6 +75,7 @@ bench: $(VENV)/.installed-bench
 	$(PY) bench/bench_api.py
 	$(PY) bench/bench_reports.py
 	$(PY) bench/bench_exports.py
+	$(PY) bench/bench_reminders.py
 
 clean:
 	rm -rf var staticfiles

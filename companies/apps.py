@@ -21,3 +21,8 @@ class CompaniesConfig(AppConfig):
         register_link("member_invitation", invitation_path)
         register_contact_opener(contacts_opened_by_inquiry)
         webhooks.register_resolver(webhook_target, on_attempt=webhook_attempted)
+
+        from companies import reminders
+        from incubator.reminders import register
+
+        register(*reminders.KINDS)

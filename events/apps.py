@@ -26,3 +26,10 @@ class EventsConfig(AppConfig):
         # A meeting on the schedule with one of its people opens a company's contacts to a
         # partner organisation (the company directory of the partner API).
         register_contact_opener(organisation_met_company)
+
+        from events import reminders
+        from events.judging import reminders as judging_reminders
+        from events.matching import reminders as matching_reminders
+        from incubator.reminders import register
+
+        register(*reminders.KINDS, *matching_reminders.KINDS, *judging_reminders.KINDS)

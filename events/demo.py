@@ -61,8 +61,9 @@ from events.models import (
 from incubator.demo import demo_user
 
 # Modules of the events app that add their demo data to these events (meeting requests and
-# a schedule, competition rounds and judges), loaded after this one when present.
-EXTENSIONS = ("events.matching.demo", "events.judging.demo")
+# a schedule, competition rounds and judges, the reminders' briefing), loaded after this one
+# when present.
+EXTENSIONS = ("events.matching.demo", "events.judging.demo", "events.demo_reminder")
 
 
 def _extensions() -> list:

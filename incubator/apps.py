@@ -2,13 +2,13 @@ from django.apps import AppConfig, apps
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
-from incubator.schedules import OUTBOX_SWEEP
+from incubator.schedules import OUTBOX_SWEEP, REMINDERS_SWEEP
 
 
 class IncubatorConfig(AppConfig):
     name = "incubator"
     verbose_name = _("Center core")
-    periodic_jobs = [OUTBOX_SWEEP]
+    periodic_jobs = [OUTBOX_SWEEP, REMINDERS_SWEEP]
 
     def ready(self):
         from django.contrib import admin

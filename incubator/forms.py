@@ -5,7 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from incubator import services
+from incubator import reminders, services
 from incubator.models import User
 
 
@@ -83,9 +83,25 @@ class SignUpForm(forms.Form):
 
 
 class PreferencesForm(forms.ModelForm):
+    reminders = forms.MultipleChoiceField(
+        label=_("Reminders I receive"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Untick a reminder to stop it. The center's required reminders always go."),
+    )
+
     class Meta:
         model = User
         fields = ["full_name", "language", "time_zone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        shown = reminders.kinds_for(self.instance)
+        optional = [kind for kind in shown if kind.optional]
+        self.fields["reminders"].choices = [(kind.code, kind.label) for kind in optional]
+        off = reminders.opted_out(self.instance) if self.instance.pk else set()
+        self.fields["reminders"].initial = [k.code for k in optional if k.code not in off]
+        self.required_reminders = [kind for kind in shown if not kind.optional]
 
 
 class OutboxPasswordResetForm(PasswordResetForm):

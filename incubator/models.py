@@ -178,3 +178,23 @@ class AuditRecord(models.Model):
 
     def __str__(self):
         return f"{self.verb} · {self.object_repr}"
+
+
+class ReminderOptOut(models.Model):
+    """A kind of reminder a user turned off (only optional kinds; incubator.reminders)."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="reminder_opt_outs", verbose_name=_("user")
+    )
+    kind = models.CharField(_("reminder"), max_length=40)
+    created_at = models.DateTimeField(_("turned off at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder turned off")
+        verbose_name_plural = _("reminders turned off")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "user"], name="reminder_opt_out_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.kind}"

@@ -26,6 +26,13 @@ class PeriodicJob:
 OUTBOX_SWEEP = PeriodicJob(
     "Outbox sweep: deliver pending messages", "incubator.tasks.outbox_sweep_task", every_minutes=1
 )
+# One sweep for every kind of reminder (incubator/reminders.py); each kind's grace period
+# is longer than this interval, so a late or skipped run loses nothing.
+REMINDERS_SWEEP = PeriodicJob(
+    "Reminders sweep: write the reminders that are due",
+    "incubator.tasks.reminders_sweep_task",
+    every_minutes=5,
+)
 
 
 def ensure_periodic_job(job: PeriodicJob, apps=global_apps) -> None:

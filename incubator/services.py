@@ -284,6 +284,15 @@ def account_verify_email(*, user) -> None:
         user.save(update_fields=["email_verified"])
 
 
-def account_set_preferences(*, user, full_name: str, language: str, time_zone: str) -> None:
-    user.full_name, user.language, user.time_zone = full_name, language, time_zone
-    user.save(update_fields=["full_name", "language", "time_zone"])
+def account_set_preferences(
+    *, user, full_name: str, language: str, time_zone: str, reminders: list[str] | None = None
+) -> None:
+    """Save the user's own preferences; `reminders` lists the optional reminders kept on
+    (None leaves them as they are)."""
+    from incubator import reminders as reminder_kinds
+
+    with transaction.atomic():
+        user.full_name, user.language, user.time_zone = full_name, language, time_zone
+        user.save(update_fields=["full_name", "language", "time_zone"])
+        if reminders is not None:
+            reminder_kinds.reminders_keep_on(user=user, codes=reminders)

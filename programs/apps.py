@@ -2,25 +2,23 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
-from incubator.schedules import PeriodicJob
-
-QUARTERLY_REMINDERS = PeriodicJob(
-    "Quarterly reports: ask enrolled companies when due",
-    "programs.tasks.quarterly_report_reminders_task",
-    daily_at_hour=9,
-)
-
 
 class ProgramsConfig(AppConfig):
     name = "programs"
     verbose_name = _("Programs and incubation")
-    periodic_jobs = [QUARTERLY_REMINDERS]
 
     def ready(self):
         from incubator.reports.registry import register_sections
         from programs.reports import SECTIONS
 
         register_sections(SECTIONS)
+
+        from incubator.reminders import register
+        from programs.admissions import reminders as admissions_reminders
+        from programs.concierge import reminders as concierge_reminders
+        from programs.journey import reminders as journey_reminders
+
+        register(*admissions_reminders.KINDS, *journey_reminders.KINDS, *concierge_reminders.KINDS)
         post_migrate.connect(ensure_defaults, sender=self, dispatch_uid="programs-defaults")
 
 

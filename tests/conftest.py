@@ -296,3 +296,11 @@ def _english_outside_requests():
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "private"
+
+
+def shows_time(text: str, time: str, zone_abbreviation: str) -> bool:
+    """Return whether `text` gives `time` ("09:00–17:00") in the zone named by its
+    abbreviation ("CST"), whatever words name the zone around it."""
+    import re
+
+    return re.search(re.escape(time) + r"[^·\n]*\b" + zone_abbreviation + r"\b", text) is not None

@@ -16,9 +16,7 @@ from companies import validators
 from companies.models import Company
 from companies.services import members_notify
 from incubator.audit import audit_record
-from incubator.models import OutboxMessage
 from programs import policies, stages
-from programs.journey import selectors as journey_selectors
 from programs.models import (
     Application,
     Cohort,
@@ -407,35 +405,3 @@ def quarterly_report_submit(
     except IntegrityError:  # the same quarter filed at the same moment
         raise ValidationError({"quarter": already}, code="reported") from None
     return report
-
-
-def quarterly_report_reminders(*, today: dt.date | None = None) -> int:
-    """Ask each enrolled company's members for the report of the quarter that ended.
-
-    One message per company, quarter and member, whatever runs twice; return how
-    many were written now.
-    """
-    today = today or timezone.localdate()
-    due_by_key, wanted = {}, set()
-    for enrollment, due in journey_selectors.reports_due(today=today):
-        key = f"quarterly-report-due:{enrollment.company_id}:{due.year}-Q{due.quarter}"
-        due_by_key[key] = (enrollment.company, due)
-        wanted |= {f"{key}:{m.user_id}" for m in enrollment.company.memberships.all()}
-    sent = set(
-        OutboxMessage.objects.filter(dedupe_key__in=wanted).values_list("dedupe_key", flat=True)
-    )
-    for key, (company, due) in due_by_key.items():
-        if all(k in sent for k in wanted if k.startswith(f"{key}:")):
-            continue
-        members_notify(
-            company_id=company.pk,
-            kind="quarterly_report_due",
-            dedupe_key=key,
-            payload={
-                "company": company.name_ko,
-                "year": due.year,
-                "quarter": due.quarter,
-                "path": reverse("programs:report-create"),
-            },
-        )
-    return len(wanted) - len(sent)

@@ -12,7 +12,7 @@ def test_the_periodic_jobs_are_scheduled_by_migration_and_exist_as_tasks():
     for task in (
         "incubator.tasks.outbox_sweep_task",
         "events.tasks.events_complete_ended_task",
-        "programs.tasks.quarterly_report_reminders_task",
+        "incubator.tasks.reminders_sweep_task",
     ):
         assert task in scheduled, f"{task} has no schedule"
         assert task in app.tasks, f"{scheduled[task]} names a task the worker does not know"

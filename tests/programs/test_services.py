@@ -1,7 +1,6 @@
 """The journey's services: enrollment, stages, milestones, local entities, requests, reports."""
 
 import datetime as dt
-import importlib
 from decimal import Decimal
 
 import pytest
@@ -511,46 +510,6 @@ def test_the_current_quarter_and_bad_money_are_refused(old_enrollment, member):
         )
     assert "revenue" in error.value.message_dict
     assert not QuarterlyReport.objects.exists()
-
-
-def test_the_reminder_asks_each_member_once_per_quarter(old_enrollment, member):
-    colleague = MembershipFactory(company=old_enrollment.company).user
-    enroll(CompanyFactory(), CohortFactory(), member, "No members: nobody to ask.")
-
-    assert journey_services.quarterly_report_reminders() == 2
-    assert journey_services.quarterly_report_reminders() == 0
-    due = OutboxMessage.objects.filter(kind="quarterly_report_due")
-    assert {m.recipient for m in due} == {member.email, colleague.email}
-    last = stages.quarter_of(timezone.localdate()).previous()
-    assert due.first().payload["quarter"] == last.quarter
-
-    # Reported: no reminder for that quarter any more.
-    OutboxMessage.objects.all().delete()
-    report(old_enrollment.company, member, last)
-    assert journey_services.quarterly_report_reminders() == 0
-
-
-def test_the_task_creates_the_reminders(old_enrollment, member):
-    from programs.tasks import quarterly_report_reminders_task
-
-    assert quarterly_report_reminders_task.delay().get() == 1
-    assert OutboxMessage.objects.filter(kind="quarterly_report_due", recipient=member.email)
-
-
-def test_the_migration_schedules_the_reminder_task_daily():
-    from django.apps import apps
-    from django_celery_beat.models import PeriodicTask
-
-    # Run the migration's step again: a transactional test may have flushed its row.
-    migration = importlib.import_module("programs.migrations.0002_defaults_and_schedules")
-    migration.create_reminder_schedule(apps, None)
-    migration.create_reminder_schedule(apps, None)
-    task = PeriodicTask.objects.get(task="programs.tasks.quarterly_report_reminders_task")
-    assert (task.crontab.hour, task.crontab.minute, str(task.crontab.timezone)) == (
-        "9",
-        "0",
-        "Asia/Shanghai",
-    )
 
 
 def test_cohort_for_intake_starts_when_the_intake_closes():

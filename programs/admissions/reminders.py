@@ -1,0 +1,76 @@
+"""Reminders of admissions (incubator/reminders.py), to the members of the company:
+an application left as a draft for 3 days, and an intake that closes in 3 days while the
+company's application to it is still a draft."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from companies.reminders import to_members
+from incubator.reminders import ReminderKind, moment_text
+from programs.admissions.models import Application
+
+DRAFT_AGE = dt.timedelta(days=3)
+CLOSING_LEAD = dt.timedelta(days=3)
+
+
+def _drafts():
+    return Application.objects.filter(status=Application.Status.DRAFT).select_related(
+        "company", "intake__program"
+    )
+
+
+def _payload(application: Application, user) -> dict:
+    return {
+        "company": application.company.name,
+        "intake": str(application.intake),
+        "closes_at": moment_text(
+            application.intake.closes_at, zone=settings.TIME_ZONE, viewer_zone=user.time_zone
+        ),
+        "path": reverse("programs:application-resume", args=[application.pk]),
+    }
+
+
+def stale_drafts(*, since: dt.datetime, now: dt.datetime):
+    drafts = _drafts().filter(
+        created_at__gte=since - DRAFT_AGE,
+        created_at__lte=now - DRAFT_AGE,
+        intake__closes_at__gt=now,
+    )
+    return to_members(
+        drafts,
+        company_id=lambda a: a.company_id,
+        due_at=lambda a: a.created_at + DRAFT_AGE,
+        build=_payload,
+    )
+
+
+def intakes_closing(*, since: dt.datetime, now: dt.datetime):
+    drafts = _drafts().filter(
+        intake__closes_at__gte=since + CLOSING_LEAD, intake__closes_at__lte=now + CLOSING_LEAD
+    )
+    return to_members(
+        drafts,
+        company_id=lambda a: a.company_id,
+        due_at=lambda a: a.intake.closes_at - CLOSING_LEAD,
+        build=_payload,
+        obj_id=lambda a: a.intake_id,
+    )
+
+
+APPLICATION_DRAFT = ReminderKind(
+    "application_draft",
+    _("An application of my company is still a draft after 3 days"),
+    stale_drafts,
+    dt.timedelta(hours=20),
+)
+INTAKE_CLOSING = ReminderKind(
+    "intake_closing",
+    _("An intake closes in 3 days and my company's application is still a draft"),
+    intakes_closing,
+    dt.timedelta(hours=20),
+)
+
+KINDS = (APPLICATION_DRAFT, INTAKE_CLOSING)
