@@ -43,6 +43,7 @@ from events.models import (
     Registration,
     SessionAttendance,
 )
+from events.reports import held
 from incubator.admin_mixins import ActionPages, call_service
 from incubator.multilingual import translated_names
 
@@ -116,6 +117,21 @@ def _promoted_message(request, admin_, promoted) -> None:
         )
 
 
+class HeldFilter(admin.SimpleListFilter):
+    """Events held as the KPI report counts them: completed, or published and over."""
+
+    title = _("held")
+    parameter_name = "held"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("held"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(held())
+        return queryset
+
+
 @admin.register(Event)
 class EventAdmin(ActionPages, ServiceAdmin):
     list_display = [
@@ -130,7 +146,7 @@ class EventAdmin(ActionPages, ServiceAdmin):
         "places_left",
         "portal_links",
     ]
-    list_filter = ["kind", "status", "time_zone"]
+    list_filter = ["kind", "status", HeldFilter, "time_zone"]
     search_fields = [*TITLES, *VENUES]
     date_hierarchy = "starts_at"
     # The status moves on its action pages (publish, cancel, complete), through the services.

@@ -21,6 +21,11 @@ class ProgramsConfig(AppConfig):
         from programs.reports import SECTIONS
 
         register_sections(SECTIONS)
+        from incubator.dashboard.registry import register_contributions, register_shortcuts
+        from programs.dashboard import CONTRIBUTIONS, SHORTCUTS
+
+        register_contributions(CONTRIBUTIONS)
+        register_shortcuts(SHORTCUTS)
         post_migrate.connect(ensure_defaults, sender=self, dispatch_uid="programs-defaults")
 
 

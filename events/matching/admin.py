@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from events.admin_mixins import ReadOnlyAdmin, Rows, ServiceAdmin, ServiceInline
 from events.matching import services
 from events.matching.models import Availability, Meeting, MeetingRequest, MeetingSlot, ScheduleRun
+from events.reports import scheduled
 from incubator.multilingual import translated_names
 
 EVENT_TITLES = [f"event__{name}" for name in translated_names("title")]
@@ -66,6 +67,19 @@ class MeetingRequestAdmin(ReadOnlyAdmin):
     search_fields = ["from_registration__search_name", "to_registration__search_name"]
 
 
+class ScheduledFilter(admin.SimpleListFilter):
+    title = _("schedule")
+    parameter_name = "schedule"
+
+    def lookups(self, request, model_admin):
+        return [("scheduled", _("on the schedule (event not cancelled)"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "scheduled":
+            return queryset.filter(scheduled())
+        return queryset
+
+
 @admin.register(Meeting)
 class MeetingAdmin(ReadOnlyAdmin):
     list_display = [
@@ -78,9 +92,15 @@ class MeetingAdmin(ReadOnlyAdmin):
         "event",
         "schedule_link",
     ]
-    list_filter = ["locked"]
+    list_filter = [ScheduledFilter, "locked"]
     list_select_related = ["event", "slot__event", "registration_a", "registration_b"]
     search_fields = ["registration_a__search_name", "registration_b__search_name"]
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # The dashboard's months: meetings by the time of their slot.
+        return lookup in {"slot__starts_at__gte", "slot__starts_at__lt"} or super().lookup_allowed(
+            lookup, value, request
+        )
 
     @admin.display(description=_("schedule"))
     def schedule_link(self, meeting):

@@ -314,6 +314,19 @@ class CohortFilter(admin.RelatedFieldListFilter):
         return [(c.pk, str(c)) for c in Cohort.objects.select_related("program")]
 
 
+class ReportMissingFilter(admin.SimpleListFilter):
+    title = _("quarterly report")
+    parameter_name = "report"
+
+    def lookups(self, request, model_admin):
+        return [("missing", _("last quarter's report not filed"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "missing":
+            return journey_selectors.report_missing(queryset, today=timezone.localdate())
+        return queryset
+
+
 class EnrollmentAddForm(forms.ModelForm):
     reason = forms.CharField(
         label=_("reason"),
@@ -359,7 +372,7 @@ class EnrollmentAdmin(CreatedThroughService, ServiceModelAdmin):
         "started_on",
     ]
     list_select_related = ["company", "cohort__program"]
-    list_filter = ["stage", ("cohort", CohortFilter)]
+    list_filter = ["stage", ReportMissingFilter, ("cohort", CohortFilter)]
     search_fields = ["company__name_ko", "company__name_zh", "company__name_en", "company__brn"]
     readonly_fields = [
         "company",

@@ -191,6 +191,24 @@ class CriterionOverrideInline(ReadOnlyInline):
         return _(screening.CRITERION_LABELS.get(override.criterion, override.criterion))
 
 
+class WaitingFilter(admin.SimpleListFilter):
+    title = _("waiting for a decision")
+    parameter_name = "waiting"
+
+    def lookups(self, request, model_admin):
+        return [
+            (
+                "too_long",
+                _("over %(days)d days") % {"days": selectors.REVIEW_WAIT_DAYS},
+            )
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "too_long":
+            return queryset.filter(selectors.waiting_too_long_q(timezone.now()))
+        return queryset
+
+
 class IntakeFilter(admin.RelatedFieldListFilter):
     """Intakes named with their program, in one query."""
 
@@ -212,7 +230,7 @@ class ApplicationAdmin(BrnSearchMixin, ServiceModelAdmin):
     ]
     list_display_links = ["company_name"]
     list_select_related = ["company", "intake__program", "policy", "decided_by"]
-    list_filter = ["status", "recommendation", ("intake", IntakeFilter), "policy"]
+    list_filter = ["status", WaitingFilter, "recommendation", ("intake", IntakeFilter), "policy"]
     search_fields = ["company__name_ko", "company__name_zh", "company__name_en", "company__brn"]
     brn_lookup = "company__brn"
     # The queue: submitted applications first, best score first, then first come.
