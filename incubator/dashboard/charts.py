@@ -7,7 +7,7 @@ numbers in a table next to it, each linked to its admin list.
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-BAR_HEIGHT, BAR_GAP, LABEL_WIDTH, BAR_AREA, VALUE_WIDTH = 22, 8, 190, 300, 60
+BAR_HEIGHT, BAR_GAP, LABEL_WIDTH, BAR_AREA, VALUE_WIDTH = 22, 8, 180, 220, 50
 COLUMN_AREA_HEIGHT, AXIS_HEIGHT, LEGEND_HEIGHT = 160, 36, 24
 SERIES_CLASSES = ("dash-series-a", "dash-series-b", "dash-series-c")
 

@@ -43,6 +43,7 @@ class Panel:
     # The activity panel: one column per series, one row per month.
     series: list[str] = field(default_factory=list)
     grid: list[tuple[str, list[Cell]]] = field(default_factory=list)
+    empty: bool = False
 
 
 def dashboard_period(today: dt.date | None = None) -> Period:
@@ -105,6 +106,7 @@ def _activity_panel(request, site, period: Period) -> Panel:
         cells = {cell.key: cell for cell in _cells(contribution, contribution.compute(period))}
         columns.append([cells[first.isoformat()] for first in firsts])
         panel.series.append(str(contribution.label))
+    panel.empty = not any(cell.value for column in columns for cell in column)
     panel.grid = [
         (formats.date_format(first, "YEAR_MONTH_FORMAT"), [column[n] for column in columns])
         for n, first in enumerate(firsts)
