@@ -44,7 +44,7 @@ from events.models import (
     SessionAttendance,
 )
 from events.reports import held
-from incubator.admin_mixins import ActionPages, call_service
+from incubator.admin_mixins import ActionPages, call_service, one_choice_filter
 from incubator.multilingual import translated_names
 
 TITLES = translated_names("title")
@@ -117,19 +117,10 @@ def _promoted_message(request, admin_, promoted) -> None:
         )
 
 
-class HeldFilter(admin.SimpleListFilter):
-    """Events held as the KPI report counts them: completed, or published and over."""
-
-    title = _("held")
-    parameter_name = "held"
-
-    def lookups(self, request, model_admin):
-        return [("yes", _("held"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.filter(held())
-        return queryset
+# Events held as the KPI report counts them: completed, or published and over.
+HeldFilter = one_choice_filter(
+    "held", _("held"), ("yes", _("held")), lambda events: events.filter(held())
+)
 
 
 @admin.register(Event)

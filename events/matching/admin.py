@@ -17,6 +17,7 @@ from events.admin_mixins import ReadOnlyAdmin, Rows, ServiceAdmin, ServiceInline
 from events.matching import services
 from events.matching.models import Availability, Meeting, MeetingRequest, MeetingSlot, ScheduleRun
 from events.reports import scheduled
+from incubator.admin_mixins import one_choice_filter
 from incubator.multilingual import translated_names
 
 EVENT_TITLES = [f"event__{name}" for name in translated_names("title")]
@@ -67,17 +68,12 @@ class MeetingRequestAdmin(ReadOnlyAdmin):
     search_fields = ["from_registration__search_name", "to_registration__search_name"]
 
 
-class ScheduledFilter(admin.SimpleListFilter):
-    title = _("schedule")
-    parameter_name = "schedule"
-
-    def lookups(self, request, model_admin):
-        return [("scheduled", _("on the schedule (event not cancelled)"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "scheduled":
-            return queryset.filter(scheduled())
-        return queryset
+ScheduledFilter = one_choice_filter(
+    "schedule",
+    _("schedule"),
+    ("scheduled", _("on the schedule (event not cancelled)")),
+    lambda meetings: meetings.filter(scheduled()),
+)
 
 
 @admin.register(Meeting)

@@ -44,6 +44,9 @@ class Panel:
     series: list[str] = field(default_factory=list)
     grid: list[tuple[str, list[Cell]]] = field(default_factory=list)
     empty: bool = False
+    note: str = ""
+    # The overdue panel marks its non-zero numbers.
+    alert: bool = False
 
 
 def dashboard_period(today: dt.date | None = None) -> Period:
@@ -130,11 +133,17 @@ def staff_dashboard(*, request, site, today: dt.date | None = None) -> dict:
     few aggregates.
     """
     period = dashboard_period(today)
+    funnel = _rows_panel(FUNNEL, _("Pipeline"), request, site, period, chart=True)
+    funnel.note = _(
+        "New leads, applications and acceptances of the period; companies per stage today."
+    )
+    overdue = _rows_panel(OVERDUE, _("Overdue"), request, site, period, chart=False)
+    overdue.alert = True
     panels = [
-        _rows_panel(FUNNEL, _("Pipeline"), request, site, period, chart=True),
-        _activity_panel(request, site, period),
+        funnel,
+        overdue,
         _rows_panel(SECTORS, _("Companies by sector"), request, site, period, chart=True),
-        _rows_panel(OVERDUE, _("Overdue"), request, site, period, chart=False),
+        _activity_panel(request, site, period),
     ]
     links = [
         {

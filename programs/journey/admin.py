@@ -20,6 +20,7 @@ from incubator.admin_mixins import (
     ReadOnlyInline,
     ServiceModelAdmin,
     call_service,
+    one_choice_filter,
 )
 from incubator.forms import DateInput
 from incubator.multilingual import translated_names
@@ -314,17 +315,12 @@ class CohortFilter(admin.RelatedFieldListFilter):
         return [(c.pk, str(c)) for c in Cohort.objects.select_related("program")]
 
 
-class ReportMissingFilter(admin.SimpleListFilter):
-    title = _("quarterly report")
-    parameter_name = "report"
-
-    def lookups(self, request, model_admin):
-        return [("missing", _("last quarter's report not filed"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "missing":
-            return journey_selectors.report_missing(queryset, today=timezone.localdate())
-        return queryset
+ReportMissingFilter = one_choice_filter(
+    "report",
+    _("quarterly report"),
+    ("missing", _("last quarter's report not filed")),
+    lambda enrollments: journey_selectors.report_missing(enrollments, today=timezone.localdate()),
+)
 
 
 class EnrollmentAddForm(forms.ModelForm):

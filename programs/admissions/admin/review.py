@@ -16,7 +16,12 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from companies.admin import BrnSearchMixin
-from incubator.admin_mixins import ReadOnlyInline, ServiceModelAdmin, call_service
+from incubator.admin_mixins import (
+    OneChoiceFilter,
+    ReadOnlyInline,
+    ServiceModelAdmin,
+    call_service,
+)
 from programs.admissions import screening, selectors, services
 from programs.admissions.models import Application, ApplicationEvent, CriterionOverride, Intake
 from programs.journey import selectors as journey_selectors
@@ -191,22 +196,16 @@ class CriterionOverrideInline(ReadOnlyInline):
         return _(screening.CRITERION_LABELS.get(override.criterion, override.criterion))
 
 
-class WaitingFilter(admin.SimpleListFilter):
+class WaitingFilter(OneChoiceFilter):
     title = _("waiting for a decision")
     parameter_name = "waiting"
 
-    def lookups(self, request, model_admin):
-        return [
-            (
-                "too_long",
-                _("over %(days)d days") % {"days": selectors.REVIEW_WAIT_DAYS},
-            )
-        ]
+    @property
+    def choice(self):
+        return ("too_long", _("over %(days)d days") % {"days": selectors.REVIEW_WAIT_DAYS})
 
-    def queryset(self, request, queryset):
-        if self.value() == "too_long":
-            return queryset.filter(selectors.waiting_too_long_q(timezone.now()))
-        return queryset
+    def keep(self, queryset):
+        return queryset.filter(selectors.waiting_too_long_q(timezone.now()))
 
 
 class IntakeFilter(admin.RelatedFieldListFilter):
