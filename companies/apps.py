@@ -11,6 +11,10 @@ class CompaniesConfig(AppConfig):
         from incubator.reports.registry import register_sections
 
         register_sections(SECTIONS)
+        from companies.dashboard import CONTRIBUTIONS
+        from incubator.dashboard.registry import register_contributions
+
+        register_contributions(CONTRIBUTIONS)
         from companies.exchange.policies import contacts_opened_by_inquiry
         from companies.links import invitation_path
         from companies.policies import register_contact_opener

@@ -43,7 +43,8 @@ from events.models import (
     Registration,
     SessionAttendance,
 )
-from incubator.admin_mixins import ActionPages, call_service
+from events.reports import held
+from incubator.admin_mixins import ActionPages, call_service, one_choice_filter
 from incubator.exports import ExportAdminMixin
 from incubator.multilingual import translated_names
 
@@ -86,6 +87,12 @@ def _promoted_message(request, admin_, promoted) -> None:
         )
 
 
+# Events held as the KPI report counts them: completed, or published and over.
+HeldFilter = one_choice_filter(
+    "held", _("held"), ("yes", _("held")), lambda events: events.filter(held())
+)
+
+
 @admin.register(Event)
 class EventAdmin(ActionPages, ServiceAdmin):
     list_display = [
@@ -100,7 +107,7 @@ class EventAdmin(ActionPages, ServiceAdmin):
         "places_left",
         "portal_links",
     ]
-    list_filter = ["kind", "status", "time_zone"]
+    list_filter = ["kind", "status", HeldFilter, "time_zone"]
     search_fields = [*TITLES, *VENUES]
     date_hierarchy = "starts_at"
     # The status moves on its action pages (publish, cancel, complete), through the services.

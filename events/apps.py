@@ -20,6 +20,10 @@ class EventsConfig(AppConfig):
         from incubator.reports.registry import register_sections
 
         register_sections(SECTIONS)
+        from events.dashboard import CONTRIBUTIONS
+        from incubator.dashboard.registry import register_contributions
+
+        register_contributions(CONTRIBUTIONS)
         from companies.policies import register_contact_opener
         from events.matching.selectors import organisation_met_company
 

@@ -87,6 +87,38 @@ def _refusing_unoffered_actions(model_admin):
     return view
 
 
+class OneChoiceFilter(admin.SimpleListFilter):
+    """A list filter of one choice, `choice` = (value, label); `keep(queryset)` applies it.
+
+    The staff dashboard links its numbers to such filters (`?<parameter_name>=<value>`).
+    """
+
+    choice: tuple[str, object]
+
+    def lookups(self, request, model_admin):
+        return [self.choice]
+
+    def queryset(self, request, queryset):
+        return self.keep(queryset) if self.value() == self.choice[0] else queryset
+
+    def keep(self, queryset):
+        raise NotImplementedError
+
+
+def one_choice_filter(parameter_name: str, title, choice: tuple, keep) -> type[OneChoiceFilter]:
+    """Return a `OneChoiceFilter` whose choice keeps `keep(queryset)`."""
+    return type(
+        f"{parameter_name.title()}Filter",
+        (OneChoiceFilter,),
+        {
+            "parameter_name": parameter_name,
+            "title": title,
+            "choice": choice,
+            "keep": lambda self, queryset: keep(queryset),
+        },
+    )
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Rows the staff read and nobody writes in the admin (services write them)."""
 

@@ -18,6 +18,7 @@ class IncubatorConfig(AppConfig):
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="incubator-roles")
         # The admin registered every app's models before this app's ready().
         actions_need_change_permission(admin.site)
+        register_report_shortcuts()
         # Registers the key scheme with drf-spectacular.
         import incubator.api.schema  # noqa: F401
 
@@ -34,3 +35,24 @@ def sync_roles_after_migrate(sender, using="default", **kwargs):
     sync_role_permissions(using=using)
     # After a flush (a transactional test) the schedules come back with the roles.
     ensure_all_periodic_jobs()
+
+
+def register_report_shortcuts():
+    from incubator.dashboard.registry import Shortcut, register_shortcuts
+    from incubator.reports.models import ReportRun
+
+    register_shortcuts(
+        [
+            Shortcut(
+                "reports", _("KPI reports"), 30, ReportRun, "admin:reports_reportrun_changelist"
+            ),
+            Shortcut(
+                "report_run",
+                _("Run the KPI report"),
+                31,
+                ReportRun,
+                "admin:reports_reportrun_add",
+                permission="add",
+            ),
+        ]
+    )

@@ -19,6 +19,12 @@ class ProgramsConfig(AppConfig):
         from programs.journey import reminders as journey_reminders
 
         register(*admissions_reminders.KINDS, *journey_reminders.KINDS, *concierge_reminders.KINDS)
+
+        from incubator.dashboard.registry import register_contributions, register_shortcuts
+        from programs.dashboard import CONTRIBUTIONS, SHORTCUTS
+
+        register_contributions(CONTRIBUTIONS)
+        register_shortcuts(SHORTCUTS)
         post_migrate.connect(ensure_defaults, sender=self, dispatch_uid="programs-defaults")
 
 

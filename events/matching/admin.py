@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from events.admin_mixins import ReadOnlyAdmin, Rows, ServiceAdmin, ServiceInline
 from events.matching import services
 from events.matching.models import Availability, Meeting, MeetingRequest, MeetingSlot, ScheduleRun
+from events.reports import scheduled
+from incubator.admin_mixins import one_choice_filter
 from incubator.exports import ExportAdminMixin, column, field_column, translated
 from incubator.multilingual import translated_names
 
@@ -67,6 +69,14 @@ class MeetingRequestAdmin(ReadOnlyAdmin):
     search_fields = ["from_registration__search_name", "to_registration__search_name"]
 
 
+ScheduledFilter = one_choice_filter(
+    "schedule",
+    _("schedule"),
+    ("scheduled", _("on the schedule (event not cancelled)")),
+    lambda meetings: meetings.filter(scheduled()),
+)
+
+
 @admin.register(Meeting)
 class MeetingAdmin(ExportAdminMixin, ReadOnlyAdmin):
     list_display = [
@@ -79,7 +89,7 @@ class MeetingAdmin(ExportAdminMixin, ReadOnlyAdmin):
         "event",
         "schedule_link",
     ]
-    list_filter = ["locked"]
+    list_filter = [ScheduledFilter, "locked"]
     list_select_related = ["event", "slot__event", "registration_a", "registration_b"]
     search_fields = ["registration_a__search_name", "registration_b__search_name"]
     export_columns = (
@@ -92,6 +102,12 @@ class MeetingAdmin(ExportAdminMixin, ReadOnlyAdmin):
         field_column(Meeting, "interpreter"),
         field_column(Meeting, "locked"),
     )
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # The dashboard's months: meetings by the time of their slot.
+        return lookup in {"slot__starts_at__gte", "slot__starts_at__lt"} or super().lookup_allowed(
+            lookup, value, request
+        )
 
     @admin.display(description=_("schedule"))
     def schedule_link(self, meeting):

@@ -1,8 +1,9 @@
 """Reads of admissions shared by the portal, the admin, the API and the benchmarks."""
 
+import datetime as dt
 from collections import defaultdict
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,18 @@ def intakes_open(*, at=None) -> QuerySet[Intake]:
         Intake.objects.filter(opens_at__lte=at, closes_at__gt=at)
         .select_related("program")
         .order_by("closes_at")
+    )
+
+
+# A submitted application waits too long for its decision after this many days.
+REVIEW_WAIT_DAYS = 14
+
+
+def waiting_too_long_q(now) -> Q:
+    """Return the filter of submitted applications waiting for a decision too long."""
+    return Q(
+        status=Application.Status.SUBMITTED,
+        submitted_at__lt=now - dt.timedelta(days=REVIEW_WAIT_DAYS),
     )
 
 

@@ -47,9 +47,7 @@ class OverdueRequestFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "overdue":
-            return queryset.filter(
-                status__in=ServiceRequest.ACTIVE, due_on__lt=timezone.localdate()
-            )
+            return queryset.filter(concierge_selectors.overdue_requests_q(timezone.localdate()))
         if self.value() == "unassigned":
             return queryset.filter(status__in=ServiceRequest.ACTIVE, owner__isnull=True)
         return queryset

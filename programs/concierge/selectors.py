@@ -1,6 +1,6 @@
 """Reads of the concierge requests shared by the portal and the admin."""
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from programs.models import (
     ServiceMessage,
@@ -27,3 +27,8 @@ def service_request_for_company(company, pk: int) -> ServiceRequest | None:
 
 def service_messages(service_request: ServiceRequest) -> QuerySet[ServiceMessage]:
     return service_request.messages.select_related("author").order_by("created_at", "pk")
+
+
+def overdue_requests_q(today) -> Q:
+    """Return the filter of requests past their target date and still open."""
+    return Q(status__in=ServiceRequest.ACTIVE, due_on__lt=today)

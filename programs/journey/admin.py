@@ -20,6 +20,7 @@ from incubator.admin_mixins import (
     ReadOnlyInline,
     ServiceModelAdmin,
     call_service,
+    one_choice_filter,
 )
 from incubator.forms import DateInput
 from incubator.multilingual import translated_names
@@ -314,6 +315,14 @@ class CohortFilter(admin.RelatedFieldListFilter):
         return [(c.pk, str(c)) for c in Cohort.objects.select_related("program")]
 
 
+ReportMissingFilter = one_choice_filter(
+    "report",
+    _("quarterly report"),
+    ("missing", _("last quarter's report not filed")),
+    lambda enrollments: journey_selectors.report_missing(enrollments, today=timezone.localdate()),
+)
+
+
 class EnrollmentAddForm(forms.ModelForm):
     reason = forms.CharField(
         label=_("reason"),
@@ -359,7 +368,7 @@ class EnrollmentAdmin(CreatedThroughService, ServiceModelAdmin):
         "started_on",
     ]
     list_select_related = ["company", "cohort__program"]
-    list_filter = ["stage", ("cohort", CohortFilter)]
+    list_filter = ["stage", ReportMissingFilter, ("cohort", CohortFilter)]
     search_fields = ["company__name_ko", "company__name_zh", "company__name_en", "company__brn"]
     readonly_fields = [
         "company",

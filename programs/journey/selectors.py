@@ -116,19 +116,22 @@ def milestones_due(milestones, current_stage: str) -> list[Milestone]:
     )
 
 
+def report_missing(enrollments: QuerySet[Enrollment], *, today) -> QuerySet[Enrollment]:
+    """Keep the open enrollments whose last ended quarter has no report yet."""
+    last = stages.quarter_of(today).previous()
+    filed = QuarterlyReport.objects.filter(
+        company_id=OuterRef("company_id"), year=last.year, quarter=last.quarter
+    )
+    return enrollments.filter(
+        ~Exists(filed), stage__in=stages.WORKING_STAGES, started_on__lte=last.last_day
+    )
+
+
 def reports_due(*, today) -> list[tuple[Enrollment, stages.Quarter]]:
     """Return (enrollment, quarter) for each open enrollment whose last ended quarter is due."""
     last = stages.quarter_of(today).previous()
     enrollments = (
-        Enrollment.objects.filter(stage__in=stages.WORKING_STAGES, started_on__lte=last.last_day)
-        .annotate(
-            reported=Exists(
-                QuarterlyReport.objects.filter(
-                    company_id=OuterRef("company_id"), year=last.year, quarter=last.quarter
-                )
-            )
-        )
-        .filter(reported=False)
+        report_missing(Enrollment.objects.all(), today=today)
         .select_related("company")
         .prefetch_related(
             Prefetch(

@@ -17,7 +17,12 @@ from django.utils.translation import gettext_lazy as _
 
 from companies import validators
 from companies.admin import BrnSearchMixin
-from incubator.admin_mixins import ReadOnlyInline, ServiceModelAdmin, call_service
+from incubator.admin_mixins import (
+    OneChoiceFilter,
+    ReadOnlyInline,
+    ServiceModelAdmin,
+    call_service,
+)
 from incubator.exports import ExportAdminMixin, column, field_column, translated
 from programs.admissions import screening, selectors, services
 from programs.admissions.models import Application, ApplicationEvent, CriterionOverride, Intake
@@ -193,6 +198,18 @@ class CriterionOverrideInline(ReadOnlyInline):
         return _(screening.CRITERION_LABELS.get(override.criterion, override.criterion))
 
 
+class WaitingFilter(OneChoiceFilter):
+    title = _("waiting for a decision")
+    parameter_name = "waiting"
+
+    @property
+    def choice(self):
+        return ("too_long", _("over %(days)d days") % {"days": selectors.REVIEW_WAIT_DAYS})
+
+    def keep(self, queryset):
+        return queryset.filter(selectors.waiting_too_long_q(timezone.now()))
+
+
 class IntakeFilter(admin.RelatedFieldListFilter):
     """Intakes named with their program, in one query."""
 
@@ -214,7 +231,7 @@ class ApplicationAdmin(ExportAdminMixin, BrnSearchMixin, ServiceModelAdmin):
     ]
     list_display_links = ["company_name"]
     list_select_related = ["company", "intake__program", "policy", "decided_by"]
-    list_filter = ["status", "recommendation", ("intake", IntakeFilter), "policy"]
+    list_filter = ["status", WaitingFilter, "recommendation", ("intake", IntakeFilter), "policy"]
     search_fields = ["company__name_ko", "company__name_zh", "company__name_en", "company__brn"]
     brn_lookup = "company__brn"
     # The queue: submitted applications first, best score first, then first come.
