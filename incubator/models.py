@@ -193,7 +193,11 @@ class ReminderOptOut(models.Model):
         verbose_name = _("reminder turned off")
         verbose_name_plural = _("reminders turned off")
         constraints = [
-            models.UniqueConstraint(fields=["kind", "user"], name="reminder_opt_out_once"),
+            models.UniqueConstraint(
+                fields=["kind", "user"],
+                name="reminder_opt_out_once",
+                violation_error_message=_("This reminder is already turned off."),
+            ),
         ]
 
     def __str__(self):

@@ -51,7 +51,9 @@ class CalendarFeed(models.Model):
         verbose_name=_("partner organisation"),
     )
     # Empty: the feed was stopped; its last address answers 404 like any unknown one.
-    token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    token_hash = models.CharField(
+        _("token hash"), max_length=64, null=True, blank=True, unique=True, editable=False
+    )
     # The language of an organisation's feed (a person's feed speaks the person's language).
     language = models.CharField(_("language"), max_length=8, default="ko")
     created_by = acting_user(_("made by"))

@@ -139,14 +139,17 @@ def test_a_matching_session_and_a_judged_competition(
 
     # 4. Each reads the agenda in their language and zone, and downloads the calendar.
     slot_start = meeting.slot.starts_at
-    for user, zone, offset in ((founder, "Asia/Seoul", 9), (investor, "Asia/Shanghai", 8)):
+    zones = ((founder, "Asia/Seoul", 9, "KST"), (investor, "Asia/Shanghai", 8, "CST"))
+    for user, zone, offset, abbreviation in zones:
         page = pages[user.pk]
         page.goto(f"{url}/portal/matching/{event.pk}/agenda/")
         assert page.get_attribute("html", "lang") == user.language
         local = slot_start.astimezone(dt.timezone(dt.timedelta(hours=offset)))
         cell = ".viewer-zone" if zone != event.time_zone else ".event-zone"
         row = page.text_content(f"#agenda tr[data-meeting='{meeting.pk}'] {cell}")
-        assert f"{local:%H:%M}" in row and zone in row
+        assert f"{local:%H:%M}" in row and f"({abbreviation})" in row.replace("（", "(").replace(
+            "）", ")"
+        )
         assert page.text_content(f"#agenda tr[data-meeting='{meeting.pk}'] .table-number") == (
             str(meeting.table)
         )
