@@ -253,7 +253,9 @@ if REDIS_URL:
         "interval_max": 0.5,
     }
 else:
-    CELERY_BROKER_URL = "filesystem://"
+    # The transport ignores the host; naming one keeps kombu from warning "No hostname was
+    # supplied" at every connection.
+    CELERY_BROKER_URL = "filesystem://localhost/"
     _queue_dir = str(VAR_DIR / "broker")
     Path(_queue_dir).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
