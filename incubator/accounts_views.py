@@ -10,7 +10,7 @@ from django.urls import reverse_lazy
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 
-from incubator import links, services
+from incubator import links, portal, services
 from incubator.forms import OutboxPasswordResetForm, PreferencesForm, SignInForm, SignUpForm
 from incubator.models import User
 
@@ -19,6 +19,10 @@ class SignInView(auth_views.LoginView):
     form_class = SignInForm
     template_name = "accounts/sign_in.html"
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        # Without a "next", each person lands on their own home (incubator.portal).
+        return portal.portal_home(self.request.user)
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -65,12 +69,8 @@ def verify_email(request, uidb64, token):
 
 @login_required
 def home(request):
-    if request.user.is_staff:
-        return redirect("admin:index")
-    if hasattr(request.user, "partner_person"):
-        # Partners have no company of their own: their portal is the events.
-        return redirect("events:my-events")
-    return redirect("programs:dashboard")
+    """Send each person to their own home: the one rule of incubator.portal."""
+    return redirect(portal.portal_home(request.user))
 
 
 @login_required

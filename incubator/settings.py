@@ -105,6 +105,7 @@ TEMPLATES = [
                 "django.template.context_processors.tz",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "incubator.portal.portal_nav",
             ],
         },
     },

@@ -17,6 +17,9 @@ class ProgramsConfig(AppConfig):
     periodic_jobs = [QUARTERLY_REMINDERS]
 
     def ready(self):
+        from programs.portal import register_destinations
+
+        register_destinations()
         post_migrate.connect(ensure_defaults, sender=self, dispatch_uid="programs-defaults")
 
 

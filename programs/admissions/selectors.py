@@ -84,3 +84,13 @@ def screening_rows(application: Application) -> list[dict]:
             }
         )
     return rows
+
+
+def latest_application(company) -> Application | None:
+    """Return the company's latest application (the one its home and the header show)."""
+    return (
+        Application.objects.filter(company=company)
+        .select_related("intake__program")
+        .order_by("-created_at", "-pk")
+        .first()
+    )

@@ -159,3 +159,17 @@ def test_the_demo_leaves_each_demo_judge_an_entry_to_score_and_logs_nothing(demo
     rounds = {a.entry.round_id for a in JudgeAssignment.objects.select_related("entry")}
     assert len(rounds) == 1
     assert [f"{r.name}: {r.getMessage()}" for r in DEMO_LOG if r.levelno >= logging.INFO] == []
+
+
+@pytest.mark.parametrize(
+    "email, home",
+    [
+        ("nam@orangsimhan.example", "/portal/journey/"),
+        ("judge.kim@center.example", "/portal/judging/"),
+        ("investor@heilongjiang-capital.example", "/portal/events/mine/"),
+        ("officer@center.example", "/admin/"),
+    ],
+)
+def test_the_demo_sign_ins_land_where_the_readme_says(demo, client, email, home):
+    response = client.post("/portal/sign-in/", {"username": email, "password": DEMO_PASSWORD})
+    assert response["Location"] == home
