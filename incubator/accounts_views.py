@@ -9,9 +9,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from incubator import links, portal, services
-from incubator.forms import OutboxPasswordResetForm, PreferencesForm, SignInForm, SignUpForm
+from incubator.forms import (
+    OutboxPasswordResetForm,
+    PreferencesForm,
+    SignInForm,
+    SignUpForm,
+    VerificationResendForm,
+)
 from incubator.models import User
 
 
@@ -52,6 +59,21 @@ def sign_up(request):
         )
         return render(request, "accounts/sign_up_done.html", {"email": data["email"]})
     return render(request, "accounts/sign_up.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def verify_resend(request):
+    """Send the confirmation link again; the same answer whether or not the address waits."""
+    if request.method == "POST":
+        form = VerificationResendForm(request.POST)
+        if form.is_valid():
+            email = form.cleaned_data["email"]
+            services.account_verification_resend(email=email)
+            context = {"email": email, "minutes": services.VERIFICATION_RESEND_MINUTES}
+            return render(request, "accounts/verify_resent.html", context)
+    else:
+        form = VerificationResendForm(initial={"email": request.GET.get("email", "")})
+    return render(request, "accounts/verify_resend.html", {"form": form})
 
 
 def verify_email(request, uidb64, token):
