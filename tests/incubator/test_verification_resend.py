@@ -13,6 +13,11 @@ from tests.companies.factories import PASSWORD, UserFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english(client):
+    client.cookies["lang"] = "en"
+
+
 def links_sent(user) -> int:
     return OutboxMessage.objects.filter(kind="verify_email", recipient=user.email).count()
 
@@ -54,6 +59,6 @@ def test_a_confirmed_or_unknown_address_gets_the_same_page_and_nothing(client, m
     assert not OutboxMessage.objects.exists()
 
 
-def test_the_sign_up_page_links_to_the_resend_form_with_the_address(client):
+def test_the_resend_form_takes_the_address_from_the_link(client):
     page = client.get("/portal/verify/resend/?email=a%40example.kr").content.decode()
     assert 'value="a@example.kr"' in page
