@@ -172,6 +172,7 @@ def test_a_founder_applies_and_reads_the_decision_in_their_language(
     assert page.url.endswith("/review/")
     page.fill("#id_market_fit", "Korean-language schools in Harbin are our first customers.")
     submit(page, "button[name=action][value=submit]")
+    submit(page, "#confirm-submit button[type=submit]")  # submitting asks to confirm
     assert page.url.endswith(f"/portal/applications/{application.pk}/")
     assert page.get_attribute("html", "lang") == language
     assert page.locator("li[data-criterion]").count() == 5
