@@ -44,26 +44,42 @@ def application_start(*, company: Company, intake, user) -> Application:
     return application
 
 
+def _startup_move(
+    *, application: Application, to: str, kind: str, verb: str, user, reason: str = "", fields=()
+) -> None:
+    """Move a locked application as its company asked, with its history entry and audit."""
+    previous = application.status
+    application.move_to(to)
+    application.save(update_fields=["status", *fields])
+    ApplicationEvent.objects.create(
+        application=application,
+        kind=kind,
+        actor=user,
+        from_status=previous,
+        to_status=to,
+        reason=reason,
+    )
+    audit_record(
+        actor=user,
+        verb=verb,
+        obj=application,
+        company=application.company_id,
+        changes={"status": [previous, to], "reason": bool(reason)},
+    )
+
+
 def _reopen(*, application: Application, user) -> Application:
     application = Application.objects.select_for_update().get(pk=application.pk)
     if user is not None and not policies.can_reopen(user, application):
         raise PermissionDenied
-    application.move_to(Application.Status.DRAFT)
     application.submitted_at = None
-    application.save(update_fields=["status", "submitted_at"])
-    ApplicationEvent.objects.create(
+    _startup_move(
         application=application,
+        to=Application.Status.DRAFT,
         kind=ApplicationEvent.Kind.REOPENED,
-        actor=user,
-        from_status=Application.Status.WITHDRAWN,
-        to_status=Application.Status.DRAFT,
-    )
-    audit_record(
-        actor=user,
         verb="application.reopen",
-        obj=application,
-        company=application.company_id,
-        changes={"status": ["withdrawn", "draft"]},
+        user=user,
+        fields=["submitted_at"],
     )
     return application
 
@@ -72,9 +88,7 @@ def application_withdraw(*, application: Application, user, reason: str = "") ->
     """Withdraw a submitted application, which staff have not decided yet, at the company's
     request; the company may apply again while the intake is open."""
     with transaction.atomic():
-        application = (
-            Application.objects.select_for_update().select_related("company").get(pk=application.pk)
-        )
+        application = Application.objects.select_for_update().get(pk=application.pk)
         if not application.can_move_to(Application.Status.WITHDRAWN):
             raise ValidationError(
                 _("This application is %(status)s: it can no longer be withdrawn.")
@@ -83,23 +97,13 @@ def application_withdraw(*, application: Application, user, reason: str = "") ->
             )
         if not policies.can_withdraw(user, application):
             raise PermissionDenied
-        application.move_to(Application.Status.WITHDRAWN)
-        application.save(update_fields=["status"])
-        reason = (reason or "").strip()
-        ApplicationEvent.objects.create(
+        _startup_move(
             application=application,
+            to=Application.Status.WITHDRAWN,
             kind=ApplicationEvent.Kind.WITHDRAWN,
-            actor=user,
-            from_status=Application.Status.SUBMITTED,
-            to_status=Application.Status.WITHDRAWN,
-            reason=reason,
-        )
-        audit_record(
-            actor=user,
             verb="application.withdraw",
-            obj=application,
-            company=application.company,
-            changes={"status": ["submitted", "withdrawn"], "reason": bool(reason)},
+            user=user,
+            reason=(reason or "").strip(),
         )
     return application
 

@@ -32,8 +32,8 @@ def text(language: str, message: str) -> str:
 def test_a_judge_and_a_founder_find_their_work_from_the_sign_in(
     live_server,
     new_context,
-    policy_and_roles,
-    language,  # noqa: F811
+    policy_and_roles,  # noqa: F811
+    language,
 ):
     url = live_server.url
 
