@@ -2,6 +2,10 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _partner_person(visitor) -> bool:
+    return visitor.fact("partner_person", lambda user: hasattr(user, "partner_person"))
+
+
 class CompaniesConfig(AppConfig):
     name = "companies"
     verbose_name = _("Startups and partners")
@@ -21,6 +25,7 @@ class CompaniesConfig(AppConfig):
         from companies.webhooks.services import webhook_attempted, webhook_target
         from incubator import webhooks
         from incubator.links import register_link
+        from incubator.portal import register_destination
 
         register_link("member_invitation", invitation_path)
         register_contact_opener(contacts_opened_by_inquiry)
@@ -30,3 +35,13 @@ class CompaniesConfig(AppConfig):
         from incubator.reminders import register
 
         register(*reminders.KINDS)
+
+        # Partner people browse the consenting companies' technology (a header link).
+        register_destination(
+            "exchange",
+            label=_("Technology exchange"),
+            applies=_partner_person,
+            path="companies:exchange-browse",
+            rank=27,
+            home=False,
+        )

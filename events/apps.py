@@ -26,6 +26,9 @@ class EventsConfig(AppConfig):
         register_contributions(CONTRIBUTIONS)
         from companies.policies import register_contact_opener
         from events.matching.selectors import organisation_met_company
+        from events.portal import register_destinations
+
+        register_destinations()
 
         # A meeting on the schedule with one of its people opens a company's contacts to a
         # partner organisation (the company directory of the partner API).

@@ -9,6 +9,7 @@ urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("sign-up/", views.sign_up, name="sign-up"),
+    path("verify/resend/", views.verify_resend, name="verify-resend"),
     path("verify/<uidb64>/<token>/", views.verify_email, name="verify-email"),
     path("preferences/", views.preferences, name="preferences"),
     path("password-reset/", views.password_reset, name="password-reset"),

@@ -9,9 +9,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
-from incubator import links, services
-from incubator.forms import OutboxPasswordResetForm, PreferencesForm, SignInForm, SignUpForm
+from incubator import links, portal, services
+from incubator.forms import (
+    OutboxPasswordResetForm,
+    PreferencesForm,
+    SignInForm,
+    SignUpForm,
+    VerificationResendForm,
+)
 from incubator.models import User
 
 
@@ -19,6 +26,10 @@ class SignInView(auth_views.LoginView):
     form_class = SignInForm
     template_name = "accounts/sign_in.html"
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        # Without a "next", each person lands on their own home (incubator.portal).
+        return portal.portal_home(self.request.user)
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -50,6 +61,21 @@ def sign_up(request):
     return render(request, "accounts/sign_up.html", {"form": form})
 
 
+@require_http_methods(["GET", "POST"])
+def verify_resend(request):
+    """Send the confirmation link again; the same answer whether or not the address waits."""
+    if request.method == "POST":
+        form = VerificationResendForm(request.POST)
+        if form.is_valid():
+            email = form.cleaned_data["email"]
+            services.account_verification_resend(email=email)
+            context = {"email": email, "minutes": services.VERIFICATION_RESEND_MINUTES}
+            return render(request, "accounts/verify_resent.html", context)
+    else:
+        form = VerificationResendForm(initial={"email": request.GET.get("email", "")})
+    return render(request, "accounts/verify_resend.html", {"form": form})
+
+
 def verify_email(request, uidb64, token):
     try:
         user = User.objects.get(pk=urlsafe_base64_decode(uidb64).decode())
@@ -65,12 +91,8 @@ def verify_email(request, uidb64, token):
 
 @login_required
 def home(request):
-    if request.user.is_staff:
-        return redirect("admin:index")
-    if hasattr(request.user, "partner_person"):
-        # Partners have no company of their own: their portal is the events.
-        return redirect("events:my-events")
-    return redirect("programs:dashboard")
+    """Send each person to their own home: the one rule of incubator.portal."""
+    return redirect(portal.portal_home(request.user))
 
 
 @login_required

@@ -82,6 +82,10 @@ class SignUpForm(forms.Form):
         return data
 
 
+class VerificationResendForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+
+
 class PreferencesForm(forms.ModelForm):
     reminders = forms.MultipleChoiceField(
         label=_("Reminders I receive"),

@@ -249,6 +249,38 @@ def account_signup(
     return None
 
 
+VERIFICATION_RESEND_MINUTES = 5
+
+
+def account_verification_resend(*, email: str) -> OutboxMessage | None:
+    """Send again the link that confirms an address, at most once every few minutes.
+
+    Only an active account still waiting for confirmation gets one; the caller answers the
+    same for any address. The message names whom the link is for, as at sign-up: its
+    token is made when it is rendered. Return the message, or None when nothing was sent.
+    """
+    user = User.objects.filter(email__iexact=email, is_active=True, email_verified=False).first()
+    if user is None:
+        return None
+    now = timezone.now()
+    recent = OutboxMessage.objects.filter(
+        kind="verify_email",
+        recipient=user.email,
+        created_at__gt=now - timedelta(minutes=VERIFICATION_RESEND_MINUTES),
+    )
+    if recent.exists():
+        return None
+    # The window's number in the key makes two clicks at once one message.
+    window = int(now.timestamp()) // (VERIFICATION_RESEND_MINUTES * 60)
+    return outbox_enqueue(
+        recipient=user.email,
+        kind="verify_email",
+        dedupe_key=f"verify-email:{user.pk}:{window}",
+        payload={"name": user.get_full_name(), "user_id": user.pk},
+        language=user.language,
+    )
+
+
 def account_password_reset_send(*, user: User) -> OutboxMessage:
     """Send `user` a link to choose a new password."""
     # The token is made when the message is rendered, so the key cannot hold

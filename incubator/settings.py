@@ -108,6 +108,7 @@ TEMPLATES = [
                 "django.template.context_processors.tz",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "incubator.portal.portal_nav",
             ],
         },
     },
@@ -265,7 +266,9 @@ if REDIS_URL:
         "interval_max": 0.5,
     }
 else:
-    CELERY_BROKER_URL = "filesystem://"
+    # The transport ignores the host; naming one keeps kombu from warning "No hostname was
+    # supplied" at every connection.
+    CELERY_BROKER_URL = "filesystem://localhost/"
     _queue_dir = str(VAR_DIR / "broker")
     Path(_queue_dir).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {

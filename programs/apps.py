@@ -25,6 +25,10 @@ class ProgramsConfig(AppConfig):
 
         register_contributions(CONTRIBUTIONS)
         register_shortcuts(SHORTCUTS)
+
+        from programs.portal import register_destinations
+
+        register_destinations()
         post_migrate.connect(ensure_defaults, sender=self, dispatch_uid="programs-defaults")
 
 

@@ -1,14 +1,13 @@
 """Demo data of judging, on top of `events.demo`.
 
-The competition gets a final round with criteria, entries, three judges and their scores,
-one sheet left for the demo judge to submit before staff publish the ranking. Idempotent:
-nothing is added twice.
+The competition gets a final round, still open, with criteria, entries and three judges:
+each judge has scored some entries and has one left to score, so whoever signs in as a demo
+judge finds work waiting, and the ranking is published only when the last sheets are in.
+Idempotent: nothing is added twice.
 """
 
 import datetime as dt
-import logging
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,8 +24,6 @@ from events.models import Event
 from incubator.demo import demo_user
 from incubator.models import User
 
-logger = logging.getLogger(__name__)
-
 JUDGES = [
     # email, name, language, time zone
     ("judge.kim@center.example", "김지현 Kim Ji-hyun", "ko", "Asia/Seoul"),
@@ -41,12 +38,14 @@ CRITERIA = [
     ("흑룡강 시장 적합성", "黑龙江市场契合度", "Fit with the Heilongjiang market", 3, 10),
     ("팀", "团队", "Team", 3, 5),
 ]
-# Per judge, per entry (in order): one score per criterion. The first judge is lenient, the
-# second strict; the third leaves the last entry for the demo judge to score.
+# Per judge, per entry (in order): one score per criterion, None for the sheet left to the
+# person who signs in as that judge, CONFLICT where the judge is not assigned. The first judge
+# is lenient, the second strict; the third invests in the first company.
+CONFLICT = "conflict"
 SCORES = [
-    [(9, 9, 5), (8, 9, 4), (10, 8, 5), (7, 8, 4)],
-    [(5, 4, 3), (4, 5, 2), (6, 5, 3), (3, 3, 2)],
-    [(7, 6, 4), (6, 7, 3), (8, 6, 4), None],
+    [(9, 9, 5), (8, 9, 4), (10, 8, 5), None],
+    [(5, 4, 3), (4, 5, 2), None, (3, 3, 2)],
+    [CONFLICT, (6, 7, 3), (8, 6, 4), None],
 ]
 
 
@@ -120,13 +119,10 @@ def _judging(event: Event) -> None:
     )
     for judge, rows in zip(judges, SCORES, strict=True):
         for entry, values in zip(entries, rows, strict=False):
-            if JudgeAssignment.objects.filter(entry=entry, judge=judge).exists():
+            assigned = JudgeAssignment.objects.filter(entry=entry, judge=judge).exists()
+            if values == CONFLICT or assigned:
                 continue
-            try:
-                assignment = services.judge_assign(entry=entry, judge=judge, actor=staff)
-            except ValidationError as error:
-                logger.info("Demo judge assignment skipped: %s", error.messages)
-                continue
+            assignment = services.judge_assign(entry=entry, judge=judge, actor=staff)
             if values is None:
                 continue
             maxima = [c.max_score for c in criteria]

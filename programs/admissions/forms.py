@@ -1,6 +1,7 @@
 """The application wizard's forms; the evidence forms are the companies app's."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from programs.admissions.models import Application
 
@@ -28,3 +29,13 @@ class MarketFitForm(forms.ModelForm):
         model = Application
         fields = ["market_fit"]
         widgets = {"market_fit": forms.Textarea(attrs={"rows": 6})}
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why you withdraw (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The center reads it; it helps us improve the programs."),
+    )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from companies.models import Company
 from incubator.models import acting_user
 from incubator.multilingual import TranslatedText
+from incubator.status_flow import StatusFlow
 from programs.admissions import screening
 
 User = settings.AUTH_USER_MODEL
@@ -76,6 +77,16 @@ class Intake(models.Model):
         return self.opens_at <= at < self.closes_at
 
 
+# The application's own answers (beside the company's evidence) a policy may require before a
+# company can submit: field name -> label.
+ANSWERS = {"market_fit": _("why Heilongjiang")}
+
+
+def default_answers_required() -> list[str]:
+    """Every version asks why Heilongjiang, unless its manager unticks it."""
+    return ["market_fit"]
+
+
 class ScreeningPolicy(models.Model):
     """One version of the selection rules; a saved version is never changed.
 
@@ -107,6 +118,12 @@ class ScreeningPolicy(models.Model):
     sectors_accepted = models.JSONField(
         _("sectors accepted"), default=list, blank=True, help_text=_("Empty: every sector.")
     )
+    answers_required = models.JSONField(
+        _("answers required to submit"),
+        default=default_answers_required,
+        blank=True,
+        help_text=_("The application's answers a company must give before it can submit."),
+    )
     notes = models.TextField(_("why this version"), blank=True)
     created_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
@@ -134,13 +151,14 @@ class ScreeningPolicy(models.Model):
         )
 
 
-class Application(models.Model):
+class Application(StatusFlow, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
         SUBMITTED = "submitted", _("submitted")
         ACCEPTED = "accepted", _("accepted")
         REJECTED = "rejected", _("rejected")
         WAITLISTED = "waitlisted", _("waitlisted")
+        WITHDRAWN = "withdrawn", _("withdrawn")
 
     class Recommendation(models.TextChoices):
         MEETS_ALL = "meets_all", _("meets all criteria")
@@ -148,13 +166,15 @@ class Application(models.Model):
         MEETS_NONE = "meets_none", _("meets none")
 
     DECISIONS = (Status.ACCEPTED, Status.REJECTED, Status.WAITLISTED)
-    # status -> statuses a decision may lead to from there
+    # status -> statuses it may move to: the startup submits, withdraws until staff decide and
+    # may apply again (the withdrawn application becomes its draft); staff decide.
     TRANSITIONS = {
         Status.DRAFT: (Status.SUBMITTED,),
-        Status.SUBMITTED: DECISIONS,
+        Status.SUBMITTED: (*DECISIONS, Status.WITHDRAWN),
         Status.WAITLISTED: (Status.ACCEPTED, Status.REJECTED),
         Status.ACCEPTED: (),
         Status.REJECTED: (),
+        Status.WITHDRAWN: (Status.DRAFT,),
     }
 
     company = models.ForeignKey(
@@ -218,9 +238,6 @@ class Application(models.Model):
     def __str__(self):
         return f"{self.company} · {self.intake}"
 
-    def can_move_to(self, status: str) -> bool:
-        return status in self.TRANSITIONS.get(self.status, ())
-
     @property
     def is_editable(self) -> bool:
         return self.status == self.Status.DRAFT
@@ -234,6 +251,8 @@ class ApplicationEvent(models.Model):
         SCREENED = "screened", _("screened")
         DECIDED = "decided", _("decided")
         OVERRIDDEN = "overridden", _("criterion overridden")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+        REOPENED = "reopened", _("reopened as a draft")
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="events", verbose_name=_("application")

@@ -11,6 +11,16 @@ def can_edit(user, application) -> bool:
     return application.is_editable and _member_of(user, application.company_id)
 
 
+def can_withdraw(user, application) -> bool:
+    """A member of the company withdraws its submitted application until staff decide."""
+    return application.can_move_to("withdrawn") and _member_of(user, application.company_id)
+
+
+def can_reopen(user, application) -> bool:
+    """A member of the company applies again with a withdrawn application (as a draft)."""
+    return application.can_move_to("draft") and _member_of(user, application.company_id)
+
+
 def can_decide(user, application) -> bool:
     """Staff decide; a company never decides its own application."""
     return bool(getattr(user, "is_staff", False)) and application.status != "draft"

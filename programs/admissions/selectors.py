@@ -9,12 +9,37 @@ from django.utils.translation import gettext as _
 
 from companies.models import Certification, FundingRound, MarketValidation, Patent
 from programs.admissions import screening
-from programs.admissions.models import Application, CriterionOverride, Intake, ScreeningPolicy
+from programs.admissions.models import (
+    ANSWERS,
+    Application,
+    CriterionOverride,
+    Intake,
+    ScreeningPolicy,
+)
 
 
 def policy_in_force(*, at=None) -> ScreeningPolicy:
     at = at or timezone.now()
     return ScreeningPolicy.objects.filter(effective_from__lte=at).order_by("-version").first()
+
+
+def policy_for(application: Application, *, at=None) -> ScreeningPolicy:
+    """Return the policy an application is (or would be) screened against.
+
+    A program may name its own selection policy; else the version in force.
+    """
+    return application.intake.program.screening_policy or policy_in_force(at=at)
+
+
+def missing_answers(application: Application, policy: ScreeningPolicy | None = None) -> list:
+    """Return the labels of the answers the policy requires that the application leaves empty."""
+    policy = policy or policy_for(application)
+    required = policy.answers_required if policy is not None else []
+    return [
+        ANSWERS[name]
+        for name in required
+        if name in ANSWERS and not str(getattr(application, name) or "").strip()
+    ]
 
 
 def intakes_open(*, at=None) -> QuerySet[Intake]:
@@ -97,3 +122,13 @@ def screening_rows(application: Application) -> list[dict]:
             }
         )
     return rows
+
+
+def latest_application(company) -> Application | None:
+    """Return the company's latest application (the one its home and the header show)."""
+    return (
+        Application.objects.filter(company=company)
+        .select_related("intake__program")
+        .order_by("-created_at", "-pk")
+        .first()
+    )

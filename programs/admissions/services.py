@@ -19,6 +19,7 @@ from companies.services import members_notify
 from incubator.audit import audit_record
 from programs.admissions import policies, screening, selectors
 from programs.admissions.models import (
+    ANSWERS,
     Application,
     ApplicationEvent,
     CriterionOverride,
@@ -29,6 +30,7 @@ from programs.models import Cohort, Enrollment
 
 
 def application_start(*, company: Company, intake, user) -> Application:
+    """Open the company's draft for `intake`; a withdrawn application becomes the draft again."""
     if not intake.is_open():
         raise ValidationError(_("This intake is not open for applications."))
     with transaction.atomic():
@@ -37,6 +39,72 @@ def application_start(*, company: Company, intake, user) -> Application:
         )
         if created:
             audit_record(actor=user, verb="application.start", obj=application, company=company)
+        elif application.status == Application.Status.WITHDRAWN:
+            application = _reopen(application=application, user=user)
+    return application
+
+
+def _startup_move(
+    *, application: Application, to: str, kind: str, verb: str, user, reason: str = "", fields=()
+) -> None:
+    """Move a locked application as its company asked, with its history entry and audit."""
+    previous = application.status
+    application.move_to(to)
+    application.save(update_fields=["status", *fields])
+    ApplicationEvent.objects.create(
+        application=application,
+        kind=kind,
+        actor=user,
+        from_status=previous,
+        to_status=to,
+        reason=reason,
+    )
+    audit_record(
+        actor=user,
+        verb=verb,
+        obj=application,
+        company=application.company_id,
+        changes={"status": [previous, to], "reason": bool(reason)},
+    )
+
+
+def _reopen(*, application: Application, user) -> Application:
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if user is not None and not policies.can_reopen(user, application):
+        raise PermissionDenied
+    application.submitted_at = None
+    _startup_move(
+        application=application,
+        to=Application.Status.DRAFT,
+        kind=ApplicationEvent.Kind.REOPENED,
+        verb="application.reopen",
+        user=user,
+        fields=["submitted_at"],
+    )
+    return application
+
+
+def application_withdraw(*, application: Application, user, reason: str = "") -> Application:
+    """Withdraw a submitted application, which staff have not decided yet, at the company's
+    request; the company may apply again while the intake is open."""
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        if not application.can_move_to(Application.Status.WITHDRAWN):
+            raise ValidationError(
+                _("This application is %(status)s: it can no longer be withdrawn.")
+                % {"status": application.get_status_display()},
+                code="transition",
+            )
+        if not policies.can_withdraw(user, application):
+            raise PermissionDenied
+        _startup_move(
+            application=application,
+            to=Application.Status.WITHDRAWN,
+            kind=ApplicationEvent.Kind.WITHDRAWN,
+            verb="application.withdraw",
+            user=user,
+            reason=(reason or "").strip(),
+        )
     return application
 
 
@@ -70,6 +138,8 @@ def application_submit(*, application: Application, user) -> Application:
         )
         if application.status != Application.Status.DRAFT:
             raise ValidationError(_("This application was submitted already."), code="submitted")
+        if user is not None and not policies.can_edit(user, application):
+            raise PermissionDenied
         now = timezone.now()
         if not application.intake.is_open(now):
             raise ValidationError(
@@ -77,12 +147,16 @@ def application_submit(*, application: Application, user) -> Application:
                 % {"date": timezone.localtime(application.intake.closes_at).strftime("%Y-%m-%d")},
                 code="closed",
             )
-        application.status = Application.Status.SUBMITTED
+        policy = selectors.policy_for(application, at=now)
+        if missing := selectors.missing_answers(application, policy):
+            raise ValidationError(
+                _("Answer before you submit: %(answers)s.")
+                % {"answers": ", ".join(str(label) for label in missing)},
+                code="missing",
+            )
+        application.move_to(Application.Status.SUBMITTED)
         application.submitted_at = now
-        # A program may name its own selection policy; else the version in force.
-        application.policy = application.intake.program.screening_policy or (
-            selectors.policy_in_force(at=now)
-        )
+        application.policy = policy
         application.save(update_fields=["status", "submitted_at", "policy"])
         ApplicationEvent.objects.create(
             application=application,
@@ -366,6 +440,10 @@ def policy_publish(*, actor, effective_from=None, **rules) -> ScreeningPolicy:
             policy.as_rules()
         except ValueError as error:
             raise ValidationError(str(error)) from error
+        if unknown := set(policy.answers_required) - ANSWERS.keys():
+            raise ValidationError(
+                _("Unknown answers: %(names)s.") % {"names": ", ".join(sorted(unknown))}
+            )
         policy.full_clean(exclude=["created_by"])
         policy.save()
         audit_record(

@@ -10,6 +10,10 @@ urlpatterns = [
     path("intakes/<int:intake_id>/apply/", views.application_start, name="application-start"),
     path("applications/<int:pk>/", views.application_detail, name="application-detail"),
     path("applications/<int:pk>/continue/", views.application_resume, name="application-resume"),
+    path("applications/<int:pk>/submit/", views.application_submit, name="application-submit"),
+    path(
+        "applications/<int:pk>/withdraw/", views.application_withdraw, name="application-withdraw"
+    ),
     path(
         "applications/<int:pk>/evidence/<slug:kind>/<int:item_id>/delete/",
         views.evidence_delete,

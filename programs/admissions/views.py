@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from companies import policies as company_policies
 from companies import selectors as company_selectors
@@ -35,9 +35,16 @@ from companies.models import (
 )
 from incubator.forms import attach_error
 from incubator.portal import startup_view
+from programs.admissions import policies as admissions_policies
 from programs.admissions import selectors, services
-from programs.admissions.forms import EvidenceSectionForm, MarketFitForm, StepActionForm
+from programs.admissions.forms import (
+    EvidenceSectionForm,
+    MarketFitForm,
+    StepActionForm,
+    WithdrawForm,
+)
 from programs.admissions.models import Application, Intake
+from programs.portal import company_enrollment
 
 STEPS = (
     ("company", gettext_lazy("Company")),
@@ -126,11 +133,15 @@ def dashboard(request):
 
 
 def _render_dashboard(request, company, invite_form=None, status=200):
+    """The company's home, from where it is in its journey: enrolled, applied or not yet."""
     applications = list(company.applications.select_related("intake__program"))
+    enrollment = company_enrollment(company)
     applied = {a.intake_id for a in applications}
-    intakes = selectors.intakes_open()
+    # A resident company is not offered to apply again; the others see the open calls.
+    intakes = [] if enrollment else selectors.intakes_open()
     context = {
         "company": company,
+        "enrollment": enrollment,
         "is_owner": company_policies.can_invite(request.user, company),
         "members": company.memberships.select_related("user").order_by("joined_at"),
         "pending_invitations": company.invitations.filter(accepted_at__isnull=True).order_by(
@@ -207,6 +218,9 @@ def application_detail(request, pk):
             "application": application,
             "criteria": selectors.screening_rows(application),
             "steps": STEPS,
+            "can_withdraw": admissions_policies.can_withdraw(request.user, application),
+            "can_apply_again": admissions_policies.can_reopen(request.user, application)
+            and application.intake.is_open(),
         },
     )
 
@@ -347,13 +361,14 @@ def _step_review(request, application, step):
     form = MarketFitForm(request.POST or None, instance=application)
     status = 200
     if request.method == "POST" and form.is_valid():
+        # "Submit" saves the text and asks for confirmation: submitting is a second step.
         submit = _posted_action(request) == "submit"
         try:
             application = services.application_review_save(
                 application=application,
                 step=step,
                 market_fit=form.cleaned_data["market_fit"],
-                submit=submit,
+                submit=False,
                 user=request.user,
             )
         except ValidationError as error:
@@ -363,14 +378,12 @@ def _step_review(request, application, step):
             status = 400
         else:
             if submit:
-                messages.success(
-                    request, _("Your application is submitted. Here is the first screening.")
-                )
-                return redirect("programs:application-detail", application.pk)
+                return redirect("programs:application-submit", application.pk)
             messages.success(request, _("Saved."))
             return redirect(_step_url(application, step))
     context = {
         "form": form,
+        "missing": selectors.missing_answers(application) if application.is_editable else [],
         "patents": company.patents.all(),
         "funding_rounds": company.funding_rounds.all(),
         "market_validations": company.market_validations.all(),
@@ -378,6 +391,60 @@ def _step_review(request, application, step):
         "documents": company.documents.all(),
     }
     return _render_step(request, application, step, context, status=status)
+
+
+@startup_view
+@require_http_methods(["GET", "POST"])
+def application_submit(request, pk):
+    """Confirm the submission: what is still missing, or the one click that submits."""
+    application = _own_application(request, pk)
+    if not application.is_editable:
+        return redirect("programs:application-detail", application.pk)
+    status = 200
+    if request.method == "POST":
+        try:
+            services.application_submit(application=application, user=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            status = 400
+        else:
+            messages.success(
+                request, _("Your application is submitted. Here is the first screening.")
+            )
+            return redirect("programs:application-detail", application.pk)
+    context = {
+        "application": application,
+        "missing": selectors.missing_answers(application),
+        "review_url": _step_url(application, "review"),
+    }
+    return render(request, "programs/application_submit.html", context, status=status)
+
+
+@startup_view
+@require_http_methods(["GET", "POST"])
+def application_withdraw(request, pk):
+    """Withdraw a submitted application until staff decide, after a confirmation."""
+    application = _own_application(request, pk)
+    if not admissions_policies.can_withdraw(request.user, application):
+        messages.error(request, _("This application can no longer be withdrawn."))
+        return redirect("programs:application-detail", application.pk)
+    # Bound on every POST: an empty reason is a valid answer.
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_withdraw(
+                application=application, user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Your application is withdrawn."))
+        return redirect("programs:application-detail", application.pk)
+    return render(
+        request, "programs/application_withdraw.html", {"application": application, "form": form}
+    )
 
 
 @startup_view

@@ -209,6 +209,8 @@ KWARGS = {
     "programs:application-start": lambda w: {"intake_id": w.intake_open.pk},
     "programs:application-detail": lambda w: {"pk": w.application.pk},
     "programs:application-resume": lambda w: {"pk": w.draft.pk},
+    "programs:application-submit": lambda w: {"pk": w.draft.pk},
+    "programs:application-withdraw": lambda w: {"pk": w.application.pk},
     "programs:evidence-delete": lambda w: {
         "pk": w.draft.pk,
         "kind": "patent",

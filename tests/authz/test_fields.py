@@ -350,6 +350,7 @@ def test_submitting_makes_it_submitted_and_nothing_more(world):
         step_url(world.draft, "review"),
         form(world, market_fit="Hospitals in Harbin.", action="submit"),
     )
+    post(world.owner_a, f"/portal/applications/{world.draft.pk}/submit/", {})  # the confirmation
     world.draft.refresh_from_db()
     assert world.draft.status == "submitted"
     assert (world.draft.decided_by, world.draft.decided_at, world.draft.decision_reason) == (

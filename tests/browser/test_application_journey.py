@@ -153,11 +153,9 @@ def test_a_founder_applies_and_reads_the_decision_in_their_language(
 
     # Second visit: signed out, a new browser context; the wizard resumes.
     page = new_context().new_page()
-    sign_in(page, url, email)
-    assert page.url.endswith("/portal/company/")
-    assert page.get_attribute("html", "lang") == language
-    submit(page, f"a[href='/portal/applications/{application.pk}/continue/']")
+    sign_in(page, url, email)  # an applicant lands on their application, at the last step
     assert page.url.endswith(f"/portal/applications/{application.pk}/certifications/")
+    assert page.get_attribute("html", "lang") == language
     assert page.get_attribute(".steps li[aria-current=step] a", "href").endswith("/certifications/")
     submit(page, "button[name=action][value=continue]")
 
@@ -174,6 +172,7 @@ def test_a_founder_applies_and_reads_the_decision_in_their_language(
     assert page.url.endswith("/review/")
     page.fill("#id_market_fit", "Korean-language schools in Harbin are our first customers.")
     submit(page, "button[name=action][value=submit]")
+    submit(page, "#confirm-submit button[type=submit]")  # submitting asks to confirm
     assert page.url.endswith(f"/portal/applications/{application.pk}/")
     assert page.get_attribute("html", "lang") == language
     assert page.locator("li[data-criterion]").count() == 5

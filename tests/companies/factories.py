@@ -171,6 +171,8 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
 
     company = factory.SubFactory(CompanyFactory)
     intake = factory.SubFactory(IntakeFactory)
+    # The answer the screening policy requires (ScreeningPolicy.answers_required).
+    market_fit = "Korean-language schools in Harbin are our first customers."
 
 
 class TechnologyListingFactory(factory.django.DjangoModelFactory):

@@ -1,3 +1,5 @@
+import logging
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
@@ -12,6 +14,14 @@ from incubator.models import OutboxMessage, User
 
 pytestmark = pytest.mark.django_db
 
+# What the first load of the demo logged: `make run` prints it to a newcomer.
+DEMO_LOG: list[logging.LogRecord] = []
+
+
+class _Kept(logging.Handler):
+    def emit(self, record):
+        DEMO_LOG.append(record)
+
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
@@ -22,10 +32,16 @@ def demo(django_db_setup, django_db_blocker):
     The tests that must see the migrations' work alone run before any asks for it.
     """
     # In English, as the suite's per-test fixture has services speak outside requests.
-    with django_db_blocker.unblock(), translation.override("en"), transaction.atomic():
-        call_command("demo", verbosity=0)
-        yield
-        transaction.set_rollback(True)
+    kept = _Kept(level=logging.INFO)
+    logging.getLogger().addHandler(kept)
+    try:
+        with django_db_blocker.unblock(), translation.override("en"), transaction.atomic():
+            call_command("demo", verbosity=0)
+            logging.getLogger().removeHandler(kept)
+            yield
+            transaction.set_rollback(True)
+    finally:
+        logging.getLogger().removeHandler(kept)
 
 
 def perms(role):
@@ -130,3 +146,32 @@ def test_the_outbox_page_masks_what_looks_like_a_secret():
         "url": "••••",
         "nested": [{"token": "••••"}],
     }
+
+
+def test_the_demo_leaves_each_demo_judge_an_entry_to_score_and_logs_nothing(demo):
+    from events.judging.demo import JUDGES
+    from events.judging.models import JudgeAssignment
+
+    for email, *_rest in JUDGES:
+        waiting = JudgeAssignment.objects.filter(
+            judge__email=email, submitted_at__isnull=True, entry__round__released_at__isnull=True
+        )
+        assert waiting.exists(), email
+    # One round, still open: the ranking waits for the last sheets.
+    rounds = {a.entry.round_id for a in JudgeAssignment.objects.select_related("entry")}
+    assert len(rounds) == 1
+    assert [f"{r.name}: {r.getMessage()}" for r in DEMO_LOG if r.levelno >= logging.INFO] == []
+
+
+@pytest.mark.parametrize(
+    "email, home",
+    [
+        ("nam@orangsimhan.example", "/portal/journey/"),
+        ("judge.kim@center.example", "/portal/judging/"),
+        ("investor@heilongjiang-capital.example", "/portal/events/mine/"),
+        ("officer@center.example", "/admin/"),
+    ],
+)
+def test_the_demo_sign_ins_land_where_the_readme_says(demo, client, email, home):
+    response = client.post("/portal/sign-in/", {"username": email, "password": DEMO_PASSWORD})
+    assert response["Location"] == home

@@ -105,3 +105,13 @@ def test_check_deploy_with_production_settings_prints_no_warning():
     assert result.returncode == 0, result.stderr
     assert "WARNING" not in (result.stdout + result.stderr)
     assert "no issues" in result.stdout
+
+
+def test_the_embedded_broker_names_a_host_so_kombu_does_not_warn():
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "from kombu import Connection; "
+        "print(Connection(settings.CELERY_BROKER_URL).hostname)"
+    )
+    result = run_python(code, DEBUG="1")
+    assert result.stdout.strip() == "localhost", result.stderr

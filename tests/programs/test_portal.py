@@ -70,7 +70,7 @@ def test_a_company_not_enrolled_yet_is_told_so(signed_in):
     assert "not enrolled in a program yet" in page.content.decode()
 
 
-def test_the_dashboard_links_to_the_journey(signed_in):
+def test_the_dashboard_links_to_the_journey(signed_in, enrollment):
     assert 'href="/portal/journey/"' in signed_in.get("/portal/company/").content.decode()
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from incubator.admin_mixins import CreatedThroughService
 from programs.admissions import screening, selectors, services
-from programs.admissions.models import ScreeningPolicy
+from programs.admissions.models import ANSWERS, ScreeningPolicy, default_answers_required
 
 CERTIFICATION_CHOICES = [(code, _(label)) for code, label in screening.CERTIFICATION_LABELS.items()]
 SECTOR_CHOICES = [(code, _(label)) for code, label in screening.SECTOR_LABELS.items()]
@@ -20,6 +20,7 @@ RULE_FIELDS = [
     "certification_kinds",
     "certification_must_be_valid",
     "sectors_accepted",
+    "answers_required",
     "notes",
 ]
 
@@ -38,6 +39,14 @@ class ScreeningPolicyForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=_("None ticked: every sector."),
+    )
+    answers_required = forms.MultipleChoiceField(
+        label=_("answers required to submit"),
+        choices=list(ANSWERS.items()),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        initial=default_answers_required,
+        help_text=_("A company cannot submit while one of these is empty."),
     )
 
     class Meta:
@@ -79,6 +88,10 @@ class ScreeningPolicyAdmin(CreatedThroughService, admin.ModelAdmin):
     def sector_list(self, policy):
         return _labels(policy.sectors_accepted, SECTOR_CHOICES)
 
+    @admin.display(description=_("answers required to submit"))
+    def answer_list(self, policy):
+        return _labels(policy.answers_required, list(ANSWERS.items()))
+
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return [
@@ -99,6 +112,7 @@ class ScreeningPolicyAdmin(CreatedThroughService, admin.ModelAdmin):
                         "certification_list",
                         "certification_must_be_valid",
                         "sector_list",
+                        "answer_list",
                     ]
                 },
             ),

@@ -401,6 +401,12 @@ def test_submission_screens_and_shows_each_criterion_with_its_reason(
             step_url(application, "review"),
             {"action": "submit", "market_fit": "Our first customers are schools in Harbin."},
         )
+        # "Submit" asks for confirmation first: nothing is submitted yet.
+        assert response["Location"] == f"/portal/applications/{application.pk}/submit/"
+        application.refresh_from_db()
+        assert application.status == Application.Status.DRAFT
+        assert "Yes, submit the application" in html(signed_in.get(response["Location"]))
+        response = signed_in.post(response["Location"], {"action": "confirm"})
     assert response.status_code == 302
     assert response["Location"] == f"/portal/applications/{application.pk}/"
     application.refresh_from_db()
@@ -462,6 +468,9 @@ def test_a_failed_criterion_and_a_staff_override_are_shown(signed_in, applicatio
 def test_a_second_submission_is_refused_with_a_clear_message(signed_in, application):
     equip(application.company)
     signed_in.post(step_url(application, "review"), {"action": "submit", "market_fit": "x"})
+    signed_in.post(f"/portal/applications/{application.pk}/submit/")
+    response = signed_in.post(f"/portal/applications/{application.pk}/submit/", follow=True)
+    assert response.redirect_chain[-1][0] == f"/portal/applications/{application.pk}/"
     response = signed_in.post(
         step_url(application, "review"), {"action": "submit", "market_fit": "changed"}, follow=True
     )
@@ -490,13 +499,15 @@ def test_a_submission_after_the_intake_closed_is_refused(signed_in, application)
     intake.opens_at = timezone.now() - dt.timedelta(days=30)
     intake.closes_at = timezone.now() - dt.timedelta(minutes=1)
     intake.save()
-    response = signed_in.post(
+    signed_in.post(
         step_url(application, "review"), {"action": "submit", "market_fit": "Harbin schools"}
     )
+    response = signed_in.post(f"/portal/applications/{application.pk}/submit/")
     assert response.status_code == 400
     page = html(response)
     assert "The intake closed on" in page
-    assert "Harbin schools" in page  # nothing typed is lost
+    application.refresh_from_db()
+    assert application.market_fit == "Harbin schools"  # nothing typed is lost
     application.refresh_from_db()
     assert application.status == Application.Status.DRAFT
     assert not application.events.exists()
@@ -553,6 +564,8 @@ def test_another_company_sees_nothing_of_an_application(client, owner, applicati
     for url, data in (
         (step_url(application, "patents"), PATENT),
         (step_url(application, "review"), {"action": "submit"}),
+        (f"/portal/applications/{pk}/submit/", {}),
+        (f"/portal/applications/{pk}/withdraw/", {}),
         (f"/portal/applications/{pk}/evidence/patent/{patent.pk}/delete/", {}),
         (f"/portal/applications/{pk}/evidence/document/{document.pk}/delete/", {}),
     ):
