@@ -1,3 +1,4 @@
+import gc
 import os
 import shutil
 
@@ -252,6 +253,19 @@ def pytest_xdist_make_scheduler(config, log):
             super()._assign_work_unit(node)
 
     return LongestFirst(config, log)
+
+
+def pytest_configure(config):
+    # The cyclic garbage collector ran every 700 new objects, going through every live
+    # object of the generations it collects: Django, the project, the migrations' state
+    # and the collected tests, a million objects. Every 50,000, and (below) what is alive
+    # once the tests are collected is left out of its rounds for good.
+    gc.set_threshold(50_000, 20, 100)
+
+
+def pytest_collection_finish(session):
+    gc.collect()
+    gc.freeze()
 
 
 def services_required() -> bool:
