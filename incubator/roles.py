@@ -64,10 +64,16 @@ EXTRA_PERMISSIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-def permissions_for(role: str, permission_model) -> list:
-    """Return the permission rows that `role` should hold."""
+def permissions_for(role: str, permission_model, every=None) -> list:
+    """Return the permission rows that `role` should hold.
+
+    `every`: all permission rows with their content types, when the caller has read them
+    already (sync_role_permissions reads them once for the four roles).
+    """
+    if every is None:
+        every = list(permission_model.objects.select_related("content_type"))
     wanted = []
-    for perm in permission_model.objects.select_related("content_type"):
+    for perm in every:
         app_label, model = perm.content_type.app_label, perm.content_type.model
         actions = ROLE_PERMISSIONS[role].get(app_label, ())
         action = perm.codename.split("_", 1)[0]
@@ -82,15 +88,22 @@ def permissions_for(role: str, permission_model) -> list:
     for dotted in EXTRA_PERMISSIONS.get(role, ()):
         app_label, codename = dotted.split(".")
         wanted.extend(
-            permission_model.objects.filter(content_type__app_label=app_label, codename=codename)
+            perm
+            for perm in every
+            if perm.content_type.app_label == app_label and perm.codename == codename
         )
     return wanted
 
 
 def sync_role_permissions(apps=global_apps, using: str = "default") -> None:
-    """Create the role groups and give each exactly its permissions."""
+    """Create the role groups and give each exactly its permissions.
+
+    The permissions are read once for the four roles: this runs after every migrate and
+    in many tests' setup.
+    """
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")
+    every = list(permission_model.objects.using(using).select_related("content_type"))
     for role in ROLES:
         group, _ = group_model.objects.using(using).get_or_create(name=role)
-        group.permissions.set(permissions_for(role, permission_model))
+        group.permissions.set(permissions_for(role, permission_model, every))
