@@ -68,3 +68,17 @@ def test_a_number_too_large_is_worded_by_the_project_in_korean():
         with pytest.raises(ValidationError) as error:
             field.clean(Decimal("1234.5"), None)
         assert error.value.messages == ["소수점 앞은 3자리까지 입력할 수 있습니다."]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "words"), [("ko", "주기 작업"), ("zh-hans", "周期任务")])
+def test_the_periodic_tasks_screens_speak_the_staffs_language(client, language, words):
+    from incubator import roles
+    from tests.events.test_setup_services import staff
+
+    client.force_login(staff(roles.CENTER_MANAGER))
+    client.cookies["lang"] = language
+    page = client.get("/admin/django_celery_beat/").content.decode()
+    assert words in page
+    for english in ("Clocked", "Crontabs", "Intervals", "Periodic tasks", "Solar events", "Home"):
+        assert f">{english}<" not in page
