@@ -399,6 +399,19 @@ class Registration(StatusFlow, models.Model):
     def is_checked_in(self) -> bool:
         return self.checked_in_at is not None
 
+    @property
+    def affiliation_shown(self) -> str:
+        """The registrant's company or organisation, named in the reader's language (the one
+        rule of the company's and organisation's names); a guest's own words otherwise.
+
+        `affiliation` keeps what was true at registration, in the registrant's language.
+        """
+        if self.company_id:
+            return self.company.name
+        if self.partner_organisation_id:
+            return self.partner_organisation.name
+        return self.affiliation
+
 
 # The sub-packages keep their tables in the `events` app: importing them registers them.
 from events.delegations.models import *  # noqa: E402, F403

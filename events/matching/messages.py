@@ -24,7 +24,7 @@ def notify_request(request: MeetingRequest, kind: str, to: Registration, other: 
         payload = {
             "name": to.name,
             "other": other.name,
-            "affiliation": other.affiliation,
+            "affiliation": other.affiliation_shown,
             "event": to.event.title,
             "priority": str(request.get_priority_display()),
             "status": str(request.get_status_display()),
@@ -86,7 +86,7 @@ def send_agendas(run, loaded: Loaded, before, after, first_run: bool) -> None:
                         ),
                         "table": m.table,
                         "counterpart": other.name,
-                        "affiliation": other.affiliation,
+                        "affiliation": other.affiliation_shown,
                         "interpreter": m.interpreter,
                     }
                 )

@@ -31,7 +31,7 @@ def _agenda_items(meetings, person: Registration, event: Event, zone: str) -> li
                 "when": when_for(meeting.slot.starts_at, meeting.slot.ends_at, event, zone),
                 "table": meeting.table,
                 "counterpart": other.name,
-                "affiliation": other.affiliation,
+                "affiliation": other.affiliation_shown,
                 "interpreter": meeting.interpreter,
             }
         )
@@ -47,7 +47,16 @@ def agenda_occurrences(*, since: dt.datetime, now: dt.datetime):
             event__starts_at__gte=since,
             event__starts_at__lte=now + dt.timedelta(days=2),
         )
-        .select_related("event", "slot", "registration_a__user", "registration_b__user")
+        .select_related(
+            "event",
+            "slot",
+            "registration_a__user",
+            "registration_b__user",
+            "registration_a__company",
+            "registration_a__partner_organisation",
+            "registration_b__company",
+            "registration_b__partner_organisation",
+        )
         .order_by("slot__starts_at", "table")
     )
     agendas: dict[int, list[Meeting]] = defaultdict(list)

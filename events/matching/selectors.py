@@ -72,7 +72,12 @@ def requests_of(*, registration: Registration) -> tuple[list, list]:
     """Return (received, sent) meeting requests of a participant, newest first."""
     requests = MeetingRequest.objects.filter(
         Q(to_registration=registration) | Q(from_registration=registration)
-    ).select_related("from_registration", "to_registration")
+    ).select_related(
+        "from_registration__company",
+        "from_registration__partner_organisation",
+        "to_registration__company",
+        "to_registration__partner_organisation",
+    )
     received = [r for r in requests if r.to_registration_id == registration.pk]
     sent = [r for r in requests if r.from_registration_id == registration.pk]
     return received, sent
@@ -136,7 +141,13 @@ def agenda_of(*, registration: Registration) -> list[AgendaItem]:
             Q(registration_a=registration) | Q(registration_b=registration),
             event_id=registration.event_id,
         )
-        .select_related("slot", "registration_a", "registration_b")
+        .select_related(
+            "slot",
+            "registration_a__company",
+            "registration_a__partner_organisation",
+            "registration_b__company",
+            "registration_b__partner_organisation",
+        )
         .order_by("slot__starts_at")
     )
     return [agenda_item(meeting, side=registration.pk) for meeting in meetings]
@@ -154,8 +165,8 @@ def meeting_calendar_item(item: AgendaItem, *, event: Event, url: str = "", **fi
     """Return one meeting of an agenda as an item for `events.ics.calendar_for`; `fields`
     (summary, status, last_modified...) replace what it says by default."""
     description = [_("Table %(table)s") % {"table": item.table}]
-    if item.counterpart.affiliation:
-        description.append(item.counterpart.affiliation)
+    if item.counterpart.affiliation_shown:
+        description.append(item.counterpart.affiliation_shown)
     if item.interpreter:
         description.append(_("Interpreter %(n)s") % {"n": item.interpreter})
     table = _("table %(table)s") % {"table": item.table}
@@ -177,7 +188,14 @@ def meetings_of_registrations(registrations: QuerySet[Registration]) -> QuerySet
     ids = registrations.values("pk")
     return (
         Meeting.objects.filter(Q(registration_a__in=ids) | Q(registration_b__in=ids))
-        .select_related("slot", "registration_a", "registration_b", "event")
+        .select_related(
+            "slot",
+            "event",
+            "registration_a__company",
+            "registration_a__partner_organisation",
+            "registration_b__company",
+            "registration_b__partner_organisation",
+        )
         .order_by("slot__starts_at", "pk")
     )
 

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from companies.models import Membership
 from events.judging import demo as judging_demo
@@ -788,3 +788,22 @@ def test_a_run_whose_locked_meetings_changed_meanwhile_writes_nothing(
     assert run.status == ScheduleRun.Status.FAILED
     assert "changed while the schedule was computed" in run.error
     assert Meeting.objects.count() == 1
+
+
+def test_a_company_is_named_in_the_viewers_language_on_every_page_of_a_session(
+    client, event, slots
+):
+    # The participants page, the agenda and its calendar used three rules: the company's
+    # name in the viewer's language, the words stored at registration, or English.
+    startup, partner = founder(event, slots), investor(event, slots)
+    company = startup.company
+    company.name_ko, company.name_zh, company.name_en = "오랑심한", "奥朗心汉", "Orangsimhan"
+    company.save()
+    partner.user.language = "zh-hans"
+    partner.user.save()
+    with translation.override("zh-hans"):
+        assert startup.affiliation_shown == "奥朗心汉"
+    signed_in(client, partner.user)
+    client.cookies["lang"] = "zh-hans"
+    page = client.get(reverse("events:matching-participants", args=[event.pk])).content.decode()
+    assert "奥朗心汉" in page and "Orangsimhan" not in page
