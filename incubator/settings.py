@@ -185,6 +185,8 @@ LANGUAGE_COOKIE_NAME = "lang"
 USE_I18N = True
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
 USE_TZ = True
+# Every time Django formats shows its zone (incubator/formats/).
+FORMAT_MODULE_PATH = ["incubator.formats"]
 PORTAL_TIME_ZONES = ["Asia/Seoul", "Asia/Shanghai"]
 
 STATIC_URL = "/static/"
