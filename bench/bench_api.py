@@ -208,7 +208,7 @@ def populate(seed: int = 2020) -> None:
 
 def prepare() -> None:
     """Migrate, and fill the database unless a previous run did."""
-    from bench.pg import prepare as prepare_database
+    from bench.database import prepare as prepare_database
     from companies.models import Company
 
     prepare_database(Company, COMPANIES, populate, "companies")
@@ -363,7 +363,7 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true", help="cProfile the in-process call")
     options = parser.parse_args()
 
-    from bench.pg import set_up
+    from bench.database import set_up
 
     not_run = set_up(DATABASE_URL, "Partner API benchmark")
     if not_run is not None:

@@ -292,7 +292,7 @@ class Fill:
 
 def prepare() -> None:
     """Migrate, and fill the database unless a previous run did."""
-    from bench.pg import prepare as prepare_database
+    from bench.database import prepare as prepare_database
     from events.models import Event
 
     def fill() -> None:
@@ -343,7 +343,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="timed reports")
     options = parser.parse_args()
-    from bench.pg import set_up
+    from bench.database import set_up
 
     not_run = set_up(DATABASE_URL, "KPI report benchmark")
     if not_run is not None:
