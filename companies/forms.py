@@ -77,10 +77,6 @@ class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address of your colleague"), max_length=254)
 
 
-def _number_kind(status: str) -> str:
-    return "registration" if status == Patent.Status.REGISTERED else "application"
-
-
 class PatentForm(forms.ModelForm):
     class Meta:
         model = Patent
@@ -103,11 +99,13 @@ class PatentForm(forms.ModelForm):
         jurisdiction = self["jurisdiction"].value() or Patent.Jurisdiction.KR
         status = self["status"].value() or Patent.Status.APPLICATION
         self.fields["number"].help_text = validators.patent_number_help(
-            jurisdiction, _number_kind(status)
+            jurisdiction, Patent.number_kind_of(status)
         )
         self.fields["number"].widget.attrs["data-patent-examples"] = json.dumps(
             {
-                f"{office}:{status}": validators.patent_number_help(office, _number_kind(status))
+                f"{office}:{status}": validators.patent_number_help(
+                    office, Patent.number_kind_of(status)
+                )
                 for office in Patent.Jurisdiction.values
                 for status in Patent.Status.values
             },
@@ -121,7 +119,7 @@ class PatentForm(forms.ModelForm):
         if jurisdiction and status and number:
             try:
                 data["number"] = validators.normalize_patent_number(
-                    jurisdiction, _number_kind(status), number
+                    jurisdiction, Patent.number_kind_of(status), number
                 )
             except ValidationError as error:
                 self.add_error("number", error)

@@ -173,7 +173,12 @@ class Patent(models.Model):
 
     @property
     def number_kind(self) -> str:
-        return "registration" if self.status == self.Status.REGISTERED else "application"
+        return self.number_kind_of(self.status)
+
+    @classmethod
+    def number_kind_of(cls, status: str) -> str:
+        """The kind of number ("registration" or "application") a patent of `status` has."""
+        return "registration" if status == cls.Status.REGISTERED else "application"
 
 
 class FundingRound(models.Model):
