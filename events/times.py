@@ -46,10 +46,21 @@ def when(
     `viewer_zone` None means the viewer's zone is unknown: the other zone of the portal is
     shown instead, without "your time".
     """
+    return " · ".join(when_parts(start, end, event_zone=event_zone, viewer_zone=viewer_zone))
+
+
+def when_parts(
+    start: dt.datetime,
+    end: dt.datetime | None,
+    *,
+    event_zone: str,
+    viewer_zone: str | None = None,
+) -> list[str]:
+    """Return `when`'s parts, one per zone (a page keeps each on one line)."""
     first = span(start, end, event_zone)
     other = viewer_zone or OTHER_ZONE.get(event_zone)
     if not other or other == event_zone:
-        return first
+        return [first]
     same_day = start.astimezone(_zone(other)).date() == start.astimezone(_zone(event_zone)).date()
     # A span over several days names both dates in the second zone too.
     several_days = end is not None and end.astimezone(_zone(other)).date() != (
@@ -58,4 +69,4 @@ def when(
     second = span(start, end, other, with_date=several_days or not same_day)
     if viewer_zone:
         second = _("%(time)s your time") % {"time": second}
-    return f"{first} · {second}"
+    return [first, second]
