@@ -138,16 +138,42 @@ def _drop_test_databases_by_force() -> None:
 _drop_test_databases_by_force()
 
 
+# What decides the rows and schema of a migrated database: the migrations, the code that
+# post_migrate runs (roles, periodic jobs, the first policy...) and the libraries with
+# their own migrations. Every .py file outside the tests and the benchmarks, and the
+# requirements, so that any change to them makes a new template.
+NOT_SCHEMA = {"tests", "bench", "var", "docs", "static", "staticfiles", "templates", "locale"}
+
+
+def schema_fingerprint(root=None) -> str:
+    import hashlib
+    from pathlib import Path
+
+    root = Path(root or Path(__file__).resolve().parents[1])
+    digest = hashlib.sha256()
+    files = [root / name for name in ("requirements.txt", "requirements-dev.txt")]
+    for path in sorted(root.rglob("*.py")):
+        parts = path.relative_to(root).parts
+        if parts[0] not in NOT_SCHEMA and not parts[0].startswith("."):
+            files.append(path)
+    for path in files:
+        if path.exists():
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def _clone_a_migrated_template(config):
     """Make each xdist worker's PostgreSQL test database a copy of one migrated template.
 
     Each worker migrated a database of its own: the two did the same work at the same time
     on a machine of two cores. The first worker to ask migrates a template; every worker
     then copies it with CREATE DATABASE ... TEMPLATE (a third of a second). An advisory
-    lock makes the others wait for the template instead of racing it; the run's id on the
-    template tells a template of this run from one an interrupted run left. Return the
-    template's name to drop at the end, or None where pytest-django's own setup stays
-    (one process, SQLite, --reuse-db, --nomigrations).
+    lock makes the others wait for the template instead of racing it. The template stays
+    on the server after the run, marked with the fingerprint of what made it
+    (`schema_fingerprint`): the next run of the same code copies it without migrating
+    (a fresh migrate is 8 s of CPU here, plus the server's), a run of other code migrates
+    it again. Return None where pytest-django's own setup stays (one process, SQLite,
+    --reuse-db, --nomigrations).
     """
     workerinput = getattr(config, "workerinput", None)
     if workerinput is None or config.getvalue("reuse_db") or config.getvalue("nomigrations"):
@@ -158,7 +184,7 @@ def _clone_a_migrated_template(config):
     connection = connections["default"]
     if connection.vendor != "postgresql":
         return None
-    creation, run = connection.creation, workerinput["testrunuid"]
+    creation, fingerprint = connection.creation, schema_fingerprint()
     migrate_a_new_database = creation.create_test_db
     target = creation._get_test_db_name()  # test_<name>_gw0: pytest-django's suffix
     template = target.removesuffix("_" + workerinput["workerid"]) + "_template"
@@ -173,14 +199,14 @@ def _clone_a_migrated_template(config):
                     "WHERE datname = %s",
                     [template],
                 )
-                if cursor.fetchone() != (run,):
+                if cursor.fetchone() != (fingerprint,):
                     connection.settings_dict["TEST"]["NAME"] = template
                     try:
                         migrate_a_new_database(verbosity, autoclobber=True, serialize=False)
                     finally:
                         connection.settings_dict["TEST"]["NAME"] = target
                     connection.close()
-                    cursor.execute(f"COMMENT ON DATABASE {name(template)} IS %s", [run])
+                    cursor.execute(f"COMMENT ON DATABASE {name(template)} IS %s", [fingerprint])
                 cursor.execute(f"DROP DATABASE IF EXISTS {name(target)}")
                 cursor.execute(f"CREATE DATABASE {name(target)} TEMPLATE {name(template)}")
             finally:
@@ -197,26 +223,8 @@ def _clone_a_migrated_template(config):
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings(
-    django_db_modify_db_settings_parallel_suffix, django_db_blocker, request
-):
-    template = _clone_a_migrated_template(request.config)
-    yield
-    if template is None:
-        return
-    from django.db import connections
-
-    # After pytest-django dropped this worker's copy. A worker that needs the template
-    # later migrates it again.
-    with django_db_blocker.unblock(), connections["default"].creation._nodb_cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(hashtext(%s))", [template])
-        try:
-            cursor.execute(
-                f"DROP DATABASE IF EXISTS {connections['default'].ops.quote_name(template)} "
-                "WITH (FORCE)"
-            )
-        finally:
-            cursor.execute("SELECT pg_advisory_unlock(hashtext(%s))", [template])
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request):
+    _clone_a_migrated_template(request.config)
 
 
 # xdist hands out files with the most tests first: the matrix files (one test each, the
