@@ -20,11 +20,33 @@ def summary_html(report: Report) -> str:
     return render_to_string("reports/summary.html", {"report": report})
 
 
+def summary_text(report: Report) -> str:
+    """Return the same summary as plain text, for mail clients that show no HTML.
+
+    "Label: value" where a table has one column; "Label: column value · column value" where
+    it has several.
+    """
+    lines = []
+    for section in report.sections:
+        table = section.tables[0]
+        lines += ["", str(section.title)]
+        for row in table.rows:
+            values = ["–" if value is None else str(value) for value in row.values]
+            if len(table.columns) > 1:
+                values = [f"{c.label} {v}" for c, v in zip(table.columns, values, strict=True)]
+            lines.append(f"- {row.label}: {' · '.join(values)}")
+    return "\n".join(lines).strip()
+
+
 def report_message_extras(payload: dict) -> Rendered:
     period = Period.parse(payload["period"]["from"], payload["period"]["to"])
     report = kpi_report(period)
     workbook = report_workbook(report, translation.get_language())
     return Rendered(
-        context={"summary": summary_html(report), "period": str(period)},
+        context={
+            "summary": summary_html(report),
+            "summary_text": summary_text(report),
+            "period": str(period),
+        },
         attachments=[Attachment(report_filename(report), workbook, CONTENT_TYPE)],
     )

@@ -28,6 +28,8 @@ def test_each_manager_gets_last_weeks_report_in_their_language(
     korean = messages[manager.email]
     assert "2024-04-01 – 2024-04-07" in korean.subject
     assert "로드쇼" in korean.alternatives[0][0]  # the summary in the body, in Korean
+    assert "로드쇼" in korean.body  # and in the plain-text part, for clients without HTML
+    assert "<" not in korean.body
     ((name, content, mimetype),) = korean.attachments
     assert name == "kpi-report-2024-04-01_2024-04-07.xlsx"
     assert mimetype.endswith("spreadsheetml.sheet")
