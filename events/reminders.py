@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from events import times
 from events.models import Event, Registration
+from incubator import times
 from incubator.reminders import Occurrence, ReminderKind
 
 

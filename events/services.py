@@ -20,9 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from companies.models import SPOKEN_LANGUAGES
-from events import messages, policies, times
+from events import messages, policies
 from events.models import Delegation, Event, OnlineSession, Registration, SessionAttendance
 from events.rows import row_delete, row_save
+from incubator import times
 from incubator.audit import audit_record, changed
 
 REGISTERED = Registration.Status.REGISTERED

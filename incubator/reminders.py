@@ -301,29 +301,3 @@ def reminders_keep_on(*, user: User, codes: Iterable[str]) -> None:
                 "on": sorted((before & optional) - off),
             },
         )
-
-
-def moment_text(moment: dt.datetime, *, zone: str, viewer_zone: str = "") -> str:
-    """Return "2026-12-10 18:00 China time (CST) · 19:00 Korea time (KST) your time".
-
-    A viewer in `zone` itself sees the portal's other zone beside it, without "your time".
-    """
-    import zoneinfo
-
-    from django.conf import settings
-    from django.utils.translation import gettext
-
-    from incubator.zones import zone_words
-
-    local = moment.astimezone(zoneinfo.ZoneInfo(zone))
-    text = f"{local:%Y-%m-%d %H:%M} {zone_words(zone, local)}"
-    theirs = viewer_zone if viewer_zone and viewer_zone != zone else ""
-    other = theirs or next((z for z in settings.PORTAL_TIME_ZONES if z != zone), "")
-    if not other:
-        return text
-    there = moment.astimezone(zoneinfo.ZoneInfo(other))
-    shown = f"{there:%H:%M}" if there.date() == local.date() else f"{there:%Y-%m-%d %H:%M}"
-    second = f"{shown} {zone_words(other, there)}"
-    if theirs:
-        second = gettext("%(time)s your time") % {"time": second}
-    return f"{text} · {second}"

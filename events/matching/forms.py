@@ -4,9 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from companies.models import SPOKEN_LANGUAGES
-from events import times
 from events.matching.models import MeetingRequest, MeetingSlot
 from events.models import Event, Registration
+from incubator import times
 
 
 def _language_choices():

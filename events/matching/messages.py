@@ -7,11 +7,11 @@ from django.utils import translation
 
 from companies.webhooks.models import EventType
 from companies.webhooks.services import webhooks_emit
-from events import times
 from events.matching.models import Meeting, MeetingRequest, MeetingSlot
 from events.matching.selectors import Loaded
 from events.messages import recipient_of
 from events.models import Event, Registration
+from incubator import times
 from incubator.services import outbox_enqueue
 from incubator.webhooks import utc_iso
 

@@ -21,7 +21,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from companies.models import SPOKEN_LANGUAGES
-from events import times
 from events.matching import matchmaking, messages, policies
 from events.matching.models import (
     Availability,
@@ -35,6 +34,7 @@ from events.matching.selectors import Loaded, load_schedule_problem
 from events.models import Event, Registration
 from events.rows import row_delete, row_save
 from events.services import lock_event, lock_registration
+from incubator import times
 from incubator.audit import audit_record
 from incubator.services import task_enqueue_on_commit
 

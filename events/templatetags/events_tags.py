@@ -7,9 +7,10 @@ from django.utils.html import escape, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from events import policies, times
+from events import policies
 from events.judging import policies as judging_policies
 from events.matching import policies as matching_policies
+from incubator import times
 
 register = template.Library()
 

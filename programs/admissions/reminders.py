@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from companies.reminders import to_members
-from incubator.reminders import ReminderKind, moment_text
+from incubator import times
+from incubator.reminders import ReminderKind
 from programs.admissions.models import Application
 
 DRAFT_AGE = dt.timedelta(days=3)
@@ -26,8 +27,12 @@ def _payload(application: Application, user) -> dict:
     return {
         "company": application.company.name,
         "intake": str(application.intake),
-        "closes_at": moment_text(
-            application.intake.closes_at, zone=settings.TIME_ZONE, viewer_zone=user.time_zone
+        # A founder in the center's zone sees Korea time beside it, not "your time" twice.
+        "closes_at": times.when(
+            application.intake.closes_at,
+            None,
+            event_zone=settings.TIME_ZONE,
+            viewer_zone=user.time_zone if user.time_zone != settings.TIME_ZONE else None,
         ),
         "path": reverse("programs:application-resume", args=[application.pk]),
     }

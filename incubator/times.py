@@ -1,7 +1,8 @@
-"""Event times as people read them: in the event's zone, and in their own.
+"""Times as people read them: in the zone of what happens (an event, an intake's deadline)
+and in their own.
 
 "2026-12-10 10:00–17:00 Korea time (KST) · 09:00–16:00 China time (CST) your time". Plain
-values in, a string out; used by the pages, the e-mails and the calendars.
+values in, a string out; used by the pages, the e-mails, the reminders and the calendars.
 """
 
 import datetime as dt
