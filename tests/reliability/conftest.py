@@ -41,8 +41,7 @@ def mailbox():
 @pytest.fixture
 def workers(shared_database, private_redis, mailbox):
     """Start real workers of the portal on the test's database, the test's own Redis and an
-    address of the mailbox each. At the end they are killed: nothing of theirs is still
-    needed, and a warm or cold shutdown costs seconds (a prefork pool's most)."""
+    address of the mailbox each; those still running are ended at the end."""
     shared = {
         "DATABASE_URL": database_url(connection),
         "REDIS_URL": private_redis.url,

@@ -189,21 +189,12 @@ def start_worker(
     )
 
 
-def stop_worker(worker: subprocess.Popen) -> None:
-    if worker.poll() is not None:
-        return
-    # A cold shutdown (SIGQUIT): the worker has nothing left to finish, and a warm one
-    # (SIGTERM) spends 8-10 s leaving.
-    worker.send_signal(signal.SIGQUIT)
-    try:
-        worker.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        worker.kill()
-        worker.wait()
-
-
 def end_worker(worker: subprocess.Popen) -> None:
-    """Kill a worker and its pool processes at once, when nothing of it is needed any more."""
+    """Kill a worker and its pool processes at once, when nothing of theirs is needed any more.
+
+    A warm shutdown (SIGTERM) spends 8-10 s leaving, a cold one (SIGQUIT) 2 s, a prefork
+    pool's more.
+    """
     if worker.poll() is None:
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait(timeout=10)

@@ -101,8 +101,8 @@ def register_partners(event, count: int) -> list[OutboxMessage]:
         # sweep, which finds the row still pending. The task itself stays with Redis until
         # the visibility timeout hands it back, an hour later.
         "worker",
-        # A pool process dies (the kernel's out-of-memory killer): its worker sees it lost
-        # (reject_on_worker_lost) and hands the task to its next pool process at once.
+        # A pool process dies (the kernel's out-of-memory killer): its worker finds it lost
+        # and, with reject_on_worker_lost, puts the task back for its next pool process.
         "pool process",
     ],
 )

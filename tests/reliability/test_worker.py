@@ -4,7 +4,7 @@ import uuid
 import pytest
 
 from tests.conftest import need
-from tests.reliability.harness import start_worker, stop_worker
+from tests.reliability.harness import end_worker, start_worker
 
 
 @pytest.fixture
@@ -14,7 +14,7 @@ def redis_worker():
     queue = f"test-{uuid.uuid4().hex[:8]}"
     worker = start_worker(queue=queue, options=["--result-backend", os.environ["REDIS_URL"]])
     yield queue
-    stop_worker(worker)
+    end_worker(worker)
 
 
 @pytest.mark.services
