@@ -17,8 +17,6 @@ from django.db import connection, connections
 from tests.companies.factories import UserFactory
 from tests.reliability.harness import settings_with
 
-pytestmark = pytest.mark.services
-
 
 def backend_pid() -> int:
     with connection.cursor() as cursor:
@@ -56,6 +54,7 @@ def test_postgresql_connections_persist_and_are_checked_before_each_request():
     assert configured["default"]["CONN_MAX_AGE"] > 0
 
 
+@pytest.mark.services
 @pytest.mark.parametrize(
     ("health_checks", "second"),
     # Without the check the same sequence fails: what the test does breaks the connection.
