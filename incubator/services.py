@@ -1,7 +1,9 @@
 """Core writes: the notification outbox and task dispatch after commit."""
 
+import hashlib
 import logging
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from axes.utils import reset as axes_reset
 from django.conf import settings
@@ -93,6 +95,20 @@ class MessageRenderError(Exception):
     """A message with a secret link failed to render; the text names no secret."""
 
 
+def outbox_message_id(message: OutboxMessage) -> str:
+    """Return the Message-ID header of an outbox row's e-mail: the same at every attempt.
+
+    A worker killed after the mail server took the message but before the row was marked
+    sent sends it again; with the same Message-ID the duplicate is recognisable (mail
+    clients and archives drop it). The dedupe key's hash, besides the row's id, keeps two
+    databases (a restored backup, a staging copy) from giving one id to two messages; a
+    hash, because the key names people and objects that a header need not show.
+    """
+    digest = hashlib.sha256(message.dedupe_key.encode()).hexdigest()[:16]
+    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<outbox-{message.pk}-{digest}@{domain}>"
+
+
 def render_message(message: OutboxMessage) -> EmailMultiAlternatives:
     """Build the e-mail of an outbox row, in the recipient's language.
 
@@ -129,6 +145,7 @@ def render_message(message: OutboxMessage) -> EmailMultiAlternatives:
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.recipient],
+        headers={"Message-ID": outbox_message_id(message)},
     )
     email.attach_alternative(html, "text/html")
     for attachment in extras.attachments:

@@ -1,7 +1,9 @@
 import datetime as dt
+import hashlib
 import logging
 
 import pytest
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext
@@ -182,3 +184,29 @@ def test_the_plain_text_part_and_the_subject_are_text_and_the_html_part_is_escap
     assert "Lee & O'Brien <CTO>" in email.body
     html = email.alternatives[0][0]
     assert "Lee &amp; O&#x27;Brien &lt;CTO&gt;" in html and "<CTO>" not in html
+
+
+def test_a_retry_sends_the_same_message_id_derived_from_the_row(settings, mailoutbox, monkeypatch):
+    settings.SITE_URL = "https://portal.example"
+    sent = EmailMultiAlternatives.send
+    tried = []
+
+    def taken_then_connection_lost(self, fail_silently=False):
+        # The server took the message, then the connection broke before its answer:
+        # the row stays pending and the next attempt sends the message again.
+        tried.append(self.message()["Message-ID"])
+        if len(tried) == 1:
+            raise ConnectionResetError("connection lost before the server's answer")
+        return sent(self, fail_silently)
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", taken_then_connection_lost)
+    message = enqueue()
+    OutboxMessage.objects.filter(pk=message.pk).update(available_at=message.created_at)
+    assert services.outbox_sweep() == 1
+
+    digest = hashlib.sha256(b"verify-email:1").hexdigest()[:16]
+    expected = f"<outbox-{message.pk}-{digest}@portal.example>"
+    assert tried == [expected, expected]
+    assert [m.message()["Message-ID"] for m in mailoutbox] == [expected]
+    other = enqueue("verify-email:2")
+    assert services.outbox_message_id(other) != expected

@@ -1,15 +1,10 @@
 import os
-import signal
-import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 
 from tests.conftest import need
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.reliability.harness import end_worker, start_worker
 
 
 @pytest.fixture
@@ -17,35 +12,9 @@ def redis_worker():
     """A real Celery worker process on the real Redis, on a queue of its own."""
     need(bool(os.environ.get("REDIS_URL")), "Redis (REDIS_URL)")
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "incubator",
-            "--result-backend",
-            os.environ["REDIS_URL"],
-            "worker",
-            "-Q",
-            queue,
-            "--pool=solo",
-            "--loglevel=WARNING",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "DEBUG": "1"},
-    )
+    worker = start_worker(queue=queue, options=["--result-backend", os.environ["REDIS_URL"]])
     yield queue
-    # A cold shutdown (SIGQUIT): the worker has nothing left to finish, and a warm one
-    # (SIGTERM) spends 8-10 s leaving.
-    worker.send_signal(signal.SIGQUIT)
-    try:
-        worker.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        worker.kill()
-        worker.wait()
+    end_worker(worker)
 
 
 @pytest.mark.services
