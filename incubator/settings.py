@@ -286,6 +286,11 @@ CELERY_TASK_ACKS_LATE = True
 # would stall every request that enqueues.
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# With acks_late a task that outlives Redis's visibility timeout (an hour) is handed to a
+# second worker while the first still runs it. The longest job (a report at scale, a
+# schedule) takes seconds; a stuck one is stopped well before the hour.
+CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
+CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Messages on "default"; long jobs (schedules, reports, imports) say queue="heavy".

@@ -102,6 +102,13 @@ def test_every_retry_and_countdown_of_the_code_is_below_the_visibility_timeout()
     assert {where: value for where, value in delays.items() if value >= timeout} == {}
 
 
+def test_a_task_is_stopped_before_redis_hands_it_to_another_worker():
+    production = settings_with(REDIS_URL="redis://redis.example:6379/0")
+    assert production.CELERY_TASK_SOFT_TIME_LIMIT < production.CELERY_TASK_TIME_LIMIT
+    assert production.CELERY_TASK_TIME_LIMIT < visibility_timeout()
+    assert app.conf.task_time_limit == settings.CELERY_TASK_TIME_LIMIT  # read by Celery
+
+
 def test_the_countdowns_are_read_as_the_code_would_write_them():
     source = (
         "LATER = timedelta(minutes=30)\n"
