@@ -294,7 +294,8 @@ def _check_empty(connection, media_root: Path) -> None:
         raise BackupError(
             f"The database {connection.settings_dict['NAME']} is not empty: it has "
             f"{len(counts)} tables holding {rows:,} rows. Restore into an empty database "
-            "(e.g. a new one from createdb), or pass --replace to erase this one first."
+            "(createdb on PostgreSQL, a new file on SQLite), or pass --replace to erase "
+            "this one first."
         )
     files = media_files(media_root, checksums=False)
     if files:
