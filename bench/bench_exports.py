@@ -4,7 +4,7 @@ Run from the repository root:
     .venv/bin/python bench/bench_exports.py [--size small|full] [--figures F] [count]
 
 Creates a throwaway database from DATABASE_URL (PostgreSQL in CI; the SQLite fallback, in a
-file, works too), fills it with `count` (default 200,000; 20,000 at --size small) guest
+file, works too), fills it with `count` (default 200,000; 10,000 at --size small) guest
 registrations over 100 events with bulk_create, then runs the registrations admin's export
 view as the center manager, CSV then XLSX, and reads each response to the end into a sink
 that only counts bytes. Prints, for each format, the time, the size, the queries and the
@@ -36,7 +36,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 MAX_PEAK_MB = 150
-COUNTS = {"small": 20_000, "full": 200_000}
+COUNTS = {"small": 10_000, "full": 200_000}
 EVENTS = 100
 BATCH = 5_000
 

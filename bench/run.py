@@ -163,7 +163,7 @@ def shown(value, unit: str) -> str:
         text = str(value)
     if not unit:
         return text
-    return f"{text}{unit}" if unit in ("%", "×", "/s") else f"{text} {unit}"
+    return f"{text}{unit}" if unit in ("%", "x", "×", "/s") else f"{text} {unit}"
 
 
 def rows(outcomes: list[Outcome]) -> list[tuple[str, str, str, str, str]]:

@@ -101,7 +101,7 @@ def test_every_benchmark_of_bench_is_found_and_one_can_be_chosen():
 
 def test_figures_are_checked_when_added_and_when_read():
     figures = Figures()
-    figures.add("ratio", 2.0, "×", "<= 3", True)
+    figures.add("ratio", 2.0, "x", "<= 3", True)
     figures.add("rows", 100)
 
     assert problems(json.loads(json.dumps(figures))) == []
@@ -115,7 +115,7 @@ def test_figures_are_checked_when_added_and_when_read():
     ("value", "unit", "text"),
     [
         (12_345, "rows", "12,345 rows"),
-        (2.718, "×", "2.72×"),
+        (2.718, "x", "2.72x"),
         (1234.5, "/s", "1,234/s"),
         (0.01234, "ms", "0.0123 ms"),
         ("4 / 4", "", "4 / 4"),
