@@ -75,13 +75,12 @@ test: install-dev
 	$(PY) -m pytest -n 2 --dist loadfile -p no:cacheprovider; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing the run"; exit 1; fi; exit $$rc
 
+# Every benchmark of bench/, each in its own process, and one table of their figures
+# (bench/run.py); `make bench BENCH_SIZE=small` runs the same code on small data in a few
+# minutes, as CI does.
+BENCH_SIZE ?= full
 bench: $(VENV)/.installed-bench
-	$(PY) bench/bench_matchmaking.py
-	$(PY) bench/bench_screening.py
-	$(PY) bench/bench_api.py
-	$(PY) bench/bench_reports.py
-	$(PY) bench/bench_exports.py
-	$(PY) bench/bench_reminders.py
+	$(PY) bench/run.py --size $(BENCH_SIZE)
 
 clean:
 	rm -rf var staticfiles

@@ -1,29 +1,33 @@
 """Benchmark of the partner API's company list against a bare Django view, through gunicorn.
 
-Run from the repository root:  .venv/bin/python bench/bench_api.py [--requests N] [--profile]
+Run from the repository root:
+    .venv/bin/python bench/bench_api.py [--size small|full] [--figures F] [--requests N] [--profile]
 
-Uses a PostgreSQL database of its own, BENCH_DATABASE_URL (default
+At full size uses a PostgreSQL database of its own, BENCH_DATABASE_URL (default
 postgres://postgres@127.0.0.1:5432/incubator_bench): creates it when missing, migrates it,
 and fills it once with 10,000 consenting companies enrolled at stages open to partners,
 with patents, certifications and funding rounds (seeded, so every run sees the same data);
-a later run reuses it. Makes a partner key (scope companies:read), starts gunicorn (2
+a later run reuses it. At --size small, 1,000 such companies in a throwaway database on the
+same server. Makes a partner key (scope companies:read), starts gunicorn (2
 workers, gthread with 1 thread so that a connection is kept alive) on a free port with
 bench.settings (the project's settings with DEBUG off, plus the bare view of
-bench/views.py), warms both URLs up, then times N (default 200) calls to each, interleaved,
-on one keep-alive connection:
+bench/views.py), warms both URLs up, then times N (default 200; 50 at --size small) calls
+to each, interleaved, on one keep-alive connection:
 
     GET /api/v1/companies/?page_size=100      (key, throttle, filters, count, serializer)
     GET /bench/companies/                     (the same 100 rows from .values() as JSON)
 
 Prints the rows, the median and p95 of each, the ratio of the medians and the target
-(ratio <= 3), and the queries of one API call (in process, with Django's test client).
---profile adds a cProfile of 20 such in-process calls. Exits non-zero when the target is
-missed, or when PostgreSQL cannot be reached and REQUIRE_SERVICES=1 (as in CI).
+(ratio <= 3), and the queries of one API call (in process, with Django's test client), and
+writes the figures (bench/protocol.py). --profile adds a cProfile of 20 such in-process
+calls. Exits non-zero when a call fails or lists the wrong rows, or when PostgreSQL cannot
+be reached and REQUIRE_SERVICES=1 (as in CI); a missed ratio is "not met", not an error.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import http.client
 import os
@@ -39,6 +43,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from bench.protocol import Figures, add_arguments  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/incubator_bench"
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
@@ -52,7 +57,8 @@ SERVER_ENV = {
 }
 os.environ.update(SERVER_ENV)
 
-COMPANIES = 10_000
+COMPANIES = {"small": 1_000, "full": 10_000}
+REQUESTS = {"small": 50, "full": 200}
 PAGE = 100
 TARGET = 3.0
 WARMUP = 20
@@ -79,8 +85,8 @@ def progress(text: str) -> None:
     print(f"\rfill: {text:<70}", end="", flush=True)
 
 
-def populate(seed: int = 2020) -> None:
-    """Fill the database with COMPANIES consenting enrolled companies and their evidence."""
+def populate(count: int = COMPANIES["full"], seed: int = 2020) -> None:
+    """Fill the database with `count` consenting enrolled companies and their evidence."""
     from django.utils import timezone
 
     from companies.models import (
@@ -116,7 +122,7 @@ def populate(seed: int = 2020) -> None:
                 speaks_zh=rng.random() < 0.3,
                 speaks_en=rng.random() < 0.6,
             )
-            for i in range(COMPANIES)
+            for i in range(count)
         ],
         batch_size=BATCH,
     )
@@ -211,7 +217,7 @@ def prepare() -> None:
     from bench.database import prepare as prepare_database
     from companies.models import Company
 
-    prepare_database(Company, COMPANIES, populate, "companies")
+    prepare_database(Company, COMPANIES["full"], populate, "companies")
 
 
 def make_key() -> tuple[object, str]:
@@ -359,33 +365,43 @@ def p95(values: list[float]) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=200, help="timed calls per URL")
+    add_arguments(parser)
+    parser.add_argument("--requests", type=int, help="timed calls per URL (default by --size)")
     parser.add_argument("--profile", action="store_true", help="cProfile the in-process call")
     options = parser.parse_args()
+    requests = options.requests or REQUESTS[options.size]
 
-    from bench.database import set_up
+    from bench.database import database_url, fill_now, set_up, throwaway_database
 
-    not_run = set_up(DATABASE_URL, "Partner API benchmark")
+    full = options.size == "full"
+    not_run = set_up(DATABASE_URL, "Partner API benchmark", keep=full)
     if not_run is not None:
         return not_run
-    prepare()
-    key_row, key = make_key()
-    server = None
-    try:
-        queries, ids = in_process(key, options.profile)
-        port = free_port()
-        server = start_gunicorn(port)
-        times, (rows, listed), sizes = measure(port, key, options.requests)
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
-        revoke(key_row)
+    with contextlib.ExitStack() as stack:
+        if full:
+            prepare()
+        else:
+            stack.enter_context(throwaway_database("bench_api"))
+            fill_now(lambda: populate(COMPANIES["small"]))
+            # gunicorn's workers on the throwaway database too
+            SERVER_ENV["DATABASE_URL"] = os.environ["DATABASE_URL"] = database_url()
+        key_row, key = make_key()
+        server = None
+        try:
+            queries, ids = in_process(key, options.profile)
+            port = free_port()
+            server = start_gunicorn(port)
+            times, (rows, listed), sizes = measure(port, key, requests)
+        finally:
+            if server is not None:
+                server.terminate()
+                server.wait(timeout=30)
+            revoke(key_row)
 
-    medians = {name: statistics.median(values) for name, values in times.items()}
+    medians = {name: statistics.median(values) * 1000 for name, values in times.items()}
     ratio = medians["api"] / medians["bare"]
     print(
-        f"\nrows per call: {rows} (of {listed:,} companies listed); {options.requests} calls "
+        f"\nrows per call: {rows} (of {listed:,} companies listed); {requests} calls "
         "per URL, interleaved, on one keep-alive connection\n"
     )
     widths = (40, 10, 10, 8)
@@ -399,8 +415,9 @@ def main() -> int:
     print(line("URL", "median ms", "p95 ms", "bytes"))
     print("-+-".join("-" * w for w in widths))
     for name, path in (("api", API_PATH), ("bare", BARE_PATH)):
-        median, slow = medians[name] * 1000, p95(times[name]) * 1000
-        print(line(path, f"{median:.2f}", f"{slow:.2f}", f"{sizes[name]:,}"))
+        print(
+            line(path, f"{medians[name]:.2f}", f"{p95(times[name]) * 1000:.2f}", f"{sizes[name]:,}")
+        )
     print(f"\nqueries of one API call (in process, Django's test client): {len(queries)}")
     for query in queries:
         print(f"  {query['time']:>6} s  {query['sql'][:140]}")
@@ -409,9 +426,17 @@ def main() -> int:
         f"\ntarget: median(API) / median(bare view) <= {TARGET:g}: "
         f"{'OK' if met else 'MISSED'} ({ratio:.2f})"
     )
+    figures = Figures()
+    what = f"{PAGE} of {listed:,} companies, {requests} calls"
+    figures.add(f"partner API company list ({what}): p50", medians["api"], "ms")
+    figures.add("partner API company list: p95", p95(times["api"]) * 1000, "ms")
+    figures.add("bare JSON view of the same rows (the floor): p50", medians["bare"], "ms")
+    figures.add("partner API p50 / floor p50 (same run)", ratio, "x", f"<= {TARGET:g}", met)
+    figures.add("partner API company list: queries per call", len(queries), "queries")
+    figures.write(options.figures)
     if rows != PAGE or len(ids) != PAGE:
         raise SystemExit(f"expected {PAGE} rows per call, got {rows} (in process {len(ids)})")
-    return 0 if met else 1
+    return 0
 
 
 if __name__ == "__main__":

@@ -1,21 +1,24 @@
 """Benchmark of the streamed list exports (incubator.exports) on a real database.
 
-Run from the repository root:  .venv/bin/python bench/bench_exports.py [count]
+Run from the repository root:
+    .venv/bin/python bench/bench_exports.py [--size small|full] [--figures F] [count]
 
-Creates a throwaway test database from DATABASE_URL (PostgreSQL in CI; the SQLite fallback,
-in a file, works too), fills it with `count` (default 200,000) guest registrations over 100
-events with bulk_create, then runs the registrations admin's export view as the center
-manager, CSV then XLSX, and reads each response to the end into a sink that only counts
-bytes. Prints, for each format, the time, the size, the queries and the peak RSS of the
-process during that export (the kernel's high-water mark, reset just before it starts,
-/proc/self/clear_refs), and exits non-zero unless every peak stays under 150 MB and the
-export sends a number of queries that does not depend on the rows.
+Creates a throwaway database from DATABASE_URL (PostgreSQL in CI; the SQLite fallback, in a
+file, works too), fills it with `count` (default 200,000; 10,000 at --size small) guest
+registrations over 100 events with bulk_create, then runs the registrations admin's export
+view as the center manager, CSV then XLSX, and reads each response to the end into a sink
+that only counts bytes. Prints, for each format, the time, the size, the queries and the
+peak RSS of the process during that export (the kernel's high-water mark, reset just before
+it starts, /proc/self/clear_refs), writes the figures (bench/protocol.py), and exits
+non-zero unless every peak stays under 150 MB and the export sends a number of queries that
+does not depend on the rows (a memory that grows with the rows is a bug, not noise).
 
 The database is dropped at the end, whatever happens.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import sys
 import time
@@ -23,6 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.database import print_target, setup_django, throwaway_database  # noqa: E402
+from bench.protocol import Figures, add_arguments  # noqa: E402
 
 setup_django()
 
@@ -32,6 +36,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 MAX_PEAK_MB = 150
+COUNTS = {"small": 10_000, "full": 200_000}
 EVENTS = 100
 BATCH = 5_000
 
@@ -132,7 +137,11 @@ def export(fmt: str, manager) -> tuple[float, float, int, int, float]:
 
 
 def main() -> int:
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_arguments(parser)
+    parser.add_argument("count", type=int, nargs="?", help="registrations (default by --size)")
+    options = parser.parse_args()
+    count = options.count or COUNTS[options.size]
     results = []
     # On SQLite a file, not memory: the rows would otherwise count in this process's RSS.
     with throwaway_database("bench_exports", sqlite_file=True):
@@ -167,6 +176,19 @@ def main() -> int:
         constant,
         f"{small[3]} for 10 rows, {results[0][4]} for {count:,}",
     )
+    figures = Figures()
+    for fmt, seconds, peak, size, _queries, _before in results:
+        name = f"{fmt.upper()} export of {count:,} registrations"
+        figures.add(f"{name}: peak RSS", peak, "MB", f"< {MAX_PEAK_MB} MB", peak < MAX_PEAK_MB)
+        figures.add(f"{name}: time ({size / 1e6:.1f} MB written)", seconds, "s")
+    figures.add(
+        f"CSV export: queries for {count:,} registrations",
+        results[0][4],
+        "queries",
+        f"= the queries for 10 ({small[3]})",
+        constant,
+    )
+    figures.write(options.figures)
     return 0 if flat and constant else 1
 
 

@@ -1,42 +1,39 @@
 """Benchmark of the reminders sweep (incubator/reminders.py) over 20,000 due reminders.
 
-Run from the repository root:  .venv/bin/python bench/bench_reminders.py [count]
+Run from the repository root:
+    .venv/bin/python bench/bench_reminders.py [--size small|full] [--figures F] [count]
 
-Creates a throwaway test database from DATABASE_URL (PostgreSQL in CI; the SQLite fallback
-works too) with 200 published events starting in 24 hours and `count` (default 20,000)
-registrations among them in bulk (half Korean members in Asia/Seoul, half Chinese in
-Asia/Shanghai), then runs the sweep at the events' 24-hour moment and prints its time, its
-throughput, the number of queries and the outbox rows written, which must be exactly
-`count`; a second sweep must write 0. The delivery tasks the sweep enqueues after commit are
-counted, not sent (no broker is needed, and no worker delivers the bench's messages).
+Creates a throwaway database from DATABASE_URL (PostgreSQL in CI; the SQLite fallback works
+too) with 200 published events starting in 24 hours and `count` (default 20,000; 2,000 at
+--size small) registrations among them in bulk (half Korean members in Asia/Seoul, half
+Chinese in Asia/Shanghai), then runs the sweep at the events' 24-hour moment and prints its
+time, its throughput, the number of queries and the outbox rows written, which must be
+exactly `count`; a second sweep must write 0. The delivery tasks the sweep enqueues after
+commit are counted, not sent (no broker is needed, and no worker delivers the bench's
+messages). Writes the figures (bench/protocol.py).
 
 Exits non-zero unless both counts are right. The database is dropped at the end.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
-import os
 import sys
 import time
 from pathlib import Path
 from unittest import mock
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ["DJANGO_SETTINGS_MODULE"] = "incubator.settings"
-os.environ.setdefault("DEBUG", "1")
+from bench.database import setup_django, throwaway_database  # noqa: E402
+from bench.protocol import Figures, add_arguments  # noqa: E402
 
-import django  # noqa: E402
-
-django.setup()
+setup_django()
 
 from django.db import connection  # noqa: E402
-from django.test.utils import (  # noqa: E402
-    CaptureQueriesContext,
-    setup_databases,
-    teardown_databases,
-)
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+COUNTS = {"small": 2_000, "full": 20_000}
 EVENTS = 200
 BATCH = 2_000
 START = dt.datetime(2026, 12, 10, 1, 0, tzinfo=dt.UTC)
@@ -99,14 +96,13 @@ def timed_sweep(moment: dt.datetime):
 
 
 def main() -> int:
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
-    if connection.vendor != "sqlite":
-        connection.settings_dict.setdefault("TEST", {})["NAME"] = (
-            f"test_bench_reminders_{os.getpid()}"
-        )
-    old_config = setup_databases(verbosity=0, interactive=False, serialized_aliases=set())
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_arguments(parser)
+    parser.add_argument("count", type=int, nargs="?", help="due reminders (default by --size)")
+    options = parser.parse_args()
+    count = options.count or COUNTS[options.size]
     enqueued = []
-    try:
+    with throwaway_database("bench_reminders"):
         from incubator.models import OutboxMessage
 
         print(f"Reminders sweep benchmark on {connection.vendor} ({count:,} due reminders)")
@@ -120,8 +116,6 @@ def main() -> int:
             first, seconds, queries = timed_sweep(moment)
             rows = OutboxMessage.objects.count()
             second, seconds_again, queries_again = timed_sweep(moment + dt.timedelta(minutes=5))
-    finally:
-        teardown_databases(old_config, verbosity=0)
 
     delivered = sum(len(ids) for (ids,) in enqueued)
     print(
@@ -134,7 +128,26 @@ def main() -> int:
         f"second sweep: {second.written:,} written in {seconds_again:.2f} s, "
         f"{queries_again} queries"
     )
-    ok = first.written == rows == count == delivered and second.written == 0
+    once = first.written == rows == count == delivered
+    figures = Figures()
+    figures.add(
+        f"reminders sweep over {count:,} due: outbox rows written (and enqueued)",
+        rows if rows == first.written == delivered else f"{first.written} / {rows} / {delivered}",
+        "rows",
+        f"= {count:,}",
+        once,
+    )
+    figures.add(
+        "reminders sweep run again: outbox rows written",
+        second.written,
+        "rows",
+        "= 0",
+        second.written == 0,
+    )
+    figures.add("reminders sweep: reminders per second", first.written / seconds, "/s")
+    figures.add("reminders sweep: queries of the first sweep", queries, "queries")
+    figures.write(options.figures)
+    ok = once and second.written == 0
     print("OK" if ok else f"FAILED: expected {count:,} rows and 0 on the second sweep")
     return 0 if ok else 1
 

@@ -1,17 +1,19 @@
 """Benchmark of the yearly KPI report on a large dataset: its queries and its time.
 
-Run from the repository root:  .venv/bin/python bench/bench_reports.py [--runs N]
+Run from the repository root:
+    .venv/bin/python bench/bench_reports.py [--size small|full] [--figures F] [--runs N]
 
-Uses a PostgreSQL database of its own, BENCH_REPORTS_DATABASE_URL (default
+At full size uses a PostgreSQL database of its own, BENCH_REPORTS_DATABASE_URL (default
 postgres://postgres@127.0.0.1:5432/incubator_bench_reports): creates it when missing,
 migrates it, and fills it once, in bulk and seeded, with 10,000 companies (enrolled, with
 their stage moves, leads, service requests, grants and quarterly reports), 5,000 events
 over 2024 and 2025, 200,000 registrations (a third checked in) and 50,000 meetings at
-1,000 matching sessions; a later run reuses it. Then computes the report of 2025 N times
-(default 3) and prints the queries of one run (the same number as on an empty database:
-it does not grow with the data), the median time of the figures, and the time of the
-workbook. Exits non-zero when the query count differs, or when PostgreSQL cannot be
-reached and REQUIRE_SERVICES=1 (as in CI).
+1,000 matching sessions; a later run reuses it. At --size small, a tenth of each, in a
+throwaway database on the same server. Then computes the report of 2025 N times (default
+3) and prints the queries of one run (the same number as on an empty database: it does not
+grow with the data), the median time of the figures, and the time of the workbook, and
+writes the figures (bench/protocol.py). Exits non-zero when the query count differs, or
+when PostgreSQL cannot be reached and REQUIRE_SERVICES=1 (as in CI).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from bench.protocol import Figures, add_arguments  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/incubator_bench_reports"
 DATABASE_URL = os.environ.get("BENCH_REPORTS_DATABASE_URL", DEFAULT_DATABASE_URL)
@@ -42,11 +45,20 @@ os.environ.update(
     }
 )
 
-COMPANIES = 10_000
-EVENTS = 5_000
-REGISTRATIONS_PER_EVENT = 40  # 200,000
-MATCHING_SESSIONS = 1_000
-SLOTS, TABLES = 10, 5  # 50 meetings a session: 50,000
+# Rows per size; a session has 50 meetings and an event 40 registrations.
+SIZES = {
+    "full": {
+        "companies": 10_000,  # and as many leads and enrollments
+        "events": 5_000,  # 200,000 registrations
+        "sessions": 1_000,  # 50,000 meetings
+        "service_requests": 5_000,
+        "grants": 2_000,
+        "reporting": 4_000,  # companies with 8 quarterly reports each
+    },
+}
+SIZES["small"] = {key: value // 10 for key, value in SIZES["full"].items()}
+REGISTRATIONS_PER_EVENT = 40
+SLOTS, TABLES = 10, 5  # 50 meetings a session
 BATCH = 5_000
 HARBIN = zoneinfo.ZoneInfo("Asia/Shanghai")
 FIRST, LAST = dt.date(2024, 1, 1), dt.date(2025, 12, 31)
@@ -57,8 +69,9 @@ def progress(text: str) -> None:
 
 
 class Fill:
-    def __init__(self, seed: int = 2025):
+    def __init__(self, sizes: dict[str, int], seed: int = 2025):
         self.rng = random.Random(seed)
+        self.sizes = sizes
 
     def moment(self) -> dt.datetime:
         day = FIRST + dt.timedelta(days=self.rng.randrange((LAST - FIRST).days + 1))
@@ -83,7 +96,7 @@ class Fill:
                     founded_on=dt.date(2015, 1, 1) + dt.timedelta(days=i % 2000),
                     sector=self.rng.choice(Sector.values),
                 )
-                for i in range(COMPANIES)
+                for i in range(self.sizes["companies"])
             ),
             batch_size=BATCH,
         )
@@ -91,7 +104,7 @@ class Fill:
         Lead.objects.bulk_create(
             (
                 Lead(company_name=f"Lead {i}", source=self.rng.choice(Lead.Source.values))
-                for i in range(COMPANIES)
+                for i in range(self.sizes["companies"])
             ),
             batch_size=BATCH,
         )
@@ -144,7 +157,7 @@ class Fill:
 
         progress("service requests, grants, quarterly reports")
         requests = []
-        for enrollment in enrollments[:5_000]:
+        for enrollment in enrollments[: self.sizes["service_requests"]]:
             opened = self.moment()
             resolved = opened + dt.timedelta(hours=self.rng.randint(2, 900))
             done = self.rng.random() < 0.7
@@ -180,7 +193,7 @@ class Fill:
                     amount_granted=Decimal("50000"),
                     decided_at=self.moment(),
                 )
-                for e in enrollments[:2_000]
+                for e in enrollments[: self.sizes["grants"]]
             ),
             batch_size=BATCH,
         )
@@ -199,7 +212,7 @@ class Fill:
                     funding_currency="CNY",
                     customers_china=self.rng.randint(0, 50),
                 )
-                for e in enrollments[:4_000]
+                for e in enrollments[: self.sizes["reporting"]]
                 for year in (2024, 2025)
                 for quarter in (1, 2, 3, 4)
             ),
@@ -212,11 +225,13 @@ class Fill:
 
         progress("events")
         kinds = ["roadshow", "online_programme", "training", "demo_day"]
-        starts = sorted(self.moment() for _ in range(EVENTS))
+        starts = sorted(self.moment() for _ in range(self.sizes["events"]))
         events = Event.objects.bulk_create(
             (
                 Event(
-                    kind="matching_session" if n < MATCHING_SESSIONS else self.rng.choice(kinds),
+                    kind="matching_session"
+                    if n < self.sizes["sessions"]
+                    else self.rng.choice(kinds),
                     status="completed",
                     title_en=f"Bench event {n}",
                     starts_at=at,
@@ -229,7 +244,7 @@ class Fill:
             ),
             batch_size=BATCH,
         )
-        progress("registrations (200,000)")
+        progress(f"registrations ({len(events) * REGISTRATIONS_PER_EVENT:,})")
         rows = []
         for event in events:
             for r in range(REGISTRATIONS_PER_EVENT):
@@ -250,7 +265,7 @@ class Fill:
                 rows = []
         Registration.objects.bulk_create(rows, batch_size=BATCH)
 
-        progress("slots and meetings (50,000)")
+        progress(f"slots and meetings ({self.sizes['sessions'] * SLOTS * TABLES:,})")
         sessions = [e for e in events if e.kind == "matching_session"]
         slots = MeetingSlot.objects.bulk_create(
             (
@@ -290,23 +305,26 @@ class Fill:
         Meeting.objects.bulk_create(meetings, batch_size=BATCH)
 
 
+def fill(sizes: dict[str, int]) -> None:
+    data = Fill(sizes)
+    data.journey(data.companies())
+    data.events()
+
+
 def prepare() -> None:
-    """Migrate, and fill the database unless a previous run did."""
+    """Migrate, and fill the database at full size unless a previous run did."""
     from bench.database import prepare as prepare_database
     from events.models import Event
 
-    def fill() -> None:
-        data = Fill()
-        data.journey(data.companies())
-        data.events()
-
-    prepare_database(Event, EVENTS, fill, "events")
+    full = SIZES["full"]
+    prepare_database(Event, full["events"], lambda: fill(full), "events")
 
 
-def measure(runs: int) -> int:
+def measure(runs: int, figures) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from companies.models import Company
     from events.matching.models import Meeting
     from events.models import Registration
     from incubator.reports.kpi import kpi_report
@@ -336,20 +354,44 @@ def measure(runs: int) -> int:
     print(f"  workbook: {book_time * 1000:.0f} ms, {len(workbook) / 1024:.0f} KiB")
     print(f"  queries on a year without data: {len(few)} (must not be more than the above)")
     # The median of the service requests' time to resolve is skipped with none resolved.
-    return 0 if len(few) <= len(queries) <= len(few) + 1 else 1
+    constant = len(few) <= len(queries) <= len(few) + 1
+    companies = Company.objects.count()
+    figures.add(
+        f"yearly KPI report at {companies:,} companies: queries",
+        len(queries),
+        "queries",
+        f"= those of a year without data ({len(few)}), or 1 more",
+        constant,
+    )
+    figures.add(
+        f"yearly KPI report: time (median of {runs} runs)", statistics.median(times) * 1000, "ms"
+    )
+    figures.add("yearly KPI report: its workbook (XLSX)", book_time * 1000, "ms")
+    return 0 if constant else 1
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_arguments(parser)
     parser.add_argument("--runs", type=int, default=3, help="timed reports")
     options = parser.parse_args()
-    from bench.database import set_up
+    from bench.database import fill_now, set_up, throwaway_database
 
-    not_run = set_up(DATABASE_URL, "KPI report benchmark")
+    full = options.size == "full"
+    not_run = set_up(DATABASE_URL, "KPI report benchmark", keep=full)
     if not_run is not None:
         return not_run
-    prepare()
-    return measure(options.runs)
+    figures = Figures()
+    if full:
+        prepare()
+        code = measure(options.runs, figures)
+    else:
+        with throwaway_database("bench_reports") as database:
+            print(f"data: a tenth of the full size, in {database}")
+            fill_now(lambda: fill(SIZES["small"]))
+            code = measure(options.runs, figures)
+    figures.write(options.figures)
+    return code
 
 
 if __name__ == "__main__":

@@ -19,8 +19,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-progress", action="store_true", help="no progress bars")
 
 
-def main(options: dict, write) -> dict[str, int]:
-    """Generate what the options ask; write one line per table and the total time."""
+def main(options: dict, write):
+    """Generate what the options ask; write one line per table and the total time.
+
+    Return the run's context: rows per model (`model_counts`), seconds (`total_seconds`).
+    """
     base = SMALL if options.get("small") else sizes(options.get("scale", 1.0))
     wanted = {
         key: value if options.get(key) is None else options[key] for key, value in base.items()
@@ -38,4 +41,4 @@ def main(options: dict, write) -> dict[str, int]:
     for label, count in ctx.counts.items():
         write(f"{label:<32} {count:>9,} {ctx.seconds[label]:>8.2f}")
     write(f"{'total':<32} {sum(ctx.counts.values()):>9,} {ctx.total_seconds:>8.2f}")
-    return ctx.model_counts
+    return ctx
