@@ -1,6 +1,7 @@
 """Read queries of events, shared by the portal pages, the admin, the calendars and the API."""
 
-from django.db.models import Count, Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Count, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from events.models import (
@@ -12,6 +13,7 @@ from events.models import (
     Registration,
     search_key,
 )
+from incubator.db import SubqueryCount
 
 PUBLIC_STATUSES = (Event.Status.PUBLISHED, Event.Status.COMPLETED)
 
@@ -21,6 +23,25 @@ def _with_counts(events: QuerySet[Event]) -> QuerySet[Event]:
         registered_count=Count("registrations", filter=Q(registrations__status="registered")),
         waitlisted_count=Count("registrations", filter=Q(registrations__status="waitlisted")),
     )
+
+
+def registration_counts(event_ids) -> dict[int, tuple[int, int]]:
+    """Return {event id: (registered, waitlisted)} for these events, in one query."""
+    rows = (
+        Registration.objects.filter(event_id__in=event_ids)
+        .values("event_id")
+        .annotate(
+            registered=Count("pk", filter=Q(status=Registration.Status.REGISTERED)),
+            waitlisted=Count("pk", filter=Q(status=Registration.Status.WAITLISTED)),
+        )
+        .order_by()
+    )
+    return {row["event_id"]: (row["registered"], row["waitlisted"]) for row in rows}
+
+
+def registrations_counted(status: str) -> SubqueryCount:
+    """Return an event's number of registrations with `status`, as a sort key."""
+    return SubqueryCount(Registration.objects.filter(event=OuterRef("pk"), status=status))
 
 
 def events_visible_to(user) -> QuerySet[Event]:
@@ -131,6 +152,28 @@ def checkin_search(*, event: Event, query: str, limit: int = 20) -> list[Registr
         .select_related("company", "partner_organisation")
         .order_by("search_name", "pk")[:limit]
     )
+
+
+def registration_search(text: str) -> QuerySet:
+    """Return the ids of the registrations whose name starts with `text`, whose badge code it
+    is, or whose guest's or account's e-mail address contains it.
+
+    A UNION of one query per way, each served by its index on PostgreSQL (the name's pattern
+    index, the unique badge code, the trigram indexes of both addresses): one OR across the
+    registration and its account could use none of them and reads every registration.
+    """
+    text = text.strip()
+    ways = [
+        Registration.objects.filter(search_name__startswith=search_key(text)),
+        Registration.objects.filter(guest_email__icontains=text),
+        Registration.objects.filter(
+            user__in=get_user_model().objects.filter(email__icontains=text)
+        ),
+    ]
+    if is_badge_code(text):
+        ways.append(Registration.objects.filter(badge_code=text.upper()))
+    first, *others = (way.order_by().values("pk") for way in ways)
+    return first.union(*others)
 
 
 def checkin_counts(*, event: Event) -> dict[str, int]:
