@@ -318,7 +318,7 @@ class RegistrationAdmin(ExportAdminMixin, ServiceAdmin):
     ]
     list_filter = ["status", "kind", "event__kind", "speaks_ko", "speaks_zh", "speaks_en"]
     list_select_related = ["event"]
-    # What the search box searches: `get_search_results` runs them as one indexed query each.
+    # What the search box searches; `get_search_results` asks each of its index.
     search_fields = ["^search_name", "=badge_code", "guest_email", "user__email"]
     search_help_text = _("The first letters of the name, a badge code or an e-mail address.")
     # A search's page counts what it found, not every registration besides.
@@ -359,7 +359,7 @@ class RegistrationAdmin(ExportAdminMixin, ServiceAdmin):
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():
             return queryset, False
-        return queryset.filter(pk__in=selectors.registration_search(search_term)), False
+        return queryset.filter(selectors.registration_search(search_term)), False
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:

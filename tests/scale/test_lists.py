@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from events import selectors as event_selectors
 from programs.admissions import services as admissions
 from programs.admissions.models import Application
 from programs.journey import services as journey_services
@@ -139,6 +140,20 @@ def test_the_registration_search_finds_names_badges_and_both_kinds_of_address(
     assert found("HANBIT") == {kim.pk}  # the guest's address
     assert found("orangsimhan") == {park.pk}  # the account's address
     assert found("nobody") == set()
+
+
+def test_a_search_that_matches_many_accounts_joins_them_instead_of_listing_them(
+    staff_client, coordinator, monkeypatch
+):
+    monkeypatch.setattr(event_selectors, "ACCOUNTS_LISTED", 1)
+    first, second = (
+        StartupRegistrationFactory(membership__user__email=f"{n}@orangsimhan.example")
+        for n in ("nam", "park")
+    )
+    GuestRegistrationFactory()
+    url = reverse("admin:events_registration_changelist") + "?q=orangsimhan"
+    rows, _sql = listed(staff_client(coordinator), url)
+    assert {r.pk for r in rows} == {first.pk, second.pk}
 
 
 def test_a_registration_search_counts_what_it_found_only(staff_client, coordinator):
