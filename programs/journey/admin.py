@@ -359,34 +359,30 @@ class MoveForm(forms.Form):
             del self.fields["override"]
 
 
+def _per_count(phrase):
+    """Return n -> `phrase(n)` filled with n, translated once for each n."""
+    return cache(lambda n: phrase(n) % {"counter": n})
+
+
 def board_columns(columns, changelist: str) -> list[tuple]:
     """Return (stage, label, cards, total, "and N more" link) of each column of the board.
 
     Each card gets its link and its phrases here, each phrase translated once per count
     shown: a translation tag and a URL lookup per card were most of the board's time.
     """
-    overdue = cache(
-        lambda n: (
-            ngettext("%(counter)s milestone overdue", "%(counter)s milestones overdue", n)
-            % {"counter": n}
+    overdue = _per_count(
+        lambda n: ngettext("%(counter)s milestone overdue", "%(counter)s milestones overdue", n)
+    )
+    active = _per_count(
+        lambda n: ngettext("%(counter)s open request", "%(counter)s open requests", n)
+    )
+    waiting = _per_count(
+        lambda n: ngettext(
+            "%(counter)s waiting on the center", "%(counter)s waiting on the center", n
         )
     )
-    active = cache(
-        lambda n: (
-            ngettext("%(counter)s open request", "%(counter)s open requests", n) % {"counter": n}
-        )
-    )
-    waiting = cache(
-        lambda n: (
-            ngettext("%(counter)s waiting on the center", "%(counter)s waiting on the center", n)
-            % {"counter": n}
-        )
-    )
-    late = cache(
-        lambda n: (
-            ngettext("%(counter)s request overdue", "%(counter)s requests overdue", n)
-            % {"counter": n}
-        )
+    late = _per_count(
+        lambda n: ngettext("%(counter)s request overdue", "%(counter)s requests overdue", n)
     )
     board = []
     for stage, cards, total in columns:
