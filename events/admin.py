@@ -12,13 +12,13 @@ the waitlist), and are never deleted, so the waitlist always moves.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from events import policies, services
+from events import policies, selectors, services
 from events.admin_mixins import (
     ReadOnlyAdmin,
     Rows,
@@ -44,7 +44,7 @@ from events.models import (
     SessionAttendance,
 )
 from events.reports import held
-from incubator.admin_mixins import ActionPages, call_service, one_choice_filter
+from incubator.admin_mixins import ActionPages, PageRows, call_service, one_choice_filter
 from incubator.exports import ExportAdminMixin
 from incubator.multilingual import translated_names
 
@@ -94,7 +94,7 @@ HeldFilter = one_choice_filter(
 
 
 @admin.register(Event)
-class EventAdmin(ActionPages, ServiceAdmin):
+class EventAdmin(PageRows, ActionPages, ServiceAdmin):
     list_display = [
         "__str__",
         "kind",
@@ -134,21 +134,22 @@ class EventAdmin(ActionPages, ServiceAdmin):
     inlines = [MeetingSlotInline, OnlineSessionInline, CompetitionRoundInline]
     rows = Rows("event", delete=services.event_delete, may_delete=policies.can_delete_event)
 
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                registered=Count("registrations", filter=Q(registrations__status="registered")),
-                waitlisted=Count("registrations", filter=Q(registrations__status="waitlisted")),
-            )
-        )
+    def page_rows(self, request, rows):
+        counts = selectors.registration_counts([event.pk for event in rows])
+        for event in rows:
+            event.registered, event.waitlisted = counts.get(event.pk, (0, 0))
 
-    @admin.display(description=_("registered"), ordering="registered")
+    @admin.display(
+        description=_("registered"),
+        ordering=selectors.registrations_counted(Registration.Status.REGISTERED),
+    )
     def registered_count(self, event):
         return event.registered
 
-    @admin.display(description=_("waitlisted"), ordering="waitlisted")
+    @admin.display(
+        description=_("waitlisted"),
+        ordering=selectors.registrations_counted(Registration.Status.WAITLISTED),
+    )
     def waitlisted_count(self, event):
         return event.waitlisted
 
@@ -317,8 +318,11 @@ class RegistrationAdmin(ExportAdminMixin, ServiceAdmin):
     ]
     list_filter = ["status", "kind", "event__kind", "speaks_ko", "speaks_zh", "speaks_en"]
     list_select_related = ["event"]
+    # What the search box searches; `get_search_results` asks each of its index.
     search_fields = ["^search_name", "=badge_code", "guest_email", "user__email"]
     search_help_text = _("The first letters of the name, a badge code or an e-mail address.")
+    # A search's page counts what it found, not every registration besides.
+    show_full_result_count = False
     export_columns = REGISTRATION_COLUMNS
     autocomplete_fields = ["event", "user", "company", "partner_organisation", "checked_in_by"]
     actions = ["check_in", "cancel"]
@@ -351,6 +355,11 @@ class RegistrationAdmin(ExportAdminMixin, ServiceAdmin):
 
     def get_fieldsets(self, request, obj=None):
         return self.add_fieldsets if obj is None else self.fieldsets
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        return queryset.filter(selectors.registration_search(search_term)), False
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:

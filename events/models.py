@@ -365,6 +365,14 @@ class Registration(StatusFlow, models.Model):
                 name="registration_checkin_name_idx",
             ),
             models.Index(fields=["event", "status"], name="registration_event_status_idx"),
+            # The staff's search by the first letters of a name, in every event at once (the
+            # addresses it also searches have trigram indexes, made on PostgreSQL only by
+            # migration 0006).
+            models.Index(
+                fields=["search_name"],
+                opclasses=["varchar_pattern_ops"],
+                name="registration_name_prefix_idx",
+            ),
         ]
 
     def __str__(self):

@@ -1,6 +1,7 @@
 """Read queries of events, shared by the portal pages, the admin, the calendars and the API."""
 
-from django.db.models import Count, Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Count, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from events.models import (
@@ -12,6 +13,7 @@ from events.models import (
     Registration,
     search_key,
 )
+from incubator.db import SubqueryCount
 
 PUBLIC_STATUSES = (Event.Status.PUBLISHED, Event.Status.COMPLETED)
 
@@ -21,6 +23,25 @@ def _with_counts(events: QuerySet[Event]) -> QuerySet[Event]:
         registered_count=Count("registrations", filter=Q(registrations__status="registered")),
         waitlisted_count=Count("registrations", filter=Q(registrations__status="waitlisted")),
     )
+
+
+def registration_counts(event_ids) -> dict[int, tuple[int, int]]:
+    """Return {event id: (registered, waitlisted)} for these events, in one query."""
+    rows = (
+        Registration.objects.filter(event_id__in=event_ids)
+        .values("event_id")
+        .annotate(
+            registered=Count("pk", filter=Q(status=Registration.Status.REGISTERED)),
+            waitlisted=Count("pk", filter=Q(status=Registration.Status.WAITLISTED)),
+        )
+        .order_by()
+    )
+    return {row["event_id"]: (row["registered"], row["waitlisted"]) for row in rows}
+
+
+def registrations_counted(status: str) -> SubqueryCount:
+    """Return an event's number of registrations with `status`, as a sort key."""
+    return SubqueryCount(Registration.objects.filter(event=OuterRef("pk"), status=status))
 
 
 def events_visible_to(user) -> QuerySet[Event]:
@@ -131,6 +152,40 @@ def checkin_search(*, event: Event, query: str, limit: int = 20) -> list[Registr
         .select_related("company", "partner_organisation")
         .order_by("search_name", "pk")[:limit]
     )
+
+
+# Past this many accounts whose address contains a search, a list of their ids is no use
+# (the search matches about everyone): the registrations are joined to the accounts instead.
+ACCOUNTS_LISTED = 500
+
+
+def registration_search(text: str) -> Q:
+    """Return the condition of the registrations whose name starts with `text`, whose badge
+    code it is, or whose guest's or account's e-mail address contains it.
+
+    The accounts come first, by their trigram index on PostgreSQL, so that every way of
+    matching is a condition on the registration alone, each with its index (the name's
+    pattern index, the unique badge code, the guest addresses' trigram index, the account
+    column): the planner ORs the indexes for a narrow search and reads the table for a
+    broad one. An OR across the join to the accounts could use none of them.
+    """
+    text = text.strip()
+    accounts = list(
+        get_user_model()
+        .objects.filter(email__icontains=text)
+        .order_by()
+        .values_list("pk", flat=True)[: ACCOUNTS_LISTED + 1]
+    )
+    if len(accounts) > ACCOUNTS_LISTED:
+        by_account = Q(user__email__icontains=text)
+    else:
+        by_account = Q(user_id__in=accounts)
+    condition = (
+        Q(search_name__startswith=search_key(text)) | Q(guest_email__icontains=text) | by_account
+    )
+    if is_badge_code(text):
+        condition |= Q(badge_code=text.upper())
+    return condition
 
 
 def checkin_counts(*, event: Event) -> dict[str, int]:

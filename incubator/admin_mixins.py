@@ -119,6 +119,36 @@ def one_choice_filter(parameter_name: str, title, choice: tuple, keep) -> type[O
     )
 
 
+class PageRows:
+    """A changelist whose page's rows get what they show from queries of their own.
+
+    `page_rows(request, rows)` receives the objects of the page being shown (the list's
+    query, run once) and attaches what its columns need, e.g. counts from one aggregate over
+    the page's ids: an annotation of the admin's queryset would instead be computed over the
+    whole table for the page, its count and its date hierarchy. `list_defer` names the
+    fields that the list leaves out of the page's query (the change page still reads them).
+    """
+
+    list_defer: tuple[str, ...] = ()
+
+    def page_rows(self, request, rows: list) -> None:
+        """Attach to each of the page's `rows` the values its columns show."""
+
+    def get_changelist(self, request, **kwargs):
+        model_admin = self
+        changelist = super().get_changelist(request, **kwargs)
+
+        class PageRowsChangeList(changelist):
+            def get_results(self, request):
+                super().get_results(request)
+                if model_admin.list_defer:
+                    self.result_list = self.result_list.defer(*model_admin.list_defer)
+                # Iterating fills the queryset's cache: the template shows these objects.
+                model_admin.page_rows(request, list(self.result_list))
+
+        return PageRowsChangeList
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Rows the staff read and nobody writes in the admin (services write them)."""
 

@@ -2,11 +2,12 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
+from incubator.db import PortableIndex
 from incubator.models import acting_user
 from incubator.multilingual import TranslatedText
 from incubator.status_flow import StatusFlow
@@ -177,6 +178,13 @@ class Application(StatusFlow, models.Model):
         Status.WITHDRAWN: (Status.DRAFT,),
     }
 
+    # The review queue: submitted first, best score first, then first come.
+    QUEUE_ORDER = (
+        F("queue_rank").asc(),
+        F("score").desc(nulls_last=True),
+        F("submitted_at").asc(nulls_last=True),
+    )
+
     company = models.ForeignKey(
         Company, on_delete=models.CASCADE, related_name="applications", verbose_name=_("company")
     )
@@ -221,6 +229,14 @@ class Application(StatusFlow, models.Model):
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
     decided_by = acting_user(_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # The review queue's first sort key, stored by the database whatever writes the status,
+    # so that an index can serve the queue's order (an ORDER BY over a CASE can use none).
+    queue_rank = models.GeneratedField(
+        expression=Case(When(status=Status.SUBMITTED, then=Value(0)), default=Value(1)),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+        verbose_name=_("place in the review queue"),
+    )
 
     class Meta:
         verbose_name = _("application")
@@ -233,7 +249,17 @@ class Application(StatusFlow, models.Model):
                 violation_error_message=_("The company has already applied to this intake."),
             )
         ]
-        indexes = [models.Index(fields=["status", "-score"], name="application_queue_idx")]
+        indexes = [
+            models.Index(fields=["status", "-score"], name="application_queue_idx"),
+            # QUEUE_ORDER, then the admin's tie-break on -pk: the page is the index's first rows.
+            PortableIndex(
+                F("queue_rank"),
+                F("score").desc(nulls_last=True),
+                F("submitted_at"),
+                F("id").desc(),
+                name="application_queue_order_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.company} · {self.intake}"

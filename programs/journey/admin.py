@@ -2,6 +2,8 @@
 (the pipeline board and stage moves), local entities, quarterly reports.
 """
 
+from functools import cache
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -11,12 +13,13 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from companies import validators
 from incubator.admin_mixins import (
     CreatedThroughService,
+    PageRows,
     ReadOnlyInline,
     ServiceModelAdmin,
     call_service,
@@ -356,8 +359,54 @@ class MoveForm(forms.Form):
             del self.fields["override"]
 
 
+def _per_count(phrase):
+    """Return n -> `phrase(n)` filled with n, translated once for each n."""
+    return cache(lambda n: phrase(n) % {"counter": n})
+
+
+def board_columns(columns, changelist: str) -> list[tuple]:
+    """Return (stage, label, cards, total, "and N more" link) of each column of the board.
+
+    Each card gets its link and its phrases here, each phrase translated once per count
+    shown: a translation tag and a URL lookup per card were most of the board's time.
+    """
+    overdue = _per_count(
+        lambda n: ngettext("%(counter)s milestone overdue", "%(counter)s milestones overdue", n)
+    )
+    active = _per_count(
+        lambda n: ngettext("%(counter)s open request", "%(counter)s open requests", n)
+    )
+    waiting = _per_count(
+        lambda n: ngettext(
+            "%(counter)s waiting on the center", "%(counter)s waiting on the center", n
+        )
+    )
+    late = _per_count(
+        lambda n: ngettext("%(counter)s request overdue", "%(counter)s requests overdue", n)
+    )
+    board = []
+    for stage, cards, total in columns:
+        for card in cards:
+            card.change_url = f"{changelist}{card.pk}/change/"
+            card.overdue_text = overdue(card.overdue_milestones) if card.overdue_milestones else ""
+            card.requests_text = active(card.active_requests) if card.active_requests else ""
+            card.waiting_text = waiting(card.waiting_requests) if card.waiting_requests else ""
+            card.late_text = late(card.overdue_requests) if card.overdue_requests else ""
+        rest = total - len(cards)
+        more = (
+            (
+                ngettext("and %(counter)s more", "and %(counter)s more", rest) % {"counter": rest},
+                f"{changelist}?stage__exact={stage}",
+            )
+            if rest > 0
+            else None
+        )
+        board.append((stage, Enrollment.Stage(stage).label, cards, total, more))
+    return board
+
+
 @admin.register(Enrollment)
-class EnrollmentAdmin(CreatedThroughService, ServiceModelAdmin):
+class EnrollmentAdmin(PageRows, CreatedThroughService, ServiceModelAdmin):
     list_display = [
         "company",
         "cohort",
@@ -384,22 +433,18 @@ class EnrollmentAdmin(CreatedThroughService, ServiceModelAdmin):
     autocomplete_fields = ["company", "cohort"]
 
     def get_queryset(self, request):
-        today = timezone.localdate()
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                done_total=Count(
-                    "milestones", filter=Q(milestones__done_at__isnull=False), distinct=True
-                ),
-                milestone_total=Count("milestones", distinct=True),
-                overdue_total=Count(
-                    "milestones",
-                    filter=journey_selectors.overdue_milestones_q(today, "milestones__", "stage"),
-                    distinct=True,
-                ),
-            )
+        # A sort key only: computed when the list is sorted by it, never for its count.
+        overdue = journey_selectors.overdue_milestones_counted(timezone.localdate())
+        return super().get_queryset(request).alias(overdue_sort=overdue)
+
+    def page_rows(self, request, rows):
+        counts = journey_selectors.milestone_counts(
+            [enrollment.pk for enrollment in rows], today=timezone.localdate()
         )
+        for enrollment in rows:
+            done, total, overdue = counts.get(enrollment.pk, (0, 0, 0))
+            enrollment.done_total, enrollment.milestone_total = done, total
+            enrollment.overdue_total = overdue
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
@@ -424,7 +469,7 @@ class EnrollmentAdmin(CreatedThroughService, ServiceModelAdmin):
     def milestone_progress(self, enrollment):
         return f"{enrollment.done_total} / {enrollment.milestone_total}"
 
-    @admin.display(description=_("overdue milestones"), ordering="overdue_total")
+    @admin.display(description=_("overdue milestones"), ordering="overdue_sort")
     def overdue(self, enrollment):
         return _overdue(str(enrollment.overdue_total), enrollment.overdue_total > 0)
 
@@ -460,10 +505,11 @@ class EnrollmentAdmin(CreatedThroughService, ServiceModelAdmin):
         return {"can_move": self.has_change_permission(request)}
 
     def pipeline_view(self, request):
-        """The board: companies per stage and per cohort, what is overdue, at a glance."""
+        """The board: companies per working stage and per cohort, what is overdue, at a glance."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         board = journey_selectors.pipeline()
+        changelist = reverse("admin:programs_enrollment_changelist")
         context = {
             **self.admin_site.each_context(request),
             "title": gettext("Pipeline board"),
@@ -471,10 +517,19 @@ class EnrollmentAdmin(CreatedThroughService, ServiceModelAdmin):
             "opts": self.opts,
             **board,
             "stage_labels": [Enrollment.Stage(s).label for s in stages.STAGES],
-            "columns": [
-                (stage, Enrollment.Stage(stage).label, rows) for stage, rows in board["columns"]
+            "columns": board_columns(board["columns"], changelist),
+            "ended": [
+                (Enrollment.Stage(stage).label, f"{changelist}?stage__exact={stage}")
+                for stage in stages.STAGES
+                if stage in stages.ENDED
             ],
         }
+        milestones = reverse("admin:programs_milestone_changelist")
+        for milestone in board["overdue_milestones"]:
+            milestone.change_url = f"{milestones}{milestone.pk}/change/"
+        requests = reverse("admin:programs_servicerequest_changelist")
+        for service_request in board["overdue_requests"]:
+            service_request.conversation_url = f"{requests}{service_request.pk}/conversation/"
         return TemplateResponse(request, "admin/programs/enrollment/pipeline.html", context)
 
     def move_view(self, request, object_id):

@@ -10,6 +10,7 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    F,
     OuterRef,
     Prefetch,
     Q,
@@ -17,10 +18,13 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from companies.models import Certification, Company, Membership, Patent
+from incubator.db import SubqueryCount
 from programs import stages
 from programs.models import (
     Cohort,
@@ -153,70 +157,145 @@ def cohorts_for_program(program_id: int, *, today=None) -> QuerySet[Cohort]:
     )
 
 
-def pipeline(*, today=None) -> dict:
-    """Return the board: open and ended enrollments per stage and cohort, with what is late.
+def milestone_counts(enrollment_ids, *, today) -> dict[int, tuple[int, int, int]]:
+    """Return {enrollment id: (done, total, overdue)} of these enrollments' milestones.
 
-    Four queries whatever the number of companies.
+    One query over the given enrollments' milestones, for a page of rows.
+    """
+    rows = (
+        Milestone.objects.filter(enrollment_id__in=enrollment_ids)
+        .values("enrollment_id")
+        .annotate(
+            done=Count("pk", filter=Q(done_at__isnull=False)),
+            total=Count("pk"),
+            overdue=Count("pk", filter=overdue_milestones_q(today)),
+        )
+        .order_by()
+    )
+    return {row["enrollment_id"]: (row["done"], row["total"], row["overdue"]) for row in rows}
+
+
+def overdue_milestones_counted(today) -> SubqueryCount:
+    """Return an enrollment's number of overdue milestones, as a sort key."""
+    return SubqueryCount(
+        Milestone.objects.filter(overdue_milestones_q(today), enrollment=OuterRef("pk"))
+    )
+
+
+# The cards a column of the board shows; the rest are a link to the enrollments' list.
+BOARD_COLUMN_CARDS = 50
+
+
+def pipeline(*, today=None, per_column: int | None = None) -> dict:
+    """Return the board: the working stages' enrollments, what is late, the cohorts at work.
+
+    A column holds the `per_column` (BOARD_COLUMN_CARDS) enrollments that moved into its
+    stage last, and the number of all of them. Ended enrollments are never read (the
+    enrollments' list, filtered by stage, shows them): the board costs the same queries and
+    rows however many ended.
+    Nine queries: the columns' sizes, the cards' ids, the cards, their milestones, their
+    companies' requests, the cohorts' counts and names, the overdue milestones and requests.
     """
     today = today or timezone.localdate()
-    enrollments = list(
-        Enrollment.objects.select_related("company", "cohort__program")
-        .annotate(
-            overdue_milestones=Count(
-                "milestones",
-                filter=overdue_milestones_q(today, "milestones__", "stage"),
-                distinct=True,
-            ),
-            milestones_done=Count(
-                "milestones", filter=Q(milestones__done_at__isnull=False), distinct=True
-            ),
-            milestones_total=Count("milestones", distinct=True),
+    per_column = per_column or BOARD_COLUMN_CARDS
+    working = Enrollment.objects.filter(stage__in=stages.WORKING_STAGES)
+    totals = dict(working.values_list("stage").annotate(n=Count("pk")).order_by())
+    # The cards' ids first: joined in the same query, the planner, blind to how few rows the
+    # window keeps, would read every company to join them.
+    card_ids = list(
+        working.alias(
+            place=Window(
+                RowNumber(),
+                partition_by=F("stage"),
+                order_by=[F("stage_changed_at").desc(), F("pk").desc()],
+            )
         )
-        .order_by("cohort__starts_on", "company__name_ko")
+        .filter(place__lte=per_column)
+        .values_list("pk", flat=True)
     )
+    cards = list(
+        Enrollment.objects.filter(pk__in=card_ids)
+        .select_related("company", "cohort__program")
+        .order_by("-stage_changed_at", "-pk")
+    )
+    milestones = milestone_counts([card.pk for card in cards], today=today)
     requests = (
-        ServiceRequest.objects.filter(status__in=ServiceRequest.ACTIVE)
+        ServiceRequest.objects.filter(
+            status__in=ServiceRequest.ACTIVE, company_id__in={card.company_id for card in cards}
+        )
         .values("company_id")
         .annotate(
             active=Count("pk"),
             overdue=Count("pk", filter=Q(due_on__lt=today)),
             waiting=Count("pk", filter=Q(waiting_on=ServiceRequest.WaitingOn.CENTER)),
         )
+        .order_by()
     )
     by_company = {row["company_id"]: row for row in requests}
-    columns: dict[str, list] = {stage: [] for stage in stages.STAGES}
-    cohorts: dict[int, dict] = {}
-    for enrollment in enrollments:
-        counts = by_company.get(enrollment.company_id, {})
-        enrollment.active_requests = counts.get("active", 0)
-        enrollment.overdue_requests = counts.get("overdue", 0)
-        enrollment.waiting_requests = counts.get("waiting", 0)
-        columns[enrollment.stage].append(enrollment)
-        row = cohorts.setdefault(
-            enrollment.cohort_id,
-            {"cohort": enrollment.cohort, "counts": defaultdict(int), "total": 0},
+    columns: dict[str, list] = {stage: [] for stage in stages.WORKING_STAGES}
+    for card in cards:
+        card.milestones_done, card.milestones_total, card.overdue_milestones = milestones.get(
+            card.pk, (0, 0, 0)
         )
-        row["counts"][enrollment.stage] += 1
-        row["total"] += 1
-    for row in cohorts.values():
-        row["cells"] = [row["counts"].get(stage, 0) for stage in stages.STAGES]
-    overdue_milestones = list(
-        Milestone.objects.filter(overdue_milestones_q(today))
-        .select_related("company", "enrollment")
-        .order_by("due_on")[:50]
+        counts = by_company.get(card.company_id, {})
+        card.active_requests = counts.get("active", 0)
+        card.overdue_requests = counts.get("overdue", 0)
+        card.waiting_requests = counts.get("waiting", 0)
+        columns[card.stage].append(card)
+    overdue_milestones = _first(
+        Milestone.objects.filter(
+            overdue_milestones_q(today), enrollment__stage__in=stages.WORKING_STAGES
+        ),
+        ("due_on", "pk"),
+        ("company", "enrollment"),
     )
-    overdue_requests = list(
-        ServiceRequest.objects.filter(status__in=ServiceRequest.ACTIVE, due_on__lt=today)
-        .select_related("company", "owner")
-        .order_by("due_on")[:50]
+    overdue_requests = _first(
+        ServiceRequest.objects.filter(status__in=ServiceRequest.ACTIVE, due_on__lt=today),
+        ("due_on", "pk"),
+        ("company", "owner"),
     )
     return {
         "today": today,
-        "columns": [(stage, columns[stage]) for stage in stages.STAGES],
-        "cohorts": sorted(cohorts.values(), key=lambda row: row["cohort"].starts_on),
+        "columns": [
+            (stage, columns[stage], totals.get(stage, 0)) for stage in stages.WORKING_STAGES
+        ],
+        "cohorts": cohorts_at_work(working),
         "overdue_milestones": overdue_milestones,
         "overdue_requests": overdue_requests,
     }
+
+
+def _first(rows: QuerySet, order: tuple[str, ...], related: tuple[str, ...], n: int = 50) -> list:
+    """Return the first `n` of `rows` in `order`, with `related` joined to those `n` alone.
+
+    One query: the ids are chosen in a subquery, so that the joins wait for the limit.
+    """
+    chosen = rows.order_by(*order).values("pk")[:n]
+    return list(rows.model.objects.filter(pk__in=chosen).select_related(*related).order_by(*order))
+
+
+def cohorts_at_work(working: QuerySet[Enrollment]) -> list[dict]:
+    """Return {"cohort", "cells" (a count per stage), "total"} of each cohort with a company
+    still working, the earliest first; one query (a cohort's enrollments, through its index).
+    """
+    counts = (
+        Enrollment.objects.filter(cohort_id__in=working.values("cohort_id"))
+        .values("cohort_id", "stage")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    per_cohort: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in counts:
+        per_cohort[row["cohort_id"]][row["stage"]] = row["n"]
+    cohorts = Cohort.objects.filter(pk__in=per_cohort).select_related("program")
+    return [
+        {
+            "cohort": cohort,
+            "cells": [per_cohort[cohort.pk].get(stage, 0) for stage in stages.STAGES],
+            "total": sum(per_cohort[cohort.pk].values()),
+        }
+        for cohort in sorted(cohorts, key=lambda c: (c.starts_on, c.pk))
+    ]
 
 
 def companies_for_partners() -> QuerySet:

@@ -421,13 +421,19 @@ def test_the_board_counts_no_milestone_of_a_later_stage_or_an_ended_enrollment(
     journey_services.enrollment_advance(
         enrollment=withdrawn, to_stage="withdrawn", actor=officer, reason="Back to Korea."
     )
-    page = staff_client(officer).get(reverse("admin:programs_enrollment_pipeline"))
+    client = staff_client(officer)
+    page = client.get(reverse("admin:programs_enrollment_pipeline"))
     board = {
-        e.pk: e.overdue_milestones for _stage, _label, rows in page.context["columns"] for e in rows
+        e.pk: e.overdue_milestones
+        for _stage, _label, cards, _total, _more in page.context["columns"]
+        for e in cards
     }
-    # Incubation: its two milestones; not those of acceleration and industrialization.
-    assert board == {enrollment.pk: 2, withdrawn.pk: 0}
-    assert {m.code for m in page.context["overdue_milestones"]} == {
-        "local_entity_registered",
-        "office_moved_in",
+    # Incubation: its two milestones; not those of acceleration and industrialization. The
+    # withdrawn enrollment is not on the board: the enrollments' list shows it.
+    assert board == {enrollment.pk: 2}
+    assert {(m.enrollment_id, m.code) for m in page.context["overdue_milestones"]} == {
+        (enrollment.pk, "local_entity_registered"),
+        (enrollment.pk, "office_moved_in"),
     }
+    ended = client.get(reverse("admin:programs_enrollment_changelist") + "?stage__exact=withdrawn")
+    assert {e.pk: e.overdue_total for e in ended.context["cl"].result_list} == {withdrawn.pk: 0}

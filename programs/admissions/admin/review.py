@@ -7,7 +7,6 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_list import _boolean_icon
 from django.core.exceptions import ValidationError
-from django.db.models import Case, F, IntegerField, Value, When
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -19,11 +18,13 @@ from companies import validators
 from companies.admin import BrnSearchMixin
 from incubator.admin_mixins import (
     OneChoiceFilter,
+    PageRows,
     ReadOnlyInline,
     ServiceModelAdmin,
     call_service,
 )
 from incubator.exports import ExportAdminMixin, column, field_column, translated
+from incubator.multilingual import translated_names
 from programs.admissions import screening, selectors, services
 from programs.admissions.models import Application, ApplicationEvent, CriterionOverride, Intake
 from programs.journey import selectors as journey_selectors
@@ -218,7 +219,7 @@ class IntakeFilter(admin.RelatedFieldListFilter):
 
 
 @admin.register(Application)
-class ApplicationAdmin(ExportAdminMixin, BrnSearchMixin, ServiceModelAdmin):
+class ApplicationAdmin(PageRows, ExportAdminMixin, BrnSearchMixin, ServiceModelAdmin):
     list_display = [
         "company_name",
         "intake",
@@ -234,16 +235,16 @@ class ApplicationAdmin(ExportAdminMixin, BrnSearchMixin, ServiceModelAdmin):
     list_filter = ["status", WaitingFilter, "recommendation", ("intake", IntakeFilter), "policy"]
     search_fields = ["company__name_ko", "company__name_zh", "company__name_en", "company__brn"]
     brn_lookup = "company__brn"
-    # The queue: submitted applications first, best score first, then first come.
-    ordering = [
-        Case(
-            When(status=Application.Status.SUBMITTED, then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
-        ).asc(),
-        F("score").desc(nulls_last=True),
-        F("submitted_at").asc(nulls_last=True),
-    ]
+    # The queue, read in the order of its index (application_queue_order_idx).
+    ordering = list(Application.QUEUE_ORDER)
+    # The list shows none of these; the change page does.
+    list_defer = (
+        "screening",
+        "market_fit",
+        "decision_reason",
+        *(f"company__{name}" for name in translated_names("description")),
+        "policy__notes",
+    )
     fieldsets = [
         (None, {"fields": ["company_link", "intake", "status", "submitted_at", "market_fit"]}),
         (
