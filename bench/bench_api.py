@@ -33,17 +33,15 @@ import http.client
 import os
 import random
 import secrets
-import socket
 import statistics
-import subprocess
 import sys
-import time
 from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from bench.protocol import Figures, add_arguments  # noqa: E402
+from bench.server import call, free_port, make_key, p95, revoke, start_gunicorn, stop  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/incubator_bench"
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
@@ -65,8 +63,8 @@ WARMUP = 20
 BATCH = 2_000
 API_PATH = f"/api/v1/companies/?page_size={PAGE}"
 BARE_PATH = "/bench/companies/"
-# Behind the TLS-terminating proxy of production; without it DEBUG-off settings redirect.
-PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
+# gthread with 1 thread, so that a worker keeps the one timing connection alive.
+SERVER_OPTIONS = ["--workers=2", "--worker-class=gthread", "--threads=1"]
 
 
 def brn(index: int) -> str:
@@ -220,31 +218,6 @@ def prepare() -> None:
     prepare_database(Company, COMPANIES["full"], populate, "companies")
 
 
-def make_key() -> tuple[object, str]:
-    """Return (key row, key) of a new companies:read key of the bench's partner organisation.
-
-    Made with the key model's manager, not companies.apikeys.services.api_key_create: on
-    PostgreSQL that service's audit record fails (the key's primary key, prefix and hash,
-    is longer than AuditRecord.object_id's 64 characters), and the benchmark measures
-    reads, not the making of keys.
-    """
-    from companies.apikeys.models import PartnerAPIKey
-    from companies.models import PartnerOrganisation
-
-    organisation, _ = PartnerOrganisation.objects.get_or_create(
-        name_en="Bench Capital", defaults={"kind": "investor", "name_zh": "基准创投"}
-    )
-    return PartnerAPIKey.objects.create_key(
-        organisation=organisation, name="bench", scopes=["companies:read"]
-    )
-
-
-def revoke(key_row) -> None:
-    from django.utils import timezone
-
-    type(key_row).objects.filter(pk=key_row.pk).update(revoked=True, revoked_at=timezone.now())
-
-
 def in_process(key: str, profile: bool) -> tuple[list, list[int]]:
     """Call the API in this process; return (its queries, the ids it listed)."""
     from django.db import connection
@@ -278,49 +251,6 @@ def in_process(key: str, profile: bool) -> tuple[list, list[int]]:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
         pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
     return queries, ids
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_gunicorn(port: int) -> subprocess.Popen:
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "incubator.wsgi",
-        "--workers=2",
-        "--worker-class=gthread",
-        "--threads=1",
-        f"--bind=127.0.0.1:{port}",
-        "--log-level=warning",
-    ]
-    print("server: " + " ".join(command[2:]))
-    server = subprocess.Popen(command, cwd=ROOT)  # with SERVER_ENV, set above
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn stopped with {server.returncode}")
-        try:
-            status, _body, _seconds = call(http.client.HTTPConnection("127.0.0.1", port), BARE_PATH)
-            if status == 200:
-                return server
-        except OSError:
-            time.sleep(0.2)
-    server.terminate()
-    raise SystemExit("gunicorn did not answer within 60 s")
-
-
-def call(connection: http.client.HTTPConnection, path: str, headers=None):
-    """GET path; return (status, body, seconds to the last byte of the body)."""
-    start = time.perf_counter()
-    connection.request("GET", path, headers={**PROXY_HEADERS, **(headers or {})})
-    answer = connection.getresponse()
-    body = answer.read()
-    return answer.status, body, time.perf_counter() - start
 
 
 def measure(port: int, key: str, requests: int) -> tuple[dict, tuple[int, int], dict]:
@@ -359,10 +289,6 @@ def measure(port: int, key: str, requests: int) -> tuple[dict, tuple[int, int], 
     return times, (len(api_ids), api_page["count"]), sizes
 
 
-def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20, method="inclusive")[18]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_arguments(parser)
@@ -385,17 +311,16 @@ def main() -> int:
             fill_now(lambda: populate(COMPANIES["small"]))
             # gunicorn's workers on the throwaway database too
             SERVER_ENV["DATABASE_URL"] = os.environ["DATABASE_URL"] = database_url()
-        key_row, key = make_key()
+        key_row, key = make_key(["companies:read"])
         server = None
         try:
             queries, ids = in_process(key, options.profile)
             port = free_port()
-            server = start_gunicorn(port)
+            server = start_gunicorn(port, SERVER_OPTIONS, BARE_PATH)
             times, (rows, listed), sizes = measure(port, key, requests)
         finally:
             if server is not None:
-                server.terminate()
-                server.wait(timeout=30)
+                stop(server)
             revoke(key_row)
 
     medians = {name: statistics.median(values) * 1000 for name, values in times.items()}

@@ -1,11 +1,15 @@
-"""The project's URLs and the bare view the partner API's company list is measured against."""
+"""The project's URLs and the bare views the benchmarks measure the API and pages against."""
 
 from django.urls import path
 
-from bench.views import companies_bare
+from bench.views import companies_bare, companies_table
 from incubator import urls as project
 
-urlpatterns = [path("bench/companies/", companies_bare), *project.urlpatterns]
+urlpatterns = [
+    path("bench/companies/", companies_bare),
+    path("bench/companies/table/", companies_table),
+    *project.urlpatterns,
+]
 
 handler400 = project.handler400
 handler404 = project.handler404

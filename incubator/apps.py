@@ -26,8 +26,10 @@ class IncubatorConfig(AppConfig):
 def sync_roles_after_migrate(sender, using="default", **kwargs):
     # Permissions are created app by app after migrate; the last app's signal
     # is the first moment all of them exist. Later apps' models thus join the
-    # role groups without anyone fixing a group by hand.
-    if sender.label != list(apps.get_app_configs())[-1].label:
+    # role groups without anyone fixing a group by hand. Only apps with models get the
+    # signal: a model-less app installed last (bench.settings' datagen) must not stop it.
+    with_models = [config for config in apps.get_app_configs() if config.models_module]
+    if sender.label != with_models[-1].label:
         return
     from incubator.roles import sync_role_permissions
     from incubator.schedules import ensure_all_periodic_jobs

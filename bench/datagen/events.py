@@ -142,16 +142,17 @@ def badge_code(ctx: Context) -> str:
 
 
 def registrations(
-    ctx: Context, events_: list[Event], who: Registrants, total: int, coordinators
+    ctx: Context, events_: list[Event], who: Registrants, total: int, coordinators, *, door: int
 ) -> list[Registration]:
     """Return `total` registrations over the events that are neither drafts nor matching
-    sessions (one of them large, for a door check-in at scale): startups, partners and guests,
-    checked in at past events. The events' capacities are set here: insert them after."""
+    sessions (the first with `door` of them, at most 5,000, for a door check-in at scale):
+    startups, partners and guests, checked in at past events. The events' capacities are set
+    here: insert them after."""
     rng = ctx.rng
     open_ = [e for e in events_ if e.status != "draft" and e.kind != "matching_session"]
     if not open_ or total <= 0:
         return []
-    sizes = _sizes(ctx, len(open_), total)
+    sizes = _sizes(ctx, len(open_), total, door)
     rows = []
     for event, size in zip(open_, sizes, strict=True):
         n_partners = min(len(who.partners), size // 5)
@@ -168,10 +169,10 @@ def registrations(
     return rows
 
 
-def _sizes(ctx: Context, events: int, total: int) -> list[int]:
-    """Return how many register for each event: the first takes a fortieth of all (at most
-    5,000, the load test's door), the others a long tail capped at that size, summing to total."""
-    big = max(1, min(5_000, total // 40))
+def _sizes(ctx: Context, events: int, total: int, door: int) -> list[int]:
+    """Return how many register for each event: the first takes `door` (at most 5,000 and
+    total), the others a long tail capped at that size, summing to total."""
+    big = max(1, min(5_000, door, total))
     cap = max(big, 3 * total // events)
     weights = [ctx.rng.paretovariate(1.5) for _ in range(events)]
     scale = (total - big) / sum(weights)

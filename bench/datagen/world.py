@@ -115,8 +115,11 @@ def _events(ctx: Context, n: int, registrations: int, meetings: int) -> None:
     sessions = [e for e in rows if e.kind == Event.Kind.MATCHING_SESSION]
     who = events.Registrants(ctx, ctx.members, ctx.partner_people)
     participants = matching.participants(ctx, sessions, who, ctx.coordinators)
+    # The load test's door: a fortieth of all registrations (5,000 of 200,000), counted
+    # before the matching sessions' participants take their share.
+    door = registrations // 40
     others = events.registrations(
-        ctx, rows, who, registrations - len(participants), ctx.coordinators
+        ctx, rows, who, registrations - len(participants), ctx.coordinators, door=door
     )
     ctx.insert(Event, rows)
     ctx.insert(Registration, participants + others)

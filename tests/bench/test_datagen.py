@@ -1,6 +1,8 @@
 """The data generator (bench/datagen): the counts it reports, every model's constraints on
 what it makes, the same rows for the same seed, and staff and portal pages on its data."""
 
+import datetime as dt
+
 import pytest
 from django.apps import apps
 from django.db import transaction
@@ -103,3 +105,15 @@ def test_the_small_world_is_valid_the_same_for_a_seed_and_served_by_the_pages(cl
     client.force_login(member)
     for url in (reverse("programs:journey"), reverse("events:event-list")):
         assert client.get(url).status_code == 200, url
+
+
+def test_the_first_open_event_is_the_load_tests_door_of_5000():
+    # Issue 13's sizes: 200,000 registrations, of which the matching sessions' participants
+    # take about 25,000 before the other events share the rest; the door is still a fortieth
+    # of all, and no event is larger.
+    from bench.datagen.common import Context
+    from bench.datagen.events import _sizes
+
+    ctx = Context(seed=SEED, progress=False, today=dt.date(2026, 1, 5))
+    sizes = _sizes(ctx, 4_000, 175_000, 200_000 // 40)
+    assert (sizes[0], max(sizes), sum(sizes)) == (5_000, 5_000, 175_000)

@@ -1,6 +1,7 @@
 import logging
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import transaction
@@ -69,6 +70,20 @@ def test_each_role_may_do_what_the_roles_table_says():
     assert "reports.add_reportrun" in viewer & officer & coordinator
     assert "programs.view_application" in viewer
     assert "django_celery_beat.view_periodictask" in viewer
+
+
+def test_the_roles_get_their_permissions_after_migrate_with_a_model_less_app_last():
+    # bench.settings installs the data generator (no models) last: post_migrate is sent
+    # only for apps with models, so the sync must wait for the last of those.
+    from django.apps import apps
+
+    from incubator.apps import sync_roles_after_migrate
+
+    Group.objects.get(name=roles.PROGRAM_OFFICER).permissions.clear()
+    with override_settings(INSTALLED_APPS=[*settings.INSTALLED_APPS, "bench.datagen"]):
+        last = [config for config in apps.get_app_configs() if config.models_module][-1]
+        sync_roles_after_migrate(sender=last)
+    assert "programs.view_application" in perms(roles.PROGRAM_OFFICER)
 
 
 def test_demo_loads_twice_and_the_manager_signs_in_to_the_admin(demo, client):
