@@ -104,7 +104,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         ),
         "payload_shown",
     ]
-    exclude = ["payload"]
+    exclude = ["payload", "kind"]  # shown by its name (kind_label)
     actions = ["deliver_now"]
 
     def has_add_permission(self, request):
