@@ -6,6 +6,19 @@ def _partner_person(visitor) -> bool:
     return visitor.fact("partner_person", lambda user: hasattr(user, "partner_person"))
 
 
+# The kinds of messages the app sends (incubator.message_kinds).
+MESSAGE_KINDS = {
+    "member_invitation": _("invitation to join a company"),
+    "lead_invitation": _("invitation to apply, to a lead"),
+    "technology_listing_submitted": _("technology listing submitted for review"),
+    "technology_listing_reviewed": _("technology listing reviewed"),
+    "technology_inquiry_received": _("technology inquiry received"),
+    "technology_inquiry_answered": _("technology inquiry answered"),
+    "partner_interest_marked": _("a partner's interest marked"),
+    "partner_interest_withdrawn": _("a partner's interest withdrawn"),
+}
+
+
 class CompaniesConfig(AppConfig):
     name = "companies"
     verbose_name = _("Startups and partners")
@@ -22,12 +35,15 @@ class CompaniesConfig(AppConfig):
         from companies.exchange.policies import contacts_opened_by_inquiry
         from companies.links import invitation_path
         from companies.policies import register_contact_opener
+        from companies.webhooks.models import EventType
         from companies.webhooks.services import webhook_attempted, webhook_target
-        from incubator import webhooks
+        from incubator import message_kinds, webhooks
         from incubator.links import register_link
         from incubator.portal import register_destination
 
         register_link("member_invitation", invitation_path)
+        message_kinds.register(MESSAGE_KINDS)
+        message_kinds.register(dict(EventType.choices))
         register_contact_opener(contacts_opened_by_inquiry)
         webhooks.register_resolver(webhook_target, on_attempt=webhook_attempted)
 

@@ -1,13 +1,32 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from incubator.schedules import PeriodicJob
 
 COMPLETE_ENDED = PeriodicJob(
-    "Events: mark ended events completed",
+    gettext_noop("Events: mark ended events completed"),
     "events.tasks.events_complete_ended_task",
     every_minutes=60,
 )
+
+
+# The kinds of messages the app sends (incubator.message_kinds).
+MESSAGE_KINDS = {
+    "event_registered": _("event registration confirmed"),
+    "event_waitlisted": _("placed on an event's waiting list"),
+    "event_promoted": _("moved from the waiting list into an event"),
+    "event_changed": _("event changed"),
+    "event_cancelled": _("event cancelled"),
+    "registration_cancelled": _("event registration cancelled"),
+    "event_reminder": _("event reminder"),
+    "meeting_agenda": _("1:1 meeting agenda"),
+    "meeting_request_received": _("meeting request received"),
+    "meeting_request_answered": _("meeting request answered"),
+    "meeting_request_withdrawn": _("meeting request withdrawn"),
+    "judge_assigned": _("judging assignment"),
+    "competition_results": _("competition results"),
+}
 
 
 class EventsConfig(AppConfig):
@@ -16,6 +35,9 @@ class EventsConfig(AppConfig):
     periodic_jobs = [COMPLETE_ENDED]
 
     def ready(self):
+        from incubator import message_kinds
+
+        message_kinds.register(MESSAGE_KINDS)
         from events.reports import SECTIONS
         from incubator.reports.registry import register_sections
 

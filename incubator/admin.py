@@ -1,13 +1,14 @@
 import json
 
-from axes import admin as axes_admin
-from axes.models import AccessAttempt
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from incubator import services
+import incubator.third_party_admin  # noqa: F401 (the third-party apps' pages)
+from incubator import message_kinds, roles, services
 from incubator.admin_mixins import ReadOnlyAdmin
 from incubator.audit import redacted
 from incubator.models import AuditRecord, OutboxMessage, User
@@ -17,11 +18,35 @@ admin.site.site_title = _("China–Korea Center admin")
 admin.site.index_title = _("Center operations")
 
 
+class PasswordChangeForm(AdminPasswordChangeForm):
+    # Django joins its help text to an English warning when its module is imported, in the
+    # language active then: Korean on every page, whatever the reader's language.
+    usable_password_help_text = format_lazy(
+        '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}</li></ul>',
+        SetUnusablePasswordMixin.usable_password_help_text,
+        _("If disabled, the current password for this user will be lost."),
+    )
+
+
+class RoleFilter(admin.SimpleListFilter):
+    """The staff roles by their names (each role is a group whose name is its code)."""
+
+    title = _("role")
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return list(roles.ROLE_LABELS.items())
+
+    def queryset(self, request, queryset):
+        return queryset.filter(groups__name=self.value()) if self.value() else queryset
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    change_password_form = PasswordChangeForm
     ordering = ["email"]
     list_display = ["email", "full_name", "language", "time_zone", "is_staff", "is_active"]
-    list_filter = ["is_staff", "is_active", "groups", "language"]
+    list_filter = ["is_staff", "is_active", RoleFilter, "language"]
     search_fields = ["email", "full_name"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
@@ -34,33 +59,60 @@ class UserAdmin(BaseUserAdmin):
     ]
     filter_horizontal = ["groups"]
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "groups":
+            field.label_from_instance = lambda group: roles.ROLE_LABELS.get(group.name, group.name)
+        return field
+
+
+class MessageKindFilter(admin.SimpleListFilter):
+    """The kinds of messages by their names (incubator.message_kinds), without a query."""
+
+    title = _("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return message_kinds.labels()
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
     list_display = [
         "created_at",
         "channel",
-        "kind",
+        "kind_label",
         "recipient",
         "language",
         "status",
         "attempts",
         "sent_at",
     ]
-    list_filter = ["channel", "status", "kind", "language"]
+    list_filter = ["channel", "status", MessageKindFilter, "language"]
     search_fields = ["recipient", "dedupe_key"]
     date_hierarchy = "created_at"
     # The payload is shown through payload_shown only: a message never stores a
     # secret, and the page masks anything that looks like one all the same.
     readonly_fields = [
-        *(f.name for f in OutboxMessage._meta.fields if f.name != "payload"),
+        *(
+            "kind_label" if f.name == "kind" else f.name
+            for f in OutboxMessage._meta.fields
+            if f.name != "payload"
+        ),
         "payload_shown",
     ]
-    exclude = ["payload"]
+    exclude = ["payload", "kind"]  # shown by its name (kind_label)
     actions = ["deliver_now"]
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_label(self, message):
+        return message_kinds.label_of(message.kind)
 
     @admin.display(description=_("payload"))
     def payload_shown(self, message):
@@ -80,26 +132,13 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         )
 
 
-admin.site.unregister(AccessAttempt)
-
-
-@admin.register(AccessAttempt)
-class AccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
-    """Sign-in lockouts: the manager lifts one by deleting its attempt."""
-
-    @admin.action(description=_("Clean up expired attempts"), permissions=["delete"])
-    def cleanup_expired_attempts(self, request, queryset):
-        # django-axes reads the attempt time that only its sign-in path sets.
-        request.axes_attempt_time = None
-        return super().cleanup_expired_attempts(request, queryset)
-
-
 @admin.register(AuditRecord)
 class AuditRecordAdmin(ReadOnlyAdmin):
     """The audit trail, read-only: services write it, nobody edits it."""
 
     list_display = ["at", "actor_label", "verb", "object_repr", "company_repr"]
-    list_filter = ["verb", "object_type"]
+    # Only the kinds of objects the trail names, not every table of every app.
+    list_filter = ["verb", ("object_type", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["actor_label", "object_repr", "company_repr", "verb"]
     date_hierarchy = "at"
     fields = [

@@ -13,9 +13,11 @@ class IncubatorConfig(AppConfig):
     def ready(self):
         from django.contrib import admin
 
+        from incubator import third_party
         from incubator.admin_mixins import actions_need_change_permission
 
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="incubator-roles")
+        third_party.install()
         # The admin registered every app's models before this app's ready().
         actions_need_change_permission(admin.site)
         register_report_shortcuts()

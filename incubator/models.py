@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from incubator import message_kinds
+
 
 def acting_user(verbose_name=None, **options) -> models.ForeignKey:
     """Return a foreign key to the person who did what a row records (decided, checked in,
@@ -141,7 +143,7 @@ class OutboxMessage(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.kind} → {self.recipient}"
+        return f"{message_kinds.label_of(self.kind)} → {self.recipient}"
 
 
 class AuditRecord(models.Model):

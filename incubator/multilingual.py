@@ -70,7 +70,13 @@ class TranslatedText:
         # Django calls this for any class attribute that has it, as for a field.
         for suffix, field in self.columns():
             cls.add_to_class(f"{name}_{suffix}", field)
-        setattr(cls, name, property(lambda obj: localized(obj, name)))
+
+        def in_readers_language(obj):
+            return localized(obj, name)
+
+        # The admin's column header when a list shows the property.
+        in_readers_language.short_description = self.label
+        setattr(cls, name, property(in_readers_language))
         if self.required and not cls._meta.abstract:
             label = self.label
             cls._meta.constraints.append(

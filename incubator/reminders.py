@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone, translation
 
+from incubator import message_kinds
 from incubator.models import OutboxMessage, ReminderOptOut, User
 
 logger = logging.getLogger(__name__)
@@ -83,6 +84,7 @@ def register(*kinds: ReminderKind) -> None:
         if known is not None and known.occurrences is not kind.occurrences:
             raise ValueError(f"Two reminder kinds are called {kind.code!r}")
         _KINDS[kind.code] = kind
+        message_kinds.register_reminder(kind.message_kind, kind.label)
 
 
 def kinds() -> list[ReminderKind]:

@@ -1,12 +1,20 @@
 """The staff roles of the architecture's roles table and what each may do."""
 
 from django.apps import apps as global_apps
+from django.utils.translation import gettext_lazy as _
 
 CENTER_MANAGER = "center_manager"
 PROGRAM_OFFICER = "program_officer"
 EVENT_COORDINATOR = "event_coordinator"
 VIEWER = "viewer"
 ROLES = (CENTER_MANAGER, PROGRAM_OFFICER, EVENT_COORDINATOR, VIEWER)
+# What staff read where a role shows (its group's name is the code).
+ROLE_LABELS = {
+    CENTER_MANAGER: _("center manager"),
+    PROGRAM_OFFICER: _("program officer"),
+    EVENT_COORDINATOR: _("event coordinator"),
+    VIEWER: _("viewer (read only)"),
+}
 
 ALL = ("add", "change", "delete", "view")
 VIEW = ("view",)

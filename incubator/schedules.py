@@ -8,10 +8,13 @@ them exist (a job staff have edited is left as they set it).
 from dataclasses import dataclass
 
 from django.apps import apps as global_apps
+from django.utils.translation import gettext_noop
 
 
 @dataclass(frozen=True)
 class PeriodicJob:
+    # English and a msgid (gettext_noop): stored as is, shown in the reader's language
+    # (incubator.third_party.periodic_task_name).
     name: str
     task: str
     every_minutes: int | None = None
@@ -24,12 +27,14 @@ class PeriodicJob:
 
 
 OUTBOX_SWEEP = PeriodicJob(
-    "Outbox sweep: deliver pending messages", "incubator.tasks.outbox_sweep_task", every_minutes=1
+    gettext_noop("Outbox sweep: deliver pending messages"),
+    "incubator.tasks.outbox_sweep_task",
+    every_minutes=1,
 )
 # One sweep for every kind of reminder (incubator/reminders.py); each kind's grace period
 # is longer than this interval, so a late or skipped run loses nothing.
 REMINDERS_SWEEP = PeriodicJob(
-    "Reminders sweep: write the reminders that are due",
+    gettext_noop("Reminders sweep: write the reminders that are due"),
     "incubator.tasks.reminders_sweep_task",
     every_minutes=5,
 )

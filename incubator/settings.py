@@ -55,9 +55,10 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "rest_framework_api_key",
+    # Both with their names in the staff's language (incubator/third_party.py).
+    "incubator.third_party.APIKeyConfig",
     "django_celery_beat",
-    "axes",
+    "incubator.third_party.AxesConfig",
     "incubator",
     "incubator.reports",
     "companies",

@@ -5,8 +5,11 @@ and its unique-together message reads as a field list ("包含 Company、国家/
 专利 已经存在"). The project's catalogues come first in LOCALE_PATHS, so a msgid listed here
 and translated there replaces the library's wording in every form, admin page and API error.
 django-celery-beat's Korean catalogue leaves its own words in English ("clocked",
-"crontabs", "periodic tasks", even Django's "Home", which it shadows), and its Chinese one
-maps two labels to the wrong words. Nothing imports this module: makemessages reads it.
+"crontabs", "periodic tasks", even Django's "Home", which it shadows; help texts such as
+"태스크 실행 Interval Schedule"), its Chinese one maps two labels to the wrong words and
+names settings ("如果enabled设置为False"), and neither has the messages of its actions.
+django-axes and djangorestframework-api-key have no Korean or Chinese catalogue at all.
+Nothing imports this module: makemessages reads it.
 """
 
 from django.utils.translation import gettext_noop, ngettext_lazy
@@ -58,4 +61,88 @@ CELERY_BEAT = [
     gettext_noop("periodic tasks"),
     gettext_noop("Periodic Tasks"),
     gettext_noop("Home"),
+    gettext_noop("Periodic Tasks Using This Schedule"),
+    gettext_noop("One-off Task"),
+    gettext_noop("Run the task at clocked time"),
+    gettext_noop("The type of solar event when the job should run"),
+    gettext_noop("Run the task when the event happens at this latitude"),
+    gettext_noop("Run the task when the event happens at this longitude"),
+    gettext_noop(
+        "Interval Schedule to run the task on.  Set only one schedule type, leave the others null."
+    ),
+    gettext_noop(
+        "Crontab Schedule to run the task on.  Set only one schedule type, leave the others null."
+    ),
+    gettext_noop(
+        "Solar Schedule to run the task on.  Set only one schedule type, leave the others null."
+    ),
+    gettext_noop(
+        "Clocked Schedule to run the task on.  Set only one schedule type, leave the others null."
+    ),
+    gettext_noop('JSON encoded positional arguments (Example: ["arg1", "arg2"])'),
+    gettext_noop('JSON encoded keyword arguments (Example: {"argument": "value"})'),
+    gettext_noop("Queue defined in CELERY_TASK_QUEUES. Leave None for default queuing."),
+    gettext_noop("Override Exchange for low-level AMQP routing"),
+    gettext_noop("Override Routing Key for low-level AMQP routing"),
+    gettext_noop(
+        "Datetime that the schedule last triggered the task to run. "
+        "Reset to None if enabled is set to False."
+    ),
+    gettext_noop("If True, the schedule will only run the task a single time"),
+    gettext_noop("Set to False to disable the schedule"),
+    gettext_noop('Cron Minutes to Run. Use "*" for "all". (Example: "0,30")'),
+    gettext_noop('Cron Hours to Run. Use "*" for "all". (Example: "8,20")'),
+    gettext_noop(
+        'Cron Days Of The Week to Run. Use "*" for "all", Sunday is 0 or 7, Monday is 1. '
+        '(Example: "0,5")'
+    ),
+    gettext_noop('Cron Days Of The Month to Run. Use "*" for "all". (Example: "1,15")'),
+    gettext_noop('Cron Months (1-12) Of The Year to Run. Use "*" for "all". (Example: "1,12")'),
+    gettext_noop("Timezone to Run the Cron Schedule on. Default is UTC."),
+    # The actions' messages. "Run" formats its English grammar into the message
+    # ("task{1} {2}"): the translations use {0} only.
+    gettext_noop("{0} task{1} {2} successfully run"),
+    ngettext_lazy(
+        "{0} task was successfully enabled", "{0} tasks were successfully enabled", "count"
+    ),
+    ngettext_lazy(
+        "{0} task was successfully disabled", "{0} tasks were successfully disabled", "count"
+    ),
+    ngettext_lazy(
+        "{0} task was successfully toggled", "{0} tasks were successfully toggled", "count"
+    ),
+]
+
+AXES = [
+    gettext_noop("User Agent"),
+    gettext_noop("IP Address"),
+    gettext_noop("Username"),
+    gettext_noop("HTTP Accept"),
+    gettext_noop("Path"),
+    gettext_noop("Attempt Time"),
+    gettext_noop("Access lock out"),
+    gettext_noop("GET Data"),
+    gettext_noop("POST Data"),
+    gettext_noop("Failed Logins"),
+    gettext_noop("Access Attempt"),
+    gettext_noop("Expires At"),
+    gettext_noop("The time when access attempt expires and is no longer valid."),
+    gettext_noop("Logout Time"),
+    gettext_noop("Session key hash (sha256)"),
+    gettext_noop("access failure"),
+    gettext_noop("access failures"),
+    gettext_noop("access attempt"),
+    gettext_noop("access attempts"),
+    gettext_noop("access attempt expiration"),
+    gettext_noop("access attempt expirations"),
+    gettext_noop("access log"),
+    gettext_noop("access logs"),
+    gettext_noop("Locked Out"),
+    gettext_noop("Form Data"),
+    gettext_noop("Meta Data"),
+    gettext_noop("Not set"),
+]
+
+API_KEY = [
+    gettext_noop("The API key has been revoked, which cannot be undone."),
 ]

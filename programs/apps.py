@@ -2,12 +2,24 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+# The kinds of messages the app sends (incubator.message_kinds).
+MESSAGE_KINDS = {
+    "application_submitted": _("application submitted"),
+    "application_decided": _("application decided"),
+    "enrollment_stage_changed": _("enrollment moved to another stage"),
+    "fund_application_decided": _("fund application decided"),
+    "service_request_message": _("message on a service request"),
+}
+
 
 class ProgramsConfig(AppConfig):
     name = "programs"
     verbose_name = _("Programs and incubation")
 
     def ready(self):
+        from incubator import message_kinds
+
+        message_kinds.register(MESSAGE_KINDS)
         from incubator.reports.registry import register_sections
         from programs.reports import SECTIONS
 

@@ -12,6 +12,7 @@ from bench.datagen.common import Context, three
 from programs import services as program_services
 from programs import stages
 from programs.admissions import screening
+from programs.admissions.services import screening_details
 from programs.models import (
     Application,
     ApplicationEvent,
@@ -135,18 +136,24 @@ def admissions(ctx: Context, companies_, evidence_, members_, officers, enrollme
     for a in applications:
         if a.status == "draft":
             continue
-        score = a.screening["score"]
+        screened = screening_details(policy, a.screening)
         steps = [
-            ("submitted", a.created_by, "draft", "submitted", ""),
-            ("screened", None, "", "", f"policy v{policy.version}: {a.recommendation} ({score})"),
+            ("submitted", a.created_by, "draft", "submitted", "", {}),
+            ("screened", None, "", "", "", screened),
         ]
         if a.decided_at:
-            steps.append(("decided", a.decided_by, "submitted", a.status, a.decision_reason))
+            steps.append(("decided", a.decided_by, "submitted", a.status, a.decision_reason, {}))
         history += [
             ApplicationEvent(
-                application=a, kind=kind, actor=actor, from_status=old, to_status=new, reason=why
+                application=a,
+                kind=kind,
+                actor=actor,
+                from_status=old,
+                to_status=new,
+                reason=why,
+                details=details,
             )
-            for kind, actor, old, new, why in steps
+            for kind, actor, old, new, why, details in steps
         ]
     ctx.insert(ApplicationEvent, history)
     return accepted

@@ -28,6 +28,28 @@ class PartnerAPIKeyManager(BaseAPIKeyManager):
 class PartnerAPIKey(AbstractAPIKey):
     """A key of one partner organisation: shown once, stored as a hash with its prefix."""
 
+    # The library's columns as it declares them, with labels and help in the staff's language.
+    prefix = models.CharField(_("prefix"), max_length=8, unique=True, editable=False)
+    created = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    name = models.CharField(
+        _("name"),
+        max_length=50,
+        blank=False,
+        default=None,
+        help_text=_("What the key is for, e.g. CRM sync."),
+    )
+    revoked = models.BooleanField(
+        _("revoked"),
+        blank=True,
+        default=False,
+        help_text=_("A revoked key is refused; this cannot be undone."),
+    )
+    expiry_date = models.DateTimeField(
+        _("expires at"),
+        blank=True,
+        null=True,
+        help_text=_("From then on, the key is refused."),
+    )
     organisation = models.ForeignKey(
         PartnerOrganisation,
         on_delete=models.PROTECT,

@@ -20,8 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from companies.models import PartnerOrganisation
 from companies.webhooks import policies, selectors, services
 from companies.webhooks.models import EventType, WebhookEndpoint
-from incubator import webhooks
+from incubator import message_kinds, webhooks
 from incubator.admin_mixins import ActionPages, call_service
+from incubator.zones import moment_text
 
 
 def _url_checked(url: str) -> str:
@@ -152,8 +153,8 @@ class WebhookEndpointAdmin(ActionPages, admin.ModelAdmin):
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
                 (
-                    f"{message.created_at:%Y-%m-%d %H:%M:%S}",
-                    message.kind,
+                    moment_text(message.created_at, seconds=True),
+                    message_kinds.label_of(message.kind),
                     message.get_status_display(),
                     message.attempts,
                     message.last_error or "—",
@@ -250,7 +251,7 @@ def _delivery_time(message) -> str:
     moment = message.sent_at or (
         message.available_at if message.status == message.Status.PENDING else None
     )
-    return f"{moment:%Y-%m-%d %H:%M:%S}" if moment else "—"
+    return moment_text(moment, seconds=True) if moment else "—"
 
 
 def endpoints_link(organisation) -> str:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Event, Registration, _ends_after_start
 from incubator.models import acting_user
 from incubator.status_flow import BackgroundRun
+from incubator.zones import zone_words
 
 __all__ = ["Availability", "Meeting", "MeetingRequest", "MeetingSlot", "ScheduleRun"]
 
@@ -57,7 +58,7 @@ class MeetingSlot(models.Model):
             return gettext("meeting slot")
         start = timezone.localtime(self.starts_at, self.event.tzinfo)
         end = timezone.localtime(self.ends_at, self.event.tzinfo)
-        return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
+        return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M} {zone_words(self.event.time_zone, start)}"
 
     def clean(self):
         if self.event_id and self.starts_at and self.ends_at:

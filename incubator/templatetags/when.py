@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
-from incubator.zones import zone_words
+from incubator.zones import moment_text, zone_words
 
 register = template.Library()
 
@@ -32,12 +32,8 @@ def day(value):
 def moment(value):
     if not isinstance(value, dt.datetime):
         return value if value not in (None, "") else "—"
-    local = timezone.localtime(value)
     return format_html(
-        '<time datetime="{}">{} {}</time>',
-        value.astimezone(dt.UTC).isoformat(),
-        f"{local:%Y-%m-%d %H:%M}",
-        zone_words(timezone.get_current_timezone_name(), local),
+        '<time datetime="{}">{}</time>', value.astimezone(dt.UTC).isoformat(), moment_text(value)
     )
 
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
@@ -11,6 +12,7 @@ from incubator.db import PortableIndex
 from incubator.models import acting_user
 from incubator.multilingual import TranslatedText
 from incubator.status_flow import StatusFlow
+from incubator.zones import moment_text
 from programs.admissions import screening
 
 User = settings.AUTH_USER_MODEL
@@ -268,6 +270,10 @@ class Application(StatusFlow, models.Model):
     def is_editable(self) -> bool:
         return self.status == self.Status.DRAFT
 
+    @classmethod
+    def recommendation_label(cls, code: str) -> str:
+        return cls.Recommendation(code).label if code in cls.Recommendation.values else code
+
 
 class ApplicationEvent(models.Model):
     """The history of an application: who did what, when and why."""
@@ -289,6 +295,9 @@ class ApplicationEvent(models.Model):
     to_status = models.CharField(_("to"), max_length=12, blank=True)
     criterion = models.CharField(_("criterion"), max_length=20, blank=True)
     reason = models.TextField(_("reason"), blank=True)
+    # What the code found, kept as data and put into words when read: a screening's
+    # {"policy_version": 1, "recommendation": "meets_some", "score": "70.5"}.
+    details = models.JSONField(_("details"), default=dict, blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
     class Meta:
@@ -297,7 +306,22 @@ class ApplicationEvent(models.Model):
         ordering = ["created_at"]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} {moment_text(self.created_at)}"
+
+    @property
+    def summary(self) -> str:
+        """Return why or what, in the reader's language: the reason, or the screening found."""
+        if self.kind == self.Kind.SCREENED and self.details:
+            return gettext(
+                "Screened with policy v%(version)s: %(recommendation)s, score %(score)s."
+            ) % {
+                "version": self.details.get("policy_version", "?"),
+                "recommendation": Application.recommendation_label(
+                    self.details.get("recommendation", "")
+                ),
+                "score": self.details.get("score", ""),
+            }
+        return self.reason
 
 
 class CriterionOverride(models.Model):

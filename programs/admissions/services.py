@@ -188,6 +188,15 @@ def application_submit(*, application: Application, user) -> Application:
     return application
 
 
+def screening_details(policy: ScreeningPolicy, result: dict) -> dict:
+    """Return what a screening's history entry keeps (ApplicationEvent.summary words it)."""
+    return {
+        "policy_version": policy.version,
+        "recommendation": result["recommendation"],
+        "score": str(result["score"]),
+    }
+
+
 def screening_date(application: Application) -> date:
     # Screened as of the submission: a later re-screen gives the same answer.
     return timezone.localdate(application.submitted_at or timezone.now())
@@ -234,7 +243,7 @@ def applications_screen(*, application_ids, actor) -> int:
                 application_id=application.pk,
                 kind=ApplicationEvent.Kind.SCREENED,
                 actor=actor,
-                reason=f"policy v{policy.version}: {result['recommendation']} ({result['score']})",
+                details=screening_details(policy, result),
             )
         )
     with transaction.atomic():

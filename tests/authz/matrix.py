@@ -11,6 +11,7 @@ GET on every pattern, POST on every portal page and every admin page that writes
 POST per admin action a changelist offers.
 """
 
+import contextlib
 import logging
 import os
 import re
@@ -19,6 +20,7 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.tokens import default_token_generator
@@ -507,14 +509,28 @@ class RoleClient:
     language: the next request starts from the same session again.
     """
 
-    def __init__(self, user):
+    def __init__(self, user, language: str | None = None):
         self.client = Client(raise_request_exception=False)
         if user is not None:
             self.client.force_login(user)
+        if language:
+            self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
         self.cookies = SimpleCookie()
         self.cookies.load(self.client.cookies.output(header="", sep=";"))
 
     def request(self, method: str, url: str, data: dict) -> Seen:
+        response = self.response(method, url, data)
+        return Seen(response.status_code, response.get("Location", ""))
+
+    def page(self, url: str) -> str | None:
+        """Return the HTML of the page at `url`, or None when it answers anything else."""
+        response = self.response("GET", url, {})
+        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            return None
+        return response.content.decode()
+
+    def response(self, method: str, url: str, data: dict):
+        """Request `url` in a savepoint that is rolled back: the world stays as it was."""
         try:
             with transaction.atomic():
                 if method == "GET":
@@ -524,7 +540,7 @@ class RoleClient:
                 finish(response)
                 raise _Rollback(response)
         except _Rollback as done:
-            return Seen(done.response.status_code, done.response.get("Location", ""))
+            return done.response
         finally:
             self.client.cookies = SimpleCookie()
             self.client.cookies.load(self.cookies.output(header="", sep=";"))
@@ -637,10 +653,9 @@ def clients_for(world) -> dict[str, RoleClient]:
 COOKIE_SESSIONS = "django.contrib.sessions.backends.signed_cookies"
 
 
-def observe(rows: list[Row], world) -> dict[Row, dict[str, Seen]]:
-    """Request every row as every role."""
-    served = project_rows()
-    observed = {}
+@contextlib.contextmanager
+def quick_requests():
+    """Make the many requests of a walk over the matrix's pages cheaper, answers unchanged."""
     with (
         override_settings(SESSION_ENGINE=COOKIE_SESSIONS),
         _PlainTemplates(),
@@ -648,6 +663,14 @@ def observe(rows: list[Row], world) -> dict[Row, dict[str, Seen]]:
         _AppListOnce(),
         _PermissionsOnce(),
     ):
+        yield
+
+
+def observe(rows: list[Row], world) -> dict[Row, dict[str, Seen]]:
+    """Request every row as every role."""
+    served = project_rows()
+    observed = {}
+    with quick_requests():
         clients = clients_for(world)
         for row in rows:
             pattern = served[row]

@@ -60,6 +60,18 @@ def portal_sign_in(page, url, email):
     submit(page, "main form button[type=submit]")
 
 
+# Where the admin's object tools (History, Decide...) start, and the title's text ends.
+TOOLS_AND_TITLE = r"""() => {
+  const tools = document.querySelector("#content .object-tools");
+  const lines = [...document.querySelectorAll("#content > h1, #content > h2")].flatMap((h) => {
+    const range = document.createRange();
+    range.selectNodeContents(h);
+    return [...range.getClientRects()].map((r) => r.bottom);
+  });
+  return {tools: tools && tools.getBoundingClientRect().top, title: Math.max(...lines)};
+}"""
+
+
 def admin_sign_in(page, url, email):
     page.goto(url + "/admin/login/")
     page.fill("#id_username", email)
@@ -98,6 +110,10 @@ def test_an_accepted_company_goes_from_incubation_to_acceleration(
     submit(officer_page, "input[name=_decide]")
     enrollment = Enrollment.objects.get(company=company)
     assert (enrollment.cohort, enrollment.stage) == (cohort, stages.INCUBATION)
+    # Back on the application's page: its buttons sit under the title, not over it.
+    assert officer_page.url.endswith(f"/admin/programs/application/{application.pk}/change/")
+    boxes = officer_page.evaluate(TOOLS_AND_TITLE)
+    assert boxes["tools"] >= boxes["title"], boxes
 
     # 2. The founder finds the journey and opens a company-registration request in Korean.
     page = new_context().new_page()

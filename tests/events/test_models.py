@@ -273,7 +273,7 @@ def test_a_criterion_weight_is_positive():
         JudgingCriterion.objects.create(round=round_, name_en="Team", weight=0)
 
 
-def test_a_slot_shows_its_time_in_the_event_zone():
+def test_a_slot_shows_its_time_in_the_event_zone_and_names_it():
     event = make_event(time_zone="Asia/Seoul")
     assert timezone.localtime(event.starts_at, event.tzinfo).hour == 18
-    assert str(slot(event)) == "2026-09-10 18:00–18:20"
+    assert str(slot(event)) == "2026-09-10 18:00–18:20 Korea time (KST)"

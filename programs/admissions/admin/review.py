@@ -153,9 +153,7 @@ def render_screening(application: Application):
         % {
             "version": result.get("policy_version", "?"),
             "date": result.get("on", ""),
-            "recommendation": Application.Recommendation(result["recommendation"]).label
-            if result.get("recommendation") in Application.Recommendation.values
-            else result.get("recommendation", ""),
+            "recommendation": Application.recommendation_label(result.get("recommendation", "")),
             "score": result.get("score", ""),
         },
         gettext("criterion"),
@@ -172,7 +170,7 @@ def status_label(code: str) -> str:
 
 class ApplicationEventInline(ReadOnlyInline):
     model = ApplicationEvent
-    fields = ["actor", "created_at", "kind", "from_label", "to_label", "criterion_label", "reason"]
+    fields = ["actor", "created_at", "kind", "from_label", "to_label", "criterion_label", "summary"]
     readonly_fields = fields
     verbose_name_plural = _("history")
 
@@ -187,6 +185,10 @@ class ApplicationEventInline(ReadOnlyInline):
     @admin.display(description=_("criterion"))
     def criterion_label(self, event):
         return _(screening.CRITERION_LABELS.get(event.criterion, event.criterion))
+
+    @admin.display(description=_("reason"))
+    def summary(self, event):
+        return event.summary
 
 
 class CriterionOverrideInline(ReadOnlyInline):
