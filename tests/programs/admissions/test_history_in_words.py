@@ -58,7 +58,7 @@ def test_a_screening_written_before_is_worded_too_and_other_text_is_kept(policy_
     typed = ApplicationEvent.objects.create(
         application=application, kind=ApplicationEvent.Kind.SCREENED, reason="screened by hand"
     )
-    migration = importlib.import_module("programs.migrations.0006_application_event_details")
+    migration = importlib.import_module("programs.migrations.0007_application_event_details")
     migration.details_from_reasons(apps, None)
 
     old.refresh_from_db()

@@ -29,7 +29,7 @@ def details_from_reasons(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0005_application_withdrawn_and_answers_required'),
+        ('programs', '0006_application_queue_rank'),
     ]
 
     operations = [
