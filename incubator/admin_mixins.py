@@ -1,13 +1,18 @@
 """Shared admin behaviour of the apps' staff pages."""
 
+import types
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from incubator.forms import attach_error
 
@@ -68,6 +73,25 @@ def actions_need_change_permission(site) -> None:
             if not hasattr(function, "allowed_permissions"):
                 function.allowed_permissions = ("change",)
         model_admin.changelist_view = _refusing_unoffered_actions(model_admin)
+
+
+def plain_action_checkboxes(site) -> None:
+    """Write each list row's action checkbox as one string, not through a form widget.
+
+    Django renders each row's checkbox with a CheckboxInput and its three templates: on a
+    list of 100 rows that was a fifth of the page's time. The HTML is the same.
+    """
+    for model_admin in site._registry.values():
+        model_admin.action_checkbox = types.MethodType(_action_checkbox, model_admin)
+
+
+def _action_checkbox(model_admin, obj):
+    return format_html(
+        '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+        helpers.ACTION_CHECKBOX_NAME,
+        str(obj.pk),
+        format_html(gettext("Select this object for an action - {}"), str(obj)),
+    )
 
 
 def _refusing_unoffered_actions(model_admin):

@@ -14,12 +14,13 @@ class IncubatorConfig(AppConfig):
         from django.contrib import admin
 
         from incubator import third_party
-        from incubator.admin_mixins import actions_need_change_permission
+        from incubator.admin_mixins import actions_need_change_permission, plain_action_checkboxes
 
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="incubator-roles")
         third_party.install()
         # The admin registered every app's models before this app's ready().
         actions_need_change_permission(admin.site)
+        plain_action_checkboxes(admin.site)
         register_report_shortcuts()
         # Registers the key scheme with drf-spectacular.
         import incubator.api.schema  # noqa: F401
