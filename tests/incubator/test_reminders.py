@@ -10,7 +10,7 @@ from django.core import mail
 from django.urls import reverse
 
 from events.models import Registration
-from incubator import reminders
+from incubator import message_kinds, reminders
 from incubator.models import AuditRecord, OutboxMessage, ReminderOptOut
 from incubator.services import render_message
 from tests.companies.factories import MembershipFactory, UserFactory
@@ -181,6 +181,8 @@ def test_an_optional_kind_turned_off_is_not_sent_and_a_required_one_always_is(ev
             assert reminders._sweep_kind(kind, START, reminders.SweepResult()) == 1
     finally:
         reminders._KINDS.pop("test_required")
+        # Its messages' label too: the admin's outbox filter lists every named kind.
+        message_kinds._REMINDERS.pop(kind.message_kind)
 
 
 def test_the_reminder_renders_in_korean_with_both_zones(event, korean):
