@@ -85,7 +85,8 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("user")
+        # A row's name ("user · company (role)") reads both.
+        return super().get_queryset(request).select_related("user", "company")
 
 
 class PatentInline(admin.TabularInline):
@@ -296,6 +297,10 @@ class PartnerPersonInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ["user"]
     fields = ["user", "title", "speaks_ko", "speaks_zh", "speaks_en"]
+
+    def get_queryset(self, request):
+        # A row's name ("user · organisation") reads both.
+        return super().get_queryset(request).select_related("user", "organisation")
 
 
 class PartnersThroughServices:

@@ -515,6 +515,9 @@ class DelegationMemberInline(admin.TabularInline):
     fields = ["name", "role", "position", "company", "organisation_name", "email", "phone"]
     autocomplete_fields = ["company"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("company")
+
 
 class DelegationProgrammeItemInline(admin.TabularInline):
     model = DelegationProgrammeItem

@@ -43,7 +43,11 @@ class InquiryInline(ReadOnlyInline):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("organisation", "person__user")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("listing", "organisation", "person__user", "person__organisation")
+        )
 
 
 REVIEW_FIELDS = [
@@ -183,7 +187,7 @@ class TechnologyListingAdmin(ActionPages, admin.ModelAdmin):
 @admin.register(TechnologyInquiry)
 class TechnologyInquiryAdmin(ReadOnlyAdmin):
     list_display = ["listing", "organisation", "person", "status", "accepted", "created_at"]
-    list_select_related = ["listing", "organisation", "person__user"]
+    list_select_related = ["listing", "organisation", "person__user", "person__organisation"]
     list_filter = ["status", "accepted", "organisation"]
     search_fields = [*(f"listing__{name}" for name in translated_names("title")), "message"]
     fields = [
@@ -204,7 +208,7 @@ class TechnologyInquiryAdmin(ReadOnlyAdmin):
 @admin.register(PartnerInterest)
 class PartnerInterestAdmin(ReadOnlyAdmin):
     list_display = ["company", "organisation", "person", "marked_at", "withdrawn_at"]
-    list_select_related = ["company", "organisation", "person__user"]
+    list_select_related = ["company", "organisation", "person__user", "person__organisation"]
     list_filter = [("withdrawn_at", admin.EmptyFieldListFilter), "organisation"]
     search_fields = COMPANY_NAMES
     fields = ["company", "organisation", "person", "note", "marked_at", "withdrawn_at"]

@@ -159,6 +159,9 @@ class ScoreCorrectionInline(ReadOnlyInline):
     fields = ["corrected_at", "original_value", "corrected_value", "reason", "corrected_by"]
     readonly_fields = fields
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("corrected_by", "score__criterion")
+
 
 class ScoreCorrectionForm(forms.Form):
     value = forms.DecimalField(label=_("corrected score"), max_digits=5, decimal_places=2)

@@ -32,6 +32,9 @@ class MeetingSlotInline(ServiceInline):
     rows = SLOTS
     fields = ["starts_at", "ends_at", "tables", "interpreters"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("event")
+
 
 @admin.register(MeetingSlot)
 class MeetingSlotAdmin(ServiceAdmin):

@@ -305,7 +305,7 @@ class QuarterlyReportInline(ReportColumns, ReadOnlyInline):
     verbose_name_plural = _("quarterly reports (the series)")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).order_by("year", "quarter")
+        return super().get_queryset(request).select_related("company").order_by("year", "quarter")
 
 
 # --- Enrollments: list, pipeline board, stage moves -----------------------------------------

@@ -16,6 +16,10 @@ class IntakeInline(admin.TabularInline):
     fields = [*translated_names("label"), "opens_at", "closes_at", "is_open_now"]
     readonly_fields = ["is_open_now"]
 
+    def get_queryset(self, request):
+        # A row's name ("program · label") reads its program.
+        return super().get_queryset(request).select_related("program")
+
     @admin.display(description=_("open now"), boolean=True)
     def is_open_now(self, intake):
         return intake.is_open() if intake.pk else None
@@ -26,10 +30,22 @@ class CohortInline(admin.TabularInline):
     extra = 0
     fields = [*translated_names("label"), "intake", "starts_on", "ends_on"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("program")
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "intake":
             kwargs["queryset"] = Intake.objects.select_related("program")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # The intakes read once for the page: every row's select offers the same ones
+        # (a field's choices are otherwise read again for each row it renders).
+        intake = formset.form.base_fields.get("intake")  # not a field when read-only
+        if intake is not None:
+            intake.choices = list(intake.choices)
+        return formset
 
 
 @admin.register(Program)

@@ -174,6 +174,9 @@ class ApplicationEventInline(ReadOnlyInline):
     readonly_fields = fields
     verbose_name_plural = _("history")
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
     @admin.display(description=_("from"))
     def from_label(self, event):
         return status_label(event.from_status)
@@ -195,6 +198,9 @@ class CriterionOverrideInline(ReadOnlyInline):
     model = CriterionOverride
     fields = ["criterion_label", "reason", "actor", "created_at"]
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
 
     @admin.display(description=_("criterion"))
     def criterion_label(self, override):
