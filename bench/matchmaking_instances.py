@@ -44,6 +44,10 @@ SIZES: dict[str, dict[str, int]] = {
     "large": dict(
         n_startups=150, n_partners=100, n_slots=16, tables=40, interpreters=10, n_requests=3000
     ),
+    # The trade fair of issue 13: the size the scheduler must handle in 5 s.
+    "fair": dict(
+        n_startups=300, n_partners=200, n_slots=20, tables=80, interpreters=15, n_requests=8000
+    ),
 }
 
 

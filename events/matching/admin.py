@@ -132,6 +132,7 @@ class ScheduleRunAdmin(ReadOnlyAdmin):
         "scheduled_count",
         "unscheduled_count",
         "moved_count",
+        "bound_share",
         "requested_by",
     ]
     list_filter = ["status"]

@@ -52,8 +52,9 @@ which pairs get the scarce interpreters) plus packing (aligning both sides' free
       partner continues the path, ... (like Kuhn's algorithm for bipartite matching, with each
       person expanded once per search). A freed interpreter can also be given to the heaviest
       waiting pair that needs one.
-   Passes repeat until one finds nothing; pairs whose search saw no change since their last
-   failure are skipped.
+   Each attempt may visit 50 search nodes: successful insertions need a few dozen, failures
+   (most of them, once the greedy is done) would use all they get. Passes repeat until one
+   finds nothing; pairs whose search saw no change since their last failure are skipped.
 4. Forced insertions (a bounded number of kicks): put an unscheduled pair into a slot whatever
    it evicts, let the evicted meetings and their participants' other requests find new places
    with step 3, and keep the result only if the total weight went up. This reaches
@@ -63,9 +64,13 @@ which pairs get the scarce interpreters) plus packing (aligning both sides' free
    if a slot would overflow, another chain of the same two slots going the other way), when
    that reduces the total idle time of everyone involved.
 
-Every step keeps all hard constraints. The search is deterministic for a given input; only the
-``time_limit`` safety net (4 s by default; the largest benchmark instances need 1-2 s) could
-cut it short on a slow or busy machine.
+Every step keeps all hard constraints. Each phase ends when it converges or when its budget
+of work runs out (search nodes, kicks, gap moves), never because of the clock, so the result is
+the same for a given input however busy the machine is: about 1.5 s of CPU at fair size (300
+startups x 200 partner people, 8,000 requests), 0.5 s for 3,000 requests. ``time_limit`` is a
+safety net: a monotonic deadline, checked every 64 search nodes and between steps of every
+phase, stops the search and returns the schedule reached so far, on time within a few
+milliseconds.
 
 Re-runs
 -------
@@ -96,16 +101,24 @@ NO_INTERPRETER = "no_interpreter"  # needs an interpreter, none in any common sl
 PARTICIPANT_BUSY = "participant_busy"  # in every common slot one side has another meeting
 CAPACITY = "capacity"  # lost to other meetings for tables or interpreters
 
-# Search effort of the ejection chains (eviction depth, search nodes per insertion attempt,
-# length of augmenting paths). Tuned on bench/bench_matchmaking.py.
+# Search effort of the ejection chains: eviction depth, length of augmenting paths, and search
+# nodes per insertion attempt. Successful insertions need a few dozen nodes; failures, the
+# great majority once the greedy is done, run to the limit, so a small limit and more passes
+# beat a large one. Tuned on bench/bench_matchmaking.py.
 _DEPTH = 2
-_NODE_LIMIT = 2000
 _MAX_STEPS = 16
-# Forced insertions tried after the ejection chains converge, and the search nodes they may
-# use in total (a machine-independent budget, about half a second on the largest events;
-# small events run out of candidates first).
+_NODE_LIMIT = 50
+# Search nodes for all the insertion passes together: work, not the clock, ends the search,
+# so that the result does not depend on how busy the machine is (at fair size, 300 x 200
+# people and 8,000 requests, the passes converge after about 45,000 nodes, half a second).
+_IMPROVE_WORK = 100_000
+# Forced insertions tried after the ejection chains converge, the search nodes they may use in
+# total (again a budget of work; small events run out of candidates first), and per attempt.
 _MAX_KICKS = 100
 _KICK_WORK = 25_000
+_KICK_NODE_LIMIT = 2000
+# Gap moves tried in the idle-gap phase (the fair size converges after about 21,000).
+_GAP_MOVES = 40_000
 
 PersonId = Hashable
 Slot = Hashable
@@ -159,6 +172,7 @@ class ScheduleResult:
     total_weight: int
     idle_gaps: int  # sum over participants of empty available slots between their meetings
     moved: list[Pair]  # previous meetings whose slot or table changed, or that were dropped
+    timed_out: bool = False  # the time limit, not the budgets of work, ended a phase
 
 
 def schedule(
@@ -172,28 +186,33 @@ def schedule(
     """Schedule the meetings of `problem`; see the module docstring for the algorithm.
 
     `progress(done, total)` is called periodically, ending with done == total. `time_limit`
-    (seconds) is only a safety net: the search normally converges well before it. Raises
+    (seconds) is only a safety net: budgets of work end the search (see the module docstring),
+    and the deadline only cuts it short on a machine far slower or busier than usual. Raises
     ValueError for inconsistent input (unknown participants or slots, clashing locked meetings).
     """
-    started = time.perf_counter()
+    started = time.monotonic()
     report = _Progress(progress)
     report(0)
     model = _Model(problem)
-    # Leave a fifth of the time for the idle-gap phase.
-    engine = _Engine(model, started + 0.8 * time_limit)
+    # The safety net leaves a tenth of the time for the idle-gap phase and the result.
+    engine = _Engine(model, started + 0.9 * time_limit)
     _seed(engine, model, pin_previous)
     report(5)
     _greedy(engine, model, report)
-    _improve(engine, model, report)
+    _improve(engine, model, report, _IMPROVE_WORK)
     before = engine.total
     _perturb(engine, model)
     if engine.total > before:
-        _improve(engine, model, report)
+        _improve(engine, model, report, _IMPROVE_WORK // 4)
+    timed_out = engine.expired
     if reduce_gaps:
-        engine.deadline = started + time_limit
+        engine.deadline = started + 0.97 * time_limit
+        engine.expired = False
         _reduce_gaps(engine, model, report)
+        timed_out = timed_out or engine.expired
     report(97)
     result = _build_result(engine, model, problem)
+    result.timed_out = timed_out
     report(_Progress.TOTAL)
     return result
 
@@ -338,6 +357,8 @@ class _Engine:
         self.count = [0] * n_slots
         self.icount = [0] * n_slots  # meetings with an interpreter
         self.members: list[set[int]] = [set() for _ in range(n_slots)]
+        self.slot_version = [0] * n_slots  # changes with every meeting in or out of the slot
+        self.chains_cache: dict[tuple[int, int], tuple] = {}  # see slot_pair_chains()
         # slot -> weight -> meetings, to find the lightest meeting of a slot quickly
         self.weight_levels = sorted(set(model.weight))
         self.by_weight = [{w: set() for w in self.weight_levels} for _ in range(n_slots)]
@@ -354,7 +375,10 @@ class _Engine:
         self.tabu: set[int] = set()  # pairs placed or evicted by the current search
         self.visited: set[int] = set()  # persons expanded by augmenting paths in this search
         self.dead: dict[int, tuple[int, int]] = {}  # person -> (credit, steps) that failed
-        self.nodes = 0
+        self.nodes = 0  # of the current insertion attempt
+        self.node_limit = _NODE_LIMIT
+        self.work = 0  # search nodes of all attempts so far
+        self.expired = False  # the deadline passed: every search fails from now on
         # To skip hopeless retries: the people each failed search looked at, and when people's
         # meetings last changed (in successful insertions counted by `version`).
         self.touched: set[int] = set()
@@ -401,6 +425,7 @@ class _Engine:
             self.icount[s] += 1
             self.free_interps -= 1
         self.members[s].add(p)
+        self.slot_version[s] += 1
         self._update_open(s)
         w = m.weight[p]
         self.by_weight[s][w].add(p)
@@ -424,6 +449,7 @@ class _Engine:
             self.icount[s] -= 1
             self.free_interps += 1
         self.members[s].discard(p)
+        self.slot_version[s] += 1
         self.touched.add(a)
         self.touched.add(b)
         self._update_open(s)
@@ -502,12 +528,14 @@ class _Engine:
         before = self.total
         checkpoint = len(self.log)
         got = self.place(p, _DEPTH, self.m.weight[p] - 1)
+        self.work += self.nodes
         self.tabu.clear()
         if got >= 0 and self.total <= before:  # safety net for the credit bookkeeping
             self.rollback(checkpoint)
             got = -1
         if got < 0:
-            self.failed[p] = (self.version, self.touched | self.visited)
+            if not self.expired:
+                self.failed[p] = (self.version, self.node_limit, self.touched | self.visited)
             return False
         self.version += 1
         m = self.m
@@ -516,10 +544,13 @@ class _Engine:
         return True
 
     def may_succeed(self, p: int) -> bool:
-        """False if p failed before and none of the people its search looked at has changed."""
+        """False if p failed before, with as large a search, and none of the people its search
+        looked at has changed since."""
         if p not in self.failed:
             return True
-        version, seen = self.failed[p]
+        version, limit, seen = self.failed[p]
+        if limit < self.node_limit:
+            return True
         changed_at = self.changed_at
         return any(changed_at[v] > version for v in seen)
 
@@ -537,8 +568,7 @@ class _Engine:
         `credit` is the weight we may still lose: an evicted meeting that cannot be re-placed is
         dropped if the credit allows, or compensated by an augmenting path.
         """
-        self.nodes += 1
-        if self.nodes > _NODE_LIMIT:
+        if self.count_node():
             return -1
         free = self.free_slots(p)
         if free:
@@ -808,8 +838,7 @@ class _Engine:
                 break  # incident lists are sorted by weight, nothing lighter can help
             if self.slot_of[y] != -1 or not m.cand[y] or y in self.tabu:
                 continue
-            self.nodes += 1
-            if self.nodes > _NODE_LIMIT:
+            if self.count_node():
                 return -1
             free = self.free_slots(y)
             if free:
@@ -877,7 +906,7 @@ class _Engine:
                     if got >= 0:
                         return got
                 self.rollback(checkpoint)
-        if self.nodes <= _NODE_LIMIT:
+        if self.nodes <= self.node_limit:
             self.dead[v] = (credit, steps)
         return -1
 
@@ -889,25 +918,26 @@ class _Engine:
         chain = self.component(p, s, t)
         if chain is None:
             return False
-        into_t, interp_into_t, delta = self._chain_effect(chain, s, t)
+        delta = self._chain_delta(chain, s, t)
         if delta >= 0:
             return False
+        into_t, interp_into_t = self._chain_counts(chain, s)
         if not self._counts_fit(s, t, into_t, interp_into_t):
+            chains, owner = self.slot_pair_chains(s, t)
+            mine = owner[p]
             best, extra = 0, None
-            for q in itertools.chain(self.members[s], self.members[t]):
-                if q in chain:
-                    continue
-                other = self.component(q, s, t)
-                if other is None:
-                    continue
-                q_into_t, q_interp, q_delta = self._chain_effect(other, s, t)
-                if delta + q_delta < best and self._counts_fit(
+            for i, (other, q_into_t, q_interp) in enumerate(chains):
+                # The counts are cheap and rule out most chains before their gaps are counted.
+                if i == mine or not self._counts_fit(
                     s, t, into_t + q_into_t, interp_into_t + q_interp
                 ):
+                    continue
+                q_delta = self._chain_delta(other, s, t)
+                if delta + q_delta < best:
                     best, extra = delta + q_delta, other
             if extra is None:
                 return False
-            chain += extra
+            chain = chain + extra
         moves = [(x, t if self.slot_of[x] == s else s) for x in chain]
         for x, _ in moves:
             self.remove(x)
@@ -915,40 +945,85 @@ class _Engine:
             self.add(x, dst)
         return True
 
-    def _chain_effect(self, chain: list[int], s: int, t: int) -> tuple[int, int, int]:
-        """(meetings into t, interpreted meetings into t, change of idle gaps) of a swap."""
+    def slot_pair_chains(self, s: int, t: int) -> tuple[list[tuple[list[int], int, int]], dict]:
+        """The Kempe chains of slots s and t that can swap, with their counts (meetings and
+        interpreted meetings into t), and the chain of each of their meetings. They depend on
+        nothing but the two slots' meetings, so they are kept until one of the slots changes:
+        most gap moves fail, and the next one often asks about the same two slots."""
+        version = (self.slot_version[s], self.slot_version[t])
+        cached = self.chains_cache.get((s, t))
+        if cached is not None and cached[0] == version:
+            return cached[1], cached[2]
+        chains: list[tuple[list[int], int, int]] = []
+        owner: dict[int, int] = {}
+        seen: set[int] = set()
+        both = (1 << s) | (1 << t)
+        cand, fixed, keep = self.m.cand, self.fixed, self.keep_slot
+        for q in itertools.chain(self.members[s], self.members[t]):
+            # Most meetings cannot change between the two slots: skip them before their chain
+            # is built.
+            if cand[q] & both != both or fixed[q] or keep[q] or q in seen:
+                continue
+            chain = self.component(q, s, t, seen)
+            if chain is not None:
+                for x in chain:
+                    owner[x] = len(chains)
+                chains.append((chain, *self._chain_counts(chain, s)))
+        self.chains_cache[(s, t)] = (version, chains, owner)
+        return chains, owner
+
+    def _chain_counts(self, chain: list[int], s: int) -> tuple[int, int]:
+        """(meetings into t, interpreted meetings into t) if the chain swaps slots s and t."""
+        needs, slot_of = self.m.needs_interp, self.slot_of
+        into_t = interp_into_t = 0
+        for x in chain:
+            sign = 1 if slot_of[x] == s else -1
+            into_t += sign
+            if needs[x]:
+                interp_into_t += sign
+        return into_t, interp_into_t
+
+    def _chain_delta(self, chain: list[int], s: int, t: int) -> int:
+        """Change of the idle gaps if the chain swaps slots s and t."""
         m = self.m
         flip = (1 << s) | (1 << t)
         toggles: dict[int, int] = {}
-        into_t = interp_into_t = 0
         for x in chain:
-            sign = 1 if self.slot_of[x] == s else -1
-            into_t += sign
-            interp_into_t += sign * m.needs_interp[x]
             for v in (m.pa[x], m.pb[x]):
                 toggles[v] = toggles.get(v, 0) ^ flip
         gap, busy = self.person_gap, self.busy
-        delta = sum(gap(v, busy[v] ^ f) - gap(v, busy[v]) for v, f in toggles.items())
-        return into_t, interp_into_t, delta
+        return sum(gap(v, busy[v] ^ f) - gap(v, busy[v]) for v, f in toggles.items())
 
-    def component(self, p: int, s: int, t: int) -> list[int] | None:
+    def component(self, p: int, s: int, t: int, seen: set[int] | None = None) -> list[int] | None:
         """Meetings of slots s and t linked to p through shared participants (a Kempe chain),
-        or None if one of them cannot switch slots."""
+        or None if one of them cannot switch slots. The meetings visited are added to `seen`,
+        whole chains also when they cannot switch (so that none is explored twice)."""
         m = self.m
         occ, pa, pb, cand, slot_of = self.occ, m.pa, m.pb, m.cand, self.slot_of
+        fixed, keep = self.fixed, self.keep_slot
         chain = [p]
+        members = {p}
+        ok = True
         i = 0
         while i < len(chain):
             x = chain[i]
             i += 1
             other = t if slot_of[x] == s else s
-            if self.fixed[x] or self.keep_slot[x] or not cand[x] >> other & 1 or len(chain) > 40:
-                return None
+            if fixed[x] or keep[x] or not cand[x] >> other & 1:
+                ok = False
+                if seen is None:
+                    return None
+            if len(chain) > 40:
+                ok = False
+                break
             for v in (pa[x], pb[x]):
                 y = occ[v][other]
-                if y != -1 and y not in chain:
+                if y != -1 and y not in members:
+                    members.add(y)
                     chain.append(y)
-        return chain
+        if seen is not None:
+            seen |= members
+        return chain if ok else None
 
     def _counts_fit(self, s: int, t: int, into_t: int, interp_into_t: int) -> bool:
         m = self.m
@@ -959,8 +1034,18 @@ class _Engine:
             and self.icount[s] - interp_into_t <= m.interp_cap[s]
         )
 
+    def count_node(self) -> bool:
+        """Count a search node; True when the attempt must give up (its node limit, or the
+        deadline, which is checked every 64 nodes: a few milliseconds at most)."""
+        self.nodes += 1
+        if self.nodes & 63 == 0 and self.out_of_time():
+            self.expired = True
+        return self.nodes > self.node_limit or self.expired
+
     def out_of_time(self) -> bool:
-        return time.perf_counter() > self.deadline
+        if time.monotonic() > self.deadline:
+            self.expired = True
+        return self.expired
 
 
 # -- phases --------------------------------------------------------------------------------
@@ -989,15 +1074,31 @@ def _seed(engine: _Engine, model: _Model, pin_previous: bool) -> None:
 
 def _greedy(engine: _Engine, model: _Model, progress: _Progress) -> None:
     """Heaviest first; then pairs without interpreter; then fewest free slots left."""
-    weight, needs, cand = model.weight, model.needs_interp, model.cand
+    weight, needs, cand, pa, pb = model.weight, model.needs_interp, model.cand, model.pa, model.pb
+    slot_of, busy = engine.slot_of, engine.busy
     heap = []
+    by_slot: list[list[int]] = [[] for _ in range(model.n_slots)]  # pairs that could meet then
+    plain_by_slot: list[list[int]] = [[] for _ in range(model.n_slots)]  # of them, no interpreter
     for p in range(model.n_pairs):
-        if engine.slot_of[p] == -1 and cand[p]:
+        if slot_of[p] == -1 and cand[p]:
             heap.append((-weight[p], needs[p], engine.free_slots(p).bit_count(), p))
+            for s in _bits(cand[p]):
+                by_slot[s].append(p)
+                if not needs[p]:
+                    plain_by_slot[s].append(p)
     heapq.heapify(heap)
+
+    def push(y: int) -> None:
+        f = engine.free_slots(y).bit_count()
+        if f:
+            heapq.heappush(heap, (-weight[y], needs[y], f, y))
+
     todo = len(heap)
-    done = 0
-    while heap:
+    done = popped = 0
+    while heap and engine.open_t:  # once every table is taken, nothing else fits
+        popped += 1
+        if popped % 64 == 0 and engine.out_of_time():
+            break
         item = heapq.heappop(heap)
         p = item[-1]
         if engine.slot_of[p] != -1:
@@ -1012,28 +1113,38 @@ def _greedy(engine: _Engine, model: _Model, progress: _Progress) -> None:
         s = engine.pick_slot(p, mask)
         engine.add(p, s)
         done += 1
-        if done % 64 == 0:
+        if done % 16 == 0:
             progress(5 + 20 * done / todo)
-        # Re-rank the pairs that just lost slot s: the participants' other requests, or
-        # everyone who could use s if it just filled up.
+        # Re-rank the pairs that just lost slot s: the participants' other requests, and if
+        # s just filled up, those who were free then (with an interpreter, if it was the
+        # interpreters that ran out).
         bit = 1 << s
-        if engine.open_t & bit and (engine.open_i & bit or not needs[p]):
-            affected = engine.incident[model.pa[p]] + engine.incident[model.pb[p]]
+        for y in engine.incident[pa[p]] + engine.incident[pb[p]]:
+            if slot_of[y] == -1 and cand[y] & bit:
+                push(y)
+        if not engine.open_t & bit:
+            # Pairs needing an interpreter lost s only if one was still free.
+            others = by_slot[s] if needs[p] or engine.open_i & bit else plain_by_slot[s]
+        elif needs[p] and not engine.open_i & bit:
+            others = engine.interp_by_slot[s]
         else:
-            affected = range(model.n_pairs)
-        for y in affected:
-            if engine.slot_of[y] == -1 and cand[y] & bit:
-                f = engine.free_slots(y).bit_count()
-                if f:
-                    heapq.heappush(heap, (-weight[y], needs[y], f, y))
+            continue
+        for y in others:
+            if slot_of[y] == -1 and not (busy[pa[y]] | busy[pb[y]]) & bit:
+                push(y)
     engine.log.clear()
     progress(25)
 
 
-def _improve(engine: _Engine, model: _Model, progress: _Progress) -> None:
-    """Insertion passes, heaviest first, until a pass finds no improvement."""
+def _improve(engine: _Engine, model: _Model, progress: _Progress, budget: int) -> None:
+    """Insertion passes, heaviest first, until a pass finds no improvement or `budget` search
+    nodes are spent."""
     weight = model.weight
-    for rnd in range(1000):
+    engine.node_limit = _NODE_LIMIT
+    start = engine.work
+    for _rnd in range(1000):
+        if engine.out_of_time():
+            return
         pool = sorted(
             (p for p in range(model.n_pairs) if engine.slot_of[p] == -1 and model.cand[p]),
             key=lambda p: (-weight[p], model.cand[p].bit_count(), p),
@@ -1042,17 +1153,15 @@ def _improve(engine: _Engine, model: _Model, progress: _Progress) -> None:
         # stale, which costs at most a missed chance until the next pass.
         engine.dead.clear()
         improved = False
-        for i, p in enumerate(pool):
+        for p in pool:
             if engine.slot_of[p] != -1 or weight[p] == 0:
                 continue
             if engine.worth_trying(p) and engine.may_succeed(p) and engine.try_insert(p):
                 improved = True
             engine.log.clear()
-            if i % 16 == 0:
-                # Passes get shorter; map them onto 25..85 with a geometric series.
-                progress(85 - 60 * 0.5**rnd + 30 * 0.5**rnd * i / len(pool))
-                if engine.out_of_time():
-                    return
+            if engine.work - start >= budget or engine.expired:
+                return
+            progress(25 + 60 * (engine.work - start) / budget)
         if not improved:
             break
     progress(85)
@@ -1063,10 +1172,13 @@ def _perturb(engine: _Engine, model: _Model) -> None:
     evicted meetings and their participants' other requests find new places; keep the result
     only if the total weight went up. Escapes what the bounded ejection chains cannot reach."""
     weight, pa, pb = model.weight, model.pa, model.pb
+    if engine.out_of_time():
+        return
     pool = sorted(
         (p for p in range(model.n_pairs) if engine.slot_of[p] == -1 and model.cand[p]),
         key=lambda p: (-weight[p], model.cand[p].bit_count(), p),
     )
+    engine.node_limit = _KICK_NODE_LIMIT
     kicks = work = 0
     for p, s in ((q, s) for q in pool for s in _bits(model.cand[q])):
         if kicks >= _MAX_KICKS or work >= _KICK_WORK or engine.out_of_time():
@@ -1101,8 +1213,10 @@ def _perturb(engine: _Engine, model: _Model) -> None:
 
 def _reduce_gaps(engine: _Engine, model: _Model, progress: _Progress) -> None:
     """Hill-climb on idle gaps: move the first or last meeting of someone's day to a slot that
-    shortens the day (into a hole, or next to the other end)."""
+    shortens the day (into a hole, or next to the other end), until a round finds nothing or
+    _GAP_MOVES moves have been tried."""
     gap = engine.person_gap
+    tried = 0
     for rnd in range(100):
         improved = False
         for v in range(len(model.person_ids)):
@@ -1120,10 +1234,11 @@ def _reduce_gaps(engine: _Engine, model: _Model, progress: _Progress) -> None:
                     for t in _bits(free & model.cand[p])
                     if gap(v, busy ^ (1 << src) ^ (1 << t)) < now
                 ]
+                tried += len(targets)
                 if any(engine.gap_move(p, src, t) for t in targets):
                     improved = True
                     break
-            if v % 32 == 0 and engine.out_of_time():
+            if tried >= _GAP_MOVES or engine.out_of_time():
                 return
         engine.log.clear()
         progress(85 + 12 * (1 - 0.5 ** (rnd + 1)))

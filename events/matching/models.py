@@ -3,6 +3,8 @@
 Tables of the `events` app (its label and table names); `events.models` imports them.
 """
 
+from decimal import ROUND_FLOOR, Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -222,6 +224,26 @@ class ScheduleRun(BackgroundRun, models.Model):
     moved_count = models.PositiveIntegerField(_("meetings moved"), default=0)
     total_weight = models.PositiveIntegerField(_("total weight"), default=0)
     idle_gaps = models.PositiveIntegerField(_("idle gaps"), default=0)
+    # Computed in the same task as the schedule (events/matching/bound.py).
+    upper_bound = models.PositiveIntegerField(
+        _("upper bound of the total weight"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "No schedule that keeps the locked meetings (and, when the run keeps them in place, "
+            "the meetings of the last schedule) can weigh more."
+        ),
+    )
+    bound_share = models.DecimalField(
+        _("share of the upper bound (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "The total weight as a share of the upper bound, rounded down: 100 is optimal."
+        ),
+    )
     # [{"a": registration id, "b": registration id, "reason": matchmaking reason code}, ...]
     unscheduled = models.JSONField(_("requests not scheduled, and why"), default=list, blank=True)
     error = models.TextField(_("error"), blank=True)
@@ -255,6 +277,25 @@ class ScheduleRun(BackgroundRun, models.Model):
 
     def __str__(self):
         return f"{self.event_id} · {self.get_status_display()} · {self.progress}%"
+
+    @property
+    def is_optimal(self) -> bool:
+        """The schedule weighs as much as its upper bound: no schedule is better."""
+        return self.upper_bound is not None and self.total_weight >= self.upper_bound
+
+    @property
+    def bound_share_shown(self) -> Decimal | None:
+        """The share with one decimal, rounded down: 99.96 % is not shown as 100.0 %."""
+        if self.bound_share is None:
+            return None
+        return Decimal(self.bound_share).quantize(Decimal("0.1"), rounding=ROUND_FLOOR)
+
+    @staticmethod
+    def share_of(weight: int, bound: int) -> Decimal:
+        """`weight` as a percentage of `bound`, with two decimals, rounded down."""
+        if bound <= 0:
+            return Decimal(100)
+        return (Decimal(100 * weight) / bound).quantize(Decimal("0.01"), rounding=ROUND_FLOOR)
 
 
 class Meeting(models.Model):

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from companies.models import SPOKEN_LANGUAGES
-from events.matching import matchmaking, messages, policies
+from events.matching import bound, matchmaking, messages, policies
 from events.matching.models import (
     Availability,
     Meeting,
@@ -42,6 +42,8 @@ logger = logging.getLogger(__name__)
 
 SCHEDULE_TASK = "events.matching.tasks.schedule_meetings_task"
 PROGRESS_STEP = 5  # percent between two progress writes
+SCHEDULE_SHARE = 90  # percent of the progress bar for the schedule, the rest for its bound
+BOUND_TIME_LIMIT = 20.0  # seconds; about 1 s of LP at fair size (300 x 200 people)
 STALE_QUEUED = dt.timedelta(minutes=15)
 STALE_RUNNING = dt.timedelta(minutes=30)
 REGISTERED = Registration.Status.REGISTERED
@@ -521,7 +523,7 @@ def _progress_writer(run_id: int):
 
     def report(done: int, total: int) -> None:
         # 100 is written with the result; a bar at 100% must mean "done".
-        value = min(99, done * 100 // max(total, 1))
+        value = min(99, done * SCHEDULE_SHARE // max(total, 1))
         if value >= last[0] + PROGRESS_STEP:
             last[0] = value
             ScheduleRun.objects.filter(pk=run_id, status=ScheduleRun.Status.RUNNING).update(
@@ -564,6 +566,7 @@ def schedule_run_execute(*, run_id: int, time_limit: float = 4.0) -> ScheduleRun
             time_limit=time_limit,
             pin_previous=run.pin_previous,
         )
+        upper = _upper_bound(loaded.problem, result, run.pin_previous)
     except Exception as error:  # noqa: BLE001 - any failure is shown on the run's page
         logger.exception("Schedule run %s failed", run_id)
         _fail(run.pk, f"{type(error).__name__}: {error}")
@@ -571,7 +574,7 @@ def schedule_run_execute(*, run_id: int, time_limit: float = 4.0) -> ScheduleRun
         return run
     try:
         with transaction.atomic():
-            _write_result(run, loaded, result)
+            _write_result(run, loaded, result, upper)
     except ValidationError as error:
         _fail(run.pk, " ".join(error.messages))
     except Exception as error:  # noqa: BLE001 - the old schedule stays; the page says why
@@ -579,6 +582,33 @@ def schedule_run_execute(*, run_id: int, time_limit: float = 4.0) -> ScheduleRun
         _fail(run.pk, f"{type(error).__name__}: {error}")
     run.refresh_from_db()
     return run
+
+
+def _upper_bound(
+    problem: matchmaking.Problem, result: matchmaking.ScheduleResult, pin_previous: bool
+) -> int | None:
+    """The bound of the problem the run solved: with its locked meetings, and the previous
+    meetings it kept in their slot when it was asked to keep them. None if the LP fails: the
+    schedule stands without it."""
+    kept = {}
+    if pin_previous:
+        slot_of = {
+            matchmaking.pair_key(*pair): place[0] for pair, place in result.assignments.items()
+        }
+        kept = {
+            pair: slot
+            for pair, (slot, _table) in problem.previous.items()
+            if slot_of.get(matchmaking.pair_key(*pair)) == slot
+        }
+    try:
+        value = bound.upper_bound(problem, fixed=kept, time_limit=BOUND_TIME_LIMIT).value
+    except Exception:  # noqa: BLE001 - the bound only describes the schedule
+        logger.exception("The upper bound of a schedule could not be computed")
+        return None
+    if value < result.total_weight:
+        logger.error("Upper bound %s below the schedule's weight %s", value, result.total_weight)
+        return None
+    return value
 
 
 def _signature(meetings) -> set:
@@ -589,7 +619,9 @@ def _signature(meetings) -> set:
     }
 
 
-def _write_result(run: ScheduleRun, loaded: Loaded, result: matchmaking.ScheduleResult):
+def _write_result(
+    run: ScheduleRun, loaded: Loaded, result: matchmaking.ScheduleResult, upper: int | None
+):
     event = lock_event(run.event)
     run = ScheduleRun.objects.select_for_update().get(pk=run.pk)
     if run.status != ScheduleRun.Status.RUNNING:
@@ -653,6 +685,8 @@ def _write_result(run: ScheduleRun, loaded: Loaded, result: matchmaking.Schedule
     run.moved_count = moved
     run.total_weight = result.total_weight
     run.idle_gaps = result.idle_gaps
+    run.upper_bound = upper
+    run.bound_share = None if upper is None else ScheduleRun.share_of(result.total_weight, upper)
     run.unscheduled = unscheduled
     run.error = ""
     run.save()
@@ -665,6 +699,7 @@ def _write_result(run: ScheduleRun, loaded: Loaded, result: matchmaking.Schedule
             "scheduled": run.scheduled_count,
             "unscheduled": run.unscheduled_count,
             "moved": moved,
+            "upper_bound": upper,
         },
     )
     messages.send_agendas(run, loaded, before.values(), after.values(), first_run)

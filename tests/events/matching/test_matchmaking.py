@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import itertools
 import random
+import time
 from dataclasses import replace
 
 import pytest
 
 from bench.matchmaking_instances import check_schedule, generate
+from events.matching import matchmaking
 from events.matching.matchmaking import (
     CAPACITY,
     MUST,
@@ -316,3 +318,26 @@ def test_progress_callback_is_called():
     assert len(calls) >= 5
     assert calls[0] == (0, 100) and calls[-1] == (100, 100)
     assert all(a[0] < b[0] for a, b in itertools.pairwise(calls))
+
+
+def test_the_budgets_of_work_not_the_clock_end_the_search(medium, monkeypatch):
+    """With a clock that never moves the search still ends, with the same schedule: its quality
+    cannot depend on how busy the machine is."""
+    problem, result = medium
+    monkeypatch.setattr(matchmaking.time, "monotonic", lambda: 0.0)
+    frozen = schedule(problem)
+    assert not frozen.timed_out and not result.timed_out
+    assert frozen.assignments == result.assignments
+    assert frozen.total_weight == result.total_weight
+
+
+def test_a_short_time_limit_is_honoured_with_a_valid_schedule():
+    problem = generate("large", seed=2, n_locked=20)
+    limit = 0.15  # a sixth of what the search needs on this machine
+    started = time.monotonic()
+    result = schedule(problem, time_limit=limit)
+    elapsed = time.monotonic() - started
+    assert result.timed_out
+    assert elapsed <= 1.1 * limit
+    assert_valid(problem, result)
+    assert result.total_weight > 0

@@ -1,13 +1,16 @@
 """1:1 meetings: availability, requests, staff edits, scheduler runs and their pages."""
 
 import datetime as dt
+import re
 from collections import Counter
+from decimal import Decimal
 
 import icalendar
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -15,6 +18,7 @@ from django.utils import timezone, translation
 from companies.models import Membership
 from events.judging import demo as judging_demo
 from events.judging import selectors as judging_selectors
+from events.matching import bound as schedule_bound
 from events.matching import demo as matching_demo
 from events.matching import matchmaking
 from events.matching import selectors as meeting_reads
@@ -429,12 +433,8 @@ def test_progress_is_written_in_steps_and_100_only_when_done(
     monkeypatch.setattr(matchmaking, "schedule", observed)
     run = meetings.schedule_run_start(event=event, actor=coordinator)
     run = meetings.schedule_run_execute(run_id=run.pk)
-    assert sorted(set(seen)) == [0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75] + [
-        80,
-        85,
-        90,
-        95,
-    ]
+    # The schedule fills 90% of the bar; its upper bound, computed next, the rest.
+    assert sorted(set(seen)) == list(range(0, 91, 5))
     assert run.progress == 100
 
 
@@ -616,11 +616,58 @@ def test_staff_generate_the_schedule_and_follow_its_progress(
     page = client.get(response.url).content.decode()
     assert 'value="100"' in page and 'data-count="scheduled">12' in page
     assert "progress.js" not in page  # nothing to follow any more
+    # Every request is met: the bound, computed in the same task, proves it optimal.
+    run.refresh_from_db()
+    assert run.total_weight > 0 and run.upper_bound == run.total_weight
+    assert run.bound_share == 100 and run.is_optimal
+    assert re.search(r'data-count="quality"[^>]*>optimal</dd>', page)
+    schedule_page = client.get(reverse("events:schedule", args=[event.pk])).content.decode()
+    assert re.search(r'data-count="quality"[^>]*>optimal</dd>', schedule_page)
 
     tables = client.get(reverse("events:meeting-table-plan", args=[event.pk])).content.decode()
     assert tables.count("<td>") + tables.count("<td ") >= 12
     assert (
         client.get(reverse("events:meeting-interpreter-plan", args=[event.pk])).status_code == 200
+    )
+
+
+@pytest.mark.parametrize(
+    "language, text",
+    [
+        ("en", "98.7 % of the best possible (upper bound)"),
+        ("ko", "98.7 %"),
+        ("zh-hans", "98.7 %"),
+    ],
+)
+def test_the_share_of_the_upper_bound_is_shown_rounded_down_in_each_language(language, text):
+    run = ScheduleRun(status=ScheduleRun.Status.DONE, total_weight=9879, upper_bound=10000)
+    run.bound_share = ScheduleRun.share_of(run.total_weight, run.upper_bound)
+    assert run.bound_share == Decimal("98.79") and not run.is_optimal
+    with translation.override(language):
+        html = render_to_string("events/meetings/run_summary.html", {"run": run})
+        optimal = render_to_string(
+            "events/meetings/run_summary.html",
+            {"run": ScheduleRun(total_weight=10, upper_bound=10, bound_share=100)},
+        )
+    shown = re.search(r'data-count="quality"[^>]*>([^<]*)</dd>', html).group(1)
+    assert text in shown
+    if language != "en":
+        assert "best possible" not in shown and "optimal" not in optimal
+    assert re.search(r'data-count="quality"[^>]*>[^<%]+</dd>', optimal)
+
+
+def test_a_run_whose_bound_fails_keeps_its_schedule_without_a_share(
+    event, slots, session, coordinator, django_capture_on_commit_callbacks, monkeypatch
+):
+    def broken(problem, **options):
+        raise RuntimeError("no LP today")
+
+    monkeypatch.setattr(schedule_bound, "upper_bound", broken)
+    run = run_schedule(event, coordinator, django_capture_on_commit_callbacks)
+    assert run.status == ScheduleRun.Status.DONE and run.scheduled_count == 12
+    assert run.upper_bound is None and run.bound_share is None and not run.is_optimal
+    assert 'data-count="quality"' not in render_to_string(
+        "events/meetings/run_summary.html", {"run": run}
     )
 
 
