@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0005_labels_of_reminders_and_feeds'),
+        ('events', '0006_registration_search_indexes'),
     ]
 
     operations = [
