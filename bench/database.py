@@ -56,16 +56,28 @@ def throwaway_database(name: str, *, sqlite_file: bool = False):
             teardown_databases(old_config, verbosity=0)
 
 
-def migrations_digest() -> str:
-    """Return a digest of every installed app's migration files (the project's and others')."""
-    from django.apps import apps
+# What decides the rows and schema of a migrated database: the migrations, the code that
+# post_migrate runs (roles, periodic jobs, the first policy...) and the libraries with
+# their own migrations. Every .py file outside the tests and the benchmarks, and the
+# requirements, so that any change to them makes a new template.
+NOT_SCHEMA = {"tests", "bench", "var", "docs", "static", "staticfiles", "templates", "locale"}
 
+
+def schema_fingerprint(root=None) -> str:
+    """Return the digest of what makes a migrated database (the tests' and the benchmarks'
+    templates are keyed by it)."""
+    root = Path(root or Path(__file__).resolve().parents[1])
     digest = hashlib.sha256()
-    for config in sorted(apps.get_app_configs(), key=lambda config: config.label):
-        for path in sorted((Path(config.path) / "migrations").glob("*.py")):
-            digest.update(f"{config.label}/{path.name}\0".encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    files = [root / name for name in ("requirements.txt", "requirements-dev.txt")]
+    # Folder by folder: not into .venv, whose files the requirements stand for.
+    for top in sorted(root.iterdir()):
+        if top.name in NOT_SCHEMA or top.name.startswith("."):
+            continue
+        files += sorted(top.rglob("*.py")) if top.is_dir() else [top] * (top.suffix == ".py")
+    for path in files:
+        if path.exists():
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def _use(name: str) -> None:
@@ -79,15 +91,16 @@ def _use(name: str) -> None:
 def migrated_template(cursor) -> str:
     """Return the name of a migrated template of the current migrations; build it if missing.
 
-    The name carries the migrations' digest, so a change of any migration (another branch's,
-    a new version of a third-party app) gets a template of its own; templates of other
-    digests are dropped. Call with TEMPLATE_LOCK held on `cursor`'s connection.
+    The name carries `schema_fingerprint`, so a change of any migration or of the code
+    post_migrate runs (another branch's, a new version of a library) gets a template of its
+    own; templates of other digests are dropped. Call with TEMPLATE_LOCK held on `cursor`'s
+    connection.
     """
     from django.core.management import call_command
     from django.db import connection
     from psycopg2 import sql
 
-    template = TEMPLATE_PREFIX + migrations_digest()
+    template = TEMPLATE_PREFIX + schema_fingerprint()[:16]
     cursor.execute(
         "SELECT datname FROM pg_database WHERE starts_with(datname, %s)", [TEMPLATE_PREFIX]
     )

@@ -4,6 +4,8 @@ import shutil
 
 import pytest
 
+from bench.database import schema_fingerprint
+
 
 def _flush_by_delete() -> None:
     """Empty the tables after a transactional test with DELETE, not PostgreSQL's TRUNCATE.
@@ -136,30 +138,6 @@ def _drop_test_databases_by_force() -> None:
 
 
 _drop_test_databases_by_force()
-
-
-# What decides the rows and schema of a migrated database: the migrations, the code that
-# post_migrate runs (roles, periodic jobs, the first policy...) and the libraries with
-# their own migrations. Every .py file outside the tests and the benchmarks, and the
-# requirements, so that any change to them makes a new template.
-NOT_SCHEMA = {"tests", "bench", "var", "docs", "static", "staticfiles", "templates", "locale"}
-
-
-def schema_fingerprint(root=None) -> str:
-    import hashlib
-    from pathlib import Path
-
-    root = Path(root or Path(__file__).resolve().parents[1])
-    digest = hashlib.sha256()
-    files = [root / name for name in ("requirements.txt", "requirements-dev.txt")]
-    for path in sorted(root.rglob("*.py")):
-        parts = path.relative_to(root).parts
-        if parts[0] not in NOT_SCHEMA and not parts[0].startswith("."):
-            files.append(path)
-    for path in files:
-        if path.exists():
-            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
 
 
 def _clone_a_migrated_template(config):
