@@ -6,6 +6,11 @@ import pytest
 
 from bench.database import schema_fingerprint
 
+# `make test` runs Django's system checks once (manage.py checkall); celery's Django fix-up
+# would run them again in every worker the tests start and at the first task run inline,
+# about a second of CPU each time.
+os.environ.setdefault("CELERY_SKIP_CHECKS", "1")
+
 
 def _flush_by_delete() -> None:
     """Empty the tables after a transactional test with DELETE, not PostgreSQL's TRUNCATE.
@@ -211,7 +216,17 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, r
 # tests are one unit, so that one Chromium (a package fixture) serves them all; the
 # settings tests, subprocesses without a database, let the other worker start while the
 # first migrates the template database.
-FIRST = ("tests/browser/", "tests/incubator/test_settings.py", "tests/authz/test_matrix_")
+# The other files of 10 s and more follow, so that none of them starts in the last minute.
+FIRST = (
+    "tests/browser/",
+    "tests/incubator/test_settings.py",
+    "tests/authz/test_matrix_",
+    "tests/budgets/",
+    "tests/security/test_fuzz_forms.py",
+    "tests/reliability/test_delivery_faults.py",
+    "tests/authz/test_admin_in_korean_and_chinese.py",
+    "tests/events/matching/test_meetings.py",
+)
 
 
 def pytest_xdist_make_scheduler(config, log):
