@@ -47,6 +47,8 @@ def test_an_events_calendar_file_keeps_its_zone_with_a_timezone_component(client
     calendar = parse(response)
     zones = [c for c in calendar.walk("VTIMEZONE")]
     assert [str(z["TZID"]) for z in zones] == ["Asia/Seoul"]
+    # The zone before the event that names it, as calendar apps read a file top down.
+    assert [c.name for c in calendar.subcomponents] == ["VTIMEZONE", "VEVENT"]
     (vevent,) = calendar.walk("VEVENT")
     assert vevent.decoded("DTSTART") == START
     assert str(vevent["LOCATION"]) == "COEX, Seoul"
