@@ -186,7 +186,7 @@ def cast() -> tuple[dict[str, dict[str, str]], dict[str, str], list]:
 
     def signed_in(user) -> dict[str, str]:
         client = Client()
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user, backend="incubator.auth_backend.UserBackend")
         return {"Cookie": f"{settings.SESSION_COOKIE_NAME}={client.session.session_key}"}
 
     def staff(role: str):

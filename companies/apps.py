@@ -38,10 +38,13 @@ class CompaniesConfig(AppConfig):
         from companies.webhooks.models import EventType
         from companies.webhooks.services import webhook_attempted, webhook_target
         from incubator import message_kinds, webhooks
+        from incubator.auth_backend import load_with_user
         from incubator.links import register_link
         from incubator.portal import register_destination
 
         register_link("member_invitation", invitation_path)
+        # The header, the portal's decorators and the policies ask these on nearly every page.
+        load_with_user("membership__company", "partner_person")
         message_kinds.register(MESSAGE_KINDS)
         message_kinds.register(dict(EventType.choices))
         register_contact_opener(contacts_opened_by_inquiry)

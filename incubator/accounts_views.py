@@ -11,7 +11,7 @@ from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from incubator import links, portal, services
+from incubator import auth_backend, links, portal, services
 from incubator.forms import (
     OutboxPasswordResetForm,
     PreferencesForm,
@@ -84,7 +84,7 @@ def verify_email(request, uidb64, token):
     if user is None or not links.email_verification_token.check_token(user, token):
         return render(request, "accounts/verify_failed.html", status=400)
     services.account_verify_email(user=user)
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend=auth_backend.PATH)
     messages.success(request, _("Your e-mail address is confirmed. Welcome!"))
     return remember_language(redirect("portal:home"), user)
 
