@@ -303,6 +303,18 @@ def celery_runs_tasks_inline():
     app.conf.task_always_eager = False
 
 
+@pytest.fixture
+def staff_client(client):
+    """Sign `client` in as a staff user, its pages in English (the tests read English)."""
+
+    def sign_in(user):
+        client.force_login(user)
+        client.cookies["lang"] = "en"
+        return client
+
+    return sign_in
+
+
 @pytest.fixture(autouse=True)
 def _english_outside_requests():
     # Services called directly by tests speak English (the catalogues' source);

@@ -25,16 +25,6 @@ pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
-@pytest.fixture
-def staff_client(client):
-    def sign_in(user):
-        client.force_login(user)
-        client.cookies["lang"] = "en"
-        return client
-
-    return sign_in
-
-
 def decide_url(application):
     return reverse("admin:programs_application_decide", args=[application.pk])
 

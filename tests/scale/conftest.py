@@ -1,6 +1,4 @@
-"""The staff pages at scale: the programs' fixtures, and a staff member signed in in English."""
-
-import pytest
+"""The staff pages at scale: the programs' fixtures (staff_client is the suite's own)."""
 
 from tests.programs.conftest import (  # noqa: F401 (fixtures)
     coordinator,
@@ -9,13 +7,3 @@ from tests.programs.conftest import (  # noqa: F401 (fixtures)
     manager,
     officer,
 )
-
-
-@pytest.fixture
-def staff_client(client):
-    def sign_in(user):
-        client.force_login(user)
-        client.cookies["lang"] = "en"
-        return client
-
-    return sign_in

@@ -13,16 +13,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff_client(client):
-    def sign_in(user):
-        client.force_login(user)
-        client.cookies["lang"] = "en"
-        return client
-
-    return sign_in
-
-
-@pytest.fixture
 def submitted(company, founder):
     listing = TechnologyListingFactory(company=company, title_en="Joint torque control")
     return services.listing_submit(actor=founder, listing=listing)
