@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from incubator import services
 from incubator.links import email_verification_token
 from incubator.models import OutboxMessage, User
+from tests.reliability.harness import forget_connections
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -90,13 +91,13 @@ def test_a_message_waits_in_the_outbox_when_the_broker_is_down(mailoutbox):
     # A real enqueue towards a port where no broker listens.
     saved = app.conf.broker_url, app.conf.task_always_eager
     app.conf.broker_url, app.conf.task_always_eager = "redis://127.0.0.1:1/0", False
-    app._pool = None
+    forget_connections(app)
     try:
         with transaction.atomic():
             message = enqueue()  # the submission itself succeeds
     finally:
         app.conf.broker_url, app.conf.task_always_eager = saved
-        app._pool = None
+        forget_connections(app)
 
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.PENDING

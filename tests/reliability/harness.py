@@ -26,6 +26,7 @@ from unittest import mock
 from urllib.parse import quote
 
 import pytest
+from kombu import pools
 
 from tests.conftest import need
 
@@ -216,19 +217,24 @@ def portal_broker(url: str):
     options = settings_with(REDIS_URL=url).CELERY_BROKER_TRANSPORT_OPTIONS
     for name, value in zip(names, (url, options, False), strict=True):
         app.conf[name] = value
-    _forget_connections(app)
+    forget_connections(app)
     try:
         yield app
     finally:
         for name, value in zip(names, saved, strict=True):
             app.conf[name] = value
-        _forget_connections(app)
+        forget_connections(app)
 
 
-def _forget_connections(app) -> None:
-    # The pools were made for the other broker: the next publish makes new ones.
-    if app._pool is not None:
-        app._pool.force_close_all()
+def forget_connections(app) -> None:
+    """Make the next publish take new pools, for the broker now configured.
+
+    kombu hands out one connection pool and one producer pool per broker URL to the whole
+    process, so closing only the app's pool would leave that closed pool in kombu's registry
+    and make every later send to that broker, eager ones included, fail with "Acquire on
+    closed pool". reset() closes every pool and empties the registry.
+    """
+    pools.reset()
     app._pool = None
     app.amqp._producer_pool = None
 
