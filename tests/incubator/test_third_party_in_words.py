@@ -34,6 +34,32 @@ def test_the_periodic_tasks_actions_report_in_the_staffs_language(client, langua
         assert message in page
 
 
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("ko", "작업 incubator.tasks.no_such_task을(를) 아는 워커가 없어 아무것도 실행하지"),
+        ("zh-hans", "没有工作进程认识任务 incubator.tasks.no_such_task，未运行任何任务。"),
+    ],
+)
+def test_running_a_task_no_worker_knows_says_so_in_the_staffs_language(client, language, message):
+    known = sweep()
+    unknown = PeriodicTask.objects.create(
+        name="gone",
+        task="incubator.tasks.no_such_task",
+        interval=known.interval,
+        crontab=known.crontab,
+    )
+    client.force_login(staff(roles.CENTER_MANAGER))
+    client.cookies["lang"] = language
+    page = client.post(
+        "/admin/django_celery_beat/periodictask/",
+        {"action": "run_tasks", "_selected_action": [unknown.pk, known.pk], "index": "0"},
+        follow=True,
+    ).content.decode()
+    assert message in page
+    assert "not found" not in page
+
+
 def test_the_portals_tasks_are_listed_by_their_names_in_the_staffs_language(client):
     client.force_login(staff(roles.CENTER_MANAGER))
     client.cookies["lang"] = "ko"
