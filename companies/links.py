@@ -7,4 +7,4 @@ from companies.models import Invitation
 
 def invitation_path(payload: dict) -> str:
     invitation = Invitation.objects.get(pk=payload["invitation_id"])
-    return reverse("companies:invitation-accept", args=[invitation.token])
+    return reverse("companies:invitation-accept", args=[invitation.link_token])

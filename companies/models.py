@@ -2,6 +2,7 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core import signing
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -114,6 +115,25 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.email} → {self.company}"
+
+    # The link carries the row's UUID signed with SECRET_KEY: the database alone (a backup,
+    # a leak) opens no invitation, and a new SECRET_KEY closes the pending ones. A dot
+    # between the two, which a sign-in page's ?next= keeps as it is (a colon it encodes).
+    @staticmethod
+    def _link_signer() -> signing.Signer:
+        return signing.Signer(salt="companies.Invitation.link", sep=".")
+
+    @property
+    def link_token(self) -> str:
+        return self._link_signer().sign(str(self.token))
+
+    @classmethod
+    def token_of_link(cls, link_token: str) -> uuid.UUID | None:
+        """Return the UUID a link's token signs, or None for one this server did not make."""
+        try:
+            return uuid.UUID(cls._link_signer().unsign(link_token))
+        except (signing.BadSignature, ValueError):
+            return None
 
 
 class Patent(models.Model):

@@ -6,7 +6,7 @@ from companies.exchange import urls as exchange
 app_name = "companies"
 urlpatterns = [
     path("company/create/", views.company_create, name="company-create"),
-    path("invitations/<uuid:token>/", views.invitation_accept, name="invitation-accept"),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
     path("documents/<int:pk>/", views.document_download, name="document-download"),
     *exchange.urlpatterns,
 ]

@@ -42,7 +42,8 @@ def company_create(request):
 
 def invitation_accept(request, token):
     invitation = get_object_or_404(
-        Invitation.objects.select_related("company", "invited_by"), token=token
+        Invitation.objects.select_related("company", "invited_by"),
+        token=Invitation.token_of_link(token),
     )
     context = {"invitation": invitation}
     if not request.user.is_authenticated:

@@ -32,9 +32,9 @@ and after a restore everyone signs in again.
 
 Secrets: an archive holds the portal's personal data (names, e-mail addresses, phone
 numbers, companies' documents and evidence files, sign-in failures with addresses), the
-hashes of passwords, API keys and calendar feed tokens, and invitation tokens as they are
-stored (not hashed). It is written with mode 0600 and must be kept like the database
-itself. SECRET_KEY is not in it: keep that apart (webhook secrets derive from it).
+hashes of passwords, API keys and calendar feed tokens. It is written with mode 0600 and
+must be kept like the database itself. SECRET_KEY is not in it: keep that apart (webhook
+secrets and invitation links derive from it).
 """
 
 import contextlib
@@ -68,7 +68,7 @@ PG_DUMP_FILE = "database.pgdump"
 JSONL_FILE = "database.jsonl"
 CHUNK = 1024 * 1024
 NOTICE = (
-    "This archive holds personal data, password and key hashes and invitation tokens: "
+    "This archive holds personal data and password and key hashes: "
     "keep it like the database (mode 0600, encrypted off the server)."
 )
 

@@ -207,7 +207,7 @@ KWARGS = {
         "uidb64": _uid(w.member_a),
         "token": default_token_generator.make_token(w.member_a),
     },
-    "companies:invitation-accept": lambda w: {"token": w.invitation.token},
+    "companies:invitation-accept": lambda w: {"token": w.invitation.link_token},
     "programs:application-start": lambda w: {"intake_id": w.intake_open.pk},
     "programs:application-detail": lambda w: {"pk": w.application.pk},
     "programs:application-resume": lambda w: {"pk": w.draft.pk},

@@ -239,7 +239,7 @@ def test_accepting_an_invitation_makes_a_member_of_the_inviting_company(world):
     colleague = UserFactory(email=world.invitation.email)
     post(
         colleague,
-        reverse("companies:invitation-accept", args=[world.invitation.token]),
+        reverse("companies:invitation-accept", args=[world.invitation.link_token]),
         crafted(world),
     )
     membership = Membership.objects.get(user=colleague)

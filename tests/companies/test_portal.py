@@ -98,8 +98,8 @@ def test_the_owner_invites_a_colleague_who_signs_in_and_joins(
     assert len(mailoutbox) == 1 and mailoutbox[0].to == ["cto@example.kr"]
     # The link is made when the e-mail is rendered, from SITE_URL.
     site = re.escape(settings.SITE_URL.rstrip("/"))
-    link = re.search(site + r"(/portal/invitations/[0-9a-f-]+/)", mailoutbox[0].body)
-    assert link and str(invitation.token) in link.group(1)
+    link = re.search(site + r"(/portal/invitations/[^/\s]+/)", mailoutbox[0].body)
+    assert link and link.group(1) == f"/portal/invitations/{invitation.link_token}/"
 
     client.logout()
     colleague = UserFactory(email="cto@example.kr")
@@ -124,8 +124,24 @@ def test_someone_who_signs_up_after_an_invitation_finds_it_in_the_portal(client,
     )
     client.force_login(UserFactory(email="cto@example.kr"))
     page = html(client.get("/portal/company/"))
-    assert f"/portal/invitations/{invitation.token}/" in page
+    assert f"/portal/invitations/{invitation.link_token}/" in page
     assert owner.membership.company.name in page
+
+
+def test_the_database_alone_opens_no_invitation(client, owner):
+    # What a backup or a leaked row holds, the UUID, with or without a forged signature.
+    invitation = Invitation.objects.create(
+        company=owner.membership.company, email="cto@example.kr", invited_by=owner
+    )
+    client.force_login(UserFactory(email="cto@example.kr"))
+    forged = invitation.link_token[:-2] + (
+        "AA" if not invitation.link_token.endswith("AA") else "BB"
+    )
+    for token in (str(invitation.token), invitation.token.hex, forged):
+        assert client.get(f"/portal/invitations/{token}/").status_code == 404
+        assert client.post(f"/portal/invitations/{token}/").status_code == 404
+    assert Membership.objects.count() == 1
+    assert client.get(f"/portal/invitations/{invitation.link_token}/").status_code == 200
 
 
 def test_an_invitation_for_another_address_is_refused(client, owner):
@@ -133,7 +149,7 @@ def test_an_invitation_for_another_address_is_refused(client, owner):
         company=owner.membership.company, email="cto@example.kr", invited_by=owner
     )
     client.force_login(UserFactory(email="someone@example.kr"))
-    response = client.post(f"/portal/invitations/{invitation.token}/")
+    response = client.post(f"/portal/invitations/{invitation.link_token}/")
     assert response.status_code == 400
     assert "another e-mail address" in html(response)
     assert Membership.objects.count() == 1

@@ -61,7 +61,7 @@ def invitation():
 def test_an_invitation_is_sent_through_the_outbox(invitation):
     message = OutboxMessage.objects.get(kind="member_invitation")
     assert message.recipient == "Colleague@Example.kr"
-    assert f"/portal/invitations/{invitation.token}/" in render_message(message).body
+    assert f"/portal/invitations/{invitation.link_token}/" in render_message(message).body
 
 
 def test_an_invitation_is_accepted_once_by_its_addressee(invitation):
