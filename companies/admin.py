@@ -33,7 +33,7 @@ from companies.models import (
     Patent,
 )
 from companies.webhooks.admin import endpoints_link  # the room registers its admin too
-from incubator.admin_mixins import through_services
+from incubator.admin_mixins import InlineRowsLoaded, through_services
 from incubator.exports import ExportAdminMixin, field_column
 from incubator.multilingual import translated_names
 
@@ -77,7 +77,7 @@ class FoundedFilter(admin.SimpleListFilter):
         return queryset
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(InlineRowsLoaded, admin.TabularInline):
     model = Membership
     extra = 0
     fields = ["user", "role", "joined_at"]
@@ -292,7 +292,7 @@ class LeadAdmin(ImportLink, admin.ModelAdmin):
 # --- Partner organisations and their people --------------------------------------------
 
 
-class PartnerPersonInline(admin.TabularInline):
+class PartnerPersonInline(InlineRowsLoaded, admin.TabularInline):
     model = PartnerPerson
     extra = 0
     autocomplete_fields = ["user"]

@@ -44,7 +44,13 @@ from events.models import (
     SessionAttendance,
 )
 from events.reports import held
-from incubator.admin_mixins import ActionPages, PageRows, call_service, one_choice_filter
+from incubator.admin_mixins import (
+    ActionPages,
+    InlineRowsLoaded,
+    PageRows,
+    call_service,
+    one_choice_filter,
+)
 from incubator.exports import ExportAdminMixin
 from incubator.multilingual import translated_names
 
@@ -509,7 +515,7 @@ class SessionAttendanceAdmin(ReadOnlyAdmin):
     search_fields = ["registration__search_name"]
 
 
-class DelegationMemberInline(admin.TabularInline):
+class DelegationMemberInline(InlineRowsLoaded, admin.TabularInline):
     model = DelegationMember
     extra = 0
     fields = ["name", "role", "position", "company", "organisation_name", "email", "phone"]

@@ -6,7 +6,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import quote, unquote
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -203,6 +205,54 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class LoadedAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete widget, naming the chosen row from an object already loaded.
+
+    Django's widget reads the chosen row again to name it: one query per row of an inline.
+    `InlineRowsLoaded` hands it the object the row's queryset loaded (select_related);
+    any other value (a form sent back with another choice) is named the usual way.
+    """
+
+    loaded = None
+
+    def optgroups(self, name, value, attr=None):
+        chosen = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
+        if self.loaded is None or chosen != {str(self.loaded.pk)}:
+            return super().optgroups(name, value, attr)
+        options = []
+        if not self.is_required and not self.allow_multiple_selected:
+            options.append(self.create_option(name, "", "", False, 0))
+        label = self.choices.field.label_from_instance(self.loaded)
+        options.append(self.create_option(name, self.loaded.pk, label, chosen, len(options)))
+        return [(None, options, 0)]
+
+
+class _RowsLoadedFormSet(BaseInlineFormSet):
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        for name, field in form.fields.items():
+            widget = getattr(field.widget, "widget", field.widget)  # inside the +/✎ wrapper
+            if isinstance(widget, LoadedAutocompleteSelect):
+                relation = form.instance._meta.get_field(name)
+                if relation.is_cached(form.instance):
+                    widget.loaded = relation.get_cached_value(form.instance)
+        return form
+
+
+class InlineRowsLoaded:
+    """An inline whose autocompleted fields cost no query per row: name them in
+    `get_queryset`'s select_related."""
+
+    formset = _RowsLoadedFormSet
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = LoadedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 def call_service(form, service, **kwargs):

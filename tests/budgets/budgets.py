@@ -31,7 +31,6 @@ class Allowance:
 
 
 BY_ID = r'WHERE "(\w+)"\."id" = \? LIMIT \?$'
-AUTOCOMPLETE = r'WHERE "(\w+)"\."id" IN \(\.\.\.\) ORDER BY'
 # A periodic task's name ("name: schedule", django-celery-beat's PeriodicTask.__str__)
 # reads its schedule again, and a schedule's page lists its tasks inline: 1 query per task.
 # Third-party admin pages; the center runs the dozen tasks its migrations made.
@@ -40,18 +39,6 @@ BEAT_TASK = Allowance(BY_ID, at_one=5, per_row=1)
 ALLOWANCES: dict[str, Allowance] = {
     # session + user + the schedule + its tasks + 1 task's schedule = 5
     r"^admin:django_celery_beat_(clocked|crontab|solar|interval)schedule_change as ": BEAT_TASK,
-    # Django's autocomplete widget names the row chosen in each inline row with a query of
-    # its own (AutocompleteSelect.optgroups): 1 per member of the company, per person of
-    # the organisation, per member of the delegation. The read-only page (the viewer's)
-    # names them from the rows and costs the same at any size.
-    # session + user + company + 6 inlines (documents, members, patents, funding rounds,
-    # validations, certifications) + 2 members' users (A's owner and member) = 11
-    r"^admin:companies_company_change as center_manager": Allowance(AUTOCOMPLETE, 11, 1),
-    # session + user + organisation + people + endpoints' count + 1 person's user = 6
-    r"^admin:companies_partnerorganisation_change as center_manager": Allowance(AUTOCOMPLETE, 6, 1),
-    # session + user + delegation + members + programme + the autocompletes of its event,
-    # host and coordinator + 1 member's company = 9
-    r"^admin:events_delegation_change as center_manager": Allowance(AUTOCOMPLETE, 9, 1),
     # Django's delete confirmation lists what the delete reaches: the collector reads each
     # relation that has rows (one query per relation per parent kind: bounded by the
     # schema), and names every object, some names reading a related row by id (an

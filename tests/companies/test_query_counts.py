@@ -116,3 +116,31 @@ def test_a_changelist_costs_the_same_queries_for_10_and_50_rows(client, officer,
     with_50 = queries_for(client, url, 50)
 
     assert with_50 == with_10
+
+
+def test_the_members_inline_names_each_chosen_person_without_a_query_per_member(client):
+    from companies.models import Membership
+    from tests.companies.factories import UserFactory
+
+    roles.sync_role_permissions()
+    manager = StaffFactory()
+    manager.groups.add(Group.objects.get(name=roles.CENTER_MANAGER))
+    client.force_login(manager)
+    company = CompanyFactory()
+    url = reverse("admin:companies_company_change", args=[company.pk])
+
+    def members_page():
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url).content.decode()
+        return page, len(queries)
+
+    Membership.objects.create(user=UserFactory(email="first@alpha.example.kr"), company=company)
+    members_page()  # the first page of the test loads the permissions and content types
+    _, with_one = members_page()
+    for n in range(3):
+        Membership.objects.create(user=UserFactory(email=f"m{n}@alpha.example.kr"), company=company)
+    page, with_four = members_page()
+    assert with_four == with_one
+    for email in ("first@alpha.example.kr", "m0@alpha.example.kr", "m2@alpha.example.kr"):
+        user = Membership.objects.get(user__email=email).user
+        assert f'<option value="{user.pk}" selected>{user}</option>' in page
