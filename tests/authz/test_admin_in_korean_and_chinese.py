@@ -43,8 +43,10 @@ ALLOWED = {
 THIRD_PARTY = ("admin:auth_", "admin:django_celery_beat_", "admin:axes_", "admin:app_list[")
 
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9_./+'’-]*")
-# Addresses and links, which are what people typed or what a machine reads.
-ADDRESS = re.compile(r"\S+@\S+|\b(?:https?|webcal)://\S+")
+# Addresses and links, which are what people typed or what a machine reads, and the
+# masked salt and hash of a user's password ("4efcac*****"): random letters and digits,
+# which read as a word when a digit comes first ("efcac").
+ADDRESS = re.compile(r"\S+@\S+|\b(?:https?|webcal)://\S+|\S*\*{4,}")
 
 
 ZONES = zoneinfo.available_timezones()
