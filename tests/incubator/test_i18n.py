@@ -51,6 +51,20 @@ def test_every_catalogue_entry_is_translated(locale):
     assert missing == []
 
 
+@pytest.mark.parametrize("locale", CATALOGUES)
+def test_gettext_accepts_every_catalogue(locale, tmp_path):
+    """msgfmt --check, as a translator's tools run it: each placeholder of a format string
+    in its translation, the plural forms the language declares, a well-formed header."""
+    need(shutil.which("msgfmt") is not None, "GNU gettext (msgfmt)")
+    catalogue = ROOT / "locale" / locale / "LC_MESSAGES" / "django.po"
+    checked = subprocess.run(
+        ["msgfmt", "--check", "-o", str(tmp_path / "django.mo"), str(catalogue)],
+        capture_output=True,
+        text=True,
+    )
+    assert checked.returncode == 0, checked.stderr
+
+
 def test_every_string_of_the_code_is_in_the_catalogues(tmp_path):
     """Extract the strings anew and check that none lacks a translation."""
     need(shutil.which("xgettext") is not None, "GNU gettext (xgettext)")
