@@ -27,7 +27,9 @@ same server, and deletes them: the board's p50 with them over its p50 without.
 
 Targets (issue 13): 0 errors; each HTML page's p50 <= 5 x the HTML floor's; the API's
 <= 3 x the JSON floor's; the board's time does not grow with ended enrollments (p50 with /
-without <= 1.25, the margin of a noisy 2-core machine). Exits 1 on an error (a status
+without <= 1.25, the margin of a noisy 2-core machine). The p50 ratios are judged only when
+the floors list their 100 rows, as at the full size (small's 50 companies give them 14).
+Exits 1 on an error (a status
 other than 200, a search answer without what it searched, a failed connection), not on a
 missed time target ("met": false in --figures). PostgreSQL out of reach: not run (exit 0),
 or 1 with REQUIRE_SERVICES=1, as in CI.
@@ -346,8 +348,18 @@ def figure(name: str, value, unit: str, target: str = "", met: bool | None = Non
     return {"figure": name, "value": value, "unit": unit, "target": target, "met": met}
 
 
-def report(results: dict, pages: list[Page], board: tuple[server.Load, int]) -> list[dict]:
-    """Print the table; return the figures."""
+def report(
+    results: dict, pages: list[Page], board: tuple[server.Load, int], floor_rows: int
+) -> list[dict]:
+    """Print the table; return the figures.
+
+    The ratio targets hold a page of up to 100 rows to floors of 100 rows. On data too small
+    for the floors to list 100 (`--size small`: 14), the ratios are printed and not judged:
+    a 14-row floor against a 100-row admin list would report a miss that is not one.
+    """
+    from bench.views import ROWS
+
+    judged = floor_rows >= ROWS
     floor_p50 = {kind: ms(results[page.name].seconds, 0.5) for kind, page in FLOORS.items()}
     widths = (34, 6, 8, 9, 9, 9, 6, 9, 12)
 
@@ -383,8 +395,11 @@ def report(results: dict, pages: list[Page], board: tuple[server.Load, int]) -> 
         )
         target = TARGETS.get(page.floor)
         held = f"<= {target:g} x the {page.floor.upper()} floor's p50" if target else ""
+        if target and not judged:
+            held += f" (judged when the floors list {ROWS} rows: --size full)"
+        met = ratio <= target if target and judged else None
         figures += [
-            figure(f"load: {page.name}, p50", p50, "ms", held, ratio <= target if target else None),
+            figure(f"load: {page.name}, p50", p50, "ms", held, met),
             figure(f"load: {page.name}, p99", p99, "ms"),
             figure(f"load: {page.name}, throughput", result.rate, "req/s"),
         ]
@@ -401,6 +416,8 @@ def report(results: dict, pages: list[Page], board: tuple[server.Load, int]) -> 
         figure("load: errors", len(errors), "", "0", not errors),
     ]
     print()
+    if not judged:
+        print(f"the floors list {floor_rows} rows, not {ROWS}: the p50 ratios are not judged")
     for row in figures:
         if row["met"] is not None:
             print(
@@ -443,7 +460,8 @@ def main() -> int:
     try:
         port = server.free_port()
         gunicorn = server.start_gunicorn(port, server.production_options(), FLOORS["json"].path)
-        print(f"floors: {floor_rows(port)} rows each")
+        listed = floor_rows(port)
+        print(f"floors: {listed} rows each")
         results = measure(port, pages, headers, objects, budget, options.concurrency)
         ended = ended_enrollments(add=True)
         board = measure(
@@ -459,7 +477,7 @@ def main() -> int:
             server.stop(gunicorn)
         ended_enrollments(add=False)
         undo(*undo_args)
-    figures = report(results, PAGES, (board, ended))
+    figures = report(results, PAGES, (board, ended), listed)
     print(f"\nrun: {time.perf_counter() - started:.0f} s")
     if options.figures:
         options.figures.write_text(json.dumps(figures, indent=2, ensure_ascii=False))
