@@ -13,7 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from companies import validators
@@ -123,7 +123,9 @@ class OverdueMilestoneFilter(admin.SimpleListFilter):
     parameter_name = "progress"
 
     def lookups(self, request, model_admin):
-        return [("open", _("open")), ("overdue", _("overdue")), ("done", _("done"))]
+        # "open" of a milestone is "not done yet", not a request's "open" (ko 접수, received).
+        not_done = pgettext_lazy("milestone", "open")
+        return [("open", not_done), ("overdue", _("overdue")), ("done", _("done"))]
 
     def queryset(self, request, queryset):
         today = timezone.localdate()

@@ -64,6 +64,19 @@ def test_the_journey_shows_stage_milestones_and_timeline(signed_in, enrollment, 
     assert reverse("programs:request-create") in html
 
 
+@pytest.mark.parametrize(
+    ("language", "not_done"), [("ko", "미완료"), ("zh-hans", "未完成")], ids=["ko", "zh-hans"]
+)
+def test_a_milestone_not_done_reads_not_done_not_received(
+    signed_in, enrollment, language, not_done
+):
+    # "open" of a service request is "received" (ko 접수): a milestone has its own word.
+    signed_in.cookies["lang"] = language
+    html = signed_in.get(JOURNEY).content.decode()
+    assert f'<span class="badge">{not_done}</span>' in html
+    assert "접수" not in html
+
+
 def test_a_company_not_enrolled_yet_is_told_so(signed_in):
     page = signed_in.get(JOURNEY)
     assert page.status_code == 200
