@@ -22,17 +22,27 @@ def _zone(name: str) -> zoneinfo.ZoneInfo:
 
 def span(start: dt.datetime, end: dt.datetime | None, zone: str, *, with_date: bool = True) -> str:
     """Return "2026-12-10 10:00–17:00 Korea time (KST)" for a span in `zone`."""
+    return " ".join(span_pieces(start, end, zone, with_date=with_date))
+
+
+def span_pieces(
+    start: dt.datetime, end: dt.datetime | None, zone: str, *, with_date: bool = True
+) -> list[str]:
+    """Return `span` in the pieces a line may break between, never inside one.
+
+    ["2026-12-10 10:00–17:00", "Korea time (KST)"]; over several days
+    ["2026-12-10 10:00 –", "2026-12-11 17:00", "Korea time (KST)"].
+    """
     tz = _zone(zone)
     local_start = start.astimezone(tz)
-    text = f"{local_start:%Y-%m-%d} " if with_date else ""
-    text += f"{local_start:%H:%M}"
+    pieces = [f"{local_start:%Y-%m-%d %H:%M}" if with_date else f"{local_start:%H:%M}"]
     if end is not None:
         local_end = end.astimezone(tz)
         if local_end.date() != local_start.date():
-            text += f" – {local_end:%Y-%m-%d %H:%M}"
+            pieces = [f"{pieces[0]} –", f"{local_end:%Y-%m-%d %H:%M}"]
         else:
-            text += f"–{local_end:%H:%M}"
-    return f"{text} {zone_words(zone, local_start)}"
+            pieces[0] += f"–{local_end:%H:%M}"
+    return [*pieces, zone_words(zone, local_start)]
 
 
 def when(
@@ -47,18 +57,19 @@ def when(
     `viewer_zone` None means the viewer's zone is unknown: the other zone of the portal is
     shown instead, without "your time".
     """
-    return " · ".join(when_parts(start, end, event_zone=event_zone, viewer_zone=viewer_zone))
+    parts = when_pieces(start, end, event_zone=event_zone, viewer_zone=viewer_zone)
+    return " · ".join(" ".join(pieces) for pieces in parts)
 
 
-def when_parts(
+def when_pieces(
     start: dt.datetime,
     end: dt.datetime | None,
     *,
     event_zone: str,
     viewer_zone: str | None = None,
-) -> list[str]:
-    """Return `when`'s parts, one per zone (a page keeps each on one line)."""
-    first = span(start, end, event_zone)
+) -> list[list[str]]:
+    """Return `when`'s parts, one per zone, each in `span_pieces`' unbreakable pieces."""
+    first = span_pieces(start, end, event_zone)
     other = viewer_zone or OTHER_ZONE.get(event_zone)
     if not other or other == event_zone:
         return [first]
@@ -67,7 +78,9 @@ def when_parts(
     several_days = end is not None and end.astimezone(_zone(other)).date() != (
         start.astimezone(_zone(other)).date()
     )
-    second = span(start, end, other, with_date=several_days or not same_day)
+    second = span_pieces(start, end, other, with_date=several_days or not same_day)
     if viewer_zone:
-        second = _("%(time)s your time") % {"time": second}
+        # "%(time)s your time", "내 시간대 %(time)s": the words stick to the span's ends.
+        before, _time, after = _("%(time)s your time").partition("%(time)s")
+        second[0], second[-1] = before + second[0], second[-1] + after
     return [first, second]

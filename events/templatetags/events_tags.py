@@ -41,18 +41,25 @@ def event_when(context, start, end, zone):
     """
     user = getattr(context.get("request"), "user", None)
     viewer_zone = user.time_zone if user is not None and user.is_authenticated else None
-    return _unbroken(times.when_parts(start, end, event_zone=zone, viewer_zone=viewer_zone))
+    return _unbroken(times.when_pieces(start, end, event_zone=zone, viewer_zone=viewer_zone))
 
 
 @register.simple_tag
 def zone_span(start, end, zone):
     """{% zone_span item.starts_at item.ends_at "Asia/Shanghai" %}: the span in one zone."""
-    return _unbroken([times.span(start, end, zone)])
+    return _unbroken([times.span_pieces(start, end, zone)])
 
 
-def _unbroken(parts: list[str]):
-    """Each zone's part of a span on one line (a phone wraps between them, not inside)."""
-    return format_html_join(" · ", '<span class="nowrap">{}</span>', ((p,) for p in parts))
+def _unbroken(parts: list[list[str]]):
+    """Each piece of a span on one line ("2026-12-10 10:00–17:00", "Korea time (KST)"): a
+    phone or a narrow card wraps between the pieces, never inside a date or a zone's name.
+    The " · " between two zones ends the first zone's line."""
+    pieces = []
+    for part in parts:
+        if pieces:
+            pieces[-1] += " ·"
+        pieces.extend(part)
+    return format_html_join(" ", '<span class="nowrap">{}</span>', ((p,) for p in pieces))
 
 
 @register.filter
