@@ -37,3 +37,23 @@ def test_a_caller_that_changes_its_schema_does_not_change_the_next_one():
     first = PublicSchemaGenerator().get_schema(public=True)
     first["paths"].clear()
     assert PublicSchemaGenerator().get_schema(public=True)["paths"]
+
+
+def test_the_root_names_the_docs_and_every_collection_without_a_key(client):
+    response = client.get("/api/v1/")
+    assert response.status_code == 200
+    root = response.json()
+    assert root["docs"] == "http://testserver/api/v1/docs/"
+    assert root["guide"] == "http://testserver/api/v1/guide/"
+    collections = root["collections"]
+    assert collections["company"] == "http://testserver/api/v1/companies/"
+    assert {"event", "registration", "meeting-request", "technology", "webhook"} <= set(collections)
+    for url in collections.values():  # each answers, asking for a key
+        assert client.get(url.removeprefix("http://testserver")).status_code == 401
+
+
+def test_the_api_pages_refuse_other_methods_in_the_apis_error_shape(client):
+    for path in ("/api/v1/", "/api/v1/guide/"):
+        response = client.post(path, {}, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 405
+        assert response.json()["code"] == "method_not_allowed"
