@@ -3,6 +3,7 @@
 import hashlib
 import logging
 from datetime import timedelta
+from email.utils import formataddr, parseaddr
 from urllib.parse import urlsplit
 
 from axes.utils import reset as axes_reset
@@ -13,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from incubator import attachments, links, webhooks
 from incubator.models import OutboxMessage, User
@@ -137,6 +139,7 @@ def render_message(message: OutboxMessage) -> EmailMultiAlternatives:
             subject = render_to_string(f"emails/{message.kind}.subject.txt", context, using="text")
             text = render_to_string(f"emails/{message.kind}.txt", context, using="text")
             html = render_to_string(f"emails/{message.kind}.html", context)
+            sender = _sender()
     except Exception as error:
         if secret_path is None:
             raise
@@ -146,7 +149,7 @@ def render_message(message: OutboxMessage) -> EmailMultiAlternatives:
     email = EmailMultiAlternatives(
         subject=" ".join(subject.split()),
         body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=sender,
         to=[message.recipient],
         headers={"Message-ID": outbox_message_id(message)},
     )
@@ -154,6 +157,13 @@ def render_message(message: OutboxMessage) -> EmailMultiAlternatives:
     for attachment in extras.attachments:
         email.attach(attachment.filename, attachment.content, attachment.mimetype)
     return email
+
+
+def _sender() -> str:
+    """DEFAULT_FROM_EMAIL's address under the center's name in the active language: a
+    Korean founder's inbox lists 한중 혁신창업센터, a Chinese partner's 中韩创新创业中心."""
+    _name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return formataddr((gettext("China–Korea Innovation & Startup Center"), address))
 
 
 def _send(message: OutboxMessage) -> None:

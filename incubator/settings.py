@@ -250,6 +250,8 @@ def email_settings(url: str) -> dict:
 globals().update(email_settings(os.environ.get("EMAIL_URL", "")))
 # The portal's public address, for links in e-mails sent by workers.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# The outbox sends from this address under the center's name in the recipient's language
+# (incubator.services); Django's own e-mails use it as it is.
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "China-Korea Startup Center <noreply@localhost>"
 )

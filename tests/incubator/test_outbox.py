@@ -1,6 +1,8 @@
 import datetime as dt
 import hashlib
 import logging
+from email.header import decode_header, make_header
+from email.utils import parseaddr
 
 import pytest
 from django.core.mail import EmailMultiAlternatives
@@ -185,6 +187,23 @@ def test_the_plain_text_part_and_the_subject_are_text_and_the_html_part_is_escap
     assert "Lee & O'Brien <CTO>" in email.body
     html = email.alternatives[0][0]
     assert "Lee &amp; O&#x27;Brien &lt;CTO&gt;" in html and "<CTO>" not in html
+
+
+@pytest.mark.parametrize(
+    ("language", "name"), [("ko", "한중 혁신창업센터"), ("zh-hans", "中韩创新创业中心")]
+)
+def test_the_sender_is_the_center_in_the_recipients_language(settings, language, name):
+    settings.DEFAULT_FROM_EMAIL = "Center <mail@center.example>"
+    message = services.outbox_enqueue(
+        recipient="founder@example.kr",
+        kind="event_registered",
+        dedupe_key=f"event-registered:sender:{language}",
+        payload={"name": "남정화", "path": "/portal/events/1/"},
+        language=language,
+    )
+    sent = services.render_message(message).message()
+    shown, address = parseaddr(str(make_header(decode_header(sent["From"]))))
+    assert (shown, address) == (name, "mail@center.example")
 
 
 def test_a_retry_sends_the_same_message_id_derived_from_the_row(settings, mailoutbox, monkeypatch):
