@@ -1,5 +1,7 @@
 """Where judges and partner people find their work in the portal (incubator.portal)."""
 
+from django.contrib.auth import get_user_model
+from django.db.models import Exists
 from django.utils.translation import gettext_lazy
 
 from events.judging.models import JudgeAssignment
@@ -11,14 +13,27 @@ def _partner_person(visitor: Visitor) -> bool:
     return visitor.fact("partner_person", lambda user: hasattr(user, "partner_person"))
 
 
+def _events_facts(user) -> dict[str, bool]:
+    """Whether `user` judges and is registered for a matching session: the header asks both
+    on every page, one query answers them."""
+    return (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .annotate(
+            judge=Exists(JudgeAssignment.objects.filter(judge=user)),
+            matching=Exists(matching_selectors.matching_sessions_of(user)),
+        )
+        .values("judge", "matching")
+        .get()
+    )
+
+
 def _judge(visitor: Visitor) -> bool:
-    return visitor.fact("judge", lambda user: JudgeAssignment.objects.filter(judge=user).exists())
+    return visitor.fact("events", _events_facts)["judge"]
 
 
 def _in_matching(visitor: Visitor) -> bool:
-    return (
-        _partner_person(visitor) or matching_selectors.matching_sessions_of(visitor.user).exists()
-    )
+    return _partner_person(visitor) or visitor.fact("events", _events_facts)["matching"]
 
 
 def register_destinations() -> None:
