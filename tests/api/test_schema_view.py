@@ -57,3 +57,9 @@ def test_the_api_pages_refuse_other_methods_in_the_apis_error_shape(client):
         response = client.post(path, {}, HTTP_ACCEPT_LANGUAGE="en")
         assert response.status_code == 405
         assert response.json()["code"] == "method_not_allowed"
+
+
+def test_the_docs_page_has_no_inline_style_the_csp_would_refuse(client):
+    html = client.get("/api/v1/docs/").content.decode()
+    assert "<style" not in html
+    assert "/static/css/api_docs.css" in html
