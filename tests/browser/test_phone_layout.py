@@ -1,5 +1,5 @@
 """Every portal page on a phone (390 x 844): nothing wider than the screen, no date or
-status pill broken over two lines.
+status pill broken over two lines, no script or style that the CSP refused.
 
 The pages are the authorization matrix's: each GET a portal role opens with a 200, with
 the matrix world's real objects of startup A, in Korean (the longest words break worst)
@@ -80,12 +80,21 @@ def test_every_portal_page_fits_a_phone_in_korean_and_chinese(live_server, new_c
         need(has_font_for(language), f"a font with {language} glyphs (fonts-noto-cjk)")
     world = world_module.build()
     problems, seen = {}, 0
+    refused = []  # a script or a style the CSP refused, which the page then lacks
     for language, role in itertools.product(LANGUAGES, ROLES):
         context = new_context()
         context.add_cookies([{"name": "lang", "value": language, "url": live_server.url}])
         user = world.users.get(role)
         page = signed_in(context, user) if user else context.new_page()
         page.set_viewport_size(PHONE)
+        page.on(
+            "console",
+            lambda m, page=page: (
+                refused.append(f"{page.url}: {m.text[:120]}")
+                if "Content Security Policy" in m.text
+                else None
+            ),
+        )
         for name, url in portal_pages(world, role):
             try:
                 response = page.goto(live_server.url + url)
@@ -106,3 +115,4 @@ def test_every_portal_page_fits_a_phone_in_korean_and_chinese(live_server, new_c
         page.close()
     assert seen > 40, f"only {seen} pages measured at {timezone.now()}"
     assert problems == {}, "\n".join(f"{k}: {v}" for k, v in problems.items())
+    assert refused == []
