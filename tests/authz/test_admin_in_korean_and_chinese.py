@@ -46,7 +46,7 @@ WORD = re.compile(r"[A-Za-z][A-Za-z0-9_./+'’-]*")
 # Addresses and links, which are what people typed or what a machine reads, and the
 # masked salt and hash of a user's password ("4efcac*****"): random letters and digits,
 # which read as a word when a digit comes first ("efcac").
-ADDRESS = re.compile(r"\S+@\S+|\b(?:https?|webcal)://\S+|\S*\*{4,}")
+NOT_WORDS = re.compile(r"\S+@\S+|\b(?:https?|webcal)://\S+|\S*\*{4,}")
 
 
 ZONES = zoneinfo.available_timezones()
@@ -145,7 +145,7 @@ def english_words(runs, data) -> dict[str, str]:
     """Return {word: the text it is in} for each English word of `runs` that is not data."""
     found = {}
     for run in runs:
-        text = ADDRESS.sub(" ", run)
+        text = NOT_WORDS.sub(" ", run)
         for word in WORD.findall(text):
             word = word.rstrip(".'’-/")
             letters = re.sub(r"[^A-Za-z]", "", word)
