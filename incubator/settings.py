@@ -31,6 +31,29 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()] or default
 
 
+def development_secret_key(path: Path) -> str:
+    """Return the key kept in `path`, made there (readable by its owner alone) the first time.
+
+    A local run (`make run`) is several processes: the web server signs a session or a
+    link that the worker, beat or the server reloaded after an edit must read, so the key
+    outlives each of them. Written whole to a file of its own, then linked into place: two
+    processes starting at once agree on one key.
+    """
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f"{path.name}.{os.getpid()}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write("dev-" + secrets.token_urlsafe(50))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process made it first: its key is the one
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
+
+
 DEBUG = env_flag("DEBUG")
 TESTING = "pytest" in sys.modules
 
@@ -38,7 +61,11 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not (DEBUG or TESTING):
         sys.exit("SECRET_KEY is not set: set the SECRET_KEY environment variable (DEBUG is off).")
-    SECRET_KEY = "dev-" + secrets.token_urlsafe(50)
+    # The tests make their own each run; a local run keeps one under var/ (see above).
+    if TESTING:
+        SECRET_KEY = "test-" + secrets.token_urlsafe(50)
+    else:
+        SECRET_KEY = development_secret_key(VAR_DIR / "secret_key")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

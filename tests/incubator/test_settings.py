@@ -115,3 +115,26 @@ def test_the_embedded_broker_names_a_host_so_kombu_does_not_warn():
     )
     result = run_python(code, DEBUG="1")
     assert result.stdout.strip() == "localhost", result.stderr
+
+
+def test_the_processes_of_a_local_run_share_one_secret_key():
+    # `make run` is a web server, a worker and beat: a link the worker signs must open in
+    # the server, and a session must outlive the server's reload.
+    keys = [
+        run_python("from django.conf import settings; print(settings.SECRET_KEY)", DEBUG="1")
+        for _ in range(2)
+    ]
+    assert [k.returncode for k in keys] == [0, 0], keys[0].stderr
+    assert keys[0].stdout == keys[1].stdout
+    assert keys[0].stdout.strip() == (ROOT / "var" / "secret_key").read_text().strip()
+
+
+def test_the_development_key_is_made_once_and_readable_by_its_owner_alone(tmp_path):
+    from incubator.settings import development_secret_key
+
+    path = tmp_path / "var" / "secret_key"
+    first = development_secret_key(path)
+    assert first.startswith("dev-") and len(first) > 50
+    assert development_secret_key(path) == first
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in path.parent.iterdir()] == ["secret_key"]  # no draft left
