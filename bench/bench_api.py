@@ -196,12 +196,13 @@ def populate(count: int = COMPANIES["full"], seed: int = 2020) -> None:
                     date=day(founded_on, today),
                 )
             )
-    for model, rows in (
-        (Patent, patents),
-        (Certification, certifications),
-        (FundingRound, fundings),
+    for name, model, rows in (
+        ("patents", Patent, patents),
+        ("certifications", Certification, certifications),
+        ("funding rounds", FundingRound, fundings),
     ):
-        progress(f"{len(rows):,} {model._meta.verbose_name_plural}")
+        # Named here: a model's verbose name is in the active language (Korean by default).
+        progress(f"{len(rows):,} {name}")
         model.objects.bulk_create(rows, batch_size=BATCH)
     progress(
         f"{len(companies):,} companies, {len(patents):,} patents, "
