@@ -29,10 +29,9 @@ Targets (issue 13): 0 errors; each HTML page's p50 <= 5 x the HTML floor's; the 
 <= 3 x the JSON floor's; the board's time does not grow with ended enrollments (p50 with /
 without <= 1.25, the margin of a noisy 2-core machine). The p50 ratios are judged only when
 the floors list their 100 rows, as at the full size (small's 50 companies give them 14).
-Exits 1 on an error (a status
-other than 200, a search answer without what it searched, a failed connection), not on a
-missed time target ("met": false in --figures). PostgreSQL out of reach: not run (exit 0),
-or 1 with REQUIRE_SERVICES=1, as in CI.
+Exits 1 on an error (a status other than 200, a search answer without what it searched, a
+failed connection), not on a missed time target ("met": false in --figures). PostgreSQL out
+of reach: not run (exit 0), or 1 with REQUIRE_SERVICES=1, as in CI.
 """
 
 from __future__ import annotations

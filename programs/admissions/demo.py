@@ -4,7 +4,6 @@ Idempotent: a company of companies.demo that applies gets its application once.
 """
 
 import datetime as dt
-import zoneinfo
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -44,11 +43,12 @@ def program_and_intake() -> tuple[Program, Intake]:
             label_zh=f"{timezone.localdate(opens_at).year}年公开招募",
             label_en=f"{timezone.localdate(opens_at).year} open call",
             opens_at=opens_at,
-            # As a call closes: at the end of a day at the center, not at the demo's hour.
-            closes_at=dt.datetime.combine(
-                timezone.localdate(now) + dt.timedelta(days=60),
-                dt.time(23, 59),
-                tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"),
+            # As a call closes: at the end of a day at the center (the default zone), not at
+            # the hour the demo loaded; programs.demo's _at makes its times the same way.
+            closes_at=timezone.make_aware(
+                dt.datetime.combine(
+                    timezone.localdate(now) + dt.timedelta(days=60), dt.time(23, 59)
+                )
             ),
         )
     return program, intake
