@@ -373,7 +373,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "For the center's partners: investors, local companies, the county government and "
         "universities. Every call carries a key of the partner organisation: "
-        "`Authorization: Api-Key <key>`. The guide: /api/v1/guide/."
+        "`Authorization: Api-Key <key>`. The guides, in Korean, Chinese or English (`?lang=`): "
+        "/api/v1/guide/ and /api/v1/guide/webhooks/."
     ),
     "VERSION": "1.0.0",
     "SCHEMA_PATH_PREFIX": "/api/v1",

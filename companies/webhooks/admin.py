@@ -241,6 +241,7 @@ class WebhookEndpointAdmin(ActionPages, admin.ModelAdmin):
             template="admin/companies/webhookendpoint/secret.html",
             secret=secret,
             signature_header=webhooks.HEADER_SIGNATURE,
+            guide=request.build_absolute_uri(reverse("api:webhooks-guide")),
         )
         # Nothing keeps a copy: not the browser's cache, not a proxy's.
         add_never_cache_headers(response)

@@ -76,7 +76,8 @@ EXAMPLE = {
     create=extend_schema(
         summary="Register an endpoint",
         description="An https URL and the event types to receive. The answer holds the "
-        "endpoint's signing secret, shown this once (docs/webhooks.md: checking a signature).",
+        "endpoint's signing secret, shown this once (the webhooks guide, /api/v1/guide/webhooks/: "
+        "verifying a delivery).",
         responses={201: WebhookEndpointWithSecretSerializer},
         examples=[
             OpenApiExample(

@@ -5,13 +5,15 @@ from pathlib import Path
 from django.conf import settings
 from django.http import HttpResponse
 from django.urls import get_resolver, path, reverse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-GUIDE = Path(settings.BASE_DIR) / "docs" / "api.md"
+DOCS = Path(settings.BASE_DIR) / "docs"
 
 
 def _open_page(view):
@@ -21,12 +23,34 @@ def _open_page(view):
     return extend_schema(exclude=True)(api_view(["GET"])(view))
 
 
-@_open_page
-def guide(request):
-    """The partner developer's guide, as the Markdown file of the repository."""
-    return HttpResponse(
-        GUIDE.read_text(encoding="utf-8"), content_type="text/markdown; charset=utf-8"
-    )
+def guide_path(name: str, language: str) -> Path:
+    """The Markdown file of a guide in a language: docs/<name>.md is the English one,
+    docs/<name>.<language>.md the others (docs/api.ko.md, docs/api.zh-hans.md)."""
+    return DOCS / (f"{name}.md" if language == "en" else f"{name}.{language}.md")
+
+
+def _guide_page(name: str):
+    """A guide in the language of ?lang= (as the schema takes it), else of Accept-Language."""
+
+    def page(request):
+        language = request.GET.get("lang")
+        if language not in dict(settings.LANGUAGES):
+            language = translation.get_language()
+        response = HttpResponse(
+            guide_path(name, language).read_text(encoding="utf-8"),
+            content_type="text/markdown; charset=utf-8",
+        )
+        response["Content-Language"] = language
+        patch_vary_headers(response, ["Accept-Language"])
+        return response
+
+    page.__name__ = page.__qualname__ = f"{name}_guide"
+    page.__doc__ = f"The partner developer's guide docs/{name}.md, in their language."
+    return _open_page(page)
+
+
+guide = _guide_page("api")
+webhooks_guide = _guide_page("webhooks")
 
 
 @_open_page
@@ -41,6 +65,7 @@ def root(request):
             "docs": absolute(reverse("api:docs")),
             "schema": absolute(reverse("api:schema")),
             "guide": absolute(reverse("api:guide")),
+            "webhooks_guide": absolute(reverse("api:webhooks-guide")),
             "authentication": "Authorization: Api-Key <your organisation's key>",
             "collections": {
                 name.removesuffix("-list"): absolute(reverse(f"api:{name}")) for name in names
@@ -55,4 +80,5 @@ urlpatterns = [
     # The split view serves its start-up script as a file: the CSP allows no inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("guide/", guide, name="guide"),
+    path("guide/webhooks/", webhooks_guide, name="webhooks-guide"),
 ]

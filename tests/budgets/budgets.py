@@ -52,9 +52,8 @@ ALLOWANCES: dict[str, Allowance] = {
 # tags, JSON objects, calendar events or CSV lines), or the test of its count proves
 # nothing: grow() must add what it lists.
 SHOWS_NO_ROWS = {
-    r"^(landing|healthz|javascript-catalog|admin:jsi18n|api:(root|schema|docs|guide)) ": (
-        "the site's own pages and scripts"
-    ),
+    r"^(landing|healthz|javascript-catalog|admin:jsi18n"
+    r"|api:(root|schema|docs|guide|webhooks-guide)) ": "the site's own pages and scripts",
     r"^(portal:[\w-]+|admin:(login|password_change|password_change_done)) ": (
         "sign-in, sign-up, passwords and preferences: forms of one person"
     ),

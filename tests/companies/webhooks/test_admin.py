@@ -62,6 +62,8 @@ def test_no_secret_is_left_in_the_database_after_creating_and_rotating(
     assert made.status_code == 200
     first = secret_in(made)
     assert "no-store" in made["Cache-Control"]
+    # The partner can open the guide it names (not a file of the center's repository).
+    assert "http://testserver/api/v1/guide/webhooks/" in made.content.decode()
     endpoint = WebhookEndpoint.objects.get()
 
     change = reverse("admin:companies_webhookendpoint_change", args=[endpoint.pk])

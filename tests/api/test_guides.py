@@ -1,0 +1,61 @@
+"""The partner's guides: served in the developer's language, the translations kept in step."""
+
+import re
+
+import pytest
+
+from incubator.api.views import guide_path
+
+LANGUAGES = ("ko", "zh-hans", "en")
+GUIDES = {"api": "/api/v1/guide/", "webhooks": "/api/v1/guide/webhooks/"}
+FENCED = re.compile(r"^```.*?^```$", re.S | re.M)
+
+
+def _shape(text: str) -> dict:
+    """What a translation must keep of the English guide: its code, word for word, its
+    headings and its tables (each row's first cell is an identifier, never translated)."""
+    rows = re.findall(r"^\| (.+?) \|", text, re.M)
+    return {
+        "code": FENCED.findall(text),
+        "headings": [len(h) for h in re.findall(r"^(#+) ", text, re.M)],
+        "first cells": [cell for cell in rows if cell.startswith("`")],
+        "rows": len(rows),
+    }
+
+
+@pytest.mark.parametrize("name", GUIDES)
+def test_each_translation_of_a_guide_keeps_its_code_headings_and_tables(name):
+    english = _shape(guide_path(name, "en").read_text(encoding="utf-8"))
+    assert english["code"] and english["first cells"]
+    for language in ("ko", "zh-hans"):
+        assert _shape(guide_path(name, language).read_text(encoding="utf-8")) == english
+
+
+@pytest.mark.parametrize("name", GUIDES)
+def test_a_guide_is_served_in_the_language_asked_for(client, name):
+    texts = {}
+    for language in LANGUAGES:
+        response = client.get(GUIDES[name], {"lang": language}, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 200
+        assert response["Content-Type"] == "text/markdown; charset=utf-8"
+        assert response["Content-Language"] == language
+        texts[language] = response.content.decode()
+        assert texts[language] == guide_path(name, language).read_text(encoding="utf-8")
+    assert len(set(texts.values())) == 3
+
+    # Without ?lang=, the header decides; without either, Korean, as the API's errors.
+    chinese = client.get(GUIDES[name], HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert chinese.content.decode() == texts["zh-hans"]
+    assert "Accept-Language" in chinese["Vary"]
+    assert client.get(GUIDES[name]).content.decode() == texts["ko"]
+    # A language the portal does not speak falls back as the header would.
+    assert client.get(GUIDES[name], {"lang": "fr"}).content.decode() == texts["ko"]
+
+
+def test_the_api_guide_sends_its_reader_to_the_webhooks_guide_they_can_open(client):
+    for language in LANGUAGES:
+        text = guide_path("api", language).read_text(encoding="utf-8")
+        assert "/api/v1/guide/webhooks/" in text
+        assert "](webhooks.md)" not in text  # a link relative to /api/v1/guide/: a 404
+    root = client.get("/api/v1/").json()
+    assert root["webhooks_guide"] == "http://testserver/api/v1/guide/webhooks/"
