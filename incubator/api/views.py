@@ -20,7 +20,8 @@ def _open_page(view):
     """A page of the API anyone may read, without a key; other methods get the API's 405,
     in its error shape (not Django's CSRF page: api_view exempts it, and it writes nothing)."""
     view = permission_classes([AllowAny])(authentication_classes([])(view))
-    return extend_schema(exclude=True)(api_view(["GET"])(view))
+    # HEAD named too: api_view refuses every method it is not given, HEAD included.
+    return extend_schema(exclude=True)(api_view(["GET", "HEAD"])(view))
 
 
 def guide_path(name: str, language: str) -> Path:

@@ -52,6 +52,13 @@ def test_the_root_names_the_docs_and_every_collection_without_a_key(client):
         assert client.get(url.removeprefix("http://testserver")).status_code == 401
 
 
+def test_the_api_pages_answer_a_head_as_a_get(client):
+    for path in ("/api/v1/", "/api/v1/guide/", "/api/v1/guide/webhooks/", "/api/v1/docs/"):
+        response = client.head(path)
+        assert response.status_code == 200
+        assert response["Content-Type"] == client.get(path)["Content-Type"]
+
+
 def test_the_api_pages_refuse_other_methods_in_the_apis_error_shape(client):
     for path in ("/api/v1/", "/api/v1/guide/"):
         response = client.post(path, {}, HTTP_ACCEPT_LANGUAGE="en")
