@@ -1,6 +1,7 @@
 """The partner API's view of the caller's own organisation: its people, whom the calls that
 act for a person name."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
@@ -23,11 +24,13 @@ class PersonSerializer(serializers.ModelSerializer):
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Your organisation's people",
-        description="The ids that registrations, meeting requests, interests and inquiries "
-        "name as `person`. Any key of the organisation may read them.",
+        summary=_("Your organisation's people"),
+        description=_(
+            "The ids that registrations, meeting requests, interests and inquiries name "
+            "as `person`. Any key of the organisation may read them."
+        ),
     ),
-    retrieve=extend_schema(summary="One of your organisation's people"),
+    retrieve=extend_schema(summary=_("One of your organisation's people")),
 )
 class PersonViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [HasScope]

@@ -15,6 +15,7 @@ import django_filters
 from django import forms
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -35,6 +36,7 @@ from events import ics, selectors, services
 from events.models import Event, Registration, TimeZone
 from incubator.api.errors import refusals_as_conflicts
 from incubator.api.permissions import HasScope
+from incubator.api.schema import NO_BODY
 from incubator.api.viewsets import ListCreateDestroyViewSet
 
 LANGUAGE_CODES = ("ko", "zh", "en")
@@ -134,12 +136,12 @@ class EventFilter(django_filters.FilterSet):
     starts_after = MomentFilter(
         field_name="starts_at",
         lookup_expr="gte",
-        label="Starting at or after this time (ISO 8601; a date alone: midnight, center time).",
+        label=_("Starting at or after this time (ISO 8601; a date alone: midnight, center time)."),
     )
     starts_before = MomentFilter(
         field_name="starts_at",
         lookup_expr="lt",
-        label="Starting before this time (ISO 8601; a date alone: midnight, center time).",
+        label=_("Starting before this time (ISO 8601; a date alone: midnight, center time)."),
     )
 
     class Meta:
@@ -153,9 +155,13 @@ class EventSerializer(serializers.ModelSerializer):
     venue = serializers.SerializerMethodField()
     starts_at = utc()
     ends_at = utc()
-    local_starts_at = serializers.SerializerMethodField()
+    local_starts_at = serializers.SerializerMethodField(
+        help_text=_("The start in the event's time zone, with its offset.")
+    )
     local_ends_at = serializers.SerializerMethodField()
-    registration_closes_at = serializers.SerializerMethodField()
+    registration_closes_at = serializers.SerializerMethodField(
+        help_text=_("The registration deadline, or the event's end when it has none.")
+    )
     registration_open = serializers.SerializerMethodField()
     places_left = serializers.SerializerMethodField()
     meeting_requests_deadline = utc(allow_null=True)
@@ -195,7 +201,6 @@ class EventSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.DATETIME)
     def get_local_starts_at(self, event) -> str:
-        """The start in the event's time zone, with its offset."""
         return in_zone(event.starts_at, event.time_zone)
 
     @extend_schema_field(OpenApiTypes.DATETIME)
@@ -204,7 +209,6 @@ class EventSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.DATETIME)
     def get_registration_closes_at(self, event) -> str:
-        """The registration deadline, or the event's end when it has none."""
         return utc().to_representation(event.registration_closes_at())
 
     def get_registration_open(self, event) -> bool:
@@ -242,20 +246,35 @@ EVENT_EXAMPLE = {
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Events open to partners",
-        description=(
-            "The published and completed events, and a cancelled one your organisation had "
-            "registered people for; never drafts. Soonest first (`ordering=-starts_at` for "
-            "the latest). Times in UTC, and in the event's own zone (`local_*`). "
-            "Scope `events:read`."
+        summary=_("Events open to partners"),
+        description=_(
+            "The published and completed events, and a cancelled one your organisation "
+            "had registered people for; never drafts. Soonest first "
+            "(`ordering=-starts_at` for the latest). Times in UTC, and in the event's own "
+            "zone (`local_*`). Scope `events:read`."
         ),
-        examples=[OpenApiExample("A matching session", value=EVENT_EXAMPLE, response_only=True)],
+        examples=[
+            OpenApiExample(
+                "A matching session",
+                summary=_("A matching session"),
+                value=EVENT_EXAMPLE,
+                response_only=True,
+            )
+        ],
     ),
     retrieve=extend_schema(
-        summary="One event",
-        description="An event your organisation may see, with its free places. "
-        "Scope `events:read`.",
-        examples=[OpenApiExample("A matching session", value=EVENT_EXAMPLE, response_only=True)],
+        summary=_("One event"),
+        description=_(
+            "An event your organisation may see, with its free places. Scope `events:read`."
+        ),
+        examples=[
+            OpenApiExample(
+                "A matching session",
+                summary=_("A matching session"),
+                value=EVENT_EXAMPLE,
+                response_only=True,
+            )
+        ],
     ),
 )
 class EventViewSet(viewsets.ReadOnlyModelViewSet):
@@ -320,17 +339,21 @@ class EventCalendarView(generics.GenericAPIView):
         return selectors.events_for_partner(self.request.user.organisation_id)
 
     @extend_schema(
-        summary="An event's calendar file",
-        description=(
-            "The event as an iCalendar file (text/calendar), its times in the event's zone "
-            "with the matching VTIMEZONE, its summary in the language of Accept-Language. "
-            "Scope `events:read`."
+        summary=_("An event's calendar file"),
+        description=_(
+            "The event as an iCalendar file (text/calendar), its times in the event's "
+            "zone with the matching VTIMEZONE, its summary in the language of "
+            "Accept-Language. Scope `events:read`."
         ),
         responses={
             (200, "text/calendar"): OpenApiResponse(
                 response=OpenApiTypes.STR,
-                description="The .ics file.",
-                examples=[OpenApiExample("A calendar file", value=ICS_EXAMPLE)],
+                description=_("The .ics file."),
+                examples=[
+                    OpenApiExample(
+                        "A calendar file", summary=_("A calendar file"), value=ICS_EXAMPLE
+                    )
+                ],
             )
         },
     )
@@ -388,8 +411,8 @@ class RegistrationSerializer(serializers.ModelSerializer):
 
 
 class RegistrationCreateSerializer(serializers.Serializer):
-    event = an_id("The id of a published event.")
-    person = an_id("The id of one of your organisation's people.")
+    event = an_id(_("The id of a published event."))
+    person = an_id(_("The id of one of your organisation's people."))
 
 
 class RegistrationFilter(django_filters.FilterSet):
@@ -424,41 +447,70 @@ CANCELLED_EXAMPLE = {
     "status": "cancelled",
     "cancelled_at": "2026-11-25T08:00:00Z",
 }
-SCOPE = "Scope `registrations:write`."
 
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Your organisation's registrations",
-        description="The registrations of your organisation's people (cancelled ones too: "
-        f"`status=registered` for those that stand), soonest event first. {SCOPE}",
-        examples=[OpenApiExample("A registration", value=REGISTRATION_EXAMPLE, response_only=True)],
+        summary=_("Your organisation's registrations"),
+        description=_(
+            "The registrations of your organisation's people (cancelled ones too: "
+            "`status=registered` for those that stand), soonest event first. Scope "
+            "`registrations:write`."
+        ),
+        examples=[
+            OpenApiExample(
+                "A registration",
+                summary=_("A registration"),
+                value=REGISTRATION_EXAMPLE,
+                response_only=True,
+            )
+        ],
     ),
     retrieve=extend_schema(
-        summary="One registration",
-        description=f"A registration of one of your organisation's people. {SCOPE}",
-        examples=[OpenApiExample("A registration", value=REGISTRATION_EXAMPLE, response_only=True)],
+        summary=_("One registration"),
+        description=_(
+            "A registration of one of your organisation's people. Scope `registrations:write`."
+        ),
+        examples=[
+            OpenApiExample(
+                "A registration",
+                summary=_("A registration"),
+                value=REGISTRATION_EXAMPLE,
+                response_only=True,
+            )
+        ],
     ),
     create=extend_schema(
-        summary="Register one of your people for an event",
-        description=(
-            "Registers the person as the portal does: a place while there is one, else the "
-            "next place on the waitlist (`status` waitlisted, with its `waitlist_position`); "
-            "a freed place goes to the waitlist's first. The person gets the confirmation "
-            "e-mail with their badge. Someone who cancelled earlier gets their registration "
-            "back. 404 for a person who is not of your organisation or an event you cannot "
-            "see; 409 when registration is closed, the event is over or cancelled, or the "
-            f"person is registered or waitlisted already. {SCOPE}"
+        summary=_("Register one of your people for an event"),
+        description=_(
+            "Registers the person as the portal does: a place while there is one, else "
+            "the next place on the waitlist (`status` waitlisted, with its "
+            "`waitlist_position`); a freed place goes to the waitlist's first. The person "
+            "gets the confirmation e-mail with their badge. Someone who cancelled earlier "
+            "gets their registration back. 404 for a person who is not of your "
+            "organisation or an event you cannot see; 409 when registration is closed, "
+            "the event is over or cancelled, or the person is registered or waitlisted "
+            "already. Scope `registrations:write`."
         ),
         request=RegistrationCreateSerializer,
         responses={201: RegistrationSerializer},
         examples=[
-            OpenApiExample("Register", value={"event": 7, "person": 42}, request_only=True),
             OpenApiExample(
-                "A place", value=REGISTRATION_EXAMPLE, response_only=True, status_codes=["201"]
+                "Register",
+                summary=_("Register"),
+                value={"event": 7, "person": 42},
+                request_only=True,
+            ),
+            OpenApiExample(
+                "A place",
+                summary=_("A place"),
+                value=REGISTRATION_EXAMPLE,
+                response_only=True,
+                status_codes=["201"],
             ),
             OpenApiExample(
                 "The event is full: waitlisted",
+                summary=_("The event is full: waitlisted"),
                 value=WAITLISTED_EXAMPLE,
                 response_only=True,
                 status_codes=["201"],
@@ -466,9 +518,11 @@ SCOPE = "Scope `registrations:write`."
         ],
     ),
     destroy=extend_schema(
-        summary="Cancel a registration",
-        description="As `POST /registrations/{id}/cancel/`, answering 204. " + SCOPE,
-        responses={204: None},
+        summary=_("Cancel a registration"),
+        description=_(
+            "As `POST /registrations/{id}/cancel/`, answering 204. Scope `registrations:write`."
+        ),
+        responses={204: NO_BODY},
     ),
 )
 class RegistrationViewSet(ListCreateDestroyViewSet):
@@ -506,15 +560,19 @@ class RegistrationViewSet(ListCreateDestroyViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
-        summary="Cancel a registration",
-        description=(
+        summary=_("Cancel a registration"),
+        description=_(
             "Cancels a registration or a place on the waitlist; a freed place goes to the "
-            "waitlist's first. 409 when it is cancelled already, the person is checked in, "
-            f"or the event is over. {SCOPE}"
+            "waitlist's first. 409 when it is cancelled already, the person is checked "
+            "in, or the event is over. Scope `registrations:write`."
         ),
         request=None,
         responses={200: RegistrationSerializer},
-        examples=[OpenApiExample("Cancelled", value=CANCELLED_EXAMPLE, response_only=True)],
+        examples=[
+            OpenApiExample(
+                "Cancelled", summary=_("Cancelled"), value=CANCELLED_EXAMPLE, response_only=True
+            )
+        ],
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):

@@ -369,8 +369,8 @@ REST_FRAMEWORK = {
 # The partner organisations' keys (djangorestframework-api-key's model, extended).
 API_KEY_MODEL = "companies.PartnerAPIKey"
 SPECTACULAR_SETTINGS = {
-    "TITLE": "China-Korea Innovation & Startup Center: partner API",
-    "DESCRIPTION": (
+    "TITLE": _("China-Korea Innovation & Startup Center: partner API"),
+    "DESCRIPTION": _(
         "For the center's partners: investors, local companies, the county government and "
         "universities. Every call carries a key of the partner organisation: "
         "`Authorization: Api-Key <key>`. The guides, in Korean, Chinese or English (`?lang=`): "

@@ -4,6 +4,7 @@ organisation's inquiries about them (inquiries:write)."""
 import django_filters
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     OpenApiExample,
     extend_schema,
@@ -128,13 +129,17 @@ LISTING = {
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Technology listings",
-        description="Approved listings of companies shown to partners. Scope "
-        "`technologies:read`. `search` matches every word in titles, summaries and company "
-        "names, in any of the three languages.",
-        examples=[OpenApiExample("A listing", value=LISTING, response_only=True)],
+        summary=_("Technology listings"),
+        description=_(
+            "Approved listings of companies shown to partners. Scope `technologies:read`. "
+            "`search` matches every word in titles, summaries and company names, in any "
+            "of the three languages."
+        ),
+        examples=[
+            OpenApiExample("A listing", summary=_("A listing"), value=LISTING, response_only=True)
+        ],
     ),
-    retrieve=extend_schema(summary="One technology listing"),
+    retrieve=extend_schema(summary=_("One technology listing")),
 )
 class ListingViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [HasScope]
@@ -150,7 +155,7 @@ class ListingViewSet(viewsets.ReadOnlyModelViewSet):
 class InquirySerializer(serializers.ModelSerializer):
     person = serializers.PrimaryKeyRelatedField(
         queryset=PartnerPerson.objects.all(),
-        help_text="One of your organisation's people, who asks.",
+        help_text=_("One of your organisation's people, who asks."),
     )
     listing = serializers.PrimaryKeyRelatedField(queryset=TechnologyListing.objects.all())
 
@@ -185,15 +190,19 @@ INQUIRY = {
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Your organisation's inquiries", description="Scope `inquiries:write`."
+        summary=_("Your organisation's inquiries"), description=_("Scope `inquiries:write`.")
     ),
-    retrieve=extend_schema(summary="One of your inquiries"),
+    retrieve=extend_schema(summary=_("One of your inquiries")),
     create=extend_schema(
-        summary="Ask a company about a listing",
-        description="For one of your people (`person`). The company and the center are told; "
-        "the company answers in the portal (webhook `inquiry.answered`). One open inquiry per "
-        "listing and organisation: a second is a 409.",
-        examples=[OpenApiExample("Answered", value=INQUIRY, response_only=True)],
+        summary=_("Ask a company about a listing"),
+        description=_(
+            "For one of your people (`person`). The company and the center are told; the "
+            "company answers in the portal (webhook `inquiry.answered`). One open inquiry "
+            "per listing and organisation: a second is a 409."
+        ),
+        examples=[
+            OpenApiExample("Answered", summary=_("Answered"), value=INQUIRY, response_only=True)
+        ],
     ),
 )
 class InquiryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

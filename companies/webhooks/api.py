@@ -3,6 +3,7 @@
 The secret is in the answer of the create and rotate calls only; it is never stored.
 """
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -12,6 +13,7 @@ from companies.webhooks import services
 from companies.webhooks.models import EventType, WebhookEndpoint
 from companies.webhooks.selectors import endpoints_of
 from incubator.api.permissions import HasScope
+from incubator.api.schema import NO_BODY
 
 
 class WebhookEndpointSerializer(serializers.ModelSerializer):
@@ -19,7 +21,7 @@ class WebhookEndpointSerializer(serializers.ModelSerializer):
         child=serializers.ChoiceField(choices=EventType.choices), allow_empty=False
     )
     last_delivery_status = serializers.CharField(
-        read_only=True, help_text='"succeeded", "failed", or empty before the first delivery.'
+        read_only=True, help_text=_('"succeeded", "failed", or empty before the first delivery.')
     )
 
     class Meta:
@@ -46,7 +48,7 @@ class WebhookEndpointSerializer(serializers.ModelSerializer):
 
 class WebhookEndpointWithSecretSerializer(WebhookEndpointSerializer):
     secret = serializers.CharField(
-        read_only=True, help_text="Shown in this answer only: keep it to check the signatures."
+        read_only=True, help_text=_("Shown in this answer only: keep it to check the signatures.")
     )
 
     class Meta(WebhookEndpointSerializer.Meta):
@@ -71,26 +73,31 @@ EXAMPLE = {
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Your webhook endpoints", description="Scope `webhooks:manage`."),
-    retrieve=extend_schema(summary="One of your webhook endpoints"),
+    list=extend_schema(
+        summary=_("Your webhook endpoints"), description=_("Scope `webhooks:manage`.")
+    ),
+    retrieve=extend_schema(summary=_("One of your webhook endpoints")),
     create=extend_schema(
-        summary="Register an endpoint",
-        description="An https URL and the event types to receive. The answer holds the "
-        "endpoint's signing secret, shown this once (the webhooks guide, /api/v1/guide/webhooks/: "
-        "verifying a delivery).",
+        summary=_("Register an endpoint"),
+        description=_(
+            "An https URL and the event types to receive. The answer holds the endpoint's "
+            "signing secret, shown this once (the webhooks guide, "
+            "/api/v1/guide/webhooks/: verifying a delivery)."
+        ),
         responses={201: WebhookEndpointWithSecretSerializer},
         examples=[
             OpenApiExample(
                 "Made",
+                summary=_("Made"),
                 value={**EXAMPLE, "secret": "whsec_…"},
                 response_only=True,
                 status_codes=["201"],
             )
         ],
     ),
-    partial_update=extend_schema(summary="Change an endpoint (URL, events, active)"),
-    update=extend_schema(summary="Replace an endpoint's settings"),
-    destroy=extend_schema(summary="Remove an endpoint", responses={204: None}),
+    partial_update=extend_schema(summary=_("Change an endpoint (URL, events, active)")),
+    update=extend_schema(summary=_("Replace an endpoint's settings")),
+    destroy=extend_schema(summary=_("Remove an endpoint"), responses={204: NO_BODY}),
 )
 class WebhookEndpointViewSet(viewsets.ModelViewSet):
     permission_classes = [HasScope]
@@ -130,8 +137,8 @@ class WebhookEndpointViewSet(viewsets.ModelViewSet):
         services.webhook_endpoint_delete(endpoint=instance, actor=self.request.auth)
 
     @extend_schema(
-        summary="Make a new signing secret",
-        description="The old secret stops at once. The answer holds the new one, shown once.",
+        summary=_("Make a new signing secret"),
+        description=_("The old secret stops at once. The answer holds the new one, shown once."),
         request=None,
         responses={200: SecretSerializer},
     )

@@ -9,6 +9,7 @@ Thin, as `events.api`: the reads of `events.matching.selectors`, the writes of
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from drf_spectacular.utils import (
     OpenApiExample,
     extend_schema,
@@ -37,14 +38,13 @@ from events.matching.models import MeetingRequest
 from events.models import Registration
 from incubator.api.errors import Conflict
 from incubator.api.permissions import HasScope
+from incubator.api.schema import NO_BODY
 from incubator.api.viewsets import ListCreateDestroyViewSet
-
-SCOPE = "Scope `meetings:write`."
 
 
 class ParticipationQuery(serializers.Serializer):
-    event = an_id("The id of a matching session.")
-    person = an_id("The id of one of your organisation's people registered for it.")
+    event = an_id(gettext_lazy("The id of a matching session."))
+    person = an_id(gettext_lazy("The id of one of your organisation's people registered for it."))
 
 
 def participation(request) -> Registration:
@@ -64,10 +64,18 @@ def participation(request) -> Registration:
     return registration
 
 
-class PartySerializer(serializers.Serializer):
-    """One side of a request or a meeting."""
+# Whether a request is one your person sent or one a startup sent them.
+DIRECTIONS = [
+    ("sent", pgettext_lazy("meeting request", "sent")),
+    ("received", pgettext_lazy("meeting request", "received")),
+]
 
-    participant = serializers.IntegerField(source="pk", help_text="The registration's id.")
+
+# One side of a request or a meeting. (No docstring: the schema would show it, untranslated.)
+class PartySerializer(serializers.Serializer):
+    participant = serializers.IntegerField(
+        source="pk", help_text=gettext_lazy("The registration's id.")
+    )
     person = serializers.SerializerMethodField()
     name = serializers.CharField()
     affiliation = serializers.CharField()
@@ -106,15 +114,23 @@ PARTICIPANT_EXAMPLE = {
 @extend_schema(tags=["meetings"])
 @extend_schema_view(
     get=extend_schema(
-        summary="Whom one of your people may ask for a meeting",
-        description=(
+        summary=gettext_lazy("Whom one of your people may ask for a meeting"),
+        description=gettext_lazy(
             "The participants of a matching session whom the person may ask for a 1:1 "
             "meeting: the registered startups that agreed to be shown to partners. "
             "`participant` is what a meeting request's `to_participant` names. 404 for a "
-            "person not of your organisation or not registered for the session. " + SCOPE
+            "person not of your organisation or not registered for the session. Scope "
+            "`meetings:write`."
         ),
         parameters=[ParticipationQuery],
-        examples=[OpenApiExample("A startup", value=PARTICIPANT_EXAMPLE, response_only=True)],
+        examples=[
+            OpenApiExample(
+                "A startup",
+                summary=gettext_lazy("A startup"),
+                value=PARTICIPANT_EXAMPLE,
+                response_only=True,
+            )
+        ],
     )
 )
 class MeetingParticipantsView(generics.ListAPIView):
@@ -137,7 +153,7 @@ class MeetingRequestSerializer(serializers.ModelSerializer):
     sender = PartySerializer(source="from_registration", read_only=True)
     recipient = PartySerializer(source="to_registration", read_only=True)
     scheduled = serializers.BooleanField(
-        read_only=True, help_text="The two have a meeting on the schedule."
+        read_only=True, help_text=gettext_lazy("The two have a meeting on the schedule.")
     )
     created_at = utc()
     responded_at = utc(allow_null=True)
@@ -158,7 +174,7 @@ class MeetingRequestSerializer(serializers.ModelSerializer):
             "responded_at",
         ]
 
-    @extend_schema_field(serializers.ChoiceField(choices=["sent", "received"]))
+    @extend_schema_field(serializers.ChoiceField(choices=DIRECTIONS))
     def get_direction(self, request_row) -> str:
         """sent: by one of your people; received: by a startup, to one of your people."""
         ours = policies.acts_for_registrant(
@@ -168,9 +184,11 @@ class MeetingRequestSerializer(serializers.ModelSerializer):
 
 
 class MeetingRequestCreateSerializer(serializers.Serializer):
-    event = an_id("The id of the matching session.")
-    from_person = an_id("The id of one of your people registered for the session.")
-    to_participant = an_id("A `participant` of GET /meeting-participants/ for that person.")
+    event = an_id(gettext_lazy("The id of the matching session."))
+    from_person = an_id(gettext_lazy("The id of one of your people registered for the session."))
+    to_participant = an_id(
+        gettext_lazy("A `participant` of GET /meeting-participants/ for that person.")
+    )
     priority = serializers.ChoiceField(
         choices=MeetingRequest.Priority.choices, default=MeetingRequest.Priority.WOULD_LIKE
     )
@@ -179,10 +197,10 @@ class MeetingRequestCreateSerializer(serializers.Serializer):
 
 class MeetingRequestFilter(django_filters.FilterSet):
     event = IdFilter(field_name="event_id")
-    person = IdFilter(method="filter_person", label="Sent or received by this person of yours.")
-    direction = django_filters.ChoiceFilter(
-        choices=[("sent", "sent"), ("received", "received")], method="filter_direction"
+    person = IdFilter(
+        method="filter_person", label=gettext_lazy("Sent or received by this person of yours.")
     )
+    direction = django_filters.ChoiceFilter(choices=DIRECTIONS, method="filter_direction")
     status = django_filters.MultipleChoiceFilter(choices=MeetingRequest.Status.choices)
     priority = django_filters.ChoiceFilter(choices=MeetingRequest.Priority.choices)
 
@@ -233,32 +251,53 @@ REQUEST_EXAMPLE = {
 @extend_schema(tags=["meetings"])
 @extend_schema_view(
     list=extend_schema(
-        summary="Your people's meeting requests",
-        description="The requests your people sent, and those startups sent them, newest "
-        "first; `scheduled` says whether the two have a meeting on the schedule. " + SCOPE,
-        examples=[OpenApiExample("A request", value=REQUEST_EXAMPLE, response_only=True)],
+        summary=gettext_lazy("Your people's meeting requests"),
+        description=gettext_lazy(
+            "The requests your people sent, and those startups sent them, newest first; "
+            "`scheduled` says whether the two have a meeting on the schedule. Scope "
+            "`meetings:write`."
+        ),
+        examples=[
+            OpenApiExample(
+                "A request",
+                summary=gettext_lazy("A request"),
+                value=REQUEST_EXAMPLE,
+                response_only=True,
+            )
+        ],
     ),
     retrieve=extend_schema(
-        summary="One meeting request and its status",
-        description="pending until the startup answers; accepted or declined then. " + SCOPE,
-        examples=[OpenApiExample("A request", value=REQUEST_EXAMPLE, response_only=True)],
+        summary=gettext_lazy("One meeting request and its status"),
+        description=gettext_lazy(
+            "pending until the startup answers; accepted or declined then. Scope `meetings:write`."
+        ),
+        examples=[
+            OpenApiExample(
+                "A request",
+                summary=gettext_lazy("A request"),
+                value=REQUEST_EXAMPLE,
+                response_only=True,
+            )
+        ],
     ),
     create=extend_schema(
-        summary="Ask a startup for a 1:1 meeting",
-        description=(
-            "For one of your people registered for the matching session (`from_person`), to a "
-            "participant they may ask (`to_participant`, from GET /meeting-participants/), "
-            "with a priority: `must` (must meet) or `would_like`. The startup is told by "
-            "e-mail. When the startup had asked your person already, both requests are "
-            "accepted at once (`status` accepted). 404 for a person not of your organisation "
-            "or a participant they may not ask; 409 when the person is not registered, the "
-            "requests are closed, the session is over, or they asked already. " + SCOPE
+        summary=gettext_lazy("Ask a startup for a 1:1 meeting"),
+        description=gettext_lazy(
+            "For one of your people registered for the matching session (`from_person`), "
+            "to a participant they may ask (`to_participant`, from GET "
+            "/meeting-participants/), with a priority: `must` (must meet) or "
+            "`would_like`. The startup is told by e-mail. When the startup had asked your "
+            "person already, both requests are accepted at once (`status` accepted). 404 "
+            "for a person not of your organisation or a participant they may not ask; 409 "
+            "when the person is not registered, the requests are closed, the session is "
+            "over, or they asked already. Scope `meetings:write`."
         ),
         request=MeetingRequestCreateSerializer,
         responses={201: MeetingRequestSerializer},
         examples=[
             OpenApiExample(
                 "Must meet",
+                summary=gettext_lazy("Must meet"),
                 value={
                     "event": 7,
                     "from_person": 42,
@@ -268,13 +307,21 @@ REQUEST_EXAMPLE = {
                 },
                 request_only=True,
             ),
-            OpenApiExample("Sent", value=REQUEST_EXAMPLE, response_only=True, status_codes=["201"]),
+            OpenApiExample(
+                "Sent",
+                summary=gettext_lazy("Sent"),
+                value=REQUEST_EXAMPLE,
+                response_only=True,
+                status_codes=["201"],
+            ),
         ],
     ),
     destroy=extend_schema(
-        summary="Withdraw a meeting request",
-        description="As `POST /meeting-requests/{id}/withdraw/`. " + SCOPE,
-        responses={204: None},
+        summary=gettext_lazy("Withdraw a meeting request"),
+        description=gettext_lazy(
+            "As `POST /meeting-requests/{id}/withdraw/`. Scope `meetings:write`."
+        ),
+        responses={204: NO_BODY},
     ),
 )
 class MeetingRequestViewSet(ListCreateDestroyViewSet):
@@ -324,16 +371,16 @@ class MeetingRequestViewSet(ListCreateDestroyViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
-        summary="Withdraw a meeting request",
-        description=(
+        summary=gettext_lazy("Withdraw a meeting request"),
+        description=gettext_lazy(
             "Withdraws a request one of your people sent; the startup is told by e-mail. "
             "If the startup had asked your person too, their request waits for an answer "
             "again. 403 for a request your people received; 409 once the two are on the "
             "schedule (the center takes a meeting off it), while a schedule is being "
-            "computed, or after the session. " + SCOPE
+            "computed, or after the session. Scope `meetings:write`."
         ),
         request=None,
-        responses={204: None},
+        responses={204: NO_BODY},
     )
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
@@ -346,11 +393,11 @@ class MeetingRequestViewSet(ListCreateDestroyViewSet):
 class AgendaMeetingSerializer(serializers.Serializer):
     starts_at = utc()
     ends_at = utc()
-    local_starts_at = serializers.DateTimeField(help_text="In the event's time zone.")
+    local_starts_at = serializers.DateTimeField(help_text=gettext_lazy("In the event's time zone."))
     local_ends_at = serializers.DateTimeField()
     table = serializers.IntegerField()
     interpreter = serializers.IntegerField(
-        allow_null=True, help_text="The interpreter's number; null: none needed."
+        allow_null=True, help_text=gettext_lazy("The interpreter's number; null: none needed.")
     )
     counterpart = PartySerializer()
 
@@ -359,8 +406,10 @@ class AgendaSerializer(serializers.Serializer):
     event = serializers.IntegerField()
     person = serializers.IntegerField()
     participant = serializers.IntegerField()
-    time_zone = serializers.CharField(help_text="The event's time zone.")
-    scheduled = serializers.BooleanField(help_text="The center has scheduled the session.")
+    time_zone = serializers.CharField(help_text=gettext_lazy("The event's time zone."))
+    scheduled = serializers.BooleanField(
+        help_text=gettext_lazy("The center has scheduled the session.")
+    )
     meetings = AgendaMeetingSerializer(many=True)
 
 
@@ -393,15 +442,23 @@ class MeetingAgendaView(generics.GenericAPIView):
     filter_backends = []
 
     @extend_schema(
-        summary="The agenda of one of your people",
-        description=(
-            "The person's 1:1 meetings at a matching session once the center has scheduled "
-            "it (`scheduled`; until then `meetings` is empty), in time order: times in UTC "
-            "and in the event's zone, the table, the interpreter, whom they meet. 404 for a "
-            "person not of your organisation or not registered for the session. " + SCOPE
+        summary=gettext_lazy("The agenda of one of your people"),
+        description=gettext_lazy(
+            "The person's 1:1 meetings at a matching session once the center has "
+            "scheduled it (`scheduled`; until then `meetings` is empty), in time order: "
+            "times in UTC and in the event's zone, the table, the interpreter, whom they "
+            "meet. 404 for a person not of your organisation or not registered for the "
+            "session. Scope `meetings:write`."
         ),
         parameters=[ParticipationQuery],
-        examples=[OpenApiExample("Scheduled", value=AGENDA_EXAMPLE, response_only=True)],
+        examples=[
+            OpenApiExample(
+                "Scheduled",
+                summary=gettext_lazy("Scheduled"),
+                value=AGENDA_EXAMPLE,
+                response_only=True,
+            )
+        ],
     )
     def get(self, request):
         registration = participation(request)

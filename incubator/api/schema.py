@@ -3,34 +3,54 @@
 import copy
 
 from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.utils import OpenApiResponse
 
-# status -> (code, example message, when) of the errors an operation can give.
+# status -> (code, example message, its values, when) of the errors an operation can give:
+# the messages are those the API answers (incubator.api.errors), in the schema's language.
 ERRORS = {
-    "400": ("invalid", "Some fields are not valid: see fields.", "The body or a filter is wrong."),
+    "400": (
+        "invalid",
+        _("Some fields are not valid: see fields."),
+        None,
+        _("The body or a filter is wrong."),
+    ),
     "401": (
         "key_invalid",
-        "This API key is not valid, or it was revoked.",
-        "No key, a malformed, revoked or expired key.",
+        _("This API key is not valid, or it was revoked."),
+        None,
+        _("No key, a malformed, revoked or expired key."),
     ),
-    "403": ("scope_missing", "This API key lacks the scope companies:read.", "Scope missing."),
+    "403": (
+        "scope_missing",
+        _("This API key lacks the scope %(scope)s."),
+        {"scope": "companies:read"},
+        _("Scope missing."),
+    ),
     "404": (
         "not_found",
-        "Not found, or not visible to your organisation.",
-        "No such object, another organisation's, or a page past the end of a list.",
+        _("Not found, or not visible to your organisation."),
+        None,
+        _("No such object, another organisation's, or a page past the end of a list."),
     ),
     "409": (
         "conflict",
-        "This clashes with the current state: see message and fields.",
-        "The state forbids it (full event, already withdrawn...).",
+        _("This clashes with the current state: see message and fields."),
+        None,
+        _("The state forbids it (full event, already withdrawn...)."),
     ),
     "429": (
         "throttled",
-        "Too many calls with this key: try again in 12 seconds.",
-        "Over the key's budget; the Retry-After header says when to retry.",
+        _("Too many calls with this key: try again in %(seconds)s seconds."),
+        {"seconds": 12},
+        _("Over the key's budget; the Retry-After header says when to retry."),
     ),
 }
+# The answer of a DELETE or a withdrawal: drf-spectacular's own words for it are English only.
+NO_BODY = OpenApiResponse(description=_("Done: the answer has no body."))
 WRITES = {"post", "put", "patch", "delete"}
 
 
@@ -43,7 +63,7 @@ class PartnerKeyScheme(OpenApiAuthenticationExtension):
             "type": "apiKey",
             "in": "header",
             "name": "Authorization",
-            "description": "`Api-Key <key>`: a key of your organisation, made by the center.",
+            "description": _("`Api-Key <key>`: a key of your organisation, made by the center."),
         }
 
 
@@ -81,8 +101,10 @@ def add_error_responses(result, generator, request, public):
             for status in _statuses(path, method):
                 if status in responses:
                     continue
-                code, message, when = ERRORS[status]
-                fields = {"name": ["This field is required."]} if status == "400" else {}
+                code, message, values, when = ERRORS[status]
+                message = str(message) % values if values else str(message)
+                # DRF's own message, in DRF's catalogue.
+                fields = {"name": [gettext("This field is required.")]} if status == "400" else {}
                 response = {
                     "description": when,
                     "content": {
@@ -100,7 +122,7 @@ def add_error_responses(result, generator, request, public):
                     response["headers"] = {
                         "Retry-After": {
                             "schema": {"type": "integer"},
-                            "description": "Seconds to wait.",
+                            "description": _("Seconds to wait."),
                         }
                     }
                 responses[status] = response

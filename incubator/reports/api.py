@@ -3,6 +3,7 @@
 import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.response import Response
@@ -28,8 +29,8 @@ class DayField(serializers.DateField):
 
 class KpiQuery(serializers.Serializer):
     # "from" is a Python keyword: the field is declared by name.
-    locals()["from"] = DayField(help_text="The first day, YYYY-MM-DD (Harbin time).")
-    to = DayField(help_text="The last day, YYYY-MM-DD (included).")
+    locals()["from"] = DayField(help_text=_("The first day, YYYY-MM-DD (Harbin time)."))
+    to = DayField(help_text=_("The last day, YYYY-MM-DD (included)."))
 
     def validate(self, data):
         try:
@@ -46,7 +47,7 @@ class KpiPeriodSerializer(serializers.Serializer):
 
 class KpiColumnSerializer(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.CharField(help_text="In the language of Accept-Language.")
+    label = serializers.CharField(help_text=_("In the language of Accept-Language."))
 
 
 class KpiRowSerializer(serializers.Serializer):
@@ -54,7 +55,7 @@ class KpiRowSerializer(serializers.Serializer):
     label = serializers.CharField()
     values = serializers.DictField(
         child=serializers.FloatField(allow_null=True),
-        help_text="The figure of each column, by the column's key (null: none to compute).",
+        help_text=_("The figure of each column, by the column's key (null: none to compute)."),
     )
 
 
@@ -111,18 +112,23 @@ class KpiReportView(generics.GenericAPIView):
     filter_backends = []
 
     @extend_schema(
-        summary="The center's KPI report of a period",
-        description=(
-            "The figures of the center's KPI report for the days `from` to `to` (both included, "
-            "read in Harbin time, at most five years): leads by source, applications by result, "
-            "companies per stage and their moves, local entities, events held by kind, "
-            "registrations and attendance, meetings, service requests, the support fund, the "
-            "portfolio's quarterly figures, the technology exchange. Counts and sums only, no "
-            "company named. Sections, tables, rows and columns have stable keys; their labels "
-            "are in the language of Accept-Language. Scope `reports:read`."
+        summary=_("The center's KPI report of a period"),
+        description=_(
+            "The figures of the center's KPI report for the days `from` to `to` (both "
+            "included, read in Harbin time, at most five years): leads by source, "
+            "applications by result, companies per stage and their moves, local entities, "
+            "events held by kind, registrations and attendance, meetings, service "
+            "requests, the support fund, the portfolio's quarterly figures, the "
+            "technology exchange. Counts and sums only, no company named. Sections, "
+            "tables, rows and columns have stable keys; their labels are in the language "
+            "of Accept-Language. Scope `reports:read`."
         ),
         parameters=[KpiQuery],
-        examples=[OpenApiExample("The first year", value=EXAMPLE, response_only=True)],
+        examples=[
+            OpenApiExample(
+                "The first year", summary=_("The first year"), value=EXAMPLE, response_only=True
+            )
+        ],
     )
     def get(self, request):
         query = KpiQuery(data=request.query_params)

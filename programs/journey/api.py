@@ -26,6 +26,7 @@ from companies.models import CertificationKind, Company, Membership, PartnerPers
 from companies.policies import can_act_for, partner_sees_contacts
 from incubator.api.errors import Conflict, refusals_as_conflicts
 from incubator.api.permissions import HasScope
+from incubator.api.schema import NO_BODY
 from programs import stages
 from programs.journey.selectors import companies_for_partners
 from programs.models import Enrollment
@@ -198,20 +199,25 @@ EXAMPLE = {
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Companies shown to partners",
-        description=(
+        summary=_("Companies shown to partners"),
+        description=_(
             "Companies that consented to be shown to partners, at the stages open to "
             "partners. Scope `companies:read`."
         ),
-        examples=[OpenApiExample("A company", value=EXAMPLE, response_only=True)],
+        examples=[
+            OpenApiExample("A company", summary=_("A company"), value=EXAMPLE, response_only=True)
+        ],
     ),
     retrieve=extend_schema(
-        summary="One company",
-        description="With its patents; `contacts` is null unless a confirmed meeting or an "
-        "accepted inquiry opened them to your organisation.",
+        summary=_("One company"),
+        description=_(
+            "With its patents; `contacts` is null unless a confirmed meeting or an "
+            "accepted inquiry opened them to your organisation."
+        ),
         examples=[
             OpenApiExample(
                 "A company",
+                summary=_("A company"),
                 value={
                     **EXAMPLE,
                     "description": EXAMPLE["name"],
@@ -244,7 +250,7 @@ class CompanyViewSet(viewsets.ReadOnlyModelViewSet):
 class InterestSerializer(serializers.ModelSerializer):
     company = serializers.PrimaryKeyRelatedField(queryset=Company.objects.all())
     person = serializers.PrimaryKeyRelatedField(
-        queryset=PartnerPerson.objects.all(), help_text="One of your organisation's people."
+        queryset=PartnerPerson.objects.all(), help_text=_("One of your organisation's people.")
     )
 
     class Meta:
@@ -255,18 +261,21 @@ class InterestSerializer(serializers.ModelSerializer):
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Your organisation's interests in companies",
-        description="The active ones. Scope `interests:write`.",
+        summary=_("Your organisation's interests in companies"),
+        description=_("The active ones. Scope `interests:write`."),
     ),
-    retrieve=extend_schema(summary="One of your interests"),
+    retrieve=extend_schema(summary=_("One of your interests")),
     create=extend_schema(
-        summary="Mark interest in a company",
-        description="For one of your people (`person`), in a company of the directory. The "
-        "center is told and, when the company consented to partners, its owner. Marking an "
-        "active interest again changes its note.",
+        summary=_("Mark interest in a company"),
+        description=_(
+            "For one of your people (`person`), in a company of the directory. The center "
+            "is told and, when the company consented to partners, its owner. Marking an "
+            "active interest again changes its note."
+        ),
         examples=[
             OpenApiExample(
                 "Marked",
+                summary=_("Marked"),
                 value={
                     "id": 5,
                     "company": 12,
@@ -278,7 +287,7 @@ class InterestSerializer(serializers.ModelSerializer):
             )
         ],
     ),
-    destroy=extend_schema(summary="Withdraw an interest", responses={204: None}),
+    destroy=extend_schema(summary=_("Withdraw an interest"), responses={204: NO_BODY}),
 )
 class InterestViewSet(
     mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet

@@ -70,3 +70,30 @@ def test_the_docs_page_has_no_inline_style_the_csp_would_refuse(client):
     html = client.get("/api/v1/docs/").content.decode()
     assert "<style" not in html
     assert "/static/css/api_docs.css" in html
+
+
+def _texts(node, path=()):
+    """Yield (where, text) of every summary and description of a schema, and its title."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            where = path + (key,)
+            if isinstance(value, str) and value and key in ("summary", "description"):
+                yield "/".join(map(str, where)), value
+            elif where == ("info", "title"):
+                yield "info/title", value
+            elif key != "value":  # an example's value is data, not words
+                yield from _texts(value, path + (key,))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _texts(value, path + (i,))
+
+
+def test_the_docs_read_in_korean_and_chinese_every_summary_and_description(client):
+    english = dict(_texts(_schema(client, "en")))
+    assert len(english) > 100
+    for language in ("ko", "zh-hans"):
+        translated = dict(_texts(_schema(client, language)))
+        assert translated.keys() == english.keys()
+        # Each text differs from the English one: nothing left untranslated.
+        same = [where for where, text in english.items() if translated[where] == text]
+        assert same == [], (language, same[:5])
