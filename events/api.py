@@ -36,7 +36,7 @@ from events import ics, selectors, services
 from events.models import Event, Registration, TimeZone
 from incubator.api.errors import refusals_as_conflicts
 from incubator.api.permissions import HasScope
-from incubator.api.schema import NO_BODY
+from incubator.api.schema import NO_BODY, response_example
 from incubator.api.viewsets import ListCreateDestroyViewSet
 
 LANGUAGE_CODES = ("ko", "zh", "en")
@@ -253,28 +253,14 @@ EVENT_EXAMPLE = {
             "(`ordering=-starts_at` for the latest). Times in UTC, and in the event's own "
             "zone (`local_*`). Scope `events:read`."
         ),
-        examples=[
-            OpenApiExample(
-                "A matching session",
-                summary=_("A matching session"),
-                value=EVENT_EXAMPLE,
-                response_only=True,
-            )
-        ],
+        examples=[response_example("A matching session", _("A matching session"), EVENT_EXAMPLE)],
     ),
     retrieve=extend_schema(
         summary=_("One event"),
         description=_(
             "An event your organisation may see, with its free places. Scope `events:read`."
         ),
-        examples=[
-            OpenApiExample(
-                "A matching session",
-                summary=_("A matching session"),
-                value=EVENT_EXAMPLE,
-                response_only=True,
-            )
-        ],
+        examples=[response_example("A matching session", _("A matching session"), EVENT_EXAMPLE)],
     ),
 )
 class EventViewSet(viewsets.ReadOnlyModelViewSet):
@@ -457,28 +443,14 @@ CANCELLED_EXAMPLE = {
             "`status=registered` for those that stand), soonest event first. Scope "
             "`registrations:write`."
         ),
-        examples=[
-            OpenApiExample(
-                "A registration",
-                summary=_("A registration"),
-                value=REGISTRATION_EXAMPLE,
-                response_only=True,
-            )
-        ],
+        examples=[response_example("A registration", _("A registration"), REGISTRATION_EXAMPLE)],
     ),
     retrieve=extend_schema(
         summary=_("One registration"),
         description=_(
             "A registration of one of your organisation's people. Scope `registrations:write`."
         ),
-        examples=[
-            OpenApiExample(
-                "A registration",
-                summary=_("A registration"),
-                value=REGISTRATION_EXAMPLE,
-                response_only=True,
-            )
-        ],
+        examples=[response_example("A registration", _("A registration"), REGISTRATION_EXAMPLE)],
     ),
     create=extend_schema(
         summary=_("Register one of your people for an event"),
@@ -501,18 +473,11 @@ CANCELLED_EXAMPLE = {
                 value={"event": 7, "person": 42},
                 request_only=True,
             ),
-            OpenApiExample(
-                "A place",
-                summary=_("A place"),
-                value=REGISTRATION_EXAMPLE,
-                response_only=True,
-                status_codes=["201"],
-            ),
-            OpenApiExample(
+            response_example("A place", _("A place"), REGISTRATION_EXAMPLE, status_codes=["201"]),
+            response_example(
                 "The event is full: waitlisted",
-                summary=_("The event is full: waitlisted"),
-                value=WAITLISTED_EXAMPLE,
-                response_only=True,
+                _("The event is full: waitlisted"),
+                WAITLISTED_EXAMPLE,
                 status_codes=["201"],
             ),
         ],
@@ -568,11 +533,7 @@ class RegistrationViewSet(ListCreateDestroyViewSet):
         ),
         request=None,
         responses={200: RegistrationSerializer},
-        examples=[
-            OpenApiExample(
-                "Cancelled", summary=_("Cancelled"), value=CANCELLED_EXAMPLE, response_only=True
-            )
-        ],
+        examples=[response_example("Cancelled", _("Cancelled"), CANCELLED_EXAMPLE)],
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):

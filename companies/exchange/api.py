@@ -6,7 +6,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
-    OpenApiExample,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
@@ -26,6 +25,7 @@ from companies.models import PartnerPerson, Sector
 from companies.policies import can_act_for
 from incubator.api.errors import refusals_as_conflicts
 from incubator.api.permissions import HasScope
+from incubator.api.schema import response_example
 
 LANGUAGES = ("ko", "zh", "en")
 
@@ -135,9 +135,7 @@ LISTING = {
             "`search` matches every word in titles, summaries and company names, in any "
             "of the three languages."
         ),
-        examples=[
-            OpenApiExample("A listing", summary=_("A listing"), value=LISTING, response_only=True)
-        ],
+        examples=[response_example("A listing", _("A listing"), LISTING)],
     ),
     retrieve=extend_schema(summary=_("One technology listing")),
 )
@@ -200,9 +198,7 @@ INQUIRY = {
             "company answers in the portal (webhook `inquiry.answered`). One open inquiry "
             "per listing and organisation: a second is a 409."
         ),
-        examples=[
-            OpenApiExample("Answered", summary=_("Answered"), value=INQUIRY, response_only=True)
-        ],
+        examples=[response_example("Answered", _("Answered"), INQUIRY)],
     ),
 )
 class InquiryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

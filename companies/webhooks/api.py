@@ -4,7 +4,7 @@ The secret is in the answer of the create and rotate calls only; it is never sto
 """
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -13,7 +13,7 @@ from companies.webhooks import services
 from companies.webhooks.models import EventType, WebhookEndpoint
 from companies.webhooks.selectors import endpoints_of
 from incubator.api.permissions import HasScope
-from incubator.api.schema import NO_BODY
+from incubator.api.schema import NO_BODY, response_example
 
 
 class WebhookEndpointSerializer(serializers.ModelSerializer):
@@ -86,12 +86,8 @@ EXAMPLE = {
         ),
         responses={201: WebhookEndpointWithSecretSerializer},
         examples=[
-            OpenApiExample(
-                "Made",
-                summary=_("Made"),
-                value={**EXAMPLE, "secret": "whsec_…"},
-                response_only=True,
-                status_codes=["201"],
+            response_example(
+                "Made", _("Made"), {**EXAMPLE, "secret": "whsec_…"}, status_codes=["201"]
             )
         ],
     ),

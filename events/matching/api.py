@@ -38,7 +38,7 @@ from events.matching.models import MeetingRequest
 from events.models import Registration
 from incubator.api.errors import Conflict
 from incubator.api.permissions import HasScope
-from incubator.api.schema import NO_BODY
+from incubator.api.schema import NO_BODY, response_example
 from incubator.api.viewsets import ListCreateDestroyViewSet
 
 
@@ -123,14 +123,7 @@ PARTICIPANT_EXAMPLE = {
             "`meetings:write`."
         ),
         parameters=[ParticipationQuery],
-        examples=[
-            OpenApiExample(
-                "A startup",
-                summary=gettext_lazy("A startup"),
-                value=PARTICIPANT_EXAMPLE,
-                response_only=True,
-            )
-        ],
+        examples=[response_example("A startup", gettext_lazy("A startup"), PARTICIPANT_EXAMPLE)],
     )
 )
 class MeetingParticipantsView(generics.ListAPIView):
@@ -257,28 +250,14 @@ REQUEST_EXAMPLE = {
             "`scheduled` says whether the two have a meeting on the schedule. Scope "
             "`meetings:write`."
         ),
-        examples=[
-            OpenApiExample(
-                "A request",
-                summary=gettext_lazy("A request"),
-                value=REQUEST_EXAMPLE,
-                response_only=True,
-            )
-        ],
+        examples=[response_example("A request", gettext_lazy("A request"), REQUEST_EXAMPLE)],
     ),
     retrieve=extend_schema(
         summary=gettext_lazy("One meeting request and its status"),
         description=gettext_lazy(
             "pending until the startup answers; accepted or declined then. Scope `meetings:write`."
         ),
-        examples=[
-            OpenApiExample(
-                "A request",
-                summary=gettext_lazy("A request"),
-                value=REQUEST_EXAMPLE,
-                response_only=True,
-            )
-        ],
+        examples=[response_example("A request", gettext_lazy("A request"), REQUEST_EXAMPLE)],
     ),
     create=extend_schema(
         summary=gettext_lazy("Ask a startup for a 1:1 meeting"),
@@ -307,13 +286,7 @@ REQUEST_EXAMPLE = {
                 },
                 request_only=True,
             ),
-            OpenApiExample(
-                "Sent",
-                summary=gettext_lazy("Sent"),
-                value=REQUEST_EXAMPLE,
-                response_only=True,
-                status_codes=["201"],
-            ),
+            response_example("Sent", gettext_lazy("Sent"), REQUEST_EXAMPLE, status_codes=["201"]),
         ],
     ),
     destroy=extend_schema(
@@ -451,14 +424,7 @@ class MeetingAgendaView(generics.GenericAPIView):
             "session. Scope `meetings:write`."
         ),
         parameters=[ParticipationQuery],
-        examples=[
-            OpenApiExample(
-                "Scheduled",
-                summary=gettext_lazy("Scheduled"),
-                value=AGENDA_EXAMPLE,
-                response_only=True,
-            )
-        ],
+        examples=[response_example("Scheduled", gettext_lazy("Scheduled"), AGENDA_EXAMPLE)],
     )
     def get(self, request):
         registration = participation(request)

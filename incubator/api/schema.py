@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.generators import SchemaGenerator
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 
 # status -> (code, example message, its values, when) of the errors an operation can give:
 # the messages are those the API answers (incubator.api.errors), in the schema's language.
@@ -49,6 +49,14 @@ ERRORS = {
         _("Over the key's budget; the Retry-After header says when to retry."),
     ),
 }
+
+
+def response_example(name: str, summary, value, **kwargs) -> OpenApiExample:
+    """An example answer: `name` (English) is its key in the schema, `summary` (a lazy
+    translation) what the docs show."""
+    return OpenApiExample(name, summary=summary, value=value, response_only=True, **kwargs)
+
+
 # The answer of a DELETE or a withdrawal: drf-spectacular's own words for it are English only.
 NO_BODY = OpenApiResponse(description=_("Done: the answer has no body."))
 WRITES = {"post", "put", "patch", "delete"}

@@ -4,11 +4,12 @@ import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 
 from incubator.api.permissions import HasScope
+from incubator.api.schema import response_example
 from incubator.reports.kpi import kpi_report, report_as_dict
 from incubator.reports.period import Period
 
@@ -124,11 +125,7 @@ class KpiReportView(generics.GenericAPIView):
             "of Accept-Language. Scope `reports:read`."
         ),
         parameters=[KpiQuery],
-        examples=[
-            OpenApiExample(
-                "The first year", summary=_("The first year"), value=EXAMPLE, response_only=True
-            )
-        ],
+        examples=[response_example("The first year", _("The first year"), EXAMPLE)],
     )
     def get(self, request):
         query = KpiQuery(data=request.query_params)

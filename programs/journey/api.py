@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
-    OpenApiExample,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
@@ -26,7 +25,7 @@ from companies.models import CertificationKind, Company, Membership, PartnerPers
 from companies.policies import can_act_for, partner_sees_contacts
 from incubator.api.errors import Conflict, refusals_as_conflicts
 from incubator.api.permissions import HasScope
-from incubator.api.schema import NO_BODY
+from incubator.api.schema import NO_BODY, response_example
 from programs import stages
 from programs.journey.selectors import companies_for_partners
 from programs.models import Enrollment
@@ -204,9 +203,7 @@ EXAMPLE = {
             "Companies that consented to be shown to partners, at the stages open to "
             "partners. Scope `companies:read`."
         ),
-        examples=[
-            OpenApiExample("A company", summary=_("A company"), value=EXAMPLE, response_only=True)
-        ],
+        examples=[response_example("A company", _("A company"), EXAMPLE)],
     ),
     retrieve=extend_schema(
         summary=_("One company"),
@@ -215,17 +212,16 @@ EXAMPLE = {
             "accepted inquiry opened them to your organisation."
         ),
         examples=[
-            OpenApiExample(
+            response_example(
                 "A company",
-                summary=_("A company"),
-                value={
+                _("A company"),
+                {
                     **EXAMPLE,
                     "description": EXAMPLE["name"],
                     "employees": 14,
                     "patents": [],
                     "contacts": None,
                 },
-                response_only=True,
             )
         ],
     ),
@@ -273,17 +269,16 @@ class InterestSerializer(serializers.ModelSerializer):
             "active interest again changes its note."
         ),
         examples=[
-            OpenApiExample(
+            response_example(
                 "Marked",
-                summary=_("Marked"),
-                value={
+                _("Marked"),
+                {
                     "id": 5,
                     "company": 12,
                     "person": 21,
                     "note": "Met at the roadshow.",
                     "marked_at": "2026-11-20T02:00:00Z",
                 },
-                response_only=True,
             )
         ],
     ),
