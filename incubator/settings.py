@@ -377,6 +377,19 @@ SPECTACULAR_SETTINGS = {
         "/api/v1/guide/ and /api/v1/guide/webhooks/."
     ),
     "VERSION": "1.0.0",
+    # The docs' sections, in the order a partner's developer meets them.
+    "TAGS": [
+        {"name": "people", "description": _("Your organisation's people")},
+        {"name": "companies", "description": _("Companies shown to partners")},
+        {"name": "events", "description": _("Events open to partners")},
+        {"name": "registrations", "description": _("Your organisation's registrations")},
+        {"name": "meetings", "description": _("1:1 meetings at matching sessions")},
+        {"name": "interests", "description": _("Your organisation's interests in companies")},
+        {"name": "technologies", "description": _("Technology listings")},
+        {"name": "inquiries", "description": _("Your organisation's inquiries")},
+        {"name": "webhooks", "description": _("Your webhook endpoints")},
+        {"name": "reports", "description": _("The center's KPI report of a period")},
+    ],
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "DEFAULT_GENERATOR_CLASS": "incubator.api.schema.PublicSchemaGenerator",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -9,6 +9,7 @@ django-celery-beat's Korean catalogue leaves its own words in English ("clocked"
 "태스크 실행 Interval Schedule"), its Chinese one maps two labels to the wrong words and
 names settings ("如果enabled设置为False"), and neither has the messages of its actions.
 django-axes and djangorestframework-api-key have no Korean or Chinese catalogue at all.
+Django REST framework's Chinese spaces out the words it puts in ("标识此 活动 的 唯一整数值").
 Nothing imports this module: makemessages reads it.
 """
 
@@ -147,4 +148,8 @@ AXES = [
 
 API_KEY = [
     gettext_noop("The API key has been revoked, which cannot be undone."),
+]
+
+REST_FRAMEWORK = [
+    gettext_noop("A {value_type} identifying this {name}."),
 ]

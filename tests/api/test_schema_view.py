@@ -97,3 +97,13 @@ def test_the_docs_read_in_korean_and_chinese_every_summary_and_description(clien
         # Each text differs from the English one: nothing left untranslated.
         same = [where for where, text in english.items() if translated[where] == text]
         assert same == [], (language, same[:5])
+
+
+def test_the_sections_of_the_docs_are_described_and_drfs_chinese_is_not_spaced_out(client):
+    chinese = _schema(client, "zh-hans")
+    tags = {tag["name"]: tag["description"] for tag in chinese["tags"]}
+    assert tags["registrations"] == "贵机构的报名"
+    used = {tag for path in chinese["paths"].values() for op in path.values() for tag in op["tags"]}
+    assert used <= set(tags)
+    text = json.dumps(chinese, ensure_ascii=False)
+    assert "标识此活动的" in text and "标识此 " not in text
