@@ -34,8 +34,9 @@ def _guide_page(name: str):
     """A guide in the language of ?lang= (as the schema takes it), else of Accept-Language."""
 
     def page(request):
-        language = request.GET.get("lang")
-        if language not in dict(settings.LANGUAGES):
+        try:  # "zh-CN" or "zh" read as zh-hans, as Accept-Language would be
+            language = translation.get_supported_language_variant(request.GET.get("lang", ""))
+        except LookupError:
             language = translation.get_language()
         response = HttpResponse(
             guide_path(name, language).read_text(encoding="utf-8"),

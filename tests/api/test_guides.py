@@ -48,6 +48,7 @@ def test_a_guide_is_served_in_the_language_asked_for(client, name):
     assert chinese.content.decode() == texts["zh-hans"]
     assert "Accept-Language" in chinese["Vary"]
     assert client.get(GUIDES[name]).content.decode() == texts["ko"]
+    assert client.get(GUIDES[name], {"lang": "zh-CN"}).content.decode() == texts["zh-hans"]
     # A language the portal does not speak falls back as the header would.
     assert client.get(GUIDES[name], {"lang": "fr"}).content.decode() == texts["ko"]
 
