@@ -111,7 +111,7 @@ def add_error_responses(result, generator, request, public):
                     continue
                 code, message, values, when = ERRORS[status]
                 message = str(message) % values if values else str(message)
-                # DRF's own message, in DRF's catalogue.
+                # The message DRF gives a missing field, in the schema's language.
                 fields = {"name": [gettext("This field is required.")]} if status == "400" else {}
                 response = {
                     "description": when,
