@@ -1,9 +1,10 @@
 """Strings of Django and its apps that the portal translates in its own catalogues.
 
-Django's Korean for "digits before the decimal point" says "significant digits in all",
-and its unique-together message reads as a field list ("包含 Company、国家/地区 和 编号 的
-专利 已经存在"). The project's catalogues come first in LOCALE_PATHS, so a msgid listed here
-and translated there replaces the library's wording in every form, admin page and API error.
+Django's Korean for "digits before the decimal point" says "significant digits in all" and
+garbles some admin titles (see DJANGO below); its unique-together message reads as a field
+list ("包含 Company、国家/地区 和 编号 的专利 已经存在"). The project's catalogues come
+first in LOCALE_PATHS, so a msgid listed here and translated there replaces the library's
+wording in every form, admin page and API error.
 django-celery-beat's Korean catalogue leaves its own words in English ("clocked",
 "crontabs", "periodic tasks", even Django's "Home", which it shadows; help texts such as
 "태스크 실행 Interval Schedule"), its Chinese one maps two labels to the wrong words and
@@ -33,6 +34,11 @@ DJANGO = [
     ),
     gettext_noop("%(model_name)s with this %(field_labels)s already exists."),
     gettext_noop("%(model_name)s with this %(field_label)s already exists."),
+    # The admin's Korean titles a read-only list "보기위한 1일정 배정 실행 를(을) 선택" (a stray
+    # "1"), a read-only page "뷰 기업" (the noun "view"), a history "변경 히스토리".
+    gettext_noop("Select %s to view"),
+    gettext_noop("View %s"),
+    gettext_noop("Change history: %s"),
 ]
 
 CELERY_BEAT = [

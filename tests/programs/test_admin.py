@@ -427,3 +427,22 @@ def test_the_board_counts_no_milestone_of_a_later_stage_or_an_ended_enrollment(
     }
     ended = client.get(reverse("admin:programs_enrollment_changelist") + "?stage__exact=withdrawn")
     assert {e.pk: e.overdue_total for e in ended.context["cl"].result_list} == {withdrawn.pk: 0}
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "page"),
+    [("ko", "볼 입주 과정 선택", "입주 과정 보기"), ("zh-hans", "选择要查看的入驻", "查看入驻")],
+)
+def test_a_viewers_lists_and_pages_are_titled_in_plain_korean_and_chinese(
+    staff_client, viewer, enrollment, language, title, page
+):
+    # Django's own Korean reads "보기위한 1입주 과정 를(을) 선택" and "뷰 입주 과정".
+    client = staff_client(viewer)
+    client.cookies["lang"] = language
+    listed = client.get(reverse("admin:programs_enrollment_changelist")).content.decode()
+    assert f"<h1>{title}" in listed
+    assert "보기위한" not in listed
+    shown = client.get(
+        reverse("admin:programs_enrollment_change", args=[enrollment.pk])
+    ).content.decode()
+    assert f"| {page} |" in shown
