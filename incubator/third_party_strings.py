@@ -39,6 +39,9 @@ DJANGO = [
     gettext_noop("Select %s to view"),
     gettext_noop("View %s"),
     gettext_noop("Change history: %s"),
+    # "ID "7"을/를 지닌기업이/가 존재하지 않습니다" (a stale link), "<b>lee</b> 새로운 비밀번호를".
+    gettext_noop("%(name)s with ID “%(key)s” doesn’t exist. Perhaps it was deleted?"),
+    gettext_noop("Enter a new password for the user <strong>%(username)s</strong>."),
 ]
 
 CELERY_BEAT = [

@@ -446,3 +446,11 @@ def test_a_viewers_lists_and_pages_are_titled_in_plain_korean_and_chinese(
         reverse("admin:programs_enrollment_change", args=[enrollment.pk])
     ).content.decode()
     assert f"| {page} |" in shown
+
+
+def test_a_stale_link_to_a_deleted_object_says_so_in_plain_korean(staff_client, viewer):
+    client = staff_client(viewer)
+    client.cookies["lang"] = "ko"
+    gone = reverse("admin:programs_enrollment_change", args=[999999])
+    page = client.get(gone, follow=True).content.decode()
+    assert "ID가 “999999”인 입주 과정이(가) 없습니다." in page
