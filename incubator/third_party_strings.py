@@ -42,6 +42,21 @@ DJANGO = [
     # "ID "7"을/를 지닌기업이/가 존재하지 않습니다" (a stale link), "<b>lee</b> 새로운 비밀번호를".
     gettext_noop("%(name)s with ID “%(key)s” doesn’t exist. Perhaps it was deleted?"),
     gettext_noop("Enter a new password for the user <strong>%(username)s</strong>."),
+    # The actions and filters of every list: "선택된 사용자 을/를 삭제합니다.", "단계 (으)로",
+    # "删除所选的 发件箱消息".
+    gettext_noop("Delete selected %(verbose_name_plural)s"),
+    gettext_noop("Successfully deleted %(count)d %(items)s."),
+    gettext_noop("The %(name)s “%(obj)s” was deleted successfully."),
+    ngettext_lazy(
+        "%(count)s %(name)s was changed successfully.",
+        "%(count)s %(name)s were changed successfully.",
+        "count",
+    ),
+    gettext_noop(
+        'Are you sure you want to delete the %(object_name)s "%(escaped_object)s"? All of the '
+        "following related items will be deleted:"
+    ),
+    gettext_noop(" By %(filter_title)s "),
 ]
 
 CELERY_BEAT = [

@@ -454,3 +454,13 @@ def test_a_stale_link_to_a_deleted_object_says_so_in_plain_korean(staff_client, 
     gone = reverse("admin:programs_enrollment_change", args=[999999])
     page = client.get(gone, follow=True).content.decode()
     assert "ID가 “999999”인 입주 과정이(가) 없습니다." in page
+
+
+def test_a_lists_filters_and_delete_action_read_as_korean(staff_client, manager, enrollment):
+    # Django's own Korean: "단계 (으)로", "선택된 기수 을/를 삭제합니다."
+    client = staff_client(manager)
+    client.cookies["lang"] = "ko"
+    enrollments = client.get(reverse("admin:programs_enrollment_changelist")).content.decode()
+    assert "단계 기준" in enrollments and "(으)로" not in enrollments
+    cohorts = client.get(reverse("admin:programs_cohort_changelist")).content.decode()
+    assert "선택한 기수 삭제" in cohorts and "을/를" not in cohorts
