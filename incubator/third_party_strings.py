@@ -57,6 +57,13 @@ DJANGO = [
         "following related items will be deleted:"
     ),
     gettext_noop(" By %(filter_title)s "),
+    # Its Chinese titles put spaces round a name, natural for Latin ones, not for Chinese
+    # ("选择 服务请求 来修改", "增加 本地法人"); the Korean is Django's own.
+    gettext_noop("Select %s"),
+    gettext_noop("Select %s to change"),
+    gettext_noop("Add %s"),
+    gettext_noop("Change %s"),
+    gettext_noop("Add another %(verbose_name)s"),
 ]
 
 CELERY_BEAT = [

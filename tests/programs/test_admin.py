@@ -464,3 +464,11 @@ def test_a_lists_filters_and_delete_action_read_as_korean(staff_client, manager,
     assert "단계 기준" in enrollments and "(으)로" not in enrollments
     cohorts = client.get(reverse("admin:programs_cohort_changelist")).content.decode()
     assert "선택한 기수 삭제" in cohorts and "을/를" not in cohorts
+
+
+def test_the_admins_chinese_titles_do_not_space_out_a_chinese_name(staff_client, manager):
+    client = staff_client(manager)
+    client.cookies["lang"] = "zh-hans"
+    cohorts = client.get(reverse("admin:programs_cohort_changelist")).content.decode()
+    assert "<h1>选择要修改的" in cohorts and "来修改" not in cohorts
+    assert "<h1>增加批次" in client.get(reverse("admin:programs_cohort_add")).content.decode()
