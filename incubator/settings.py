@@ -373,8 +373,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": _(
         "For the center's partners: investors, local companies, the county government and "
         "universities. Every call carries a key of the partner organisation: "
-        "`Authorization: Api-Key <key>`. The guides, in Korean, Chinese or English (`?lang=`): "
-        "/api/v1/guide/ and /api/v1/guide/webhooks/."
+        "`Authorization: Api-Key <key>`. The guides, in Korean, Chinese or English: "
+        "[the partner API](/api/v1/guide/) and [webhooks](/api/v1/guide/webhooks/)."
     ),
     "VERSION": "1.0.0",
     # The docs' sections, in the order a partner's developer meets them.
