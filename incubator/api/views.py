@@ -1,12 +1,16 @@
 """The API's own pages: its root, the schema, the interactive docs and the guide."""
 
+import re
 from pathlib import Path
 
+import markdown
 from django.conf import settings
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.urls import get_resolver, path, reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
@@ -30,6 +34,26 @@ def guide_path(name: str, language: str) -> Path:
     return DOCS / (f"{name}.md" if language == "en" else f"{name}.{language}.md")
 
 
+# A line break between two Chinese characters or punctuation marks, outside code: a
+# browser shows it as a space ("技术 转让项目"), where Chinese has none.
+_HAN = "[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"  # ideographs, CJK and full-width marks
+_CHINESE_BREAK = re.compile(rf"(?<={_HAN})\n[ \t]*(?={_HAN})")
+_FENCED = re.compile(r"(^```.*?^```$)", re.S | re.M)
+
+
+def guide_html(text: str) -> str:
+    """The HTML of a guide's Markdown, its Chinese lines joined as one would write them."""
+    pieces = _FENCED.split(text)
+    text = "".join(p if p.startswith("```") else _CHINESE_BREAK.sub("", p) for p in pieces)
+    return markdown.markdown(text, extensions=["tables", "fenced_code"])
+
+
+def _wants_html(request) -> bool:
+    """A browser (it asks for text/html) reads the guide as a page; curl, a script or
+    ?source get the Markdown. (Not ?format=: DRF takes that one for its own renderers.)"""
+    return "source" not in request.GET and "text/html" in request.headers.get("Accept", "")
+
+
 def _guide_page(name: str):
     """A guide in the language of ?lang= (as the schema takes it), else of Accept-Language."""
 
@@ -38,12 +62,17 @@ def _guide_page(name: str):
             language = translation.get_supported_language_variant(request.GET.get("lang", ""))
         except LookupError:
             language = translation.get_language()
-        response = HttpResponse(
-            guide_path(name, language).read_text(encoding="utf-8"),
-            content_type="text/markdown; charset=utf-8",
-        )
+        text = guide_path(name, language).read_text(encoding="utf-8")
+        if _wants_html(request):
+            # The repository's own Markdown, not anyone's input: its HTML is shown as is.
+            body = mark_safe(guide_html(text))
+            title = text.partition("\n")[0].lstrip("# ")
+            context = {"body": body, "title": title, "language": language}
+            response = render(request, "api/guide.html", context)
+        else:
+            response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
         response["Content-Language"] = language
-        patch_vary_headers(response, ["Accept-Language"])
+        patch_vary_headers(response, ["Accept", "Accept-Language"])
         return response
 
     page.__name__ = page.__qualname__ = f"{name}_guide"

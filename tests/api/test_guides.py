@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from incubator.api.views import guide_path
+from incubator.api.views import guide_html, guide_path
 
 LANGUAGES = ("ko", "zh-hans", "en")
 GUIDES = {"api": "/api/v1/guide/", "webhooks": "/api/v1/guide/webhooks/"}
@@ -60,3 +60,31 @@ def test_the_api_guide_sends_its_reader_to_the_webhooks_guide_they_can_open(clie
         assert "](webhooks.md)" not in text  # a link relative to /api/v1/guide/: a 404
     root = client.get("/api/v1/").json()
     assert root["webhooks_guide"] == "http://testserver/api/v1/guide/webhooks/"
+
+
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+@pytest.mark.parametrize("name", GUIDES)
+def test_a_browser_reads_a_guide_as_a_page_and_can_take_its_markdown(client, name):
+    page = client.get(GUIDES[name], {"lang": "zh-hans"}, HTTP_ACCEPT=BROWSER)
+    assert page.status_code == 200
+    assert page["Content-Type"] == "text/html; charset=utf-8"
+    assert "Accept" in page["Vary"]
+    html = page.content.decode()
+    assert '<html lang="zh-hans">' in html
+    assert "<table>" in html and "<pre><code" in html and "<h2>" in html
+    assert "<style" not in html and " style=" not in html  # the CSP allows no inline style
+    assert "/static/css/api_guide.css" in html
+
+    source = client.get(GUIDES[name], {"lang": "zh-hans", "source": ""}, HTTP_ACCEPT=BROWSER)
+    assert source["Content-Type"] == "text/markdown; charset=utf-8"
+    assert source.content.decode() == guide_path(name, "zh-hans").read_text(encoding="utf-8")
+
+
+def test_a_guides_page_joins_its_chinese_lines_and_nothing_else():
+    text = "读取技术\n转让项目，\n  以及（scope）\n\n자리가 나면\n대기자\n\n```sh\n# 中\n文\n```\n"
+    html = guide_html(text)
+    assert "<p>读取技术转让项目，以及（scope）</p>" in html
+    assert "<p>자리가 나면\n대기자</p>" in html  # Korean puts a space between words
+    assert "# 中\n文" in html  # code stays as written
