@@ -1,8 +1,10 @@
 import json
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import FORMFIELD_FOR_DBFIELD_DEFAULTS
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
+from django.db import models
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -16,6 +18,13 @@ from incubator.models import AuditRecord, OutboxMessage, User
 admin.site.site_header = _("China–Korea Innovation & Startup Center")
 admin.site.site_title = _("China–Korea Center admin")
 admin.site.index_title = _("Center operations")
+
+# Staff type "example.kr" in a link field: every admin page assumes the secure scheme, as
+# the portal's forms do (and Django 6 will; Django 5 warns on each form that does not say).
+FORMFIELD_FOR_DBFIELD_DEFAULTS[models.URLField] = {
+    **FORMFIELD_FOR_DBFIELD_DEFAULTS[models.URLField],
+    "assume_scheme": "https",
+}
 
 
 class PasswordChangeForm(AdminPasswordChangeForm):
