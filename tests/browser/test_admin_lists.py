@@ -1,0 +1,47 @@
+"""The admin's lists on a laptop's screen: they fit beside their filters, no sideways scroll."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from incubator import roles
+from programs.journey import services as journey_services
+from tests.companies.factories import CompanyFactory, ProgramFactory, StaffFactory
+from tests.programs.factories import CohortFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SCROLLS_SIDEWAYS = """() => {
+  const results = document.querySelector('#changelist .results');
+  return results.scrollWidth > results.clientWidth + 1;
+}"""
+
+
+def test_a_list_fits_a_laptop_and_the_menu_opens_when_asked(live_server, new_context, signed_in):
+    roles.sync_role_permissions()  # a transactional test empties the migrations' rows
+    manager = StaffFactory(language="en")
+    manager.groups.add(Group.objects.get(name=roles.CENTER_MANAGER))
+    program = ProgramFactory(name_en="China–Korea International Innovation Incubation Program")
+    cohort = CohortFactory(
+        program=program, label_en="First year: digital-economy companies and their introduction"
+    )
+    for _ in range(3):
+        journey_services.enrollment_create(
+            company=CompanyFactory(), cohort=cohort, actor=manager, reason="Accepted."
+        )
+    context = new_context()
+    page = signed_in(context, manager)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    refused = []
+    page.on("console", lambda m: refused.append(m.text) if m.type == "error" else None)
+    url = f"{live_server.url}/admin/programs/enrollment/"
+
+    page.goto(url)
+    assert not page.is_visible("#nav-sidebar")  # a first visit: the menu starts closed
+    assert page.evaluate(SCROLLS_SIDEWAYS) is False
+
+    page.click("#toggle-nav-sidebar")
+    assert page.is_visible("#nav-sidebar")
+    page.goto(url)
+    assert page.is_visible("#nav-sidebar")  # the choice is kept
+    assert refused == []
+    context.close()  # its storage holds the choice: no later test gets it
