@@ -4,10 +4,17 @@ Each chart has a <title> (its accessible name) and a <desc>; the page shows the 
 numbers in a table next to it, each linked to its admin list.
 """
 
+import unicodedata
+
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-BAR_HEIGHT, BAR_GAP, LABEL_WIDTH, BAR_AREA, VALUE_WIDTH = 22, 8, 180, 220, 50
+BAR_HEIGHT, BAR_GAP, BAR_AREA, VALUE_WIDTH = 22, 8, 220, 50
+# A bar's label is set right of nothing and left of its bar: the column is as wide as the
+# longest label (12 px type: about 7 px a Latin letter, 12 an ideograph or a Hangul
+# syllable), within these bounds; a label still longer ends in an ellipsis (the table
+# under the chart has it whole).
+LABEL_WIDTH_MIN, LABEL_WIDTH_MAX = 120, 400
 COLUMN_AREA_HEIGHT, AXIS_HEIGHT, LEGEND_HEIGHT = 160, 36, 24
 SERIES_CLASSES = ("dash-series-a", "dash-series-b", "dash-series-c")
 
@@ -30,17 +37,30 @@ def _scale(values) -> int:
     return max([v or 0 for v in values] + [1])
 
 
+def _text_width(text: str) -> int:
+    return sum(12 if unicodedata.east_asian_width(c) in "WF" else 7 for c in text)
+
+
+def _fitted(text: str, width: int) -> str:
+    while _text_width(text) > width and len(text) > 1:
+        text = text[:-2] + "…"
+    return text
+
+
 def bar_chart(chart_id: str, title, rows: list[tuple[object, int]]) -> SafeString:
     """Return horizontal bars, one per (label, value), longest for the largest value."""
     top = _scale(value for _label, value in rows)
+    longest = max([_text_width(str(label)) for label, _value in rows] + [0])
+    label_width = min(max(longest + 12, LABEL_WIDTH_MIN), LABEL_WIDTH_MAX)
     step = BAR_HEIGHT + BAR_GAP
     cells = []
     for n, (label, value) in enumerate(rows):
         y, length = n * step, round(BAR_AREA * (value or 0) / top)
         text_y = y + round(BAR_HEIGHT * 0.7)
+        label = _fitted(str(label), label_width - 12)
         cells.append(
-            (LABEL_WIDTH - 8, text_y, label, LABEL_WIDTH, y, max(length, 1), BAR_HEIGHT)
-            + (LABEL_WIDTH + length + 6, text_y, value)
+            (label_width - 8, text_y, label, label_width, y, max(length, 1), BAR_HEIGHT)
+            + (label_width + length + 6, text_y, value)
         )
     body = format_html_join(
         "",
@@ -50,7 +70,7 @@ def bar_chart(chart_id: str, title, rows: list[tuple[object, int]]) -> SafeStrin
         cells,
     )
     desc = "; ".join(f"{label}: {value}" for label, value in rows)
-    width = LABEL_WIDTH + BAR_AREA + VALUE_WIDTH
+    width = label_width + BAR_AREA + VALUE_WIDTH
     return _svg(chart_id, title, desc, width, max(len(rows) * step, step), body)
 
 
