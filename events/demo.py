@@ -13,8 +13,8 @@
   Technology Startup Competition of `competition_event()`.
 
 Idempotent: events are keyed on their English title and start, people on their e-mail,
-registrations on (event, person). The 1:1 meetings and judging add their own demo data
-(requests, rounds, judges) through the modules named in EXTENSIONS, after this one.
+registrations on (event, person). This year's events, the 1:1 meetings and judging add
+their own demo data through the modules named in EXTENSIONS, after this one.
 """
 
 import datetime as dt
@@ -60,10 +60,15 @@ from events.models import (
 )
 from incubator.demo import demo_user
 
-# Modules of the events app that add their demo data to these events (meeting requests and
-# a schedule, competition rounds and judges, the reminders' briefing), loaded after this one
-# when present.
-EXTENSIONS = ("events.matching.demo", "events.judging.demo", "events.demo_reminder")
+# Modules of the events app that add their demo data to these events (this year's events,
+# meeting requests and a schedule, competition rounds and judges, the reminders' briefing),
+# loaded after this one when present.
+EXTENSIONS = (
+    "events.demo_this_year",
+    "events.matching.demo",
+    "events.judging.demo",
+    "events.demo_reminder",
+)
 
 
 def _extensions() -> list:
@@ -78,11 +83,12 @@ SIGN_INS = [
 ]
 
 
-def _at(zone: str, year, month, day, hour=9, minute=0) -> dt.datetime:
+def local_time(zone: str, year, month, day, hour=9, minute=0) -> dt.datetime:
     return dt.datetime(year, month, day, hour, minute, tzinfo=zoneinfo.ZoneInfo(zone))
 
 
-def _event(title_en: str, starts_at: dt.datetime, **fields) -> Event:
+def event_named(title_en: str, starts_at: dt.datetime, **fields) -> Event:
+    """Return the event of that English title and start, made with `fields` if it is new."""
     event = Event.objects.filter(title_en=title_en, starts_at=starts_at).first()
     if event is None:
         event = Event(title_en=title_en, starts_at=starts_at, **fields)
@@ -91,7 +97,7 @@ def _event(title_en: str, starts_at: dt.datetime, **fields) -> Event:
     return event
 
 
-def _venue(names: tuple[str, str, str]) -> dict[str, str]:
+def venue_fields(names: tuple[str, str, str]) -> dict[str, str]:
     """Return the venue fields of a (ko, zh, en) venue."""
     return dict(zip(("venue_ko", "venue_zh", "venue_en"), names, strict=True))
 
@@ -171,12 +177,12 @@ def _register_guest(event: Event, name: str, email: str, affiliation: str, speak
 
 
 def delegation_visit(organisations) -> Delegation:
-    event = _event(
+    event = event_named(
         DELEGATION_TITLE_EN,
-        _at(SHANGHAI, 2020, 7, 28, 14, 0),
+        local_time(SHANGHAI, 2020, 7, 28, 14, 0),
         kind=Event.Kind.DELEGATION_VISIT,
         status=Event.Status.COMPLETED,
-        ends_at=_at(SHANGHAI, 2020, 8, 12, 10, 0),
+        ends_at=local_time(SHANGHAI, 2020, 8, 12, 10, 0),
         time_zone=SHANGHAI,
         title_ko="한국 기술창업 기업인 하얼빈 방문단 (2020년 여름)",
         title_zh="韩国科技创业企业家哈尔滨访问团（2020年夏）",
@@ -187,7 +193,7 @@ def delegation_visit(organisations) -> Delegation:
         description_en="On a charter flight sent by the Heilongjiang provincial government "
         "through the China–Korea fast track, 21 people, the heads of 16 Korean tech companies "
         "led by the chairman of the Korea Accelerator Association, visited Harbin.",
-        **_venue(
+        **venue_fields(
             ("헤이룽장성 하얼빈·빈현", "黑龙江省哈尔滨、宾县", "Harbin and Binxian, Heilongjiang")
         ),
     )
@@ -197,8 +203,8 @@ def delegation_visit(organisations) -> Delegation:
             "name_ko": "한국액셀러레이터협회 방문단",
             "name_zh": "韩国加速器协会访问团",
             "name_en": "Korea Accelerator Association delegation",
-            "arrives_at": _at(SHANGHAI, 2020, 7, 28, 14, 0),
-            "departs_at": _at(SHANGHAI, 2020, 8, 12, 10, 0),
+            "arrives_at": local_time(SHANGHAI, 2020, 7, 28, 14, 0),
+            "departs_at": local_time(SHANGHAI, 2020, 8, 12, 10, 0),
             "host_organisation": organisations["binxian_gov"],
             "notes": "Fast-track entry: health checks on arrival, then the programme.",
         },
@@ -264,8 +270,8 @@ def delegation_visit(organisations) -> Delegation:
         [
             DelegationProgrammeItem(
                 delegation=delegation,
-                starts_at=_at(SHANGHAI, 2020, *start),
-                ends_at=_at(SHANGHAI, 2020, *end),
+                starts_at=local_time(SHANGHAI, 2020, *start),
+                ends_at=local_time(SHANGHAI, 2020, *end),
                 title_ko=ko,
                 title_zh=zh,
                 title_en=en,
@@ -286,9 +292,9 @@ def delegation_visit(organisations) -> Delegation:
 def online_programmes() -> list[Event]:
     events = []
     for (title_ko, title_zh, title_en), first, sessions in ONLINE_PROGRAMMES:
-        starts_at = _at(SEOUL, first.year, first.month, first.day, 15, 0)
+        starts_at = local_time(SEOUL, first.year, first.month, first.day, 15, 0)
         last = starts_at + dt.timedelta(weeks=len(sessions) - 1, hours=1, minutes=30)
-        event = _event(
+        event = event_named(
             title_en,
             starts_at,
             kind=Event.Kind.ONLINE_PROGRAMME,
@@ -340,7 +346,7 @@ def roadshows_and_matching_sessions(count: int = 104) -> list[Event]:
                 f"{city_zh}投资路演 第{number}期",
                 f"{city_en} investment roadshow no. {number}",
             )
-        starts_at = _at(zone, day.year, day.month, day.day, 14 if matching else 10, 0)
+        starts_at = local_time(zone, day.year, day.month, day.day, 14 if matching else 10, 0)
         wanted.append(
             Event(
                 kind=kind,
@@ -351,7 +357,7 @@ def roadshows_and_matching_sessions(count: int = 104) -> list[Event]:
                 starts_at=starts_at,
                 ends_at=starts_at + dt.timedelta(hours=3),
                 time_zone=zone,
-                **_venue(venue),
+                **venue_fields(venue),
                 capacity=60 if matching else 120,
                 meeting_tables=8 if matching else 0,
                 interpreters_per_slot=2 if matching else 0,
@@ -373,33 +379,41 @@ def attendance_of_past_events(people, founders_) -> None:
         starts_at__lt=dt.datetime(2021, 8, 11, tzinfo=dt.UTC),
         title_en__contains="matching session no.",
     ).order_by("-starts_at")[:6]
-    everyone = [(p.user, "zh") for p in people[:5]] + founders_[:6]
     for event in past:
-        if event.registrations.exists():
-            continue
-        rows = []
-        for n, (user, speaks) in enumerate(everyone):
-            if (n + event.pk) % 4 == 0:
-                continue  # not everyone came to every session
-            person = getattr(user, "partner_person", None)
-            company = None if person else user.membership.company
-            name = user.get_full_name()
-            rows.append(
-                Registration(
-                    event=event,
-                    kind=Registration.Kind.PARTNER if person else Registration.Kind.STARTUP,
-                    user=user,
-                    company=company,
-                    partner_organisation=person.organisation if person else None,
-                    name=name,
-                    search_name=search_key(name),
-                    affiliation=(person.organisation.name_en if person else company.name_en),
-                    badge_code=new_badge_code(),
-                    checked_in_at=event.starts_at + dt.timedelta(minutes=5 + n),
-                    **_speaks(speaks),
-                )
+        check_ins(event, people, founders_)
+
+
+def check_ins(event: Event, people, founders_) -> list[Registration]:
+    """Register most of the demo's partners and founders at a past event, all checked in.
+
+    Once: an event with registrations gets none, and the list returned is empty.
+    """
+    if event.registrations.exists():
+        return []
+    everyone = [(p.user, "zh") for p in people[:5]] + founders_[:6]
+    rows = []
+    for n, (user, speaks) in enumerate(everyone):
+        if (n + event.pk) % 4 == 0:
+            continue  # not everyone came to every session
+        person = getattr(user, "partner_person", None)
+        company = None if person else user.membership.company
+        name = user.get_full_name()
+        rows.append(
+            Registration(
+                event=event,
+                kind=Registration.Kind.PARTNER if person else Registration.Kind.STARTUP,
+                user=user,
+                company=company,
+                partner_organisation=person.organisation if person else None,
+                name=name,
+                search_name=search_key(name),
+                affiliation=(person.organisation.name_en if person else company.name_en),
+                badge_code=new_badge_code(),
+                checked_in_at=event.starts_at + dt.timedelta(minutes=5 + n),
+                **_speaks(speaks),
             )
-        Registration.objects.bulk_create(rows)
+        )
+    return Registration.objects.bulk_create(rows)
 
 
 # --- Upcoming --------------------------------------------------------------------------------
@@ -417,12 +431,12 @@ def competition_event() -> Event:
 
 def _matching_session(people, founders_) -> Event:
     day = (2026, 12, 15)
-    event = _event(
+    event = event_named(
         MATCHING_TITLE_EN,
-        _at(SHANGHAI, *day, 9, 0),
+        local_time(SHANGHAI, *day, 9, 0),
         kind=Event.Kind.MATCHING_SESSION,
         status=Event.Status.PUBLISHED,
-        ends_at=_at(SHANGHAI, *day, 17, 0),
+        ends_at=local_time(SHANGHAI, *day, 17, 0),
         time_zone=SHANGHAI,
         title_ko="빈현 한중 매칭 세션 (2026년 12월)",
         title_zh="宾县中韩对接会（2026年12月）",
@@ -432,17 +446,19 @@ def _matching_session(people, founders_) -> Event:
         "一对一洽谈，现场配备3名翻译。",
         description_en="Korean startups meet Heilongjiang investors, companies, government and "
         "universities one to one, 20 minutes each, with 3 interpreters.",
-        **_venue(BINXI_VENUE),
+        **venue_fields(BINXI_VENUE),
         capacity=80,
-        registration_deadline=_at(SHANGHAI, 2026, 12, 10, 18, 0),
-        meeting_requests_deadline=_at(SHANGHAI, 2026, 12, 12, 18, 0),
+        registration_deadline=local_time(SHANGHAI, 2026, 12, 10, 18, 0),
+        meeting_requests_deadline=local_time(SHANGHAI, 2026, 12, 12, 18, 0),
         meeting_tables=12,
         interpreters_per_slot=3,
     )
     if not event.slots.exists():
         # 9 slots in the morning (09:00–12:00), 7 after lunch (13:30–15:50).
-        starts = [_at(SHANGHAI, *day, 9, 0) + dt.timedelta(minutes=20 * n) for n in range(9)]
-        starts += [_at(SHANGHAI, *day, 13, 30) + dt.timedelta(minutes=20 * n) for n in range(7)]
+        starts = [local_time(SHANGHAI, *day, 9, 0) + dt.timedelta(minutes=20 * n) for n in range(9)]
+        starts += [
+            local_time(SHANGHAI, *day, 13, 30) + dt.timedelta(minutes=20 * n) for n in range(7)
+        ]
         MeetingSlot.objects.bulk_create(
             [
                 MeetingSlot(event=event, starts_at=s, ends_at=s + dt.timedelta(minutes=20))
@@ -473,12 +489,12 @@ def _matching_session(people, founders_) -> Event:
 
 
 def upcoming_events(people, founders_) -> None:
-    roadshow = _event(
+    roadshow = event_named(
         "Seoul investment roadshow, December 2026",
-        _at(SEOUL, 2026, 12, 8, 14, 0),
+        local_time(SEOUL, 2026, 12, 8, 14, 0),
         kind=Event.Kind.ROADSHOW,
         status=Event.Status.PUBLISHED,
-        ends_at=_at(SEOUL, 2026, 12, 8, 17, 0),
+        ends_at=local_time(SEOUL, 2026, 12, 8, 17, 0),
         time_zone=SEOUL,
         title_ko="서울 투자 로드쇼 (2026년 12월)",
         title_zh="首尔投资路演（2026年12月）",
@@ -486,9 +502,9 @@ def upcoming_events(people, founders_) -> None:
         "좌석이 적어 대기자 명단이 있습니다.",
         description_en="Heilongjiang investors come to Seoul to hear Korean startups pitch. "
         "Few seats: there is a waitlist.",
-        **_venue(SEOUL_VENUE),
+        **venue_fields(SEOUL_VENUE),
         capacity=4,
-        registration_deadline=_at(SEOUL, 2026, 12, 6, 18, 0),
+        registration_deadline=local_time(SEOUL, 2026, 12, 6, 18, 0),
     )
     if not roadshow.registrations.exists():
         for position, (user, speaks) in enumerate(founders_[:6]):
@@ -496,37 +512,37 @@ def upcoming_events(people, founders_) -> None:
             if position >= 4:
                 extra = {"status": "waitlisted", "waitlist_position": position - 3}
             _register(roadshow, user, speaks, **extra)
-    _event(
+    event_named(
         "Daqing China–Korea matching session, January 2027",
-        _at(SHANGHAI, 2027, 1, 20, 13, 30),
+        local_time(SHANGHAI, 2027, 1, 20, 13, 30),
         kind=Event.Kind.MATCHING_SESSION,
         status=Event.Status.PUBLISHED,
-        ends_at=_at(SHANGHAI, 2027, 1, 20, 17, 30),
+        ends_at=local_time(SHANGHAI, 2027, 1, 20, 17, 30),
         time_zone=SHANGHAI,
         title_ko="다칭 한중 매칭 세션 (2027년 1월)",
         title_zh="大庆中韩对接会（2027年1月）",
-        **_venue(DAQING_VENUE),
+        **venue_fields(DAQING_VENUE),
         capacity=60,
         meeting_tables=8,
         interpreters_per_slot=2,
     )
-    _event(
+    event_named(
         "Busan roadshow, March 2027",
-        _at(SEOUL, 2027, 3, 16, 10, 0),
+        local_time(SEOUL, 2027, 3, 16, 10, 0),
         kind=Event.Kind.ROADSHOW,
         status=Event.Status.PUBLISHED,
-        ends_at=_at(SEOUL, 2027, 3, 16, 13, 0),
+        ends_at=local_time(SEOUL, 2027, 3, 16, 13, 0),
         time_zone=SEOUL,
         title_ko="부산 로드쇼 (2027년 3월)",
         title_zh="釜山路演（2027年3月）",
-        **_venue(BUSAN_VENUE),
+        **venue_fields(BUSAN_VENUE),
     )
-    programme = _event(
+    programme = event_named(
         "Doing business in Heilongjiang, online, 2027",
-        _at(SEOUL, 2027, 2, 3, 15, 0),
+        local_time(SEOUL, 2027, 2, 3, 15, 0),
         kind=Event.Kind.ONLINE_PROGRAMME,
         status=Event.Status.PUBLISHED,
-        ends_at=_at(SEOUL, 2027, 2, 17, 16, 30),
+        ends_at=local_time(SEOUL, 2027, 2, 17, 16, 30),
         time_zone=SEOUL,
         title_ko="헤이룽장에서 사업하기 온라인 과정 (2027)",
         title_zh="在黑龙江经商在线课程（2027）",
@@ -553,12 +569,12 @@ def upcoming_events(people, founders_) -> None:
             ]
         )
     _register(programme, founders_[0][0], founders_[0][1])
-    _event(
+    event_named(
         COMPETITION_TITLE_EN,
-        _at(SHANGHAI, 2027, 4, 20, 9, 0),
+        local_time(SHANGHAI, 2027, 4, 20, 9, 0),
         kind=Event.Kind.COMPETITION,
         status=Event.Status.PUBLISHED,
-        ends_at=_at(SHANGHAI, 2027, 4, 21, 17, 0),
+        ends_at=local_time(SHANGHAI, 2027, 4, 21, 17, 0),
         time_zone=SHANGHAI,
         title_ko="한중 과학기술 창업 경진대회 2027",
         title_zh="2027中韩科技创新创业大赛",
@@ -566,9 +582,9 @@ def upcoming_events(people, founders_) -> None:
         description_zh="中心宣布的中韩科技创新创业大赛：初赛评审后在哈尔滨举行决赛。",
         description_en="The competition the center announced: online preliminary judging, "
         "then the final in Harbin.",
-        **_venue(HARBIN_EXPO_VENUE),
+        **venue_fields(HARBIN_EXPO_VENUE),
         capacity=300,
-        registration_deadline=_at(SHANGHAI, 2027, 4, 10, 18, 0),
+        registration_deadline=local_time(SHANGHAI, 2027, 4, 10, 18, 0),
     )
 
 

@@ -1,10 +1,12 @@
-"""The demo's first year (2020-08-10 to 2021-08-31) shows the article's own figures."""
+"""The demo's first year (2020-08-10 to 2021-08-31) shows the article's own figures, and
+this year has figures of its own."""
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.utils import translation
 
+from events.reports import events_held_per_month, meetings_scheduled_per_month
 from incubator.reports.kpi import kpi_report
 from incubator.reports.period import Period
 
@@ -42,3 +44,13 @@ def test_eight_digital_economy_companies_introduced_three_registering(report):
 
 def test_the_sixteen_companies_of_the_delegation_are_leads(report):
     assert report.value("leads", "by_source", "delegation") == 16
+
+
+def test_this_year_has_events_held_most_months_and_meetings_at_its_sessions(report):
+    this_year = Period.parse("2026-01-01", "2026-11-30")
+    held = kpi_report(this_year).table("events", "held_by_kind")
+    assert (held.value("roadshow"), held.value("matching_session")) == (7, 6)
+    assert len(events_held_per_month(this_year)) == 10  # no event in August or December
+    meetings = meetings_scheduled_per_month(this_year)
+    assert sorted(m.month for m in meetings) == [1, 3, 4, 6, 9, 11]
+    assert all(n >= 4 for n in meetings.values()), meetings
