@@ -178,14 +178,15 @@ def registration_cancel(request, pk):
 @login_required
 @require_GET
 def my_events(request):
-    registrations = selectors.registrations_of_user(request.user, include_cancelled=True)
+    registrations = list(selectors.registrations_of_user(request.user, include_cancelled=True))
     now = timezone.now()
     return render(
         request,
         "events/my_events.html",
         {
             "upcoming": [r for r in registrations if r.event.ends_at > now],
-            "past": [r for r in registrations if r.event.ends_at <= now],
+            # The last event first: the one a person looks back for.
+            "past": [r for r in registrations[::-1] if r.event.ends_at <= now],
         },
     )
 

@@ -23,6 +23,7 @@ from tests.events.factories import (
     GuestRegistrationFactory,
     OnlineSessionFactory,
     PartnerPersonFactory,
+    PartnerRegistrationFactory,
     StartupRegistrationFactory,
 )
 
@@ -365,6 +366,28 @@ def test_my_events_lists_my_registrations_with_badges_and_the_agenda_link(client
     assert "Harbin matching session" in html
     assert reverse("events:badge", args=[registration.pk]) in html
     assert reverse("events:my-agenda-ics") in html
+
+
+def test_my_events_lists_the_next_event_first_and_the_last_one_first(client):
+    person = PartnerPersonFactory()
+    now = timezone.now()
+    titles = {}
+    for days in (-300, -20, -90, 40, 7):
+        starts_at = now + dt.timedelta(days=days)
+        event = EventFactory(
+            title_en=f"Session in {days} days",
+            starts_at=starts_at,
+            status=Event.Status.COMPLETED if days < 0 else Event.Status.PUBLISHED,
+        )
+        PartnerRegistrationFactory(event=event, person=person)
+        titles[days] = event.title_en
+    client.force_login(person.user)
+    client.cookies["lang"] = "en"
+
+    html = page(client, reverse("events:my-events"))
+
+    order = sorted(titles, key=lambda days: html.index(titles[days]))
+    assert order == [7, 40, -20, -90, -300]
 
 
 # --- Delegations ------------------------------------------------------------------------------
