@@ -15,7 +15,8 @@ BAR_HEIGHT, BAR_GAP, BAR_AREA, VALUE_WIDTH = 22, 8, 220, 50
 # syllable), within these bounds; a label still longer ends in an ellipsis (the table
 # under the chart has it whole).
 LABEL_WIDTH_MIN, LABEL_WIDTH_MAX = 120, 400
-COLUMN_AREA_HEIGHT, AXIS_HEIGHT, LEGEND_HEIGHT = 160, 36, 24
+# Above the columns, under the legend, a line for the tallest column's number.
+COLUMN_AREA_HEIGHT, AXIS_HEIGHT, LEGEND_HEIGHT, NUMBER_HEIGHT = 160, 36, 24, 14
 SERIES_CLASSES = ("dash-series-a", "dash-series-b", "dash-series-c")
 
 
@@ -82,18 +83,25 @@ def column_chart(
     group = 44
     width = max(len(categories), 1) * group + 20
     column = (group - 8) / max(len(series), 1)
-    parts = []
+    baseline = LEGEND_HEIGHT + NUMBER_HEIGHT + COLUMN_AREA_HEIGHT
+    parts, numbers = [], []
     for s, (_name, values) in enumerate(series):
         css = SERIES_CLASSES[s % len(SERIES_CLASSES)]
         for c, value in enumerate(values):
             height = round(COLUMN_AREA_HEIGHT * (value or 0) / top)
             x = 10 + c * group + 4 + s * column
-            top_y = LEGEND_HEIGHT + COLUMN_AREA_HEIGHT - height
-            parts.append((css, round(x, 1), top_y, round(column - 2, 1), height))
+            parts.append((css, round(x, 1), baseline - height, round(column - 2, 1), height))
+            if value:
+                # Each column says its number: a series of 2s beside one of 16 reads as
+                # nothing but a line otherwise.
+                numbers.append((round(x + (column - 2) / 2, 1), baseline - height - 3, value))
     columns = format_html_join(
         "", '<rect class="{}" x="{}" y="{}" width="{}" height="{}"></rect>', parts
+    ) + format_html_join(
+        "",
+        '<text class="dash-value dash-number" x="{}" y="{}" text-anchor="middle">{}</text>',
+        numbers,
     )
-    baseline = LEGEND_HEIGHT + COLUMN_AREA_HEIGHT
     axis = format_html_join(
         "",
         '<text class="dash-axis" x="{}" y="{}" text-anchor="middle">{}</text>',

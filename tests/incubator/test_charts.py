@@ -34,3 +34,19 @@ def test_a_label_longer_than_the_widest_column_ends_in_an_ellipsis():
 def test_short_labels_keep_a_column_of_the_least_width():
     [(_text, x, _bar)] = _labels_and_bars(bar_chart("c", "C", [("AI", 5)]))
     assert x >= 100
+
+
+def test_each_column_says_its_number_above_it_and_an_empty_one_says_nothing():
+    from incubator.dashboard.charts import column_chart
+
+    svg = column_chart(
+        "activity", "A", ["26.01", "26.02"], [("Events", [2, 0]), ("Meetings", [16, 9])]
+    )
+    numbers = re.findall(
+        r'<text class="dash-value dash-number" x="[\d.]+" y="(\d+)"[^>]*>(\d+)</text>', svg
+    )
+    assert [n for _y, n in numbers] == ["2", "16", "9"]
+    rects = re.findall(r'<rect class="dash-series-[ab]" x="[\d.]+" y="(\d+)"', svg)
+    tops = [int(y) for y in rects[2:]]  # after the legend's two: 2, 0, 16, 9
+    assert [int(y) for y, _n in numbers] == [tops[0] - 3, tops[2] - 3, tops[3] - 3]
+    assert min(int(y) for y, _n in numbers) > 16  # under the legend
