@@ -324,15 +324,32 @@ def online_programmes() -> list[Event]:
     return events
 
 
+def held_session_fields(city: tuple, day: dt.date, matching: bool) -> dict:
+    """The fields of a roadshow (10:00) or a matching session (14:00), held, in `city`."""
+    _en, _ko, _zh, zone, venue = city
+    starts_at = local_time(zone, day.year, day.month, day.day, 14 if matching else 10, 0)
+    return {
+        "kind": Event.Kind.MATCHING_SESSION if matching else Event.Kind.ROADSHOW,
+        "status": Event.Status.COMPLETED,
+        "starts_at": starts_at,
+        "ends_at": starts_at + dt.timedelta(hours=3),
+        "time_zone": zone,
+        **venue_fields(venue),
+        "capacity": 60 if matching else 120,
+        "meeting_tables": 8 if matching else 0,
+        "interpreters_per_slot": 2 if matching else 0,
+    }
+
+
 def roadshows_and_matching_sessions(count: int = 104) -> list[Event]:
     """Create the events of the first year, every 3 or 4 days; return the new ones."""
     first = dt.date(2020, 8, 12)
     wanted = []
     for n in range(count):
         day = first + dt.timedelta(days=(n * 362) // count)
-        city_en, city_ko, city_zh, zone, venue = ROADSHOW_CITIES[n % len(ROADSHOW_CITIES)]
+        city = ROADSHOW_CITIES[n % len(ROADSHOW_CITIES)]
+        city_en, city_ko, city_zh = city[:3]
         matching = n % 2 == 1
-        kind = Event.Kind.MATCHING_SESSION if matching else Event.Kind.ROADSHOW
         number = n // 2 + 1
         if matching:
             titles = (
@@ -346,21 +363,12 @@ def roadshows_and_matching_sessions(count: int = 104) -> list[Event]:
                 f"{city_zh}投资路演 第{number}期",
                 f"{city_en} investment roadshow no. {number}",
             )
-        starts_at = local_time(zone, day.year, day.month, day.day, 14 if matching else 10, 0)
         wanted.append(
             Event(
-                kind=kind,
-                status=Event.Status.COMPLETED,
                 title_ko=titles[0],
                 title_zh=titles[1],
                 title_en=titles[2],
-                starts_at=starts_at,
-                ends_at=starts_at + dt.timedelta(hours=3),
-                time_zone=zone,
-                **venue_fields(venue),
-                capacity=60 if matching else 120,
-                meeting_tables=8 if matching else 0,
-                interpreters_per_slot=2 if matching else 0,
+                **held_session_fields(city, day, matching),
             )
         )
     existing = set(

@@ -62,22 +62,11 @@ def held_events() -> list[Event]:
     events = []
     for month, day, city_index, matching in CALENDAR:
         city = ROADSHOW_CITIES[city_index]
-        zone, venue = city[3], city[4]
-        starts_at = events_demo.local_time(zone, YEAR, month, day, 14 if matching else 10)
+        fields = events_demo.held_session_fields(city, dt.date(YEAR, month, day), matching)
         titles = _titles(city, month, matching)
         events.append(
             events_demo.event_named(
-                titles.pop("title_en"),
-                starts_at,
-                kind=Event.Kind.MATCHING_SESSION if matching else Event.Kind.ROADSHOW,
-                status=Event.Status.COMPLETED,
-                **titles,
-                ends_at=starts_at + dt.timedelta(hours=3),
-                time_zone=zone,
-                **events_demo.venue_fields(venue),
-                capacity=60 if matching else 120,
-                meeting_tables=8 if matching else 0,
-                interpreters_per_slot=2 if matching else 0,
+                titles.pop("title_en"), fields.pop("starts_at"), **titles, **fields
             )
         )
     return events
