@@ -37,7 +37,7 @@ from events.matching.matchmaking import PRIORITY_WEIGHTS, Problem, pair_key, sch
 
 MIN_RATIO = 0.995  # issue 13: >= 99.5 % of the exact optimum
 MAX_SECONDS = 5.0  # issue 13: within 5 s at fair size (and at large size, as before)
-LIMIT = 4.0  # the task's time limit (events.matching.services.schedule_run_execute)
+LIMIT = 4.0  # the task's time limit (events.matching.runs.schedule_run_execute)
 LIMIT_SLACK = 1.1  # issue 13: the time limit honoured within 10 %
 
 # (label, size, seed, locked meetings)

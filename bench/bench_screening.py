@@ -157,10 +157,14 @@ def populate(count: int, seed: int = 2020) -> list[int]:
         opens_at=now - dt.timedelta(days=30),
         closes_at=now + dt.timedelta(days=30),
     )
+    from django.contrib.auth.models import Group
+
+    from incubator import roles
     from incubator.models import User
 
+    # Only the center manager publishes the screening policy.
     manager = User.objects.create_user("bench-manager@center.example", is_staff=True)
-    # policy_publish refuses actor=None (created_by is not blank=True).
+    manager.groups.add(Group.objects.get(name=roles.CENTER_MANAGER))
     v1 = admissions_services.policy_publish(
         actor=manager, effective_from=now - dt.timedelta(days=3650)
     )

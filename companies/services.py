@@ -66,6 +66,8 @@ def company_create(*, owner, **fields) -> Company:
 
 def company_add(*, company: Company, actor) -> Company:
     """Register a company from the staff side (it has no portal owner yet)."""
+    if not policies.can_save_row(actor, company, created=True):
+        raise PermissionDenied
     company.full_clean()
     with transaction.atomic():
         company.save()
@@ -244,6 +246,8 @@ def document_upload(
 def lead_save(*, lead: Lead, actor, changed_fields=()) -> Lead:
     """Create or change a lead from the staff side, with its audit record."""
     created = lead.pk is None
+    if not policies.can_save_row(actor, lead, created=created):
+        raise PermissionDenied
     lead.full_clean()
     with transaction.atomic():
         lead.save()
@@ -259,6 +263,8 @@ def lead_save(*, lead: Lead, actor, changed_fields=()) -> Lead:
 
 def lead_invite(*, lead: Lead, actor, sign_up_url: str) -> Lead:
     """Invite a lead to apply; the account created with that e-mail converts it."""
+    if not policies.can_save_row(actor, lead, created=False):
+        raise PermissionDenied
     if not lead.contact_email:
         raise ValidationError(_("The lead has no contact e-mail."))
     if not lead.can_invite():
@@ -293,6 +299,8 @@ def partner_save(
 ) -> PartnerOrganisation | PartnerPerson:
     """Create or change a partner organisation or one of its people, with its audit record."""
     created = instance.pk is None
+    if not policies.can_save_row(actor, instance, created=created):
+        raise PermissionDenied
     instance.full_clean()
     with transaction.atomic():
         instance.save()
@@ -308,6 +316,8 @@ def partner_save(
 def partner_delete(*, instance: PartnerOrganisation | PartnerPerson, actor) -> None:
     """Delete a partner organisation or one of its people; the database refuses while rows
     (people, keys, registrations, meetings) still point at it."""
+    if not policies.can_delete_row(actor, instance):
+        raise PermissionDenied
     with transaction.atomic():
         audit_record(actor=actor, verb=f"{instance._meta.model_name}.delete", obj=instance)
         instance.delete()

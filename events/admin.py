@@ -27,6 +27,7 @@ from events.admin_mixins import (
     on_own_page,
     through_services,
 )
+from events.delegations import services as delegations
 from events.exports import REGISTRATION_COLUMNS
 
 # The sub-packages' admins register their models with the same site.
@@ -43,6 +44,7 @@ from events.models import (
     Registration,
     SessionAttendance,
 )
+from events.online import services as online
 from events.reports import held
 from incubator.admin_mixins import (
     ActionPages,
@@ -59,7 +61,7 @@ NAMES = translated_names("name")
 VENUES = translated_names("venue")
 
 
-SESSIONS = Rows("session", services.online_session_save, services.online_session_delete)
+SESSIONS = Rows("session", online.online_session_save, online.online_session_delete)
 
 
 class OnlineSessionInline(ServiceInline):
@@ -547,7 +549,7 @@ class DelegationAdmin(ServiceAdmin):
     date_hierarchy = "arrives_at"
     autocomplete_fields = ["event", "host_organisation", "coordinator"]
     inlines = [DelegationMemberInline, DelegationProgrammeItemInline]
-    rows = Rows("delegation", delete=services.delegation_delete)
+    rows = Rows("delegation", delete=delegations.delegation_delete)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(members_total=Count("members"))
@@ -571,7 +573,7 @@ class DelegationAdmin(ServiceAdmin):
 
     @through_services
     def save_related(self, request, form, formsets, change):
-        services.delegation_save(
+        delegations.delegation_save(
             delegation=form.instance,
             actor=request.user,
             fields=form.changed_data if change else (),

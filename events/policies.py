@@ -11,11 +11,7 @@ from django.utils.translation import gettext as _
 from companies.policies import can_act_for
 from events.models import Event, JudgeAssignment, Registration
 from incubator.api.auth import Partner
-
-
-def staff_with(actor, permission: str) -> bool:
-    """Say whether `actor` is the system or staff holding `permission`."""
-    return actor is None or bool(actor.is_staff and actor.has_perm(permission))
+from incubator.roles import staff_with
 
 
 def can_manage_event(actor, event: Event | None = None) -> bool:
@@ -33,6 +29,17 @@ def can_cancel_event(actor, event: Event) -> bool:
 
 def can_complete_event(actor, event: Event) -> bool:
     return can_manage_event(actor, event) and event.can_move_to(Event.Status.COMPLETED)
+
+
+def can_check_in(actor, registration: Registration) -> bool:
+    """Check people in at the door (the door page, the admin's action): staff who handle
+    registrations."""
+    return staff_with(actor, "events.change_registration")
+
+
+def can_record_attendance(actor, session) -> bool:
+    """Record who attended an online programme's session: staff who add attendance."""
+    return staff_with(actor, "events.add_sessionattendance")
 
 
 def event_kept_because(event: Event) -> str | None:
@@ -85,6 +92,11 @@ def can_register(actor, user) -> bool:
     if isinstance(actor, Partner):
         return _key_acts_for(actor, user)
     return actor == user or staff_with(actor, "events.add_registration")
+
+
+def can_add_guest(actor, event: Event) -> bool:
+    """Register a guest without an account: staff who add registrations."""
+    return staff_with(actor, "events.add_registration")
 
 
 def may_handle_registration(actor, registration: Registration) -> bool:

@@ -1,6 +1,7 @@
 """Every write of events: publishing, changing, cancelling, completing and deleting an
-event; registration, waitlist, cancellation, check-in, online sessions and attendance,
-delegations.
+event; registration, waitlist, cancellation, check-in. The sessions and attendance of online
+programmes are written by `events.online.services`, delegations by
+`events.delegations.services`.
 
 Capacity and the waitlist are decided under a lock on the event row
 (`select_for_update`), so two people taking the last place at once get one place and one
@@ -21,8 +22,8 @@ from django.utils.translation import gettext as _
 
 from companies.models import SPOKEN_LANGUAGES
 from events import messages, policies
-from events.models import Delegation, Event, OnlineSession, Registration, SessionAttendance
-from events.rows import row_delete, row_save
+from events.models import Event, Registration
+from events.rows import row_delete
 from incubator import times
 from incubator.audit import audit_record, changed
 
@@ -279,6 +280,8 @@ def registration_create_guest(
     Capacity and the waitlist apply as for everyone; a cancelled guest comes back on
     their old row.
     """
+    if not policies.can_add_guest(actor, event):
+        raise PermissionDenied
     email = email.strip()
     with transaction.atomic():
         event = lock_event(event)
@@ -503,6 +506,8 @@ def registration_check_in(*, registration: Registration, actor) -> tuple[Registr
 
     Idempotent: checking in twice keeps the first time and says so (False).
     """
+    if not policies.can_check_in(actor, registration):
+        raise PermissionDenied
     with transaction.atomic():
         registration = lock_registration(registration)
         event = registration.event
@@ -532,105 +537,3 @@ def registration_check_in(*, registration: Registration, actor) -> tuple[Registr
             registration, "registration.check_in", actor, checked_in_at=registration.checked_in_at
         )
     return registration, True
-
-
-# --- Online programmes ------------------------------------------------------------------
-
-
-def session_attendance_set(
-    *, session: OnlineSession, registration_ids: Iterable[int], actor
-) -> tuple[int, int]:
-    """Record who attended an online session: exactly `registration_ids`; return (added, removed).
-
-    Only people registered for the session's programme can be recorded.
-    """
-    wanted = set(registration_ids)
-    with transaction.atomic():
-        allowed = set(
-            Registration.objects.filter(
-                event_id=session.event_id, status=REGISTERED, pk__in=wanted
-            ).values_list("pk", flat=True)
-        )
-        if wanted - allowed:
-            raise ValidationError(
-                _("Only people registered for this programme can be recorded as attending.")
-            )
-        present = set(session.attendances.values_list("registration_id", flat=True))
-        removed, _counts = session.attendances.exclude(registration_id__in=wanted).delete()
-        SessionAttendance.objects.bulk_create(
-            [
-                SessionAttendance(session=session, registration_id=pk, recorded_by=actor)
-                for pk in sorted(wanted - present)
-            ]
-        )
-        if wanted - present or removed:
-            audit_record(
-                actor=actor,
-                verb="attendance.set",
-                obj=session,
-                changes={
-                    "added": sorted(wanted - present),
-                    "removed": sorted(present - wanted),
-                },
-            )
-    return len(wanted - present), removed
-
-
-def online_session_save(*, session: OnlineSession, actor) -> OnlineSession:
-    """Add a session to an online programme, or change one."""
-    _refuse_unless_manager(actor, session.event)
-    return row_save(session, actor=actor, verb="online_session")
-
-
-def online_session_delete(*, session: OnlineSession, actor) -> None:
-    """Delete a session with the attendance recorded for it."""
-    _refuse_unless_manager(actor, session.event)
-    row_delete(session, actor=actor, verb="online_session")
-
-
-# --- Delegations ------------------------------------------------------------------------
-
-
-def delegation_save(*, delegation: Delegation, actor, fields=(), parts=()) -> Delegation:
-    """Save a delegation (new, or its changed `fields`) and its members and programme.
-
-    `parts` are the admin's validated formsets of members and programme items: they are
-    saved here, in the delegation's transaction, and named in its one audit record.
-    """
-    if not policies.can_manage_event(actor):
-        raise PermissionDenied
-    created = delegation.pk is None
-    with transaction.atomic():
-        delegation.full_clean()
-        delegation.save()
-        changes = {name: getattr(delegation, name, None) for name in fields}
-        if created:
-            changes.update(
-                name=delegation.name,
-                arrives_at=delegation.arrives_at,
-                departs_at=delegation.departs_at,
-            )
-        for formset in parts:
-            formset.save()
-            name = formset.model._meta.model_name
-            if formset.new_objects or formset.changed_objects or formset.deleted_objects:
-                changes[name] = {
-                    "added": [obj.pk for obj in formset.new_objects],
-                    "changed": [obj.pk for obj, _fields in formset.changed_objects],
-                    "deleted": len(formset.deleted_objects),
-                }
-        if created or changes:
-            audit_record(
-                actor=actor,
-                verb="delegation.create" if created else "delegation.update",
-                obj=delegation,
-                changes=changes,
-            )
-    return delegation
-
-
-def delegation_delete(*, delegation: Delegation, actor) -> None:
-    """Delete a delegation with its members and programme."""
-    if not policies.can_manage_event(actor):
-        raise PermissionDenied
-    row_delete(delegation, actor=actor, verb="delegation")

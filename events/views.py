@@ -30,6 +30,7 @@ from events.forms import (
     RegistrationForm,
 )
 from events.models import Delegation, Event, OnlineSession, Registration
+from events.online import services as online
 
 # Another part of the events app (1:1 meetings) shows its panel on the event page when it
 # provides this template; the page works without it.
@@ -303,7 +304,7 @@ def session_attendance(request, pk, session_id):
     form = AttendanceForm(request.POST or None, session=session)
     if request.method == "POST" and form.is_valid():
         try:
-            added, removed = services.session_attendance_set(
+            added, removed = online.session_attendance_set(
                 session=session,
                 registration_ids=[r.pk for r in form.cleaned_data["attendees"]],
                 actor=request.user,

@@ -22,6 +22,13 @@ CENTER_APPS = ("incubator", "companies", "programs", "events")
 # Any staff member runs the KPI report (a ReportRun) and downloads it.
 RUN_REPORTS = ("add", "view")
 
+
+def staff_with(actor, permission: str) -> bool:
+    """Say whether `actor` is the system (None: a task, the demo data) or staff whose role
+    holds `permission`: the test every app's policies make of a staff member."""
+    return actor is None or bool(actor.is_staff and actor.has_perm(permission))
+
+
 # role -> {app_label: actions}; "view" everywhere for every staff role.
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     # "axes": the sign-in lockouts, which only the manager sees and lifts.

@@ -13,12 +13,18 @@ def _is_staff(actor) -> bool:
     return bool(getattr(actor, "is_staff", False))
 
 
-def can_act_for(actor, company_id: int) -> bool:
-    """Staff act on any company; a portal user only on their own."""
+def can_act_for(actor, company_id: int, permission: str | None = None) -> bool:
+    """Staff act on any company (those whose role holds `permission`, when one is named);
+    a portal user only on their own."""
     if _is_staff(actor):
-        return True
+        return permission is None or actor.has_perm(permission)
     membership = getattr(actor, "membership", None)
     return membership is not None and membership.company_id == company_id
+
+
+def can_reschedule_milestone(actor, milestone=None) -> bool:
+    """Move a milestone's due date: staff whose role changes milestones."""
+    return _is_staff(actor) and actor.has_perm("programs.change_milestone")
 
 
 def can_override_stage_guard(actor) -> bool:

@@ -87,7 +87,8 @@ def _files_removed_on_error():
         raise
 
 
-def _check_member(company_id: int, actor) -> None:
-    """Refuse a portal user acting on another company's rows; staff act on any."""
-    if not policies.can_act_for(actor, company_id):
+def _check_member(company_id: int, actor, permission: str | None = None) -> None:
+    """Refuse a portal user acting on another company's rows; staff act on any (with
+    `permission`, when one is named)."""
+    if not policies.can_act_for(actor, company_id, permission):
         raise PermissionDenied

@@ -2,9 +2,9 @@
 
 Slots are saved and deleted by `meeting_slot_save` / `meeting_slot_delete` (here and on
 their event's page). Availability, requests and meetings change through
-`events.matching.services`: the participants' pages and the staff schedule page
-(generate, add, lock, remove) call them; here staff read, search and follow the links to
-those pages.
+`events.matching.services` and `runs`: the participants' pages and the staff schedule
+page (generate, add, lock, remove) call them; here staff read, search and follow the links
+to those pages.
 """
 
 from django.contrib import admin

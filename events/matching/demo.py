@@ -10,7 +10,7 @@ import logging
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from events.matching import services
+from events.matching import runs, services
 from events.matching.models import MeetingRequest, ScheduleRun
 from events.models import Event, Registration
 
@@ -68,7 +68,7 @@ def _schedule(event: Event) -> None:
         return
     # Computed here, not by a worker, so that the agendas are there as soon as the demo loads.
     run = ScheduleRun.objects.create(event=event, requested_by=None)
-    services.schedule_run_execute(run_id=run.pk, time_limit=2.0)
+    runs.schedule_run_execute(run_id=run.pk, time_limit=2.0)
 
 
 @transaction.atomic

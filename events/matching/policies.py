@@ -2,7 +2,8 @@
 
 from events.matching.models import MeetingRequest
 from events.models import Registration
-from events.policies import acts_for_registrant, staff_with
+from events.policies import acts_for_registrant
+from incubator.roles import staff_with
 
 REGISTERED = Registration.Status.REGISTERED
 

@@ -2,11 +2,11 @@
 
 from celery import shared_task
 
-from events.matching import services
+from events.matching import runs
 
 
 @shared_task(name="events.matching.tasks.schedule_meetings_task", queue="heavy")
 def schedule_meetings_task(run_id: int) -> str | None:
     """Compute and write the schedule of a queued run; a finished run is left alone."""
-    run = services.schedule_run_execute(run_id=run_id)
+    run = runs.schedule_run_execute(run_id=run_id)
     return run.status if run is not None else None

@@ -1,8 +1,8 @@
 """Pages of 1:1 meetings: participants (availability, requests, agenda) and staff (schedule).
 
-Thin: validate, call one service of `events.matching.services`, render. A participant only
-reaches the matching sessions they are registered for: the session's pages tell anyone else
-how to take part, its other URLs answer 404.
+Thin: validate, call one service of `events.matching.services` or `runs`, render. A
+participant only reaches the matching sessions they are registered for: the session's pages
+tell anyone else how to take part, its other URLs answer 404.
 """
 
 import functools
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from events import ics
 from events.judging.models import JudgeAssignment
-from events.matching import selectors, services
+from events.matching import runs, selectors, services
 from events.matching.forms import (
     AvailabilityForm,
     MeetingAddForm,
@@ -327,7 +327,7 @@ def schedule_generate(request, pk):
         messages.error(request, UNREADABLE)
         return redirect("events:schedule", pk)
     try:
-        run = services.schedule_run_start(
+        run = runs.schedule_run_start(
             event=event, actor=request.user, pin_previous=form.cleaned_data["pin_previous"]
         )
     except ValidationError as error:

@@ -1,5 +1,10 @@
 """Who may do what to an application: plain predicates the services enforce."""
 
+from incubator.roles import staff_with
+
+# The roles that review applications (the center manager, the program officers) change them.
+REVIEW = "programs.change_application"
+
 
 def _member_of(user, company_id) -> bool:
     membership = getattr(user, "membership", None)
@@ -22,14 +27,20 @@ def can_reopen(user, application) -> bool:
 
 
 def can_decide(user, application) -> bool:
-    """Staff decide; a company never decides its own application."""
-    return bool(getattr(user, "is_staff", False)) and application.status != "draft"
+    """Staff who review applications decide; a company never decides its own application."""
+    return staff_with(user, REVIEW) and application.status != "draft"
 
 
 def can_override(user, application) -> bool:
-    return bool(getattr(user, "is_staff", False))
+    """Count a failed criterion as met: staff who review applications."""
+    return staff_with(user, REVIEW)
+
+
+def can_screen(user) -> bool:
+    """Screen submitted applications again (the review queue's bulk action)."""
+    return staff_with(user, REVIEW)
 
 
 def can_publish_policy(user) -> bool:
     """Only center managers change the selection rules (the role's model permission)."""
-    return bool(getattr(user, "is_staff", False)) and user.has_perm("programs.add_screeningpolicy")
+    return staff_with(user, "programs.add_screeningpolicy")

@@ -111,8 +111,7 @@ def application_withdraw(*, application: Application, user, reason: str = "") ->
 def application_save_step(
     *, application: Application, step: str, actor=None, **fields
 ) -> Application:
-    if not application.is_editable:
-        raise ValidationError(_("This application was submitted and can no longer be changed."))
+    _check_editable(application, actor)
     with transaction.atomic():
         application.step = step
         for name, value in fields.items():
@@ -204,6 +203,8 @@ def screening_date(application: Application) -> date:
 
 def applications_screen(*, application_ids, actor) -> int:
     """Screen many submitted applications in a constant number of queries."""
+    if not policies.can_screen(actor):
+        raise PermissionDenied
     applications = list(
         Application.objects.filter(pk__in=application_ids)
         .exclude(status=Application.Status.DRAFT)
@@ -400,6 +401,8 @@ def application_decide(
 
 def criterion_override(*, application: Application, criterion: str, reason: str, actor):
     """Count a failed criterion as met, with a written reason, and screen again."""
+    if not policies.can_override(actor, application):
+        raise PermissionDenied
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("An override needs a written reason.")})
@@ -436,6 +439,8 @@ def criterion_override(*, application: Application, criterion: str, reason: str,
 
 def policy_publish(*, actor, effective_from=None, **rules) -> ScreeningPolicy:
     """Publish a new version of the screening policy; earlier versions stay as they were."""
+    if not policies.can_publish_policy(actor):
+        raise PermissionDenied
     with transaction.atomic():
         # The lock serialises two managers publishing at once.
         last = ScreeningPolicy.objects.select_for_update().order_by("-version").first()

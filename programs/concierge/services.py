@@ -40,7 +40,7 @@ def service_target_days(kind: str) -> int:
 
 def _check_side(service_request: ServiceRequest, actor) -> bool:
     """Return True when the actor writes for the center; refuse another company's member."""
-    _check_member(service_request.company_id, actor)
+    _check_member(service_request.company_id, actor, "programs.change_servicerequest")
     return bool(actor.is_staff)
 
 
@@ -115,7 +115,7 @@ def service_request_open(
     body = _required_text(body, "body", _("Describe what you need."))
     if kind not in ServiceRequest.Kind.values:
         raise ValidationError({"kind": _("Choose the kind of service.")})
-    _check_member(company.pk, actor)
+    _check_member(company.pk, actor, "programs.add_servicerequest")
     from_center = bool(actor.is_staff)
     stored = _stored_file(uploaded_file, max_bytes) if uploaded_file else None
     now = timezone.now()

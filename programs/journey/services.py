@@ -215,7 +215,7 @@ def milestone_complete(
     evidence = _required_text(
         evidence, "evidence", _("Describe the evidence: what was done, when, with which document.")
     )
-    _check_member(milestone.company_id, actor)
+    _check_member(milestone.company_id, actor, "programs.change_milestone")
     stored = _stored_file(uploaded_file, max_bytes) if uploaded_file else None
     with _files_removed_on_error() as saved, transaction.atomic():
         milestone = (
@@ -250,6 +250,9 @@ def milestone_complete(
 
 
 def milestone_reschedule(*, milestone: Milestone, due_on: dt.date, actor) -> Milestone:
+    """Move a milestone's due date (staff only); a done milestone stays as it was."""
+    if not policies.can_reschedule_milestone(actor, milestone):
+        raise PermissionDenied
     with transaction.atomic():
         milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
         if milestone.is_done:
@@ -282,6 +285,7 @@ def local_entity_register(
     capital_currency: str,
 ) -> LocalEntity:
     """Record the Chinese company a startup registered; it completes the matching milestone."""
+    _check_member(company.pk, actor, "programs.add_localentity")
     try:
         validators.validate_money(registered_capital, capital_currency)
     except ValidationError as error:
@@ -348,6 +352,7 @@ def quarterly_report_submit(
     customers_china: int,
 ) -> QuarterlyReport:
     """File a company's figures for one ended quarter; a quarter is reported once."""
+    _check_member(company.pk, actor, "programs.add_quarterlyreport")
     for field, amount, currency in (
         ("revenue", revenue, revenue_currency),
         ("funding_raised", funding_raised, funding_currency),

@@ -53,7 +53,7 @@ def policy_and_roles():
     roles.sync_role_permissions()
     if not ScreeningPolicy.objects.exists():
         admissions_services.policy_publish(
-            actor=StaffFactory(),
+            actor=None,
             effective_from=dt.datetime(2020, 8, 10, tzinfo=dt.UTC),
             certification_kinds=["venture", "innobiz", "mainbiz", "rnd_center", "tips"],
         )

@@ -17,7 +17,7 @@ from django.contrib.auth.models import Group
 
 from companies.models import Membership
 from events.judging import services as judging
-from events.matching import services as meetings
+from events.matching import runs as schedule_runs
 from events.models import (
     CompetitionEntry,
     CompetitionRound,
@@ -111,7 +111,9 @@ def test_a_matching_session_and_a_judged_competition(
 
     # 3. The coordinator generates the schedule; a worker picks the run up while the page polls.
     queued = []
-    monkeypatch.setattr(meetings, "task_enqueue_on_commit", lambda name, *args: queued.append(args))
+    monkeypatch.setattr(
+        schedule_runs, "task_enqueue_on_commit", lambda name, *args: queued.append(args)
+    )
     staff = signed_in(new_context(), coordinator)
     staff.goto(f"{url}/portal/staff/events/{event.pk}/schedule/")
     assert staff.text_content("[data-count=accepted]").strip().startswith("1")
@@ -126,7 +128,7 @@ def test_a_matching_session_and_a_judged_competition(
     def worker_finishes_while_the_page_polls(route):
         polls.append(route.request.url)
         if len(polls) == 2:
-            meetings.schedule_run_execute(run_id=run.pk)
+            schedule_runs.schedule_run_execute(run_id=run.pk)
         route.continue_()
 
     staff.route("**/progress.json", worker_finishes_while_the_page_polls)

@@ -60,13 +60,20 @@ class StaffFactory(UserFactory):
     is_staff = True
 
 
+def staff_in(role: str, **fields):
+    """Return a new staff member of `role` (one of incubator.roles.ROLES)."""
+    from django.contrib.auth.models import Group
+
+    user = StaffFactory(**fields)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
 def role_client(role: str, language: str = "en"):
     """Return a test client signed in as a new staff member of `role`, in `language`."""
-    from django.contrib.auth.models import Group
     from django.test import Client
 
-    user = StaffFactory(language=language)
-    user.groups.add(Group.objects.get(name=role))
+    user = staff_in(role, language=language)
     client = Client(HTTP_ACCEPT_LANGUAGE=language)
     client.force_login(user)
     return client

@@ -8,13 +8,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from companies import services
 from companies.models import FundingRound, Invitation, Lead
+from incubator import roles
 from incubator.models import AuditRecord
 from tests.companies.factories import (
     CompanyFactory,
     MembershipFactory,
     PatentFactory,
-    StaffFactory,
     UserFactory,
+    staff_in,
 )
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,7 @@ def _company_update():
 
 
 def _company_add():
-    staff = StaffFactory()
+    staff = staff_in(roles.PROGRAM_OFFICER)
     company = CompanyFactory.build(brn="1248100998")
     services.company_add(company=company, actor=staff)
     return company, staff
@@ -95,14 +96,14 @@ def _document_upload():
 
 
 def _lead_invite():
-    staff = StaffFactory()
+    staff = staff_in(roles.PROGRAM_OFFICER)
     lead = Lead.objects.create(company_name="Mirae", contact_email="ceo@mirae.example")
     services.lead_invite(lead=lead, actor=staff, sign_up_url="https://portal.example/sign-up/")
     return None, staff
 
 
 def _lead_save():
-    staff = StaffFactory()
+    staff = staff_in(roles.PROGRAM_OFFICER)
     services.lead_save(
         lead=Lead(company_name="Bada", contact_email="hi@bada.example", source="referral"),
         actor=staff,

@@ -11,11 +11,13 @@ from companies.models import (
     Invitation,
     Membership,
 )
+from incubator import roles
 from tests.companies.factories import (
     PASSWORD,
     CompanyFactory,
     StaffFactory,
     UserFactory,
+    staff_in,
 )
 from tests.companies.portal import (
     COMPANY,
@@ -180,7 +182,9 @@ def test_a_lead_receives_an_invitation_with_the_sign_up_link(
     )
     with django_capture_on_commit_callbacks(execute=True):
         services.lead_invite(
-            lead=lead, actor=StaffFactory(), sign_up_url="https://portal.example/portal/sign-up/"
+            lead=lead,
+            actor=staff_in(roles.PROGRAM_OFFICER),
+            sign_up_url="https://portal.example/portal/sign-up/",
         )
     (mail,) = mailoutbox
     assert mail.to == ["lead@example.kr"]

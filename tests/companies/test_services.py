@@ -3,12 +3,13 @@ from django.core.exceptions import ValidationError
 
 from companies import services
 from companies.models import Invitation, Lead, Membership
+from incubator import roles
 from incubator.models import OutboxMessage
 from incubator.services import render_message
 from tests.companies.factories import (
     MembershipFactory,
-    StaffFactory,
     UserFactory,
+    staff_in,
 )
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def officer():
-    return StaffFactory()
+    return staff_in(roles.PROGRAM_OFFICER)
 
 
 # --- Leads and invitations --------------------------------------------------------------

@@ -8,10 +8,13 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 
 from events import services
+from events.delegations import services as delegations
 from events.judging import services as judging
 from events.judging.models import CompetitionEntry, CompetitionRound, JudgingCriterion, Score
+from events.matching import runs as schedule_runs
 from events.matching import services as matching
 from events.models import Delegation, Event, Registration
+from events.online import services as online
 from incubator import roles
 from incubator.models import AuditRecord
 from tests.companies.factories import MembershipFactory, StaffFactory, UserFactory
@@ -150,7 +153,7 @@ def event_complete(w):
 def attendance_set(w):
     session = OnlineSessionFactory()
     registration = StartupRegistrationFactory(event=session.event)
-    services.session_attendance_set(
+    online.session_attendance_set(
         session=session, registration_ids=[registration.pk], actor=w.coordinator
     )
     return session, None
@@ -161,7 +164,7 @@ def delegation_save(w):
     delegation = Delegation(
         name_en="Founders' visit", arrives_at=event.starts_at, departs_at=event.ends_at
     )
-    services.delegation_save(delegation=delegation, actor=w.coordinator)
+    delegations.delegation_save(delegation=delegation, actor=w.coordinator)
     return delegation, None
 
 
@@ -213,15 +216,15 @@ def meeting_remove(w):
 
 def schedule_generate(w):
     event, *_rest = w.matching()
-    run = matching.schedule_run_start(event=event, actor=w.coordinator)
+    run = schedule_runs.schedule_run_start(event=event, actor=w.coordinator)
     return run, None
 
 
 def schedule_apply(w):
     event, _slots, founder, partner = w.matching()
-    run = matching.schedule_run_start(event=event, actor=w.coordinator)
+    run = schedule_runs.schedule_run_start(event=event, actor=w.coordinator)
     AuditRecord.objects.all().delete()
-    matching.schedule_run_execute(run_id=run.pk, time_limit=1.0)
+    schedule_runs.schedule_run_execute(run_id=run.pk, time_limit=1.0)
     return run, None
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
@@ -131,12 +132,12 @@ def test_the_name_lookup_uses_the_check_in_index_on_postgresql():
 
 def test_checking_in_records_who_and_when_and_a_second_time_keeps_the_first():
     registration = PartnerRegistrationFactory()
-    door = StaffFactory()
+    door = staff()
 
     first, newly = services.registration_check_in(registration=registration, actor=door)
     assert newly and first.checked_in_by == door and first.checked_in_at is not None
 
-    again, newly = services.registration_check_in(registration=registration, actor=StaffFactory())
+    again, newly = services.registration_check_in(registration=registration, actor=staff())
     assert not newly
     assert again.checked_in_at == first.checked_in_at and again.checked_in_by == door
 
@@ -148,9 +149,21 @@ def test_checking_in_records_who_and_when_and_a_second_time_keeps_the_first():
 def test_the_cancelled_and_the_waitlisted_are_not_checked_in(status, position, message):
     registration = GuestRegistrationFactory(status=status, waitlist_position=position)
     with pytest.raises(Exception, match=message):
-        services.registration_check_in(registration=registration, actor=StaffFactory())
+        services.registration_check_in(registration=registration, actor=staff())
     registration.refresh_from_db()
     assert registration.checked_in_at is None
+
+
+@pytest.mark.parametrize("role", [roles.VIEWER, roles.PROGRAM_OFFICER])
+def test_only_staff_who_handle_registrations_check_people_in(role):
+    # The door page and the admin's action ask the same policy; the service enforces it.
+    registration = PartnerRegistrationFactory()
+    for actor in (staff(role), StaffFactory(), UserFactory()):
+        with pytest.raises(PermissionDenied):
+            services.registration_check_in(registration=registration, actor=actor)
+    registration.refresh_from_db()
+    assert registration.checked_in_at is None
+    assert services.registration_check_in(registration=registration, actor=staff())[1]
 
 
 def test_the_door_page_finds_checks_in_and_counts(client, coordinator):

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,6 +17,7 @@ from events.models import (
     Event,
     SessionAttendance,
 )
+from events.online import services as online
 from incubator import roles
 from tests.companies.factories import MembershipFactory, StaffFactory, UserFactory
 from tests.events.factories import (
@@ -316,6 +318,18 @@ def test_a_member_cannot_record_attendance(client):
     client.force_login(MembershipFactory().user)
     url = reverse("events:session-attendance", args=[session.event_id, session.pk])
     assert client.get(url).status_code == 403
+
+
+def test_only_staff_who_add_attendance_record_it_whoever_calls_the_service():
+    session = OnlineSessionFactory()
+    came = StartupRegistrationFactory(event=session.event)
+    for actor in (staff(roles.VIEWER), staff(roles.PROGRAM_OFFICER), MembershipFactory().user):
+        with pytest.raises(PermissionDenied):
+            online.session_attendance_set(session=session, registration_ids=[came.pk], actor=actor)
+    assert not SessionAttendance.objects.exists()
+    assert online.session_attendance_set(
+        session=session, registration_ids=[came.pk], actor=staff()
+    ) == (1, 0)
 
 
 # --- Badges -----------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ e-mails in the registrant's language and zone, and the refusals a person reads."
 import datetime as dt
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -12,9 +12,16 @@ from django.utils.translation import gettext
 
 from events import services
 from events.models import Event, Registration
+from incubator import roles
 from incubator.models import OutboxMessage
 from incubator.services import render_message
-from tests.companies.factories import PASSWORD, MembershipFactory, StaffFactory, UserFactory
+from tests.companies.factories import (
+    PASSWORD,
+    MembershipFactory,
+    StaffFactory,
+    UserFactory,
+    staff_in,
+)
 from tests.events.factories import EventFactory, PartnerPersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -212,7 +219,7 @@ def test_staff_register_a_guest_who_takes_a_place_like_everyone():
         email="zhao@hit.example.cn",
         affiliation="Harbin Institute of Technology",
         languages={"zh"},
-        actor=StaffFactory(),
+        actor=staff_in(roles.EVENT_COORDINATOR),
     )
 
     assert guest.kind == "guest" and guest.user is None
@@ -221,8 +228,21 @@ def test_staff_register_a_guest_who_takes_a_place_like_everyone():
     assert OutboxMessage.objects.filter(kind="event_waitlisted", recipient="zhao@hit.example.cn")
     with pytest.raises(ValidationError, match="already registered"):
         services.registration_create_guest(
-            event=event, name="Zhao Wei", email="ZHAO@hit.example.cn", actor=StaffFactory()
+            event=event,
+            name="Zhao Wei",
+            email="ZHAO@hit.example.cn",
+            actor=staff_in(roles.EVENT_COORDINATOR),
         )
+
+
+def test_only_staff_who_add_registrations_register_a_guest():
+    event = EventFactory()
+    for actor in (staff_in(roles.VIEWER), staff_in(roles.PROGRAM_OFFICER), StaffFactory()):
+        with pytest.raises(PermissionDenied):
+            services.registration_create_guest(
+                event=event, name="Zhao Wei", email="zhao@hit.example.cn", actor=actor
+            )
+    assert not event.registrations.exists()
 
 
 def test_raising_the_capacity_gives_the_new_places_to_the_waitlist():

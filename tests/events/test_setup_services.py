@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from events import services
+from events.delegations import services as delegations
 from events.judging import services as judging
 from events.matching import services as matching
 from events.models import (
@@ -28,6 +29,7 @@ from events.models import (
     OnlineSession,
     ScheduleRun,
 )
+from events.online import services as online
 from incubator import roles
 from incubator.models import AuditRecord
 from tests.companies.factories import MembershipFactory, StaffFactory, UserFactory
@@ -119,19 +121,19 @@ def session_create(actor, p):
         ends_at=event.starts_at + dt.timedelta(hours=3),
         link="https://meeting.example.cn/j/424242",
     )
-    return services.online_session_save(session=session, actor=actor), None
+    return online.online_session_save(session=session, actor=actor), None
 
 
 def session_update(actor, p):
     session = p["session"]
     session.title_en = "Tax in China, part 2"
-    return services.online_session_save(session=session, actor=actor), None
+    return online.online_session_save(session=session, actor=actor), None
 
 
 def session_delete(actor, p):
     session = p["session"]
     return _deleted(
-        session, lambda: services.online_session_delete(session=session, actor=actor)
+        session, lambda: online.online_session_delete(session=session, actor=actor)
     ), None
 
 
@@ -141,7 +143,7 @@ def delegation_delete(actor, p):
         name_en="Founders' visit", arrives_at=event.starts_at, departs_at=event.ends_at
     )
     delegation.members.create(name="Jeong Han-gyeol")
-    delete = lambda: services.delegation_delete(delegation=delegation, actor=actor)  # noqa: E731
+    delete = lambda: delegations.delegation_delete(delegation=delegation, actor=actor)  # noqa: E731
     return _deleted(delegation, delete), None
 
 

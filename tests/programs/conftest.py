@@ -1,23 +1,19 @@
+import datetime as dt
+
 import pytest
 from django.contrib.auth.models import Group
-from django.utils import translation
+from django.utils import timezone, translation
 
 from incubator import roles
 from programs import services
 from programs.journey import services as journey_services
 from programs.models import MilestoneTemplate
-from tests.companies.factories import CompanyFactory, MembershipFactory, StaffFactory
+from tests.companies.factories import CompanyFactory, MembershipFactory, staff_in
 from tests.programs.factories import CohortFactory
 
 VALID_USCC = "91110108551385082Q"
 OTHER_VALID_USCC = "914403001922038216"
 WRONG_CHECK_USCC = "91110108551385082A"
-
-
-def staff_in(role: str, **fields):
-    user = StaffFactory(**fields)
-    user.groups.add(Group.objects.get(name=role))
-    return user
 
 
 @pytest.fixture(autouse=True)
@@ -84,6 +80,20 @@ def enrollment(company, cohort, officer):
     return journey_services.enrollment_create(
         company=company, cohort=cohort, actor=officer, reason="Accepted in the 2026 call."
     )
+
+
+def enroll_since(company, actor, starts_on):
+    """Enrol `company` in a new cohort from the day it started: it has quarters to report."""
+    cohort = CohortFactory(starts_on=starts_on)
+    return journey_services.enrollment_create(
+        company=company, cohort=cohort, actor=actor, reason="Resident.", started_on=starts_on
+    )
+
+
+@pytest.fixture
+def old_enrollment(company, officer):
+    """The company's enrollment since a cohort that started 400 days ago."""
+    return enroll_since(company, officer, timezone.localdate() - dt.timedelta(days=400))
 
 
 def enroll(company, cohort, actor, reason="Accepted."):

@@ -15,7 +15,7 @@ from programs.fund import services as fund_services
 from programs.journey import services as journey_services
 from programs.models import Enrollment, FundApplication, Milestone, ServiceRequest
 from tests.companies.factories import ApplicationFactory
-from tests.programs.factories import CohortFactory, FundCallFactory
+from tests.programs.factories import FundCallFactory
 from tests.programs.test_services import entity_fields, open_request, report
 
 pytestmark = pytest.mark.django_db
@@ -137,15 +137,7 @@ def test_a_role_that_may_not_pay_out_is_refused_by_the_service(
     assert FundApplication.objects.get(pk=application.pk).disbursed == 0
 
 
-def test_quarterly_report_submit(company, officer, member):
-    cohort = CohortFactory(starts_on=timezone.localdate() - dt.timedelta(days=400))
-    journey_services.enrollment_create(
-        company=company,
-        cohort=cohort,
-        actor=officer,
-        reason="Resident.",
-        started_on=cohort.starts_on,
-    )
+def test_quarterly_report_submit(old_enrollment, company, member):
     report(company, member, stages.quarter_of(timezone.localdate()).previous())
     assert AuditRecord.objects.get(verb="quarterly_report.submit").actor == member
 

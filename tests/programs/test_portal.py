@@ -265,18 +265,6 @@ def test_a_company_not_enrolled_cannot_apply_to_the_fund(signed_in):
     assert not FundApplication.objects.exists()
 
 
-@pytest.fixture
-def old_enrollment(company, officer):
-    cohort = CohortFactory(starts_on=timezone.localdate() - dt.timedelta(days=400))
-    return journey_services.enrollment_create(
-        company=company,
-        cohort=cohort,
-        actor=officer,
-        reason="Resident.",
-        started_on=cohort.starts_on,
-    )
-
-
 def test_the_portal_asks_for_the_report_when_due_and_refuses_a_second_one(
     signed_in, old_enrollment
 ):

@@ -14,7 +14,7 @@ from programs.concierge import services as concierge_services
 from programs.journey import services as journey_services
 from programs.models import FundApplication, QuarterlyReport
 from tests.companies.factories import CompanyFactory
-from tests.programs.conftest import enroll
+from tests.programs.conftest import enroll, enroll_since
 from tests.programs.factories import CohortFactory, FundCallFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,14 +67,7 @@ def add_fund_applications(enrollment, count):
 
 @pytest.fixture
 def old_enrollment(company, officer):
-    cohort = CohortFactory(starts_on=timezone.localdate() - dt.timedelta(days=900))
-    return journey_services.enrollment_create(
-        company=company,
-        cohort=cohort,
-        actor=officer,
-        reason="Resident.",
-        started_on=cohort.starts_on,
-    )
+    return enroll_since(company, officer, timezone.localdate() - dt.timedelta(days=900))
 
 
 def test_the_journey_does_not_grow_with_requests_reports_and_grants(

@@ -26,7 +26,7 @@ from tests.companies.factories import (
     StaffFactory,
 )
 from tests.conftest import shows_time
-from tests.programs.conftest import enroll, staff_in
+from tests.programs.conftest import enroll, enroll_since, staff_in
 from tests.programs.factories import CohortFactory
 
 pytestmark = pytest.mark.django_db
@@ -59,14 +59,7 @@ def rows(code: str):
 @pytest.fixture
 def old_enrollment(clock, company, officer):
     clock.move_to(at(2026, 12, 1, 1, 0))
-    cohort = CohortFactory(starts_on=dt.date(2025, 11, 1))
-    return journey_services.enrollment_create(
-        company=company,
-        cohort=cohort,
-        actor=officer,
-        reason="Resident.",
-        started_on=cohort.starts_on,
-    )
+    return enroll_since(company, officer, dt.date(2025, 11, 1))
 
 
 def report(company, actor, year, quarter):

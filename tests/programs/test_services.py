@@ -316,13 +316,14 @@ def test_a_uscc_with_a_wrong_check_character_is_refused_and_nothing_changes(enro
     assert not enrollment.milestones.get(code=stages.LOCAL_ENTITY_MILESTONE).is_done
 
 
-def test_a_uscc_is_registered_once_and_capital_is_positive(enrollment, member):
+def test_a_uscc_is_registered_once_and_capital_is_positive(enrollment, member, officer):
     journey_services.local_entity_register(
         company=enrollment.company, actor=member, **entity_fields()
     )
     with pytest.raises(ValidationError) as error:
+        # Staff record another company's entity; the code is taken already.
         journey_services.local_entity_register(
-            company=CompanyFactory(), actor=member, **entity_fields()
+            company=CompanyFactory(), actor=officer, **entity_fields()
         )
     assert "uscc" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
@@ -457,18 +458,6 @@ def test_a_request_without_text_or_with_a_strange_file_is_refused(member, enroll
 
 
 # --- Quarterly reports ----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def old_enrollment(company, officer):
-    cohort = CohortFactory(starts_on=timezone.localdate() - dt.timedelta(days=400))
-    return journey_services.enrollment_create(
-        company=company,
-        cohort=cohort,
-        actor=officer,
-        reason="Resident.",
-        started_on=cohort.starts_on,
-    )
 
 
 def report(company, actor, quarter, **figures):

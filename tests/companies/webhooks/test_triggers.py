@@ -13,6 +13,7 @@ from companies.webhooks.models import EventType
 from events import messages as event_messages
 from events import services as event_services
 from events.matching import messages as meeting_messages
+from events.matching import runs as schedule_runs
 from events.matching import services as meetings
 from events.models import Availability, Meeting, Registration
 from incubator.models import AuditRecord, OutboxMessage
@@ -88,7 +89,7 @@ def agreed(a, b):
 
 def run_schedule(event, actor, capture):
     with capture(execute=True):
-        run = meetings.schedule_run_start(event=event, actor=actor)
+        run = schedule_runs.schedule_run_start(event=event, actor=actor)
     run.refresh_from_db()
     return run
 

@@ -21,6 +21,7 @@ from events.judging import selectors as judging_selectors
 from events.matching import bound as schedule_bound
 from events.matching import demo as matching_demo
 from events.matching import matchmaking
+from events.matching import runs as schedule_runs
 from events.matching import selectors as meeting_reads
 from events.matching import services as meetings
 from events.matching import tasks as meeting_tasks
@@ -56,7 +57,7 @@ def role_group(name: str) -> Group:
 
 # The worker finds the task through events/tasks.py; the eager test runner through this import.
 # Long work goes to the heavy queue, named on the task (the routes are built from it).
-assert meeting_tasks.schedule_meetings_task.name == meetings.SCHEDULE_TASK
+assert meeting_tasks.schedule_meetings_task.name == schedule_runs.SCHEDULE_TASK
 assert meeting_tasks.schedule_meetings_task.queue == "heavy"
 
 MUST = MeetingRequest.Priority.MUST
@@ -122,7 +123,7 @@ def placed(event):
 
 def run_schedule(event, actor, capture, **options):
     with capture(execute=True):
-        run = meetings.schedule_run_start(event=event, actor=actor, **options)
+        run = schedule_runs.schedule_run_start(event=event, actor=actor, **options)
     run.refresh_from_db()
     return run
 
@@ -327,7 +328,7 @@ def test_the_task_schedules_every_accepted_request_and_mails_each_agenda(
     assert len(mailoutbox) == 7
 
     # The same task delivered twice does nothing more.
-    meetings.schedule_run_execute(run_id=run.pk)
+    schedule_runs.schedule_run_execute(run_id=run.pk)
     assert OutboxMessage.objects.filter(kind="meeting_agenda").count() == 7
 
 
@@ -400,9 +401,9 @@ def test_unscheduled_requests_are_stored_with_their_reason(
 
 
 def test_a_second_run_is_refused_while_one_is_computing(event, slots, coordinator):
-    meetings.schedule_run_start(event=event, actor=coordinator)  # not executed: still queued
+    schedule_runs.schedule_run_start(event=event, actor=coordinator)  # not executed: still queued
     with pytest.raises(ValidationError, match="being computed"):
-        meetings.schedule_run_start(event=event, actor=coordinator)
+        schedule_runs.schedule_run_start(event=event, actor=coordinator)
     startup, partner = founder(event, slots), investor(event, slots)
     with pytest.raises(ValidationError, match="being computed"):
         meetings.meeting_add(
@@ -412,10 +413,10 @@ def test_a_second_run_is_refused_while_one_is_computing(event, slots, coordinato
 
 def test_a_run_needs_slots_and_a_matching_session(coordinator):
     with pytest.raises(ValidationError, match="time slots"):
-        meetings.schedule_run_start(event=EventFactory(), actor=coordinator)
+        schedule_runs.schedule_run_start(event=EventFactory(), actor=coordinator)
     training = EventFactory(kind=Event.Kind.TRAINING)
     with pytest.raises(ValidationError, match="not a matching session"):
-        meetings.schedule_run_start(event=training, actor=coordinator)
+        schedule_runs.schedule_run_start(event=training, actor=coordinator)
 
 
 def test_progress_is_written_in_steps_and_100_only_when_done(
@@ -431,8 +432,8 @@ def test_progress_is_written_in_steps_and_100_only_when_done(
         return real(problem, None, **options)
 
     monkeypatch.setattr(matchmaking, "schedule", observed)
-    run = meetings.schedule_run_start(event=event, actor=coordinator)
-    run = meetings.schedule_run_execute(run_id=run.pk)
+    run = schedule_runs.schedule_run_start(event=event, actor=coordinator)
+    run = schedule_runs.schedule_run_execute(run_id=run.pk)
     # The schedule fills 90% of the bar; its upper bound, computed next, the rest.
     assert sorted(set(seen)) == list(range(0, 91, 5))
     assert run.progress == 100
@@ -452,7 +453,7 @@ def test_a_failing_run_is_marked_failed_and_keeps_the_old_schedule(
     assert run.status == ScheduleRun.Status.FAILED
     assert "locked meetings overlap" in run.error
     assert placed(event) == before
-    meetings.schedule_run_start(event=event, actor=coordinator)  # not blocked by the failure
+    schedule_runs.schedule_run_start(event=event, actor=coordinator)  # not blocked by the failure
 
 
 def test_loading_a_session_takes_the_same_queries_whatever_its_size(
@@ -674,7 +675,7 @@ def test_a_run_whose_bound_fails_keeps_its_schedule_without_a_share(
 def test_the_progress_page_follows_a_queued_run_with_and_without_javascript(
     client, event, slots, coordinator
 ):
-    run = meetings.schedule_run_start(event=event, actor=coordinator)
+    run = schedule_runs.schedule_run_start(event=event, actor=coordinator)
     signed_in(client, coordinator)
     page = client.get(reverse("events:schedule-run", args=[event.pk, run.pk])).content.decode()
     progress_url = reverse("events:schedule-run-progress", args=[event.pk, run.pk])
@@ -715,11 +716,11 @@ def test_staff_add_lock_and_remove_a_meeting_in_the_page(client, event, slots, c
 
 
 def test_a_run_no_worker_took_stops_blocking_after_a_while(event, slots, coordinator):
-    stuck = meetings.schedule_run_start(event=event, actor=coordinator)  # the broker was down
+    stuck = schedule_runs.schedule_run_start(event=event, actor=coordinator)  # the broker was down
     ScheduleRun.objects.filter(pk=stuck.pk).update(
-        created_at=timezone.now() - meetings.STALE_QUEUED - dt.timedelta(seconds=1)
+        created_at=timezone.now() - schedule_runs.STALE_QUEUED - dt.timedelta(seconds=1)
     )
-    fresh = meetings.schedule_run_start(event=event, actor=coordinator)
+    fresh = schedule_runs.schedule_run_start(event=event, actor=coordinator)
     stuck.refresh_from_db()
     assert stuck.status == ScheduleRun.Status.FAILED
     assert "generate the schedule again" in stuck.error
@@ -830,8 +831,8 @@ def test_a_run_whose_locked_meetings_changed_meanwhile_writes_nothing(
         return real(problem, progress, **options)
 
     monkeypatch.setattr(matchmaking, "schedule", staff_lock_a_meeting_meanwhile)
-    run = meetings.schedule_run_start(event=event, actor=coordinator)
-    run = meetings.schedule_run_execute(run_id=run.pk)
+    run = schedule_runs.schedule_run_start(event=event, actor=coordinator)
+    run = schedule_runs.schedule_run_execute(run_id=run.pk)
     assert run.status == ScheduleRun.Status.FAILED
     assert "changed while the schedule was computed" in run.error
     assert Meeting.objects.count() == 1

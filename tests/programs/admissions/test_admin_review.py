@@ -40,7 +40,7 @@ def policy_v1():
     policy = ScreeningPolicy.objects.filter(version=1).first()
     if policy is None:
         policy = admissions_services.policy_publish(
-            actor=StaffFactory(),
+            actor=None,
             effective_from=dt.datetime(2020, 8, 10, tzinfo=dt.UTC),
             certification_kinds=["venture", "innobiz", "mainbiz", "rnd_center", "tips"],
         )

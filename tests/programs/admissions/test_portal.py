@@ -15,6 +15,7 @@ from companies.models import (
     MarketValidation,
     Patent,
 )
+from incubator import roles
 from incubator.models import OutboxMessage
 from programs.admissions import services as admissions_services
 from programs.admissions.models import Application, ApplicationEvent
@@ -26,6 +27,7 @@ from tests.companies.factories import (
     PatentFactory,
     StaffFactory,
     UserFactory,
+    staff_in,
 )
 from tests.companies.portal import (
     COMPANY,
@@ -458,7 +460,7 @@ def test_a_failed_criterion_and_a_staff_override_are_shown(signed_in, applicatio
         application=application,
         criterion="financing",
         reason="Revenue shown at the Harbin roadshow.",
-        actor=StaffFactory(),
+        actor=staff_in(roles.PROGRAM_OFFICER),
     )
     page = html(signed_in.get(f"/portal/applications/{application.pk}/"))
     assert "Revenue shown at the Harbin roadshow." in page
@@ -522,7 +524,7 @@ def test_the_decision_and_its_reason_reach_the_startup(
         admissions_services.application_decide(
             application=application,
             decision="accepted",
-            actor=StaffFactory(),
+            actor=staff_in(roles.PROGRAM_OFFICER),
             reason="Strong patents and a clear plan for Harbin schools.",
         )
     page = html(signed_in.get(f"/portal/applications/{application.pk}/"))

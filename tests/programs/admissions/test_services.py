@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from incubator import roles
 from incubator.models import OutboxMessage
 from programs.admissions import services as admissions_services
 from programs.admissions.models import (
@@ -16,7 +17,7 @@ from tests.companies.factories import (
     ApplicationFactory,
     CompanyFactory,
     IntakeFactory,
-    StaffFactory,
+    staff_in,
 )
 from tests.companies.portal import (
     ARTICLE_CERTIFICATIONS,
@@ -31,13 +32,20 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def officer():
-    return StaffFactory()
+    """Reviews applications: screens, overrides, decides."""
+    return staff_in(roles.PROGRAM_OFFICER)
+
+
+@pytest.fixture
+def manager():
+    """Publishes the screening policy, which only the center manager changes."""
+    return staff_in(roles.CENTER_MANAGER)
 
 
 # --- Submission ---------------------------------------------------------------------
 
 
-def test_submit_screens_against_the_policy_in_force_and_keeps_it(policy_v1, officer):
+def test_submit_screens_against_the_policy_in_force_and_keeps_it(policy_v1, officer, manager):
     application = submitted()
 
     assert application.status == Application.Status.SUBMITTED
@@ -51,7 +59,7 @@ def test_submit_screens_against_the_policy_in_force_and_keeps_it(policy_v1, offi
 
     # A stricter version: ten years since founding.
     admissions_services.policy_publish(
-        actor=officer,
+        actor=manager,
         effective_from=timezone.now() - dt.timedelta(seconds=1),
         min_years_since_founding=10,
         certification_kinds=ARTICLE_CERTIFICATIONS,
@@ -67,9 +75,9 @@ def test_submit_screens_against_the_policy_in_force_and_keeps_it(policy_v1, offi
     assert later.recommendation == Application.Recommendation.MEETS_SOME
 
 
-def test_a_version_published_for_later_is_not_in_force_yet(policy_v1, officer):
+def test_a_version_published_for_later_is_not_in_force_yet(policy_v1, manager):
     admissions_services.policy_publish(
-        actor=officer,
+        actor=manager,
         effective_from=timezone.now() + dt.timedelta(days=1),
         min_years_since_founding=10,
         certification_kinds=ARTICLE_CERTIFICATIONS,
@@ -77,15 +85,15 @@ def test_a_version_published_for_later_is_not_in_force_yet(policy_v1, officer):
     assert submitted().policy == policy_v1
 
 
-def test_a_program_with_its_own_policy_screens_against_that_version(policy_v1, officer):
+def test_a_program_with_its_own_policy_screens_against_that_version(policy_v1, manager):
     strict = admissions_services.policy_publish(
-        actor=officer,
+        actor=manager,
         effective_from=timezone.now() - dt.timedelta(days=1),
         min_years_since_founding=10,
         certification_kinds=ARTICLE_CERTIFICATIONS,
     )
     lenient = admissions_services.policy_publish(
-        actor=officer, min_years_since_founding=0, certification_kinds=ARTICLE_CERTIFICATIONS
+        actor=manager, min_years_since_founding=0, certification_kinds=ARTICLE_CERTIFICATIONS
     )
     intake = IntakeFactory()
     intake.program.screening_policy = strict
@@ -332,6 +340,7 @@ def test_bulk_screening_runs_in_a_constant_number_of_queries(
     # + 1 overrides
     # + SAVEPOINT + 1 UPDATE of the results + 1 INSERT of the history rows
     # + 1 INSERT of the run's audit record + RELEASE SAVEPOINT
+    assert officer.has_perm("programs.change_application")  # the role's rows, loaded once
     with django_assert_num_queries(12):
         screened = admissions_services.applications_screen(application_ids=ids, actor=officer)
 
@@ -355,26 +364,26 @@ def test_bulk_screening_leaves_drafts_alone(policy_v1, officer):
 # --- Policy ------------------------------------------------------------------------------
 
 
-def test_publishing_a_policy_makes_the_next_version_and_leaves_the_earlier(policy_v1, officer):
+def test_publishing_a_policy_makes_the_next_version_and_leaves_the_earlier(policy_v1, manager):
     before = ScreeningPolicy.objects.values().get(pk=policy_v1.pk)
 
     v2 = admissions_services.policy_publish(
-        actor=officer,
+        actor=manager,
         min_years_since_founding=2,
         patents_registered_only=True,
         certification_kinds=["venture", "tips"],
         sectors_accepted=["ai"],
         notes="Young fast-growing companies welcome.",
     )
-    v3 = admissions_services.policy_publish(actor=officer, certification_kinds=["innobiz"])
+    v3 = admissions_services.policy_publish(actor=manager, certification_kinds=["innobiz"])
 
     assert (v2.version, v3.version) == (2, 3)
-    assert v2.created_by == officer
+    assert v2.created_by == manager
     assert v2.as_rules().sectors_accepted == frozenset({"ai"})
     assert ScreeningPolicy.objects.values().get(pk=policy_v1.pk) == before
 
 
-def test_a_policy_with_an_unknown_certification_is_refused(policy_v1, officer):
+def test_a_policy_with_an_unknown_certification_is_refused(policy_v1, manager):
     with pytest.raises((ValueError, ValidationError)):
-        admissions_services.policy_publish(actor=officer, certification_kinds=["iso9001"])
+        admissions_services.policy_publish(actor=manager, certification_kinds=["iso9001"])
     assert ScreeningPolicy.objects.count() == 1

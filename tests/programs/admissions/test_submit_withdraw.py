@@ -4,10 +4,11 @@ application is withdrawn by the startup until staff decide, and may be submitted
 import pytest
 from django.core.exceptions import ValidationError
 
+from incubator import roles
 from incubator.models import AuditRecord
 from programs.admissions import services
 from programs.admissions.models import Application, ApplicationEvent
-from tests.companies.factories import ApplicationFactory, ProgramFactory, StaffFactory
+from tests.companies.factories import ApplicationFactory, ProgramFactory, staff_in
 from tests.companies.portal import html, step_url, submitted
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,7 @@ def test_an_empty_required_answer_is_shown_as_missing_and_blocks_the_submission(
 
 
 def test_which_answers_are_required_is_the_policys(signed_in, owner):
-    relaxed = services.policy_publish(actor=StaffFactory(), answers_required=[])
+    relaxed = services.policy_publish(actor=staff_in(roles.CENTER_MANAGER), answers_required=[])
     program = ProgramFactory(screening_policy=relaxed)
     application = ApplicationFactory(
         company=owner.membership.company, intake__program=program, market_fit=""
@@ -52,7 +53,9 @@ def test_which_answers_are_required_is_the_policys(signed_in, owner):
     assert application.status == Application.Status.SUBMITTED
     assert application.policy == relaxed
     with pytest.raises(ValidationError):
-        services.policy_publish(actor=StaffFactory(), answers_required=["pitch_video"])
+        services.policy_publish(
+            actor=staff_in(roles.CENTER_MANAGER), answers_required=["pitch_video"]
+        )
 
 
 def test_the_startup_withdraws_until_staff_decide_then_applies_again(client):
@@ -78,7 +81,10 @@ def test_the_startup_withdraws_until_staff_decide_then_applies_again(client):
     # Staff cannot decide a withdrawn application; the startup reopens it as its draft.
     with pytest.raises(ValidationError):
         services.application_decide(
-            application=application, decision="accepted", actor=StaffFactory(), reason="x"
+            application=application,
+            decision="accepted",
+            actor=staff_in(roles.PROGRAM_OFFICER),
+            reason="x",
         )
     response = client.post(f"/portal/intakes/{application.intake_id}/apply/")
     application.refresh_from_db()
@@ -92,7 +98,10 @@ def test_the_startup_withdraws_until_staff_decide_then_applies_again(client):
 def test_a_decided_application_cannot_be_withdrawn(client):
     application = submitted()
     services.application_decide(
-        application=application, decision="waitlisted", actor=StaffFactory(), reason="Full."
+        application=application,
+        decision="waitlisted",
+        actor=staff_in(roles.PROGRAM_OFFICER),
+        reason="Full.",
     )
     founder = application.company.memberships.get().user
     client.force_login(founder)
