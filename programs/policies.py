@@ -32,8 +32,8 @@ def can_override_stage_guard(actor) -> bool:
 
 
 def can_assign_request(actor, service_request=None) -> bool:
-    """Only the center gives a request an owner."""
-    return _is_staff(actor)
+    """Only the center gives a request an owner: staff whose role handles requests."""
+    return _is_staff(actor) and actor.has_perm("programs.change_servicerequest")
 
 
 def can_decide_fund(actor, fund_application=None) -> bool:

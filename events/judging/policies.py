@@ -4,29 +4,26 @@
 """
 
 from events.judging.models import JudgeAssignment
+from incubator.roles import staff_with
 
 CORRECT_SCORE = "events.correct_score"
 
 
-def _staff_with(actor, permission: str) -> bool:
-    return actor is None or (actor.is_staff and actor.has_perm(permission))
-
-
 def can_assign_judges(actor, round_=None) -> bool:
-    return _staff_with(actor, "events.add_judgeassignment")
+    return staff_with(actor, "events.add_judgeassignment")
 
 
 def can_unassign_judges(actor, round_=None) -> bool:
-    return _staff_with(actor, "events.delete_judgeassignment")
+    return staff_with(actor, "events.delete_judgeassignment")
 
 
 def can_release_results(actor, round_=None) -> bool:
-    return _staff_with(actor, "events.change_competitionround")
+    return staff_with(actor, "events.change_competitionround")
 
 
 def can_set_up_round(actor, round_=None) -> bool:
     """Add, change or delete rounds, their criteria and their entries: the event coordinators."""
-    return _staff_with(actor, "events.change_competitionround")
+    return staff_with(actor, "events.change_competitionround")
 
 
 def can_set_criteria(actor, round_=None) -> bool:
@@ -41,7 +38,7 @@ def can_change_criterion(actor, criterion) -> bool:
 
 def can_record_conflict(actor, declaration=None) -> bool:
     """Record or withdraw a judge's declared conflict of interest: the event coordinators."""
-    return _staff_with(actor, "events.change_conflictdeclaration")
+    return staff_with(actor, "events.change_conflictdeclaration")
 
 
 def holds_final_scores(*, round_=None, entry=None) -> bool:

@@ -28,8 +28,10 @@ def can_schedule(actor, event=None) -> bool:
 
 
 def can_set_availability(actor, registration: Registration) -> bool:
-    """The participant themselves, or staff."""
-    return actor is None or actor.is_staff or registration.user_id == actor.pk
+    """The participant themselves, or staff whose role changes availability."""
+    if actor is not None and actor.is_staff:
+        return staff_with(actor, "events.change_availability")
+    return actor is None or registration.user_id == actor.pk
 
 
 def can_manage_slots(actor, event=None) -> bool:

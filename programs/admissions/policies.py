@@ -11,6 +11,11 @@ def _member_of(user, company_id) -> bool:
     return membership is not None and membership.company_id == company_id
 
 
+def can_apply(user, company) -> bool:
+    """A member of the company opens its application to an intake."""
+    return _member_of(user, company.pk)
+
+
 def can_edit(user, application) -> bool:
     """A member of the company changes its draft; nobody changes a submitted one."""
     return application.is_editable and _member_of(user, application.company_id)

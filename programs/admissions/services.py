@@ -31,6 +31,8 @@ from programs.models import Cohort, Enrollment
 
 def application_start(*, company: Company, intake, user) -> Application:
     """Open the company's draft for `intake`; a withdrawn application becomes the draft again."""
+    if user is not None and not policies.can_apply(user, company):
+        raise PermissionDenied
     if not intake.is_open():
         raise ValidationError(_("This intake is not open for applications."))
     with transaction.atomic():

@@ -34,6 +34,19 @@ def test_a_company_is_registered_from_the_staff_side_by_the_programmes_only(refu
     assert Company.objects.filter(brn="1248100998").exists()
 
 
+def test_a_company_is_changed_by_its_members_or_the_programmes(refused_roles):
+    company = CompanyFactory(city="Seoul")
+    for actor in refused_roles:
+        with pytest.raises(PermissionDenied):
+            services.company_update(company=company, actor=actor, city="Harbin")
+    company.refresh_from_db()
+    assert company.city == "Seoul"
+    services.company_update(company=company, actor=staff_in(roles.PROGRAM_OFFICER), city="Harbin")
+    owner = MembershipFactory(company=CompanyFactory()).user
+    services.company_update(company=owner.membership.company, actor=owner, city="Harbin")
+    assert Company.objects.filter(city="Harbin").count() == 2
+
+
 def test_leads_are_saved_and_invited_by_the_programmes_only(refused_roles):
     officer = staff_in(roles.PROGRAM_OFFICER)
     lead = services.lead_save(

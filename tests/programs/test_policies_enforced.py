@@ -20,7 +20,7 @@ from programs.models import (
     ServiceMessage,
     ServiceRequest,
 )
-from tests.companies.factories import ApplicationFactory, MembershipFactory
+from tests.companies.factories import ApplicationFactory, IntakeFactory, MembershipFactory
 from tests.programs.test_services import entity_fields, open_request, report
 
 pytestmark = pytest.mark.django_db
@@ -75,6 +75,23 @@ def test_only_reviewers_screen_decide_and_override(viewer, coordinator, officer)
         application=application, criterion=failed, reason="Seen the deed.", actor=officer
     )
     assert application.overrides.count() == 1
+
+
+def test_an_application_is_opened_only_by_a_member_of_its_company(viewer, officer):
+    company = MembershipFactory().company
+    intake = IntakeFactory()
+    _refused(
+        lambda actor: admissions_services.application_start(
+            company=company, intake=intake, user=actor
+        ),
+        _stranger(),
+        viewer,
+        officer,
+    )
+    assert not Application.objects.filter(company=company).exists()
+    owner = company.memberships.get().user
+    admissions_services.application_start(company=company, intake=intake, user=owner)
+    assert Application.objects.filter(company=company).count() == 1
 
 
 def test_a_draft_is_saved_only_by_its_own_company(viewer):
@@ -178,3 +195,10 @@ def test_only_the_company_and_the_programmes_open_and_answer_requests(
         service_request=service_request, actor=officer, body="Noted."
     )
     assert ServiceMessage.objects.filter(request=service_request).count() == messages + 1
+    for actor in (viewer, coordinator):
+        with pytest.raises(PermissionDenied):
+            concierge_services.service_request_assign(
+                service_request=service_request, owner=officer, actor=actor
+            )
+    service_request.refresh_from_db()
+    assert service_request.owner is None

@@ -253,6 +253,19 @@ def test_availability_is_replaced_and_a_slot_of_another_event_saves_nothing(even
         meetings.availability_set(registration=startup, slot_ids=[], languages=[])
 
 
+def test_availability_is_set_by_the_participant_or_the_coordinators(event, slots, coordinator):
+    startup = founder(event, slots[:2])
+    viewer = StaffFactory()
+    viewer.groups.add(role_group(roles.VIEWER))
+    for actor in (viewer, investor(event).user):
+        with pytest.raises(PermissionDenied):
+            meetings.availability_set(registration=startup, slot_ids=[slots[5].pk], actor=actor)
+    assert startup.availabilities.count() == 2
+    meetings.availability_set(registration=startup, slot_ids=[slots[5].pk], actor=coordinator)
+    meetings.availability_set(registration=startup, slot_ids=[], actor=startup.user)
+    assert not startup.availabilities.exists()
+
+
 # --- Staff edits --------------------------------------------------------------------------
 
 
