@@ -1,22 +1,17 @@
-"""The staff side of the journey: cohorts, milestone templates and milestones, enrollments
-(the pipeline board and stage moves), local entities, quarterly reports.
-"""
+"""The staff side of enrollments: the list, the pipeline board and the stage moves, with
+the company's milestones, transitions and reports on its page."""
 
 from functools import cache
 
 from django import forms
-from django.conf import settings
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from companies import validators
 from incubator.admin_mixins import (
     CreatedThroughService,
     PageRows,
@@ -26,209 +21,17 @@ from incubator.admin_mixins import (
     one_choice_filter,
 )
 from incubator.forms import DateInput
-from incubator.multilingual import translated_names
 from programs import policies, stages
-from programs.admin_display import money_or_dash as _money
 from programs.admin_display import overdue as _overdue
 from programs.journey import selectors as journey_selectors
 from programs.journey import services as journey_services
-from programs.journey.forms import LocalEntityForm as PortalLocalEntityForm
+from programs.journey.admin.entities import QuarterlyReportInline
 from programs.models import (
     Cohort,
     Enrollment,
-    Intake,
-    LocalEntity,
     Milestone,
-    MilestoneTemplate,
-    QuarterlyReport,
     StageTransition,
 )
-
-# --- Programs and cohorts ------------------------------------------------------------------
-
-
-@admin.register(Cohort)
-class CohortAdmin(admin.ModelAdmin):
-    list_display = ["label", "program", "starts_on", "ends_on", "enrolled", "open_now"]
-    list_filter = ["program"]
-    search_fields = [
-        *translated_names("label"),
-        "program__name_ko",
-        "program__name_zh",
-        "program__name_en",
-    ]
-    list_select_related = ["program"]
-    fields = ["program", *translated_names("label"), "intake", "starts_on", "ends_on"]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                enrolled_total=Count("enrollments", distinct=True),
-                open_total=Count(
-                    "enrollments",
-                    filter=Q(enrollments__stage__in=stages.WORKING_STAGES),
-                    distinct=True,
-                ),
-            )
-        )
-
-    @admin.display(description=_("enrolled"), ordering="enrolled_total")
-    def enrolled(self, cohort):
-        return cohort.enrolled_total
-
-    @admin.display(description=_("still in the program"), ordering="open_total")
-    def open_now(self, cohort):
-        return cohort.open_total
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "intake":
-            kwargs["queryset"] = Intake.objects.select_related("program")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-# --- Milestone templates and milestones ---------------------------------------------------------
-
-
-@admin.register(MilestoneTemplate)
-class MilestoneTemplateAdmin(admin.ModelAdmin):
-    list_display = [
-        "title_ko",
-        "title_zh",
-        "title_en",
-        "stage",
-        "due_days",
-        "required",
-        "position",
-        "is_active",
-    ]
-    list_editable = ["due_days", "required", "position", "is_active"]
-    list_filter = ["stage", "required", "is_active"]
-    fields = [
-        "code",
-        "stage",
-        "title_ko",
-        "title_zh",
-        "title_en",
-        "due_days",
-        "required",
-        "position",
-        "is_active",
-    ]
-
-
-class OverdueMilestoneFilter(admin.SimpleListFilter):
-    title = _("progress")
-    parameter_name = "progress"
-
-    def lookups(self, request, model_admin):
-        # "open" of a milestone is "not done yet", not a request's "open" (ko 접수, received).
-        not_done = pgettext_lazy("milestone", "open")
-        return [("open", not_done), ("overdue", _("overdue")), ("done", _("done"))]
-
-    def queryset(self, request, queryset):
-        today = timezone.localdate()
-        if self.value() == "open":
-            return queryset.filter(done_at__isnull=True)
-        if self.value() == "overdue":
-            return queryset.filter(journey_selectors.overdue_milestones_q(today))
-        if self.value() == "done":
-            return queryset.filter(done_at__isnull=False)
-        return queryset
-
-
-class MilestoneForm(forms.ModelForm):
-    mark_done = forms.BooleanField(label=_("mark as done"), required=False)
-    new_evidence = forms.CharField(
-        label=_("evidence"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
-        help_text=_("What was done, when, with which document; needed to mark it done."),
-    )
-    evidence_upload = forms.FileField(label=_("evidence file"), required=False)
-
-    class Meta:
-        model = Milestone
-        fields = ["due_on"]
-        widgets = {"due_on": DateInput()}
-
-    def clean(self):
-        data = super().clean()
-        if data.get("mark_done") and not (data.get("new_evidence") or "").strip():
-            self.add_error("new_evidence", _("Describe the evidence to mark the milestone done."))
-        return data
-
-
-@admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
-    form = MilestoneForm
-    list_display = ["title_display", "company", "stage", "due", "required", "done_at", "done_by"]
-    list_select_related = ["company", "done_by", "enrollment"]
-    list_filter = [OverdueMilestoneFilter, "stage", "required", "code"]
-    search_fields = ["company__name_ko", "company__name_zh", "company__name_en", "title_ko"]
-    ordering = ["done_at", "due_on"]
-    readonly_fields = [
-        "enrollment",
-        "company",
-        "title_display",
-        "stage",
-        "required",
-        "done_at",
-        "done_by",
-        "evidence",
-        "evidence_link",
-    ]
-
-    def get_fields(self, request, obj=None):
-        fields = ["enrollment", "title_display", "stage", "required", "due_on"]
-        if obj is not None and obj.is_done:
-            return [*fields, "done_at", "done_by", "evidence", "evidence_link"]
-        return [*fields, "mark_done", "new_evidence", "evidence_upload"]
-
-    def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.is_done:
-            return [*self.readonly_fields, "due_on"]
-        return self.readonly_fields
-
-    def has_add_permission(self, request):
-        return False  # copied from the templates when a company is enrolled
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=_("milestone"), ordering="title_ko")
-    def title_display(self, milestone):
-        return milestone.title
-
-    @admin.display(description=_("due on"), ordering="due_on")
-    def due(self, milestone):
-        return _overdue(milestone.due_on.isoformat(), milestone.is_overdue())
-
-    @admin.display(description=_("evidence file"))
-    def evidence_link(self, milestone):
-        if not milestone.evidence_file:
-            return "—"
-        url = reverse("programs:milestone-evidence", args=[milestone.pk])
-        return format_html('<a href="{}">{}</a>', url, milestone.evidence_name)
-
-    def save_model(self, request, obj, form, change):
-        # The form's errors were shown before; a service refusal is shown as a message.
-        try:
-            if "due_on" in form.changed_data:
-                journey_services.milestone_reschedule(
-                    milestone=obj, due_on=form.cleaned_data["due_on"], actor=request.user
-                )
-            if form.cleaned_data.get("mark_done"):
-                journey_services.milestone_complete(
-                    milestone=obj,
-                    actor=request.user,
-                    evidence=form.cleaned_data["new_evidence"],
-                    uploaded_file=form.cleaned_data.get("evidence_upload"),
-                    max_bytes=settings.UPLOAD_MAX_BYTES,
-                )
-        except ValidationError as error:
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
 
 
 class MilestoneInline(ReadOnlyInline):
@@ -273,43 +76,6 @@ class StageTransitionInline(ReadOnlyInline):
 
 
 # What a quarterly report says, on its company's enrollment and in the list of reports.
-REPORT_COLUMNS = [
-    "period",
-    "revenue_display",
-    "employees_china",
-    "employees_korea",
-    "funding_display",
-    "customers_china",
-    "submitted_at",
-]
-
-
-class ReportColumns:
-    """The computed columns of REPORT_COLUMNS."""
-
-    @admin.display(description=_("quarter"), ordering="year")
-    def period(self, report):
-        return str(report.period)
-
-    @admin.display(description=_("revenue"), ordering="revenue")
-    def revenue_display(self, report):
-        return _money(report.revenue, report.revenue_currency)
-
-    @admin.display(description=_("funding raised"), ordering="funding_raised")
-    def funding_display(self, report):
-        return _money(report.funding_raised, report.funding_currency)
-
-
-class QuarterlyReportInline(ReportColumns, ReadOnlyInline):
-    model = QuarterlyReport
-    fields = REPORT_COLUMNS
-    readonly_fields = fields
-    verbose_name_plural = _("quarterly reports (the series)")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("company").order_by("year", "quarter")
-
-
 # --- Enrollments: list, pipeline board, stage moves -----------------------------------------
 
 
@@ -565,60 +331,3 @@ class EnrollmentAdmin(PageRows, CreatedThroughService, ServiceModelAdmin):
                 stage=enrollment.stage, required=True, done_at__isnull=True
             ),
         )
-
-
-# --- Local entities --------------------------------------------------------------------------
-
-
-class LocalEntityForm(forms.ModelForm):
-    class Meta:
-        model = LocalEntity
-        fields = ["company", *PortalLocalEntityForm.Meta.fields]
-
-    def clean_uscc(self):
-        return validators.uscc_compact(self.cleaned_data["uscc"])
-
-
-@admin.register(LocalEntity)
-class LocalEntityAdmin(admin.ModelAdmin):
-    form = LocalEntityForm
-    list_display = ["name_zh", "uscc", "company", "city", "registered_on", "capital"]
-    list_select_related = ["company"]
-    search_fields = ["name_zh", "uscc", "company__name_ko", "company__name_en"]
-    autocomplete_fields = ["company"]
-
-    @admin.display(description=_("registered capital"), ordering="registered_capital")
-    def capital(self, entity):
-        return _money(entity.registered_capital, entity.capital_currency)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            return super().save_model(request, obj, form, change)
-        entity = journey_services.local_entity_register(
-            company=form.cleaned_data["company"],
-            actor=request.user,
-            **{name: form.cleaned_data[name] for name in form.Meta.fields if name != "company"},
-        )
-        obj.pk = entity.pk
-        obj._state.adding = False
-
-
-# --- Quarterly reports -----------------------------------------------------------------------
-
-
-@admin.register(QuarterlyReport)
-class QuarterlyReportAdmin(ReportColumns, admin.ModelAdmin):
-    list_display = ["company", *REPORT_COLUMNS]
-    list_select_related = ["company"]
-    list_filter = ["year", "quarter"]
-    search_fields = ["company__name_ko", "company__name_zh", "company__name_en"]
-    ordering = ["company__name_ko", "year", "quarter"]
-
-    def has_add_permission(self, request):
-        return False  # companies file them in the portal
-
-    def has_change_permission(self, request, obj=None):
-        return False
