@@ -3,19 +3,6 @@
 from incubator.roles import staff_with
 
 
-def can_save_row(actor, instance, *, created: bool) -> bool:
-    """Add or change a company, lead, partner organisation or partner person from the staff
-    side: staff whose role may add (or change) rows of its model."""
-    meta = instance._meta
-    action = "add" if created else "change"
-    return staff_with(actor, f"{meta.app_label}.{action}_{meta.model_name}")
-
-
-def can_delete_row(actor, instance) -> bool:
-    meta = instance._meta
-    return staff_with(actor, f"{meta.app_label}.delete_{meta.model_name}")
-
-
 def has_other_portal_role(user) -> bool:
     """Return True for a partner's person or a judge: their portal is not a company's.
 

@@ -19,6 +19,7 @@ from companies.models import (
 )
 from incubator import uploads
 from incubator.audit import audit_record, changed
+from incubator.roles import can_delete_row, can_save_row
 from incubator.services import outbox_enqueue
 
 
@@ -66,7 +67,7 @@ def company_create(*, owner, **fields) -> Company:
 
 def company_add(*, company: Company, actor) -> Company:
     """Register a company from the staff side (it has no portal owner yet)."""
-    if not policies.can_save_row(actor, company, created=True):
+    if not can_save_row(actor, company, created=True):
         raise PermissionDenied
     company.full_clean()
     with transaction.atomic():
@@ -246,7 +247,7 @@ def document_upload(
 def lead_save(*, lead: Lead, actor, changed_fields=()) -> Lead:
     """Create or change a lead from the staff side, with its audit record."""
     created = lead.pk is None
-    if not policies.can_save_row(actor, lead, created=created):
+    if not can_save_row(actor, lead, created=created):
         raise PermissionDenied
     lead.full_clean()
     with transaction.atomic():
@@ -263,7 +264,7 @@ def lead_save(*, lead: Lead, actor, changed_fields=()) -> Lead:
 
 def lead_invite(*, lead: Lead, actor, sign_up_url: str) -> Lead:
     """Invite a lead to apply; the account created with that e-mail converts it."""
-    if not policies.can_save_row(actor, lead, created=False):
+    if not can_save_row(actor, lead, created=False):
         raise PermissionDenied
     if not lead.contact_email:
         raise ValidationError(_("The lead has no contact e-mail."))
@@ -299,7 +300,7 @@ def partner_save(
 ) -> PartnerOrganisation | PartnerPerson:
     """Create or change a partner organisation or one of its people, with its audit record."""
     created = instance.pk is None
-    if not policies.can_save_row(actor, instance, created=created):
+    if not can_save_row(actor, instance, created=created):
         raise PermissionDenied
     instance.full_clean()
     with transaction.atomic():
@@ -316,7 +317,7 @@ def partner_save(
 def partner_delete(*, instance: PartnerOrganisation | PartnerPerson, actor) -> None:
     """Delete a partner organisation or one of its people; the database refuses while rows
     (people, keys, registrations, meetings) still point at it."""
-    if not policies.can_delete_row(actor, instance):
+    if not can_delete_row(actor, instance):
         raise PermissionDenied
     with transaction.atomic():
         audit_record(actor=actor, verb=f"{instance._meta.model_name}.delete", obj=instance)

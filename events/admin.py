@@ -19,14 +19,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from events import policies, selectors, services
-from events.admin_mixins import (
-    ReadOnlyAdmin,
-    Rows,
-    ServiceAdmin,
-    ServiceInline,
-    on_own_page,
-    through_services,
-)
+from events.admin_mixins import ReadOnlyAdmin, on_own_page
 from events.delegations import services as delegations
 from events.exports import REGISTRATION_COLUMNS
 
@@ -50,8 +43,12 @@ from incubator.admin_mixins import (
     ActionPages,
     InlineRowsLoaded,
     PageRows,
+    Rows,
+    ServiceAdmin,
+    ServiceInline,
     call_service,
     one_choice_filter,
+    through_services,
 )
 from incubator.exports import ExportAdminMixin
 from incubator.multilingual import translated_names

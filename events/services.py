@@ -23,9 +23,9 @@ from django.utils.translation import gettext as _
 from companies.models import SPOKEN_LANGUAGES
 from events import messages, policies
 from events.models import Event, Registration
-from events.rows import row_delete
 from incubator import times
 from incubator.audit import audit_record, changed
+from incubator.rows import row_delete
 
 REGISTERED = Registration.Status.REGISTERED
 WAITLISTED = Registration.Status.WAITLISTED

@@ -29,6 +29,17 @@ def staff_with(actor, permission: str) -> bool:
     return actor is None or bool(actor.is_staff and actor.has_perm(permission))
 
 
+def can_save_row(actor, row, *, created: bool) -> bool:
+    """Add or change a row staff keep (a company, a lead, a partner, a programme, a cohort...)
+    from the staff side: staff whose role may add (or change) rows of its model."""
+    action = "add" if created else "change"
+    return staff_with(actor, f"{row._meta.app_label}.{action}_{row._meta.model_name}")
+
+
+def can_delete_row(actor, row) -> bool:
+    return staff_with(actor, f"{row._meta.app_label}.delete_{row._meta.model_name}")
+
+
 # role -> {app_label: actions}; "view" everywhere for every staff role.
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     # "axes": the sign-in lockouts, which only the manager sees and lifts.

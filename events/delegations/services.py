@@ -5,8 +5,8 @@ from django.db import transaction
 
 from events import policies
 from events.models import Delegation
-from events.rows import row_delete
 from incubator.audit import audit_record
+from incubator.rows import row_delete
 
 
 def delegation_save(*, delegation: Delegation, actor, fields=(), parts=()) -> Delegation:

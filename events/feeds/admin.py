@@ -6,9 +6,10 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from events.admin_mixins import ReadOnlyAdmin, through_services
+from events.admin_mixins import ReadOnlyAdmin
 from events.feeds import policies, services
 from events.feeds.models import CalendarFeed
+from incubator.admin_mixins import through_services
 
 
 @admin.register(CalendarFeed)

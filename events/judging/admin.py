@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from events.admin_mixins import ReadOnlyAdmin, Rows, ServiceAdmin, ServiceInline, on_own_page
+from events.admin_mixins import ReadOnlyAdmin, on_own_page
 from events.judging import policies, services
 from events.judging.models import (
     CompetitionEntry,
@@ -26,7 +26,14 @@ from events.judging.models import (
     Score,
     ScoreCorrection,
 )
-from incubator.admin_mixins import ActionPages, ReadOnlyInline, call_service
+from incubator.admin_mixins import (
+    ActionPages,
+    ReadOnlyInline,
+    Rows,
+    ServiceAdmin,
+    ServiceInline,
+    call_service,
+)
 from incubator.multilingual import translated_names
 
 NAMES = translated_names("name")

@@ -23,8 +23,8 @@ from events.judging.models import (
     Score,
     ScoreCorrection,
 )
-from events.rows import row_delete, row_save
 from incubator.audit import audit_record
+from incubator.rows import row_delete, row_save
 from incubator.services import outbox_enqueue
 
 

@@ -13,11 +13,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from events.admin_mixins import ReadOnlyAdmin, Rows, ServiceAdmin, ServiceInline
+from events.admin_mixins import ReadOnlyAdmin
 from events.matching import services
 from events.matching.models import Availability, Meeting, MeetingRequest, MeetingSlot, ScheduleRun
 from events.reports import scheduled
-from incubator.admin_mixins import one_choice_filter
+from incubator.admin_mixins import Rows, ServiceAdmin, ServiceInline, one_choice_filter
 from incubator.exports import ExportAdminMixin, column, field_column, translated
 from incubator.multilingual import translated_names
 

@@ -22,10 +22,10 @@ from events.matching.models import Availability, Meeting, MeetingRequest, Meetin
 from events.matching.policies import can_meet
 from events.matching.runs import free_number, refuse_while_running
 from events.models import Event, Registration
-from events.rows import row_delete, row_save
 from events.services import lock_event, lock_registration
 from incubator import times
 from incubator.audit import audit_record
+from incubator.rows import row_delete, row_save
 
 REGISTERED = Registration.Status.REGISTERED
 PENDING = MeetingRequest.Status.PENDING

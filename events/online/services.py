@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from events import policies
 from events.models import OnlineSession, Registration, SessionAttendance
-from events.rows import row_delete, row_save
 from incubator.audit import audit_record
+from incubator.rows import row_delete, row_save
 
 REGISTERED = Registration.Status.REGISTERED
 

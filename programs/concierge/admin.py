@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from incubator.admin_mixins import (
     CreatedThroughService,
     ReadOnlyInline,
+    Rows,
+    ServiceAdmin,
     ServiceModelAdmin,
     call_service,
 )
@@ -33,7 +35,8 @@ from programs.models import (
 
 
 @admin.register(ServiceTarget)
-class ServiceTargetAdmin(admin.ModelAdmin):
+class ServiceTargetAdmin(ServiceAdmin):
+    rows = Rows.kept_by_staff("service_target")
     list_display = ["kind", "days"]
     list_editable = ["days"]
 

@@ -13,6 +13,7 @@ from incubator.admin_mixins import (
     ServiceErrorsAsMessages,
     ServiceModelAdmin,
     call_service,
+    through_services,
 )
 from incubator.forms import DateInput
 from programs import policies
@@ -75,6 +76,7 @@ class FundCallAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    @through_services
     def save_model(self, request, obj, form, change):
         fund_services.fund_call_save(call=obj, actor=request.user)
 

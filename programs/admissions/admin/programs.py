@@ -1,18 +1,23 @@
-"""The staff side of programs and their intakes (and the cohorts they lead to)."""
+"""The staff side of programs and their intakes (and the cohorts they lead to).
+
+A programme, its intakes and cohorts are saved and deleted by `staff_row_save` and
+`staff_row_delete` (the role's permission of each model, an audit record of each row).
+"""
 
 from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from incubator.admin_mixins import Rows, ServiceAdmin, ServiceInline
 from incubator.multilingual import translated_names
 from programs.admissions.models import Intake, Program
 from programs.models import Cohort
 
 
-class IntakeInline(admin.TabularInline):
+class IntakeInline(ServiceInline):
     model = Intake
-    extra = 0
+    rows = Rows.kept_by_staff("intake")
     fields = [*translated_names("label"), "opens_at", "closes_at", "is_open_now"]
     readonly_fields = ["is_open_now"]
 
@@ -25,9 +30,9 @@ class IntakeInline(admin.TabularInline):
         return intake.is_open() if intake.pk else None
 
 
-class CohortInline(admin.TabularInline):
+class CohortInline(ServiceInline):
     model = Cohort
-    extra = 0
+    rows = Rows.kept_by_staff("cohort")
     fields = [*translated_names("label"), "intake", "starts_on", "ends_on"]
 
     def get_queryset(self, request):
@@ -49,7 +54,8 @@ class CohortInline(admin.TabularInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(ServiceAdmin):
+    rows = Rows.kept_by_staff("program")
     list_display = ["name_ko", "name_zh", "name_en", "intake_count", "open_intakes", "cohorts"]
     search_fields = ["name_ko", "name_zh", "name_en"]
     fieldsets = [

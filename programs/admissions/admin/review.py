@@ -22,6 +22,7 @@ from incubator.admin_mixins import (
     ReadOnlyInline,
     ServiceModelAdmin,
     call_service,
+    through_services,
 )
 from incubator.exports import ExportAdminMixin, column, field_column, translated
 from incubator.multilingual import translated_names
@@ -373,6 +374,7 @@ class ApplicationAdmin(PageRows, ExportAdminMixin, BrnSearchMixin, ServiceModelA
 
     # --- Bulk actions --------------------------------------------------------------------
 
+    @through_services
     @admin.action(description=_("Screen selected again"), permissions=["change"])
     def screen_again(self, request, queryset):
         count = services.applications_screen(
@@ -389,14 +391,17 @@ class ApplicationAdmin(PageRows, ExportAdminMixin, BrnSearchMixin, ServiceModelA
             messages.SUCCESS,
         )
 
+    @through_services
     @admin.action(description=_("Accept selected…"), permissions=["change"])
     def accept_selected(self, request, queryset):
         return self._decide_selected(request, queryset, Application.Status.ACCEPTED)
 
+    @through_services
     @admin.action(description=_("Reject selected…"), permissions=["change"])
     def reject_selected(self, request, queryset):
         return self._decide_selected(request, queryset, Application.Status.REJECTED)
 
+    @through_services
     @admin.action(description=_("Waitlist selected…"), permissions=["change"])
     def waitlist_selected(self, request, queryset):
         return self._decide_selected(request, queryset, Application.Status.WAITLISTED)

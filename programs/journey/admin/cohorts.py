@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from incubator.admin_mixins import Rows, ServiceAdmin, through_services
 from incubator.forms import DateInput
 from incubator.multilingual import translated_names
 from programs import stages
@@ -29,7 +30,8 @@ from programs.models import (
 
 
 @admin.register(Cohort)
-class CohortAdmin(admin.ModelAdmin):
+class CohortAdmin(ServiceAdmin):
+    rows = Rows.kept_by_staff("cohort")
     list_display = ["label", "program", "starts_on", "ends_on", "enrolled", "open_now"]
     list_filter = ["program"]
     search_fields = [
@@ -73,7 +75,8 @@ class CohortAdmin(admin.ModelAdmin):
 
 
 @admin.register(MilestoneTemplate)
-class MilestoneTemplateAdmin(admin.ModelAdmin):
+class MilestoneTemplateAdmin(ServiceAdmin):
+    rows = Rows.kept_by_staff("milestone_template")
     list_display = [
         "title_ko",
         "title_zh",
@@ -193,6 +196,7 @@ class MilestoneAdmin(admin.ModelAdmin):
         url = reverse("programs:milestone-evidence", args=[milestone.pk])
         return format_html('<a href="{}">{}</a>', url, milestone.evidence_name)
 
+    @through_services
     def save_model(self, request, obj, form, change):
         # The form's errors were shown before; a service refusal is shown as a message.
         try:

@@ -6,9 +6,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from companies import validators
-from incubator.admin_mixins import (
-    ReadOnlyInline,
-)
+from incubator.admin_mixins import ReadOnlyInline, Rows, ServiceAdmin, through_services
+from incubator.rows import staff_row_save
 from programs.admin_display import money_or_dash as _money
 from programs.journey import services as journey_services
 from programs.journey.forms import LocalEntityForm as PortalLocalEntityForm
@@ -81,9 +80,11 @@ class LocalEntityAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    @through_services
     def save_model(self, request, obj, form, change):
-        if change:
-            return super().save_model(request, obj, form, change)
+        if change:  # a correction: checked by the model's validation, audited
+            staff_row_save(obj, actor=request.user, verb="local_entity")
+            return
         entity = journey_services.local_entity_register(
             company=form.cleaned_data["company"],
             actor=request.user,
@@ -97,7 +98,9 @@ class LocalEntityAdmin(admin.ModelAdmin):
 
 
 @admin.register(QuarterlyReport)
-class QuarterlyReportAdmin(ReportColumns, admin.ModelAdmin):
+class QuarterlyReportAdmin(ReportColumns, ServiceAdmin):
+    # Filed by the company in the portal; staff read it and may delete a wrong one.
+    rows = Rows.kept_by_staff("quarterly_report")
     list_display = ["company", *REPORT_COLUMNS]
     list_select_related = ["company"]
     list_filter = ["year", "quarter"]

@@ -4,14 +4,19 @@ The rooms' services check their policy and take their locks, then call these: on
 transaction, the model's validation, and the audit record of what the row held or what
 moved. A row that others still point at (a slot holding meetings, a scored criterion)
 is refused with a ValidationError that says so, not a database error.
+
+Rows with no rule beyond their model's validation (a programme, a cohort, a milestone
+template, a service target) are saved by `staff_row_save` and `staff_row_delete`: the
+role's add, change or delete permission of the model is their policy.
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model, ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
 from incubator.audit import audit_record
+from incubator.roles import can_delete_row, can_save_row
 
 
 def _fields(row: Model):
@@ -69,3 +74,17 @@ def row_delete(row: Model, *, actor, verb: str, company=None) -> None:
                 _("It cannot be deleted: it still has %(what)s.") % {"what": ", ".join(names)},
                 code="in_use",
             ) from None
+
+
+def staff_row_save(row: Model, *, actor, verb: str) -> Model:
+    """`row_save` of a row staff keep, for a role that may add (or change) its model."""
+    if not can_save_row(actor, row, created=row._state.adding):
+        raise PermissionDenied
+    return row_save(row, actor=actor, verb=verb, company=getattr(row, "company_id", None))
+
+
+def staff_row_delete(row: Model, *, actor, verb: str) -> None:
+    """`row_delete` of a row staff keep, for a role that may delete its model."""
+    if not can_delete_row(actor, row):
+        raise PermissionDenied
+    row_delete(row, actor=actor, verb=verb, company=getattr(row, "company_id", None))
