@@ -7,7 +7,8 @@ screening policy and the review queue) are in `programs.admissions.admin`.
 """
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -33,9 +34,15 @@ from companies.models import (
     Patent,
 )
 from companies.webhooks.admin import endpoints_link  # the room registers its admin too
-from incubator.admin_mixins import InlineRowsLoaded, through_services
+from incubator.admin_mixins import (
+    InlineRowsLoaded,
+    ServiceAdmin,
+    refusal_said_of,
+    through_services,
+)
 from incubator.exports import ExportAdminMixin, field_column
 from incubator.multilingual import translated_names
+from incubator.rows import staff_row_delete
 
 EVIDENCE_MODELS = (Patent, FundingRound, MarketValidation, Certification)
 
@@ -144,7 +151,7 @@ class DocumentInline(admin.TabularInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(ImportAdminMixin, ExportAdminMixin, BrnSearchMixin, admin.ModelAdmin):
+class CompanyAdmin(ImportAdminMixin, ExportAdminMixin, BrnSearchMixin, ServiceAdmin):
     list_display = ["display_name", "brn_formatted", "sector", "founded_on", "city", "consent"]
     list_filter = ["sector", FoundedFilter, "consent_to_partners", "city"]
     search_fields = ["name_ko", "name_zh", "name_en", "brn"]
@@ -197,6 +204,7 @@ class CompanyAdmin(ImportAdminMixin, ExportAdminMixin, BrnSearchMixin, admin.Mod
         url = reverse("admin:incubator_auditrecord_changelist") + f"?company_id={company.pk}"
         return format_html('<a href="{}">{}</a>', url, _("Who changed what in this company"))
 
+    @through_services
     def save_model(self, request, obj, form, change):
         if change:
             services.company_update(
@@ -207,22 +215,39 @@ class CompanyAdmin(ImportAdminMixin, ExportAdminMixin, BrnSearchMixin, admin.Mod
         else:
             services.company_add(company=obj, actor=request.user)
 
+    @through_services
     def save_formset(self, request, form, formset, change):
-        if formset.model not in EVIDENCE_MODELS:
-            return super().save_formset(request, form, formset, change)
+        if formset.model is Membership:
+            save, delete = services.membership_save, services.membership_delete
+            keyword = "membership"
+        elif formset.model in EVIDENCE_MODELS:
+            save, delete, keyword = services.evidence_save, services.evidence_delete, "instance"
+        else:  # the documents: shown, never changed here
+            raise PermissionDenied
         instances = formset.save(commit=False)
-        for instance in formset.deleted_objects:
-            services.evidence_delete(instance=instance, actor=request.user)
-        for instance in instances:
-            services.evidence_save(instance=instance, actor=request.user)
-        formset.save_m2m()
+        for instance, service in [
+            *[(instance, delete) for instance in formset.deleted_objects],
+            *[(instance, save) for instance in instances],
+        ]:
+            with refusal_said_of(instance):
+                service(**{keyword: instance}, actor=request.user)
+
+    @through_services
+    def delete_model(self, request, obj):
+        services.company_delete(company=obj, actor=request.user)
+
+    @through_services
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for company in queryset:
+                services.company_delete(company=company, actor=request.user)
 
 
 # --- Leads ---------------------------------------------------------------------------
 
 
 @admin.register(Lead)
-class LeadAdmin(ImportLink, admin.ModelAdmin):
+class LeadAdmin(ImportLink, ServiceAdmin):
     import_kind = LEADS
     list_display = [
         "company_name",
@@ -253,8 +278,19 @@ class LeadAdmin(ImportLink, admin.ModelAdmin):
     ]
     actions = ["invite_to_apply"]
 
+    @through_services
     def save_model(self, request, obj, form, change):
         services.lead_save(lead=obj, actor=request.user, changed_fields=form.changed_data)
+
+    @through_services
+    def delete_model(self, request, obj):
+        staff_row_delete(obj, actor=request.user, verb="lead")
+
+    @through_services
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for lead in queryset:
+                staff_row_delete(lead, actor=request.user, verb="lead")
 
     @admin.display(description=_("next step date"), ordering="next_step_on")
     def next_step_date(self, lead):
@@ -265,6 +301,7 @@ class LeadAdmin(ImportLink, admin.ModelAdmin):
             return format_html('<span class="overdue" title="{}">{}</span>', _("overdue"), text)
         return text
 
+    @through_services
     @admin.action(description=_("Invite to apply"), permissions=["change"])
     def invite_to_apply(self, request, queryset):
         sign_up_url = request.build_absolute_uri(reverse("portal:sign-up"))

@@ -20,6 +20,7 @@ from companies.models import (
 from incubator import uploads
 from incubator.audit import audit_record, changed
 from incubator.roles import can_delete_row, can_save_row
+from incubator.rows import row_delete, row_save
 from incubator.services import outbox_enqueue
 
 
@@ -150,6 +151,38 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
             changes={"invitation": invitation.pk},
         )
         return membership
+
+
+def membership_save(*, membership: Membership, actor) -> Membership:
+    """Add a person to a company, or change their role, from the staff side.
+
+    A staff account, a partner's person or a judge has a portal of their own and belongs
+    to no company; a person belongs to one company at most (the model's validation).
+    """
+    if not can_save_row(actor, membership, created=membership._state.adding):
+        raise PermissionDenied
+    user = membership.user
+    if user.is_staff or policies.has_other_portal_role(user):
+        raise ValidationError(
+            {"user": _("Staff, partners' people and judges cannot be members of a company.")}
+        )
+    return row_save(membership, actor=actor, verb="member", company=membership.company_id)
+
+
+def membership_delete(*, membership: Membership, actor) -> None:
+    """Take a person out of a company from the staff side: they keep their account."""
+    if not can_delete_row(actor, membership):
+        raise PermissionDenied
+    row_delete(membership, actor=actor, verb="member", company=membership.company_id)
+
+
+def company_delete(*, company: Company, actor) -> None:
+    """Delete a company with its members, evidence, documents, applications and
+    registrations; one enrolled, with a local entity, a fund application or a competition
+    entry stays on record (the database refuses, and the refusal says what it still has)."""
+    if not can_delete_row(actor, company):
+        raise PermissionDenied
+    row_delete(company, actor=actor, verb="company", company=company.pk)
 
 
 # --- Evidence -------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Shared admin behaviour of the apps' staff pages."""
 
+import contextlib
 import functools
 import types
 from collections.abc import Callable
@@ -362,6 +363,17 @@ class CreatedThroughService(ServiceErrorsAsMessages):
         obj._state.adding = False
 
 
+@contextlib.contextmanager
+def refusal_said_of(row):
+    """Re-raise a service's refusal of an inline's row as said of that row: its fields are
+    not the parent form's, where ServiceAdmin shows the refusal."""
+    try:
+        yield
+    except ValidationError as error:
+        message = f"{row} ({row._meta.verbose_name}): {' '.join(error.messages)}"
+        raise ValidationError(message) from error
+
+
 @dataclass(frozen=True)
 class Rows:
     """The services that save and delete one kind of row: `save(<keyword>=row, actor=...)`.
@@ -430,12 +442,8 @@ class ServiceAdmin(admin.ModelAdmin):
             *[(row, rows.delete) for row in formset.deleted_objects],
             *[(row, rows.save) for row in saved],
         ]:
-            try:
+            with refusal_said_of(row):
                 rows.call(service, row, request.user)
-            except ValidationError as error:
-                # Said of the row: its fields are not the parent form's.
-                message = f"{row} ({row._meta.verbose_name}): {' '.join(error.messages)}"
-                raise ValidationError(message) from error
 
     @through_services
     def delete_model(self, request, obj):

@@ -15,7 +15,7 @@ from companies.apikeys import services
 from companies.apikeys.models import PartnerAPIKey, Scope
 from companies.apikeys.policies import can_manage_api_keys
 from companies.models import PartnerOrganisation
-from incubator.admin_mixins import ActionPages, call_service
+from incubator.admin_mixins import ActionPages, call_service, through_services
 
 
 class APIKeyCreateForm(forms.Form):
@@ -86,6 +86,11 @@ class PartnerAPIKeyAdmin(ActionPages, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @through_services
+    def save_model(self, request, obj, form, change):
+        # Keys are made by the add page's service (add_view below), never saved here.
+        raise PermissionDenied
 
     def has_delete_permission(self, request, obj=None):
         return False

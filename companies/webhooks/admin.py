@@ -21,7 +21,7 @@ from companies.models import PartnerOrganisation
 from companies.webhooks import policies, selectors, services
 from companies.webhooks.models import EventType, WebhookEndpoint
 from incubator import message_kinds, webhooks
-from incubator.admin_mixins import ActionPages, call_service
+from incubator.admin_mixins import ActionPages, call_service, through_services
 from incubator.zones import moment_text
 
 
@@ -167,14 +167,17 @@ class WebhookEndpointAdmin(ActionPages, admin.ModelAdmin):
 
     # --- Writes: all through the services ------------------------------------------------
 
+    @through_services
     def save_model(self, request, obj, form, change):
         fields = {name: form.cleaned_data[name] for name in form.changed_data}
         saved = services.webhook_endpoint_update(endpoint=obj, actor=request.user, **fields)
         obj.__dict__.update(saved.__dict__)
 
+    @through_services
     def delete_model(self, request, obj):
         services.webhook_endpoint_delete(endpoint=obj, actor=request.user)
 
+    @through_services
     def delete_queryset(self, request, queryset):
         for endpoint in queryset.select_related("organisation"):
             services.webhook_endpoint_delete(endpoint=endpoint, actor=request.user)

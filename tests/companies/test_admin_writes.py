@@ -1,0 +1,79 @@
+"""The companies admin changes nothing except through a service (the walk of
+tests/events/test_admin_writes.py over every admin the app registers), and the writes it
+used to make itself, members and deleted companies and leads, leave their audit records."""
+
+import pytest
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from companies import services
+from companies.models import Company, Lead, Membership
+from incubator import roles
+from incubator.models import AuditRecord
+from tests.companies.factories import CompanyFactory, MembershipFactory, UserFactory, staff_in
+from tests.events.factories import PartnerPersonFactory
+from tests.programs.factories import CohortFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_companies_admin_writes_only_through_services():
+    admins = [a for m, a in admin.site._registry.items() if m._meta.app_label == "companies"]
+    assert {Company, Lead} <= {a.model for a in admins}
+    from tests.events.test_admin_writes import writes_without_services
+
+    found = {
+        role: [
+            write for model_admin in admins for write in writes_without_services(model_admin, user)
+        ]
+        for role, user in ((role, staff_in(role)) for role in roles.ROLES)
+    }
+    assert found == {role: [] for role in roles.ROLES}
+
+
+def test_staff_add_and_take_out_a_member_with_audit_records_and_only_a_portal_person():
+    officer, company = staff_in(roles.PROGRAM_OFFICER), CompanyFactory()
+    person = UserFactory()
+    membership = services.membership_save(
+        membership=Membership(company=company, user=person), actor=officer
+    )
+    for outsider in (staff_in(roles.VIEWER), PartnerPersonFactory().user):
+        with pytest.raises(ValidationError, match="cannot be members"):
+            services.membership_save(
+                membership=Membership(company=CompanyFactory(), user=outsider), actor=officer
+            )
+    for actor in (staff_in(roles.VIEWER), staff_in(roles.EVENT_COORDINATOR)):
+        with pytest.raises(PermissionDenied):
+            services.membership_delete(membership=membership, actor=actor)
+    services.membership_delete(membership=membership, actor=officer)
+
+    assert not Membership.objects.filter(user=person).exists()
+    verbs = AuditRecord.objects.filter(company_id=company.pk).values_list("verb", flat=True)
+    assert list(verbs.order_by("pk")) == ["member.create", "member.delete"]
+
+
+def test_a_deleted_company_leaves_its_record_and_an_enrolled_one_is_kept(client):
+    manager = staff_in(roles.CENTER_MANAGER)
+    client.force_login(manager)
+    gone = MembershipFactory().company
+    response = client.post(f"/admin/companies/company/{gone.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Company.objects.filter(pk=gone.pk).exists()
+    assert AuditRecord.objects.get(verb="company.delete").company_id == gone.pk
+
+    from programs.journey import services as journey_services
+
+    kept = CompanyFactory()
+    journey_services.enrollment_create(
+        company=kept, cohort=CohortFactory(), actor=manager, reason="Accepted."
+    )
+    response = client.post(
+        f"/admin/companies/company/{kept.pk}/delete/", {"post": "yes"}, follow=True
+    )
+    # Django's own page names what protects it; the service would refuse the same way.
+    assert "Cannot delete company" in response.content.decode()
+    assert Company.objects.filter(pk=kept.pk).exists()
+    with pytest.raises(ValidationError, match="still has enrollments"):
+        services.company_delete(company=kept, actor=manager)
+    with pytest.raises(PermissionDenied):
+        services.company_delete(company=kept, actor=staff_in(roles.VIEWER))
