@@ -4,14 +4,14 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import FORMFIELD_FOR_DBFIELD_DEFAULTS
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
-from django.db import models
+from django.db import models, transaction
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 import incubator.third_party_admin  # noqa: F401 (the third-party apps' pages)
 from incubator import message_kinds, roles, services
-from incubator.admin_mixins import ReadOnlyAdmin
+from incubator.admin_mixins import ReadOnlyAdmin, ServiceAdmin, through_services
 from incubator.audit import redacted
 from incubator.models import AuditRecord, OutboxMessage, User
 
@@ -51,7 +51,10 @@ class RoleFilter(admin.SimpleListFilter):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ServiceAdmin, BaseUserAdmin):
+    """Accounts and their roles, the center manager's: saved and deleted by the account
+    services, which leave an audit record of who gave whom which access."""
+
     change_password_form = PasswordChangeForm
     ordering = ["email"]
     list_display = ["email", "full_name", "language", "time_zone", "is_staff", "is_active"]
@@ -67,6 +70,27 @@ class UserAdmin(BaseUserAdmin):
         (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})
     ]
     filter_horizontal = ["groups"]
+
+    @through_services
+    def save_model(self, request, obj, form, change):
+        groups = form.cleaned_data["groups"] if "groups" in form.changed_data else None
+        services.account_save_by_staff(
+            user=obj, actor=request.user, fields=form.changed_data, groups=groups
+        )
+
+    @through_services
+    def save_related(self, request, form, formsets, change):
+        pass  # the roles were saved with the account, by its service
+
+    @through_services
+    def delete_model(self, request, obj):
+        services.account_delete_by_staff(user=obj, actor=request.user)
+
+    @through_services
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for user in queryset:
+                services.account_delete_by_staff(user=user, actor=request.user)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
@@ -127,6 +151,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     def payload_shown(self, message):
         return json.dumps(redacted(message.payload), ensure_ascii=False, indent=2)
 
+    @through_services
     @admin.action(
         description=_("Deliver the selected pending messages now"), permissions=["change"]
     )

@@ -474,7 +474,7 @@ class ServiceAdmin(admin.ModelAdmin):
             return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
+        form = super().get_form(request, obj, change=change, **kwargs)
         refusal = getattr(request, "service_refusal", None)
         if refusal is None:
             return form

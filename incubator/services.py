@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -16,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from incubator import attachments, links, webhooks
+from incubator import attachments, links, roles, webhooks
+from incubator.audit import audit_record
 from incubator.models import OutboxMessage, User
 
 logger = logging.getLogger(__name__)
@@ -344,6 +346,54 @@ def account_verify_email(*, user) -> None:
     if not user.email_verified:
         user.email_verified = True
         user.save(update_fields=["email_verified"])
+
+
+# What an account's audit record shows as before and after: who may sign in where.
+ACCESS_FIELDS = ("is_active", "is_staff", "is_superuser")
+SECRET_FIELDS = {"password", "password1", "password2"}
+
+
+def account_save_by_staff(*, user: User, actor, fields=(), groups=None) -> User:
+    """Create or change an account from the staff side (the center manager's page).
+
+    `groups` (the staff roles), when given, replace the account's. The audit record names
+    the fields changed, and the access flags and roles before and after; never a password.
+    """
+    created = user._state.adding
+    if not roles.can_save_row(actor, user, created=created):
+        raise PermissionDenied
+    with transaction.atomic():
+        before = {} if created else User.objects.values(*ACCESS_FIELDS).get(pk=user.pk)
+        roles_before = [] if created else sorted(user.groups.values_list("name", flat=True))
+        user.save()
+        if groups is not None:
+            user.groups.set(groups)
+        roles_after = sorted(user.groups.values_list("name", flat=True))
+        changes = {"fields": sorted(set(fields) - SECRET_FIELDS)}
+        changes.update(
+            {
+                name: [before.get(name), getattr(user, name)]
+                for name in ACCESS_FIELDS
+                if before.get(name) != getattr(user, name)
+            }
+        )
+        if roles_before != roles_after:
+            changes["roles"] = [roles_before, roles_after]
+        audit_record(
+            actor=actor, verb="user.create" if created else "user.update", obj=user, changes=changes
+        )
+    return user
+
+
+def account_delete_by_staff(*, user: User, actor) -> None:
+    """Delete an account from the staff side; nobody deletes their own."""
+    if not roles.can_delete_row(actor, user):
+        raise PermissionDenied
+    if actor is not None and actor.pk == user.pk:
+        raise ValidationError(gettext("You cannot delete your own account."))
+    with transaction.atomic():
+        audit_record(actor=actor, verb="user.delete", obj=user, changes={"email": user.email})
+        user.delete()
 
 
 def account_set_preferences(

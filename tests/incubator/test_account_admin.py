@@ -1,0 +1,75 @@
+"""Accounts and their roles change through the account services, which leave the record
+of who gave whom which access (never a password), and the user admin makes no write of its
+own (the walk of tests/events/test_admin_writes.py)."""
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+
+from incubator import roles, services
+from incubator.models import AuditRecord, User
+from tests.companies.factories import PASSWORD, UserFactory, staff_in
+from tests.events.test_admin_writes import writes_without_services
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_user_admin_writes_only_through_the_account_services():
+    user_admin = admin.site._registry[User]
+    for role in roles.ROLES:
+        assert writes_without_services(user_admin, staff_in(role)) == []
+
+
+def test_an_account_made_on_the_add_page_is_audited_without_its_password(client):
+    manager = staff_in(roles.CENTER_MANAGER)
+    client.force_login(manager)
+    response = client.post(
+        "/admin/incubator/user/add/",
+        {
+            "email": "new.officer@center.example",
+            "full_name": "New Officer",
+            "usable_password": "true",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    made = User.objects.get(email="new.officer@center.example")
+    record = AuditRecord.objects.get(verb="user.create")
+    assert (record.actor, record.object_id) == (manager, str(made.pk))
+    assert "password" not in str(record.changes) and PASSWORD not in str(record.changes)
+    assert made.check_password(PASSWORD)
+
+
+def test_a_role_given_or_taken_says_who_and_what_and_only_the_manager_gives_it():
+    manager, person = staff_in(roles.CENTER_MANAGER), UserFactory()
+    person.is_staff = True
+    officers = Group.objects.filter(name=roles.PROGRAM_OFFICER)
+    services.account_save_by_staff(
+        user=person, actor=manager, fields=["is_staff", "groups"], groups=officers
+    )
+    record = AuditRecord.objects.get(verb="user.update")
+    assert record.changes["is_staff"] == [False, True]
+    assert record.changes["roles"] == [[], [roles.PROGRAM_OFFICER]]
+
+    for actor in (staff_in(roles.PROGRAM_OFFICER), staff_in(roles.VIEWER), person):
+        with pytest.raises(PermissionDenied):
+            services.account_save_by_staff(
+                user=person, actor=actor, groups=Group.objects.filter(name=roles.CENTER_MANAGER)
+            )
+    assert list(person.groups.values_list("name", flat=True)) == [roles.PROGRAM_OFFICER]
+
+
+def test_nobody_deletes_their_own_account_and_a_deleted_one_leaves_its_record(client):
+    manager, leaving = staff_in(roles.CENTER_MANAGER), UserFactory(email="gone@example.kr")
+    client.force_login(manager)
+    response = client.post(
+        f"/admin/incubator/user/{manager.pk}/delete/", {"post": "yes"}, follow=True
+    )
+    assert "You cannot delete your own account." in response.content.decode()
+    assert User.objects.filter(pk=manager.pk).exists()
+
+    client.post(f"/admin/incubator/user/{leaving.pk}/delete/", {"post": "yes"})
+    assert not User.objects.filter(pk=leaving.pk).exists()
+    assert AuditRecord.objects.get(verb="user.delete").changes == {"email": "gone@example.kr"}
