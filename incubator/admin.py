@@ -143,6 +143,20 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    @through_services
+    def save_model(self, request, obj, form, change):
+        pass  # every field is read-only: a message changes only by being sent
+
+    @through_services
+    def delete_model(self, request, obj):
+        services.outbox_message_delete(message=obj, actor=request.user)
+
+    @through_services
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for message in queryset:
+                services.outbox_message_delete(message=message, actor=request.user)
+
     @admin.display(description=_("kind"), ordering="kind")
     def kind_label(self, message):
         return message_kinds.label_of(message.kind)

@@ -396,6 +396,28 @@ def account_delete_by_staff(*, user: User, actor) -> None:
         user.delete()
 
 
+def outbox_message_delete(*, message: OutboxMessage, actor) -> None:
+    """Delete a message from the outbox (a wrong one, before it goes): the center manager's.
+
+    The audit record says which message it was, not what it held (a payload may carry a
+    link that signs someone in until it is sent).
+    """
+    if not roles.can_delete_row(actor, message):
+        raise PermissionDenied
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            verb="outbox_message.delete",
+            obj=message,
+            changes={
+                "kind": message.kind,
+                "recipient": message.recipient,
+                "status": message.status,
+            },
+        )
+        message.delete()
+
+
 def account_set_preferences(
     *, user, full_name: str, language: str, time_zone: str, reminders: list[str] | None = None
 ) -> None:

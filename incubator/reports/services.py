@@ -47,6 +47,24 @@ def report_run_start(*, actor, period: Period, language: str) -> ReportRun:
     return run
 
 
+def report_run_delete(*, run: ReportRun, actor) -> None:
+    """Delete a report run and its workbook file (once the delete commits)."""
+    if not roles.can_delete_row(actor, run):
+        raise PermissionDenied
+    stored = run.file
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            verb="report_run.delete",
+            obj=run,
+            changes={"from": run.period_start, "to": run.period_end, "status": run.status},
+        )
+        run.delete()
+        if stored:
+            storage, name = stored.storage, stored.name
+            transaction.on_commit(lambda: storage.delete(name))
+
+
 def _progress(run_id: int):
     titles = [section.title for section in sections()]
 

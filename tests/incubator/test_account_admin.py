@@ -8,17 +8,39 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 
 from incubator import roles, services
-from incubator.models import AuditRecord, User
+from incubator.models import AuditRecord, OutboxMessage, User
+from incubator.reports.models import ReportRun
 from tests.companies.factories import PASSWORD, UserFactory, staff_in
 from tests.events.test_admin_writes import writes_without_services
 
 pytestmark = pytest.mark.django_db
 
+CORE = ("incubator", "reports")
 
-def test_the_user_admin_writes_only_through_the_account_services():
-    user_admin = admin.site._registry[User]
+
+def test_the_core_admins_write_only_through_services():
+    # Accounts, the outbox, the audit trail and the report runs; not the third-party apps'.
+    admins = [a for m, a in admin.site._registry.items() if m._meta.app_label in CORE]
+    assert {User, OutboxMessage, AuditRecord, ReportRun} <= {a.model for a in admins}
     for role in roles.ROLES:
-        assert writes_without_services(user_admin, staff_in(role)) == []
+        user = staff_in(role)
+        assert [w for a in admins for w in writes_without_services(a, user)] == []
+
+
+def test_a_deleted_outbox_message_is_audited_without_its_payload(client):
+    manager = staff_in(roles.CENTER_MANAGER)
+    client.force_login(manager)
+    message = services.outbox_enqueue(
+        recipient="founder@example.kr",
+        kind="lead_invitation",
+        dedupe_key="lead-invitation:1:2026-12-03",
+        payload={"name": "Kim", "company": "Mirae", "url": "https://portal.example/sign-up/"},
+        language="ko",
+    )
+    client.post(f"/admin/incubator/outboxmessage/{message.pk}/delete/", {"post": "yes"})
+    assert not OutboxMessage.objects.filter(pk=message.pk).exists()
+    record = AuditRecord.objects.get(verb="outbox_message.delete")
+    assert record.actor == manager and "portal.example" not in str(record.changes)
 
 
 def test_an_account_made_on_the_add_page_is_audited_without_its_password(client):

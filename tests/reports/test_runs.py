@@ -4,13 +4,15 @@ import io
 
 import openpyxl
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from incubator import roles
 from incubator.models import AuditRecord
 from incubator.reports import services
 from incubator.reports.models import ReportRun
 from incubator.reports.period import Period
-from tests.companies.factories import UserFactory
+from tests.companies.factories import UserFactory, staff_in
 
 pytestmark = pytest.mark.django_db
 ADD = reverse("admin:reports_reportrun_add")
@@ -122,3 +124,25 @@ def test_people_outside_the_staff_get_no_report(client, viewer):
         services.report_run_start(
             actor=founder, period=Period.parse("2024-01-01", "2024-01-31"), language="en"
         )
+
+
+def test_a_deleted_run_takes_its_workbook_and_leaves_its_record(
+    viewer, django_capture_on_commit_callbacks
+):
+    manager = staff_in(roles.CENTER_MANAGER)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.report_run_start(
+            actor=manager, period=Period.parse("2024-01-01", "2024-12-31"), language="en"
+        )
+    run.refresh_from_db()
+    storage, name = run.file.storage, run.file.name
+    assert storage.exists(name)
+    with pytest.raises(PermissionDenied):
+        services.report_run_delete(run=run, actor=viewer)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_run_delete(run=run, actor=manager)
+
+    assert not ReportRun.objects.filter(pk=run.pk).exists() and not storage.exists(name)
+    record = AuditRecord.objects.get(verb="report_run.delete")
+    assert record.actor == manager and record.changes["from"] == "2024-01-01"
