@@ -223,7 +223,9 @@ class CompanyAdmin(ImportAdminMixin, ExportAdminMixin, BrnSearchMixin, ServiceAd
         elif formset.model in EVIDENCE_MODELS:
             save, delete, keyword = services.evidence_save, services.evidence_delete, "instance"
         else:  # the documents: shown, never changed here
-            raise PermissionDenied
+            if formset.save(commit=False) or formset.deleted_objects:
+                raise PermissionDenied
+            return
         instances = formset.save(commit=False)
         for instance, service in [
             *[(instance, delete) for instance in formset.deleted_objects],

@@ -84,20 +84,25 @@ def company_add(*, company: Company, actor) -> Company:
 
 
 def company_update(*, company: Company, actor=None, **fields) -> Company:
+    """Change a company's profile; the audit record says what moved (nothing moved, no record).
+
+    The values before are read from the database: the admin's form has already set the
+    new ones on `company`.
+    """
     if not policies.can_update_company(actor, company):
         raise PermissionDenied
-    before = {name: getattr(company, name) for name in fields}
+    stored = Company.objects.get(pk=company.pk)
+    before = {name: getattr(stored, name) for name in fields}
     for name, value in fields.items():
         setattr(company, name, value)
+    changes = changed(company, fields, before)
+    if not changes:
+        return company
     company.full_clean()
     with transaction.atomic():
-        company.save(update_fields=list(fields))
+        company.save(update_fields=list(changes))
         audit_record(
-            actor=actor,
-            verb="company.update",
-            obj=company,
-            company=company,
-            changes=changed(company, fields, before),
+            actor=actor, verb="company.update", obj=company, company=company, changes=changes
         )
     return company
 

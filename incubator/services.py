@@ -379,6 +379,8 @@ def account_save_by_staff(*, user: User, actor, fields=(), groups=None) -> User:
         )
         if roles_before != roles_after:
             changes["roles"] = [roles_before, roles_after]
+        if not created and changes == {"fields": []}:
+            return user  # saved as it was: nothing to record
         audit_record(
             actor=actor, verb="user.create" if created else "user.update", obj=user, changes=changes
         )

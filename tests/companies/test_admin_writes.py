@@ -12,6 +12,7 @@ from incubator import roles
 from incubator.models import AuditRecord
 from tests.companies.factories import CompanyFactory, MembershipFactory, UserFactory, staff_in
 from tests.events.factories import PartnerPersonFactory
+from tests.forms_shown import form_as_shown
 from tests.programs.factories import CohortFactory
 
 pytestmark = pytest.mark.django_db
@@ -77,3 +78,64 @@ def test_a_deleted_company_leaves_its_record_and_an_enrolled_one_is_kept(client)
         services.company_delete(company=kept, actor=manager)
     with pytest.raises(PermissionDenied):
         services.company_delete(company=kept, actor=staff_in(roles.VIEWER))
+
+
+@pytest.mark.parametrize(
+    ("url_of", "form_id"),
+    [
+        (lambda: f"/admin/companies/company/{_company_with_all().pk}/change/", "company_form"),
+        (lambda: f"/admin/programs/program/{_program_with_all().pk}/change/", "program_form"),
+        (lambda: f"/admin/incubator/user/{UserFactory().pk}/change/", "user_form"),
+    ],
+    ids=["company", "program", "user"],
+)
+def test_a_change_page_saved_as_shown_goes_through_and_changes_nothing(client, url_of, form_id):
+    # Every inline's formset is saved, the read-only ones (documents) included.
+    client.force_login(staff_in(roles.CENTER_MANAGER))
+    url = url_of()
+    page = client.get(url)
+    data = form_as_shown(page.content.decode(), form_id)
+    assert data, f"no form {form_id} on {url}"
+    records = AuditRecord.objects.count()
+
+    response = client.post(url, {**data, "_save": "Save"})
+
+    errors = response.context and response.context.get("errors")
+    assert response.status_code == 302, f"{url}: {errors}"
+    moved = AuditRecord.objects.order_by("pk")[records:]
+    assert [(r.verb, r.changes) for r in moved] == []  # nothing moved, nothing recorded
+
+
+def _company_with_all():
+    from companies.models import Document
+    from tests.companies.factories import PatentFactory
+
+    company = MembershipFactory().company
+    PatentFactory(company=company)
+    Document.objects.create(
+        company=company,
+        kind="pitch",
+        original_name="deck.pdf",
+        content_type="application/pdf",
+        size=1024,
+    )
+    return company
+
+
+def _program_with_all():
+    cohort = CohortFactory()
+    return cohort.program
+
+
+def test_a_company_changed_on_its_page_records_what_moved(client):
+    company = _company_with_all()
+    client.force_login(staff_in(roles.PROGRAM_OFFICER))
+    url = f"/admin/companies/company/{company.pk}/change/"
+    data = form_as_shown(client.get(url).content.decode(), "company_form")
+    old_city = company.city
+
+    response = client.post(url, {**data, "city": ["Harbin (Binxian)"], "_save": "Save"})
+
+    assert response.status_code == 302
+    record = AuditRecord.objects.get(verb="company.update")
+    assert record.changes == {"city": [old_city, "Harbin (Binxian)"]}
