@@ -6,9 +6,10 @@ validates input, calls one service and shows the result. Admissions (the
 screening policy and the review queue) are in `programs.admissions.admin`.
 """
 
+import functools
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -36,6 +37,7 @@ from companies.models import (
 from companies.webhooks.admin import endpoints_link  # the room registers its admin too
 from incubator.admin_mixins import (
     InlineRowsLoaded,
+    Rows,
     ServiceAdmin,
     refusal_said_of,
     through_services,
@@ -152,6 +154,8 @@ class DocumentInline(admin.TabularInline):
 
 @admin.register(Company)
 class CompanyAdmin(ImportAdminMixin, ExportAdminMixin, BrnSearchMixin, ServiceAdmin):
+    # Saved by save_model and save_formset below; deleted by its service.
+    rows = Rows("company", delete=services.company_delete)
     list_display = ["display_name", "brn_formatted", "sector", "founded_on", "city", "consent"]
     list_filter = ["sector", FoundedFilter, "consent_to_partners", "city"]
     search_fields = ["name_ko", "name_zh", "name_en", "brn"]
@@ -234,22 +238,13 @@ class CompanyAdmin(ImportAdminMixin, ExportAdminMixin, BrnSearchMixin, ServiceAd
             with refusal_said_of(instance):
                 service(**{keyword: instance}, actor=request.user)
 
-    @through_services
-    def delete_model(self, request, obj):
-        services.company_delete(company=obj, actor=request.user)
-
-    @through_services
-    def delete_queryset(self, request, queryset):
-        with transaction.atomic():
-            for company in queryset:
-                services.company_delete(company=company, actor=request.user)
-
 
 # --- Leads ---------------------------------------------------------------------------
 
 
 @admin.register(Lead)
 class LeadAdmin(ImportLink, ServiceAdmin):
+    rows = Rows("row", delete=functools.partial(staff_row_delete, verb="lead"))  # saved: lead_save
     import_kind = LEADS
     list_display = [
         "company_name",
@@ -283,16 +278,6 @@ class LeadAdmin(ImportLink, ServiceAdmin):
     @through_services
     def save_model(self, request, obj, form, change):
         services.lead_save(lead=obj, actor=request.user, changed_fields=form.changed_data)
-
-    @through_services
-    def delete_model(self, request, obj):
-        staff_row_delete(obj, actor=request.user, verb="lead")
-
-    @through_services
-    def delete_queryset(self, request, queryset):
-        with transaction.atomic():
-            for lead in queryset:
-                staff_row_delete(lead, actor=request.user, verb="lead")
 
     @admin.display(description=_("next step date"), ordering="next_step_on")
     def next_step_date(self, lead):

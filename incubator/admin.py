@@ -4,14 +4,14 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import FORMFIELD_FOR_DBFIELD_DEFAULTS
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
-from django.db import models, transaction
+from django.db import models
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 import incubator.third_party_admin  # noqa: F401 (the third-party apps' pages)
 from incubator import message_kinds, roles, services
-from incubator.admin_mixins import ReadOnlyAdmin, ServiceAdmin, through_services
+from incubator.admin_mixins import ReadOnlyAdmin, Rows, ServiceAdmin, through_services
 from incubator.audit import redacted
 from incubator.models import AuditRecord, OutboxMessage, User
 
@@ -55,6 +55,8 @@ class UserAdmin(ServiceAdmin, BaseUserAdmin):
     """Accounts and their roles, the center manager's: saved and deleted by the account
     services, which leave an audit record of who gave whom which access."""
 
+    rows = Rows("user", delete=services.account_delete_by_staff)  # saved by save_model
+
     change_password_form = PasswordChangeForm
     ordering = ["email"]
     list_display = ["email", "full_name", "language", "time_zone", "is_staff", "is_active"]
@@ -82,16 +84,6 @@ class UserAdmin(ServiceAdmin, BaseUserAdmin):
     def save_related(self, request, form, formsets, change):
         pass  # the roles were saved with the account, by its service
 
-    @through_services
-    def delete_model(self, request, obj):
-        services.account_delete_by_staff(user=obj, actor=request.user)
-
-    @through_services
-    def delete_queryset(self, request, queryset):
-        with transaction.atomic():
-            for user in queryset:
-                services.account_delete_by_staff(user=user, actor=request.user)
-
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         if db_field.name == "groups":
@@ -113,7 +105,8 @@ class MessageKindFilter(admin.SimpleListFilter):
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(ServiceAdmin):
+    rows = Rows("message", delete=services.outbox_message_delete)
     list_display = [
         "created_at",
         "channel",
@@ -146,16 +139,6 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     @through_services
     def save_model(self, request, obj, form, change):
         pass  # every field is read-only: a message changes only by being sent
-
-    @through_services
-    def delete_model(self, request, obj):
-        services.outbox_message_delete(message=obj, actor=request.user)
-
-    @through_services
-    def delete_queryset(self, request, queryset):
-        with transaction.atomic():
-            for message in queryset:
-                services.outbox_message_delete(message=message, actor=request.user)
 
     @admin.display(description=_("kind"), ordering="kind")
     def kind_label(self, message):

@@ -2,7 +2,6 @@
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -12,7 +11,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from incubator.admin_mixins import call_service, through_services
+from incubator.admin_mixins import Rows, ServiceAdmin, call_service
 from incubator.reports import policies, services
 from incubator.reports.forms import ReportRunForm
 from incubator.reports.models import ReportRun
@@ -20,7 +19,9 @@ from incubator.reports.workbook import CONTENT_TYPE
 
 
 @admin.register(ReportRun)
-class ReportRunAdmin(admin.ModelAdmin):
+class ReportRunAdmin(ServiceAdmin):
+    # Started by the add page's service (add_view), never saved here; deleted by its service.
+    rows = Rows("run", delete=services.report_run_delete)
     list_display = ["__str__", "progress", "language", "requested_by", "created_at", "download"]
     list_filter = ["status"]
     list_select_related = ["requested_by"]
@@ -41,20 +42,6 @@ class ReportRunAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-    @through_services
-    def save_model(self, request, obj, form, change):
-        raise PermissionDenied  # a run is started by the add page's service (add_view)
-
-    @through_services
-    def delete_model(self, request, obj):
-        services.report_run_delete(run=obj, actor=request.user)
-
-    @through_services
-    def delete_queryset(self, request, queryset):
-        with transaction.atomic():
-            for run in queryset:
-                services.report_run_delete(run=run, actor=request.user)
 
     def get_urls(self):
         view = self.admin_site.admin_view
