@@ -1,3 +1,5 @@
+import copy
+import functools
 import json
 
 from django.contrib import admin, messages
@@ -35,6 +37,18 @@ class PasswordChangeForm(AdminPasswordChangeForm):
         SetUnusablePasswordMixin.usable_password_help_text,
         _("If disabled, the current password for this user will be lost."),
     )
+
+    def __init__(self, user, *args, actor=None, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.actor = actor
+
+    def save(self, commit=True):
+        usable = self.cleaned_data["set_usable_password"]
+        return services.account_password_set_by_staff(
+            user=self.user,
+            actor=self.actor,
+            password=self.cleaned_data["password1"] if usable else None,
+        )
 
 
 class RoleFilter(admin.SimpleListFilter):
@@ -83,6 +97,17 @@ class UserAdmin(ServiceAdmin, BaseUserAdmin):
     @through_services
     def save_related(self, request, form, formsets, change):
         pass  # the roles were saved with the account, by its service
+
+    @through_services
+    def user_change_password(self, request, id, form_url=""):
+        # Django's page makes its form as self.change_password_form(user, data), and the
+        # form's save calls the service, which needs the actor: this request's own copy of
+        # the admin hands it over, where the admin that every request shares cannot.
+        for_request = copy.copy(self)
+        for_request.change_password_form = functools.partial(
+            self.change_password_form, actor=request.user
+        )
+        return super(UserAdmin, for_request).user_change_password(request, id, form_url)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)

@@ -423,7 +423,7 @@ class ServiceAdmin(admin.ModelAdmin):
         if model is self.model:
             rows = self.rows
         else:
-            rows = next((inline.rows for inline in self.inlines if inline.model is model), None)
+            rows = next((getattr(i, "rows", None) for i in self.inlines if i.model is model), None)
         if rows is None:  # no service for these rows: nothing writes them here
             raise PermissionDenied
         return rows
@@ -435,9 +435,11 @@ class ServiceAdmin(admin.ModelAdmin):
 
     @through_services
     def save_formset(self, request, form, formset, change):
-        rows = self._rows_of(formset.model)
         # Nothing saved yet: this fills new_, changed_ and deleted_objects for the log.
         saved = formset.save(commit=False)
+        if not saved and not formset.deleted_objects:
+            return  # nothing to write: a read-only inline's rows come back as shown
+        rows = self._rows_of(formset.model)
         for row, service in [
             *[(row, rows.delete) for row in formset.deleted_objects],
             *[(row, rows.save) for row in saved],

@@ -58,12 +58,18 @@ def row_save(row: Model, *, actor, verb: str, company=None) -> Model:
     return row
 
 
-def row_delete(row: Model, *, actor, verb: str, company=None) -> None:
-    """Delete `row` and what cascades from it; audit "<verb>.delete" with what it held."""
+def row_delete(row: Model, *, actor, verb: str, company=None, held: dict | None = None) -> None:
+    """Delete `row` and what cascades from it; audit "<verb>.delete" with what it held
+    (`held`, where a row holds what the trail must not: a message's payload, what a sign-in
+    posted)."""
     with transaction.atomic():
         # Written first, while the row has its key; a refused delete rolls it back.
         audit_record(
-            actor=actor, verb=f"{verb}.delete", obj=row, company=company, changes=_held(row)
+            actor=actor,
+            verb=f"{verb}.delete",
+            obj=row,
+            company=company,
+            changes=_held(row) if held is None else held,
         )
         try:
             row.delete()
@@ -83,8 +89,8 @@ def staff_row_save(row: Model, *, actor, verb: str) -> Model:
     return row_save(row, actor=actor, verb=verb, company=getattr(row, "company_id", None))
 
 
-def staff_row_delete(row: Model, *, actor, verb: str) -> None:
+def staff_row_delete(row: Model, *, actor, verb: str, held: dict | None = None) -> None:
     """`row_delete` of a row staff keep, for a role that may delete its model."""
     if not can_delete_row(actor, row):
         raise PermissionDenied
-    row_delete(row, actor=actor, verb=verb, company=getattr(row, "company_id", None))
+    row_delete(row, actor=actor, verb=verb, company=getattr(row, "company_id", None), held=held)

@@ -1,11 +1,13 @@
 """Core writes: the notification outbox and task dispatch after commit."""
 
 import hashlib
+import json
 import logging
 from datetime import timedelta
 from email.utils import formataddr, parseaddr
 from urllib.parse import urlsplit
 
+from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -20,6 +22,7 @@ from django.utils.translation import gettext
 from incubator import attachments, links, roles, webhooks
 from incubator.audit import audit_record
 from incubator.models import OutboxMessage, User
+from incubator.rows import staff_row_delete, staff_row_save
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +36,7 @@ def task_enqueue_on_commit(name: str, *args, **options) -> None:
     transaction.on_commit(lambda: task_send(name, *args, **options))
 
 
-def task_send(name: str, *args, **options) -> None:
+def task_send(name: str, *args, task_kwargs: dict | None = None, **options) -> None:
     from incubator.celery import app
 
     try:
@@ -43,9 +46,9 @@ def task_send(name: str, *args, **options) -> None:
             # Django's system checks (celery's Django fix-up), a second of CPU.
             if name not in app.tasks:
                 app.loader.import_default_modules()
-            app.tasks[name].apply(args=args, throw=True)
+            app.tasks[name].apply(args=args, kwargs=task_kwargs, throw=True)
         else:
-            app.send_task(name, args=args, retry=False, **options)
+            app.send_task(name, args=args, kwargs=task_kwargs, retry=False, **options)
     except Exception as error:  # noqa: BLE001 - any broker failure is survivable here
         logger.warning("Could not enqueue %s%r (%s); the sweep will retry.", name, args, error)
 
@@ -336,10 +339,12 @@ def account_password_reset_complete(*, user: User) -> None:
     once. Only the account's attempts go: those of the address stay, or anyone
     could clear their address's count by resetting their own password.
     """
-    axes_reset(username=user.email.lower())
-    if not user.email_verified:
-        user.email_verified = True
-        user.save(update_fields=["email_verified"])
+    with transaction.atomic():
+        axes_reset(username=user.email.lower())
+        if not user.email_verified:
+            user.email_verified = True
+            user.save(update_fields=["email_verified"])
+        audit_record(actor=user, verb="user.password_reset", obj=user)
 
 
 def account_verify_email(*, user) -> None:
@@ -398,26 +403,102 @@ def account_delete_by_staff(*, user: User, actor) -> None:
         user.delete()
 
 
+def account_password_set_by_staff(*, user: User, actor, password: str | None) -> User:
+    """Give an account a new password from the staff side, or none (`password` None: the
+    person signs in only through a reset link).
+
+    The person's sessions end, as Django ties them to the password. The record says who did
+    it and whether a password is left; never the password or its hash.
+    """
+    if not roles.can_save_row(actor, user, created=False):
+        raise PermissionDenied
+    with transaction.atomic():
+        if password is None:
+            user.set_unusable_password()
+        else:
+            user.set_password(password)
+        user.save(update_fields=["password"])
+        verb = "user.password_set" if password is not None else "user.password_unset"
+        audit_record(actor=actor, verb=verb, obj=user)
+    return user
+
+
+def sign_in_lockout_lift(*, attempt, actor) -> None:
+    """Delete a sign-in attempt (django-axes' count of failures): the account or address it
+    counted against may try again at once. The failures stay in the failure log.
+
+    The record names whose count it was and how high it stood, not what was typed.
+    """
+    held = {
+        "username": attempt.username,
+        "ip_address": attempt.ip_address,
+        "failures": attempt.failures_since_start,
+    }
+    staff_row_delete(attempt, actor=actor, verb="sign_in_lockout", held=held)
+
+
+def sign_in_attempts_clean_expired(*, actor) -> int:
+    """Delete the attempts older than the cool-off time, which lock nobody any more."""
+    if not roles.staff_with(actor, "axes.delete_accessattempt"):
+        raise PermissionDenied
+    with transaction.atomic():
+        expired = AccessAttempt.objects.filter(
+            attempt_time__lte=timezone.now() - settings.AXES_COOLOFF_TIME
+        )
+        count, _ = expired.delete()
+        if count:
+            audit_record(
+                actor=actor, verb="sign_in_lockout.clean_expired", changes={"count": count}
+            )
+    return count
+
+
+def periodic_tasks_enable(*, tasks, actor, enabled: bool | None) -> int:
+    """Switch periodic tasks on or off (`enabled` None: each the other way); return how many.
+
+    Each changed task gets the record of `staff_row_save`; celery beat reads the change
+    (django-celery-beat's signals on save). A task switched off forgets its last run, as the
+    library's own action does, so that switching it on again does not run it at once.
+    """
+    with transaction.atomic():
+        for task in tasks:
+            task.enabled = (not task.enabled) if enabled is None else enabled
+            if not task.enabled:
+                task.last_run_at = None
+            staff_row_save(task, actor=actor, verb="periodic_task")
+    return len(tasks)
+
+
+def periodic_tasks_run(*, tasks, actor) -> int:
+    """Send periodic tasks to the workers now, outside their schedule; return how many.
+
+    The record says who ran which; the tasks' own services record what they change.
+    """
+    if not all(roles.can_save_row(actor, task, created=False) for task in tasks):
+        raise PermissionDenied
+    with transaction.atomic():
+        for task in tasks:
+            audit_record(
+                actor=actor, verb="periodic_task.run", obj=task, changes={"task": task.task}
+            )
+            options = {"queue": task.queue} if task.queue else {}
+            task_enqueue_on_commit(
+                task.task,
+                *json.loads(task.args or "[]"),
+                task_kwargs=json.loads(task.kwargs or "{}"),
+                **options,
+            )
+    return len(tasks)
+
+
 def outbox_message_delete(*, message: OutboxMessage, actor) -> None:
     """Delete a message from the outbox (a wrong one, before it goes): the center manager's.
 
     The audit record says which message it was, not what it held (a payload may carry a
     link that signs someone in until it is sent).
     """
-    if not roles.can_delete_row(actor, message):
-        raise PermissionDenied
-    with transaction.atomic():
-        audit_record(
-            actor=actor,
-            verb="outbox_message.delete",
-            obj=message,
-            changes={
-                "kind": message.kind,
-                "recipient": message.recipient,
-                "status": message.status,
-            },
-        )
-        message.delete()
+    held = {"kind": message.kind, "recipient": message.recipient, "status": message.status}
+    staff_row_delete(message, actor=actor, verb="outbox_message", held=held)
 
 
 def account_set_preferences(

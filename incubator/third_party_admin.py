@@ -1,4 +1,6 @@
-"""The admin pages of django-axes and django-celery-beat, in the staff's language.
+"""The admin pages of django-axes and django-celery-beat, in the staff's language, writing
+through the core's services as every admin page does (the libraries' own saves and actions
+leave no audit record; the sign-in history is read-only).
 
 Their columns named after attributes ("Scheduler", "Human readable", "Task Name", a
 status built as "2 " + "Attempt Remaining") have no msgid; these subclasses give them
@@ -9,10 +11,11 @@ in the project's catalogues (incubator/third_party_strings.py).
 
 from axes import admin as axes_admin
 from axes.conf import settings as axes_settings
-from axes.models import AccessAttempt
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
+from django.template.defaultfilters import pluralize
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django_celery_beat import admin as beat_admin
 from django_celery_beat.models import (
     ClockedSchedule,
@@ -22,21 +25,34 @@ from django_celery_beat.models import (
     SolarSchedule,
 )
 
+from incubator import services
+from incubator.admin_mixins import (
+    ReadOnlyAdmin,
+    ReadOnlyInline,
+    Rows,
+    ServiceAdmin,
+    through_services,
+)
 from incubator.third_party import crontab_in_words, periodic_task_name
 
 admin.site.unregister(AccessAttempt)
 
 
 @admin.register(AccessAttempt)
-class AccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
-    """Sign-in lockouts: the manager lifts one by deleting its attempt."""
+class AccessAttemptAdmin(ServiceAdmin, axes_admin.AccessAttemptAdmin):
+    """Sign-in lockouts: the manager lifts one by deleting its attempt, which the service
+    records. Nothing in an attempt is for staff to edit."""
 
+    rows = Rows("attempt", delete=services.sign_in_lockout_lift)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @through_services
     @admin.action(description=_("Clean up expired attempts"), permissions=["delete"])
     def cleanup_expired_attempts(self, request, queryset):
-        # django-axes reads the attempt time that only its sign-in path sets; its own
-        # message is an f-string no catalogue can translate.
-        request.axes_attempt_time = None
-        count = self.handler.clean_expired_user_attempts(request=request)
+        # django-axes' own message is an f-string no catalogue can translate.
+        count = services.sign_in_attempts_clean_expired(actor=request.user)
         self.message_user(
             request,
             ngettext(
@@ -53,6 +69,17 @@ class AccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
         if left <= 0:
             return _("Locked Out")
         return ngettext("%(count)d attempt left", "%(count)d attempts left", left) % {"count": left}
+
+
+# The sign-in history (the failure log; successes are not kept) is a record, as the audit
+# trail is: read, never edited or deleted, by any role.
+for model, model_admin in (
+    (AccessLog, axes_admin.AccessLogAdmin),
+    (AccessFailureLog, axes_admin.AccessFailureLogAdmin),
+):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+        admin.site.register(model, type(model_admin.__name__, (ReadOnlyAdmin, model_admin), {}))
 
 
 class TaskFilter(admin.AllValuesFieldListFilter):
@@ -74,11 +101,31 @@ def _task(task):
     return task.task
 
 
+def _switching(enabled: bool | None, library_action, texts: tuple[str, str]):
+    """The periodic tasks' action that switches them on, off (`enabled` False) or each the
+    other way (None) through `periodic_tasks_enable`, in place of `library_action`."""
+
+    @through_services
+    @admin.action(description=library_action.short_description)
+    def action(model_admin, request, queryset):
+        count = services.periodic_tasks_enable(
+            tasks=list(queryset), actor=request.user, enabled=enabled
+        )
+        model_admin.message_user(request, ngettext(*texts, count).format(count))
+
+    return action
+
+
 admin.site.unregister(PeriodicTask)
 
 
 @admin.register(PeriodicTask)
-class PeriodicTaskAdmin(beat_admin.PeriodicTaskAdmin):
+class PeriodicTaskAdmin(beat_admin.PeriodicTaskAdmin, ServiceAdmin):
+    """The periodic tasks (the reminders, the reports, the outbox sweep), the manager's:
+    saved, deleted, switched and run by services that record who did it. The library's
+    own actions write with queryset.update(), which leaves no record."""
+
+    rows = Rows.kept_by_staff("periodic_task")
     list_display = ("name_shown", "enabled", "schedule", "start_time", "last_run_at", "one_off")
     list_filter = ["enabled", "one_off", ("task", TaskFilter), "start_time", "last_run_at"]
     name_shown = staticmethod(_name)
@@ -98,8 +145,27 @@ class PeriodicTaskAdmin(beat_admin.PeriodicTaskAdmin):
         # CSP refuses; the form's script reads these, in the staff's language.
         in_words = {c.pk: crontab_in_words(c) for c in CrontabSchedule.objects.all()}
         extra_context = {**(extra_context or {}), "crontabs_in_words": in_words}
-        return admin.ModelAdmin.changeform_view(self, request, object_id, form_url, extra_context)
+        return ServiceAdmin.changeform_view(self, request, object_id, form_url, extra_context)
 
+    # The library's actions by their names, switching through the service; their messages
+    # are the library's, translated in our catalogues (third_party_strings).
+    enable_tasks = _switching(
+        True,
+        beat_admin.PeriodicTaskAdmin.enable_tasks,
+        ("{0} task was successfully enabled", "{0} tasks were successfully enabled"),
+    )
+    disable_tasks = _switching(
+        False,
+        beat_admin.PeriodicTaskAdmin.disable_tasks,
+        ("{0} task was successfully disabled", "{0} tasks were successfully disabled"),
+    )
+    toggle_tasks = _switching(
+        None,
+        beat_admin.PeriodicTaskAdmin.toggle_tasks,
+        ("{0} task was successfully toggled", "{0} tasks were successfully toggled"),
+    )
+
+    @through_services
     @admin.action(description=beat_admin.PeriodicTaskAdmin.run_tasks.short_description)
     def run_tasks(self, request, queryset):
         # The library names a task the workers do not know in an f-string no catalogue
@@ -113,10 +179,22 @@ class PeriodicTaskAdmin(beat_admin.PeriodicTaskAdmin):
                 level=messages.ERROR,
             )
             return None
-        return super().run_tasks(request, queryset)
+        count = services.periodic_tasks_run(tasks=list(queryset), actor=request.user)
+        # The library's message. Its English grammar is formatted in ("task{1} {2}"); the
+        # translations use {0} only, which msgfmt --check refuses of a brace format: the
+        # comment below tells xgettext it is not one.
+        self.message_user(
+            request,
+            # xgettext:no-python-brace-format
+            gettext("{0} task{1} {2} successfully run").format(
+                count, pluralize(count), pluralize(count, "was,were")
+            ),
+        )
 
 
-class PeriodicTaskInline(beat_admin.PeriodicTaskInline):
+class PeriodicTaskInline(ReadOnlyInline, beat_admin.PeriodicTaskInline):
+    """A schedule's tasks, read on its page: a task is changed on its own."""
+
     fields = ("name_shown", "task_shown", "args", "kwargs")
     readonly_fields = fields
     name_shown = staticmethod(_name)
@@ -141,13 +219,18 @@ class CrontabScheduleAdmin(beat_admin.CrontabScheduleAdmin):
         return crontab_in_words(crontab) if crontab.pk else "—"
 
 
-for model, model_admin in (
-    (ClockedSchedule, beat_admin.ClockedScheduleAdmin),
-    (CrontabSchedule, CrontabScheduleAdmin),
-    (SolarSchedule, beat_admin.SolarScheduleAdmin),
-    (IntervalSchedule, beat_admin.IntervalScheduleAdmin),
+for model, model_admin, verb in (
+    (ClockedSchedule, beat_admin.ClockedScheduleAdmin, "clocked_schedule"),
+    (CrontabSchedule, CrontabScheduleAdmin, "crontab_schedule"),
+    (SolarSchedule, beat_admin.SolarScheduleAdmin, "solar_schedule"),
+    (IntervalSchedule, beat_admin.IntervalScheduleAdmin, "interval_schedule"),
 ):
     admin.site.unregister(model)
     admin.site.register(
-        model, type(model_admin.__name__, (model_admin,), {"inlines": [PeriodicTaskInline]})
+        model,
+        type(
+            model_admin.__name__,
+            (ServiceAdmin, model_admin),
+            {"inlines": [PeriodicTaskInline], "rows": Rows.kept_by_staff(verb)},
+        ),
     )

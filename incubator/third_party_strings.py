@@ -131,11 +131,7 @@ CELERY_BEAT = [
     gettext_noop('Cron Days Of The Month to Run. Use "*" for "all". (Example: "1,15")'),
     gettext_noop('Cron Months (1-12) Of The Year to Run. Use "*" for "all". (Example: "1,12")'),
     gettext_noop("Timezone to Run the Cron Schedule on. Default is UTC."),
-    # The actions' messages. "Run" formats its English grammar into the message
-    # ("task{1} {2}"): the translations use {0} only, which msgfmt --check refuses of a
-    # brace format; the comment below tells xgettext it is not one.
-    # xgettext:no-python-brace-format
-    gettext_noop("{0} task{1} {2} successfully run"),
+    # The actions' messages (incubator/third_party_admin.py says "run" itself).
     ngettext_lazy(
         "{0} task was successfully enabled", "{0} tasks were successfully enabled", "count"
     ),

@@ -86,8 +86,16 @@ def test_a_deleted_company_leaves_its_record_and_an_enrolled_one_is_kept(client)
         (lambda: f"/admin/companies/company/{_company_with_all().pk}/change/", "company_form"),
         (lambda: f"/admin/programs/program/{_program_with_all().pk}/change/", "program_form"),
         (lambda: f"/admin/incubator/user/{UserFactory().pk}/change/", "user_form"),
+        (
+            lambda: f"/admin/django_celery_beat/periodictask/{_sweep().pk}/change/",
+            "periodictask_form",
+        ),
+        (
+            lambda: f"/admin/django_celery_beat/crontabschedule/{_daily().pk}/change/",
+            "crontabschedule_form",
+        ),
     ],
-    ids=["company", "program", "user"],
+    ids=["company", "program", "user", "periodic task", "crontab with its tasks"],
 )
 def test_a_change_page_saved_as_shown_goes_through_and_changes_nothing(client, url_of, form_id):
     # Every inline's formset is saved, the read-only ones (documents) included.
@@ -104,6 +112,18 @@ def test_a_change_page_saved_as_shown_goes_through_and_changes_nothing(client, u
     assert response.status_code == 302, f"{url}: {errors}"
     moved = AuditRecord.objects.order_by("pk")[records:]
     assert [(r.verb, r.changes) for r in moved] == []  # nothing moved, nothing recorded
+
+
+def _sweep():
+    from django_celery_beat.models import PeriodicTask
+
+    return PeriodicTask.objects.filter(interval__isnull=False).first()
+
+
+def _daily():
+    from django_celery_beat.models import CrontabSchedule
+
+    return CrontabSchedule.objects.filter(periodictask__isnull=False).first()
 
 
 def _company_with_all():

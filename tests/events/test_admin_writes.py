@@ -57,6 +57,8 @@ def writes_without_services(model_admin, user) -> list[str]:
         methods.append("save_model")
     if model_admin.has_delete_permission(request):
         methods += ["delete_model", "delete_queryset"]
+    if hasattr(model_admin, "user_change_password") and model_admin.has_change_permission(request):
+        methods.append("user_change_password")  # the accounts' password page
     for inline_class in model_admin.inlines:
         inline = inline_class(model_admin.model, model_admin.admin_site)
         permissions = (inline.has_add_permission, inline.has_change_permission)

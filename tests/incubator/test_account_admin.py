@@ -3,9 +3,11 @@ of who gave whom which access (never a password), and the user admin makes no wr
 own (the walk of tests/events/test_admin_writes.py)."""
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
+from django_celery_beat.models import PeriodicTask
 
 from incubator import roles, services
 from incubator.models import AuditRecord, OutboxMessage, User
@@ -15,13 +17,15 @@ from tests.events.test_admin_writes import writes_without_services
 
 pytestmark = pytest.mark.django_db
 
-CORE = ("incubator", "reports")
+# The core's pages (accounts, the outbox, the audit trail, the report runs) and the
+# third-party apps' the core shows (the sign-in lockouts, the periodic tasks).
+CORE = ("incubator", "reports", "axes", "django_celery_beat")
 
 
 def test_the_core_admins_write_only_through_services():
-    # Accounts, the outbox, the audit trail and the report runs; not the third-party apps'.
     admins = [a for m, a in admin.site._registry.items() if m._meta.app_label in CORE]
-    assert {User, OutboxMessage, AuditRecord, ReportRun} <= {a.model for a in admins}
+    models = {a.model for a in admins}
+    assert {User, OutboxMessage, AuditRecord, ReportRun, AccessAttempt, PeriodicTask} <= models
     for role in roles.ROLES:
         user = staff_in(role)
         assert [w for a in admins for w in writes_without_services(a, user)] == []
@@ -95,3 +99,33 @@ def test_nobody_deletes_their_own_account_and_a_deleted_one_leaves_its_record(cl
     client.post(f"/admin/incubator/user/{leaving.pk}/delete/", {"post": "yes"})
     assert not User.objects.filter(pk=leaving.pk).exists()
     assert AuditRecord.objects.get(verb="user.delete").changes == {"email": "gone@example.kr"}
+
+
+def test_a_password_given_on_the_admin_page_is_audited_without_it_and_only_by_the_manager(
+    client,
+):
+    manager, person = staff_in(roles.CENTER_MANAGER), UserFactory()
+    client.force_login(manager)
+    page = f"/admin/incubator/user/{person.pk}/password/"
+    new = "a-fresh-one-for-2027"
+    response = client.post(page, {"usable_password": "true", "password1": new, "password2": new})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    person.refresh_from_db()
+    assert person.check_password(new)
+    record = AuditRecord.objects.get(verb="user.password_set")
+    assert (record.actor, record.object_id, record.changes) == (manager, str(person.pk), {})
+    assert new not in str(record.__dict__) and person.password not in str(record.__dict__)
+
+    client.post(page, {"usable_password": "false", "unset-password": "1"})
+    person.refresh_from_db()
+    assert not person.has_usable_password()
+    assert AuditRecord.objects.filter(verb="user.password_unset", actor=manager).count() == 1
+
+    officer = staff_in(roles.PROGRAM_OFFICER)
+    client.force_login(officer)
+    refused = client.post(page, {"usable_password": "true", "password1": new, "password2": new})
+    assert refused.status_code == 403
+    with pytest.raises(PermissionDenied):
+        services.account_password_set_by_staff(user=person, actor=officer, password=new)
+    person.refresh_from_db()
+    assert not person.has_usable_password()

@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from incubator import roles
-from incubator.models import OutboxMessage
+from incubator.models import AuditRecord, OutboxMessage
 from incubator.services import render_message
 from tests.companies.factories import PASSWORD, StaffFactory, UserFactory
 
@@ -122,6 +122,7 @@ def test_the_manager_lifts_the_lock_in_the_admin(client):
     changelist = client.get("/admin/axes/accessattempt/")
     assert changelist.status_code == 200 and user.email in changelist.content.decode()
     assert client.get("/admin/axes/accessfailurelog/").status_code == 200
+    held = list(AccessAttempt.objects.values("username", "ip_address", "failures_since_start"))
     attempts = list(AccessAttempt.objects.values_list("pk", flat=True))
     response = client.post(
         "/admin/axes/accessattempt/",
@@ -129,7 +130,21 @@ def test_the_manager_lifts_the_lock_in_the_admin(client):
     )
     assert response.status_code == 302
     assert not AccessAttempt.objects.exists()
-    # The record of the ten guesses and the refused right password stays.
+    lifted = AuditRecord.objects.filter(verb="sign_in_lockout.delete")
+    assert {record.actor for record in lifted} == {manager}
+    assert sorted(record.changes["failures"] for record in lifted) == sorted(
+        attempt["failures_since_start"] for attempt in held
+    )
+    assert {record.changes["username"] for record in lifted} == {user.email}
+    # The record of the ten guesses and the refused right password stays, and no role
+    # deletes or edits it.
+    assert AccessFailureLog.objects.filter(username=user.email).count() == 11
+    failure = AccessFailureLog.objects.filter(username=user.email).first()
+    for url in (
+        f"/admin/axes/accessfailurelog/{failure.pk}/delete/",
+        f"/admin/axes/accessfailurelog/{failure.pk}/change/",
+    ):
+        assert client.post(url, {"post": "yes"}).status_code == 403, url
     assert AccessFailureLog.objects.filter(username=user.email).count() == 11
     client.logout()
 
@@ -147,6 +162,32 @@ def test_the_lock_ends_after_the_cool_off(client):
     AccessAttempt.objects.update(attempt_time=timezone.now() - dt.timedelta(minutes=31))
     assert sign_in(client, user.email).status_code == 302
     assert signed_in(client)
+
+
+def test_cleaning_up_expired_attempts_keeps_the_live_ones_and_says_how_many(client):
+    live, old = UserFactory(), UserFactory()
+    guess(client, live.email, times=2)
+    guess(client, old.email, times=2)
+    roles.sync_role_permissions()
+    manager = StaffFactory()
+    manager.groups.add(Group.objects.get(name=roles.CENTER_MANAGER))
+    client.force_login(manager)  # (django-axes cleans up at each sign-in)
+    AccessAttempt.objects.filter(username=old.email).update(
+        attempt_time=timezone.now() - dt.timedelta(minutes=31)
+    )
+    client.cookies["lang"] = "en"
+    page = client.post(
+        "/admin/axes/accessattempt/",
+        {
+            "action": "cleanup_expired_attempts",
+            "_selected_action": list(AccessAttempt.objects.values_list("pk", flat=True)),
+        },
+        follow=True,
+    ).content.decode()
+    assert "1 expired attempt cleaned up." in page
+    assert list(AccessAttempt.objects.values_list("username", flat=True)) == [live.email]
+    record = AuditRecord.objects.get(verb="sign_in_lockout.clean_expired")
+    assert (record.actor, record.changes) == (manager, {"count": 1})
 
 
 @pytest.mark.parametrize("role", [roles.PROGRAM_OFFICER, roles.EVENT_COORDINATOR, roles.VIEWER])
@@ -177,6 +218,8 @@ def test_a_password_reset_lifts_the_lock_of_the_account(client, settings):
         {"new_password1": "a-new-one-for-2026", "new_password2": "a-new-one-for-2026"},
     )
     assert sign_in(client, user.email, "a-new-one-for-2026").status_code == 302
+    record = AuditRecord.objects.get(verb="user.password_reset")
+    assert (record.actor, record.object_id, record.changes) == (user, str(user.pk), {})
 
 
 def test_behind_a_proxy_the_visitor_address_counts_not_the_proxy(client, settings):
