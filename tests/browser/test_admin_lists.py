@@ -3,9 +3,11 @@
 import pytest
 from django.contrib.auth.models import Group
 
+from events.models import Event
 from incubator import roles
 from programs.journey import services as journey_services
 from tests.companies.factories import CompanyFactory, ProgramFactory, StaffFactory
+from tests.events.factories import EventFactory
 from tests.programs.factories import CohortFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -37,6 +39,20 @@ def test_a_list_fits_a_laptop_and_the_menu_opens_when_asked(live_server, new_con
 
     page.goto(url)
     assert not page.is_visible("#nav-sidebar")  # a first visit: the menu starts closed
+    assert page.evaluate(SCROLLS_SIDEWAYS) is False
+    # The widest list: eleven columns, a zone that breaks only at its space.
+    EventFactory(
+        kind=Event.Kind.COMPETITION,
+        title_en="China–Korea Science & Technology Startup Competition 2027",
+        capacity=300,
+    )
+    EventFactory(
+        kind=Event.Kind.ONLINE_PROGRAMME,
+        status=Event.Status.COMPLETED,
+        title_en="Doing business in Heilongjiang, online, 2027",
+        time_zone="Asia/Seoul",
+    )
+    page.goto(f"{live_server.url}/admin/events/event/")
     assert page.evaluate(SCROLLS_SIDEWAYS) is False
 
     page.click("#toggle-nav-sidebar")
