@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.urls import reverse
 
 
 class CenterAdminConfig(AdminConfig):
@@ -16,3 +17,16 @@ class CenterAdminSite(admin.AdminSite):
 
         context = {"dashboard": staff_dashboard(request=request, site=self)}
         return super().index(request, {**context, **(extra_context or {})})
+
+    def password_change(self, request, extra_context=None):
+        # Django's page, with a form that saves through the account service and its record.
+        from django.contrib.auth.views import PasswordChangeView
+
+        from incubator.forms import OwnPasswordChangeForm
+
+        request.current_app = self.name
+        return PasswordChangeView.as_view(
+            form_class=OwnPasswordChangeForm,
+            success_url=reverse("admin:password_change_done", current_app=self.name),
+            extra_context={**self.each_context(request), **(extra_context or {})},
+        )(request)

@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.contrib.admin.forms import AdminPasswordChangeForm
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -123,3 +124,12 @@ class OutboxPasswordResetForm(PasswordResetForm):
         # The link in `context` is dropped: the message makes its own when it
         # is rendered, so that no token is stored in the outbox.
         services.account_password_reset_send(user=context["user"])
+
+
+class OwnPasswordChangeForm(AdminPasswordChangeForm):
+    """A staff member's own new password, typed with the old one (the admin's page)."""
+
+    def save(self, commit=True):
+        return services.account_password_change(
+            user=self.user, password=self.cleaned_data["new_password1"]
+        )

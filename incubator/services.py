@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from incubator import attachments, links, roles, webhooks
-from incubator.audit import audit_record
+from incubator.audit import audit_record, changed
 from incubator.models import OutboxMessage, User
 from incubator.rows import staff_row_delete, staff_row_save
 
@@ -253,6 +253,12 @@ def account_signup(
                     language=language,
                     time_zone=time_zone,
                 )
+                audit_record(
+                    actor=user,
+                    verb="user.signup",
+                    obj=user,
+                    changes={"language": language, "time_zone": time_zone},
+                )
                 outbox_enqueue(
                     recipient=user.email,
                     kind="verify_email",
@@ -349,8 +355,10 @@ def account_password_reset_complete(*, user: User) -> None:
 
 def account_verify_email(*, user) -> None:
     if not user.email_verified:
-        user.email_verified = True
-        user.save(update_fields=["email_verified"])
+        with transaction.atomic():
+            user.email_verified = True
+            user.save(update_fields=["email_verified"])
+            audit_record(actor=user, verb="user.verify_email", obj=user)
 
 
 # What an account's audit record shows as before and after: who may sign in where.
@@ -412,13 +420,22 @@ def account_password_set_by_staff(*, user: User, actor, password: str | None) ->
     """
     if not roles.can_save_row(actor, user, created=False):
         raise PermissionDenied
+    verb = "user.password_set" if password is not None else "user.password_unset"
+    return _password_write(user, password, actor=actor, verb=verb)
+
+
+def account_password_change(*, user: User, password: str) -> User:
+    """A signed-in person's new password, chosen on the page that asks for the old one."""
+    return _password_write(user, password, actor=user, verb="user.password_change")
+
+
+def _password_write(user: User, password: str | None, *, actor, verb: str) -> User:
     with transaction.atomic():
         if password is None:
             user.set_unusable_password()
         else:
             user.set_password(password)
         user.save(update_fields=["password"])
-        verb = "user.password_set" if password is not None else "user.password_unset"
         audit_record(actor=actor, verb=verb, obj=user)
     return user
 
@@ -508,8 +525,13 @@ def account_set_preferences(
     (None leaves them as they are)."""
     from incubator import reminders as reminder_kinds
 
+    fields = ["full_name", "language", "time_zone"]
     with transaction.atomic():
+        before = User.objects.values(*fields).get(pk=user.pk)
         user.full_name, user.language, user.time_zone = full_name, language, time_zone
-        user.save(update_fields=["full_name", "language", "time_zone"])
+        moved = changed(user, fields, before)
+        if moved:
+            user.save(update_fields=list(moved))
+            audit_record(actor=user, verb="user.preferences", obj=user, changes=moved)
         if reminders is not None:
             reminder_kinds.reminders_keep_on(user=user, codes=reminders)

@@ -25,7 +25,7 @@ from companies.models import (
     Patent,
 )
 from events.models import MeetingRequest, Registration
-from incubator.models import User
+from incubator.models import AuditRecord, User
 from programs import stages
 from programs.models import FundApplication, LocalEntity, QuarterlyReport, ServiceRequest
 from tests.authz.world import PDF
@@ -171,6 +171,9 @@ def test_preferences_change_only_name_language_and_time_zone(world):
     assert user.email == "member@alpha.example.kr"
     assert_portal_user(user)
     assert user.membership.role == Membership.Role.MEMBER
+    record = AuditRecord.objects.get(verb="user.preferences")
+    assert record.actor == user and "email" not in record.changes
+    assert record.changes["time_zone"][1] == "Asia/Shanghai"
 
 
 # --- Company and members ---------------------------------------------------------------

@@ -129,3 +129,27 @@ def test_a_password_given_on_the_admin_page_is_audited_without_it_and_only_by_th
         services.account_password_set_by_staff(user=person, actor=officer, password=new)
     person.refresh_from_db()
     assert not person.has_usable_password()
+
+
+def test_a_staff_members_own_new_password_is_recorded_without_it(client):
+    officer = staff_in(roles.VIEWER)  # any role changes its own password
+    client.force_login(officer)
+    new = "my-own-for-2027-winter"
+    response = client.post(
+        "/admin/password_change/",
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    officer.refresh_from_db()
+    assert officer.check_password(new)
+    record = AuditRecord.objects.get(verb="user.password_change")
+    assert (record.actor, record.object_id, record.changes) == (officer, str(officer.pk), {})
+    # Still signed in: the session follows the new password.
+    assert client.get("/admin/").status_code == 200
+
+    refused = client.post(
+        "/admin/password_change/",
+        {"old_password": "not-it", "new_password1": "x-2028-y", "new_password2": "x-2028-y"},
+    )
+    assert refused.status_code == 200
+    assert AuditRecord.objects.filter(verb="user.password_change").count() == 1

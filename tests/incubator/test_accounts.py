@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from incubator.models import OutboxMessage, User
+from incubator.models import AuditRecord, OutboxMessage, User
 from incubator.services import render_message
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -36,6 +36,12 @@ def test_sign_up_sends_a_link_that_confirms_the_address_and_signs_in(client, mai
     assert response.wsgi_request.user.is_authenticated
     user.refresh_from_db()
     assert user.email_verified
+    # Each step on the record, with nothing of the password or the link.
+    records = AuditRecord.objects.filter(object_id=str(user.pk)).order_by("pk")
+    assert [(r.actor, r.verb, r.changes) for r in records] == [
+        (user, "user.signup", {"language": "ko", "time_zone": "Asia/Seoul"}),
+        (user, "user.verify_email", {}),
+    ]
 
 
 def test_sign_up_errors_stand_beside_the_field_and_keep_the_answers(client):
