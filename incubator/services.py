@@ -1,4 +1,4 @@
-"""Core writes: the notification outbox and task dispatch after commit."""
+"""Core writes: the outbox, task dispatch after commit, accounts, sign-in locks, periodic tasks."""
 
 import hashlib
 import json
