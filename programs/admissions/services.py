@@ -378,7 +378,7 @@ def application_accept(
         )
         return journey.enrollment_create(
             company=application.company,
-            cohort=cohort or journey.cohort_for_intake(intake=application.intake),
+            cohort=cohort or journey.cohort_for_intake(intake=application.intake, actor=actor),
             actor=actor,
             reason=reason,
             application=application,

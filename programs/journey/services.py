@@ -37,8 +37,9 @@ from programs.services import (
 # --- Cohorts and enrollment ---------------------------------------------------------------
 
 
-def cohort_for_intake(*, intake) -> Cohort:
-    """Return the intake's cohort, creating one that starts when the intake closes."""
+def cohort_for_intake(*, intake, actor=None) -> Cohort:
+    """Return the intake's cohort, creating one that starts when the intake closes (for
+    `actor`, whose acceptance of an application it is part of)."""
     cohort = (
         Cohort.objects.filter(intake=intake, program_id=intake.program_id)
         .order_by("-starts_on")
@@ -47,7 +48,7 @@ def cohort_for_intake(*, intake) -> Cohort:
     if cohort is not None:
         return cohort
     starts_on = timezone.localdate(intake.closes_at)
-    cohort, _created = Cohort.objects.get_or_create(
+    cohort, created = Cohort.objects.get_or_create(
         program_id=intake.program_id,
         label_ko=intake.label_ko,
         label_zh=intake.label_zh,
@@ -58,6 +59,13 @@ def cohort_for_intake(*, intake) -> Cohort:
             "ends_on": starts_on + dt.timedelta(days=365),
         },
     )
+    if created:
+        audit_record(
+            actor=actor,
+            verb="cohort.create",
+            obj=cohort,
+            changes={"intake": intake.pk, "starts_on": cohort.starts_on, "ends_on": cohort.ends_on},
+        )
     return cohort
 
 

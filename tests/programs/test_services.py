@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
-from incubator.models import OutboxMessage
+from incubator.models import AuditRecord, OutboxMessage
 from programs import stages
 from programs.admissions import services as admissions_services
 from programs.admissions.models import Application
@@ -501,12 +501,15 @@ def test_the_current_quarter_and_bad_money_are_refused(old_enrollment, member):
     assert not QuarterlyReport.objects.exists()
 
 
-def test_cohort_for_intake_starts_when_the_intake_closes():
+def test_cohort_for_intake_starts_when_the_intake_closes(officer):
     intake = IntakeFactory()
-    cohort = journey_services.cohort_for_intake(intake=intake)
+    cohort = journey_services.cohort_for_intake(intake=intake, actor=officer)
     assert cohort.starts_on == timezone.localdate(intake.closes_at)
-    assert journey_services.cohort_for_intake(intake=intake) == cohort
+    assert journey_services.cohort_for_intake(intake=intake, actor=officer) == cohort
     assert Cohort.objects.count() == 1
+    record = AuditRecord.objects.get(verb="cohort.create")  # once, when it was made
+    assert (record.actor, record.object_id) == (officer, str(cohort.pk))
+    assert record.changes["intake"] == intake.pk
 
 
 # --- Support fund -----------------------------------------------------------------------------
