@@ -1,21 +1,17 @@
 """Keys and clients of the partner API for the tests: made through the service, as a manager."""
 
-from django.contrib.auth.models import Group
 from rest_framework.test import APIClient
 
 from companies.apikeys.models import Scope
 from companies.apikeys.services import api_key_create
 from incubator import roles
-from tests.companies.factories import StaffFactory
+from tests.companies.factories import staff_in
 
 EVERY_SCOPE = tuple(Scope.values)
 
 
 def a_manager():
-    roles.sync_role_permissions()
-    user = StaffFactory()
-    user.groups.add(Group.objects.get(name=roles.CENTER_MANAGER))
-    return user
+    return staff_in(roles.CENTER_MANAGER)
 
 
 def key_for(organisation, scopes=EVERY_SCOPE, **fields) -> tuple:

@@ -19,7 +19,6 @@ SCROLLS_SIDEWAYS = """() => {
 
 
 def test_a_list_fits_a_laptop_and_the_menu_opens_when_asked(live_server, new_context, signed_in):
-    roles.sync_role_permissions()  # a transactional test empties the migrations' rows
     manager = StaffFactory(language="en")
     manager.groups.add(Group.objects.get(name=roles.CENTER_MANAGER))
     program = ProgramFactory(name_en="China–Korea International Innovation Incubation Program")

@@ -13,7 +13,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_the_periodic_task_form_says_the_crontab_chosen_in_words(
     live_server, new_context, signed_in
 ):
-    roles.sync_role_permissions()  # a transactional test empties the migrations' rows
     manager = StaffFactory(language="ko")
     manager.groups.add(Group.objects.get(name=roles.CENTER_MANAGER))
     weekly = CrontabSchedule.objects.create(

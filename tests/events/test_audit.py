@@ -4,7 +4,6 @@ the actor, the verb, the object, the company it concerns, and what changed."""
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 
 from events import services
@@ -17,7 +16,7 @@ from events.models import Delegation, Event, Registration
 from events.online import services as online
 from incubator import roles
 from incubator.models import AuditRecord
-from tests.companies.factories import MembershipFactory, StaffFactory, UserFactory
+from tests.companies.factories import MembershipFactory, UserFactory, staff_in
 from tests.events.factories import (
     EventFactory,
     GuestRegistrationFactory,
@@ -30,11 +29,7 @@ from tests.events.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def staff(role):
-    roles.sync_role_permissions()
-    user = StaffFactory()
-    user.groups.add(Group.objects.get(name=role))
-    return user
+staff = staff_in
 
 
 class World:

@@ -9,7 +9,6 @@ not), leaves its audit record in its transaction, and refuses what would lose a 
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
@@ -32,7 +31,7 @@ from events.models import (
 from events.online import services as online
 from incubator import roles
 from incubator.models import AuditRecord
-from tests.companies.factories import MembershipFactory, StaffFactory, UserFactory
+from tests.companies.factories import MembershipFactory, UserFactory, staff_in
 from tests.events.factories import (
     EventFactory,
     OnlineSessionFactory,
@@ -45,11 +44,8 @@ pytestmark = pytest.mark.django_db
 
 
 def staff(role: str):
-    # A transactional test elsewhere may have emptied the groups the migrations made.
-    roles.sync_role_permissions()
-    user = StaffFactory()
-    user.groups.add(Group.objects.get(name=role))
-    return user
+    # The role groups are the migrations' rows, put back after every flush (tests/conftest.py).
+    return staff_in(role)
 
 
 def competition_round(**fields) -> CompetitionRound:

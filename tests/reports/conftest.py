@@ -1,15 +1,7 @@
 import pytest
-from django.contrib.auth.models import Group
 
 from incubator import roles
-from tests.companies.factories import StaffFactory
-
-
-def staff_in(role: str, **fields):
-    roles.sync_role_permissions()
-    user = StaffFactory(**fields)
-    user.groups.add(Group.objects.get(name=role))
-    return user
+from tests.companies.factories import staff_in
 
 
 @pytest.fixture
