@@ -1,16 +1,23 @@
 """The demo's first year (2020-08-10 to 2021-08-31) shows the article's own figures, and
 this year has figures of its own."""
 
+import datetime as dt
+
 import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.utils import translation
 
+from events.models import Delegation, DelegationMember
 from events.reports import events_held_per_month, meetings_scheduled_per_month
 from incubator.reports.kpi import kpi_report
 from incubator.reports.period import Period
 
 FIRST_YEAR = Period.parse("2020-08-10", "2021-08-31")
+
+# The tests read what the module fixture loaded; the mark also makes pytest-django set up the
+# test database when this file runs alone.
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +51,14 @@ def test_eight_digital_economy_companies_introduced_three_registering(report):
 
 def test_the_sixteen_companies_of_the_delegation_are_leads(report):
     assert report.value("leads", "by_source", "delegation") == 16
+
+
+def test_the_delegation_of_21_flew_in_before_the_centers_were_founded(report):
+    # events/delegations/demo.py, loaded twice by the fixture: one delegation, as told.
+    delegation = Delegation.objects.get()
+    assert delegation.members.count() == 21
+    assert delegation.members.filter(role=DelegationMember.Role.LEADER).count() == 1
+    assert delegation.arrives_at.date() < dt.date(2020, 8, 10) < delegation.departs_at.date()
 
 
 def test_this_year_has_events_held_most_months_and_meetings_at_its_sessions(report):
