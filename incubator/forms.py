@@ -17,6 +17,16 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+def reason_field(help_text, *, required: bool = True) -> forms.CharField:
+    """The written reason of a staff decision; `help_text` says where the company reads it."""
+    return forms.CharField(
+        label=_("reason"),
+        required=required,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text=help_text,
+    )
+
+
 def attach_error(form: forms.BaseForm, error: ValidationError) -> None:
     """Show a service's ValidationError beside the field it names, or above the form."""
     if hasattr(error, "error_dict"):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from companies.exchange import policies, services
 from companies.exchange.models import PartnerInterest, TechnologyInquiry, TechnologyListing
 from incubator.admin_mixins import ActionPages, ReadOnlyAdmin, ReadOnlyInline, call_service
+from incubator.forms import reason_field
 from incubator.multilingual import translated_names
 
 COMPANY_NAMES = [f"company__{name}" for name in translated_names("name")]
@@ -28,12 +29,7 @@ class ReviewForm(forms.Form):
         widget=forms.RadioSelect,
         choices=[(APPROVE, _("approve: partners see it")), (REJECT, _("reject"))],
     )
-    reason = forms.CharField(
-        label=_("reason"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
-        help_text=_("The company reads it; required to reject."),
-    )
+    reason = reason_field(_("The company reads it; required to reject."), required=False)
 
 
 class InquiryInline(ReadOnlyInline):

@@ -15,7 +15,7 @@ from incubator.admin_mixins import (
     call_service,
     through_services,
 )
-from incubator.forms import DateInput
+from incubator.forms import DateInput, reason_field
 from programs import policies
 from programs.admin_display import money_or_dash as _money
 from programs.fund import services as fund_services
@@ -93,11 +93,7 @@ class FundDecisionForm(forms.Form):
     amount_granted = forms.DecimalField(
         label=_("amount granted"), max_digits=16, decimal_places=2, required=False
     )
-    reason = forms.CharField(
-        label=_("reason"),
-        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
-        help_text=_("The company reads this reason with the decision."),
-    )
+    reason = reason_field(_("The company reads this reason with the decision."))
 
     def clean(self):
         data = super().clean()

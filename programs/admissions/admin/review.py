@@ -25,6 +25,7 @@ from incubator.admin_mixins import (
     through_services,
 )
 from incubator.exports import ExportAdminMixin, column, field_column, translated
+from incubator.forms import reason_field
 from incubator.multilingual import translated_names
 from programs.admissions import screening, selectors, services
 from programs.admissions.models import Application, ApplicationEvent, CriterionOverride, Intake
@@ -34,11 +35,7 @@ from programs.models import Cohort
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(label=_("decision"), widget=forms.RadioSelect)
-    reason = forms.CharField(
-        label=_("reason"),
-        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
-        help_text=_("The company reads this reason with the decision."),
-    )
+    reason = reason_field(_("The company reads this reason with the decision."))
 
     cohort = forms.ModelChoiceField(
         label=_("cohort"),
@@ -86,11 +83,7 @@ class OverrideForm(forms.Form):
 
 
 class BulkDecisionForm(forms.Form):
-    reason = forms.CharField(
-        label=_("reason"),
-        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
-        help_text=_("Every selected company reads this reason with the decision."),
-    )
+    reason = reason_field(_("Every selected company reads this reason with the decision."))
     cohort = forms.ModelChoiceField(
         label=_("cohort"),
         queryset=Cohort.objects.none(),

@@ -20,7 +20,7 @@ from incubator.admin_mixins import (
     call_service,
     one_choice_filter,
 )
-from incubator.forms import DateInput
+from incubator.forms import DateInput, reason_field
 from programs import policies, stages
 from programs.admin_display import overdue as _overdue
 from programs.journey import selectors as journey_selectors
@@ -109,11 +109,7 @@ class EnrollmentAddForm(forms.ModelForm):
 
 class MoveForm(forms.Form):
     to_stage = forms.ChoiceField(label=_("move to"), widget=forms.RadioSelect)
-    reason = forms.CharField(
-        label=_("reason"),
-        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
-        help_text=_("The company reads this reason in its timeline."),
-    )
+    reason = reason_field(_("The company reads this reason in its timeline."))
     override = forms.BooleanField(
         label=_("override the required milestones that are still open"),
         required=False,
