@@ -32,7 +32,7 @@ from rest_framework.response import Response
 
 from companies.models import PartnerPerson
 from companies.policies import can_act_for
-from events import ics, selectors, services
+from events import ics, policies, selectors, services
 from events.models import Event, Registration, TimeZone
 from incubator.api.errors import refusals_as_conflicts
 from incubator.api.permissions import HasScope
@@ -346,9 +346,15 @@ class EventCalendarView(generics.GenericAPIView):
     def get(self, request, pk):
         event = self.get_object()
         url = request.build_absolute_uri(reverse("events:event-detail", args=[event.pk]))
+        # The meeting link only where one of the organisation's people has a place.
+        registration = selectors.standing_registration_of_organisation(
+            request.user.organisation_id, event
+        )
+        item = ics.event_item(
+            event, url=url, online_link=policies.can_see_online_link(None, event, registration)
+        )
         response = HttpResponse(
-            ics.calendar_for([ics.event_item(event, url=url)], name=event.title),
-            content_type=ics.CONTENT_TYPE,
+            ics.calendar_for([item], name=event.title), content_type=ics.CONTENT_TYPE
         )
         response["Content-Disposition"] = f'attachment; filename="event-{event.pk}.ics"'
         return response

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import icalendar
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 
 PRODID = "-//China-Korea Innovation & Startup Center//Portal//EN"
 CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -106,6 +107,12 @@ def calendar_for(items: Iterable, *, name: str = "", refresh: dt.timedelta | Non
     return calendar.to_ical()
 
 
+def _online_place(event, online_link: bool) -> str:
+    if not event.online_url:
+        return ""
+    return event.online_url if online_link else gettext("Online")
+
+
 @functools.cache
 def _vtimezone(tzid: str) -> bytes:
     """The VTIMEZONE of a zone, made once: making it walks the zone's transitions from 1970
@@ -113,8 +120,12 @@ def _vtimezone(tzid: str) -> bytes:
     return icalendar.Timezone.from_tzid(tzid).to_ical()
 
 
-def event_item(event, *, url: str = "") -> CalendarItem:
-    """Return the calendar item of an event, its summary in the active language."""
+def event_item(event, *, url: str = "", online_link: bool = False) -> CalendarItem:
+    """Return the calendar item of an event, its summary in the active language.
+
+    `online_link`: whether the file's reader may see the event's meeting link
+    (`events.policies.can_see_online_link`); without it an online event's place is "Online".
+    """
     status = {"cancelled": "CANCELLED", "published": "CONFIRMED", "completed": "CONFIRMED"}
     return CalendarItem(
         uid=uid_for("event", event.pk),
@@ -122,7 +133,7 @@ def event_item(event, *, url: str = "") -> CalendarItem:
         start=event.starts_at,
         end=event.ends_at,
         tz=event.time_zone,
-        location=event.venue or event.online_url,
+        location=event.venue or _online_place(event, online_link),
         description=event.description,
         url=url,
         status=status.get(event.status, "TENTATIVE"),

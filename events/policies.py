@@ -31,6 +31,19 @@ def can_complete_event(actor, event: Event) -> bool:
     return can_manage_event(actor, event) and event.can_move_to(Event.Status.COMPLETED)
 
 
+def can_see_online_link(actor, event: Event, registration: Registration | None = None) -> bool:
+    """An online event's meeting link: the person of `registration` while it stands (not
+    waitlisted, not cancelled), and staff who see events. Everyone else, an API key
+    included, reads only that the event is online: the link lets anyone into the call."""
+    if (
+        registration is not None
+        and registration.event_id == event.pk
+        and registration.status == Registration.Status.REGISTERED
+    ):
+        return True
+    return actor is not None and staff_with(actor, "events.view_event")
+
+
 def can_check_in(actor, registration: Registration) -> bool:
     """Check people in at the door (the door page, the admin's action): staff who handle
     registrations."""

@@ -71,6 +71,14 @@ def of_organisation(organisation_id: int, prefix: str = "") -> Q:
     )
 
 
+def standing_registration_of_organisation(organisation_id: int, event) -> Registration | None:
+    """Return a registration with a place (not waitlisted) of one of an organisation's
+    people for `event`, or None."""
+    return Registration.objects.filter(
+        of_organisation(organisation_id), event=event, status=Registration.Status.REGISTERED
+    ).first()
+
+
 def events_for_partner(organisation_id: int) -> QuerySet[Event]:
     """Return the events a partner organisation's API key sees, with their counts.
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from events import ics, selectors, services
+from events import ics, policies, selectors, services
 from events.forms import (
     AttendanceForm,
     CheckInForm,
@@ -95,8 +95,6 @@ def _render_detail(request, event: Event, *, form=None, status: int = 200):
     kind = services.registration_kind_for(user)
     if form is None and kind == Registration.Kind.STARTUP:
         form = RegistrationForm()
-    is_registered = registration is not None and registration.status == "registered"
-    can_see_links = is_registered or (user.is_staff and user.has_perm("events.view_event"))
     context = {
         "event": event,
         "places_left": selectors.places_left(event),
@@ -107,7 +105,7 @@ def _render_detail(request, event: Event, *, form=None, status: int = 200):
         "sessions": list(selectors.online_sessions(event=event))
         if event.kind == Event.Kind.ONLINE_PROGRAMME
         else [],
-        "show_links": can_see_links,
+        "show_links": policies.can_see_online_link(user, event, registration),
         "is_staff_viewer": user.is_staff and user.has_perm("events.view_registration"),
         "delegations": list(event.delegations.all())
         if user.is_staff and event.kind == Event.Kind.DELEGATION_VISIT
@@ -206,7 +204,11 @@ def _calendar_response(content: bytes, filename: str) -> HttpResponse:
 def event_ics(request, pk):
     event = _visible_event(request, pk)
     url = request.build_absolute_uri(reverse("events:event-detail", args=[pk]))
-    content = ics.calendar_for([ics.event_item(event, url=url)], name=event.title)
+    registration = selectors.registration_of(event=event, user=request.user)
+    item = ics.event_item(
+        event, url=url, online_link=policies.can_see_online_link(request.user, event, registration)
+    )
+    content = ics.calendar_for([item], name=event.title)
     return _calendar_response(content, f"event-{event.pk}.ics")
 
 
@@ -218,6 +220,9 @@ def my_agenda_ics(request):
             registration.event,
             url=request.build_absolute_uri(
                 reverse("events:event-detail", args=[registration.event_id])
+            ),
+            online_link=policies.can_see_online_link(
+                request.user, registration.event, registration
             ),
         )
         for registration in selectors.calendar_registrations(request.user)

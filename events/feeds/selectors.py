@@ -15,6 +15,7 @@ from events.feeds.models import CalendarFeed, token_hash
 from events.matching.models import Meeting
 from events.matching.selectors import agenda_item, meeting_calendar_item, meetings_of_registrations
 from events.models import Event, Registration
+from events.policies import can_see_online_link
 from events.selectors import PUBLIC_STATUSES, calendar_registrations, of_organisation
 
 TOKEN_MAX_LENGTH = 100
@@ -82,7 +83,14 @@ def _meeting_item(meeting: Meeting, *, side: int, agenda_url: UrlOf, **fields) -
 def user_feed_items(user, *, event_url: UrlOf, agenda_url: UrlOf) -> list:
     """Return a person's calendar: the events they are registered for, their meetings."""
     registrations = calendar_registrations(user)
-    items = [ics.event_item(r.event, url=event_url(r.event_id)) for r in registrations]
+    items = [
+        ics.event_item(
+            r.event,
+            url=event_url(r.event_id),
+            online_link=can_see_online_link(user, r.event, r),
+        )
+        for r in registrations
+    ]
     ours = {r.pk for r in registrations}
     for meeting in meetings_of_registrations(registrations):
         items.append(_meeting_item(meeting, side=_side(meeting, ours), agenda_url=agenda_url))
@@ -95,7 +103,12 @@ def organisation_feed_items(organisation_id: int, *, event_url: UrlOf, agenda_ur
     registrations = organisation_registrations(organisation_id)
     items = []
     for registration in registrations:
-        item = ics.event_item(registration.event, url=event_url(registration.event_id))
+        item = ics.event_item(
+            registration.event,
+            url=event_url(registration.event_id),
+            # The organisation's own person's registration: no user acts here.
+            online_link=can_see_online_link(None, registration.event, registration),
+        )
         # One entry per person: two of its people at one event are two entries.
         items.append(
             dataclasses.replace(

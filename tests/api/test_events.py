@@ -152,6 +152,25 @@ def test_an_events_calendar_file_is_text_calendar_in_the_events_zone(api_client)
     assert "하얼빈 매칭 세션" in korean.content.decode()
 
 
+def test_an_online_events_calendar_file_has_its_link_once_one_of_the_people_has_a_place(
+    api_client, person
+):
+    client = api_client("events:read")
+    link = "https://meeting.example.cn/j/briefing"
+    event = EventFactory(kind=Event.Kind.ONLINE_PROGRAMME, venue_en="", online_url=link)
+    url = f"{EVENTS}{event.pk}/ics"
+
+    before = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    PartnerRegistrationFactory(event=event, person=person)
+    after = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert link not in before.content.decode()
+    assert str(icalendar.Calendar.from_ical(before.content).walk("VEVENT")[0]["LOCATION"]) == (
+        "Online"
+    )
+    assert str(icalendar.Calendar.from_ical(after.content).walk("VEVENT")[0]["LOCATION"]) == link
+
+
 def test_the_calendar_of_a_draft_is_a_404_in_json(api_client):
     client = api_client("events:read")
     draft = EventFactory(status=Event.Status.DRAFT)

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from events import ics, services
 from events.models import Event
-from tests.companies.factories import MembershipFactory, StaffFactory, UserFactory
+from tests.companies.factories import MembershipFactory, StaffFactory, UserFactory, staff_in
 from tests.events.factories import EventFactory, PartnerPersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -93,6 +93,41 @@ def test_a_registrant_gets_a_cancelled_calendar_entry_when_the_event_is_cancelle
     assert str(vevent["STATUS"]) == "CANCELLED"
     (in_agenda,) = parse(client.get(reverse("events:my-agenda-ics"))).walk("VEVENT")
     assert str(in_agenda["STATUS"]) == "CANCELLED"
+
+
+LINK = "https://meeting.example.cn/j/briefing"
+
+
+def test_an_online_events_link_is_in_the_calendar_of_those_with_a_place_and_staff(client):
+    # Its page shows the link to registered people only: its calendar file, which anyone
+    # may download, did not (the link lets anyone into the call).
+    event = seoul_roadshow(
+        kind=Event.Kind.ONLINE_PROGRAMME, venue_en="", online_url=LINK, capacity=1
+    )
+    registered, waitlisted = PartnerPersonFactory(), PartnerPersonFactory()
+    services.registration_create(event=event, user=registered.user)
+    services.registration_create(event=event, user=waitlisted.user)
+    url = reverse("events:event-ics", args=[event.pk])
+
+    def location(user) -> str:
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        client.cookies["lang"] = "en"
+        response = client.get(url)
+        (vevent,) = parse(response).walk("VEVENT")
+        assert (LINK in response.content.decode()) == (str(vevent["LOCATION"]) == LINK)
+        return str(vevent["LOCATION"])
+
+    assert location(None) == "Online"
+    assert location(waitlisted.user) == "Online"
+    assert location(MembershipFactory().user) == "Online"
+    assert location(registered.user) == LINK
+    assert location(StaffFactory()) == "Online"  # staff of no role
+    assert location(staff_in("viewer")) == LINK
+    client.force_login(registered.user)
+    (in_agenda,) = parse(client.get(reverse("events:my-agenda-ics"))).walk("VEVENT")
+    assert str(in_agenda["LOCATION"]) == LINK
 
 
 def test_a_missing_event_is_a_404(client):
