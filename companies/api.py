@@ -4,10 +4,30 @@ act for a person name."""
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
+from rest_framework.exceptions import NotFound
 
 from companies.models import PartnerPerson
+from companies.policies import can_act_for
 from companies.selectors import people_of_organisation
 from incubator.api.permissions import HasScope
+
+# The largest id a database holds: a larger one would overflow the query, not miss.
+MAX_ID = 2**63 - 1
+
+
+def an_id(help_text: str, **kwargs) -> serializers.IntegerField:
+    """An id a call names. A plain number, not a related field: the view looks it up among
+    what the caller may see, so that an object out of sight is a 404 like one that does
+    not exist (a related field would say 400 "does not exist" for the one only)."""
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text=help_text, **kwargs)
+
+
+def organisation_person(request, person_id: int) -> PartnerPerson:
+    """Return one of the caller's organisation's people; anyone else is a 404."""
+    person = PartnerPerson.objects.select_related("user").filter(pk=person_id).first()
+    if not can_act_for(request.user.organisation_id, person):
+        raise NotFound
+    return person
 
 
 class PersonSerializer(serializers.ModelSerializer):

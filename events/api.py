@@ -30,8 +30,7 @@ from rest_framework.exceptions import NotAcceptable, NotFound
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
-from companies.models import PartnerPerson
-from companies.policies import can_act_for
+from companies.api import MAX_ID, an_id, organisation_person
 from events import ics, policies, selectors, services
 from events.models import Event, Registration, TimeZone
 from incubator.api.errors import refusals_as_conflicts
@@ -40,8 +39,6 @@ from incubator.api.schema import NO_BODY, response_example
 from incubator.api.viewsets import ListCreateDestroyViewSet
 
 LANGUAGE_CODES = ("ko", "zh", "en")
-# The largest id a database holds: a larger one would overflow the query, not miss.
-MAX_ID = 2**63 - 1
 PARTNER_STATUSES = [
     (code, label)
     for code, label in Event.Status.choices
@@ -56,14 +53,6 @@ def validated(serializer_class, data) -> dict:
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
-
-
-def organisation_person(request, person_id: int) -> PartnerPerson:
-    """Return one of the caller's organisation's people; anyone else is a 404."""
-    person = PartnerPerson.objects.select_related("user").filter(pk=person_id).first()
-    if not can_act_for(request.user.organisation_id, person):
-        raise NotFound
-    return person
 
 
 def visible_event(request, event_id: int) -> Event:
@@ -82,10 +71,6 @@ class TextInLanguages(serializers.Serializer):
 
 def in_languages(instance, field: str) -> dict:
     return {code: getattr(instance, f"{field}_{code}") for code in LANGUAGE_CODES}
-
-
-def an_id(help_text: str) -> serializers.IntegerField:
-    return serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text=help_text)
 
 
 def utc(**kwargs) -> serializers.DateTimeField:

@@ -2,7 +2,6 @@
 organisation's inquiries about them (inquiries:write)."""
 
 import django_filters
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
@@ -13,6 +12,7 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
+from companies.api import an_id, organisation_person
 from companies.exchange import selectors, services
 from companies.exchange.models import (
     DEAL_FIELDS,
@@ -21,8 +21,7 @@ from companies.exchange.models import (
     TechnologyInquiry,
     TechnologyListing,
 )
-from companies.models import PartnerPerson, Sector
-from companies.policies import can_act_for
+from companies.models import Sector
 from incubator.api.errors import refusals_as_conflicts
 from incubator.api.permissions import HasScope
 from incubator.api.schema import response_example
@@ -151,11 +150,8 @@ class ListingViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class InquirySerializer(serializers.ModelSerializer):
-    person = serializers.PrimaryKeyRelatedField(
-        queryset=PartnerPerson.objects.all(),
-        help_text=_("One of your organisation's people, who asks."),
-    )
-    listing = serializers.PrimaryKeyRelatedField(queryset=TechnologyListing.objects.all())
+    person = an_id(_("One of your organisation's people, who asks."), source="person_id")
+    listing = an_id(_("An approved listing (GET /technologies/)."), source="listing_id")
 
     class Meta:
         model = TechnologyInquiry
@@ -214,12 +210,10 @@ class InquiryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        person = serializer.validated_data["person"]
+        person = organisation_person(request, serializer.validated_data["person_id"])
         organisation = request.user.organisation
-        if not can_act_for(organisation.pk, person):
-            raise Http404  # another organisation's person does not exist for the caller
         listing = get_object_or_404(
-            selectors.listings_for_partners(), pk=serializer.validated_data["listing"].pk
+            selectors.listings_for_partners(), pk=serializer.validated_data["listing_id"]
         )
         with refusals_as_conflicts():
             inquiry = services.inquiry_send(

@@ -21,13 +21,12 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from companies.api import an_id, organisation_person
 from events import policies
 from events import selectors as event_selectors
 from events.api import (
     IdFilter,
-    an_id,
     in_zone,
-    organisation_person,
     refusals_as_conflicts,
     utc,
     validated,

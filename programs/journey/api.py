@@ -6,7 +6,6 @@ meeting or an accepted inquiry opens them to the caller's organisation.
 
 import django_filters
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,11 +17,12 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
+from companies.api import an_id, organisation_person
 from companies.exchange import selectors as exchange_selectors
 from companies.exchange import services as exchange_services
 from companies.exchange.models import PartnerInterest
-from companies.models import CertificationKind, Company, Membership, PartnerPerson, Sector
-from companies.policies import can_act_for, partner_sees_contacts
+from companies.models import CertificationKind, Company, Membership, Sector
+from companies.policies import partner_sees_contacts
 from incubator.api.errors import Conflict, refusals_as_conflicts
 from incubator.api.permissions import HasScope
 from incubator.api.schema import NO_BODY, response_example
@@ -244,10 +244,8 @@ class CompanyViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class InterestSerializer(serializers.ModelSerializer):
-    company = serializers.PrimaryKeyRelatedField(queryset=Company.objects.all())
-    person = serializers.PrimaryKeyRelatedField(
-        queryset=PartnerPerson.objects.all(), help_text=_("One of your organisation's people.")
-    )
+    company = an_id(_("A company of the directory (GET /companies/)."), source="company_id")
+    person = an_id(_("One of your organisation's people."), source="person_id")
 
     class Meta:
         model = PartnerInterest
@@ -265,8 +263,9 @@ class InterestSerializer(serializers.ModelSerializer):
         summary=_("Mark interest in a company"),
         description=_(
             "For one of your people (`person`), in a company of the directory. The center "
-            "is told and, when the company consented to partners, its owner. Marking an "
-            "active interest again changes its note."
+            "is told and, when the company consented to partners, its owner. Your "
+            "organisation has one interest per company: marking it again, by any of your "
+            "people, changes its note and answers 200; `person` stays the one who marked it."
         ),
         examples=[
             response_example(
@@ -297,16 +296,15 @@ class InterestViewSet(
         return exchange_selectors.interests_of_organisation(self.request.user.organisation)
 
     def _person_and_company(self, data):
-        organisation = self.request.user.organisation
-        if not can_act_for(organisation.pk, data["person"]):
-            raise Http404  # another organisation's person does not exist for the caller
-        company = get_object_or_404(companies_for_partners(), pk=data["company"].pk)
-        return data["person"], company
+        person = organisation_person(self.request, data["person_id"])
+        return person, get_object_or_404(companies_for_partners(), pk=data["company_id"])
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         person, company = self._person_and_company(serializer.validated_data)
+        # One interest per organisation and company: marking it again changes its note.
+        marked = self.get_queryset().filter(company=company).exists()
         with refusals_as_conflicts():
             interest = exchange_services.interest_mark(
                 actor=person.user,
@@ -314,7 +312,8 @@ class InterestViewSet(
                 note=serializer.validated_data.get("note", ""),
                 organisation=request.user.organisation,
             )
-        return Response(self.get_serializer(interest).data, status=status.HTTP_201_CREATED)
+        answer = status.HTTP_200_OK if marked else status.HTTP_201_CREATED
+        return Response(self.get_serializer(interest).data, status=answer)
 
     def perform_destroy(self, interest):
         # Withdrawn, not deleted: the center keeps the history of who was interested.

@@ -149,3 +149,44 @@ def test_an_approved_listing_is_announced_to_subscribed_partners_once(person, co
     rows = OutboxMessage.objects.filter(channel="webhook", recipient=f"webhook:{endpoint.pk}")
     assert rows.count() == 1
     assert rows.get().payload["data"]["listing"] == listing.pk
+
+
+def test_an_id_that_does_not_exist_answers_as_one_out_of_sight(partner, person, company):
+    # Both 404 alike: a 400 "object does not exist" for the one only told which ids exist.
+    hidden = CompanyFactory(consent_to_partners=False)
+    draft = TechnologyListingFactory(company=company, status=TechnologyListing.Status.SUBMITTED)
+    stranger = PartnerPersonFactory()
+    calls = {
+        "/api/v1/interests/": [
+            {"company": hidden.pk, "person": person.pk},
+            {"company": 2**40, "person": person.pk},
+            {"company": company.pk, "person": stranger.pk},
+            {"company": company.pk, "person": 2**40},
+        ],
+        "/api/v1/inquiries/": [
+            {"listing": draft.pk, "person": person.pk, "message": "Hello"},
+            {"listing": 2**40, "person": person.pk, "message": "Hello"},
+        ],
+    }
+    for url, bodies in calls.items():
+        answers = [partner.post(url, body, format="json") for body in bodies]
+        assert [a.status_code for a in answers] == [404] * len(bodies), url
+        assert len({a.content for a in answers}) == 1, url
+    assert not PartnerInterest.objects.exists() and not TechnologyInquiry.objects.exists()
+
+
+def test_marking_an_interest_again_changes_its_note_and_answers_200(partner, person, company):
+    colleague = PartnerPersonFactory(organisation=person.organisation)
+    first = partner.post(
+        "/api/v1/interests/", {"company": company.pk, "person": person.pk}, format="json"
+    )
+    again = partner.post(
+        "/api/v1/interests/",
+        {"company": company.pk, "person": colleague.pk, "note": "Second look."},
+        format="json",
+    )
+
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["id"] == first.json()["id"]
+    assert again.json()["person"] == person.pk  # the one who marked it
+    assert again.json()["note"] == "Second look."

@@ -43,13 +43,15 @@ def build_world() -> dict:
     organisation_b = PartnerOrganisationFactory(name_en="Partner B")
     person = PartnerPersonFactory(organisation=organisation)
     PartnerPersonFactory(organisation=organisation_b)
-    company = CompanyFactory(consent_to_partners=True)
-    Enrollment.objects.create(
-        company=company,
-        cohort=CohortFactory(),
-        stage="acceleration",
-        started_on=timezone.localdate(),
-    )
+    # The second one for a new interest: marking the first again changes it (200).
+    company, unmarked = (CompanyFactory(consent_to_partners=True) for _ in range(2))
+    for enrolled in (company, unmarked):
+        Enrollment.objects.create(
+            company=enrolled,
+            cohort=CohortFactory(),
+            stage="acceleration",
+            started_on=timezone.localdate(),
+        )
     MembershipFactory(company=company)
     listing, other_listing = (
         TechnologyListingFactory(company=company, status=TechnologyListing.Status.APPROVED)
@@ -99,7 +101,7 @@ def build_world() -> dict:
             "person": person.pk,
             "message": "Licence terms?",
         },
-        ("POST", "/api/v1/interests/"): {"company": company.pk, "person": person.pk},
+        ("POST", "/api/v1/interests/"): {"company": unmarked.pk, "person": person.pk},
         ("POST", "/api/v1/registrations/"): {"event": other_event.pk, "person": person.pk},
         ("POST", "/api/v1/meeting-requests/"): {
             "event": event.pk,
