@@ -48,7 +48,9 @@ class ListingSerializer(serializers.ModelSerializer):
     terms = serializers.SerializerMethodField()
     company_name = serializers.SerializerMethodField()
     deal_kinds = serializers.SerializerMethodField()
-    patent_number = serializers.CharField(source="patent.number", default=None, read_only=True)
+    patent_number = serializers.CharField(
+        source="patent.number", default=None, allow_null=True, read_only=True
+    )
     published_at = serializers.DateTimeField(source="reviewed_at", read_only=True)
 
     class Meta:

@@ -190,3 +190,13 @@ def test_marking_an_interest_again_changes_its_note_and_answers_200(partner, per
     assert again.json()["id"] == first.json()["id"]
     assert again.json()["person"] == person.pk  # the one who marked it
     assert again.json()["note"] == "Second look."
+
+
+def test_a_listing_without_a_patent_gives_null_as_its_schema_says(partner, listing):
+    from incubator.api.schema import PublicSchemaGenerator
+
+    field = PublicSchemaGenerator().get_schema(public=True)["components"]["schemas"]["Listing"]
+    row = partner.get(f"/api/v1/technologies/{listing.pk}/").json()
+
+    assert listing.patent_id is None and row["patent_number"] is None
+    assert field["properties"]["patent_number"].get("nullable") is True
