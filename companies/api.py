@@ -1,6 +1,8 @@
 """The partner API's view of the caller's own organisation: its people, whom the calls that
 act for a person name."""
 
+import datetime as dt
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
@@ -20,6 +22,12 @@ def an_id(help_text: str, **kwargs) -> serializers.IntegerField:
     what the caller may see, so that an object out of sight is a 404 like one that does
     not exist (a related field would say 400 "does not exist" for the one only)."""
     return serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text=help_text, **kwargs)
+
+
+def utc(**kwargs) -> serializers.DateTimeField:
+    """A time written in UTC ("2026-12-10T01:00:00Z"), as every time of the API and of the
+    webhooks: DRF's own field would write it in the server's zone (+08:00)."""
+    return serializers.DateTimeField(default_timezone=dt.UTC, read_only=True, **kwargs)
 
 
 def organisation_person(request, person_id: int) -> PartnerPerson:

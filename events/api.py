@@ -30,7 +30,7 @@ from rest_framework.exceptions import NotAcceptable, NotFound
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
-from companies.api import MAX_ID, an_id, organisation_person
+from companies.api import MAX_ID, an_id, organisation_person, utc
 from events import ics, policies, selectors, services
 from events.models import Event, Registration, TimeZone
 from incubator.api.errors import refusals_as_conflicts
@@ -71,11 +71,6 @@ class TextInLanguages(serializers.Serializer):
 
 def in_languages(instance, field: str) -> dict:
     return {code: getattr(instance, f"{field}_{code}") for code in LANGUAGE_CODES}
-
-
-def utc(**kwargs) -> serializers.DateTimeField:
-    """A time written in UTC ("2026-12-10T01:00:00Z")."""
-    return serializers.DateTimeField(default_timezone=dt.UTC, read_only=True, **kwargs)
 
 
 def in_zone(value: dt.datetime | None, zone: str) -> str | None:

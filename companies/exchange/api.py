@@ -12,7 +12,7 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
-from companies.api import an_id, organisation_person
+from companies.api import an_id, organisation_person, utc
 from companies.exchange import selectors, services
 from companies.exchange.models import (
     DEAL_FIELDS,
@@ -51,7 +51,7 @@ class ListingSerializer(serializers.ModelSerializer):
     patent_number = serializers.CharField(
         source="patent.number", default=None, allow_null=True, read_only=True
     )
-    published_at = serializers.DateTimeField(source="reviewed_at", read_only=True)
+    published_at = utc(source="reviewed_at")
 
     class Meta:
         model = TechnologyListing
@@ -154,6 +154,8 @@ class ListingViewSet(viewsets.ReadOnlyModelViewSet):
 class InquirySerializer(serializers.ModelSerializer):
     person = an_id(_("One of your organisation's people, who asks."), source="person_id")
     listing = an_id(_("An approved listing (GET /technologies/)."), source="listing_id")
+    created_at = utc()
+    answered_at = utc(allow_null=True)
 
     class Meta:
         model = TechnologyInquiry

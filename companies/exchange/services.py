@@ -9,8 +9,6 @@ Two use cases are where partners' webhooks will be sent from: `listing_approve` 
 listing partners may see) and `inquiry_answer` (an inquiry answered).
 """
 
-import datetime as dt
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -33,6 +31,7 @@ from companies.webhooks.services import webhooks_emit
 from incubator.audit import audit_record, changed
 from incubator.multilingual import localized, translated_names
 from incubator.services import outbox_enqueue
+from incubator.webhooks import utc_iso
 
 # What a startup sets on its listing; the rest (status, review, version) is the services'.
 LISTING_FIELDS = (
@@ -412,7 +411,7 @@ def inquiry_answer(
                 "listing": inquiry.listing_id,
                 "company": inquiry.listing.company_id,
                 "accepted": inquiry.accepted,
-                "answered_at": inquiry.answered_at.astimezone(dt.UTC).isoformat(),
+                "answered_at": utc_iso(inquiry.answered_at),
             },
             key=f"{inquiry.pk}:{inquiry.version}",
         )

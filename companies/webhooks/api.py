@@ -9,6 +9,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from companies.api import utc
 from companies.webhooks import services
 from companies.webhooks.models import EventType, WebhookEndpoint
 from companies.webhooks.selectors import endpoints_of
@@ -23,6 +24,9 @@ class WebhookEndpointSerializer(serializers.ModelSerializer):
     last_delivery_status = serializers.CharField(
         read_only=True, help_text=_('"succeeded", "failed", or empty before the first delivery.')
     )
+    created_at = utc()
+    updated_at = utc()
+    last_delivery_at = utc(allow_null=True)
 
     class Meta:
         model = WebhookEndpoint

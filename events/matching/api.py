@@ -21,14 +21,13 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from companies.api import an_id, organisation_person
+from companies.api import an_id, organisation_person, utc
 from events import policies
 from events import selectors as event_selectors
 from events.api import (
     IdFilter,
     in_zone,
     refusals_as_conflicts,
-    utc,
     validated,
     visible_event,
 )

@@ -17,7 +17,7 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
-from companies.api import an_id, organisation_person
+from companies.api import an_id, organisation_person, utc
 from companies.exchange import selectors as exchange_selectors
 from companies.exchange import services as exchange_services
 from companies.exchange.models import PartnerInterest
@@ -246,6 +246,7 @@ class CompanyViewSet(viewsets.ReadOnlyModelViewSet):
 class InterestSerializer(serializers.ModelSerializer):
     company = an_id(_("A company of the directory (GET /companies/)."), source="company_id")
     person = an_id(_("One of your organisation's people."), source="person_id")
+    marked_at = utc()
 
     class Meta:
         model = PartnerInterest

@@ -91,12 +91,12 @@ def test_an_inquiry_reaches_the_startup_and_opens_contacts_once_accepted(
     assert detail["status"] == "answered" and detail["accepted"] is True
     contacts = partner.get(f"/api/v1/companies/{company.pk}/").json()["contacts"]
     assert [c["email"] for c in contacts] == [founder.email]
-    assert (
-        OutboxMessage.objects.filter(
-            channel="webhook", recipient=f"webhook:{endpoint.pk}", kind__contains="inquiry"
-        ).count()
-        == 1
+    (webhook,) = OutboxMessage.objects.filter(
+        channel="webhook", recipient=f"webhook:{endpoint.pk}", kind__contains="inquiry"
     )
+    # In UTC with "Z", as every time of the API and the webhooks (the guide says so).
+    assert webhook.payload["data"]["answered_at"] == detail["answered_at"]
+    assert detail["answered_at"].endswith("Z")
 
 
 def test_another_organisations_person_and_inquiries_are_404(partner, listing):

@@ -6,6 +6,7 @@ records what the code answers, in the table's layout, to diff against matrix.txt
 """
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from companies.webhooks.services import webhook_endpoint_create
 from events.matching import services as meetings
 from programs.models import Enrollment
 from tests.api import matrix
+from tests.api.keys import client_with
 from tests.companies.factories import (
     CompanyFactory,
     MembershipFactory,
@@ -157,3 +159,39 @@ def test_every_operation_answers_each_caller_as_the_table_says(settings):
     cells = len(operations) * len(matrix.CALLERS)
     print(f"API matrix: {len(operations)} operations x {len(matrix.CALLERS)} callers = {cells}")
     assert not differ, f"{len(differ)} of {cells} differ:\n" + "\n".join(differ)
+
+
+OFFSET_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?([+-]\d\d:\d\d|Z)$")
+
+
+def _times(value, key=""):
+    """Yield (key, time) for every time with an offset in a JSON answer."""
+    if isinstance(value, dict):
+        for name, inner in value.items():
+            yield from _times(inner, name)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _times(inner, key)
+    elif isinstance(value, str) and OFFSET_TIME.match(value):
+        yield key, value
+
+
+def test_every_time_the_api_answers_is_in_utc_with_z_or_names_its_zone():
+    # Inquiries, interests, listings and webhook endpoints wrote the server's +08:00 while
+    # events and meetings wrote Z. A field in an event's own zone says so in its name.
+    world = build_world()
+    client = client_with(world["keys"].valid)
+    wrong = []
+    for method, path in matrix.operations():
+        if method != "GET" or path.endswith("/ics"):
+            continue
+        url = matrix.url_of(path, world["ids"])
+        query = world["bodies"].get((method, path))
+        response = client.get(url + (query if isinstance(query, str) else ""))
+        assert response.status_code == 200, (path, response.content)
+        wrong += [
+            f"{path} {key}: {moment}"
+            for key, moment in _times(response.json())
+            if not moment.endswith("Z") and not key.startswith("local_")
+        ]
+    assert not wrong, "\n".join(wrong)
