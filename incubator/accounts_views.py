@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import translation
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -100,7 +101,9 @@ def preferences(request):
     form = PreferencesForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         services.account_set_preferences(user=request.user, **form.cleaned_data)
-        messages.success(request, _("Your preferences are saved."))
+        # Said on the next page, which speaks the language just saved, not this request's.
+        with translation.override(request.user.language):
+            messages.success(request, _("Your preferences are saved."))
         return remember_language(redirect("portal:preferences"), request.user)
     return render(request, "accounts/preferences.html", {"form": form})
 

@@ -132,3 +132,37 @@ def test_an_owner_who_never_confirmed_gets_in_by_choosing_a_new_password(client,
         "/portal/sign-in/", {"username": user.email, "password": "a-new-one-for-2026"}
     )
     assert response.status_code == 302
+
+
+def test_saving_another_language_speaks_it_from_the_next_page_on(client):
+    user = User.objects.create_user(
+        email="founder@example.kr",
+        password=SIGN_UP["password1"],
+        full_name="남정화",
+        language="ko",
+        email_verified=True,
+    )
+    client.post("/portal/sign-in/", {"username": user.email, "password": SIGN_UP["password1"]})
+    assert client.cookies["lang"].value == "ko"
+
+    saved = client.post(
+        "/portal/preferences/",
+        {"full_name": "남정화", "language": "zh-hans", "time_zone": "Asia/Seoul"},
+        follow=True,
+    )
+    html = saved.content.decode()
+    assert '<html lang="zh-hans">' in html and "<h1>个人设置</h1>" in html
+    assert "设置已保存。" in html and "설정이 저장되었습니다." not in html
+    assert client.cookies["lang"].value == "zh-hans"
+    user.refresh_from_db()
+    assert user.language == "zh-hans"
+    assert '<html lang="zh-hans">' in client.get("/portal/", follow=True).content.decode()
+
+
+def test_a_password_reset_finds_the_account_whatever_the_case_of_the_address(client):
+    user = User.objects.create_user(
+        email="minjun.kim@haneul-bio.example", password="orangsimhan-2020!", email_verified=True
+    )
+    client.post("/portal/password-reset/", {"email": "Minjun.Kim@Haneul-Bio.example"})
+    message = OutboxMessage.objects.get(kind="password_reset")
+    assert message.recipient == user.email

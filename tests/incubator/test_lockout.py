@@ -100,6 +100,22 @@ def test_capitals_in_the_address_count_against_the_same_account(client):
     assert sign_in(client, user.email, address="203.0.113.20").status_code == 429
 
 
+@pytest.mark.parametrize("page", [PORTAL, ADMIN])
+def test_guesses_in_any_case_lock_the_account_against_the_right_password_in_any_case(client, page):
+    user = StaffFactory(email="minjun.kim@haneul-bio.example")
+    # The right password signs in whatever the case typed (a phone capitalises the first
+    # letter); wrong ones count against the one account, in lower case, whatever the case.
+    assert sign_in(client, "Minjun.kim@haneul-bio.example", page=page).status_code == 302
+    client.logout()
+    spellings = ["Minjun.kim@haneul-bio.example", "MINJUN.KIM@HANEUL-BIO.EXAMPLE", user.email]
+    for n, spelling in enumerate(spellings + spellings[:2]):
+        sign_in(client, spelling, "not-the-password", page, address=f"198.51.100.{n + 1}")
+    assert set(AccessAttempt.objects.values_list("username", flat=True)) == {user.email}
+    for spelling in spellings:
+        assert sign_in(client, spelling, page=page, address="203.0.113.20").status_code == 429
+    assert not signed_in(client)
+
+
 def test_signing_in_to_an_own_account_between_guesses_does_not_reset_the_count(client):
     victim, guesser = UserFactory(), UserFactory()
     for _ in range(4):
