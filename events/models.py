@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import SPOKEN_LANGUAGES, Company, PartnerOrganisation
+from incubator import times
 from incubator.models import acting_user
 from incubator.multilingual import TranslatedText, one_language_filled
 from incubator.status_flow import StatusFlow
@@ -175,6 +176,27 @@ class Event(StatusFlow, models.Model):
         """Say whether sign-ups are accepted at `at` (capacity aside: that is a waitlist)."""
         at = at or timezone.now()
         return self.status == self.Status.PUBLISHED and at < self.registration_closes_at()
+
+    def not_yet_because(self, status: str, at=None) -> str | None:
+        """Return why the event cannot move to `status` yet at `at`, or None.
+
+        What has not started has not taken place: it is completed once it starts.
+        """
+        if status == self.Status.COMPLETED and (at or timezone.now()) < self.starts_at:
+            return _(
+                "This event starts on %(when)s; it can be marked as completed once it has started."
+            ) % {"when": times.span(self.starts_at, None, self.time_zone)}
+        return None
+
+    def can_move_to(self, status: str) -> bool:
+        return super().can_move_to(status) and self.not_yet_because(status) is None
+
+    def move_to(self, status: str) -> None:
+        # A move the transitions allow may still have to wait; any other says so as usual.
+        not_yet = super().can_move_to(status) and self.not_yet_because(status)
+        if not_yet:
+            raise ValidationError(not_yet, code="not_yet")
+        super().move_to(status)
 
 
 class Registration(StatusFlow, models.Model):

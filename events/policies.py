@@ -28,6 +28,7 @@ def can_cancel_event(actor, event: Event) -> bool:
 
 
 def can_complete_event(actor, event: Event) -> bool:
+    """Mark a published event as completed once it has started (`Event.not_yet_because`)."""
     return can_manage_event(actor, event) and event.can_move_to(Event.Status.COMPLETED)
 
 

@@ -5,10 +5,11 @@ programmes are written by `events.online.services`, delegations by
 
 Capacity and the waitlist are decided under a lock on the event row
 (`select_for_update`), so two people taking the last place at once get one place and one
-waitlist position, and a freed place goes to waitlist position 1 exactly once. Statuses
-move only through `StatusFlow.move_to`; each change writes its audit record, and an e-mail's
-dedupe key names the change by that record ("event_promoted:<registration>:<record>"), so a
-retried task never sends it twice.
+waitlist position, a freed place goes to waitlist position 1 exactly once, and whoever leaves
+the waitlist moves those behind up: it stays numbered 1..n. Statuses move only through
+`StatusFlow.move_to`; each change writes its audit record, and an e-mail's dedupe key names
+the change by that record ("event_promoted:<registration>:<record>"), so a retried task
+never sends it twice.
 """
 
 import datetime as dt
@@ -16,7 +17,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, F, Max, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -86,6 +87,30 @@ def _next_waitlist_position(event: Event) -> int:
     return (top or 0) + 1
 
 
+def _close_waitlist_gaps(event: Event) -> None:
+    """Number the event's waitlist 1..n again, in its order, after people left it.
+
+    The caller holds the event's lock, under which every waitlist change is made. Two
+    UPDATEs rather than one: PostgreSQL checks the unique (event, waitlist_position) row by
+    row in no set order, so moving 3 to 2 before 2 moved to 1 would collide. The first lifts
+    the positions clear of the numbers they take; the second sets each to its rank.
+    """
+    waiting = Registration.objects.filter(event=event, status=WAITLISTED)
+    numbers = waiting.aggregate(top=Max("waitlist_position"), count=Count("pk"))
+    top = numbers["top"]
+    if top is None or top == numbers["count"]:  # n distinct positions from 1 up to n
+        return
+    waiting.update(waitlist_position=F("waitlist_position") + top)
+    ahead = (
+        waiting.filter(waitlist_position__lte=OuterRef("waitlist_position"))
+        .order_by()
+        .values("event")
+        .annotate(rank=Count("pk"))
+        .values("rank")
+    )
+    waiting.update(waitlist_position=Subquery(ahead))
+
+
 def _has_place(event: Event) -> bool:
     return event.capacity is None or _registered_count(event) < event.capacity
 
@@ -131,6 +156,8 @@ def _fill_places(event: Event, actor=None) -> list[Registration]:
         )
         messages.notify_registration(registration, "event_promoted", record)
         promoted.append(registration)
+    if promoted:
+        _close_waitlist_gaps(event)
     return promoted
 
 
@@ -329,7 +356,8 @@ def registration_update(*, registration: Registration, actor, data: dict) -> Reg
 
 
 def registration_cancel(*, registration: Registration, actor) -> Registration:
-    """Cancel a registration or a waitlist place; a freed place goes to the waitlist's first.
+    """Cancel a registration or a waitlist place; a freed place goes to the waitlist's first,
+    and those behind move up.
 
     `actor` is the registrant or a staff member who handles registrations.
     """
@@ -358,6 +386,8 @@ def registration_cancel(*, registration: Registration, actor) -> Registration:
         messages.notify_registration(registration, "registration_cancelled", record)
         if was == REGISTERED and event.status == Event.Status.PUBLISHED:
             _fill_places(event, actor)
+        elif was == WAITLISTED:
+            _close_waitlist_gaps(event)
     return registration
 
 
@@ -463,7 +493,7 @@ def event_cancel(*, event: Event, actor, reason: str) -> Event:
 
 
 def event_complete(*, event: Event, actor) -> Event:
-    """Mark a published event as completed (it took place)."""
+    """Mark a published event that has started as completed (it took place)."""
     with transaction.atomic():
         event, _record = _event_move(event, Event.Status.COMPLETED, actor, "event.complete")
     return event

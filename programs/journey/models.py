@@ -200,7 +200,7 @@ class StageTransition(models.Model):
         ordering = ["created_at", "pk"]
 
     def __str__(self):
-        return f"{self.from_stage or '—'} → {self.to_stage}"
+        return f"{self.from_label or '—'} → {self.to_label}"
 
     @property
     def from_label(self) -> str:

@@ -201,6 +201,7 @@ KWARGS = {
     },
     "admin/(?P<url>.*)$": lambda w: {"url": "no-such-page/"},
     "admin:auth_user_password_change": lambda w: {"id": w.owner_a.pk},
+    "admin:events_event_complete": lambda w: {"object_id": w.event_under_way.pk},
     # Live links: a token made now, after every sign-in of the world (a sign-in changes it).
     "portal:verify-email": lambda w: _verify_email_kwargs(w.newcomer),
     "portal:password_reset_confirm": lambda w: {

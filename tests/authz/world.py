@@ -379,6 +379,13 @@ def build() -> SimpleNamespace:
     w.report_run.file.save("kpi-report.xlsx", ContentFile(b"PK\x03\x04 a workbook"))
     # An event nobody registered for yet: where registering is tried.
     w.event_open = EventFactory(kind=Event.Kind.TRAINING, meeting_tables=0, interpreters_per_slot=0)
+    # Under way for an hour: an event staff may mark as completed (not before it starts).
+    w.event_under_way = EventFactory(
+        kind=Event.Kind.ROADSHOW,
+        starts_at=timezone.now() - dt.timedelta(hours=1),
+        meeting_tables=0,
+        interpreters_per_slot=0,
+    )
 
     # --- Online programme, delegation visit ----------------------------------------------
     w.online_session = OnlineSessionFactory()

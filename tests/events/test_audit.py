@@ -140,7 +140,10 @@ def event_cancel(w):
 
 
 def event_complete(w):
-    event = EventFactory()
+    event = EventFactory(  # it took place: a coming event is not completed
+        starts_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC),
+        ends_at=dt.datetime(2020, 1, 1, 8, tzinfo=dt.UTC),
+    )
     services.event_complete(event=event, actor=w.coordinator)
     return event, None
 

@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from events import policies, services
 from events.models import Delegation, Event, Registration
@@ -153,6 +154,39 @@ def test_the_daily_completion_goes_through_the_guard_and_leaves_a_record():
     ended.refresh_from_db()
     assert ended.status == Event.Status.COMPLETED
     assert AuditRecord.objects.get(verb="event.complete").actor is None
+
+
+def test_an_event_is_completed_only_once_it_has_started(client, coordinator):
+    coming = EventFactory(
+        time_zone="Asia/Seoul",
+        starts_at=dt.datetime(2030, 12, 10, 1, 0, tzinfo=dt.UTC),  # 10:00 KST
+        ends_at=dt.datetime(2030, 12, 10, 8, 0, tzinfo=dt.UTC),
+    )
+    assert not policies.can_complete_event(coordinator, coming)
+    with pytest.raises(ValidationError, match="starts on 2030-12-10 10:00") as refused:
+        services.event_complete(event=coming, actor=coordinator)
+    assert refused.value.code == "not_yet"
+    client.force_login(coordinator)
+    complete = reverse("admin:events_event_complete", args=[coming.pk])
+    change = client.get(reverse("admin:events_event_change", args=[coming.pk]))
+    assert complete not in change.content.decode()
+    assert client.post(complete).status_code == 403
+    coming.refresh_from_db()
+    assert coming.status == Event.Status.PUBLISHED
+    assert not AuditRecord.objects.filter(verb="event.complete").exists()
+
+    now = timezone.now()
+    under_way = EventFactory(
+        starts_at=now - dt.timedelta(hours=1), ends_at=now + dt.timedelta(hours=7)
+    )
+    assert policies.can_complete_event(coordinator, under_way)
+    change = client.get(reverse("admin:events_event_change", args=[under_way.pk]))
+    complete = reverse("admin:events_event_complete", args=[under_way.pk])
+    assert complete in change.content.decode()
+    assert client.post(complete).status_code == 302
+    under_way.refresh_from_db()
+    assert under_way.status == Event.Status.COMPLETED
+    assert AuditRecord.objects.get(verb="event.complete").actor == coordinator
 
 
 def test_the_admin_shows_the_status_read_only_and_cancels_on_its_action_page(client, coordinator):

@@ -119,6 +119,59 @@ def test_leaving_the_waitlist_frees_no_place():
     assert Registration.objects.get(user=holder).status == "registered"
 
 
+def waitlist(event):
+    return list(
+        event.registrations.filter(status="waitlisted")
+        .order_by("waitlist_position")
+        .values_list("user", "waitlist_position")
+    )
+
+
+def test_after_a_promotion_the_waitlist_is_numbered_again_from_1():
+    event = EventFactory(capacity=1)
+    holder, first, second, third = member(), member(), member(), member()
+    taken = services.registration_create(event=event, user=holder)
+    for user in (first, second, third):
+        services.registration_create(event=event, user=user)
+
+    services.registration_cancel(registration=taken, actor=holder)
+
+    assert Registration.objects.get(user=first).status == "registered"
+    assert waitlist(event) == [(second.pk, 1), (third.pk, 2)]
+    latecomer = services.registration_create(event=event, user=member())
+    assert latecomer.waitlist_position == 3
+
+
+def test_leaving_the_waitlist_moves_those_behind_up_one_place():
+    event = EventFactory(capacity=1)
+    holder, first, second, third = member(), member(), member(), member()
+    services.registration_create(event=event, user=holder)
+    queued = [services.registration_create(event=event, user=u) for u in (first, second, third)]
+
+    services.registration_cancel(registration=queued[1], actor=second)
+
+    assert waitlist(event) == [(first.pk, 1), (third.pk, 2)]
+    assert Registration.objects.get(user=holder).status == "registered"
+    services.registration_cancel(registration=queued[0], actor=first)
+    assert waitlist(event) == [(third.pk, 1)]
+
+
+def test_the_waitlist_moves_up_whatever_order_postgresql_keeps_its_rows_in():
+    event = EventFactory(capacity=1)
+    holder, first, second, third = member(), member(), member(), member()
+    taken = services.registration_create(event=event, user=holder)
+    queued = [services.registration_create(event=event, user=u) for u in (first, second, third)]
+    # A corrected badge name writes the second's row anew, after the third's: one
+    # "position - 1" UPDATE would move the third to 2 while the second still holds it.
+    services.registration_update(
+        registration=queued[1], actor=staff_in(roles.EVENT_COORDINATOR), data={"name": "Ji-woo"}
+    )
+
+    services.registration_cancel(registration=taken, actor=holder)
+
+    assert waitlist(event) == [(second.pk, 1), (third.pk, 2)]
+
+
 def test_registering_again_after_cancelling_reuses_the_row_and_the_badge():
     event = EventFactory()
     user = member()

@@ -361,6 +361,21 @@ def test_the_enrollment_page_shows_the_timeline_and_the_series(staff_client, off
     assert move_url(enrollment) in html
 
 
+def test_the_enrollment_timeline_names_the_stages_in_the_staff_members_language(
+    staff_client, officer, manager, enrollment
+):
+    journey_services.enrollment_advance(
+        enrollment=enrollment, to_stage="acceleration", actor=manager, reason="Go.", override=True
+    )
+    client = staff_client(officer)
+    client.cookies["lang"] = "zh-hans"
+    html = client.get(reverse("admin:programs_enrollment_change", args=[enrollment.pk]))
+    html = html.content.decode()
+    # Each row of the inline is titled with its transition (str) before its columns.
+    assert "— → 孵化" in html and "孵化 → 加速" in html
+    assert "— → incubation" not in html and "incubation → acceleration" not in html
+
+
 def test_staff_enroll_a_company_without_an_application(staff_client, officer, company):
     cohort = CohortFactory()
     response = staff_client(officer).post(

@@ -77,6 +77,16 @@ def test_a_milestone_not_done_reads_not_done_not_received(
     assert "접수" not in html
 
 
+def test_the_timeline_names_the_stages_in_the_members_language(signed_in, enrollment, manager):
+    journey_services.enrollment_advance(
+        enrollment=enrollment, to_stage="acceleration", actor=manager, reason="Go.", override=True
+    )
+    signed_in.cookies["lang"] = "zh-hans"
+    html = signed_in.get(JOURNEY).content.decode()
+    assert "<strong>孵化 → 加速</strong>" in html
+    assert "incubation → acceleration" not in html.lower()
+
+
 def test_a_company_not_enrolled_yet_is_told_so(signed_in):
     page = signed_in.get(JOURNEY)
     assert page.status_code == 200
