@@ -73,6 +73,19 @@ class CompanyForm(forms.ModelForm):
         return validators.brn_compact(self.cleaned_data["brn"])
 
 
+class CompanyProfileForm(CompanyForm):
+    """The profile a member keeps up to date outside an application. The registration
+    number, founding date and sector are what screening checks: they change in a draft
+    application's first step, or by the center."""
+
+    brn = None
+
+    class Meta(CompanyForm.Meta):
+        fields = [
+            name for name in CompanyForm.Meta.fields if name not in {"brn", "founded_on", "sector"}
+        ]
+
+
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address of your colleague"), max_length=254)
 

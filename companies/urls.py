@@ -6,6 +6,7 @@ from companies.exchange import urls as exchange
 app_name = "companies"
 urlpatterns = [
     path("company/create/", views.company_create, name="company-create"),
+    path("company/edit/", views.company_edit, name="company-edit"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
     path("documents/<int:pk>/", views.document_download, name="document-download"),
     *exchange.urlpatterns,

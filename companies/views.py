@@ -10,10 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from companies import policies, selectors, services
-from companies.forms import CompanyForm
+from companies.forms import CompanyForm, CompanyProfileForm
 from companies.models import Document, Invitation
 from incubator.forms import attach_error
 from incubator.portal import startup_view
@@ -38,6 +38,26 @@ def company_create(request):
             messages.success(request, _("Your company is created."))
             return redirect(DASHBOARD)
     return render(request, "companies/company_create.html", {"form": form})
+
+
+@startup_view
+@require_http_methods(["GET", "POST"])
+def company_edit(request):
+    company = selectors.company_for_user(request.user)
+    if company is None:
+        return redirect(DASHBOARD)  # it offers to create one, or to accept an invitation
+    if not policies.can_update_company(request.user, company):
+        raise PermissionDenied
+    form = CompanyProfileForm(request.POST or None, instance=company)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.company_update(company=company, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            attach_error(form, error)
+        else:
+            messages.success(request, _("The company profile is saved."))
+            return redirect(DASHBOARD)
+    return render(request, "companies/company_edit.html", {"form": form, "company": company})
 
 
 def invitation_accept(request, token):

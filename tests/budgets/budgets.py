@@ -75,6 +75,7 @@ SHOWS_NO_ROWS = {
     r"^admin:programs_servicetarget_changelist ": "one target per kind of request",
     r"^companies:(invitation-accept|document-download|inquiry-detail|listing-create|"
     r"listing-edit|exchange-listing) ": "one invitation, document, inquiry or listing",
+    r"^companies:company-edit ": "the form of the company's own profile",
     r"^programs:(application-(detail|submit|withdraw|step)|local-entity|milestone-evidence|"
     r"request-(create|file)|fund-apply|report-create) ": (
         "one application's pages, the local entity, a file, the forms of a request, a "

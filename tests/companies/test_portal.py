@@ -12,6 +12,7 @@ from companies.models import (
     Membership,
 )
 from incubator import roles
+from incubator.models import AuditRecord
 from tests.companies.factories import (
     PASSWORD,
     CompanyFactory,
@@ -87,6 +88,45 @@ def test_a_valid_registration_number_creates_the_company_with_its_owner(client, 
     assert Membership.objects.get(company=company).user == user
     assert Membership.objects.get(company=company).role == Membership.Role.OWNER
     assert brn in html(response)  # the dashboard shows the company card
+
+
+def test_a_member_edits_the_profile_and_consent_outside_any_application(client, owner):
+    # A resident has no draft to edit it in; screening's facts stay out of this page.
+    company = owner.membership.company
+    member = UserFactory()
+    Membership.objects.create(company=company, user=member, role=Membership.Role.MEMBER)
+    founded, brn = company.founded_on, company.brn
+    client.force_login(member)
+    assert "/portal/company/edit/" in html(client.get("/portal/company/"))
+    form = html(client.get("/portal/company/edit/"))
+    assert 'name="consent_to_partners"' in form
+    assert 'name="brn"' not in form and 'name="founded_on"' not in form
+
+    fields = {**COMPANY, "website": "https://orangsimhan.example", "consent_to_partners": "on"}
+    fields.update(brn="134-86-72683", founded_on="2024-01-01")  # not the page's to change
+    response = client.post("/portal/company/edit/", fields)
+
+    assert response.status_code == 302 and response["Location"] == "/portal/company/"
+    company.refresh_from_db()
+    assert company.consent_to_partners and company.website == "https://orangsimhan.example"
+    assert (company.founded_on, company.brn) == (founded, brn)
+    record = AuditRecord.objects.get(verb="company.update")
+    assert record.actor == member and "consent_to_partners" in record.changes
+
+
+def test_a_profile_without_any_name_is_refused_and_keeps_what_was_stored(client, owner):
+    company = owner.membership.company
+    names = (company.name_ko, company.name_zh, company.name_en)
+    client.force_login(owner)
+
+    empty = {**COMPANY, "name_ko": "", "name_zh": "", "name_en": "", "website": "https://x.example"}
+    response = client.post("/portal/company/edit/", empty)
+
+    assert response.status_code == 200 and "form-errors" in html(response)
+    company.refresh_from_db()
+    assert (company.name_ko, company.name_zh, company.name_en) == names
+    assert company.website != "https://x.example"
+    assert not AuditRecord.objects.filter(verb="company.update").exists()
 
 
 def test_the_owner_invites_a_colleague_who_signs_in_and_joins(
