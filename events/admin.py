@@ -7,14 +7,24 @@ sessions and rounds are saved by their services (`events.admin_mixins.ServiceAdm
 registrations are added, corrected, checked in and cancelled through `events.services`
 (adding takes a place or a waitlist position under the event lock, cancelling promotes
 the waitlist), and are never deleted, so the waitlist always moves.
+
+An event's times, and its rows' (slots, sessions, rounds' deadlines), are typed and shown
+in the event's own zone, not the staff member's (`TimesInEventZone`).
 """
+
+import contextlib
+import zoneinfo
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -36,9 +46,11 @@ from events.models import (
     OnlineSession,
     Registration,
     SessionAttendance,
+    TimeZone,
 )
 from events.online import services as online
 from events.reports import held
+from incubator import times
 from incubator.admin_mixins import (
     ActionPages,
     InlineRowsLoaded,
@@ -60,11 +72,75 @@ VENUES = translated_names("venue")
 
 SESSIONS = Rows("session", online.online_session_save, online.online_session_delete)
 
+IN_EVENT_ZONE = _("In the event's time zone.")
 
-class OnlineSessionInline(ServiceInline):
+
+def _zone_of(queryset, pk, zone_field: str = "time_zone") -> str | None:
+    """Return the zone of the row `pk` of `queryset` (an id as typed: None if it names none)."""
+    if pk in (None, ""):
+        return None
+    try:
+        return queryset.filter(pk=pk).values_list(zone_field, flat=True).first()
+    except (ValueError, ValidationError):
+        return None
+
+
+class EventZoneHelp:
+    """Say beside each date-time of the form (an admin's or an inline's) that it is in the
+    event's zone."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and isinstance(db_field, models.DateTimeField):
+            field.help_text = (
+                format_lazy("{} {}", field.help_text, IN_EVENT_ZONE)
+                if field.help_text
+                else IN_EVENT_ZONE
+            )
+        return field
+
+
+class TimesInEventZone(EventZoneHelp):
+    """An admin whose add and change pages show and read date-times in an event's zone.
+
+    Django's admin shows a form's date-times, reads the typed ones and tells which changed in
+    the current zone, which `UserPreferencesMiddleware` makes the staff member's own: a
+    coordinator in Shanghai typing a Seoul event's 10:00 stored 10:00 China time. On these
+    pages the current zone is the event's (`times_zone`): the one sent with the form, so
+    that a zone changed with the times reads them in the new zone, else the saved one. The
+    inlines' rows are read in it too, and a time it cannot tell (a clock set back) is an
+    error on its field.
+    """
+
+    def times_zone(self, request, object_id) -> str | None:
+        """Return the zone of the page's times; None: the staff member's own."""
+        return None
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        zone = self.times_zone(request, object_id and unquote(object_id))
+        in_zone = timezone.override(zoneinfo.ZoneInfo(zone)) if zone else contextlib.nullcontext()
+        with in_zone:
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            # Drawn in the zone: a TemplateResponse would be rendered after the view returns.
+            if hasattr(response, "render"):
+                response.render()
+        return response
+
+
+class OnlineSessionInline(EventZoneHelp, ServiceInline):
     model = OnlineSession
     rows = SESSIONS
     fields = [*TITLES, "starts_at", "ends_at", "link"]
+
+
+# The matching and judging rooms' inlines, as the event page shows them: read in its zone
+# (`TimesInEventZone`), and saying so beside their times.
+class EventMeetingSlotInline(EventZoneHelp, MeetingSlotInline):
+    pass
+
+
+class EventCompetitionRoundInline(EventZoneHelp, CompetitionRoundInline):
+    pass
 
 
 class EventCancelForm(forms.Form):
@@ -99,12 +175,12 @@ HeldFilter = one_choice_filter(
 
 
 @admin.register(Event)
-class EventAdmin(PageRows, ActionPages, ServiceAdmin):
+class EventAdmin(TimesInEventZone, PageRows, ActionPages, ServiceAdmin):
     list_display = [
         "__str__",
         "kind",
         "status",
-        "starts_at",
+        "when",
         "time_zone",
         "capacity",
         "registered_count",
@@ -136,8 +212,21 @@ class EventAdmin(PageRows, ActionPages, ServiceAdmin):
         ),
         (_("Record"), {"fields": ["created_by", "created_at", "updated_at"]}),
     ]
-    inlines = [MeetingSlotInline, OnlineSessionInline, CompetitionRoundInline]
+    inlines = [EventMeetingSlotInline, OnlineSessionInline, EventCompetitionRoundInline]
     rows = Rows("event", delete=services.event_delete, may_delete=policies.can_delete_event)
+
+    def times_zone(self, request, object_id):
+        # The zone chosen on the form, else the saved one, else the one a new event starts with.
+        sent = request.POST.get("time_zone")
+        if sent in TimeZone.values:
+            return sent
+        if object_id is None:
+            return Event._meta.get_field("time_zone").get_default()
+        return _zone_of(Event.objects, object_id)
+
+    @admin.display(description=_("when"), ordering="starts_at")
+    def when(self, event):
+        return times.span(event.starts_at, event.ends_at, event.time_zone)
 
     def page_rows(self, request, rows):
         counts = selectors.registration_counts([event.pk for event in rows])
@@ -485,13 +574,23 @@ class RegistrationAdmin(ExportAdminMixin, ServiceAdmin):
 
 
 @admin.register(OnlineSession)
-class OnlineSessionAdmin(ServiceAdmin):
+class OnlineSessionAdmin(TimesInEventZone, ServiceAdmin):
     rows = SESSIONS
-    list_display = ["__str__", "event", "starts_at", "ends_at", "attendance_link"]
+    list_display = ["__str__", "event", "when", "attendance_link"]
     list_select_related = ["event"]
     search_fields = [*TITLES, *[f"event__{t}" for t in TITLES]]
     autocomplete_fields = ["event"]
     date_hierarchy = "starts_at"
+
+    def times_zone(self, request, object_id):
+        # The event sent with the form, else the session's; none chosen yet: the person's own.
+        return _zone_of(Event.objects, request.POST.get("event")) or _zone_of(
+            OnlineSession.objects, object_id, "event__time_zone"
+        )
+
+    @admin.display(description=_("when"), ordering="starts_at")
+    def when(self, session):
+        return times.span(session.starts_at, session.ends_at, session.event.time_zone)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(attended=Count("attendances"))

@@ -274,7 +274,7 @@ def event_page(client, event, rounds) -> dict:
         if name in form.fields and value is not None and not isinstance(value, dt.datetime)
     }
     for name in ("starts_at", "ends_at"):
-        local = timezone.localtime(getattr(event, name))
+        local = timezone.localtime(getattr(event, name), event.tzinfo)  # the event's zone
         data |= {f"{name}_0": local.strftime("%Y-%m-%d"), f"{name}_1": local.strftime("%H:%M")}
     existing = [r for r in rounds if not isinstance(r, str)]
     data |= {
