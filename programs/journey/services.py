@@ -324,13 +324,11 @@ def local_entity_register(
         if milestone is not None:
             milestone.done_at = timezone.now()
             milestone.done_by = actor
-            milestone.evidence = _(
-                "%(name)s registered on %(date)s, unified social credit code %(uscc)s."
-            ) % {
-                "name": entity.name_zh,
-                "date": entity.registered_on.isoformat(),
-                "uscc": entity.uscc,
-            }
+            # No words, which would stay in the actor's language for every reader: the
+            # entity's own card on the journey page says what each value is.
+            milestone.evidence = " · ".join(
+                (entity.name_zh, entity.registered_on.isoformat(), entity.uscc)
+            )
             milestone.save(update_fields=["done_at", "done_by", "evidence"])
         audit_record(
             actor=actor,

@@ -306,6 +306,19 @@ def test_registering_the_local_entity_completes_the_milestone(enrollment, member
     assert entity.uscc in milestone.evidence
 
 
+def test_the_milestone_the_entity_completes_reads_alike_in_every_language(enrollment, member):
+    # Written in the registering member's language, it showed Korean on Chinese pages.
+    member.language = "ko"
+    with translation.override("ko"):
+        entity = journey_services.local_entity_register(
+            company=enrollment.company, actor=member, **entity_fields()
+        )
+    milestone = enrollment.milestones.get(code=stages.LOCAL_ENTITY_MILESTONE)
+    assert milestone.evidence == (
+        f"{entity.name_zh} · {entity.registered_on.isoformat()} · {entity.uscc}"
+    )
+
+
 def test_a_uscc_with_a_wrong_check_character_is_refused_and_nothing_changes(enrollment, member):
     with pytest.raises(ValidationError) as error:
         journey_services.local_entity_register(
