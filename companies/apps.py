@@ -48,6 +48,10 @@ class CompaniesConfig(AppConfig):
         message_kinds.register(MESSAGE_KINDS)
         message_kinds.register(dict(EventType.choices))
         register_contact_opener(contacts_opened_by_inquiry)
+        from companies.selectors import company_names
+        from incubator.audit import register_company_names
+
+        register_company_names(company_names)
         webhooks.register_resolver(webhook_target, on_attempt=webhook_attempted)
 
         from companies import reminders

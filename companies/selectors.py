@@ -3,6 +3,7 @@
 from django.db.models import Count, QuerySet
 
 from companies.models import Company, Invitation, Membership, PartnerPerson
+from incubator.multilingual import translated_names
 
 
 def company_members(company_id: int) -> list:
@@ -38,3 +39,9 @@ def people_of_organisation(organisation):
 def companies_by_sector() -> dict[str, int]:
     """Return the number of companies of each sector (1 query)."""
     return dict(Company.objects.values_list("sector").annotate(n=Count("pk")).order_by())
+
+
+def company_names(ids) -> dict[int, str]:
+    """Return {id: name in the active language} of the companies `ids` (one query)."""
+    companies = Company.objects.filter(pk__in=ids).only("pk", *translated_names("name"))
+    return {company.pk: str(company) for company in companies}

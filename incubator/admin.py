@@ -7,14 +7,15 @@ from django.contrib.admin.options import FORMFIELD_FOR_DBFIELD_DEFAULTS
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
 from django.db import models
+from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 import incubator.third_party_admin  # noqa: F401 (the third-party apps' pages)
 from incubator import message_kinds, roles, services
-from incubator.admin_mixins import ReadOnlyAdmin, Rows, ServiceAdmin, through_services
-from incubator.audit import redacted
+from incubator.admin_mixins import PageRows, ReadOnlyAdmin, Rows, ServiceAdmin, through_services
+from incubator.audit import company_names, redacted
 from incubator.models import AuditRecord, OutboxMessage, User
 
 admin.site.site_header = _("China–Korea Innovation & Startup Center")
@@ -188,13 +189,37 @@ class OutboxMessageAdmin(ServiceAdmin):
         )
 
 
+class AuditCompanyFilter(admin.SimpleListFilter):
+    """A company's history (`?company_id=`, the link of its page): shown while it is on, so
+    the list says whose records it holds and offers "All" to leave it."""
+
+    title = _("company")
+    parameter_name = "company_id"
+
+    def lookups(self, request, model_admin):
+        value = self.value()
+        if not (value or "").isdigit():
+            return []
+        return [(value, company_names({int(value)}).get(int(value), value))]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        return queryset.filter(company_id=int(value)) if value.isdigit() else queryset.none()
+
+
 @admin.register(AuditRecord)
-class AuditRecordAdmin(ReadOnlyAdmin):
+class AuditRecordAdmin(PageRows, ReadOnlyAdmin):
     """The audit trail, read-only: services write it, nobody edits it."""
 
-    list_display = ["at", "actor_label", "verb", "object_repr", "company_repr"]
+    list_display = ["at", "actor_label", "verb", "object_repr", "company_shown"]
     # Only the kinds of objects the trail names, not every table of every app.
-    list_filter = ["verb", ("object_type", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        AuditCompanyFilter,
+        "verb",
+        ("object_type", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["actor_label", "object_repr", "company_repr", "verb"]
     date_hierarchy = "at"
     fields = [
@@ -211,8 +236,22 @@ class AuditRecordAdmin(ReadOnlyAdmin):
     ]
     readonly_fields = fields
 
+    def page_rows(self, request, rows):
+        # In the reader's language, and for the records whose service gave only the id.
+        names = company_names({record.company_id for record in rows})
+        for record in rows:
+            record.company_name = names.get(record.company_id, record.company_repr)
+
+    @admin.display(description=_("company"), ordering="company_repr")
+    def company_shown(self, record):
+        if record.company_id is None:
+            return "-"
+        return format_html(
+            '<a href="?company_id={}">{}</a>', record.company_id, record.company_name or "-"
+        )
+
     def lookup_allowed(self, lookup, value, request=None):
         # A company's and an actor's history are links from their own pages.
-        return lookup in {"company_id", "actor", "actor__id__exact"} or super().lookup_allowed(
+        return lookup in {"actor", "actor__id__exact"} or super().lookup_allowed(
             lookup, value, request
         )

@@ -43,6 +43,22 @@ def _plain(value):
     return str(value)
 
 
+# The companies app names its companies for the trail (the core imports no app):
+# `names(ids)` -> {id: name in the active language}.
+_company_names = None
+
+
+def register_company_names(names) -> None:
+    global _company_names
+    _company_names = names
+
+
+def company_names(ids) -> dict[int, str]:
+    """Return the names of the companies `ids` in the active language ({} if none named)."""
+    ids = {pk for pk in ids if pk is not None}
+    return _company_names(ids) if ids and _company_names is not None else {}
+
+
 def actor_label(actor) -> str:
     if actor is None:
         return ""

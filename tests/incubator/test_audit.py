@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -41,3 +42,28 @@ def test_a_record_names_actor_verb_object_and_company_and_masks_secrets():
         "reset_url": "••••",
     }
     assert AuditRecord.objects.count() == 1
+
+
+def test_the_trail_names_each_company_in_the_readers_language_and_says_whose_it_is(client):
+    from django.contrib.auth.models import Group
+
+    company = CompanyFactory(name_ko="바른스마트팩토리", name_zh="巴伦智能工厂", name_en="Barun")
+    other = CompanyFactory(name_ko="다른회사", name_zh="别的公司", name_en="Other")
+    # Written by a Korean reader with the id only, as many services write it.
+    audit_record(actor=None, verb="milestone.complete", company=company.pk)
+    audit_record(actor=None, verb="company.update", obj=other, company=other)
+    manager = StaffFactory(language="zh-hans")
+    manager.groups.add(Group.objects.get(name="center_manager"))
+    client.force_login(manager)
+    client.cookies["lang"] = "zh-hans"
+
+    trail = client.get("/admin/incubator/auditrecord/").content.decode()
+    theirs = client.get(f"/admin/incubator/auditrecord/?company_id={company.pk}")
+
+    assert "巴伦智能工厂" in trail and "别的公司" in trail
+    assert f'href="?company_id={company.pk}"' in trail
+    page = theirs.content.decode()
+    rows = re.findall(r'class="field-verb">([\w.]+)<', page)
+    assert theirs.status_code == 200 and rows == ["milestone.complete"]
+    # The filter is on, and says so beside the list.
+    assert 'id="changelist-filter"' in page and "巴伦智能工厂" in page
