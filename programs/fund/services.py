@@ -255,6 +255,18 @@ def fund_disburse(
         except ValidationError as error:
             raise ValidationError({"amount": error.messages}) from None
         amount = Decimal(str(amount))
+        reference = (reference or "").strip()
+        # A bank's reference names one transfer: seen again, it is the same payment twice.
+        if reference and Disbursement.objects.filter(reference__iexact=reference).exists():
+            raise ValidationError(
+                {
+                    "reference": _(
+                        "A payment with the reference %(reference)s is recorded already."
+                    )
+                    % {"reference": reference}
+                },
+                code="paid_already",
+            )
         if amount > application.undisbursed:
             raise ValidationError(
                 {
@@ -271,7 +283,7 @@ def fund_disburse(
             application=application,
             amount=amount,
             paid_on=paid_on,
-            reference=(reference or "").strip(),
+            reference=reference,
             created_by=actor,
         )
         disbursement.full_clean(exclude=["application", "created_by"])

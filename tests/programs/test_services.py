@@ -662,8 +662,21 @@ def test_tranches_never_exceed_the_grant(enrollment, manager, officer):
         reason="Good.",
     )
     fund_services.fund_disburse(
-        application=application, amount=Decimal("60000"), paid_on=today, actor=officer
+        application=application,
+        amount=Decimal("60000"),
+        paid_on=today,
+        actor=officer,
+        reference="PAY-3",
     )
+    with pytest.raises(ValidationError, match="recorded already") as twice:
+        fund_services.fund_disburse(
+            application=application,
+            amount=Decimal("100"),
+            paid_on=today,
+            actor=officer,
+            reference=" pay-3 ",
+        )
+    assert list(twice.value.message_dict) == ["reference"]
     with pytest.raises(ValidationError, match="left to pay out"):
         fund_services.fund_disburse(
             application=application, amount=Decimal("40000.01"), paid_on=today, actor=officer
