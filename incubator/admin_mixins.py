@@ -2,6 +2,7 @@
 
 import contextlib
 import functools
+import secrets
 import types
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import quote, unquote
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.forms.models import BaseInlineFormSet
@@ -275,6 +277,41 @@ def call_service(form, service, **kwargs):
         attach_error(form, error)
         return None
     return True if result is None else result
+
+
+class SentOnceForm(forms.Form):
+    """The form of a page whose answer shows a secret once (a new API key, a new webhook
+    endpoint's): that answer is not a redirect, so a reload sends the form again, and it
+    would make a second key without a word. `call_service_once` makes nothing then."""
+
+    once = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["once"].initial = secrets.token_urlsafe(16)
+
+
+SENT_ONCE_SECONDS = 24 * 3600
+
+
+def call_service_once(form: SentOnceForm, service, **kwargs):
+    """`call_service` with the form's data, once per form shown: sent again, it refuses."""
+    data = dict(form.cleaned_data)
+    # The cache the processes share (Redis): two workers must not both take the same form.
+    mark = f"sent-once:{data.pop('once')}"
+    if not caches["api"].add(mark, True, timeout=SENT_ONCE_SECONDS):
+        form.add_error(
+            None,
+            gettext(
+                "This form was sent already, and what it made is in the list. Its secret is "
+                "shown only once: if it was lost, revoke or rotate it there."
+            ),
+        )
+        return None
+    made = call_service(form, service, **kwargs, **data)
+    if made is None:
+        caches["api"].delete(mark)  # refused: corrected, the same form may be sent again
+    return made
 
 
 class ActionPages:

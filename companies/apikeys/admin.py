@@ -15,10 +15,16 @@ from companies.apikeys import services
 from companies.apikeys.models import PartnerAPIKey, Scope
 from companies.apikeys.policies import can_manage_api_keys
 from companies.models import PartnerOrganisation
-from incubator.admin_mixins import ActionPages, call_service, through_services
+from incubator.admin_mixins import (
+    ActionPages,
+    SentOnceForm,
+    call_service,
+    call_service_once,
+    through_services,
+)
 
 
-class APIKeyCreateForm(forms.Form):
+class APIKeyCreateForm(SentOnceForm):
     organisation = forms.ModelChoiceField(
         PartnerOrganisation.objects.filter(is_active=True), label=_("organisation")
     )
@@ -109,9 +115,7 @@ class PartnerAPIKeyAdmin(ActionPages, admin.ModelAdmin):
             raise PermissionDenied
         form = APIKeyCreateForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            made = call_service(
-                form, services.api_key_create, actor=request.user, **form.cleaned_data
-            )
+            made = call_service_once(form, services.api_key_create, actor=request.user)
             if made:
                 key_row, key = made
                 # Rendered, not redirected: the key must not travel through a message

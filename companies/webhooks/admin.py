@@ -21,7 +21,13 @@ from companies.models import PartnerOrganisation
 from companies.webhooks import policies, selectors, services
 from companies.webhooks.models import EventType, WebhookEndpoint
 from incubator import message_kinds, webhooks
-from incubator.admin_mixins import ActionPages, call_service, through_services
+from incubator.admin_mixins import (
+    ActionPages,
+    SentOnceForm,
+    call_service,
+    call_service_once,
+    through_services,
+)
 from incubator.zones import moment_text
 
 
@@ -50,7 +56,7 @@ def _url_field() -> forms.URLField:
     )
 
 
-class WebhookEndpointAddForm(forms.Form):
+class WebhookEndpointAddForm(SentOnceForm):
     organisation = forms.ModelChoiceField(
         PartnerOrganisation.objects.filter(is_active=True), label=_("organisation")
     )
@@ -200,9 +206,7 @@ class WebhookEndpointAdmin(ActionPages, admin.ModelAdmin):
         else:
             form = WebhookEndpointAddForm(initial={"organisation": request.GET.get("organisation")})
         if form.is_bound and form.is_valid():
-            made = call_service(
-                form, services.webhook_endpoint_create, actor=request.user, **form.cleaned_data
-            )
+            made = call_service_once(form, services.webhook_endpoint_create, actor=request.user)
             if made:
                 endpoint, secret = made
                 return self._secret_page(

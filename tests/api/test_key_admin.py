@@ -1,5 +1,7 @@
 """The manager makes and revokes keys in the admin; the key is shown on one page only."""
 
+import secrets
+
 import pytest
 
 from companies.apikeys.models import PartnerAPIKey
@@ -15,7 +17,12 @@ def test_the_manager_makes_a_key_that_works_and_is_never_shown_again(client):
     client.force_login(a_manager())
     page = client.post(
         ADD,
-        {"organisation": organisation.pk, "name": "CRM", "scopes": ["companies:read"]},
+        {
+            "organisation": organisation.pk,
+            "name": "CRM",
+            "scopes": ["companies:read"],
+            "once": secrets.token_urlsafe(8),  # each page shows a new one
+        },
     )
     assert page.status_code == 200
     key = page.context["key"]
@@ -41,3 +48,21 @@ def test_a_bad_form_shows_its_errors_and_saves_nothing(client):
     page = client.post(ADD, {"name": "", "scopes": ["nope"]})
     assert page.status_code == 200 and page.context["form"].errors
     assert PartnerAPIKey.objects.count() == 0
+
+
+def test_the_made_page_reloaded_makes_no_second_key(client):
+    # The key's page answers the POST (no redirect: the key must not sit in a session), so
+    # a reload sends the form again.
+    organisation = PartnerOrganisationFactory()
+    client.force_login(a_manager())
+    shown = client.get(ADD).context["form"]["once"].value()
+    form = {"organisation": organisation.pk, "name": "CRM", "scopes": ["companies:read"]}
+
+    refused = client.post(ADD, {**form, "name": "", "once": shown})
+    made = client.post(ADD, {**form, "once": shown})  # corrected: the same form goes through
+    again = client.post(ADD, {**form, "once": shown})
+
+    assert refused.context["form"].errors["name"] and "key" in made.context
+    assert again.status_code == 200 and "key" not in again.context
+    assert "sent already" in again.content.decode()
+    assert PartnerAPIKey.objects.count() == 1

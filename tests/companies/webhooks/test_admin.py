@@ -4,6 +4,7 @@ any text column of the database."""
 
 import json
 import re
+import secrets
 
 import pytest
 from django.apps import apps
@@ -44,6 +45,7 @@ def add(client, organisation, **fields):
         "url": URL,
         "event_types": [EventType.MEETING_CONFIRMED, EventType.EVENT_CANCELLED],
         "description": "Angel Fund CRM",
+        "once": secrets.token_urlsafe(8),  # the form's own, as each page shows a new one
         **fields,
     }
     return client.post(reverse("admin:companies_webhookendpoint_add"), data)
