@@ -213,7 +213,12 @@ class EventAdmin(TimesInEventZone, PageRows, ActionPages, ServiceAdmin):
         (_("Record"), {"fields": ["created_by", "created_at", "updated_at"]}),
     ]
     inlines = [EventMeetingSlotInline, OnlineSessionInline, EventCompetitionRoundInline]
-    rows = Rows("event", delete=services.event_delete, may_delete=policies.can_delete_event)
+    rows = Rows(
+        "event",
+        delete=services.event_delete,
+        may_delete=policies.can_delete_event,
+        kept_because=policies.event_kept_because,
+    )
 
     def times_zone(self, request, object_id):
         # The zone chosen on the form, else the saved one, else the one a new event starts with.

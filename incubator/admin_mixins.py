@@ -416,13 +416,15 @@ class Rows:
     """The services that save and delete one kind of row: `save(<keyword>=row, actor=...)`.
 
     `may_delete(actor, row)` is the delete's policy, for the admin to offer the delete only
-    where the service would accept it.
+    where the service would accept it; `kept_because(row)` says why a row stays, for the
+    page that refuses its delete to say so.
     """
 
     keyword: str
     save: Callable | None = None
     delete: Callable | None = None
     may_delete: Callable | None = None
+    kept_because: Callable | None = None
 
     def call(self, service, row, actor):
         if service is None:
@@ -527,6 +529,12 @@ class ServiceAdmin(admin.ModelAdmin):
         return Refused
 
     def delete_view(self, request, object_id, extra_context=None):
+        kept = self.rows is not None and self.rows.kept_because
+        obj = self.get_object(request, unquote(object_id)) if kept else None
+        if obj is not None and super().has_delete_permission(request, obj):
+            # Refused all the same (403), but saying why rather than "not allowed".
+            if reason := kept(obj):
+                raise PermissionDenied(reason)
         try:
             return super().delete_view(request, object_id, extra_context)
         except ValidationError as refusal:

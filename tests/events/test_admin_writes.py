@@ -217,7 +217,10 @@ def test_an_event_is_deleted_only_when_nobody_is_to_be_told(client, coordinator)
 
     published = StartupRegistrationFactory().event
     delete = reverse("admin:events_event_delete", args=[published.pk])
-    assert client.get(delete).status_code == 403
+    refused = client.get(delete)
+    assert refused.status_code == 403
+    # Saying why, and what to do instead: not only "not allowed".
+    assert "cancel it instead" in refused.content.decode()
     assert client.post(delete, {"post": "yes"}).status_code == 403
     change = client.get(reverse("admin:events_event_change", args=[published.pk])).content
     assert delete.encode() not in change
