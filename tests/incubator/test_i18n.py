@@ -1,3 +1,4 @@
+import re
 import shutil
 import subprocess
 import sys
@@ -99,3 +100,16 @@ def test_every_string_of_the_code_is_in_the_catalogues(tmp_path):
         catalogue = polib.pofile(str(copy / "locale" / locale / "LC_MESSAGES" / "django.po"))
         missing = [e.msgid for e in catalogue.untranslated_entries() + catalogue.fuzzy_entries()]
         assert missing == [], f"{locale}: run `make messages-extract` and translate: {missing[:10]}"
+
+
+@pytest.mark.django_db
+def test_the_admins_change_links_read_change_and_the_language_button_switch(client):
+    # One msgid "Change" served both, so every "Change" link of the admin read 切换 (switch).
+    from tests.companies.factories import staff_in
+
+    client.force_login(staff_in("center_manager"))
+    client.cookies["lang"] = "zh-hans"
+    page = client.get("/admin/").content.decode()
+    assert re.search(r'class="changelink"[^>]*>修改</a>', page)
+    assert not re.search(r'class="changelink"[^>]*>切换</a>', page)
+    assert '<button type="submit">切换</button>' in page
