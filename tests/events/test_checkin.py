@@ -365,4 +365,5 @@ def test_checked_in_time_is_shown_in_the_events_zone(client, coordinator):
 
     html = client.get(reverse("events:check-in", args=[event.pk]), {"q": "kim"}).content.decode()
 
-    assert "Checked in at 09:12" in html
+    # With the zone's name: the footer says the portal's times are in the reader's zone.
+    assert "Checked in at 09:12 Korea time (KST)" in html
