@@ -24,12 +24,14 @@ from incubator.rows import row_delete, row_save
 from incubator.services import outbox_enqueue
 
 
-def members_notify(*, company_id: int, kind: str, dedupe_key: str, payload: dict) -> None:
-    """Write one outbox message per member of a company, each in their own language.
+def members_notify(*, company_id: int, kind: str, dedupe_key: str, payload: dict) -> int:
+    """Write one outbox message per member of a company, each in their own language; return
+    how many (a company the center keeps may have no portal account at all).
 
     `dedupe_key` names the occurrence; each member's key adds their id.
     """
-    for member in selectors.company_members(company_id):
+    members = selectors.company_members(company_id)
+    for member in members:
         outbox_enqueue(
             recipient=member.email,
             kind=kind,
@@ -37,6 +39,7 @@ def members_notify(*, company_id: int, kind: str, dedupe_key: str, payload: dict
             payload={**payload, "name": member.get_full_name()},
             language=member.language,
         )
+    return len(members)
 
 
 # --- Companies and members ----------------------------------------------------

@@ -21,7 +21,6 @@ from incubator.admin_mixins import (
 )
 from incubator.exports import ExportAdminMixin, column, field_column, translated
 from incubator.forms import DateInput
-from incubator.models import User
 from programs.admin_display import overdue as _overdue
 from programs.concierge import selectors as concierge_selectors
 from programs.concierge import services as concierge_services
@@ -65,6 +64,7 @@ class ServiceRequestAddForm(forms.ModelForm):
         fields = ["company", "kind", "subject", "owner", "due_on"]
         widgets = {"due_on": DateInput()}
         help_texts = {"due_on": _("Empty: from the target of the kind of request.")}
+        error_messages = {"owner": {"invalid_choice": concierge_services.NOT_AN_OWNER}}
 
 
 class ReplyForm(forms.Form):
@@ -75,17 +75,17 @@ class ReplyForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    owner = forms.ModelChoiceField(label=_("owner"), queryset=User.objects.none())
+    owner = forms.ModelChoiceField(
+        label=_("owner"),
+        queryset=concierge_selectors.request_owner_choices(),
+        error_messages={"invalid_choice": concierge_services.NOT_AN_OWNER},
+    )
     due_on = forms.DateField(
         label=_("due on"),
         required=False,
         widget=DateInput(),
         help_text=_("Empty: from the target of the kind of request."),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = User.objects.filter(is_staff=True, is_active=True)
 
 
 class StatusForm(forms.Form):
@@ -97,6 +97,16 @@ class StatusForm(forms.Form):
             (s, ServiceRequest.Status(s).label)
             for s in ServiceRequest.TRANSITIONS[service_request.status]
         ]
+
+
+def _reply_sent(reply: concierge_services.Reply) -> str:
+    """Say what became of the center's answer: sent, or only kept when nobody could be told."""
+    if reply.told:
+        return gettext("Your answer is sent to the company.")
+    return gettext(
+        "Your answer is saved on the request, but nobody was told: the company has no portal"
+        " account."
+    )
 
 
 class ServiceMessageInline(ReadOnlyInline):
@@ -180,7 +190,7 @@ class ServiceRequestAdmin(ExportAdminMixin, CreatedThroughService, ServiceModelA
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "owner":
-            kwargs["queryset"] = User.objects.filter(is_staff=True, is_active=True)
+            kwargs["queryset"] = concierge_selectors.request_owner_choices()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_delete_permission(self, request, obj=None):
@@ -244,7 +254,7 @@ class ServiceRequestAdmin(ExportAdminMixin, CreatedThroughService, ServiceModelA
                         uploaded_file=reply_form.cleaned_data["attachment"],
                         max_bytes=settings.UPLOAD_MAX_BYTES,
                     )
-                    message = gettext("Your answer is sent to the company.")
+                    message = _reply_sent(done) if done else None
             elif "_assign" in request.POST:
                 assign_form = AssignForm(request.POST, prefix="assign")
                 if assign_form.is_valid():

@@ -2,6 +2,9 @@
 
 from django.db.models import Count, Q, QuerySet
 
+from incubator.auth_backend import UserBackend
+from incubator.models import User
+from programs.concierge import policies
 from programs.models import (
     ServiceMessage,
     ServiceRequest,
@@ -32,3 +35,14 @@ def service_messages(service_request: ServiceRequest) -> QuerySet[ServiceMessage
 def overdue_requests_q(today) -> Q:
     """Return the filter of requests past their target date and still open."""
     return Q(status__in=ServiceRequest.ACTIVE, due_on__lt=today)
+
+
+def request_owner_choices() -> QuerySet[User]:
+    """Return the staff who may own a request (`policies.can_own_request`), by name."""
+    # The permission asked as has_perm asks it: the role's group, the user's own, a superuser.
+    return (
+        UserBackend()
+        .with_perm(policies.HANDLE, is_active=True)
+        .filter(is_staff=True)
+        .order_by("full_name", "email")
+    )

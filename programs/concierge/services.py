@@ -3,18 +3,21 @@ record; the other side is told through the outbox.
 """
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from companies.models import Company
 from companies.services import members_notify
 from incubator.audit import audit_record
 from incubator.services import outbox_enqueue
 from programs import policies, stages
+from programs.concierge import policies as concierge_policies
 from programs.models import (
     Enrollment,
     ServiceMessage,
@@ -31,6 +34,24 @@ from programs.services import (
 )
 
 # --- Concierge service requests ----------------------------------------------------------
+
+# The admin's owner fields say it too, of a choice they do not offer.
+NOT_AN_OWNER = gettext_lazy(
+    "Choose an owner whose role handles service requests: a center manager or a program officer."
+)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A message added to a request, and how many people were told of it (0: nobody could be)."""
+
+    message: ServiceMessage
+    told: int
+
+
+def _check_owner(owner) -> None:
+    if not concierge_policies.can_own_request(owner):
+        raise ValidationError({"owner": NOT_AN_OWNER}, code="not_an_owner")
 
 
 def service_target_days(kind: str) -> int:
@@ -62,8 +83,9 @@ def _message_create(
     return message
 
 
-def _notify_other_side(service_request: ServiceRequest, message: ServiceMessage) -> None:
-    """Tell the company's members of a center message, or the owner of a company message."""
+def _notify_other_side(service_request: ServiceRequest, message: ServiceMessage) -> int:
+    """Tell the company's members of a center message, or the owner of a company message;
+    return how many people are told."""
     payload = {
         "company": service_request.company.name_ko,
         "subject": service_request.subject,
@@ -72,7 +94,7 @@ def _notify_other_side(service_request: ServiceRequest, message: ServiceMessage)
         "from_center": message.from_center,
     }
     if message.from_center:
-        members_notify(
+        return members_notify(
             company_id=service_request.company_id,
             kind="service_request_message",
             dedupe_key=f"service-message:{message.pk}",
@@ -81,7 +103,7 @@ def _notify_other_side(service_request: ServiceRequest, message: ServiceMessage)
                 "path": reverse("programs:request-detail", args=[service_request.pk]),
             },
         )
-    elif service_request.owner_id and service_request.owner.is_active:
+    if service_request.owner_id and service_request.owner.is_active:
         owner = service_request.owner
         outbox_enqueue(
             recipient=owner.email,
@@ -96,6 +118,8 @@ def _notify_other_side(service_request: ServiceRequest, message: ServiceMessage)
             },
             language=owner.language,
         )
+        return 1
+    return 0
 
 
 def service_request_open(
@@ -116,6 +140,8 @@ def service_request_open(
     if kind not in ServiceRequest.Kind.values:
         raise ValidationError({"kind": _("Choose the kind of service.")})
     _check_member(company.pk, actor, "programs.add_servicerequest")
+    if owner is not None:
+        _check_owner(owner)
     from_center = bool(actor.is_staff)
     stored = _stored_file(uploaded_file, max_bytes) if uploaded_file else None
     now = timezone.now()
@@ -153,8 +179,11 @@ def service_request_open(
 
 def service_request_reply(
     *, service_request: ServiceRequest, actor, body: str, uploaded_file=None, max_bytes: int = 0
-) -> ServiceMessage:
-    """Add a message (and maybe a file) to a request; the other side is told by e-mail."""
+) -> Reply:
+    """Add a message (and maybe a file) to a request; the other side is told by e-mail.
+
+    The reply says how many were told: a company without portal accounts hears nothing.
+    """
     body = (body or "").strip()
     if not body and not uploaded_file:
         raise ValidationError({"body": _("Write a message or attach a file.")})
@@ -188,18 +217,18 @@ def service_request_reply(
             company=service_request.company_id,
             changes={"message": message.pk, "from_center": from_center},
         )
-        _notify_other_side(service_request, message)
-    return message
+        told = _notify_other_side(service_request, message)
+    return Reply(message=message, told=told)
 
 
 def service_request_assign(
     *, service_request: ServiceRequest, owner, actor, due_on: dt.date | None = None
 ) -> ServiceRequest:
-    """Give a request an owner among the staff, and a due date from the kind's target."""
+    """Give a request an owner among the staff who handle requests, and a due date from the
+    kind's target."""
     if not policies.can_assign_request(actor, service_request):
         raise PermissionDenied(_("Only the center assigns a request."))
-    if owner is None or not owner.is_staff:
-        raise ValidationError({"owner": _("Choose a staff member as the owner.")})
+    _check_owner(owner)
     with transaction.atomic():
         service_request = ServiceRequest.objects.select_for_update().get(pk=service_request.pk)
         if service_request.status == ServiceRequest.Status.CLOSED:
