@@ -6,13 +6,15 @@ chosen it for the request. Field errors keep the services' and forms' own wordin
 
 from contextlib import contextmanager
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from incubator.api.auth import TOO_MANY_WRONG_KEYS
 from incubator.api.permissions import SCOPE_MISSING
 
 
@@ -21,6 +23,13 @@ class Conflict(exceptions.APIException):
 
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
+
+
+class RequestTooLarge(exceptions.APIException):
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE, which Django refuses to read (413)."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "request_too_large"
 
 
 def _messages() -> dict[str, str]:
@@ -33,6 +42,8 @@ def _messages() -> dict[str, str]:
         "not_acceptable": _("This API answers in JSON only."),
         "unsupported_media_type": _("Send the body as JSON (Content-Type: application/json)."),
         "parse_error": _("The body is not valid JSON."),
+        "request_too_large": _("The body is larger than the API accepts: at most %(size)s MB.")
+        % {"size": f"{(settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0) / 1_048_576:g}"},
         "invalid": _("Some fields are not valid: see fields."),
         "conflict": _("This clashes with the current state: see message and fields."),
     }
@@ -53,6 +64,9 @@ def _flat(value) -> list[str]:
         return [text for item in value for text in _flat(item)]
     if isinstance(value, dict):
         return [f"{key}: {text}" for key, item in value.items() for text in _flat(item)]
+    if getattr(value, "code", None) == "null" and value == "No data provided":
+        # DRF's answer to a body of null, a message it leaves out of gettext.
+        return [_("The body is null: send the fields as a JSON object.")]
     return [str(value)]
 
 
@@ -66,6 +80,8 @@ def validation_error(error: DjangoValidationError) -> exceptions.ValidationError
 def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = validation_error(exc)
+    elif isinstance(exc, RequestDataTooBig):  # raised where DRF reads the body
+        exc = RequestTooLarge()
     response = drf_exception_handler(exc, context)
     if response is None:
         return None  # a server error: Django's handler logs it and answers 500
@@ -87,10 +103,19 @@ def exception_handler(exc, context):
         code = codes if isinstance(codes, str) else code
         message = str(detail) if code.startswith("key_") else messages["not_authenticated"]
     elif isinstance(exc, exceptions.Throttled):
-        code = "throttled"
-        message = _("Too many calls with this key: try again in %(seconds)s seconds.") % {
-            "seconds": exc.wait and int(exc.wait + 0.999) or 1
-        }
+        seconds = exc.wait and int(exc.wait + 0.999) or 1
+        if code == TOO_MANY_WRONG_KEYS:
+            message = _(
+                "Too many calls with a wrong key from your IP address: try again in "
+                "%(seconds)s seconds."
+            ) % {"seconds": seconds}
+        else:
+            code = "throttled"
+            message = _("Too many calls with this key: try again in %(seconds)s seconds.") % {
+                "seconds": seconds
+            }
+        # Rounded up as in the message: DRF's "%d" says 0 in the last second of a wait.
+        response["Retry-After"] = str(seconds)
     elif getattr(detail, "code", None) == SCOPE_MISSING:
         code = SCOPE_MISSING
         message = _("This API key lacks the scope %(scope)s.") % {"scope": str(detail)}
@@ -104,9 +129,9 @@ def exception_handler(exc, context):
     return response
 
 
-def not_found_response():
+def not_found_response(message: str | None = None):
     """The 404 of a URL that no endpoint serves (Django's URL resolver, not a view)."""
-    body = {"code": "not_found", "message": _messages()["not_found"], "fields": {}}
+    body = {"code": "not_found", "message": message or _messages()["not_found"], "fields": {}}
     return JsonResponse(body, status=404)
 
 
