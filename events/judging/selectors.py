@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
-from events.judging import normalization
+from events.judging import normalization, policies
 from events.judging.models import (
     CompetitionEntry,
     CompetitionRound,
@@ -20,12 +20,46 @@ class RoundResults:
     rows: list  # normalization.RankedEntry, with .entry.obj the CompetitionEntry
     pending: int  # assignments whose scores are not submitted
     judges: dict  # judge id -> user
+    # Assignments whose judge has a conflict of interest (`policies.judging_conflicts`) that
+    # arose after they were assigned: (assignment, why), in the order of the entries.
+    conflicts: list
+
+
+def _flag_conflicts(round_id: int, entries) -> list:
+    """Set `.conflict` (why, or None) on each judge assignment of `entries`; return the
+    (assignment, why) flagged."""
+    assignments = [a for entry in entries for a in entry.judge_assignments.all()]
+    why = policies.judging_conflicts(round_id, [(a.judge, a.entry) for a in assignments])
+    for assignment in assignments:
+        assignment.conflict = why.get((assignment.judge_id, assignment.entry_id))
+    return [(a, a.conflict) for a in assignments if a.conflict]
+
+
+def round_judges(*, round: CompetitionRound) -> list[CompetitionEntry]:
+    """Return the entries of `round` with their judge assignments, each flagged with
+    `.conflict` (see `round_results`).
+
+    Four queries: entries with companies, assignments with judges, declared conflicts, the
+    judges' memberships.
+    """
+    entries = list(
+        round.entries.select_related("company").prefetch_related(
+            Prefetch("judge_assignments", queryset=JudgeAssignment.objects.select_related("judge"))
+        )
+    )
+    _flag_conflicts(round.pk, entries)
+    return entries
 
 
 def round_results(*, round: CompetitionRound) -> RoundResults:
     """Return the entries of `round` ranked on normalised scores (submitted sheets only).
 
-    Four queries: criteria, entries with companies, assignments with judges, scores.
+    A judge's conflict of interest that arose after their assignment (they joined a company
+    that competes in the round, or declared a conflict later) is flagged, not hidden: the
+    sheet counts as the judge submitted it, and the staff pages say why it is in question.
+
+    Six queries: criteria, entries with companies, assignments with judges, scores, declared
+    conflicts, the judges' memberships.
     """
     criteria = list(JudgingCriterion.objects.filter(round_id=round.pk))
     entries = list(
@@ -61,8 +95,18 @@ def round_results(*, round: CompetitionRound) -> RoundResults:
             normalization.RankedEntry(normalization.Entry(e.pk, e.title), None, None, None, 0)
             for e in entries
         ]
+    conflicts = _flag_conflicts(round.pk, entries)
+    flagged = {(a.judge_id, a.entry_id): why for a, why in conflicts}
     for row in rows:
         row.obj = by_key[row.entry.key]
         for mark in row.by_judge:
             mark.user = judges[mark.judge]
-    return RoundResults(round=round, criteria=criteria, rows=rows, pending=pending, judges=judges)
+            mark.conflict = flagged.get((mark.judge, row.entry.key))
+    return RoundResults(
+        round=round,
+        criteria=criteria,
+        rows=rows,
+        pending=pending,
+        judges=judges,
+        conflicts=conflicts,
+    )

@@ -40,7 +40,8 @@ def _round_is_open(round_: CompetitionRound, now=None) -> None:
 
 
 def judge_assign(*, entry: CompetitionEntry, judge, actor) -> JudgeAssignment:
-    """Assign `judge` to score `entry`; refuse a declared conflict or the judge's own company."""
+    """Assign `judge` to score `entry`; refuse a judge with a conflict of interest: declared,
+    or a member of a company with an entry in the round (`policies.judging_conflicts`)."""
     if not policies.can_assign_judges(actor):
         raise PermissionDenied
     with transaction.atomic():
@@ -49,16 +50,9 @@ def judge_assign(*, entry: CompetitionEntry, judge, actor) -> JudgeAssignment:
             raise ValidationError(_("The results of this round are published already."))
         if not judge.is_active:
             raise ValidationError(_("This account is inactive."))
-        if ConflictDeclaration.objects.filter(judge=judge, company_id=entry.company_id).exists():
-            raise ValidationError(
-                _("%(judge)s declared a conflict of interest with %(company)s.")
-                % {"judge": judge, "company": entry.company}
-            )
-        if Membership.objects.filter(user=judge, company_id=entry.company_id).exists():
-            raise ValidationError(
-                _("%(judge)s is a member of %(company)s and cannot judge its entry.")
-                % {"judge": judge, "company": entry.company}
-            )
+        conflict = policies.judge_conflict(judge, entry)
+        if conflict is not None:
+            raise ValidationError(conflict, code="conflict")
         if JudgeAssignment.objects.filter(entry=entry, judge=judge).exists():
             raise ValidationError(_("This judge is already assigned to this entry."))
         try:
@@ -365,10 +359,41 @@ def criterion_delete(*, criterion: JudgingCriterion, actor) -> None:
         row_delete(criterion, actor=actor, verb="criterion")
 
 
+def _refuse_judging_members(entry: CompetitionEntry) -> None:
+    """Refuse to enter a company in a round where its members judge: they would score its
+    rivals (`judge_assign` refuses the same pair the other way round)."""
+    if not entry._state.adding:
+        stored = CompetitionEntry.objects.get(pk=entry.pk)
+        if (stored.round_id, stored.company_id) == (entry.round_id, entry.company_id):
+            return  # the same company in the same round: what was allowed stays allowed
+    judges = sorted(
+        {
+            str(assignment.judge)
+            for assignment in JudgeAssignment.objects.filter(
+                entry__round_id=entry.round_id, judge__membership__company_id=entry.company_id
+            ).select_related("judge")
+        }
+    )
+    if judges:
+        raise ValidationError(
+            _(
+                "%(company)s cannot enter this round while its members judge in it "
+                "(%(judges)s): remove their judge assignments first."
+            )
+            % {"company": entry.company, "judges": ", ".join(judges)},
+            code="conflict",
+        )
+
+
 def entry_save(*, entry: CompetitionEntry, actor) -> CompetitionEntry:
-    """Enter a company in a round, or change its entry."""
+    """Enter a company in a round, or change its entry; refuse a company whose members judge
+    in the round."""
     _refuse_unless_setting_up(actor)
-    return row_save(entry, actor=actor, verb="entry", company=entry.company_id)
+    with transaction.atomic():
+        # Locked as `judge_assign` locks it: no member becomes a judge meanwhile.
+        CompetitionRound.objects.select_for_update().get(pk=entry.round_id)
+        _refuse_judging_members(entry)
+        return row_save(entry, actor=actor, verb="entry", company=entry.company_id)
 
 
 def entry_delete(*, entry: CompetitionEntry, actor) -> None:

@@ -103,7 +103,7 @@ def _round(pk: int) -> CompetitionRound:
 
 
 def _render_assign(request, round_: CompetitionRound, form=None, status=200):
-    entries = round_.entries.select_related("company").prefetch_related("judge_assignments__judge")
+    entries = selectors.round_judges(round=round_)
     return render(
         request,
         "events/judging/assign.html",

@@ -104,6 +104,75 @@ def test_a_member_of_the_company_cannot_judge_its_entry(entries, coordinator):
         judging.judge_assign(entry=entries[0], judge=member, actor=coordinator)
 
 
+def test_a_member_of_a_competing_company_cannot_judge_a_rival(entries, coordinator):
+    rival = Membership.objects.filter(company=entries[1].company).get().user
+    with pytest.raises(ValidationError) as error:
+        judging.judge_assign(entry=entries[0], judge=rival, actor=coordinator)
+    assert error.value.messages == [
+        f"{rival} is a member of {entries[1].company}, which has an entry in this round, "
+        "and cannot judge its rivals."
+    ]
+    assert not JudgeAssignment.objects.exists()
+    assert not OutboxMessage.objects.filter(kind="judge_assigned").exists()
+
+
+def test_a_member_of_a_company_outside_the_round_may_judge(entries, coordinator):
+    outsider = MembershipFactory().user  # their company has no entry in this round
+    assignment = judging.judge_assign(entry=entries[0], judge=outsider, actor=coordinator)
+    assert assignment.judge == outsider
+    assert OutboxMessage.objects.get(kind="judge_assigned").recipient == outsider.email
+
+
+def test_a_company_does_not_enter_a_round_its_member_judges(round_, entries, coordinator):
+    judge = UserFactory()
+    judging.judge_assign(entry=entries[0], judge=judge, actor=coordinator)
+    company = MembershipFactory(user=judge).company
+    late = CompetitionEntry(round=round_, company=company, title="Delta drones")
+    with pytest.raises(ValidationError) as error:
+        judging.entry_save(entry=late, actor=coordinator)
+    assert error.value.messages == [
+        f"{company} cannot enter this round while its members judge in it ({judge}): "
+        "remove their judge assignments first."
+    ]
+    assert not CompetitionEntry.objects.filter(company=company).exists()
+    # Moving an entry to that company is entering it too.
+    moved = CompetitionEntry.objects.get(pk=entries[2].pk)
+    moved.company = company
+    with pytest.raises(ValidationError, match="cannot enter this round"):
+        judging.entry_save(entry=moved, actor=coordinator)
+    # Once the judge is off the round, the company enters; an unrelated one always could.
+    judging.judge_unassign(assignment=JudgeAssignment.objects.get(judge=judge), actor=coordinator)
+    judging.entry_save(entry=late, actor=coordinator)
+    other = CompetitionEntry(round=round_, company=MembershipFactory().company, title="Epsilon")
+    judging.entry_save(entry=other, actor=coordinator)
+    assert CompetitionEntry.objects.filter(round=round_).count() == 5
+
+
+def test_a_judge_who_joins_a_competing_company_is_flagged_on_the_staff_pages(
+    client, round_, entries, criteria, coordinator
+):
+    judge = UserFactory(full_name="Judge Han")
+    assignment = judging.judge_assign(entry=entries[0], judge=judge, actor=coordinator)
+    score(assignment, criteria, 5, 3)
+    untouched = judging.judge_assign(entry=entries[1], judge=UserFactory(), actor=coordinator)
+    score(untouched, criteria, 6, 3)
+    Membership.objects.create(user=judge, company=entries[1].company)  # joins a rival
+    why = (
+        f"Judge Han is a member of {entries[1].company}, which has an entry in this round, "
+        "and cannot judge its rivals."
+    )
+    results = judging_selectors.round_results(round=round_)
+    assert results.conflicts == [(assignment, why)]
+    marks = {mark.user: mark.conflict for row in results.rows for mark in row.by_judge}
+    assert marks == {judge: why, untouched.judge: None}
+
+    signed_in(client, coordinator)
+    page = client.get(reverse("events:judging-results", args=[round_.pk])).content.decode()
+    assert 'id="conflicts"' in page and why in page
+    page = client.get(reverse("events:judging-assign", args=[round_.pk])).content.decode()
+    assert page.count('class="conflict"') == 1 and why in page
+
+
 # --- Scores -------------------------------------------------------------------------------
 
 
@@ -188,7 +257,8 @@ def judged(round_, entries, criteria, coordinator):
 
 def test_results_rank_on_normalised_scores(round_, judged, django_assert_num_queries):
     # criteria + entries with companies + assignments with judges + scores
-    with django_assert_num_queries(4):
+    # + declared conflicts + the judges' memberships
+    with django_assert_num_queries(6):
         results = judging_selectors.round_results(round=round_)
     ranking = [(row.rank, row.obj.title) for row in results.rows]
     assert ranking == [(1, "Beta clinic"), (2, "Gamma school"), (3, "Alpha robot")]
@@ -282,6 +352,17 @@ def test_staff_assign_see_results_and_publish(client, round_, judged, entries, c
         {"entry": entries[2].pk, "email": "nobody@example.kr"},
     )
     assert "No portal account has this e-mail address." in response.content.decode()
+    rival = Membership.objects.filter(company=entries[0].company).get().user
+    response = client.post(
+        reverse("events:judging-assign", args=[round_.pk]),
+        {"entry": entries[2].pk, "email": rival.email},
+    )
+    assert response.status_code == 400
+    assert "which has an entry in this round, and cannot judge its rivals." in (
+        response.content.decode()
+    )
+    assert not JudgeAssignment.objects.filter(judge=rival).exists()
+    assert not OutboxMessage.objects.filter(kind="judge_assigned", recipient=rival.email).exists()
 
     public = reverse("events:competition-results", args=[round_.pk])
     assert client.get(public).status_code == 404  # not published yet
