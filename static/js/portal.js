@@ -26,3 +26,12 @@ document.addEventListener("change", (event) => {
 document.querySelectorAll("input[data-patent-examples]").forEach((number) => {
   if (number.form) patentFields(number.form, number.name.replace(/number$/, ""));
 });
+
+// A button that cannot be taken back (delete, withdraw, cancel, close) asks first: its
+// data-confirm holds the question in the page's language. Without this script the form
+// posts as it did.
+document.addEventListener("submit", (event) => {
+  const button = event.submitter || event.target.querySelector("[data-confirm]");
+  const question = button && button.dataset.confirm;
+  if (question && !window.confirm(question)) event.preventDefault();
+});

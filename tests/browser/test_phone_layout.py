@@ -13,11 +13,16 @@ import shutil
 import subprocess
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Error as PlaywrightError
 
+from companies import services as company_services
+from companies.models import Document, Patent
 from tests.authz import matrix
 from tests.authz import world as world_module
+from tests.companies.factories import ApplicationFactory, MembershipFactory, PatentFactory
 from tests.conftest import need
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -122,3 +127,75 @@ def test_every_portal_page_fits_a_phone_in_korean_and_chinese(live_server, new_c
     assert seen > 40, f"only {seen} pages measured at {timezone.now()}"
     assert problems == {}, "\n".join(f"{k}: {v}" for k, v in problems.items())
     assert refused == []
+
+
+# What an evidence table of the application leaves past a phone's edge: any element, also
+# inside the table's sideways scroll (where the page's own width does not show it), a delete
+# button, and a number, a size or a date broken over two lines ("10-/20/20-…", "45 바/이/트").
+EVIDENCE = r"""() => {
+  const width = document.documentElement.clientWidth;
+  const past = (el) => {
+    const box = el.getBoundingClientRect();
+    return box.width > 0 && box.right > width + 1;
+  };
+  const wide = [...document.body.querySelectorAll("*")].filter(past);
+  const buttons = [...document.querySelectorAll("table.evidence button")];
+  const unreachable = buttons.filter((b) => {
+    const box = b.getBoundingClientRect();
+    return box.width === 0 || box.left < 0 || box.right > width + 1;
+  });
+  const broken = [...document.querySelectorAll("table.evidence .nowrap, table.evidence time")]
+    .filter((el) => el.getClientRects().length > 1);
+  const name = (el) => el.tagName + "." + el.className + " " + el.textContent.slice(0, 20);
+  return {
+    wide: wide.slice(0, 5).map(name),
+    buttons: buttons.length,
+    unreachable: unreachable.map(name),
+    broken: broken.map(name),
+  };
+}"""
+
+
+def test_the_evidence_tables_fit_a_phone_with_their_delete_buttons(
+    live_server, new_context, signed_in
+):
+    need(has_font_for("ko"), "a font with ko glyphs (fonts-noto-cjk)")
+    owner = MembershipFactory(user__language="ko").user
+    company = owner.membership.company
+    application = ApplicationFactory(company=company, created_by=owner)
+    # A Korean title typed without a space, and a patent applied for, not yet registered.
+    PatentFactory(
+        company=company,
+        number="10-2020-0012345",
+        title="로봇팔관절제어를위한적응형토크추정방법" * 4,
+    )
+    PatentFactory(company=company, status=Patent.Status.APPLICATION, registered_on=None)
+    company_services.document_upload(
+        company=company,
+        uploaded_file=SimpleUploadedFile(
+            "pitch-deck-of-the-company-2026-spring-final-version.pdf", world_module.PDF
+        ),
+        kind=Document.Kind.PITCH,
+        user=owner,
+        max_bytes=world_module.MAX_BYTES,
+    )
+    context = new_context()
+    context.add_cookies([{"name": "lang", "value": "ko", "url": live_server.url}])
+    page = signed_in(context, owner)
+    page.set_viewport_size(PHONE)
+    found = {}
+    for step in ("patents", "documents"):
+        page.goto(
+            live_server.url + reverse("programs:application-step", args=[application.pk, step])
+        )
+        found[step] = page.evaluate(EVIDENCE)
+    fits = {"wide": [], "unreachable": [], "broken": []}
+    assert found == {"patents": fits | {"buttons": 2}, "documents": fits | {"buttons": 1}}
+
+    # Deleting asks first, in the words of the page; a "no" leaves the file.
+    button = page.locator("table.evidence button").first
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    button.click()
+    assert asked == [button.get_attribute("data-confirm")]
+    assert company.documents.count() == 1
