@@ -1,5 +1,7 @@
 """Who may do what to which company: plain predicates the services enforce."""
 
+from django.utils.translation import gettext as _
+
 from incubator.roles import staff_with
 
 
@@ -38,6 +40,29 @@ def can_invite(user, company) -> bool:
     """The company's owner invites colleagues; staff add members in the admin."""
     membership = _membership_in(user, company)
     return membership is not None and membership.role == "owner"
+
+
+def can_revoke_invitation(user, invitation) -> bool:
+    """Who invites takes a pending invitation back: the company's owner."""
+    return can_invite(user, invitation.company_id)
+
+
+def invitation_refusal(user, invitation) -> str | None:
+    """Return why `user` may not accept `invitation`, or None when they may.
+
+    The invitation's page says it before anyone presses the button; the service refuses
+    with the same words. It speaks of the person who opened the link only: nothing here
+    tells an inviter whether an address has an account, or a company elsewhere.
+    """
+    if invitation.accepted_at:
+        return _("This invitation was used already.")
+    if hasattr(user, "membership"):
+        return _("You belong to a company already.")
+    if user.is_staff or has_other_portal_role(user):
+        return _("Staff, partners' people and judges cannot be members of a company.")
+    if invitation.email.lower() != user.email.lower():
+        return _("This invitation was sent to another e-mail address.")
+    return None
 
 
 def can_update_company(user, company) -> bool:

@@ -19,6 +19,7 @@ from companies.models import (
 )
 from incubator import uploads
 from incubator.audit import audit_record, changed
+from incubator.models import OutboxMessage
 from incubator.roles import can_delete_row, can_save_row
 from incubator.rows import row_delete, row_save
 from incubator.services import outbox_enqueue
@@ -111,22 +112,54 @@ def company_update(*, company: Company, actor=None, **fields) -> Company:
 
 
 def member_invite(*, company: Company, email: str, invited_by) -> Invitation:
-    """Invite a colleague by e-mail; only the company's owner invites."""
+    """Invite a colleague by e-mail; only the company's owner invites.
+
+    Addresses are compared whatever their case: an address with an invitation of the
+    company still pending gets that one again (its link unchanged), never a second one.
+    Whether the address has an account, or a company elsewhere, is not the inviter's to
+    learn: only the owner's own address and the company's members are refused.
+    """
     if not policies.can_invite(invited_by, company):
         raise PermissionDenied(_("Only the company's owner invites colleagues."))
+    if email.lower() == invited_by.email.lower():
+        raise ValidationError({"email": _("You cannot invite yourself.")})
     with transaction.atomic():
-        invitation = Invitation.objects.create(company=company, email=email, invited_by=invited_by)
+        # One invitation per address and company: two invites of the same address at once
+        # queue here, and the second finds the first.
+        Company.objects.select_for_update().filter(pk=company.pk).first()
+        if company.memberships.filter(user__email__iexact=email).exists():
+            raise ValidationError(
+                {"email": _("%(email)s is a member of the company already.") % {"email": email}}
+            )
+        invitation = (
+            company.invitations.select_for_update()
+            .filter(email__iexact=email, accepted_at__isnull=True)
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        if invitation is None:
+            invitation = Invitation.objects.create(
+                company=company, email=email, invited_by=invited_by
+            )
+            verb, dedupe_key = "member.invite", f"invitation:{invitation.pk}"
+        else:
+            invitation.invited_by = invited_by
+            invitation.created_at = timezone.now()
+            invitation.save(update_fields=["invited_by", "created_at"])
+            # Sent again at most once a day, like a lead's invitation.
+            verb = "member.reinvite"
+            dedupe_key = f"invitation:{invitation.pk}:{timezone.localdate():%Y-%m-%d}"
         audit_record(
             actor=invited_by,
-            verb="member.invite",
+            verb=verb,
             obj=invitation,
             company=company,
-            changes={"email": email},
+            changes={"email": invitation.email},
         )
         outbox_enqueue(
-            recipient=email,
+            recipient=invitation.email,
             kind="member_invitation",
-            dedupe_key=f"invitation:{invitation.pk}",
+            dedupe_key=dedupe_key,
             # The link holds the invitation's token: companies.links makes it
             # when the message is rendered, never stored in the outbox.
             payload={
@@ -140,25 +173,66 @@ def member_invite(*, company: Company, email: str, invited_by) -> Invitation:
 
 
 def invitation_accept(*, invitation: Invitation, user) -> Membership:
+    """Make the invitation's addressee a member; their other pending invitations of the
+    same company (the same address in another case, sent before invitations were one per
+    address) close with it."""
     with transaction.atomic():
-        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        if invitation.accepted_at:
-            raise ValidationError(_("This invitation was used already."))
-        if hasattr(user, "membership"):
-            raise ValidationError(_("You belong to a company already."))
-        if invitation.email.lower() != user.email.lower():
-            raise ValidationError(_("This invitation was sent to another e-mail address."))
+        invitation = Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
+        if invitation is None:  # revoked, or closed by another acceptance, a moment ago
+            raise ValidationError(_("This invitation is no longer valid."))
+        refusal = policies.invitation_refusal(user, invitation)
+        if refusal:
+            raise ValidationError(refusal)
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
         membership = Membership.objects.create(user=user, company=invitation.company)
+        others = Invitation.objects.filter(
+            company=invitation.company_id, email__iexact=invitation.email, accepted_at__isnull=True
+        )
+        closed = sorted(others.values_list("pk", flat=True))
+        _invitation_messages_stop(closed, reason="Another invitation to the address was accepted.")
+        others.delete()
         audit_record(
             actor=user,
             verb="member.accept",
             obj=membership,
             company=invitation.company_id,
-            changes={"invitation": invitation.pk},
+            changes={"invitation": invitation.pk, "closed": closed},
         )
         return membership
+
+
+def invitation_revoke(*, invitation: Invitation, actor) -> None:
+    """Take back a pending invitation: its link then opens nothing, its e-mail if still
+    unsent stays unsent."""
+    if not policies.can_revoke_invitation(actor, invitation):
+        raise PermissionDenied(_("Only the company's owner invites colleagues."))
+    with transaction.atomic():
+        pk = invitation.pk
+        invitation = Invitation.objects.select_for_update().filter(pk=pk).first()
+        if invitation is None:  # revoked, or closed by an acceptance, a moment ago
+            raise ValidationError(_("This invitation is no longer valid."))
+        if invitation.accepted_at:
+            raise ValidationError(_("This invitation was used already."))
+        audit_record(
+            actor=actor,
+            verb="invitation.revoke",
+            obj=invitation,
+            company=invitation.company_id,
+            changes={"email": invitation.email},
+        )
+        _invitation_messages_stop([pk], reason="The invitation was revoked.")
+        invitation.delete()
+
+
+def _invitation_messages_stop(invitation_ids, *, reason: str) -> None:
+    # A message not yet sent would fail at delivery: its link has no invitation to sign.
+    if invitation_ids:
+        OutboxMessage.objects.filter(
+            kind="member_invitation",
+            status=OutboxMessage.Status.PENDING,
+            payload__invitation_id__in=list(invitation_ids),
+        ).update(status=OutboxMessage.Status.FAILED, last_error=reason)
 
 
 def membership_save(*, membership: Membership, actor) -> Membership:

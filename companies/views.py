@@ -61,10 +61,15 @@ def company_edit(request):
 
 
 def invitation_accept(request, token):
-    invitation = get_object_or_404(
-        Invitation.objects.select_related("company", "invited_by"),
-        token=Invitation.token_of_link(token),
+    signed = Invitation.token_of_link(token)
+    if signed is None:
+        raise Http404  # not a link this server made
+    invitation = (
+        Invitation.objects.select_related("company", "invited_by").filter(token=signed).first()
     )
+    if invitation is None:
+        # A link this server made, to an invitation revoked or closed since.
+        return render(request, "companies/invitation.html", {"gone": True}, status=410)
     context = {"invitation": invitation}
     if not request.user.is_authenticated:
         # Sign in (or sign up, then confirm) and come back here.
@@ -84,6 +89,8 @@ def invitation_accept(request, token):
                 _("Welcome to %(company)s.") % {"company": invitation.company.name},
             )
             return redirect(DASHBOARD)
+    # Who cannot accept (a member of a company already) reads why, and has no button to press.
+    context["refusal"] = policies.invitation_refusal(request.user, invitation)
     return render(request, "companies/invitation.html", context, status=status)
 
 

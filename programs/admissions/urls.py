@@ -7,6 +7,7 @@ from programs.admissions import views
 urlpatterns = [
     path("company/", views.dashboard, name="dashboard"),
     path("company/members/invite/", views.member_invite, name="member-invite"),
+    path("company/members/invitations/revoke/", views.invitation_revoke, name="invitation-revoke"),
     path("intakes/<int:intake_id>/apply/", views.application_start, name="application-start"),
     path("applications/<int:pk>/", views.application_detail, name="application-detail"),
     path("applications/<int:pk>/continue/", views.application_resume, name="application-resume"),

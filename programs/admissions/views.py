@@ -6,7 +6,7 @@ company, so another company's application or evidence is a 404.
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -125,11 +125,22 @@ def dashboard(request):
             {
                 # Invitations waiting for this address: someone who signed up from an
                 # invitation e-mail finds it here after confirming the address.
-                "invitations": company_selectors.invitations_pending_for(email=request.user.email),
+                "invitations": _one_per_company(
+                    company_selectors.invitations_pending_for(email=request.user.email)
+                ),
                 "can_create_company": company_policies.can_create_company(request.user),
             },
         )
     return _render_dashboard(request, company)
+
+
+def _one_per_company(invitations) -> list:
+    """Return the newest invitation of each company: one sent twice (before invitations
+    were one per address, or in another case of the address) is one card."""
+    newest = {}
+    for invitation in invitations.order_by("-created_at", "-pk"):
+        newest.setdefault(invitation.company_id, invitation)
+    return list(newest.values())
 
 
 def _render_dashboard(request, company, invite_form=None, status=200):
@@ -175,6 +186,28 @@ def member_invite(request):
             )
             return redirect("programs:dashboard")
     return _render_dashboard(request, company, invite_form=form)
+
+
+@startup_view
+@require_POST
+def invitation_revoke(request):
+    company = _own_company(request)
+    if not company_policies.can_invite(request.user, company):
+        raise PermissionDenied
+    pk = request.POST.get("invitation", "")
+    if not (pk.isascii() and pk.isdigit()):
+        raise BadRequest
+    invitation = get_object_or_404(company.invitations, pk=pk, accepted_at__isnull=True)
+    try:
+        company_services.invitation_revoke(invitation=invitation, actor=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("The invitation to %(email)s is revoked.") % {"email": invitation.email}
+        )
+    return redirect("programs:dashboard")
 
 
 # --- Applications ------------------------------------------------------------------

@@ -1,0 +1,274 @@
+"""Inviting a colleague: one invitation per address, taken back by the owner, refused early."""
+
+import json
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from companies import services
+from companies.models import Invitation, Membership
+from incubator.models import AuditRecord, OutboxMessage
+from incubator.services import outbox_sweep
+from tests.companies.factories import UserFactory
+from tests.companies.portal import html, member
+from tests.events.factories import PartnerPersonFactory
+
+pytestmark = pytest.mark.django_db
+
+INVITE = "/portal/company/members/invite/"
+REVOKE = "/portal/company/members/invitations/revoke/"
+ACCEPT = "Accept the invitation"
+
+
+def link(invitation) -> str:
+    return f"/portal/invitations/{invitation.link_token}/"
+
+
+def pending_list(client) -> str:
+    """The members section's list of invitations not yet accepted, as the owner sees it."""
+    page = html(client.get("/portal/company/"))
+    return page.partition("Invitations not yet accepted")[2].partition("Invite a colleague")[0]
+
+
+def invite(owner, email: str) -> Invitation:
+    return services.member_invite(company=owner.membership.company, email=email, invited_by=owner)
+
+
+# --- 1. The owner's own address ------------------------------------------------------------
+
+
+def test_the_owner_cannot_invite_their_own_address_in_any_case(client, owner):
+    with pytest.raises(ValidationError) as error:
+        invite(owner, owner.email.upper())
+    assert error.value.message_dict == {"email": ["You cannot invite yourself."]}
+
+    client.force_login(owner)
+    response = client.post(INVITE, {"email": owner.email.upper()})
+    assert response.status_code == 200
+    assert "You cannot invite yourself." in html(response)
+    assert not Invitation.objects.exists()
+    assert not OutboxMessage.objects.exists()
+    assert "Invitations not yet accepted" not in html(client.get("/portal/company/"))
+
+
+# --- 2. One invitation per address -----------------------------------------------------------
+
+
+def test_inviting_a_pending_address_again_in_another_case_sends_the_same_invitation(client, owner):
+    first = invite(owner, "Seoyeon.Lee@example.kr")
+    client.force_login(owner)
+    response = client.post(INVITE, {"email": "seoyeon.lee@example.kr"})
+
+    assert response.status_code == 302
+    again = Invitation.objects.get()  # no second row
+    assert again.pk == first.pk and again.link_token == first.link_token
+    messages = OutboxMessage.objects.filter(kind="member_invitation")
+    assert [m.payload["invitation_id"] for m in messages] == [first.pk, first.pk]
+    assert AuditRecord.objects.filter(verb="member.reinvite", actor=owner).count() == 1
+    listed = pending_list(client)
+    assert listed.count("<li>") == 1 and "<li>Seoyeon.Lee@example.kr" in listed
+
+
+def test_an_invitation_is_sent_again_at_most_once_a_day(owner):
+    for _ in range(3):
+        invite(owner, "cto@example.kr")
+    assert Invitation.objects.count() == 1
+    assert OutboxMessage.objects.filter(kind="member_invitation").count() == 2
+
+
+def test_a_member_of_the_company_is_not_invited(client, owner):
+    colleague = UserFactory(email="cto@example.kr")
+    Membership.objects.create(user=colleague, company=owner.membership.company)
+    client.force_login(owner)
+
+    response = client.post(INVITE, {"email": "CTO@example.kr"})
+
+    assert response.status_code == 200
+    assert "CTO@example.kr is a member of the company already." in html(response)
+    assert not Invitation.objects.exists()
+    assert not OutboxMessage.objects.exists()
+
+
+def test_accepting_one_invitation_closes_the_others_of_the_company_for_the_address(client, owner):
+    company = owner.membership.company
+    # Two rows for one address, as the portal made them before it compared addresses.
+    kept = Invitation.objects.create(company=company, email="Seoyeon.Lee@example.kr")
+    twin = Invitation.objects.create(company=company, email="seoyeon.lee@example.kr")
+    elsewhere = Invitation.objects.create(
+        company=member().membership.company, email="seoyeon.lee@example.kr"
+    )
+    services.member_invite(company=company, email="someone@example.kr", invited_by=owner)
+    seoyeon = UserFactory(email="seoyeon.lee@example.kr")
+
+    services.invitation_accept(invitation=kept, user=seoyeon)
+
+    assert set(
+        Invitation.objects.filter(accepted_at__isnull=True).values_list("email", flat=True)
+    ) == {
+        "someone@example.kr",
+        elsewhere.email,
+    }
+    record = AuditRecord.objects.get(verb="member.accept")
+    assert record.changes == {"invitation": kept.pk, "closed": [twin.pk]}
+    client.force_login(owner)
+    assert "someone@example.kr" in pending_list(client)
+    assert "seoyeon.lee@example.kr" not in pending_list(client).lower()
+    client.force_login(UserFactory())
+    response = client.get(link(twin))
+    assert response.status_code == 410
+    assert "This invitation is no longer valid." in html(response)
+
+
+# --- 3. Revoking -------------------------------------------------------------------------------
+
+
+def test_the_owner_revokes_a_pending_invitation_and_its_link_stops_working(client, owner):
+    invitation = invite(owner, "cto@example.kr")
+    token, link_token = str(invitation.token), invitation.link_token
+    client.force_login(owner)
+    page = html(client.get("/portal/company/"))
+    assert 'action="/portal/company/members/invitations/revoke/"' in page
+    assert f'name="invitation" value="{invitation.pk}"' in page
+    assert 'data-confirm="Revoke the invitation to cto@example.kr? Its link stops working."' in page
+
+    response = client.post(REVOKE, {"invitation": invitation.pk}, follow=True)
+
+    assert response.status_code == 200
+    assert "The invitation to cto@example.kr is revoked." in html(response)
+    assert "Invitations not yet accepted" not in html(response)
+    assert not Invitation.objects.exists()
+    record = AuditRecord.objects.get(verb="invitation.revoke")
+    assert record.actor == owner and record.company_id == owner.membership.company_id
+    assert record.changes == {"email": "cto@example.kr"}
+    trail = json.dumps([record.changes, record.object_repr, record.object_id])
+    assert token not in trail and link_token not in trail
+    # The e-mail not delivered yet stays undelivered: it has no link left to carry.
+    message = OutboxMessage.objects.get(kind="member_invitation")
+    assert message.status == OutboxMessage.Status.FAILED
+    assert outbox_sweep() == 0
+
+    client.force_login(UserFactory(email="cto@example.kr"))
+    for response in (
+        client.get(f"/portal/invitations/{link_token}/"),
+        client.post(f"/portal/invitations/{link_token}/"),
+    ):
+        assert response.status_code == 410
+        assert "This invitation is no longer valid." in html(response)
+        assert ACCEPT not in html(response)
+    assert not Membership.objects.filter(user__email="cto@example.kr").exists()
+
+
+def test_an_invitation_revoked_while_its_page_is_open_is_not_accepted(owner):
+    invitation = invite(owner, "cto@example.kr")  # the object the page loaded
+    services.invitation_revoke(invitation=invitation, actor=owner)
+    with pytest.raises(ValidationError) as error:
+        services.invitation_accept(invitation=invitation, user=UserFactory(email="cto@example.kr"))
+    assert error.value.messages == ["This invitation is no longer valid."]
+    assert not Membership.objects.filter(user__email="cto@example.kr").exists()
+
+
+def test_a_member_who_is_not_the_owner_cannot_revoke(client, owner):
+    invitation = invite(owner, "cto@example.kr")
+    colleague = UserFactory()
+    Membership.objects.create(user=colleague, company=owner.membership.company)
+    client.force_login(colleague)
+
+    assert client.post(REVOKE, {"invitation": invitation.pk}).status_code == 403
+    assert "Revoke the invitation" not in html(client.get("/portal/company/"))
+    with pytest.raises(PermissionDenied):
+        services.invitation_revoke(invitation=invitation, actor=colleague)
+    assert Invitation.objects.filter(pk=invitation.pk).exists()
+    assert not AuditRecord.objects.filter(verb="invitation.revoke").exists()
+
+
+def test_another_companys_invitation_is_not_found(client, owner):
+    invitation = invite(owner, "cto@example.kr")
+    client.force_login(member())
+
+    assert client.post(REVOKE, {"invitation": invitation.pk}).status_code == 404
+    assert client.post(REVOKE, {"invitation": "x"}).status_code == 400
+    assert Invitation.objects.filter(pk=invitation.pk).exists()
+
+
+def test_an_accepted_invitation_is_not_revoked(client, owner):
+    invitation = invite(owner, "cto@example.kr")
+    services.invitation_accept(invitation=invitation, user=UserFactory(email="cto@example.kr"))
+    client.force_login(owner)
+
+    assert client.post(REVOKE, {"invitation": invitation.pk}).status_code == 404
+    with pytest.raises(ValidationError):
+        services.invitation_revoke(invitation=invitation, actor=owner)
+    assert Membership.objects.filter(user__email="cto@example.kr").exists()
+
+
+# --- 4. Who cannot accept reads why before pressing -------------------------------------------
+
+
+def test_the_inviter_is_not_told_that_the_address_has_a_company_elsewhere(client, owner):
+    park = member(email="park@example.kr")
+    client.force_login(owner)
+    response = client.post(INVITE, {"email": "park@example.kr"}, follow=True)
+    assert "The invitation is sent to park@example.kr." in html(response)
+    assert Invitation.objects.filter(email="park@example.kr").exists()
+    assert park.membership.company != owner.membership.company
+
+
+def test_a_member_of_another_company_reads_why_and_has_no_button(client, owner):
+    invitation = invite(owner, "park@example.kr")
+    client.force_login(member(email="park@example.kr", language="ko"))
+
+    response = client.get(link(invitation))
+
+    assert response.status_code == 200
+    assert "이미 소속된 회사가 있습니다." in html(response)
+    assert 'type="submit"' not in html(response).split("<main")[1]
+    assert client.post(link(invitation)).status_code == 400
+    assert 'type="submit"' not in html(client.post(link(invitation))).split("<main")[1]
+
+
+def test_a_partners_person_cannot_join_a_company_by_invitation(client, owner):
+    person = PartnerPersonFactory()
+    invitation = invite(owner, person.user.email)
+    client.force_login(person.user)
+
+    response = client.get(link(invitation))
+
+    assert "Staff, partners&#x27; people and judges cannot be members" in html(response)
+    assert ACCEPT not in html(response)
+    with pytest.raises(ValidationError):
+        services.invitation_accept(invitation=invitation, user=person.user)
+    assert not Membership.objects.filter(user=person.user).exists()
+
+
+def test_the_addressee_still_sees_the_button(client, owner):
+    invitation = invite(owner, "cto@example.kr")
+    client.force_login(UserFactory(email="CTO@example.kr"))
+    response = client.get(link(invitation))
+    assert ACCEPT in html(response) and "form-errors" not in html(response)
+
+
+# --- 5. The welcome page ---------------------------------------------------------------------
+
+
+def test_the_welcome_page_lists_each_invitation_once_without_asking_for_one(client, owner):
+    company = owner.membership.company
+    Invitation.objects.create(company=company, email="Seoyeon.Lee@example.kr", invited_by=owner)
+    newest = Invitation.objects.create(
+        company=company, email="seoyeon.lee@example.kr", invited_by=owner
+    )
+    other = invite(member(), "seoyeon.lee@example.kr")
+    client.force_login(UserFactory(email="seoyeon.lee@example.kr"))
+
+    page = html(client.get("/portal/company/"))
+
+    assert page.count("/portal/invitations/") == 2
+    assert link(newest) in page and link(other) in page
+    assert page.count(f"<h3>{company.name}</h3>") == 1
+    assert "Ask the owner" not in page and "I have an invitation" not in page
+
+
+def test_the_welcome_page_without_invitations_says_how_to_get_one(client):
+    client.force_login(UserFactory(email="seoyeon.lee@example.kr"))
+    page = html(client.get("/portal/company/"))
+    assert "Ask the owner to send the invitation to seoyeon.lee@example.kr." in page
+    assert "Invitations waiting for you" not in page
