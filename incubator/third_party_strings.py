@@ -34,6 +34,22 @@ DJANGO = [
     ),
     gettext_noop("%(model_name)s with this %(field_labels)s already exists."),
     gettext_noop("%(model_name)s with this %(field_label)s already exists."),
+    # Django's Chinese catalogue lacks these, and a string missing in Chinese falls back to
+    # the default language: Chinese pages showed Korean ("오류: 本地公司注册" in a title, the
+    # app list's hidden headers, the user page's help).
+    gettext_noop("Model name"),
+    gettext_noop("Add link"),
+    gettext_noop("Change or view list link"),
+    gettext_noop("After you’ve created a user, you’ll be able to edit more user options."),
+    gettext_noop("Error:"),
+    gettext_noop("Forgotten your login credentials?"),
+    gettext_noop("In case you’ve forgotten, you are:"),
+    ngettext_lazy(
+        "This password is too short. It must contain at least %d character.",
+        "This password is too short. It must contain at least %d characters.",
+        "min_length",
+    ),
+    gettext_noop("%(model)s instance with %(field)s %(value)r is not a valid choice."),
     # The admin's Korean titles a read-only list "보기위한 1일정 배정 실행 를(을) 선택" (a stray
     # "1"), a read-only page "뷰 기업" (the noun "view"), a history "변경 히스토리".
     gettext_noop("Select %s to view"),

@@ -1,3 +1,4 @@
+import codecs
 import re
 import shutil
 import subprocess
@@ -113,3 +114,32 @@ def test_the_admins_change_links_read_change_and_the_language_button_switch(clie
     assert re.search(r'class="changelink"[^>]*>修改</a>', page)
     assert not re.search(r'class="changelink"[^>]*>切换</a>', page)
     assert '<button type="submit">切换</button>' in page
+
+
+HANGUL = re.compile("[\uac00-\ud7a3]")
+
+
+@pytest.mark.django_db
+def test_chinese_admin_pages_and_scripts_show_no_korean_of_django(client):
+    # A string Django's Chinese catalogue lacks falls back to the default language, Korean:
+    # the app list's hidden headers, a title with errors, the group picker's buttons.
+    from tests.companies.factories import staff_in
+
+    client.force_login(staff_in("center_manager"))
+    client.cookies["lang"] = "zh-hans"
+    pages = {
+        "/admin/": client.get("/admin/"),
+        "/admin/incubator/user/add/ with errors": client.post("/admin/incubator/user/add/", {}),
+        "/admin/jsi18n/": client.get("/admin/jsi18n/"),
+    }
+    # The script's catalogue writes its strings as \u escapes.
+    texts = {
+        url: codecs.decode(response.content, "unicode_escape")
+        if "jsi18n" in url
+        else response.content.decode()
+        for url, response in pages.items()
+    }
+    # 한국어: the language menu names Korean in Korean, as it names each language.
+    korean = {url: set(HANGUL.findall(text)) - set("한국어") for url, text in texts.items()}
+    assert korean == {url: set() for url in pages}, korean
+    assert '"Choose all %s": "全选 %s"' in texts["/admin/jsi18n/"]
