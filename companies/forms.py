@@ -125,6 +125,16 @@ class PatentForm(forms.ModelForm):
             ensure_ascii=False,
         )
 
+    def _check_right(self, data) -> None:
+        # 10-2020-0012345 chosen as a utility model: the number says invention patent.
+        right = validators.patent_right_of(data["jurisdiction"], data["number"])
+        if right and data.get("kind") and right != data["kind"]:
+            self.add_error(
+                "kind",
+                _("Number %(number)s is that of a %(kind)s: choose that kind, or check the number.")
+                % {"number": data["number"], "kind": Patent.Kind(right).label.lower()},
+            )
+
     def clean(self):
         data = super().clean()
         jurisdiction, status = data.get("jurisdiction"), data.get("status")
@@ -136,6 +146,8 @@ class PatentForm(forms.ModelForm):
                 )
             except ValidationError as error:
                 self.add_error("number", error)
+            else:
+                self._check_right(data)
         if status == Patent.Status.APPLICATION:
             # A date left from an earlier choice of "registered" does not apply.
             data["registered_on"] = None

@@ -444,6 +444,24 @@ _NORMALIZERS = {
 }
 
 
+# The right a number's own digits name: KIPO's prefix, CNIPA's type digit.
+_KR_RIGHTS = {"10": "invention", "20": "utility_model", "30": "design"}
+_CN_RIGHTS = {"1": "invention", "8": "invention", "2": "utility_model", "9": "utility_model"}
+_CN_RIGHTS["3"] = "design"
+
+
+def patent_right_of(jurisdiction: str, number: str) -> str | None:
+    """Return the right ("invention", "utility_model" or "design") that a number in the
+    portal's form (`normalize_patent_number`) names, or None where its digits do not say."""
+    if jurisdiction == "KR" and number[:2] in _KR_RIGHTS:
+        return _KR_RIGHTS[number[:2]]
+    if jurisdiction == "CN":
+        digits = number.removeprefix("ZL").partition(".")[0]
+        type_digit = digits[4] if len(digits) == 12 else digits[2:3]
+        return _CN_RIGHTS.get(type_digit)
+    return None
+
+
 def normalize_patent_number(jurisdiction: str, kind: str, number: object) -> str:
     """Return the number in the office's usual form, or raise ValidationError.
 

@@ -624,3 +624,32 @@ def test_the_number_help_gives_the_example_of_the_office_and_status(signed_in, a
     assert "Korean patent registrations look like 10-1234567" in page
     assert "data-patent-examples" in page
     assert not Patent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("jurisdiction", "number", "named"),
+    [
+        ("KR", "10-2020-0123456", "invention patent"),
+        ("KR", "30-2021-0001234", "design"),
+        ("CN", "202010123456.2", "invention patent"),
+    ],
+)
+def test_a_number_of_another_kind_of_right_is_refused_beside_the_kind(
+    signed_in, application, jurisdiction, number, named
+):
+    # KIPO's prefix (10 patent, 20 utility model, 30 design) and CNIPA's type digit say
+    # which right a number is: a utility model numbered 10-... was saved as one.
+    posted = {
+        **PATENT,
+        "jurisdiction": jurisdiction,
+        "status": "application",
+        "number": number,
+        "kind": "utility_model",
+    }
+    response = signed_in.post(step_url(application, "patents"), posted)
+    assert response.status_code == 400  # a form refused, as the wizard answers
+    (form,) = [s["form"] for s in response.context["sections"] if s["key"] == "patent"]
+    assert form.errors["kind"] == [
+        f"Number {number} is that of a {named}: choose that kind, or check the number."
+    ]
+    assert not Patent.objects.exists()
