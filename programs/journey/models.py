@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from companies import validators
 from incubator.models import acting_user
@@ -94,7 +95,9 @@ class Enrollment(models.Model):
             _("industrialization (industry export, local production)"),
         )
         GRADUATED = stages.GRADUATED, _("graduated")
-        WITHDRAWN = stages.WITHDRAWN, _("withdrawn")
+        # A company that left the programme; an application or a listing is "withdrawn" too,
+        # in other words in Korean and Chinese (철회, 已撤回).
+        WITHDRAWN = stages.WITHDRAWN, pgettext_lazy("enrollment stage", "withdrawn")
 
     TRANSITIONS = stages.TRANSITIONS
     OPEN_STAGES = stages.WORKING_STAGES

@@ -311,3 +311,15 @@ def test_the_stage_change_email_renders_in_the_members_language(enrollment, memb
     assert message.language == "ko"
     assert "Back to Korea." in email.body
     assert "/portal/journey/" in email.body
+
+
+def test_a_withdrawn_application_reads_as_its_button_says_and_a_stage_as_leaving():
+    # The button says 철회 (withdraw); the status said 중도 포기 (dropped out), the word of
+    # a company that leaves the programme.
+    from django.utils import translation
+
+    from programs.models import Application, Enrollment
+
+    with translation.override("ko"):
+        assert str(Application.Status.WITHDRAWN.label) == "철회"
+        assert str(Enrollment.Stage.WITHDRAWN.label) == "중도 포기"
