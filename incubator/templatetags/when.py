@@ -4,16 +4,19 @@
 {{ message.sent_at|moment }}   <time datetime="2026-12-02T01:29:00+00:00">2026-12-02 10:29
                                한국 시간</time> (in the zone of the page, its name in the
                                page's language)
+{{ intake.closes_at|deadline }} in the center's zone, then the reader's when it differs
 """
 
 import datetime as dt
 import re
 
 from django import template
+from django.conf import settings
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
+from incubator import times
 from incubator.zones import moment_text, zone_words
 
 register = template.Library()
@@ -35,6 +38,21 @@ def moment(value):
     return format_html(
         '<time datetime="{}">{}</time>', value.astimezone(dt.UTC).isoformat(), moment_text(value)
     )
+
+
+@register.filter
+def deadline(value):
+    """A closing time the center set (an intake's, a fund call's): in the center's zone, where
+    it is the end of a day, then in the reader's own when that differs."""
+    if not isinstance(value, dt.datetime):
+        return value if value not in (None, "") else "—"
+    text = times.when(
+        value,
+        None,
+        event_zone=settings.TIME_ZONE,
+        viewer_zone=timezone.get_current_timezone_name(),
+    )
+    return format_html('<time datetime="{}">{}</time>', value.astimezone(dt.UTC).isoformat(), text)
 
 
 @register.simple_tag

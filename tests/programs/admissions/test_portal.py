@@ -653,3 +653,16 @@ def test_a_number_of_another_kind_of_right_is_refused_beside_the_kind(
         f"Number {number} is that of a {named}: choose that kind, or check the number."
     ]
     assert not Patent.objects.exists()
+
+
+def test_an_intake_closes_at_the_centers_time_and_the_readers_own(client):
+    # Midnight in Harbin read "2027-02-01 00:59 KST" alone to a founder in Seoul.
+    closes = dt.datetime(2027, 1, 31, 15, 59, tzinfo=dt.UTC)
+    IntakeFactory(opens_at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC), closes_at=closes)
+    founder = member(time_zone="Asia/Seoul")
+    client.force_login(founder)
+    client.cookies["lang"] = "en"
+
+    page = html(client.get("/portal/company/"))
+
+    assert "2027-01-31 23:59 China time (CST) · 2027-02-01 00:59 Korea time (KST) your time" in page
