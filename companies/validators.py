@@ -563,6 +563,8 @@ def validate_money(amount: object, currency: str, *, allow_zero: bool = False) -
     value = _decimal(amount)
     if value is None:
         raise ValidationError(_("Enter the amount as a number."), code="amount_invalid")
+    if value < 0 and allow_zero:
+        raise ValidationError(_("Enter 0 or an amount above it."), code="amount_negative")
     if value < 0 or (value == 0 and not allow_zero):
         raise ValidationError(_("Enter an amount above zero."), code="amount_not_positive")
     places = CURRENCY_DECIMAL_PLACES[currency]

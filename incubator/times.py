@@ -84,3 +84,8 @@ def when_pieces(
         before, _time, after = _("%(time)s your time").partition("%(time)s")
         second[0], second[-1] = before + second[0], second[-1] + after
     return [first, second]
+
+
+def quarter(year: int, number: int) -> str:
+    """Return a quarter as its reader writes it: "2026 Q3", "2026년 3분기", "2026年第3季度"."""
+    return _("%(year)s Q%(quarter)s") % {"year": year, "quarter": number}

@@ -55,6 +55,12 @@ def deadline(value):
     return format_html('<time datetime="{}">{}</time>', value.astimezone(dt.UTC).isoformat(), text)
 
 
+@register.filter
+def quarter(value):
+    """A quarter (anything with .year and .quarter: a report, stages.Quarter) in words."""
+    return times.quarter(value.year, value.quarter)
+
+
 @register.simple_tag
 def current_zone_words():
     return zone_words(timezone.get_current_timezone_name())

@@ -8,6 +8,7 @@ from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 
 from companies import validators
+from incubator import times
 from incubator.forms import DateInput
 from programs import stages
 from programs.forms import _file_field, _money_error
@@ -82,7 +83,11 @@ class QuarterlyReportForm(forms.ModelForm):
 
     def __init__(self, *args, quarters, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["period"].widget.choices = [(f"{q.year}-{q.quarter}", str(q)) for q in quarters]
+        self.fields["period"].widget.choices = [
+            (f"{q.year}-{q.quarter}", times.quarter(q.year, q.quarter)) for q in quarters
+        ]
+        # Nothing raised in the quarter needs no currency: the revenue's is kept.
+        self.fields["funding_currency"].required = False
         if quarters and not self.is_bound:
             self.initial["period"] = f"{quarters[-1].year}-{quarters[-1].quarter}"
 
@@ -96,6 +101,11 @@ class QuarterlyReportForm(forms.ModelForm):
         data = super().clean()
         _money_error(self, "revenue", "revenue_currency", allow_zero=True)
         _money_error(self, "funding_raised", "funding_currency", allow_zero=True)
+        if not data.get("funding_currency") and data.get("funding_raised") is not None:
+            if data["funding_raised"]:
+                self.add_error("funding_currency", _("Choose the currency of the funding."))
+            else:
+                data["funding_currency"] = data.get("revenue_currency") or "CNY"
         return data
 
     def _post_clean(self):

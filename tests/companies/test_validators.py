@@ -401,6 +401,9 @@ def test_money_invalid(amount, currency, code):
 
 def test_money_zero_when_allowed():
     validate_money(0, "KRW", allow_zero=True)
+    with pytest.raises(ValidationError) as excinfo:
+        validate_money(-5, "KRW", allow_zero=True)
+    assert excinfo.value.code == "amount_negative"  # "0 or above", not "above zero"
 
 
 def test_format_money():

@@ -300,6 +300,30 @@ def test_the_portal_asks_for_the_report_when_due_and_refuses_a_second_one(
     assert QuarterlyReport.objects.get().revenue == 250000
 
 
+def test_a_report_that_raised_nothing_needs_no_funding_currency(signed_in, old_enrollment):
+    last = stages.quarter_of(timezone.localdate()).previous()
+    fields = {
+        "period": f"{last.year}-{last.quarter}",
+        "revenue": "250000",
+        "revenue_currency": "KRW",
+        "employees_china": "4",
+        "employees_korea": "9",
+        "funding_raised": "0",
+        "customers_china": "3",
+    }
+    url = reverse("programs:report-create")
+    signed_in.cookies["lang"] = "ko"
+    form = signed_in.get(url).content.decode()
+    assert f"{last.year}년 {last.quarter}분기" in form
+
+    raised = signed_in.post(url, {**fields, "funding_raised": "1000"})
+    negative = signed_in.post(url, {**fields, "revenue": "-5"})
+    assert raised.context["form"].errors["funding_currency"]
+    assert negative.context["form"].errors["revenue"] == ["0 이상의 금액을 입력하세요."]
+    assert signed_in.post(url, fields).status_code == 302
+    assert QuarterlyReport.objects.get().funding_currency == "KRW"
+
+
 def test_the_stage_change_email_renders_in_the_members_language(enrollment, member, officer):
     from incubator.services import render_message
 

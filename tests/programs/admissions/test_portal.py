@@ -229,7 +229,7 @@ FUTURE = (TODAY + dt.timedelta(days=40)).isoformat()
             "financing",
             {**MARKET, "market-amount": "-1"},
             "id_market-amount",
-            "above zero",
+            "Enter 0 or an amount above it",  # 0 is taken: no amount to give
             MarketValidation,
         ),
         (
