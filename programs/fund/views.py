@@ -24,6 +24,7 @@ def fund(request):
     company = _own_company(request)
     applications = list(fund_selectors.fund_applications_for_company(company))
     applied = {a.call_id for a in applications}
+    calls_open = list(fund_selectors.fund_calls_open())
     return render(
         request,
         "programs/fund.html",
@@ -31,7 +32,9 @@ def fund(request):
             "company": company,
             "enrollment": journey_selectors.enrollment_for_company(company),
             "applications": applications,
-            "calls": [c for c in fund_selectors.fund_calls_open() if c.pk not in applied],
+            "calls": [c for c in calls_open if c.pk not in applied],
+            # Open calls all applied to are not "no call open": the table above lists them.
+            "applied_to_all": bool(calls_open) and applied.issuperset(c.pk for c in calls_open),
         },
     )
 

@@ -261,6 +261,10 @@ def test_a_member_applies_to_the_fund(signed_in, enrollment):
     again = signed_in.post(url, {"amount_requested": "100", "purpose": "More."})
     assert again.status_code == 400
     assert "applied to this call already" in again.content.decode()
+    # The call is still open: the page does not say that none is.
+    fund_page = signed_in.get(reverse("programs:fund")).content.decode()
+    assert "You have applied to every open call" in fund_page
+    assert "No call is open right now." not in fund_page
     assert FundApplication.objects.get().amount_requested == 200000
 
 
