@@ -15,6 +15,7 @@ from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from incubator.api.auth import TOO_MANY_WRONG_KEYS
+from incubator.api.pagination import PageNotFound
 from incubator.api.permissions import SCOPE_MISSING
 
 
@@ -119,7 +120,7 @@ def exception_handler(exc, context):
     elif getattr(detail, "code", None) == SCOPE_MISSING:
         code = SCOPE_MISSING
         message = _("This API key lacks the scope %(scope)s.") % {"scope": str(detail)}
-    elif isinstance(exc, Conflict):
+    elif isinstance(exc, Conflict | PageNotFound):
         message = str(detail)
     else:
         message = messages.get(code, str(detail) if detail else code)

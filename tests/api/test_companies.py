@@ -130,3 +130,19 @@ def test_a_list_costs_the_same_queries_for_1_and_100_companies(partner, django_a
         enrolled()
     with django_assert_num_queries(len(one.captured_queries)):
         assert len(partner.get(URL + "?page_size=100").json()["results"]) == 100
+
+
+def test_a_page_number_is_a_whole_number_from_1_and_past_the_last_says_so(api_client):
+    client = api_client("companies:read")
+    for bad in ("0", "-1", "abc", "1.5"):
+        refused = client.get("/api/v1/companies/", {"page": bad})
+        assert refused.status_code == 400, bad
+        assert refused.json()["fields"] == {"page": ["Pages count from 1."]}
+    past = client.get("/api/v1/companies/", {"page": "7"})
+    assert past.status_code == 404
+    assert past.json() == {
+        "code": "not_found",
+        "message": "There is no page 7: the last is 1.",
+        "fields": {},
+    }
+    assert client.get("/api/v1/companies/", {"page": "last"}).status_code == 200
