@@ -3,7 +3,7 @@ import re
 import qrcode
 import qrcode.image.svg
 from django import template
-from django.utils.html import escape, format_html_join
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -11,6 +11,7 @@ from events import policies
 from events.judging import policies as judging_policies
 from events.matching import policies as matching_policies
 from incubator import times
+from incubator.templatetags.when import unbroken
 
 register = template.Library()
 
@@ -41,25 +42,13 @@ def event_when(context, start, end, zone):
     """
     user = getattr(context.get("request"), "user", None)
     viewer_zone = user.time_zone if user is not None and user.is_authenticated else None
-    return _unbroken(times.when_pieces(start, end, event_zone=zone, viewer_zone=viewer_zone))
+    return unbroken(times.when_pieces(start, end, event_zone=zone, viewer_zone=viewer_zone))
 
 
 @register.simple_tag
 def zone_span(start, end, zone):
     """{% zone_span item.starts_at item.ends_at "Asia/Shanghai" %}: the span in one zone."""
-    return _unbroken([times.span_pieces(start, end, zone)])
-
-
-def _unbroken(parts: list[list[str]]):
-    """Each piece of a span on one line ("2026-12-10 10:00–17:00", "Korea time (KST)"): a
-    phone or a narrow card wraps between the pieces, never inside a date or a zone's name.
-    The " · " between two zones ends the first zone's line."""
-    pieces = []
-    for part in parts:
-        if pieces:
-            pieces[-1] += " ·"
-        pieces.extend(part)
-    return format_html_join(" ", '<span class="nowrap">{}</span>', ((p,) for p in pieces))
+    return unbroken([times.span_pieces(start, end, zone)])
 
 
 @register.filter

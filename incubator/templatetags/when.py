@@ -13,7 +13,7 @@ import re
 from django import template
 from django.conf import settings
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from incubator import times
@@ -40,19 +40,32 @@ def moment(value):
     )
 
 
+def unbroken(parts: list[list[str]]):
+    """Each piece of a span on one line ("2026-12-10 10:00–17:00", "Korea time (KST)"): a
+    phone or a narrow card wraps between the pieces, never inside a date or a zone's name.
+    The " · " between two zones ends the first zone's line."""
+    pieces = []
+    for part in parts:
+        if pieces:
+            pieces[-1] += " ·"
+        pieces.extend(part)
+    return format_html_join(" ", '<span class="nowrap">{}</span>', ((p,) for p in pieces))
+
+
 @register.filter
 def deadline(value):
     """A closing time the center set (an intake's, a fund call's): in the center's zone, where
     it is the end of a day, then in the reader's own when that differs."""
     if not isinstance(value, dt.datetime):
         return value if value not in (None, "") else "—"
-    text = times.when(
-        value,
-        None,
-        event_zone=settings.TIME_ZONE,
-        viewer_zone=timezone.get_current_timezone_name(),
+    return unbroken(
+        times.when_pieces(
+            value,
+            None,
+            event_zone=settings.TIME_ZONE,
+            viewer_zone=timezone.get_current_timezone_name(),
+        )
     )
-    return format_html('<time datetime="{}">{}</time>', value.astimezone(dt.UTC).isoformat(), text)
 
 
 @register.filter
