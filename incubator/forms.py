@@ -111,6 +111,9 @@ class PreferencesForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The name the company's page, badges and e-mails show: cleared, they showed the
+        # address instead.
+        self.fields["full_name"].required = True
         shown = reminders.kinds_for(self.instance)
         optional = [kind for kind in shown if kind.optional]
         self.fields["reminders"].choices = [(kind.code, kind.label) for kind in optional]

@@ -166,3 +166,17 @@ def test_a_password_reset_finds_the_account_whatever_the_case_of_the_address(cli
     client.post("/portal/password-reset/", {"email": "Minjun.Kim@Haneul-Bio.example"})
     message = OutboxMessage.objects.get(kind="password_reset")
     assert message.recipient == user.email
+
+
+def test_the_name_cannot_be_cleared_in_the_preferences(client):
+    # The members list, badges and e-mails name the person: empty, they showed the address.
+    user = User.objects.create_user(
+        email="founder@example.kr", password="orangsimhan-2020!", full_name="남정화"
+    )
+    client.force_login(user)
+    response = client.post(
+        "/portal/preferences/", {"full_name": " ", "language": "ko", "time_zone": "Asia/Seoul"}
+    )
+    assert response.status_code == 200 and response.context["form"].errors["full_name"]
+    user.refresh_from_db()
+    assert user.full_name == "남정화"
