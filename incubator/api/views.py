@@ -7,7 +7,7 @@ import markdown
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.urls import get_resolver, path, reverse
+from django.urls import NoReverseMatch, get_resolver, path, reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
@@ -84,12 +84,26 @@ guide = _guide_page("api")
 webhooks_guide = _guide_page("webhooks")
 
 
+# The API's own pages, which the root names on their own lines.
+OWN_PAGES = {"root", "docs", "schema", "guide", "webhooks-guide"}
+
+
 @_open_page
 def root(request):
     """What a developer who opens /api/v1/ first needs: where the docs are, how to sign
-    requests, and the collections (every "-list" the apps registered), as absolute URLs."""
+    requests, and every endpoint that takes no id (the collections the apps registered, the
+    agenda, the KPI report...), named by its path, as absolute URLs."""
     _prefix, api = get_resolver().namespace_dict["api"]
-    names = sorted(n for n in api.reverse_dict if isinstance(n, str) and n.endswith("-list"))
+    base = reverse("api:root")
+    endpoints = {}
+    for name in api.reverse_dict:
+        if not isinstance(name, str) or name in OWN_PAGES:
+            continue
+        try:
+            path = reverse(f"api:{name}")
+        except NoReverseMatch:
+            continue  # one object's endpoint: its collection names it
+        endpoints[path.removeprefix(base).strip("/")] = path
     absolute = request.build_absolute_uri
     return Response(
         {
@@ -98,9 +112,7 @@ def root(request):
             "guide": absolute(reverse("api:guide")),
             "webhooks_guide": absolute(reverse("api:webhooks-guide")),
             "authentication": "Authorization: Api-Key <your organisation's key>",
-            "collections": {
-                name.removesuffix("-list"): absolute(reverse(f"api:{name}")) for name in names
-            },
+            "collections": {key: absolute(endpoints[key]) for key in sorted(endpoints)},
         }
     )
 

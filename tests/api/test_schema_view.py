@@ -46,8 +46,22 @@ def test_the_root_names_the_docs_and_every_collection_without_a_key(client):
     assert root["docs"] == "http://testserver/api/v1/docs/"
     assert root["guide"] == "http://testserver/api/v1/guide/"
     collections = root["collections"]
-    assert collections["company"] == "http://testserver/api/v1/companies/"
-    assert {"event", "registration", "meeting-request", "technology", "webhook"} <= set(collections)
+    # Named by their paths; the endpoints outside a router (agenda, KPI report) too.
+    assert collections["companies"] == "http://testserver/api/v1/companies/"
+    assert set(collections) == {
+        "companies",
+        "events",
+        "inquiries",
+        "interests",
+        "meeting-agenda",
+        "meeting-participants",
+        "meeting-requests",
+        "people",
+        "registrations",
+        "reports/kpi",
+        "technologies",
+        "webhooks",
+    }
     for url in collections.values():  # each answers, asking for a key
         assert client.get(url.removeprefix("http://testserver")).status_code == 401
 
