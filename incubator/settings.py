@@ -354,7 +354,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "incubator.api.filters.StrictOrdering",
     ],
     "DEFAULT_PAGINATION_CLASS": "incubator.api.pagination.Page",
     "DEFAULT_AUTHENTICATION_CLASSES": ["incubator.api.auth.PartnerKeyAuthentication"],

@@ -146,3 +146,17 @@ def test_a_page_number_is_a_whole_number_from_1_and_past_the_last_says_so(api_cl
         "fields": {},
     }
     assert client.get("/api/v1/companies/", {"page": "last"}).status_code == 200
+
+
+def test_an_ordering_the_list_does_not_take_is_a_400_naming_those_it_does(api_client):
+    # DRF dropped it silently: the caller read the default order as if it were theirs.
+    client = api_client("companies:read")
+    refused = client.get("/api/v1/companies/", {"ordering": "bogus"})
+    assert refused.status_code == 400
+    assert refused.json()["fields"] == {
+        "ordering": [
+            "Order by one of founded_on, name_ko, name_zh, name_en, id; a leading - reverses "
+            "the order."
+        ]
+    }
+    assert client.get("/api/v1/companies/", {"ordering": "-founded_on,id"}).status_code == 200
