@@ -3,6 +3,7 @@
 The secret is in the answer of the create and rotate calls only; it is never stored.
 """
 
+import django_filters
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
@@ -13,6 +14,7 @@ from companies.api import utc
 from companies.webhooks import services
 from companies.webhooks.models import EventType, WebhookEndpoint
 from companies.webhooks.selectors import endpoints_of
+from incubator.api.filters import StrictBooleanFilter
 from incubator.api.permissions import HasScope
 from incubator.api.schema import NO_BODY, response_example
 
@@ -76,6 +78,14 @@ EXAMPLE = {
 }
 
 
+class WebhookEndpointFilter(django_filters.FilterSet):
+    is_active = StrictBooleanFilter()
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = []
+
+
 @extend_schema_view(
     list=extend_schema(
         summary=_("Your webhook endpoints"), description=_("Scope `webhooks:manage`.")
@@ -105,7 +115,7 @@ class WebhookEndpointViewSet(viewsets.ModelViewSet):
     serializer_class = WebhookEndpointSerializer
     ordering = ["id"]
     ordering_fields = ["id", "created_at"]
-    filterset_fields = ["is_active"]
+    filterset_class = WebhookEndpointFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator's pass

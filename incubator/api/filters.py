@@ -1,7 +1,33 @@
-"""How the API orders a list: DRF's ordering, strict about the fields it takes."""
+"""How the API filters and orders a list: strict about what it takes, where DRF and
+django-filter let a wrong value pass as no filter at all."""
 
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, filters
+
+
+class _TrueOrFalse(forms.NullBooleanField):
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        truth = super().to_python(value)
+        if truth is None:  # "maybe": NullBooleanField's "unknown", i.e. no filter
+            raise ValidationError(_("Say true or false."), code="invalid")
+        return truth
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    """A yes-or-no filter: true or false (1 or 0); anything else is a 400, not every row."""
+
+    field_class = _TrueOrFalse
+
+    def __init__(self, *args, **kwargs):
+        # A text box, not the select whose reading of the query turns "maybe" into "no
+        # filter" before the field sees it.
+        kwargs.setdefault("widget", forms.TextInput)
+        super().__init__(*args, **kwargs)
 
 
 class StrictOrdering(filters.OrderingFilter):

@@ -24,6 +24,7 @@ from companies.exchange.models import PartnerInterest
 from companies.models import CertificationKind, Company, Membership, Sector
 from companies.policies import partner_sees_contacts
 from incubator.api.errors import Conflict, refusals_as_conflicts
+from incubator.api.filters import StrictBooleanFilter
 from incubator.api.permissions import HasScope
 from incubator.api.schema import NO_BODY, response_example
 from programs import stages
@@ -47,7 +48,7 @@ class CompanyFilter(django_filters.FilterSet):
         min_value=0,
         max_value=200,
     )
-    has_registered_patent = django_filters.BooleanFilter()
+    has_registered_patent = StrictBooleanFilter()
     certification = django_filters.ChoiceFilter(
         choices=CertificationKind.choices, method="filter_certification"
     )

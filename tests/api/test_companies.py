@@ -160,3 +160,15 @@ def test_an_ordering_the_list_does_not_take_is_a_400_naming_those_it_does(api_cl
         ]
     }
     assert client.get("/api/v1/companies/", {"ordering": "-founded_on,id"}).status_code == 200
+
+
+def test_a_yes_or_no_filter_takes_true_or_false_and_refuses_anything_else(api_client):
+    # "maybe" read as no filter at all: every company, as if the filter had held.
+    client = api_client("companies:read")
+    refused = client.get("/api/v1/companies/", {"has_registered_patent": "maybe"})
+    assert refused.status_code == 400
+    assert refused.json()["fields"] == {"has_registered_patent": ["Say true or false."]}
+    for answer in ("true", "false", "1", "0"):
+        assert (
+            client.get("/api/v1/companies/", {"has_registered_patent": answer}).status_code == 200
+        )
