@@ -19,10 +19,9 @@ from companies.models import (
 )
 from incubator import uploads
 from incubator.audit import audit_record, changed
-from incubator.models import OutboxMessage
 from incubator.roles import can_delete_row, can_save_row
 from incubator.rows import row_delete, row_save
-from incubator.services import outbox_enqueue
+from incubator.services import outbox_enqueue, outbox_give_up
 
 
 def members_notify(*, company_id: int, kind: str, dedupe_key: str, payload: dict) -> int:
@@ -227,12 +226,9 @@ def invitation_revoke(*, invitation: Invitation, actor) -> None:
 
 def _invitation_messages_stop(invitation_ids, *, reason: str) -> None:
     # A message not yet sent would fail at delivery: its link has no invitation to sign.
-    if invitation_ids:
-        OutboxMessage.objects.filter(
-            kind="member_invitation",
-            status=OutboxMessage.Status.PENDING,
-            payload__invitation_id__in=list(invitation_ids),
-        ).update(status=OutboxMessage.Status.FAILED, last_error=reason)
+    outbox_give_up(
+        kind="member_invitation", about="invitation_id", ids=invitation_ids, reason=reason
+    )
 
 
 def membership_save(*, membership: Membership, actor) -> Membership:

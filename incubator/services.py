@@ -223,6 +223,17 @@ def outbox_deliver(*, message_id: int) -> bool:
         return True
 
 
+def outbox_give_up(*, kind: str, about: str, ids, reason: str) -> int:
+    """Mark failed the pending messages `kind` whose payload's `about` is one of `ids` (their
+    object is gone: a link they carry would open nothing); return how many."""
+    ids = list(ids)
+    if not ids:
+        return 0
+    return OutboxMessage.objects.filter(
+        kind=kind, status=OutboxMessage.Status.PENDING, **{f"payload__{about}__in": ids}
+    ).update(status=OutboxMessage.Status.FAILED, last_error=reason)
+
+
 def outbox_sweep(*, limit: int = 500) -> int:
     """Deliver the pending messages that are due; return how many were sent."""
     due = OutboxMessage.objects.filter(
