@@ -55,7 +55,7 @@ class PersonSerializer(serializers.ModelSerializer):
         summary=_("Your organisation's people"),
         description=_(
             "The ids that registrations, meeting requests, interests and inquiries name "
-            "as `person`. Any key of the organisation may read them."
+            "as `person`."
         ),
     ),
     retrieve=extend_schema(summary=_("One of your organisation's people")),

@@ -231,15 +231,13 @@ EVENT_EXAMPLE = {
             "The published and completed events, and a cancelled one your organisation "
             "had registered people for; never drafts. Soonest first "
             "(`ordering=-starts_at` for the latest). Times in UTC, and in the event's own "
-            "zone (`local_*`). Scope `events:read`."
+            "zone (`local_*`)."
         ),
         examples=[response_example("A matching session", _("A matching session"), EVENT_EXAMPLE)],
     ),
     retrieve=extend_schema(
         summary=_("One event"),
-        description=_(
-            "An event your organisation may see, with its free places. Scope `events:read`."
-        ),
+        description=_("An event your organisation may see, with its free places."),
         examples=[response_example("A matching session", _("A matching session"), EVENT_EXAMPLE)],
     ),
 )
@@ -309,7 +307,7 @@ class EventCalendarView(generics.GenericAPIView):
         description=_(
             "The event as an iCalendar file (text/calendar), its times in the event's "
             "zone with the matching VTIMEZONE, its summary in the language of "
-            "Accept-Language. Scope `events:read`."
+            "Accept-Language."
         ),
         responses={
             (200, "text/calendar"): OpenApiResponse(
@@ -426,16 +424,13 @@ CANCELLED_EXAMPLE = {
         summary=_("Your organisation's registrations"),
         description=_(
             "The registrations of your organisation's people (cancelled ones too: "
-            "`status=registered` for those that stand), soonest event first. Scope "
-            "`registrations:write`."
+            "`status=registered` for those that stand), soonest event first."
         ),
         examples=[response_example("A registration", _("A registration"), REGISTRATION_EXAMPLE)],
     ),
     retrieve=extend_schema(
         summary=_("One registration"),
-        description=_(
-            "A registration of one of your organisation's people. Scope `registrations:write`."
-        ),
+        description=_("A registration of one of your organisation's people."),
         examples=[response_example("A registration", _("A registration"), REGISTRATION_EXAMPLE)],
     ),
     create=extend_schema(
@@ -448,7 +443,7 @@ CANCELLED_EXAMPLE = {
             "gets their registration back. 404 for a person who is not of your "
             "organisation or an event you cannot see; 409 when registration is closed, "
             "the event is over or cancelled, or the person is registered or waitlisted "
-            "already. Scope `registrations:write`."
+            "already."
         ),
         request=RegistrationCreateSerializer,
         responses={201: RegistrationSerializer},
@@ -470,9 +465,7 @@ CANCELLED_EXAMPLE = {
     ),
     destroy=extend_schema(
         summary=_("Cancel a registration"),
-        description=_(
-            "As `POST /registrations/{id}/cancel/`, answering 204. Scope `registrations:write`."
-        ),
+        description=_("As `POST /registrations/{id}/cancel/`, answering 204."),
         responses={204: NO_BODY},
     ),
 )
@@ -515,7 +508,7 @@ class RegistrationViewSet(ListCreateDestroyViewSet):
         description=_(
             "Cancels a registration or a place on the waitlist; a freed place goes to the "
             "waitlist's first. 409 when it is cancelled already, the person is checked "
-            "in, or the event is over. Scope `registrations:write`."
+            "in, or the event is over."
         ),
         request=None,
         responses={200: RegistrationSerializer},

@@ -9,12 +9,18 @@ from companies.models import PartnerOrganisation
 
 
 class Scope(models.TextChoices):
+    """What a key may do. A `…:write` scope includes its `…:read` (incubator.api.permissions)."""
+
     COMPANIES_READ = "companies:read", _("read the companies shown to partners")
     EVENTS_READ = "events:read", _("read the published events")
+    REGISTRATIONS_READ = "registrations:read", _("read the registrations of the organisation")
     REGISTRATIONS_WRITE = "registrations:write", _("register the organisation's people")
+    MEETINGS_READ = "meetings:read", _("read meeting requests and agendas")
     MEETINGS_WRITE = "meetings:write", _("request meetings, read the agenda")
+    INTERESTS_READ = "interests:read", _("read the organisation's interests")
     INTERESTS_WRITE = "interests:write", _("mark interest in companies")
     TECHNOLOGIES_READ = "technologies:read", _("read the technology listings")
+    INQUIRIES_READ = "inquiries:read", _("read the organisation's inquiries")
     INQUIRIES_WRITE = "inquiries:write", _("send inquiries about technologies")
     WEBHOOKS_MANAGE = "webhooks:manage", _("manage the organisation's webhooks")
     REPORTS_READ = "reports:read", _("read the center's KPI report")

@@ -132,7 +132,7 @@ LISTING = {
     list=extend_schema(
         summary=_("Technology listings"),
         description=_(
-            "Approved listings of companies shown to partners. Scope `technologies:read`. "
+            "Approved listings of companies shown to partners. "
             "`search` matches every word in titles, summaries and company names, in any "
             "of the three languages."
         ),
@@ -187,9 +187,7 @@ INQUIRY = {
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary=_("Your organisation's inquiries"), description=_("Scope `inquiries:write`.")
-    ),
+    list=extend_schema(summary=_("Your organisation's inquiries")),
     retrieve=extend_schema(summary=_("One of your inquiries")),
     create=extend_schema(
         summary=_("Ask a company about a listing"),

@@ -87,9 +87,7 @@ class WebhookEndpointFilter(django_filters.FilterSet):
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary=_("Your webhook endpoints"), description=_("Scope `webhooks:manage`.")
-    ),
+    list=extend_schema(summary=_("Your webhook endpoints")),
     retrieve=extend_schema(summary=_("One of your webhook endpoints")),
     create=extend_schema(
         summary=_("Register an endpoint"),

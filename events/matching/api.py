@@ -117,8 +117,7 @@ PARTICIPANT_EXAMPLE = {
             "The participants of a matching session whom the person may ask for a 1:1 "
             "meeting: the registered startups that agreed to be shown to partners. "
             "`participant` is what a meeting request's `to_participant` names. 404 for a "
-            "person not of your organisation or not registered for the session. Scope "
-            "`meetings:write`."
+            "person not of your organisation or not registered for the session."
         ),
         parameters=[ParticipationQuery],
         examples=[response_example("A startup", gettext_lazy("A startup"), PARTICIPANT_EXAMPLE)],
@@ -245,15 +244,14 @@ REQUEST_EXAMPLE = {
         summary=gettext_lazy("Your people's meeting requests"),
         description=gettext_lazy(
             "The requests your people sent, and those startups sent them, newest first; "
-            "`scheduled` says whether the two have a meeting on the schedule. Scope "
-            "`meetings:write`."
+            "`scheduled` says whether the two have a meeting on the schedule."
         ),
         examples=[response_example("A request", gettext_lazy("A request"), REQUEST_EXAMPLE)],
     ),
     retrieve=extend_schema(
         summary=gettext_lazy("One meeting request and its status"),
         description=gettext_lazy(
-            "pending until the startup answers; accepted or declined then. Scope `meetings:write`."
+            "`pending` until the recipient answers; `accepted` or `declined` then."
         ),
         examples=[response_example("A request", gettext_lazy("A request"), REQUEST_EXAMPLE)],
     ),
@@ -267,7 +265,7 @@ REQUEST_EXAMPLE = {
             "person already, both requests are accepted at once (`status` accepted). 404 "
             "for a person not of your organisation or a participant they may not ask; 409 "
             "when the person is not registered, the requests are closed, the session is "
-            "over, or they asked already. Scope `meetings:write`."
+            "over, or they asked already."
         ),
         request=MeetingRequestCreateSerializer,
         responses={201: MeetingRequestSerializer},
@@ -289,9 +287,7 @@ REQUEST_EXAMPLE = {
     ),
     destroy=extend_schema(
         summary=gettext_lazy("Withdraw a meeting request"),
-        description=gettext_lazy(
-            "As `POST /meeting-requests/{id}/withdraw/`. Scope `meetings:write`."
-        ),
+        description=gettext_lazy("As `POST /meeting-requests/{id}/withdraw/`."),
         responses={204: NO_BODY},
     ),
 )
@@ -348,7 +344,7 @@ class MeetingRequestViewSet(ListCreateDestroyViewSet):
             "If the startup had asked your person too, their request waits for an answer "
             "again. 403 for a request your people received; 409 once the two are on the "
             "schedule (the center takes a meeting off it), while a schedule is being "
-            "computed, or after the session. Scope `meetings:write`."
+            "computed, or after the session."
         ),
         request=None,
         responses={204: NO_BODY},
@@ -356,6 +352,42 @@ class MeetingRequestViewSet(ListCreateDestroyViewSet):
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         return self.destroy(request, pk=pk)
+
+    def _answer(self, request, accept: bool) -> Response:
+        with refusals_as_conflicts():
+            answered = services.meeting_request_respond(
+                request=self.get_object(), actor=request.user, accept=accept
+            )
+        answered = self.get_queryset().get(pk=answered.pk)
+        return Response(self.get_serializer(answered).data)
+
+    @extend_schema(
+        summary=gettext_lazy("Accept a meeting request"),
+        description=gettext_lazy(
+            "Accepts a request a startup sent one of your people (`direction` received); "
+            "the startup is told by e-mail. 403 for a request your people sent; 409 once "
+            "it is answered, or when the session is cancelled or over."
+        ),
+        request=None,
+        responses={200: MeetingRequestSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        return self._answer(request, accept=True)
+
+    @extend_schema(
+        summary=gettext_lazy("Decline a meeting request"),
+        description=gettext_lazy(
+            "Declines a request a startup sent one of your people; the startup is told by "
+            "e-mail. 403 for a request your people sent; 409 once it is answered, or when "
+            "the session is cancelled or over."
+        ),
+        request=None,
+        responses={200: MeetingRequestSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        return self._answer(request, accept=False)
 
 
 # --- Agenda ----------------------------------------------------------------------------------
@@ -419,7 +451,7 @@ class MeetingAgendaView(generics.GenericAPIView):
             "scheduled it (`scheduled`; until then `meetings` is empty), in time order: "
             "times in UTC and in the event's zone, the table, the interpreter, whom they "
             "meet. 404 for a person not of your organisation or not registered for the "
-            "session. Scope `meetings:write`."
+            "session."
         ),
         parameters=[ParticipationQuery],
         examples=[response_example("Scheduled", gettext_lazy("Scheduled"), AGENDA_EXAMPLE)],

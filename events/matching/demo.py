@@ -59,7 +59,7 @@ def _requests(event: Event) -> None:
     for request in made[:-1]:
         if request.status == MeetingRequest.Status.PENDING:
             services.meeting_request_respond(
-                request=request, registration=request.to_registration, accept=True
+                request=request, actor=request.to_registration.user, accept=True
             )
 
 

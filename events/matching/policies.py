@@ -48,3 +48,9 @@ def can_withdraw_request(actor, request: MeetingRequest) -> bool:
     """Withdraw a request: its sender, or the sender's organisation's API key; never the
     person who received it."""
     return acts_for_registrant(actor, request.from_registration)
+
+
+def can_answer_request(actor, request: MeetingRequest) -> bool:
+    """Accept or decline a request: its recipient, or the recipient's organisation's API
+    key; never its sender."""
+    return acts_for_registrant(actor, request.to_registration)

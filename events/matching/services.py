@@ -184,17 +184,16 @@ def meeting_request_create(
     return request
 
 
-def meeting_request_respond(
-    *, request: MeetingRequest, registration: Registration, accept: bool
-) -> MeetingRequest:
-    """Accept or decline a request received by `registration`."""
+def meeting_request_respond(*, request: MeetingRequest, actor, accept: bool) -> MeetingRequest:
+    """Accept or decline a request: `actor` is its recipient, or the recipient's partner
+    organisation's API key. The sender is told by e-mail."""
     with transaction.atomic():
         request = (
             MeetingRequest.objects.select_for_update(of=("self",))
             .select_related("event", "from_registration", "to_registration")
             .get(pk=request.pk)
         )
-        if request.to_registration_id != registration.pk:
+        if not policies.can_answer_request(actor, request):
             raise PermissionDenied(_("This request was not sent to you."))
         _refuse_unless_open(request.event)
         if request.status != PENDING:
@@ -206,7 +205,7 @@ def meeting_request_respond(
         request.responded_at = timezone.now()
         request.save(update_fields=["status", "responded_at"])
         audit_record(
-            actor=registration.user,
+            actor=actor,
             verb="meeting_request.answer",
             obj=request,
             company=request.from_registration.company_id or request.to_registration.company_id,

@@ -233,9 +233,7 @@ def meeting_request_respond(request, request_id):
         return redirect("events:matching-session", meeting_request.event_id)
     accept = form.cleaned_data["answer"] == "accept"
     try:
-        services.meeting_request_respond(
-            request=meeting_request, registration=meeting_request.to_registration, accept=accept
-        )
+        services.meeting_request_respond(request=meeting_request, actor=request.user, accept=accept)
     except ValidationError as error:
         _errors(request, error)
     else:

@@ -1,33 +1,37 @@
 """Scopes: what a key may do. A view names the scope of each of its actions."""
 
-from rest_framework.permissions import BasePermission
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from incubator.api.auth import Partner
-
-SCOPES = (
-    "companies:read",
-    "events:read",
-    "registrations:write",
-    "meetings:write",
-    "interests:write",
-    "technologies:read",
-    "inquiries:write",
-    "webhooks:manage",
-    "reports:read",
-)
-
 
 SCOPE_MISSING = "scope_missing"
 
 
-def required_scope(view) -> str | None:
-    """Return the scope of the view's current action: `scopes[action]`, else `scope`.
+def read_scope_of(scope: str) -> str:
+    """`registrations:write` -> `registrations:read`: the scope that only reads."""
+    return scope.removesuffix(":write") + ":read"
 
-    None: every key of the organisation may (its own people, for instance).
+
+def required_scope(view, method: str) -> str | None:
+    """Return the scope a call needs: the action's (`scopes[action]`, else `scope`).
+
+    A read (GET) of what a `…:write` scope manages needs only its `…:read` scope, which
+    a `…:write` key holds as well (`holds_scope`): a partner's dashboard can list its
+    registrations with a key that cannot register anyone. None: every key of the
+    organisation may (its own people, for instance).
     """
     action = getattr(view, "action", None)
-    by_action = getattr(view, "scopes", {})
-    return by_action.get(action) or view.scope
+    scope = getattr(view, "scopes", {}).get(action) or getattr(view, "scope", None)
+    if scope and scope.endswith(":write") and method.upper() in SAFE_METHODS:
+        return read_scope_of(scope)
+    return scope
+
+
+def holds_scope(scopes, scope: str) -> bool:
+    """Whether a key of `scopes` may use `scope`: a `…:write` scope includes its `…:read`."""
+    return scope in scopes or (
+        scope.endswith(":read") and scope.removesuffix(":read") + ":write" in scopes
+    )
 
 
 class HasScope(BasePermission):
@@ -37,8 +41,8 @@ class HasScope(BasePermission):
         principal = request.user
         if not isinstance(principal, Partner):
             return False
-        scope = required_scope(view)
-        if scope is None or scope in principal.scopes:  # None: any key of the organisation
+        scope = required_scope(view, request.method)
+        if scope is None or holds_scope(principal.scopes, scope):  # None: any key
             return True
         # DRF raises PermissionDenied(message, code): the error handler words it.
         self.message, self.code = scope, SCOPE_MISSING

@@ -7,7 +7,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
+
+from incubator.api.permissions import HasScope, required_scope
 
 # status -> (code, example message, its values, when) of the errors an operation can give:
 # the messages are those the API answers (incubator.api.errors), in the schema's language.
@@ -73,6 +76,31 @@ class PartnerKeyScheme(OpenApiAuthenticationExtension):
             "name": "Authorization",
             "description": _("`Api-Key <key>`: a key of your organisation, made by the center."),
         }
+
+
+class ScopedSchema(AutoSchema):
+    """Each operation's description ends with the scope it needs, read off the view by the
+    rule `HasScope` applies: the docs cannot say another scope than the one checked."""
+
+    def get_operation(self, *args, **kwargs):
+        operation = super().get_operation(*args, **kwargs)
+        if operation is None or HasScope not in self.view.permission_classes:
+            return operation
+        needed = required_scope(self.view, self.method)
+        declared = getattr(self.view, "scopes", {}).get(getattr(self.view, "action", None))
+        declared = declared or self.view.scope
+        if needed is None:
+            sentence = gettext("Any key of your organisation.")
+        elif needed != declared:  # a read of what a `…:write` scope manages
+            sentence = gettext("Scope `%(read)s` or `%(write)s`.") % {
+                "read": needed,
+                "write": declared,
+            }
+        else:
+            sentence = gettext("Scope `%(scope)s`.") % {"scope": needed}
+        described = operation.get("description", "").strip()
+        operation["description"] = f"{described} {sentence}" if described else sentence
+        return operation
 
 
 def _statuses(path: str, method: str) -> list[str]:

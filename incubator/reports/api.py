@@ -122,7 +122,7 @@ class KpiReportView(generics.GenericAPIView):
             "requests, the support fund, the portfolio's quarterly figures, the "
             "technology exchange. Counts and sums only, no company named. Sections, "
             "tables, rows and columns have stable keys; their labels are in the language "
-            "of Accept-Language. Scope `reports:read`."
+            "of Accept-Language."
         ),
         parameters=[KpiQuery],
         examples=[response_example("The first year", _("The first year"), EXAMPLE)],

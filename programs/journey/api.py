@@ -201,8 +201,7 @@ EXAMPLE = {
     list=extend_schema(
         summary=_("Companies shown to partners"),
         description=_(
-            "Companies that consented to be shown to partners, at the stages open to "
-            "partners. Scope `companies:read`."
+            "Companies that consented to be shown to partners, at the stages open to partners."
         ),
         examples=[response_example("A company", _("A company"), EXAMPLE)],
     ),
@@ -258,7 +257,7 @@ class InterestSerializer(serializers.ModelSerializer):
 @extend_schema_view(
     list=extend_schema(
         summary=_("Your organisation's interests in companies"),
-        description=_("The active ones. Scope `interests:write`."),
+        description=_("The active ones."),
     ),
     retrieve=extend_schema(summary=_("One of your interests")),
     create=extend_schema(

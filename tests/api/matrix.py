@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from companies.apikeys.models import PartnerAPIKey, Scope
+from incubator.api.permissions import holds_scope
 from incubator.api.schema import PublicSchemaGenerator
 from tests.api.keys import client_with, key_for
 
@@ -85,7 +86,8 @@ class Keys:
     organisation: object
 
     def without(self, scope: str) -> str:
-        others = [s for s in Scope.values if s != scope]
+        """A key of every scope but those that give `scope` (`x:write` gives `x:read`)."""
+        others = [s for s in Scope.values if not holds_scope({s}, scope)]
         return key_for(self.organisation, scopes=others)[1]
 
 

@@ -11,11 +11,17 @@ from companies.apikeys.services import api_key_create, api_key_revoke
 from incubator.models import AuditRecord
 from tests.api.keys import a_manager, client_with, key_for
 from tests.companies.factories import StaffFactory
-from tests.events.factories import PartnerOrganisationFactory
+from tests.events.factories import (
+    EventFactory,
+    PartnerOrganisationFactory,
+    PartnerPersonFactory,
+    PartnerRegistrationFactory,
+)
 from tests.stored import columns_holding
 
 pytestmark = pytest.mark.django_db
 COMPANIES = "/api/v1/companies/"
+REGISTRATIONS = "/api/v1/registrations/"
 
 
 def test_a_key_is_made_with_its_scopes_and_audited():
@@ -111,6 +117,26 @@ def test_a_key_without_the_scope_gets_403_naming_it():
         "message": "이 API 키에는 companies:read 권한 범위가 없습니다.",
         "fields": {},
     }
+
+
+def test_a_read_scope_reads_what_its_write_scope_manages_and_writes_nothing():
+    person = PartnerPersonFactory()
+    event = EventFactory()
+    PartnerRegistrationFactory(event=event, person=person)
+    body = {"event": EventFactory().pk, "person": person.pk}
+    reader = client_with(key_for(person.organisation, scopes=["registrations:read"])[1])
+    assert reader.get(REGISTRATIONS).json()["count"] == 1
+    refused = reader.post(REGISTRATIONS, body, format="json")
+    assert refused.status_code == 403
+    assert refused.json()["message"] == "This API key lacks the scope registrations:write."
+    writer = client_with(key_for(person.organisation, scopes=["registrations:write"])[1])
+    assert writer.get(REGISTRATIONS).json()["count"] == 1
+    assert writer.post(REGISTRATIONS, body, format="json").status_code == 201
+    # Neither: the refusal names the scope that is enough to read.
+    neither = client_with(key_for(person.organisation, scopes=["events:read"])[1])
+    answer = neither.get(REGISTRATIONS)
+    assert answer.status_code == 403
+    assert answer.json()["message"] == "This API key lacks the scope registrations:read."
 
 
 def test_the_last_use_is_recorded_at_most_once_a_minute():

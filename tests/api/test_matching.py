@@ -359,6 +359,38 @@ def test_a_request_the_organisation_received_cannot_be_withdrawn_by_it(api_clien
     assert MeetingRequest.objects.filter(pk=received.pk).exists()
 
 
+@pytest.mark.parametrize("answer, status", [("accept", "accepted"), ("decline", "declined")])
+def test_a_request_a_startup_sent_is_answered_through_the_api_and_the_startup_told(
+    api_client, event, mine, answer, status
+):
+    client = api_client("meetings:write")
+    startup = founder(event, name="Kim Min-jun")
+    received = meetings.meeting_request_create(from_registration=startup, to_registration=mine)
+
+    response = client.post(f"{REQUESTS}{received.pk}/{answer}/")
+
+    assert response.status_code == 200, response.content
+    assert (response.json()["direction"], response.json()["status"]) == ("received", status)
+    told = OutboxMessage.objects.get(kind="meeting_request_answered")
+    assert told.recipient == startup.user.email
+    assert MeetingRequest.objects.get(pk=received.pk).status == status
+    record = AuditRecord.objects.get(verb="meeting_request.answer")
+    assert record.actor is None and record.actor_label.startswith("API key ")
+    again = client.post(f"{REQUESTS}{received.pk}/accept/", HTTP_ACCEPT_LANGUAGE="ko")
+    assert again.status_code == 409 and again.json()["code"] == "conflict"
+
+
+def test_a_request_the_organisation_sent_cannot_be_answered_by_it(api_client, event, mine, person):
+    client = api_client("meetings:write")
+    sent = ask(client, event, person, founder(event)).json()
+
+    response = client.post(f"{REQUESTS}{sent['id']}/accept/")
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "permission_denied"
+    assert MeetingRequest.objects.get(pk=sent["id"]).status == "pending"
+
+
 def test_a_scheduled_meeting_cannot_be_withdrawn(
     api_client, event, slots, mine, person, coordinator
 ):
@@ -366,7 +398,7 @@ def test_a_scheduled_meeting_cannot_be_withdrawn(
     startup = founder(event, name="Kim Min-jun")
     request = ask(client, event, person, startup).json()
     meetings.meeting_request_respond(
-        request=MeetingRequest.objects.get(), registration=startup, accept=True
+        request=MeetingRequest.objects.get(), actor=startup.user, accept=True
     )
     meetings.meeting_add(
         event=event, registration_a=mine, registration_b=startup, slot=slots[0], actor=coordinator

@@ -71,6 +71,10 @@ def build_world() -> dict:
         from_registration=registration, to_registration=startup, priority="must"
     )
     second_startup = StartupRegistrationFactory(event=event)
+    # A startup's request to partner A's person, for them to accept or decline.
+    received = meetings.meeting_request_create(
+        from_registration=StartupRegistrationFactory(event=event), to_registration=registration
+    )
     Company.objects.filter(pk=second_startup.company_id).update(consent_to_partners=True)
     endpoint, _secret = webhook_endpoint_create(
         actor=organisation,
@@ -93,6 +97,8 @@ def build_world() -> dict:
         ("/api/v1/registrations/{id}/cancel/", "id"): registration.pk,
         ("/api/v1/meeting-requests/{id}/", "id"): asked.pk,
         ("/api/v1/meeting-requests/{id}/withdraw/", "id"): asked.pk,
+        ("/api/v1/meeting-requests/{id}/accept/", "id"): received.pk,
+        ("/api/v1/meeting-requests/{id}/decline/", "id"): received.pk,
     }
     bodies = {
         ("POST", "/api/v1/webhooks/"): WEBHOOK,
@@ -141,8 +147,8 @@ def test_every_operation_answers_each_caller_as_the_table_says(settings):
         seen[(method, path)] = matrix.observe(line, world["keys"], world["ids"], world["bodies"])
     if record:
         rows = [
-            f"{m:<7}{p:<60}{table.get((m, p), matrix.Line(m, p, '?', {})).scope:<22}"
-            + " ".join(f"{seen[(m, p)][c]:>9}" for c in matrix.CALLERS)
+            f"{m:<7}{p:<61}{table.get((m, p), matrix.Line(m, p, '?', {})).scope:<20}"
+            + "".join(f"{seen[(m, p)][c]:>{len(c) + 1}}" for c in matrix.CALLERS)
             for m, p in operations
         ]
         Path(record).write_text("\n".join(rows) + "\n")

@@ -121,3 +121,20 @@ def test_the_sections_of_the_docs_are_described_and_drfs_chinese_is_not_spaced_o
     assert used <= set(tags)
     text = json.dumps(chinese, ensure_ascii=False)
     assert "标识此活动的" in text and "标识此 " not in text
+
+
+def test_each_operation_says_the_scope_the_authorization_matrix_finds_it_needs(client):
+    from companies.apikeys.models import Scope
+    from tests.api.matrix import read_table
+
+    paths = _schema(client, "en")["paths"]
+    for (method, path), line in read_table().items():
+        description = paths[path][method.lower()]["description"]
+        writing = line.scope.removesuffix(":read") + ":write"
+        if line.scope == "any":
+            said = "Any key of your organisation."
+        elif writing in Scope.values:  # a read of what a write scope manages
+            said = f"Scope `{line.scope}` or `{writing}`."
+        else:
+            said = f"Scope `{line.scope}`."
+        assert description.endswith(said), (method, path, description[-80:])

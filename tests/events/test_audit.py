@@ -182,7 +182,7 @@ def meeting_request_answer(w):
     _event, _slots, founder, partner = w.matching()
     request = matching.meeting_request_create(from_registration=founder, to_registration=partner)
     AuditRecord.objects.all().delete()
-    matching.meeting_request_respond(request=request, registration=partner, accept=False)
+    matching.meeting_request_respond(request=request, actor=partner.user, accept=False)
     return request, founder.company
 
 

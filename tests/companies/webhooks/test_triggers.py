@@ -84,7 +84,7 @@ def startups(event, slots):
 
 def agreed(a, b):
     request = meetings.meeting_request_create(from_registration=a, to_registration=b)
-    return meetings.meeting_request_respond(request=request, registration=b, accept=True)
+    return meetings.meeting_request_respond(request=request, actor=b.user, accept=True)
 
 
 def run_schedule(event, actor, capture):

@@ -99,7 +99,7 @@ def agreed(a, b, priority=WOULD_LIKE):
     request = meetings.meeting_request_create(
         from_registration=a, to_registration=b, priority=priority
     )
-    return meetings.meeting_request_respond(request=request, registration=b, accept=True)
+    return meetings.meeting_request_respond(request=request, actor=b.user, accept=True)
 
 
 def assert_nobody_double_booked(event):
@@ -178,15 +178,15 @@ def test_a_request_is_answered_by_its_recipient_and_both_are_told(event):
     assert received.recipient == partner.user.email
     assert received.payload["other"] == startup.name
     with pytest.raises(PermissionDenied):
-        meetings.meeting_request_respond(request=request, registration=startup, accept=True)
-    meetings.meeting_request_respond(request=request, registration=partner, accept=False)
+        meetings.meeting_request_respond(request=request, actor=startup.user, accept=True)
+    meetings.meeting_request_respond(request=request, actor=partner.user, accept=False)
     request.refresh_from_db()
     assert request.status == MeetingRequest.Status.DECLINED
     assert OutboxMessage.objects.get(kind="meeting_request_answered").recipient == (
         startup.user.email
     )
     with pytest.raises(ValidationError, match="answered this request already"):
-        meetings.meeting_request_respond(request=request, registration=partner, accept=True)
+        meetings.meeting_request_respond(request=request, actor=partner.user, accept=True)
 
 
 def test_asking_someone_who_asked_you_agrees_the_meeting(event):
