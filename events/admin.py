@@ -333,6 +333,7 @@ class EventAdmin(TimesInEventZone, PageRows, ActionPages, ServiceAdmin):
         object_id,
         *,
         allowed,
+        status,
         service,
         form_class,
         title,
@@ -340,7 +341,12 @@ class EventAdmin(TimesInEventZone, PageRows, ActionPages, ServiceAdmin):
         submit_label,
     ):
         event = self.action_object(
-            request, object_id, allowed=lambda request, event: allowed(request.user, event)
+            request,
+            object_id,
+            allowed=lambda request, event: allowed(request.user, event),
+            refused_because=lambda request, event: policies.event_move_refused_because(
+                request.user, event, status
+            ),
         )
         # Bound on every POST: the confirm form has no field, so its POST may be empty.
         form = form_class(request.POST if request.method == "POST" else None)
@@ -361,6 +367,7 @@ class EventAdmin(TimesInEventZone, PageRows, ActionPages, ServiceAdmin):
             request,
             object_id,
             allowed=policies.can_publish_event,
+            status=Event.Status.PUBLISHED,
             service=services.event_publish,
             form_class=ConfirmForm,
             title=gettext("Publish %(event)s"),
@@ -373,6 +380,7 @@ class EventAdmin(TimesInEventZone, PageRows, ActionPages, ServiceAdmin):
             request,
             object_id,
             allowed=policies.can_cancel_event,
+            status=Event.Status.CANCELLED,
             service=services.event_cancel,
             form_class=EventCancelForm,
             title=gettext("Cancel %(event)s"),
@@ -385,6 +393,7 @@ class EventAdmin(TimesInEventZone, PageRows, ActionPages, ServiceAdmin):
             request,
             object_id,
             allowed=policies.can_complete_event,
+            status=Event.Status.COMPLETED,
             service=services.event_complete,
             form_class=ConfirmForm,
             title=gettext("Complete %(event)s"),

@@ -1,13 +1,21 @@
-"""The columns of the registrations' export (incubator.exports): the staff list's rows."""
+"""The columns of the registrations' export (incubator.exports): the staff list's rows.
+
+Its times are written as the clock reads them in each row's event's zone, which a column
+names: a coordinator in Harbin and one in Seoul read the same file, and a spreadsheet keeps
+them date-times (an offset would make them text).
+"""
 
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Registration
-from incubator.exports import column, field_column, translated
+from events.models import Registration, TimeZone
+from incubator.exports import Column, column, field_column, in_zone, translated
+
+EVENT_ZONE = "event__time_zone"
 
 REGISTRATION_COLUMNS = (
     translated(_("event"), "event__title"),
-    column(_("event starts at"), "event__starts_at"),
+    Column(_("time zone"), (EVENT_ZONE,), labels=dict(TimeZone.choices)),
+    in_zone(column(_("event starts at"), "event__starts_at"), EVENT_ZONE),
     field_column(Registration, "kind"),
     field_column(Registration, "status"),
     field_column(Registration, "waitlist_position"),
@@ -20,7 +28,8 @@ REGISTRATION_COLUMNS = (
     translated(_("company"), "company__name"),
     translated(_("partner organisation"), "partner_organisation__name"),
     *(field_column(Registration, f"speaks_{code}") for code in ("ko", "zh", "en")),
-    field_column(Registration, "created_at"),
-    field_column(Registration, "checked_in_at"),
-    field_column(Registration, "cancelled_at"),
+    *(
+        in_zone(field_column(Registration, name), EVENT_ZONE)
+        for name in ("created_at", "checked_in_at", "cancelled_at")
+    ),
 )

@@ -58,6 +58,20 @@ class TimeZone(models.TextChoices):
     SHANGHAI = "Asia/Shanghai", _("China (Asia/Shanghai)")
 
 
+# Why an event's status does not lead to another (Event.TRANSITIONS), in the staff's words:
+# the action pages' refusals and the services' say the same.
+STATUS_REFUSALS = {
+    ("draft", "completed"): _("This event is a draft: publish it before marking it as completed."),
+    ("published", "published"): _("This event is already published."),
+    ("cancelled", "published"): _("This event is cancelled: it cannot be published."),
+    ("cancelled", "cancelled"): _("This event is already cancelled."),
+    ("cancelled", "completed"): _("This event is cancelled: it cannot be marked as completed."),
+    ("completed", "published"): _("This event is completed: it cannot be published."),
+    ("completed", "cancelled"): _("This event is completed: it cannot be cancelled."),
+    ("completed", "completed"): _("This event is already marked as completed."),
+}
+
+
 class Event(StatusFlow, models.Model):
     class Kind(models.TextChoices):
         ROADSHOW = "roadshow", _("Roadshow")
@@ -188,14 +202,29 @@ class Event(StatusFlow, models.Model):
             ) % {"when": times.span(self.starts_at, None, self.time_zone)}
         return None
 
+    def move_refused_because(self, status: str, at=None) -> str | None:
+        """Return why the event cannot move to `status` at `at`, or None when it can.
+
+        Either its status does not lead there (`TRANSITIONS`), or not yet (`not_yet_because`).
+        """
+        if super().can_move_to(status):
+            return self.not_yet_because(status, at)
+        words = STATUS_REFUSALS.get((self.status, status))
+        if words is None:  # a move no action page offers (back to a draft)
+            words = _("Cannot move from %(from)s to %(to)s.") % {
+                "from": self.get_status_display(),
+                "to": self.Status(status).label,
+            }
+        return str(words)
+
     def can_move_to(self, status: str) -> bool:
-        return super().can_move_to(status) and self.not_yet_because(status) is None
+        return self.move_refused_because(status) is None
 
     def move_to(self, status: str) -> None:
-        # A move the transitions allow may still have to wait; any other says so as usual.
-        not_yet = super().can_move_to(status) and self.not_yet_because(status)
-        if not_yet:
-            raise ValidationError(not_yet, code="not_yet")
+        refused = self.move_refused_because(status)
+        if refused:
+            code = "not_yet" if super().can_move_to(status) else "transition"
+            raise ValidationError(refused, code=code)
         super().move_to(status)
 
 

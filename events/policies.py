@@ -32,6 +32,15 @@ def can_complete_event(actor, event: Event) -> bool:
     return can_manage_event(actor, event) and event.can_move_to(Event.Status.COMPLETED)
 
 
+def event_move_refused_because(actor, event: Event, status: str) -> str | None:
+    """Return why `actor`, who may manage events, may not move `event` to `status` now (its
+    status, or too early), for the page that refuses it to say so; None when they may, or
+    when they may not manage events at all (their role, not the event, refuses)."""
+    if not can_manage_event(actor, event):
+        return None
+    return event.move_refused_because(status)
+
+
 def can_see_online_link(actor, event: Event, registration: Registration | None = None) -> bool:
     """An online event's meeting link: the person of `registration` while it stands (not
     waitlisted, not cancelled), and staff who see events. Everyone else, an API key

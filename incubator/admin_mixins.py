@@ -324,13 +324,20 @@ class ActionPages:
 
     action_template = "admin/action_page.html"
 
-    def action_object(self, request, object_id, allowed=None):
-        """Return the object of an action page, or raise 404 / 403."""
+    def action_object(self, request, object_id, allowed=None, refused_because=None):
+        """Return the object of an action page, or raise 404 / 403.
+
+        `refused_because(request, obj)` says why `allowed` refuses (the object's state), for
+        the 403 page to say so rather than only "not allowed"; None: it says nothing more.
+        """
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
             raise Http404
         may = allowed(request, obj) if allowed else self.has_change_permission(request, obj)
         if not may:
+            reason = refused_because(request, obj) if refused_because else None
+            if reason:
+                raise PermissionDenied(reason)
             raise PermissionDenied
         return obj
 

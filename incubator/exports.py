@@ -5,7 +5,8 @@ has "Export CSV" and "Export XLSX" buttons that export the rows the list shows w
 current filters, search and ordering (the changelist's own queryset), read with
 `values_list(...).iterator(chunk_size=...)`, so one query whatever the number of rows and no
 model instance per row. Headers are in the staff member's language; dates, numbers and
-booleans stay dates, numbers and booleans in the workbook.
+booleans stay dates, numbers and booleans in the workbook. The times of what has a zone of
+its own (an event) are written in that zone, named in a column (`in_zone`).
 
 Who may export: whoever may view the list (the admin's has_view_permission, that is the
 roles table: every staff role reads every list but the manager-only ones). Columns marked
@@ -20,8 +21,9 @@ import csv
 import datetime as dt
 import decimal
 import tempfile
+import zoneinfo
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import xlsxwriter
 from django.contrib import messages
@@ -96,6 +98,19 @@ def field_column(model, name: str, *, value: Callable | None = None, personal=Fa
 def translated(header, field: str) -> Column:
     """A three-language text (`field_ko`, `_zh`, `_en`) in the reader's language."""
     return Column(header, tuple(f"{field}_{suffix}" for suffix in LANGUAGES), translated=True)
+
+
+def in_zone(col: Column, zone_field: str) -> Column:
+    """`col`'s date-time as a clock reads it in the zone that the row's `zone_field` names
+    (its event's), whoever exports: the export names that zone in a column of its own."""
+    return replace(col, fields=(*col.fields, zone_field), value=wall_clock)
+
+
+def wall_clock(at: dt.datetime | None, zone: str) -> dt.datetime | None:
+    """Return `at` as the clock in `zone` reads it, naive (`_plain` keeps it so)."""
+    if at is None:
+        return None
+    return at.astimezone(zoneinfo.ZoneInfo(zone)).replace(tzinfo=None)
 
 
 # --- Policy -----------------------------------------------------------------------

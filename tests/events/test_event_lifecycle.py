@@ -49,7 +49,7 @@ def test_a_draft_is_published_once_and_a_cancelled_event_moves_no_more(coordinat
     services.event_publish(event=event, actor=coordinator)
     event.refresh_from_db()
     assert event.status == Event.Status.PUBLISHED
-    with pytest.raises(ValidationError, match="Cannot move from published to published"):
+    with pytest.raises(ValidationError, match="This event is already published."):
         services.event_publish(event=event, actor=coordinator)
     services.event_cancel(event=event, actor=coordinator, reason="The venue flooded.")
     for move in (
@@ -207,6 +207,35 @@ def test_the_admin_shows_the_status_read_only_and_cancels_on_its_action_page(cli
     assert event.status == Event.Status.CANCELLED
     assert OutboxMessage.objects.filter(kind="event_cancelled").count() == 1
     assert client.post(url, {"reason": "Again."}).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("status", "action", "why"),
+    [
+        ("cancelled", "publish", "This event is cancelled: it cannot be published."),
+        ("published", "publish", "This event is already published."),
+        ("completed", "cancel", "This event is completed: it cannot be cancelled."),
+        ("draft", "complete", "This event is a draft: publish it before marking it as completed."),
+        ("published", "complete", "it can be marked as completed once it has started."),
+    ],
+)
+def test_an_action_the_status_refuses_says_why_and_is_not_offered(
+    client, coordinator, status, action, why
+):
+    event = EventFactory(status=status)  # 30 days ahead: not started
+    url = reverse(f"admin:events_event_{action}", args=[event.pk])
+    client.force_login(coordinator)
+    for refused in (client.get(url), client.post(url, {"reason": "Snow storm."})):
+        assert refused.status_code == 403
+        assert why in refused.content.decode()
+    change = client.get(reverse("admin:events_event_change", args=[event.pk]))
+    assert url not in change.content.decode()
+    # Refused for who they are, not for the event's state: nothing said of the event.
+    client.force_login(staff(roles.VIEWER))
+    refused = client.get(url)
+    assert refused.status_code == 403 and why not in refused.content.decode()
+    event.refresh_from_db()
+    assert event.status == status
 
 
 def test_an_event_added_in_the_admin_is_a_draft_published_on_its_page(client, coordinator):
