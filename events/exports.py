@@ -11,10 +11,12 @@ from events.models import Registration, TimeZone
 from incubator.exports import Column, column, field_column, in_zone, translated
 
 EVENT_ZONE = "event__time_zone"
+# The column naming the zone the times of a row of an event are written in (`in_zone`).
+EVENT_ZONE_COLUMN = Column(_("time zone"), (EVENT_ZONE,), labels=dict(TimeZone.choices))
 
 REGISTRATION_COLUMNS = (
     translated(_("event"), "event__title"),
-    Column(_("time zone"), (EVENT_ZONE,), labels=dict(TimeZone.choices)),
+    EVENT_ZONE_COLUMN,
     in_zone(column(_("event starts at"), "event__starts_at"), EVENT_ZONE),
     field_column(Registration, "kind"),
     field_column(Registration, "status"),

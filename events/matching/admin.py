@@ -14,11 +14,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from events.admin_mixins import ReadOnlyAdmin
+from events.exports import EVENT_ZONE, EVENT_ZONE_COLUMN
 from events.matching import services
 from events.matching.models import Availability, Meeting, MeetingRequest, MeetingSlot, ScheduleRun
 from events.reports import scheduled
 from incubator.admin_mixins import Rows, ServiceAdmin, ServiceInline, one_choice_filter
-from incubator.exports import ExportAdminMixin, column, field_column, translated
+from incubator.exports import ExportAdminMixin, column, field_column, in_zone, translated
 from incubator.multilingual import translated_names
 
 EVENT_TITLES = [f"event__{name}" for name in translated_names("title")]
@@ -97,8 +98,10 @@ class MeetingAdmin(ExportAdminMixin, ReadOnlyAdmin):
     search_fields = ["registration_a__search_name", "registration_b__search_name"]
     export_columns = (
         translated(_("event"), "event__title"),
-        column(_("starts at"), "slot__starts_at"),
-        column(_("ends at"), "slot__ends_at"),
+        # The slots' times as the event's clock reads them, its zone named (events.exports).
+        EVENT_ZONE_COLUMN,
+        in_zone(column(_("starts at"), "slot__starts_at"), EVENT_ZONE),
+        in_zone(column(_("ends at"), "slot__ends_at"), EVENT_ZONE),
         field_column(Meeting, "table"),
         column(_("participant A"), "registration_a__name", personal=True),
         column(_("participant B"), "registration_b__name", personal=True),

@@ -6,10 +6,16 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from events.models import Registration
+from events.models import Meeting, Registration
 from incubator import roles
 from tests.companies.factories import staff_in
-from tests.events.factories import EventFactory, GuestRegistrationFactory
+from tests.events.factories import (
+    EventFactory,
+    GuestRegistrationFactory,
+    PartnerRegistrationFactory,
+    StartupRegistrationFactory,
+    meeting_slots,
+)
 from tests.incubator.test_exports import csv_rows, xlsx_rows
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +87,29 @@ def test_the_times_are_in_each_events_zone_named_and_the_same_for_harbin_and_seo
         dt.datetime(2030, 5, 2, 23, 0),
     ]
     assert workbook["Seoul demo day"]["registered at"] == dt.datetime(2030, 5, 1, 22, 30)
+
+
+def test_the_meetings_export_writes_the_slots_in_the_events_zone_and_names_it():
+    event = EventFactory(
+        time_zone="Asia/Seoul",
+        title_en="Seoul matching",
+        starts_at=dt.datetime(2030, 5, 10, 1, 0, tzinfo=dt.UTC),
+        ends_at=dt.datetime(2030, 5, 10, 8, 0, tzinfo=dt.UTC),
+    )
+    slot = meeting_slots(event, count=1)[0]
+    a, b = sorted(
+        (StartupRegistrationFactory(event=event), PartnerRegistrationFactory(event=event)),
+        key=lambda registration: registration.pk,
+    )
+    Meeting.objects.create(event=event, slot=slot, registration_a=a, registration_b=b, table=1)
+    client = Client()
+    client.force_login(staff_in(roles.EVENT_COORDINATOR, time_zone="Asia/Shanghai"))
+
+    response = client.get(reverse("admin:events_meeting_export_csv"))
+
+    row = by_event(csv_rows(response))["Seoul matching"]
+    assert (row["time zone"], row["starts at"], row["ends at"]) == (
+        "Korea (Asia/Seoul)",
+        "2030-05-10 10:00:00",
+        "2030-05-10 10:20:00",
+    )
