@@ -52,6 +52,21 @@ class CompaniesConfig(AppConfig):
         from incubator.audit import register_company_names
 
         register_company_names(company_names)
+        # The audit trail shows each of the app's verbs by its label.
+        from companies import audit_verbs
+        from companies.apikeys import audit_verbs as apikey_verbs
+        from companies.exchange import audit_verbs as exchange_verbs
+        from companies.imports import audit_verbs as import_verbs
+        from companies.webhooks import audit_verbs as webhook_verbs
+        from incubator.audit_verbs import register as register_verbs
+
+        register_verbs(
+            audit_verbs.VERBS,
+            apikey_verbs.VERBS,
+            exchange_verbs.VERBS,
+            import_verbs.VERBS,
+            webhook_verbs.VERBS,
+        )
         webhooks.register_resolver(webhook_target, on_attempt=webhook_attempted)
 
         from companies import reminders

@@ -38,6 +38,23 @@ class EventsConfig(AppConfig):
         from incubator import message_kinds
 
         message_kinds.register(MESSAGE_KINDS)
+        # The audit trail shows each of the app's verbs by its label.
+        from events import audit_verbs
+        from events.delegations import audit_verbs as delegation_verbs
+        from events.feeds import audit_verbs as feed_verbs
+        from events.judging import audit_verbs as judging_verbs
+        from events.matching import audit_verbs as matching_verbs
+        from events.online import audit_verbs as online_verbs
+        from incubator.audit_verbs import register as register_verbs
+
+        register_verbs(
+            audit_verbs.VERBS,
+            online_verbs.VERBS,
+            delegation_verbs.VERBS,
+            feed_verbs.VERBS,
+            matching_verbs.VERBS,
+            judging_verbs.VERBS,
+        )
         from events.reports import SECTIONS
         from incubator.reports.registry import register_sections
 

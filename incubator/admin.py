@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 import incubator.third_party_admin  # noqa: F401 (the third-party apps' pages)
-from incubator import message_kinds, roles, services
+from incubator import audit_verbs, message_kinds, roles, services
 from incubator.admin_mixins import PageRows, ReadOnlyAdmin, Rows, ServiceAdmin, through_services
 from incubator.audit import company_names, redacted
 from incubator.models import AuditRecord, OutboxMessage, User
@@ -209,15 +209,31 @@ class AuditCompanyFilter(admin.SimpleListFilter):
         return queryset.filter(company_id=int(value)) if value.isdigit() else queryset.none()
 
 
+class AuditVerbFilter(admin.SimpleListFilter):
+    """The verbs the trail holds, by their labels; the choice in the address is the code
+    (`?verb=application.decide`)."""
+
+    title = _("verb")
+    parameter_name = "verb"
+
+    def lookups(self, request, model_admin):
+        held = model_admin.get_queryset(request).order_by().values_list("verb", flat=True)
+        labelled = [(verb, audit_verbs.label_of(verb)) for verb in held.distinct()]
+        return sorted(labelled, key=lambda vl: vl[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(verb=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditRecord)
 class AuditRecordAdmin(PageRows, ReadOnlyAdmin):
     """The audit trail, read-only: services write it, nobody edits it."""
 
-    list_display = ["at", "actor_label", "verb", "object_repr", "company_shown"]
+    list_display = ["at", "actor_label", "verb_label", "object_repr", "company_shown"]
     # Only the kinds of objects the trail names, not every table of every app.
     list_filter = [
         AuditCompanyFilter,
-        "verb",
+        AuditVerbFilter,
         ("object_type", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["actor_label", "object_repr", "company_repr", "verb"]
@@ -226,7 +242,7 @@ class AuditRecordAdmin(PageRows, ReadOnlyAdmin):
         "at",
         "actor",
         "actor_label",
-        "verb",
+        "verb_label",
         "object_type",
         "object_id",
         "object_repr",
@@ -241,6 +257,19 @@ class AuditRecordAdmin(PageRows, ReadOnlyAdmin):
         names = company_names({record.company_id for record in rows})
         for record in rows:
             record.company_name = names.get(record.company_id, record.company_repr)
+
+    @admin.display(description=_("verb"), ordering="verb")
+    def verb_label(self, record):
+        return audit_verbs.label_of(record.verb)
+
+    def get_search_results(self, request, queryset, search_term):
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # Staff read the verbs by their labels, so they search by them too.
+        term = search_term.strip().casefold()
+        named = [verb for verb, label in audit_verbs.labels() if term in label.casefold()]
+        if term and named:
+            found |= queryset.filter(verb__in=named)
+        return found, may_have_duplicates
 
     @admin.display(description=_("company"), ordering="company_repr")
     def company_shown(self, record):

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from incubator import message_kinds
+from incubator import audit_verbs, message_kinds
 
 
 def acting_user(verbose_name=None, **options) -> models.ForeignKey:
@@ -179,7 +179,7 @@ class AuditRecord(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
 
     def __str__(self):
-        return f"{self.verb} · {self.object_repr}"
+        return f"{audit_verbs.label_of(self.verb)} · {self.object_repr}"
 
 
 class ReminderOptOut(models.Model):

@@ -20,6 +20,16 @@ class ProgramsConfig(AppConfig):
         from incubator import message_kinds
 
         message_kinds.register(MESSAGE_KINDS)
+        # The audit trail shows each of the app's verbs by its label.
+        from incubator.audit_verbs import register as register_verbs
+        from programs.admissions import audit_verbs as admissions_verbs
+        from programs.concierge import audit_verbs as concierge_verbs
+        from programs.fund import audit_verbs as fund_verbs
+        from programs.journey import audit_verbs as journey_verbs
+
+        register_verbs(
+            admissions_verbs.VERBS, journey_verbs.VERBS, concierge_verbs.VERBS, fund_verbs.VERBS
+        )
         from incubator.reports.registry import register_sections
         from programs.reports import SECTIONS
 

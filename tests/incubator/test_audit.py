@@ -63,7 +63,7 @@ def test_the_trail_names_each_company_in_the_readers_language_and_says_whose_it_
     assert "巴伦智能工厂" in trail and "别的公司" in trail
     assert f'href="?company_id={company.pk}"' in trail
     page = theirs.content.decode()
-    rows = re.findall(r'class="field-verb">([\w.]+)<', page)
+    rows = re.findall(r'class="field-verb_label">([\w.]+)<', page)
     assert theirs.status_code == 200 and rows == ["milestone.complete"]
     # The filter is on, and says so beside the list.
     assert 'id="changelist-filter"' in page and "巴伦智能工厂" in page
