@@ -29,6 +29,12 @@ def center_days(since: dt.datetime, now: dt.datetime) -> list[dt.date]:
     return days_between(since, now, settings.TIME_ZONE)
 
 
+def is_company_member(user) -> bool:
+    """The audience of the kinds `to_members` addresses."""
+    # The auth backend loads the membership with the user: no query.
+    return hasattr(user, "membership")
+
+
 def members_of(company_ids: Iterable[int]) -> dict[int, list]:
     """Return each company's active members, in one query."""
     members = defaultdict(list)
@@ -88,6 +94,7 @@ CERTIFICATION_EXPIRING = ReminderKind(
     _("A certification of my company expires in 30 days"),
     expiring_certifications,
     DAILY_GRACE,
+    audience=is_company_member,
 )
 
 KINDS = (CERTIFICATION_EXPIRING,)

@@ -1,14 +1,15 @@
 """Sign-up, e-mail confirmation, sign-in and preferences: the portal's doors."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import translation
-from django.utils.http import urlsafe_base64_decode
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -38,15 +39,34 @@ class SignInView(auth_views.LoginView):
 
 
 def remember_language(response: HttpResponseRedirect, user: User) -> HttpResponseRedirect:
-    from django.conf import settings
-
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax")
     return response
+
+
+# Where a person who signs up was going (an invitation's page), kept in their own browser
+# until they follow the confirmation link. Not in the link: its e-mail and outbox row would
+# then hold another secret (the invitation's token); nor in the session, whose row a backup
+# keeps. Signed, so that it is ours; checked again when it is read.
+NEXT_COOKIE = "sign_up_next"
+
+
+def _safe_next(request, url: str | None) -> str | None:
+    """Return `url` if it stays on this site, else None."""
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return None
+
+
+def _next_cookie_path() -> str:
+    return reverse("portal:home")  # the portal's pages only, the confirmation link's among them
 
 
 def sign_up(request):
     if request.user.is_authenticated:
         return redirect("portal:home")
+    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
     form = SignUpForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -58,8 +78,24 @@ def sign_up(request):
             language=data["language"],
             time_zone=data["time_zone"],
         )
-        return render(request, "accounts/sign_up_done.html", {"email": data["email"]})
-    return render(request, "accounts/sign_up.html", {"form": form})
+        response = render(request, "accounts/sign_up_done.html", {"email": data["email"]})
+        if next_url:
+            response.set_signed_cookie(
+                NEXT_COOKIE,
+                next_url,
+                salt=NEXT_COOKIE,
+                # As long as the confirmation link works.
+                max_age=settings.PASSWORD_RESET_TIMEOUT,
+                path=_next_cookie_path(),
+                secure=request.is_secure(),
+                httponly=True,
+                samesite="Lax",
+            )
+        else:
+            # A sign-up without a destination does not inherit an earlier one's.
+            response.delete_cookie(NEXT_COOKIE, path=_next_cookie_path(), samesite="Lax")
+        return response
+    return render(request, "accounts/sign_up.html", {"form": form, "next": next_url or ""})
 
 
 @require_http_methods(["GET", "POST"])
@@ -87,7 +123,13 @@ def verify_email(request, uidb64, token):
     services.account_verify_email(user=user)
     login(request, user, backend=auth_backend.PATH)
     messages.success(request, _("Your e-mail address is confirmed. Welcome!"))
-    return remember_language(redirect("portal:home"), user)
+    stored = request.get_signed_cookie(
+        NEXT_COOKIE, default=None, salt=NEXT_COOKIE, max_age=settings.PASSWORD_RESET_TIMEOUT
+    )
+    next_url = _safe_next(request, stored)
+    response = HttpResponseRedirect(next_url) if next_url else redirect("portal:home")
+    response.delete_cookie(NEXT_COOKIE, path=_next_cookie_path(), samesite="Lax")
+    return remember_language(response, user)
 
 
 @login_required

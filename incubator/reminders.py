@@ -51,14 +51,24 @@ class Occurrence:
         return str(self.user_id) if self.user_id else self.email.lower()
 
 
+def anyone(user: User) -> bool:
+    """The audience of a kind that may reach every account (an event's registrants)."""
+    return True
+
+
+def is_staff(user: User) -> bool:
+    return user.is_staff
+
+
 @dataclass(frozen=True)
 class ReminderKind:
     """A kind of reminder.
 
     `occurrences(since=, now=)` yields the occurrences due in [since, now]; `since` is `now`
     less the grace period. `template` names the e-mail templates (emails/<template>.*),
-    "reminder_<code>" when empty. `label` is shown on the preferences page, to staff only
-    when `staff_only`.
+    "reminder_<code>" when empty. `label` is shown on the preferences page of the users
+    `audience(user)` accepts: those the kind can reach (its app says who: a company's
+    members, judges, staff).
     """
 
     code: str
@@ -67,7 +77,7 @@ class ReminderKind:
     grace: dt.timedelta
     optional: bool = True
     template: str = ""
-    staff_only: bool = False
+    audience: Callable[[User], bool] = anyone
 
     @property
     def message_kind(self) -> str:
@@ -96,8 +106,8 @@ def optional_kinds() -> list[ReminderKind]:
 
 
 def kinds_for(user: User) -> list[ReminderKind]:
-    """Return the kinds the preferences page shows `user`: staff kinds to staff only."""
-    return [kind for kind in kinds() if user.is_staff or not kind.staff_only]
+    """Return the kinds that can reach `user`: those their preferences page shows."""
+    return [kind for kind in kinds() if kind.audience(user)]
 
 
 def kind_of(code: str) -> ReminderKind:
@@ -279,7 +289,7 @@ def reminders_keep_on(*, user: User, codes: Iterable[str]) -> None:
     """Keep the optional kinds `codes` on for `user` and turn the other optional ones off.
 
     Required kinds cannot be turned off: they are ignored here, and always sent; so are the
-    kinds the user is not shown (the staff's, for anyone else).
+    kinds that cannot reach the user (the staff's, for anyone else), which they are not shown.
     """
     from incubator.audit import audit_record
 

@@ -15,6 +15,10 @@ from incubator.reminders import ReminderKind, occurrence_for
 LEAD = dt.timedelta(days=2)
 
 
+def is_judge(user) -> bool:
+    return user.judge_assignments.exists()
+
+
 def unscored_occurrences(*, since: dt.datetime, now: dt.datetime):
     assignments = (
         JudgeAssignment.objects.filter(
@@ -57,6 +61,7 @@ JUDGING_CLOSING = ReminderKind(
     unscored_occurrences,
     dt.timedelta(hours=12),
     optional=False,
+    audience=is_judge,
 )
 
 KINDS = (JUDGING_CLOSING,)

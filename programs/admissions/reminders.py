@@ -8,7 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from companies.reminders import to_members
+from companies.reminders import is_company_member, to_members
 from incubator import times
 from incubator.reminders import ReminderKind
 from programs.admissions.models import Application
@@ -70,12 +70,14 @@ APPLICATION_DRAFT = ReminderKind(
     _("An application of my company is still a draft after 3 days"),
     stale_drafts,
     dt.timedelta(hours=20),
+    audience=is_company_member,
 )
 INTAKE_CLOSING = ReminderKind(
     "intake_closing",
     _("An intake closes in 3 days and my company's application is still a draft"),
     intakes_closing,
     dt.timedelta(hours=20),
+    audience=is_company_member,
 )
 
 KINDS = (APPLICATION_DRAFT, INTAKE_CLOSING)

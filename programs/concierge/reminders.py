@@ -12,7 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from companies.models import Lead
 from companies.reminders import DAILY_GRACE, center_days, center_morning
 from incubator.models import User
-from incubator.reminders import ReminderKind, days_between, local_moment, occurrence_for
+from incubator.reminders import (
+    ReminderKind,
+    days_between,
+    is_staff,
+    local_moment,
+    occurrence_for,
+)
 from incubator.roles import CENTER_MANAGER
 from programs.concierge.models import ServiceRequest
 
@@ -116,14 +122,14 @@ SERVICE_REQUEST_OVERDUE = ReminderKind(
     requests_overdue,
     DAILY_GRACE,
     optional=False,
-    staff_only=True,
+    audience=is_staff,
 )
 STAFF_DIGEST = ReminderKind(
     "staff_digest",
     _("Staff: my weekly digest of what is mine and overdue"),
     staff_digests,
     DAILY_GRACE,
-    staff_only=True,
+    audience=is_staff,
 )
 
 KINDS = (SERVICE_REQUEST_OVERDUE, STAFF_DIGEST)

@@ -8,7 +8,13 @@ import datetime as dt
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from companies.reminders import DAILY_GRACE, center_days, center_morning, to_members
+from companies.reminders import (
+    DAILY_GRACE,
+    center_days,
+    center_morning,
+    is_company_member,
+    to_members,
+)
 from incubator.reminders import ReminderKind
 from programs import stages
 from programs.journey import selectors
@@ -88,6 +94,7 @@ MILESTONE_DUE = ReminderKind(
     milestones_due_soon,
     DAILY_GRACE,
     optional=False,
+    audience=is_company_member,
 )
 MILESTONE_OVERDUE = ReminderKind(
     "milestone_overdue",
@@ -95,6 +102,7 @@ MILESTONE_OVERDUE = ReminderKind(
     milestones_overdue,
     DAILY_GRACE,
     optional=False,
+    audience=is_company_member,
 )
 QUARTERLY_REPORT_DUE = ReminderKind(
     "quarterly_report_due",
@@ -102,6 +110,7 @@ QUARTERLY_REPORT_DUE = ReminderKind(
     quarterly_reports_due,
     DAILY_GRACE,
     optional=False,
+    audience=is_company_member,
     template="quarterly_report_due",
 )
 

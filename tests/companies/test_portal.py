@@ -170,6 +170,52 @@ def test_someone_who_signs_up_after_an_invitation_finds_it_in_the_portal(client,
     assert owner.membership.company.name in page
 
 
+def test_someone_invited_who_signs_up_lands_on_the_invitation_once_confirmed(
+    client, owner, django_capture_on_commit_callbacks, mailoutbox, settings
+):
+    from incubator.models import OutboxMessage
+
+    invitation = Invitation.objects.create(
+        company=owner.membership.company, email="cto@example.kr", invited_by=owner
+    )
+    invitation_page = f"/portal/invitations/{invitation.link_token}/"
+    doors = html(client.get(invitation_page))
+    sign_up = re.search(r'href="(/portal/sign-up/\?next=[^"]+)"', doors)
+    # Through the sign-in page's "Create an account" the same.
+    sign_in = re.search(r'href="(/portal/sign-in/\?next=[^"]+)"', doors)
+    assert f'href="{sign_up.group(1)}"' in html(client.get(sign_in.group(1)))
+    form = html(client.get(sign_up.group(1)))
+    assert f'name="next" value="{invitation_page}"' in form
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            sign_up.group(1),
+            {
+                "email": "cto@example.kr",
+                "full_name": "김민준",
+                "language": "ko",
+                "time_zone": "Asia/Seoul",
+                "password1": "orangsimhan-2020!",
+                "password2": "orangsimhan-2020!",
+                "next": invitation_page,
+            },
+        )
+    assert response.status_code == 200
+    (mail,) = mailoutbox
+    site = re.escape(settings.SITE_URL.rstrip("/"))
+    link = re.search(site + r"(/portal/verify/\S+/)", mail.body).group(1)
+    # The confirmation carries no other secret: neither the e-mail nor its outbox row holds
+    # the invitation's link.
+    assert invitation.link_token not in mail.body and invitation.link_token not in link
+    assert invitation.link_token not in str(OutboxMessage.objects.get(kind="verify_email").payload)
+
+    response = client.get(link)
+    assert response.status_code == 302 and response["Location"] == invitation_page
+    # Signed in on the invitation's page: one click and they are in.
+    client.post(invitation_page)
+    assert Membership.objects.get(user__email="cto@example.kr").company == invitation.company
+
+
 def test_the_database_alone_opens_no_invitation(client, owner):
     # What a backup or a leaked row holds, the UUID, with or without a forged signature.
     invitation = Invitation.objects.create(

@@ -36,43 +36,80 @@ def test_the_address_is_shown_once_with_the_three_ways_to_subscribe(client, memb
 
     response = client.post(REGENERATE, {"feed": "mine"})
 
+    # Post, redirect, get: a reload of the page asks for nothing again.
+    assert response.status_code == 302 and response["Location"] == PAGE
+    feed = CalendarFeed.objects.get(user=member)
+    made = feed.token_hash
+    response = client.get(PAGE)
     assert response.status_code == 200
     assert response["Cache-Control"] == "private, no-store"
     token = address_in(response)
     html = response.content.decode()
+    assert "The calendar address is made." in html
     assert f"webcal://testserver/portal/calendar/{token}.ics" in html
     assert "calendar.google.com/calendar/r?cid=webcal%3A%2F%2F" in html
     assert "outlook.live.com/calendar/0/addfromweb?url=" in html
     assert "Apple Calendar" in html
-    assert CalendarFeed.objects.get(user=member).token_hash == token_hash(token)
+    assert made == token_hash(token)
     assert client.get(reverse("events:calendar-feed", kwargs={"token": token})).status_code == 200
-    # Shown once: the page keeps no copy of it.
+    # Shown once: the page keeps no copy of it, and the reload made no new one.
     again = client.get(PAGE).content.decode()
     assert token not in again and "Active since" in again
+    feed.refresh_from_db()
+    assert feed.token_hash == made
+
+
+def test_the_address_waits_for_its_page_nowhere_in_clear(client, member):
+    response = client.post(REGENERATE, {"feed": "mine"})
+    # Meanwhile: the session (a row of the database), the messages and the other cookies.
+    kept = str(dict(client.session.items())) + client.cookies.output()
+
+    token = address_in(client.get(PAGE))
+
+    assert token not in kept and token not in str(response.headers)
+    # Taken once: the session's half and the cookie's are gone.
+    assert "calendar_feed_made" not in client.session
+    assert client.cookies["calendar_feed_pad"].value == ""
+
+
+def test_the_address_is_not_shown_to_another_account_in_the_same_browser(client, member):
+    client.post(REGENERATE, {"feed": "mine"})
+    client.force_login(MembershipFactory(user__language="en").user)
+
+    html = client.get(PAGE).content.decode()
+
+    assert not re.search(r"/portal/calendar/[\w-]+\.ics", html)
+    assert "Make the subscription address" in html
 
 
 def test_regenerating_asks_for_a_confirmation_and_kills_the_old_address(client, member):
-    first = address_in(client.post(REGENERATE, {"feed": "mine"}))
+    first = address_in(client.post(REGENERATE, {"feed": "mine"}, follow=True))
 
     refused = client.post(REGENERATE, {"feed": "mine"})
     assert refused.status_code == 400
     assert "Tick the box" in refused.content.decode()
     assert CalendarFeed.objects.get().token_hash == token_hash(first)
 
-    second = address_in(client.post(REGENERATE, {"feed": "mine", "confirm": "on"}))
+    response = client.post(REGENERATE, {"feed": "mine", "confirm": "on"}, follow=True)
+    second = address_in(response)
     assert second != first
+    assert "A new calendar address is made; the old one no longer works." in (
+        response.content.decode()
+    )
     assert client.get(reverse("events:calendar-feed", kwargs={"token": first})).status_code == 404
     assert client.get(reverse("events:calendar-feed", kwargs={"token": second})).status_code == 200
 
 
 def test_stopping_the_feed_kills_its_address(client, member):
-    token = address_in(client.post(REGENERATE, {"feed": "mine"}))
+    token = address_in(client.post(REGENERATE, {"feed": "mine"}, follow=True))
 
     assert client.post(STOP, {"feed": "mine"}).status_code == 400
     response = client.post(STOP, {"feed": "mine", "confirm": "on"})
 
-    assert response.status_code == 200
-    assert "This feed is stopped" in response.content.decode()
+    assert response.status_code == 302 and response["Location"] == PAGE
+    html = client.get(PAGE).content.decode()
+    assert "The feed is stopped; its address no longer works." in html
+    assert "This feed is stopped" in html
     assert client.get(reverse("events:calendar-feed", kwargs={"token": token})).status_code == 404
 
 
@@ -88,12 +125,12 @@ def test_a_partner_person_manages_the_organisations_feed(client):
     client.force_login(person.user)
     assert 'id="feed-organisation"' in client.get(PAGE).content.decode()
 
-    token = address_in(client.post(REGENERATE, {"feed": "organisation"}))
+    token = address_in(client.post(REGENERATE, {"feed": "organisation"}, follow=True))
 
     feed = CalendarFeed.objects.get(organisation=person.organisation)
     assert feed.token_hash == token_hash(token) and feed.created_by == person.user
     # A colleague sees it is active, and may replace it.
     client.force_login(colleague.user)
     assert "Active since" in client.get(PAGE).content.decode()
-    address_in(client.post(REGENERATE, {"feed": "organisation", "confirm": "on"}))
+    address_in(client.post(REGENERATE, {"feed": "organisation", "confirm": "on"}, follow=True))
     assert client.get(reverse("events:calendar-feed", kwargs={"token": token})).status_code == 404

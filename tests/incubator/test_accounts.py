@@ -44,6 +44,25 @@ def test_sign_up_sends_a_link_that_confirms_the_address_and_signs_in(client, mai
     ]
 
 
+@pytest.mark.parametrize("elsewhere", ["https://evil.example/portal/", "//evil.example/"])
+def test_a_next_to_another_site_is_ignored_through_sign_up_and_confirmation(
+    client, mailoutbox, settings, elsewhere
+):
+    settings.SITE_URL = "http://testserver"
+    query = f"/portal/sign-up/?next={elsewhere}"
+    # The form keeps no such destination (the language switcher's own "next" aside).
+    assert 'type="hidden" name="next"' not in client.get(query).content.decode()
+    client.post(query, {**SIGN_UP, "next": elsewhere})
+    # Nor does a cookie of someone else's making send the new account there.
+    client.cookies["sign_up_next"] = elsewhere
+    link = re.search(r"http://testserver(/portal/verify/\S+/)", mailoutbox[0].body).group(1)
+
+    response = client.get(link)
+
+    assert response.status_code == 302 and response["Location"] == "/portal/"
+    assert response.wsgi_request.user.is_authenticated
+
+
 def test_sign_up_errors_stand_beside_the_field_and_keep_the_answers(client):
     response = client.post("/portal/sign-up/", {**SIGN_UP, "password2": "different"})
     html = response.content.decode()

@@ -219,7 +219,7 @@ def test_a_calendar_feed_token_is_in_no_column_no_audit_record_no_log_and_no_adm
     user = UserFactory(language="en")
     client.force_login(user)
     with caplog.at_level("DEBUG"):
-        page = client.post("/portal/calendar/regenerate/", {"feed": "mine"})
+        page = client.post("/portal/calendar/regenerate/", {"feed": "mine"}, follow=True)
         token = re.search(r"/portal/calendar/([\w-]+)\.ics", page.content.decode()).group(1)
         assert client.get(f"/portal/calendar/{token}.ics").status_code == 200
 

@@ -8,6 +8,8 @@ import pytest
 import time_machine
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
 
 from events.models import Registration
 from incubator import message_kinds, reminders
@@ -241,9 +243,7 @@ def test_a_user_turns_off_an_optional_kind_on_the_preferences_page(client, korea
     # The staff's kinds are not offered to a startup member.
     assert 'value="staff_digest"' not in text
 
-    keep = [
-        k.code for k in reminders.optional_kinds() if not k.staff_only and k.code != "event_24h"
-    ]
+    keep = [k.code for k in reminders.kinds_for(korean) if k.optional and k.code != "event_24h"]
 
     response = client.post(
         reverse("portal:preferences"),
@@ -281,6 +281,37 @@ def test_a_user_turns_off_an_optional_kind_on_the_preferences_page(client, korea
     )
     assert reminders.opted_out(korean) == set()
     assert AuditRecord.objects.filter(verb="account.reminders").count() == 2
+
+
+def test_each_person_is_offered_only_the_reminders_that_can_reach_them(client, korean):
+    from events.models import CompetitionEntry, CompetitionRound, Event, JudgeAssignment
+    from tests.events.factories import PartnerPersonFactory
+
+    event = EventFactory(kind=Event.Kind.COMPETITION, meeting_tables=0, interpreters_per_slot=0)
+    round_ = CompetitionRound.objects.create(
+        event=event, name_en="Final", judging_deadline=START + dt.timedelta(days=10)
+    )
+    entry = CompetitionEntry.objects.create(
+        round=round_, company=korean.membership.company, title="Alpha"
+    )
+    judge = UserFactory(language="ko")
+    JudgeAssignment.objects.create(entry=entry, judge=judge)
+    partner = PartnerPersonFactory(user__language="ko").user
+
+    def shown(user) -> set[str]:
+        client.force_login(user)
+        page = client.get(reverse("portal:preferences")).content.decode()
+        with translation.override(user.language):
+            return {kind.code for kind in reminders.kinds() if escape(str(kind.label)) in page}
+
+    founders = {"milestone_due", "quarterly_report_due", "application_draft"}
+    everyone = {"event_24h", "event_1h", "meeting_agenda_eve"}
+    founder, judged, partnered = shown(korean), shown(judge), shown(partner)
+    assert founders | everyone <= founder and "judging_closing" not in founder
+    assert {"judging_closing"} | everyone <= judged and not founders & judged
+    assert everyone <= partnered and not founders & partnered
+    assert "judging_closing" not in partnered
+    assert not {"staff_digest", "service_request_overdue"} & (founder | judged | partnered)
 
 
 def test_a_required_kind_cannot_be_turned_off_through_the_service(korean):
