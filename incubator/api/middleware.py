@@ -1,4 +1,5 @@
-"""The API's part in the middleware: an address without its trailing slash."""
+"""The API's part in the middleware: an address without its trailing slash, or with none
+of its endpoints."""
 
 from django.middleware import common
 from django.utils.translation import gettext as _
@@ -25,4 +26,14 @@ class CommonMiddleware(common.CommonMiddleware):
             return not_found_response(
                 _("No endpoint here: its URL ends with a slash (%(url)s).") % {"url": url}
             )
-        return super().process_response(request, response)
+        response = super().process_response(request, response)
+        if (
+            response.status_code == 404
+            and request.path_info.startswith("/api/")
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            # With DEBUG on (make run), Django answers an unknown URL with its HTML page
+            # before handler404 is asked: a partner's developer trying the API locally
+            # would read HTML where the deployed API answers JSON.
+            return not_found_response()
+        return response

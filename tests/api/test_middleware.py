@@ -68,3 +68,15 @@ def test_the_urls_without_a_slash_still_take_their_calls(api_client):
     assert answer.status_code == 200
     # A portal page without its slash is redirected as before: the change is the API's.
     assert client.post("/portal/sign-in").status_code == 301
+
+
+@pytest.mark.parametrize("debug", [False, True])
+@pytest.mark.parametrize("url", ["/api/v1/nothing/", "/api/v1/meeting-requests//accept/"])
+def test_a_url_with_no_endpoint_answers_the_apis_json_404_with_debug_on_or_off(
+    api_client, settings, debug, url
+):
+    settings.DEBUG = debug
+    answer = api_client(EVERY_SCOPE).get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert answer.status_code == 404
+    assert answer.json()["code"] == "not_found"
+    assert answer.json()["message"] == "不存在，或对贵机构不可见。"
