@@ -42,6 +42,7 @@ from incubator.admin_mixins import (
     refusal_said_of,
     through_services,
 )
+from incubator.audit import can_read_audit_trail
 from incubator.exports import ExportAdminMixin, field_column
 from incubator.multilingual import translated_names
 from incubator.rows import staff_row_delete
@@ -170,6 +171,13 @@ class CompanyAdmin(ImportAdminMixin, ExportAdminMixin, BrnSearchMixin, ServiceAd
         (_("History"), {"fields": ["history"]}),
     ]
     readonly_fields = ["history"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if can_read_audit_trail(request.user):
+            return fieldsets
+        return [(name, options) for name, options in fieldsets if options["fields"] != ["history"]]
+
     export_columns = (
         *(field_column(Company, f"name_{suffix}") for suffix in ("ko", "zh", "en")),
         field_column(Company, "brn", value=validators.brn_format),

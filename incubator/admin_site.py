@@ -12,6 +12,16 @@ class CenterAdminConfig(AdminConfig):
 
 
 class CenterAdminSite(admin.AdminSite):
+    def each_context(self, request):
+        from incubator.audit import can_read_audit_trail
+
+        context = super().each_context(request)
+        # A record's "History" opens its part of the audit trail, where the services write
+        # who changed what (Django's own log stays empty: nothing is saved by its forms),
+        # for those who may read the trail; others get no button leading nowhere.
+        context["reads_audit_trail"] = can_read_audit_trail(request.user)
+        return context
+
     def index(self, request, extra_context=None):
         from incubator.dashboard.selectors import staff_dashboard
 

@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from incubator.models import AuditRecord, User
+from incubator.roles import staff_with
 
 SECRET_LOOKING = re.compile(r"token|secret|password|key|url|link", re.IGNORECASE)
 MASK = "••••"
@@ -57,6 +58,11 @@ def company_names(ids) -> dict[int, str]:
     """Return the names of the companies `ids` in the active language ({} if none named)."""
     ids = {pk for pk in ids if pk is not None}
     return _company_names(ids) if ids and _company_names is not None else {}
+
+
+def can_read_audit_trail(actor) -> bool:
+    """Read who changed what: the staff whose role sees the trail (the center managers)."""
+    return actor is not None and staff_with(actor, "incubator.view_auditrecord")
 
 
 def actor_label(actor) -> str:

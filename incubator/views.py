@@ -2,11 +2,11 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.views import defaults
+from django.views import defaults, i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from incubator import health
+from incubator import health, services
 from incubator.uploads import UploadTooLarge
 
 
@@ -23,6 +23,23 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
     )
+
+
+def set_language(request):
+    """Django's set_language, and a signed-in person's account speaks the language chosen
+    too: otherwise their e-mails stayed in the old one, and their next sign-in put it back."""
+    response = i18n.set_language(request)
+    user, code = request.user, request.POST.get("language")
+    if (
+        request.method == "POST"
+        and user.is_authenticated
+        and code in dict(settings.LANGUAGES)
+        and code != user.language
+    ):
+        services.account_set_preferences(
+            user=user, full_name=user.full_name, language=code, time_zone=user.time_zone
+        )
+    return response
 
 
 def bad_request(request, exception):

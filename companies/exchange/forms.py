@@ -2,9 +2,10 @@
 services save it."""
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from companies.exchange.models import DealKind, Jurisdiction, TechnologyListing
+from companies.exchange.models import DEAL_FIELDS, DealKind, Jurisdiction, TechnologyListing
 from companies.exchange.services import LISTING_FIELDS
 from companies.models import Sector
 
@@ -33,6 +34,10 @@ class ListingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["patent"].queryset = company.patents.order_by("-applied_on", "pk")
         self.fields["patent"].empty_label = _("No patent: a know-how package")
+        # Three checkboxes in a row read as three unrelated yes-or-noes: each says it is a
+        # way the technology is offered, as the list's column calls it.
+        for field in DEAL_FIELDS.values():
+            self.fields[field].label = format_lazy("{}: {}", _("Offer"), self.fields[field].label)
         if not self.instance.pk:
             self.initial.setdefault("sector", company.sector)
         # The model's constraints name the company; the form's listing has it before saving.

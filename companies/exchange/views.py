@@ -152,12 +152,18 @@ def listing_submit(request, pk):
 @require_POST
 def listing_withdraw(request, pk):
     listing = _own_listing(request, pk)
+    was_shown = listing.status == TechnologyListing.Status.APPROVED
     try:
         services.listing_withdraw(actor=request.user, listing=listing)
     except ValidationError as error:
         _show_errors(request, error)
     else:
-        messages.success(request, _("The listing is withdrawn: partners no longer see it."))
+        messages.success(
+            request,
+            _("The listing is withdrawn: partners no longer see it.")
+            if was_shown  # a draft or one under review: partners never saw it
+            else _("The listing is withdrawn."),
+        )
     return redirect(LIST)
 
 

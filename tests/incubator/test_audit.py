@@ -67,3 +67,31 @@ def test_the_trail_names_each_company_in_the_readers_language_and_says_whose_it_
     assert theirs.status_code == 200 and rows == ["milestone.complete"]
     # The filter is on, and says so beside the list.
     assert 'id="changelist-filter"' in page and "巴伦智能工厂" in page
+
+
+def test_a_records_history_opens_its_part_of_the_trail_for_those_who_may_read_it(client):
+    from django.contrib.auth.models import Group
+
+    from companies.services import company_update
+
+    company = CompanyFactory(name_en="Barun")
+    manager, officer = StaffFactory(), StaffFactory()
+    manager.groups.add(Group.objects.get(name="center_manager"))
+    officer.groups.add(Group.objects.get(name="program_officer"))
+    company_update(company=company, actor=manager, city="Harbin")
+    audit_record(actor=None, verb="company.update", obj=CompanyFactory(), company=None)
+    page = f"/admin/companies/company/{company.pk}/change/"
+    client.cookies["lang"] = "en"
+
+    client.force_login(manager)
+    shown = client.get(page).content.decode()
+    link = re.search(r'<a href="([^"]+)" class="historylink">', shown).group(1)
+    trail = client.get(link.replace("&amp;", "&"))
+    assert trail.status_code == 200
+    assert trail.context["cl"].result_count == 1  # this company's record, not the other's
+    assert "Who changed what in this company" in shown
+
+    client.force_login(officer)
+    shown = client.get(page).content.decode()
+    # The officer may not read the trail: neither link leads to a refusal.
+    assert "historylink" not in shown and "Who changed what in this company" not in shown

@@ -46,6 +46,22 @@ def test_the_switcher_sets_the_language(client):
     assert '<html lang="zh-hans">' in client.get("/").content.decode()
 
 
+@pytest.mark.django_db
+def test_a_signed_in_person_who_switches_keeps_the_language_for_e_mails_and_next_time(client):
+    from incubator.models import AuditRecord
+    from tests.companies.factories import UserFactory
+
+    person = UserFactory(language="ko")
+    client.force_login(person)
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/portal/"})
+    client.post("/i18n/setlang/", {"language": "klingon", "next": "/portal/"})
+    person.refresh_from_db()
+    assert person.language == "zh-hans"
+    assert AuditRecord.objects.get(verb="user.preferences").changes == {
+        "language": ["ko", "zh-hans"]
+    }
+
+
 @pytest.mark.parametrize("locale", CATALOGUES)
 def test_every_catalogue_entry_is_translated(locale):
     catalogue = polib.pofile(str(ROOT / "locale" / locale / "LC_MESSAGES" / "django.po"))

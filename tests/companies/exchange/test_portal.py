@@ -48,6 +48,7 @@ def test_a_startup_offers_a_patent_in_korean_and_submits_it(korean, company, pat
     page = korean.get(reverse("companies:listing-create"))
     assert page.status_code == 200
     assert "기술 등록하기" in html(page) and str(patent) in html(page)
+    assert "제공 방식: 라이선스" in html(page)  # the deal checkboxes say what they choose
     response = korean.post(reverse("companies:listing-create"), {**LISTING, "patent": patent.pk})
     assert response.status_code == 302
     listing = TechnologyListing.objects.get()
@@ -99,6 +100,13 @@ def test_a_startup_withdraws_its_listing(korean, approved):
     assert TechnologyListing.objects.get().status == "withdrawn"
 
 
+def test_a_draft_withdrawn_is_not_said_to_leave_the_partners_sight(korean, company):
+    draft = TechnologyListingFactory(company=company)
+    url = reverse("companies:listing-withdraw", args=[draft.pk])
+    said = html(korean.post(url, follow=True))
+    assert "목록을 철회했습니다." in said and "더 이상 파트너에게 보이지 않습니다" not in said
+
+
 def test_another_companys_listing_and_inquiry_are_not_found(client, neighbour, approved, partner):
     inquiry = send(partner, approved)
     client.force_login(neighbour)
@@ -132,6 +140,7 @@ def test_the_startup_sees_the_inquiry_in_korean_and_accepts_it(korean, approved,
     ).exists()
     page = html(korean.get(url))
     assert "연간 로열티 3%입니다." in page and 'id="answer-form"' not in page
+    assert '<span class="badge" id="inquiry-outcome">수락됨</span>' in page  # not "approved"
 
 
 def test_the_startup_declines_and_an_answer_without_words_is_refused(korean, approved, partner):
