@@ -157,3 +157,16 @@ def test_chinese_admin_pages_and_scripts_show_no_korean_of_django(client):
     korean = {url: set(HANGUL.findall(text)) - set("한국어") for url, text in texts.items()}
     assert korean == {url: set() for url in texts}, korean
     assert catalogue["Choose all %s"] == "全选 %s"
+
+
+@pytest.mark.django_db
+def test_the_korean_admins_date_widget_note_is_korean_throughout(client):
+    from tests.companies.factories import staff_in
+
+    client.force_login(staff_in("center_manager"))
+    client.cookies["lang"] = "ko"
+    script = client.get("/admin/jsi18n/").content.decode()
+    catalogue = json.loads(re.search(r"const newcatalog = (\{.*?\});\n", script, re.S)[1])
+    assert catalogue["Note: You are %s hour ahead of server time."] == [
+        "참고: 서버 시간보다 %s시간 빠릅니다."
+    ]
