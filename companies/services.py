@@ -24,22 +24,38 @@ from incubator.rows import row_delete, row_save
 from incubator.services import outbox_enqueue, outbox_give_up
 
 
-def members_notify(*, company_id: int, kind: str, dedupe_key: str, payload: dict) -> int:
-    """Write one outbox message per member of a company, each in their own language; return
-    how many (a company the center keeps may have no portal account at all).
+def users_notify(users, *, kind: str, dedupe_key: str, payload: dict, in_language=None) -> int:
+    """Write one outbox message per user (each once), in their own language; return how many.
 
-    `dedupe_key` names the occurrence; each member's key adds their id.
+    `dedupe_key` names the occurrence; each user's key adds their id. `in_language(code)`
+    gives what the payload says in the recipient's language (a company's name, a call's
+    title), merged over `payload`: a Chinese reader is not sent the Korean name.
     """
-    members = selectors.company_members(company_id)
-    for member in members:
+    users = list({user.pk: user for user in users}.values())
+    for user in users:
+        words = in_language(user.language) if in_language else {}
         outbox_enqueue(
-            recipient=member.email,
+            recipient=user.email,
             kind=kind,
-            dedupe_key=f"{dedupe_key}:{member.pk}",
-            payload={**payload, "name": member.get_full_name()},
-            language=member.language,
+            dedupe_key=f"{dedupe_key}:{user.pk}",
+            payload={**payload, **words, "name": user.get_full_name()},
+            language=user.language,
         )
-    return len(members)
+    return len(users)
+
+
+def members_notify(
+    *, company_id: int, kind: str, dedupe_key: str, payload: dict, in_language=None
+) -> int:
+    """`users_notify` to every member of a company; return how many (a company the center
+    keeps may have no portal account at all)."""
+    return users_notify(
+        selectors.company_members(company_id),
+        kind=kind,
+        dedupe_key=dedupe_key,
+        payload=payload,
+        in_language=in_language,
+    )
 
 
 # --- Companies and members ----------------------------------------------------

@@ -7,8 +7,11 @@ MESSAGE_KINDS = {
     "application_submitted": _("application submitted"),
     "application_decided": _("application decided"),
     "enrollment_stage_changed": _("enrollment moved to another stage"),
+    "fund_application_submitted": _("fund application submitted"),
     "fund_application_decided": _("fund application decided"),
     "service_request_message": _("message on a service request"),
+    "service_request_opened": _("new service request"),
+    "service_request_status_changed": _("service request resolved or closed"),
 }
 
 

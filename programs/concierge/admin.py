@@ -22,6 +22,7 @@ from incubator.admin_mixins import (
 from incubator.exports import ExportAdminMixin, column, field_column, translated
 from incubator.forms import DateInput
 from programs.admin_display import overdue as _overdue
+from programs.concierge import policies as concierge_policies
 from programs.concierge import selectors as concierge_selectors
 from programs.concierge import services as concierge_services
 from programs.models import (
@@ -118,6 +119,16 @@ class ServiceMessageInline(ReadOnlyInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("author")
 
+    def get_fields(self, request, obj=None):
+        # Who may not open the files sees their names, not a link that answers 404.
+        fields = list(super().get_fields(request, obj))
+        if obj is not None and not concierge_policies.can_see_request_files(request.user, obj):
+            fields[fields.index("attachment")] = "original_name"
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
     @admin.display(description=_("file"))
     def attachment(self, message):
         if not message.file:
@@ -143,7 +154,8 @@ class ServiceRequestAdmin(ExportAdminMixin, CreatedThroughService, ServiceModelA
     list_select_related = ["company", "owner"]
     list_filter = [OverdueRequestFilter, "status", "kind", "waiting_on", "owner"]
     search_fields = ["subject", "company__name_ko", "company__name_zh", "company__name_en"]
-    ordering = ["status", "due_on", "-opened_at"]
+    # The queue in the order of the work (open, in progress, resolved, closed), newest first.
+    ordering = [concierge_selectors.STATUS_RANK.asc(), "-opened_at", "-pk"]
     autocomplete_fields = ["company"]
     readonly_fields = [
         "company",
@@ -266,7 +278,10 @@ class ServiceRequestAdmin(ExportAdminMixin, CreatedThroughService, ServiceModelA
                         due_on=assign_form.cleaned_data["due_on"],
                         actor=request.user,
                     )
-                    message = gettext("The owner and the due date are saved.")
+                    if done:
+                        message = gettext(
+                            "The owner and the due date are saved; the request is due on %(day)s."
+                        ) % {"day": done.due_on.isoformat()}
             elif "_status" in request.POST:
                 status_form = StatusForm(
                     request.POST, prefix="status", service_request=service_request
@@ -290,6 +305,7 @@ class ServiceRequestAdmin(ExportAdminMixin, CreatedThroughService, ServiceModelA
             template="admin/programs/servicerequest/conversation.html",
             thread=concierge_selectors.service_messages(service_request),
             may_change=may_change,
+            may_see_files=concierge_policies.can_see_request_files(request.user, service_request),
             reply_form=reply_form if service_request.status != "closed" else None,
             assign_form=assign_form if service_request.status != "closed" else None,
             status_form=status_form if status_form.fields["status"].choices else None,

@@ -1,6 +1,6 @@
 """Reads of the concierge requests shared by the portal and the admin."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from incubator.auth_backend import UserBackend
 from incubator.models import User
@@ -8,6 +8,13 @@ from programs.concierge import policies
 from programs.models import (
     ServiceMessage,
     ServiceRequest,
+)
+
+# A request's place in the work, in the order Status declares them (open, in progress,
+# resolved, closed): sorted by their codes, closed requests would come first.
+STATUS_RANK = Case(
+    *(When(status=status, then=Value(rank)) for rank, status in enumerate(ServiceRequest.Status)),
+    output_field=IntegerField(),
 )
 
 

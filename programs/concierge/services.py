@@ -12,12 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from companies import selectors as company_selectors
 from companies.models import Company
-from companies.services import members_notify
+from companies.services import users_notify
 from incubator.audit import audit_record
-from incubator.services import outbox_enqueue
+from incubator.multilingual import localized
 from programs import policies, stages
 from programs.concierge import policies as concierge_policies
+from programs.concierge import selectors as concierge_selectors
 from programs.models import (
     Enrollment,
     ServiceMessage,
@@ -83,43 +85,84 @@ def _message_create(
     return message
 
 
+def _tell(
+    users, *, kind: str, dedupe_key: str, service_request: ServiceRequest, path: str, **payload
+) -> int:
+    """`users_notify` of a request, the company named in each reader's language."""
+    return users_notify(
+        users,
+        kind=kind,
+        dedupe_key=dedupe_key,
+        payload={
+            "subject": service_request.subject,
+            "request_id": service_request.pk,
+            "path": path,
+            **payload,
+        },
+        in_language=lambda language: {
+            "company": localized(service_request.company, "name", language)
+        },
+    )
+
+
+def _members_told(service_request: ServiceRequest, *, kind: str, dedupe_key: str, **payload):
+    return _tell(
+        company_selectors.company_members(service_request.company_id),
+        kind=kind,
+        dedupe_key=dedupe_key,
+        service_request=service_request,
+        path=reverse("programs:request-detail", args=[service_request.pk]),
+        **payload,
+    )
+
+
+def _center_side(service_request: ServiceRequest) -> list:
+    """Return who at the center hears of the company's words: the request's owner; while it
+    has none (or its owner left), every staff member who may take requests, so that a new
+    request is not left unread until someone happens to open the queue."""
+    owner = service_request.owner
+    if owner is not None and owner.is_active:
+        return [owner]
+    return list(concierge_selectors.request_owner_choices())
+
+
+def _center_told(service_request: ServiceRequest, *, kind: str, dedupe_key: str, **payload):
+    return _tell(
+        _center_side(service_request),
+        kind=kind,
+        dedupe_key=dedupe_key,
+        service_request=service_request,
+        path=reverse("admin:programs_servicerequest_conversation", args=[service_request.pk]),
+        **payload,
+    )
+
+
 def _notify_other_side(service_request: ServiceRequest, message: ServiceMessage) -> int:
-    """Tell the company's members of a center message, or the owner of a company message;
+    """Tell the company's members of a center message, or the center of a company message;
     return how many people are told."""
-    payload = {
-        "company": service_request.company.name_ko,
-        "subject": service_request.subject,
-        "request_id": service_request.pk,
-        "excerpt": _excerpt(message.body) or message.original_name,
-        "from_center": message.from_center,
-    }
-    if message.from_center:
-        return members_notify(
-            company_id=service_request.company_id,
-            kind="service_request_message",
-            dedupe_key=f"service-message:{message.pk}",
-            payload={
-                **payload,
-                "path": reverse("programs:request-detail", args=[service_request.pk]),
+    told = _members_told if message.from_center else _center_told
+    return told(
+        service_request,
+        kind="service_request_message",
+        dedupe_key=f"service-message:{message.pk}",
+        excerpt=_excerpt(message.body) or message.original_name,
+        from_center=message.from_center,
+    )
+
+
+def _target_from(day: dt.date, kind: str) -> dt.date:
+    return day + dt.timedelta(days=service_target_days(kind))
+
+
+def _check_due_on(due_on: dt.date | None, opened_at: dt.datetime) -> None:
+    if due_on is not None and due_on < timezone.localdate(opened_at):
+        raise ValidationError(
+            {
+                "due_on": _("The target date cannot be before the request was opened (%(day)s).")
+                % {"day": timezone.localdate(opened_at).isoformat()}
             },
+            code="before_opening",
         )
-    if service_request.owner_id and service_request.owner.is_active:
-        owner = service_request.owner
-        outbox_enqueue(
-            recipient=owner.email,
-            kind="service_request_message",
-            dedupe_key=f"service-message:{message.pk}:{owner.pk}",
-            payload={
-                **payload,
-                "name": owner.get_full_name(),
-                "path": reverse(
-                    "admin:programs_servicerequest_conversation", args=[service_request.pk]
-                ),
-            },
-            language=owner.language,
-        )
-        return 1
-    return 0
 
 
 def service_request_open(
@@ -143,14 +186,17 @@ def service_request_open(
     if owner is not None:
         _check_owner(owner)
     from_center = bool(actor.is_staff)
-    stored = _stored_file(uploaded_file, max_bytes) if uploaded_file else None
     now = timezone.now()
+    _check_due_on(due_on, now)
+    stored = _stored_file(uploaded_file, max_bytes) if uploaded_file else None
     with _files_removed_on_error() as saved, transaction.atomic():
         enrollment = Enrollment.objects.filter(
             company=company, stage__in=stages.WORKING_STAGES
         ).first()
-        if owner is not None and due_on is None:
-            due_on = timezone.localdate(now) + dt.timedelta(days=service_target_days(kind))
+        # The kind's target runs from the opening, owner or not: the company waits from the
+        # day it asked, and a request nobody took becomes overdue like any other (the
+        # morning after, the center managers hear of it: requests_overdue).
+        due_on = due_on or _target_from(timezone.localdate(now), kind)
         service_request = ServiceRequest.objects.create(
             company=company,
             enrollment=enrollment,
@@ -171,9 +217,17 @@ def service_request_open(
             verb="service_request.open",
             obj=service_request,
             company=company,
-            changes={"kind": kind, "owner": getattr(owner, "pk", None)},
+            changes={"kind": kind, "owner": getattr(owner, "pk", None), "due_on": due_on},
         )
-        _notify_other_side(service_request, message)
+        if from_center:
+            _notify_other_side(service_request, message)
+        else:
+            _center_told(
+                service_request,
+                kind="service_request_opened",
+                dedupe_key=f"service-request-opened:{service_request.pk}",
+                excerpt=_excerpt(body),
+            )
     return service_request
 
 
@@ -233,11 +287,18 @@ def service_request_assign(
         service_request = ServiceRequest.objects.select_for_update().get(pk=service_request.pk)
         if service_request.status == ServiceRequest.Status.CLOSED:
             raise ValidationError(_("This request is closed."), code="closed")
+        _check_due_on(due_on, service_request.opened_at)
+        if due_on is None:
+            due_on = _target_from(
+                timezone.localdate(service_request.opened_at), service_request.kind
+            )
+            if due_on < timezone.localdate():
+                # Taken after its target passed (the managers were told of that): the owner
+                # gets the kind's full time from today, not a request overdue the moment it
+                # is theirs, which no reminder would ever mention again.
+                due_on = _target_from(timezone.localdate(), service_request.kind)
         service_request.owner = owner
-        service_request.due_on = due_on or (
-            timezone.localdate(service_request.opened_at)
-            + dt.timedelta(days=service_target_days(service_request.kind))
-        )
+        service_request.due_on = due_on
         fields = ["owner", "due_on"]
         if service_request.status == ServiceRequest.Status.OPEN:
             service_request.status = ServiceRequest.Status.IN_PROGRESS
@@ -256,10 +317,15 @@ def service_request_assign(
 def service_request_set_status(
     *, service_request: ServiceRequest, status: str, actor
 ) -> ServiceRequest:
-    """Resolve, close or reopen a request through the allowed moves."""
+    """Resolve, close or reopen a request through the allowed moves; the company's members
+    hear when the center resolves or closes it."""
     with transaction.atomic():
-        service_request = ServiceRequest.objects.select_for_update().get(pk=service_request.pk)
-        _check_side(service_request, actor)
+        service_request = (
+            ServiceRequest.objects.select_for_update(of=("self",))
+            .select_related("company")
+            .get(pk=service_request.pk)
+        )
+        from_center = _check_side(service_request, actor)
         if not service_request.can_move_to(status):
             raise ValidationError(
                 _("A request that is %(current)s cannot become %(target)s.")
@@ -289,11 +355,21 @@ def service_request_set_status(
             else ServiceRequest.WaitingOn.NOBODY
         )
         service_request.save(update_fields=fields)
-        audit_record(
+        record = audit_record(
             actor=actor,
             verb=f"service_request.{status}",
             obj=service_request,
             company=service_request.company_id,
             changes={"status": status},
         )
+        # A company that closes its own request knows it; a reopening follows the
+        # company's own reply (service_request_reply), or the center's answer tells it.
+        if from_center and status in (ServiceRequest.Status.RESOLVED, ServiceRequest.Status.CLOSED):
+            _members_told(
+                service_request,
+                kind="service_request_status_changed",
+                # The audit record names the occurrence: resolved twice is told twice.
+                dedupe_key=f"service-request-status:{record.pk}",
+                status=status,
+            )
     return service_request

@@ -13,11 +13,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from incubator.forms import attach_error
 from incubator.portal import startup_view
+from programs.concierge import policies as concierge_policies
 from programs.concierge import selectors as concierge_selectors
 from programs.concierge import services as concierge_services
 from programs.concierge.forms import ReplyForm, ServiceRequestForm
 from programs.models import ServiceMessage, ServiceRequest
-from programs.portal import _max_bytes, _own_company, _scope, _serve, _show_errors
+from programs.portal import _max_bytes, _own_company, _serve, _show_errors
 
 # --- Concierge service requests --------------------------------------------------------------
 
@@ -138,10 +139,16 @@ def request_close(request, pk):
 @login_required
 @require_GET
 def request_file(request, pk, message_id):
-    """Serve a file of a request's thread to its company, and to staff allowed to view requests."""
-    message = _scope(
-        request, ServiceMessage, "programs.view_servicerequest", pk=message_id, request_id=pk
+    """Serve a file of a request's thread to its company, and to the staff who handle
+    requests (`can_see_request_files`); to anyone else it does not exist."""
+    message = (
+        ServiceMessage.objects.select_related("request")
+        .filter(pk=message_id, request_id=pk)
+        .exclude(file="")
+        .first()
     )
-    if not message.file:
+    if message is None or not concierge_policies.can_see_request_files(
+        request.user, message.request
+    ):
         raise Http404
     return _serve(message.file, message.original_name, message.content_type)

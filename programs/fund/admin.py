@@ -2,12 +2,13 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import path
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from companies import validators
 from incubator.admin_mixins import (
     ReadOnlyInline,
     ServiceErrorsAsMessages,
@@ -43,6 +44,18 @@ class FundCallForm(forms.ModelForm):
             "budget",
             "currency",
         ]
+
+    def clean(self):
+        data = super().clean()
+        # The service's own check, asked before the model's constraints are: a budget of 0
+        # would otherwise show the database constraint's name, above the form.
+        budget, currency = data.get("budget"), data.get("currency")
+        if budget is not None and currency:
+            try:
+                validators.validate_money(budget, currency)
+            except ValidationError as error:
+                self.add_error("budget", error)
+        return data
 
 
 @admin.register(FundCall)
@@ -170,6 +183,36 @@ class FundApplicationAdmin(ServiceModelAdmin):
     def paid_out(self, application):
         return _money(application.disbursed, application.call.currency)
 
+    def _forms_shown(self, request, application) -> tuple[bool, bool]:
+        """Say whether the decide page has the decision form and the payment form for this
+        user: each asks its policy, and only at the status where it applies."""
+        status = application.status
+        return (
+            status == FundApplication.Status.SUBMITTED
+            and policies.can_decide_fund(request.user, application),
+            status == FundApplication.Status.GRANTED
+            and policies.can_disburse(request.user, application),
+        )
+
+    def _nothing_to_do(self, request, application) -> str:
+        """Say why the decide page has no form for this user ("" when it has one)."""
+        if any(self._forms_shown(request, application)):
+            return ""
+        if application.status == FundApplication.Status.SUBMITTED:
+            return gettext(
+                "Only a center manager decides on a support fund application. Once it is "
+                "granted, its tranches are recorded on this page."
+            )
+        if application.status == FundApplication.Status.GRANTED:
+            return gettext("Your role does not pay out grants.")
+        return gettext("This application was rejected: there is nothing to decide or pay out.")
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The "Decide or pay out" button only for someone who can do one of them now.
+        if obj is not None:
+            context["may_act"] = any(self._forms_shown(request, obj))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def get_urls(self):
         return [
             path(
@@ -221,8 +264,7 @@ class FundApplicationAdmin(ServiceModelAdmin):
             if done:
                 self.message_user(request, gettext("Saved."), messages.SUCCESS)
                 return HttpResponseRedirect(request.path)
-        submitted = application.status == FundApplication.Status.SUBMITTED
-        granted = application.status == FundApplication.Status.GRANTED
+        show_decision, show_payment = self._forms_shown(request, application)
         return self.action_page(
             request,
             application,
@@ -231,7 +273,8 @@ class FundApplicationAdmin(ServiceModelAdmin):
             call=application.call,
             remaining=_money(application.call.remaining, application.call.currency),
             undisbursed=_money(application.undisbursed, application.call.currency),
-            decision_form=decision_form if (may_decide and submitted) else None,
-            payment_form=payment_form if (may_pay and granted) else None,
+            decision_form=decision_form if show_decision else None,
+            payment_form=payment_form if show_payment else None,
+            nothing_to_do=self._nothing_to_do(request, application),
             disbursements=application.disbursements.all(),
         )

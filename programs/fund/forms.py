@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from companies import validators
+from programs.fund.models import PURPOSE_MAX_LENGTH
 
 
 class FundApplicationForm(forms.Form):
@@ -15,7 +16,9 @@ class FundApplicationForm(forms.Form):
         widget=forms.NumberInput(attrs={"min": "0", "step": "any"}),
     )
     purpose = forms.CharField(
-        label=_("what the money is for"), widget=forms.Textarea(attrs={"rows": 5})
+        label=_("what the money is for"),
+        max_length=PURPOSE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
 
     def __init__(self, *args, currency: str, **kwargs):

@@ -12,6 +12,10 @@ from programs.journey.models import Enrollment, _currency_check
 
 __all__ = ["Disbursement", "FundApplication", "FundCall"]
 
+# What the money is for fits a page: the form and the service refuse more (a TextField has no
+# limit in the database, and a limit there would need a migration for nothing).
+PURPOSE_MAX_LENGTH = 4000
+
 # --- Support fund -----------------------------------------------------------------------
 
 

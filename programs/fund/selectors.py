@@ -1,8 +1,10 @@
 """Reads of the support fund shared by the portal and the admin."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from incubator import roles
 from programs.models import (
     FundApplication,
     FundCall,
@@ -20,4 +22,15 @@ def fund_applications_for_company(company) -> QuerySet[FundApplication]:
         .select_related("call")
         .prefetch_related("disbursements")
         .order_by("-submitted_at")
+    )
+
+
+def fund_deciders() -> list:
+    """Return the active staff accounts of the center managers: the role that decides on
+    fund applications (policies.can_decide_fund), told of each new one."""
+    return list(
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True, groups__name=roles.CENTER_MANAGER)
+        .distinct()
+        .order_by("pk")
     )

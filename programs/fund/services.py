@@ -7,16 +7,20 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Case, F, Value, When
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from companies import validators
 from companies.models import Company
-from companies.services import members_notify
+from companies.services import members_notify, users_notify
 from incubator.audit import audit_record
+from incubator.multilingual import localized
 from programs import policies, stages
+from programs.fund import selectors
+from programs.fund.models import PURPOSE_MAX_LENGTH
 from programs.models import (
     Disbursement,
     Enrollment,
@@ -28,6 +32,49 @@ from programs.services import (
 )
 
 # --- Support fund ---------------------------------------------------------------------------
+
+
+def fund_enrollment(company: Company, *, lock: bool = False) -> Enrollment:
+    """Return the company's enrollment in a working stage: the fund's money (an application,
+    a grant, a payout) goes only to a company still in a program. Raise a ValidationError
+    that says why not: graduated, withdrawn or never enrolled.
+
+    `lock` (inside a transaction) holds the enrollment's row, so that it cannot end while a
+    grant or a payout is being written.
+    """
+    enrollments = Enrollment.objects.filter(company=company).order_by(
+        # Open first, then the latest: the stage the company is at now.
+        Case(When(stage__in=stages.WORKING_STAGES, then=Value(0)), default=Value(1)),
+        "-started_on",
+        "-pk",
+    )
+    if lock:
+        enrollments = enrollments.select_for_update()
+    enrollment = enrollments.first()
+    if enrollment is not None and enrollment.stage in stages.WORKING_STAGES:
+        return enrollment
+    if enrollment is None:
+        raise ValidationError(
+            _("Only companies enrolled in a program may apply to the fund."), code="not_enrolled"
+        )
+    name = localized(company, "name")
+    if enrollment.stage == stages.GRADUATED:
+        raise ValidationError(
+            _(
+                "%(company)s has graduated from its program: the support fund grants only to "
+                "companies still in a program."
+            )
+            % {"company": name},
+            code="graduated",
+        )
+    raise ValidationError(
+        _(
+            "%(company)s has withdrawn from its program: the support fund grants and pays out "
+            "only to companies still in a program."
+        )
+        % {"company": name},
+        code="withdrawn",
+    )
 
 
 def fund_call_save(*, call: FundCall, actor) -> FundCall:
@@ -80,17 +127,21 @@ def fund_apply(
 ) -> FundApplication:
     """Apply to a fund call for an enrolled company."""
     purpose = _required_text(purpose, "purpose", _("Describe what the money is for."))
+    if len(purpose) > PURPOSE_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "purpose": _("Describe what the money is for in at most %(max)s characters.")
+                % {"max": PURPOSE_MAX_LENGTH}
+            },
+            code="too_long",
+        )
     try:
         validators.validate_money(amount_requested, call.currency)
     except ValidationError as error:
         raise ValidationError({"amount_requested": error.messages}) from None
     if not call.is_open():
         raise ValidationError(_("This call is not open for applications."), code="closed")
-    enrollment = Enrollment.objects.filter(company=company, stage__in=stages.WORKING_STAGES).first()
-    if enrollment is None:
-        raise ValidationError(
-            _("Only companies enrolled in a program may apply to the fund."), code="not_enrolled"
-        )
+    enrollment = fund_enrollment(company)
     if amount_requested > call.budget:
         raise ValidationError(
             {
@@ -116,6 +167,22 @@ def fund_apply(
                 obj=application,
                 company=company,
                 changes={"call": call.pk, "amount_requested": amount_requested},
+            )
+            # An application is submitted once (one per call and company, never again):
+            # its id alone names the occurrence.
+            users_notify(
+                selectors.fund_deciders(),
+                kind="fund_application_submitted",
+                dedupe_key=f"fund_application_submitted:{application.pk}",
+                payload={
+                    "application_id": application.pk,
+                    "amount": validators.format_money(amount_requested, call.currency),
+                    "path": reverse("admin:programs_fundapplication_decide", args=[application.pk]),
+                },
+                in_language=lambda language: {
+                    "company": localized(company, "name", language),
+                    "call": localized(call, "title", language),
+                },
             )
     except IntegrityError:
         raise ValidationError(_("Your company has applied to this call already.")) from None
@@ -155,6 +222,7 @@ def fund_decide(
                 code="decided",
             )
         if decision == FundApplication.Status.GRANTED:
+            fund_enrollment(application.company, lock=True)
             try:
                 validators.validate_money(amount_granted, call.currency)
             except ValidationError as error:
@@ -218,22 +286,43 @@ def fund_decide(
             company=application.company,
             changes={"status": ["submitted", decision], "amount_granted": amount_granted},
         )
+        amount = validators.format_money(amount_granted, call.currency) if amount_granted else ""
+        # The dedupe key is the one of the first version of this message, kept as it was.
         members_notify(
             company_id=application.company_id,
             kind="fund_application_decided",
             dedupe_key=f"fund-decided:{application.pk}",
             payload={
-                "company": application.company.name_ko,
-                "call": call.title_ko or call.title,
                 "decision": decision,
-                "amount": validators.format_money(amount_granted, call.currency)
-                if amount_granted
-                else "",
+                "amount": amount,
                 "reason": reason,
                 "path": reverse("programs:fund"),
             },
+            in_language=lambda language: {
+                "company": localized(application.company, "name", language),
+                "call": localized(call, "title", language),
+            },
         )
     return application
+
+
+def _check_paid_on(paid_on: dt.date, application: FundApplication) -> None:
+    """A tranche is paid between the decision that granted it and today."""
+    decided_on = timezone.localdate(application.decided_at or application.submitted_at)
+    if paid_on < decided_on:
+        raise ValidationError(
+            {
+                "paid_on": _(
+                    "The grant was decided on %(date)s; a tranche cannot be paid before that."
+                )
+                % {"date": date_format(decided_on)}
+            },
+            code="before_decision",
+        )
+    try:
+        validators.validate_not_future(paid_on)
+    except ValidationError as error:
+        raise ValidationError({"paid_on": error.messages}, code="future") from None
 
 
 def fund_disburse(
@@ -245,11 +334,19 @@ def fund_disburse(
     with transaction.atomic():
         application = (
             FundApplication.objects.select_for_update(of=("self",))
-            .select_related("call")
+            .select_related("call", "company")
             .get(pk=application.pk)
         )
         if application.status != FundApplication.Status.GRANTED:
             raise ValidationError(_("Only a granted application is paid out."), code="not_granted")
+        try:
+            fund_enrollment(application.company, lock=True)
+        except ValidationError as refusal:
+            # A grant made is still paid out to a company that has graduated since (it did
+            # what the program is for); never to one that withdrew.
+            if refusal.code != "graduated":
+                raise
+        _check_paid_on(paid_on, application)
         try:
             validators.validate_money(amount, application.call.currency)
         except ValidationError as error:

@@ -11,11 +11,19 @@ from incubator.portal import startup_view
 from programs.fund import selectors as fund_selectors
 from programs.fund import services as fund_services
 from programs.fund.forms import FundApplicationForm
-from programs.journey import selectors as journey_selectors
 from programs.models import FundCall
 from programs.portal import _own_company
 
 # --- Support fund ------------------------------------------------------------------------------
+
+
+def _refusal(company) -> str:
+    """Say why the company may not apply to the fund now ("" when it may)."""
+    try:
+        fund_services.fund_enrollment(company)
+    except ValidationError as error:
+        return " ".join(error.messages)
+    return ""
 
 
 @startup_view
@@ -30,8 +38,8 @@ def fund(request):
         "programs/fund.html",
         {
             "company": company,
-            "enrollment": journey_selectors.enrollment_for_company(company),
             "applications": applications,
+            "refusal": _refusal(company),
             "calls": [c for c in calls_open if c.pk not in applied],
             # Open calls all applied to are not "no call open": the table above lists them.
             "applied_to_all": bool(calls_open) and applied.issuperset(c.pk for c in calls_open),
@@ -43,6 +51,16 @@ def fund(request):
 def fund_apply(request, pk):
     company = _own_company(request)
     call = get_object_or_404(FundCall, pk=pk)
+    refusal = _refusal(company)
+    if refusal:
+        # No form to fill in for nothing: the page says why (graduated, withdrawn, never
+        # enrolled), in the words the service would refuse a submission with.
+        return render(
+            request,
+            "programs/fund_apply.html",
+            {"company": company, "call": call, "refusal": refusal},
+            status=200 if request.method == "GET" else 400,
+        )
     form = FundApplicationForm(request.POST or None, currency=call.currency)
     status = 200
     if request.method == "POST":

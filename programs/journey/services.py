@@ -10,12 +10,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from companies import validators
 from companies.models import Company
 from companies.services import members_notify
+from incubator import times
 from incubator.audit import audit_record
+from incubator.multilingual import localized
 from programs import policies, stages
 from programs.models import (
     Application,
@@ -103,18 +106,30 @@ def enrollment_create(
                 _("%(company)s was enrolled in %(cohort)s before.")
                 % {"company": company.name, "cohort": cohort}
             )
-        today = timezone.localdate()
+        now = timezone.now()
+        today = timezone.localdate(now)
+        started_on = started_on or max(today, cohort.starts_on)
+        since = now
+        if started_on < today:
+            # Enrolled from a past date (a company recorded late), it has been in incubation
+            # since that day. Noon: the same day in Seoul and in Shanghai alike.
+            since = timezone.make_aware(dt.datetime.combine(started_on, dt.time(12)))
         enrollment = Enrollment(
             company=company,
             cohort=cohort,
             application=application,
             stage=stages.INCUBATION,
-            started_on=started_on or max(today, cohort.starts_on),
+            started_on=started_on,
+            stage_changed_at=since,
             created_by=actor,
         )
         enrollment.save()
         StageTransition.objects.create(
-            enrollment=enrollment, to_stage=stages.INCUBATION, reason=reason, actor=actor
+            enrollment=enrollment,
+            to_stage=stages.INCUBATION,
+            reason=reason,
+            actor=actor,
+            created_at=since,
         )
         _copy_milestones(enrollment)
         audit_record(
@@ -198,17 +213,18 @@ def enrollment_advance(
             company=enrollment.company,
             changes={"stage": [current, to_stage], "overridden": bool(override and open_required)},
         )
+        company = enrollment.company
         members_notify(
-            company_id=enrollment.company_id,
+            company_id=company.pk,
             kind="enrollment_stage_changed",
             dedupe_key=f"stage-changed:{enrollment.pk}:{to_stage}",
             payload={
-                "company": enrollment.company.name_ko,
                 "from_stage": current,
                 "to_stage": to_stage,
                 "reason": reason,
                 "path": reverse("programs:journey"),
             },
+            in_language=lambda language: {"company": localized(company, "name", language)},
         )
     return enrollment
 
@@ -224,7 +240,10 @@ def milestone_complete(
         evidence, "evidence", _("Describe the evidence: what was done, when, with which document.")
     )
     _check_member(milestone.company_id, actor, "programs.change_milestone")
-    stored = _stored_file(uploaded_file, max_bytes) if uploaded_file else None
+    try:
+        stored = _stored_file(uploaded_file, max_bytes) if uploaded_file else None
+    except ValidationError as error:
+        raise ValidationError({"file": error}) from None  # shown beside the file's field
     with _files_removed_on_error() as saved, transaction.atomic():
         milestone = (
             Milestone.objects.select_for_update(of=("self",))
@@ -262,9 +281,23 @@ def milestone_reschedule(*, milestone: Milestone, due_on: dt.date, actor) -> Mil
     if not policies.can_reschedule_milestone(actor, milestone):
         raise PermissionDenied
     with transaction.atomic():
-        milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+        milestone = (
+            Milestone.objects.select_for_update(of=("self",))
+            .select_related("enrollment")
+            .get(pk=milestone.pk)
+        )
         if milestone.is_done:
             raise ValidationError(_("This milestone is done already."), code="done")
+        started_on = milestone.enrollment.started_on
+        if due_on < started_on:
+            raise ValidationError(
+                {
+                    "due_on": _(
+                        "A milestone cannot be due before its enrollment started (%(date)s)."
+                    )
+                    % {"date": date_format(started_on)}
+                }
+            )
         before = milestone.due_on
         milestone.due_on = due_on
         milestone.save(update_fields=["due_on"])
@@ -298,6 +331,16 @@ def local_entity_register(
         validators.validate_money(registered_capital, capital_currency)
     except ValidationError as error:
         raise ValidationError({"registered_capital": error.messages}) from None
+    if registered_on < company.founded_on:
+        raise ValidationError(
+            {
+                "registered_on": _(
+                    "The local entity cannot be registered before %(company)s was founded "
+                    "(%(date)s)."
+                )
+                % {"company": company.name, "date": date_format(company.founded_on)}
+            }
+        )
     entity = LocalEntity(
         company=company,
         name_zh=(name_zh or "").strip(),
@@ -342,6 +385,14 @@ def local_entity_register(
 
 # --- Quarterly reports -----------------------------------------------------------------------
 
+# Far above any company in the program, far below a mistyped row of nines: a figure past
+# them is a typing error that would skew the portfolio's totals.
+REPORT_COUNT_LIMITS = {
+    "employees_china": 10_000,
+    "employees_korea": 10_000,
+    "customers_china": 1_000_000,
+}
+
 
 def quarterly_report_submit(
     *,
@@ -359,6 +410,19 @@ def quarterly_report_submit(
 ) -> QuarterlyReport:
     """File a company's figures for one ended quarter; a quarter is reported once."""
     _check_member(company.pk, actor, "programs.add_quarterlyreport")
+    counts = {
+        "employees_china": employees_china,
+        "employees_korea": employees_korea,
+        "customers_china": customers_china,
+    }
+    too_many = {
+        field: _("Enter a number from 0 to %(max)s.")
+        % {"max": number_format(REPORT_COUNT_LIMITS[field], force_grouping=True)}
+        for field, count in counts.items()
+        if not 0 <= int(count) <= REPORT_COUNT_LIMITS[field]
+    }
+    if too_many:
+        raise ValidationError(too_many)
     for field, amount, currency in (
         ("revenue", revenue, revenue_currency),
         ("funding_raised", funding_raised, funding_currency),
@@ -383,7 +447,7 @@ def quarterly_report_submit(
                     "%(quarter)s cannot be reported: a quarter is reported once it has ended, "
                     "from the quarter the enrollment started in."
                 )
-                % {"quarter": str(period)}
+                % {"quarter": times.quarter(period.year, period.quarter)}
             }
         )
     report = QuarterlyReport(
@@ -400,7 +464,9 @@ def quarterly_report_submit(
         customers_china=customers_china,
         submitted_by=actor,
     )
-    already = _("%(quarter)s is reported already.") % {"quarter": str(period)}
+    already = _("%(quarter)s is reported already.") % {
+        "quarter": times.quarter(period.year, period.quarter)
+    }
     if QuarterlyReport.objects.filter(company=company, year=period.year, quarter=period.quarter):
         raise ValidationError({"quarter": already}, code="reported")
     try:

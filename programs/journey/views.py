@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from companies import selectors as company_selectors
+from incubator import times
 from incubator.forms import attach_error
 from incubator.portal import startup_view
 from programs import stages
@@ -177,7 +178,8 @@ def report_create(request):
             else:
                 messages.success(
                     request,
-                    _("Thank you: the report for %(quarter)s is filed.") % {"quarter": period},
+                    _("Thank you: the report for %(quarter)s is filed.")
+                    % {"quarter": times.quarter(period.year, period.quarter)},
                 )
                 return redirect("programs:journey")
     return render(

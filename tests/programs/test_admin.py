@@ -5,19 +5,20 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from incubator.models import OutboxMessage
+from incubator.models import AuditRecord, OutboxMessage
 from programs import stages
 from programs.admissions.models import Application
 from programs.concierge import services as concierge_services
 from programs.fund import services as fund_services
 from programs.journey import services as journey_services
-from programs.models import Enrollment, FundApplication, FundCall, ServiceRequest
+from programs.models import Enrollment, FundApplication, FundCall, LocalEntity, ServiceRequest
 from tests.companies.factories import ApplicationFactory, CompanyFactory, IntakeFactory
-from tests.programs.conftest import enroll
+from tests.programs.conftest import VALID_USCC, enroll
 from tests.programs.factories import CohortFactory, FundCallFactory
 
 pytestmark = pytest.mark.django_db
@@ -109,6 +110,10 @@ def test_the_board_shows_what_is_overdue(staff_client, officer, enrollment, memb
     )
     late = concierge_services.service_request_open(
         company=enrollment.company, kind="visa", subject="Late visa", body="Help", actor=member
+    )
+    # Opened a week ago: a target date before the opening is refused.
+    ServiceRequest.objects.filter(pk=late.pk).update(
+        opened_at=timezone.now() - dt.timedelta(days=7)
     )
     concierge_services.service_request_assign(
         service_request=late,
@@ -414,6 +419,82 @@ def test_staff_reschedule_and_mark_a_milestone_done_in_the_admin(staff_client, o
     assert client.get(url).status_code == 200  # read-only once done
     overdue = client.get(reverse("admin:programs_milestone_changelist") + "?progress=overdue")
     assert overdue.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("upload", "said"),
+    [
+        (SimpleUploadedFile("scan.pdf", b"not a pdf at all"), "is not a PDF"),
+        (SimpleUploadedFile("big.pdf", PDF + b"0" * 2_000), "files may be at most"),
+    ],
+)
+def test_a_refused_evidence_file_saves_nothing_of_the_milestone_edit(
+    staff_client, officer, enrollment, settings, upload, said
+):
+    settings.UPLOAD_MAX_BYTES = 1_048  # the upload handler and the service read it
+    milestone = enrollment.milestones.get(code="office_moved_in")
+    due_on = milestone.due_on
+    url = reverse("admin:programs_milestone_change", args=[milestone.pk])
+    audits = AuditRecord.objects.count()
+    later = (timezone.localdate() + dt.timedelta(days=90)).isoformat()
+
+    refused = staff_client(officer).post(
+        url,
+        {
+            "due_on": later,
+            "mark_done": "on",
+            "new_evidence": "Room 305, keys handed over.",
+            "evidence_upload": upload,
+        },
+    )
+
+    assert refused.status_code == 200
+    errors = refused.context["adminform"].form.errors
+    assert said in " ".join(errors["evidence_upload"])
+    assert "successfully" not in refused.content.decode()
+    milestone.refresh_from_db()
+    assert milestone.due_on == due_on and not milestone.is_done
+    assert AuditRecord.objects.count() == audits
+
+
+def test_a_milestone_cannot_be_due_before_its_enrollment_started(staff_client, officer, enrollment):
+    milestone = enrollment.milestones.get(code="office_moved_in")
+    due_on = milestone.due_on
+    url = reverse("admin:programs_milestone_change", args=[milestone.pk])
+
+    refused = staff_client(officer).post(url, {"due_on": "2001-01-01"})
+
+    assert refused.status_code == 200
+    errors = refused.context["adminform"].form.errors["due_on"]
+    assert "cannot be due before its enrollment started" in errors[0]
+    milestone.refresh_from_db()
+    assert milestone.due_on == due_on
+    with pytest.raises(ValidationError):
+        journey_services.milestone_reschedule(
+            milestone=milestone, due_on=enrollment.started_on - dt.timedelta(days=1), actor=officer
+        )
+
+
+def test_the_admin_shows_a_registration_before_the_founding_on_the_form(
+    staff_client, officer, enrollment, company
+):
+    response = staff_client(officer).post(
+        reverse("admin:programs_localentity_add"),
+        {
+            "company": company.pk,
+            "name_zh": "哈尔滨韩光科技有限公司",
+            "uscc": VALID_USCC,
+            "registered_on": "1800-01-01",
+            "city": "Harbin",
+            "registered_capital": "1000000",
+            "capital_currency": "CNY",
+        },
+    )
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["registered_on"]
+    assert "cannot be registered before" in errors[0]
+    assert not LocalEntity.objects.exists()
 
 
 def test_the_board_counts_no_milestone_of_a_later_stage_or_an_ended_enrollment(

@@ -130,7 +130,7 @@ def test_a_request_is_not_opened_with_an_owner_who_does_not_handle_requests(
 # --- What the center is told of its answer ---------------------------------------------------
 
 
-def test_the_reply_says_how_many_people_are_told(officer, member, service_request):
+def test_the_reply_says_how_many_people_are_told(officer, manager, viewer, member, service_request):
     MembershipFactory(company=member.membership.company, user__is_active=False)
     MembershipFactory(company=member.membership.company)
     # Two active members of the company hear of the center's answer.
@@ -140,11 +140,12 @@ def test_the_reply_says_how_many_people_are_told(officer, member, service_reques
         ).told
         == 2
     )
-    # The company answers a request with no owner yet: nobody is told.
+    # The company answers a request with no owner yet: the staff who take requests (the
+    # officer and the manager, not the viewer) are told.
     reply = concierge_services.service_request_reply(
         service_request=service_request, actor=member, body="Attached."
     )
-    assert (reply.told, reply.message.body) == (0, "Attached.")
+    assert (reply.told, reply.message.body) == (2, "Attached.")
     concierge_services.service_request_assign(
         service_request=service_request, owner=officer, actor=officer
     )

@@ -12,6 +12,7 @@ from programs import stages
 from programs.concierge import services as concierge_services
 from programs.journey import services as journey_services
 from programs.models import (
+    Enrollment,
     FundApplication,
     LocalEntity,
     Milestone,
@@ -157,6 +158,27 @@ def test_the_local_entity_form_checks_the_uscc(signed_in, enrollment):
     assert enrollment.milestones.get(code=stages.LOCAL_ENTITY_MILESTONE).is_done
 
 
+def test_a_local_entity_registered_before_the_company_was_founded_is_refused(
+    signed_in, enrollment, company
+):
+    fields = {
+        "name_zh": "哈尔滨韩光科技有限公司",
+        "uscc": VALID_USCC,
+        "registered_on": "1800-01-01",
+        "city": "Harbin",
+        "registered_capital": "1000000",
+        "capital_currency": "CNY",
+    }
+
+    refused = signed_in.post(reverse("programs:local-entity"), fields)
+
+    assert refused.status_code == 400
+    errors = refused.context["form"].errors["registered_on"]
+    assert f"cannot be registered before {company.name} was founded" in errors[0]
+    assert not LocalEntity.objects.exists()
+    assert not enrollment.milestones.get(code=stages.LOCAL_ENTITY_MILESTONE).is_done
+
+
 def test_a_member_opens_follows_and_answers_a_request(signed_in, enrollment, member, officer):
     response = signed_in.post(
         reverse("programs:request-create"),
@@ -241,11 +263,16 @@ def test_a_reply_to_another_companys_request_is_a_404_and_changes_nothing(
     assert ServiceRequest.objects.get(pk=stranger_request.pk).status == "open"
 
 
-def test_staff_allowed_to_view_requests_download_their_files(client, stranger_request, viewer):
+def test_the_staff_who_handle_requests_download_their_files(
+    client, stranger_request, officer, viewer
+):
     message = stranger_request.messages.get()
     url = reverse("programs:request-file", args=[stranger_request.pk, message.pk])
-    client.force_login(viewer)
+    client.force_login(officer)
     assert client.get(url).status_code == 200
+    # The viewer reads the requests, not the passport copies of their threads.
+    client.force_login(viewer)
+    assert client.get(url).status_code == 404
     client.force_login(UserFactory())  # a portal account without a company
     assert client.get(url).status_code == 404
 
@@ -304,6 +331,55 @@ def test_the_portal_asks_for_the_report_when_due_and_refuses_a_second_one(
     assert QuarterlyReport.objects.get().revenue == 250000
 
 
+REPORT = {
+    "revenue": "250000",
+    "revenue_currency": "CNY",
+    "employees_china": "4",
+    "employees_korea": "9",
+    "funding_raised": "0",
+    "funding_currency": "CNY",
+    "customers_china": "3",
+}
+
+
+def test_the_report_messages_name_the_quarter_as_the_page_does(signed_in, old_enrollment):
+    last = stages.quarter_of(timezone.localdate()).previous()
+    fields = {**REPORT, "period": f"{last.year}-{last.quarter}"}
+    url = reverse("programs:report-create")
+    signed_in.cookies["lang"] = "ko"
+
+    filed = signed_in.post(url, fields, follow=True).content.decode()
+    again = signed_in.post(url, fields).content.decode()
+
+    quarter = f"{last.year}년 {last.quarter}분기"
+    assert f"감사합니다. {quarter} 보고가 제출되었습니다." in filed
+    assert 'id="report-correction"' in filed  # whom to ask to correct it
+    assert f"{quarter}은(는) 이미 보고되었습니다." in again
+    assert f"{last.year} Q{last.quarter}" not in filed + again
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "said"),
+    [
+        ("employees_china", "99999999999", "less than or equal to"),
+        ("employees_china", "10001", "Enter a number from 0 to 10,000."),
+        ("employees_korea", "20000", "Enter a number from 0 to 10,000."),
+        ("customers_china", "1000001", "Enter a number from 0 to 1,000,000."),
+    ],
+)
+def test_a_report_with_an_impossible_count_is_refused_on_its_field(
+    signed_in, old_enrollment, field, value, said
+):
+    last = stages.quarter_of(timezone.localdate()).previous()
+    fields = {**REPORT, "period": f"{last.year}-{last.quarter}", field: value}
+
+    refused = signed_in.post(reverse("programs:report-create"), fields)
+
+    assert refused.status_code == 400
+    assert said in " ".join(refused.context["form"].errors[field])
+    assert not QuarterlyReport.objects.exists()
+
+
 def test_a_report_that_raised_nothing_needs_no_funding_currency(signed_in, old_enrollment):
     last = stages.quarter_of(timezone.localdate()).previous()
     fields = {
@@ -339,6 +415,36 @@ def test_the_stage_change_email_renders_in_the_members_language(enrollment, memb
     assert message.language == "ko"
     assert "Back to Korea." in email.body
     assert "/portal/journey/" in email.body
+
+
+def test_the_stage_change_email_names_the_company_in_each_members_language(
+    enrollment, company, member, officer
+):
+    from incubator.services import render_message
+
+    company.name_zh = "哈尔滨奥朗心韩科技有限公司"
+    company.save(update_fields=["name_zh"])
+    chinese = MembershipFactory(company=company, user__language="zh-hans", role="member").user
+    english = MembershipFactory(company=company, user__language="en", role="member").user
+    Enrollment.objects.filter(pk=enrollment.pk).update(stage=stages.INDUSTRIALIZATION)
+    enrollment.milestones.update(done_at=timezone.now(), evidence="Done in the test.")
+
+    journey_services.enrollment_advance(
+        enrollment=enrollment, to_stage=stages.GRADUATED, actor=officer, reason="Production runs."
+    )
+
+    sent = {
+        m.recipient: render_message(m)
+        for m in OutboxMessage.objects.filter(kind="enrollment_stage_changed")
+    }
+    assert company.name_ko in sent[member.email].subject
+    assert company.name_zh in sent[chinese.email].subject
+    assert company.name_ko not in sent[chinese.email].subject + sent[chinese.email].body
+    assert sent[english.email].subject == f"{company.name_en} has graduated"
+    assert (
+        f"{company.name_en} has completed the industrialization (industry export, local "
+        "production) stage and graduated from the program." in sent[english.email].body
+    )
 
 
 def test_a_withdrawn_application_reads_as_its_button_says_and_a_stage_as_leaving():

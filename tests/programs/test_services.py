@@ -35,7 +35,13 @@ from tests.companies.factories import (
     IntakeFactory,
     MembershipFactory,
 )
-from tests.programs.conftest import OTHER_VALID_USCC, VALID_USCC, WRONG_CHECK_USCC, enroll
+from tests.programs.conftest import (
+    OTHER_VALID_USCC,
+    VALID_USCC,
+    WRONG_CHECK_USCC,
+    enroll,
+    enroll_since,
+)
 from tests.programs.factories import CohortFactory
 from tests.programs.test_stages import ALLOWED, REFUSED
 
@@ -123,6 +129,26 @@ def test_the_database_refuses_a_second_open_enrollment(enrollment):
         Enrollment.objects.create(
             company=enrollment.company, cohort=CohortFactory(), started_on=timezone.localdate()
         )
+
+
+def test_an_enrollment_from_a_past_date_is_in_incubation_since_that_date(company, officer):
+    started_on = timezone.localdate() - dt.timedelta(days=400)
+
+    enrollment = enroll_since(company, officer, started_on)
+
+    first = enrollment.transitions.get()
+    assert timezone.localdate(enrollment.stage_changed_at) == started_on
+    assert first.created_at == enrollment.stage_changed_at
+    assert Enrollment.objects.get(pk=enrollment.pk).stage_changed_at == first.created_at
+
+
+def test_an_enrollment_from_today_is_in_incubation_since_now(company, officer):
+    before = timezone.now()
+
+    enrollment = enroll(company, CohortFactory(), officer)
+
+    assert enrollment.stage_changed_at >= before
+    assert enrollment.transitions.get().created_at == enrollment.stage_changed_at
 
 
 # --- Stages: every allowed and every refused transition ------------------------------------------
@@ -445,6 +471,10 @@ def test_a_request_moves_only_through_its_statuses(enrollment, member, officer):
 
 def test_a_request_is_overdue_after_its_due_date_while_active(enrollment, member, officer):
     service_request = open_request(member)
+    # Opened three days ago: a target date before the opening is refused.
+    ServiceRequest.objects.filter(pk=service_request.pk).update(
+        opened_at=timezone.now() - dt.timedelta(days=3)
+    )
     yesterday = timezone.localdate() - dt.timedelta(days=1)
     concierge_services.service_request_assign(
         service_request=service_request, owner=officer, actor=officer, due_on=yesterday

@@ -3,7 +3,7 @@ rescheduling and completing through the journey's services)."""
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -145,7 +145,7 @@ class MilestoneForm(forms.ModelForm):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(ServiceAdmin):
     form = MilestoneForm
     list_display = ["title_display", "company", "stage", "due", "required", "done_at", "done_by"]
     list_select_related = ["company", "done_by", "enrollment"]
@@ -198,7 +198,8 @@ class MilestoneAdmin(admin.ModelAdmin):
 
     @through_services
     def save_model(self, request, obj, form, change):
-        # The form's errors were shown before; a service refusal is shown as a message.
+        # The admin's save runs in one transaction, and ServiceAdmin shows a refusal on the
+        # form after rolling it back: a refused "done" leaves the new due date unsaved too.
         try:
             if "due_on" in form.changed_data:
                 journey_services.milestone_reschedule(
@@ -213,4 +214,16 @@ class MilestoneAdmin(admin.ModelAdmin):
                     max_bytes=settings.UPLOAD_MAX_BYTES,
                 )
         except ValidationError as error:
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            raise _on_form_fields(error) from None
+
+
+# The services' names of the fields that this form names otherwise.
+_FORM_FIELDS = {"evidence": "new_evidence", "file": "evidence_upload"}
+
+
+def _on_form_fields(error: ValidationError) -> ValidationError:
+    if not hasattr(error, "error_dict"):
+        return error
+    return ValidationError(
+        {_FORM_FIELDS.get(field, field): errors for field, errors in error.error_dict.items()}
+    )

@@ -66,7 +66,9 @@ class LocalEntityForm(forms.ModelForm):
 
 
 @admin.register(LocalEntity)
-class LocalEntityAdmin(admin.ModelAdmin):
+class LocalEntityAdmin(ServiceAdmin):
+    # ServiceAdmin: the register service's refusals (a date before the company's founding)
+    # come back on the form instead of an error page.
     form = LocalEntityForm
     list_display = ["name_zh", "uscc", "company", "city", "registered_on", "capital"]
     list_select_related = ["company"]
