@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Certification, Membership
+from incubator.multilingual import localized
 from incubator.reminders import ReminderKind, days_between, local_moment, occurrence_for
 
 MORNING_HOUR = 9  # reminders about dates go out at 09:00 in the center's zone
@@ -81,10 +82,13 @@ def expiring_certifications(*, since: dt.datetime, now: dt.datetime):
         company_id=lambda c: c.company_id,
         due_at=lambda c: center_morning(c.expires_on - CERTIFICATION_LEAD),
         build=lambda c, user: {
-            "company": c.company.name_ko,
+            "company": localized(c.company, "name", user.language),
             "certification": str(c.get_kind_display()),
             "expires_on": c.expires_on.isoformat(),
-            "path": reverse("portal:home"),
+            # A member cannot add a certificate once the application is in: the center adds
+            # it, from the file sent with a request ("other": programs' ServiceKind, named by
+            # its value since companies do not import programs).
+            "path": reverse("programs:request-create") + "?kind=other",
         },
     )
 

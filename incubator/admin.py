@@ -157,7 +157,7 @@ class OutboxMessageAdmin(ServiceAdmin):
         "payload_shown",
     ]
     exclude = ["payload", "kind"]  # shown by its name (kind_label)
-    actions = ["deliver_now"]
+    actions = ["deliver_now", "send_again"]
 
     def has_add_permission(self, request):
         return False
@@ -179,12 +179,48 @@ class OutboxMessageAdmin(ServiceAdmin):
         description=_("Deliver the selected pending messages now"), permissions=["change"]
     )
     def deliver_now(self, request, queryset):
+        if not queryset.filter(status=OutboxMessage.Status.PENDING).exists():
+            # Say why nothing went, rather than a bare "0 sent".
+            self.message_user(
+                request,
+                _(
+                    "None of the selected messages is pending: only pending messages are "
+                    "delivered. A failed message goes again with “Send the selected failed "
+                    "messages again”."
+                ),
+                messages.WARNING,
+            )
+            return
         sent = sum(
             services.outbox_deliver(message_id=pk) for pk in queryset.values_list("pk", flat=True)
         )
         self.message_user(
             request,
             ngettext("%(count)d message sent.", "%(count)d messages sent.", sent) % {"count": sent},
+            messages.SUCCESS,
+        )
+
+    @through_services
+    @admin.action(description=_("Send the selected failed messages again"), permissions=["change"])
+    def send_again(self, request, queryset):
+        count = services.outbox_send_again(
+            ids=queryset.values_list("pk", flat=True), actor=request.user
+        )
+        if not count:
+            self.message_user(
+                request,
+                _("None of the selected messages has failed: only failed messages are sent again."),
+                messages.WARNING,
+            )
+            return
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d failed message is queued again with its attempts reset.",
+                "%(count)d failed messages are queued again with their attempts reset.",
+                count,
+            )
+            % {"count": count},
             messages.SUCCESS,
         )
 

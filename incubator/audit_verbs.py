@@ -66,6 +66,7 @@ register(
         "solar_schedule.delete": _("Solar schedule deleted"),
         # The outbox, the lists' exports, the KPI report
         "outbox_message.delete": _("Outbox message deleted"),
+        "outbox_message.send_again": _("Outbox message sent again"),
         "list.export": _("List exported"),
         "report_run.start": _("KPI report run started"),
         "report_run.delete": _("KPI report run deleted"),

@@ -14,12 +14,13 @@ from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from incubator import attachments, links, roles, webhooks
+from incubator import attachments, links, reminders, roles, webhooks
 from incubator.audit import audit_record, changed
 from incubator.models import OutboxMessage, User
 from incubator.rows import staff_row_delete, staff_row_save
@@ -123,9 +124,10 @@ def render_message(message: OutboxMessage) -> EmailMultiAlternatives:
     """Build the e-mail of an outbox row, in the recipient's language.
 
     A payload's "path" becomes the context's "url", "sign_in_path" its
-    "sign_in_url"; a kind with a registered link builder gets its "url" (and
-    token) made here, so that the row itself never holds it; a kind with a
-    registered attachments builder gets its files (incubator.attachments).
+    "sign_in_url", an item's "path" in a list its "url"; a kind with a registered
+    link builder gets its "url" (and token) made here, so that the row itself never
+    holds it; a kind with a registered attachments builder gets its files
+    (incubator.attachments); an optional reminder gets the link of the preferences.
     """
     # Messages are sent by workers, which have no request: links come from SITE_URL.
     site = settings.SITE_URL.rstrip("/")
@@ -133,16 +135,36 @@ def render_message(message: OutboxMessage) -> EmailMultiAlternatives:
     for key, value in message.payload.items():
         if (key == "path" or key.endswith("_path")) and isinstance(value, str):
             context[key.removesuffix("path") + "url"] = site + value
+        elif isinstance(value, list):
+            # The items of a list (a digest's lines) link by their own "path".
+            context[key] = [
+                {**item, "url": site + item["path"]}
+                if isinstance(item, dict) and isinstance(item.get("path"), str)
+                else item
+                for item in value
+            ]
     secret_path = links.link_path(message.kind, message.payload)
     if secret_path is not None:
         context["url"] = site + secret_path
+    headers = {"Message-ID": outbox_message_id(message)}
+    # An optional reminder says why it came and where to turn it off (base.html, and the
+    # footer appended to the text); the page asks the reader to sign in: no token here.
+    optional = _optional_reminder(message.kind)
+    if optional is not None:
+        context["preferences_url"] = site + reverse("portal:preferences")
+        headers["List-Unsubscribe"] = f"<{context['preferences_url']}>"
     try:
         with translation.override(message.language):
             # Files named by the payload (a report) are made now, never stored in the row.
             extras = attachments.rendered_extras(message.kind, message.payload)
             context.update(extras.context)
+            if optional is not None:
+                context["reminder_label"] = str(optional.label)
             subject = render_to_string(f"emails/{message.kind}.subject.txt", context, using="text")
             text = render_to_string(f"emails/{message.kind}.txt", context, using="text")
+            if optional is not None:
+                footer = render_to_string("emails/reminder_footer.txt", context, using="text")
+                text = f"{text.rstrip()}\n\n-- \n{footer.strip()}\n"
             html = render_to_string(f"emails/{message.kind}.html", context)
             sender = _sender()
     except Exception as error:
@@ -156,12 +178,17 @@ def render_message(message: OutboxMessage) -> EmailMultiAlternatives:
         body=text,
         from_email=sender,
         to=[message.recipient],
-        headers={"Message-ID": outbox_message_id(message)},
+        headers=headers,
     )
     email.attach_alternative(html, "text/html")
     for attachment in extras.attachments:
         email.attach(attachment.filename, attachment.content, attachment.mimetype)
     return email
+
+
+def _optional_reminder(kind: str):
+    """Return the optional reminder kind whose e-mails are of `kind`, or None."""
+    return next((k for k in reminders.optional_kinds() if k.message_kind == kind), None)
 
 
 def _sender() -> str:
@@ -232,6 +259,39 @@ def outbox_give_up(*, kind: str, about: str, ids, reason: str) -> int:
     return OutboxMessage.objects.filter(
         kind=kind, status=OutboxMessage.Status.PENDING, **{f"payload__{about}__in": ids}
     ).update(status=OutboxMessage.Status.FAILED, last_error=reason)
+
+
+def outbox_send_again(*, ids, actor) -> int:
+    """Put the failed messages among `ids` back in the queue with a fresh count of attempts,
+    and deliver them after commit; return how many (the others are left alone).
+
+    The last error stays until the next attempt replaces it: the page still says why it
+    failed the first time.
+    """
+    with transaction.atomic():
+        failed = list(
+            OutboxMessage.objects.select_for_update()
+            .filter(pk__in=list(ids), status=OutboxMessage.Status.FAILED)
+            .order_by("pk")
+        )
+        if not all(roles.can_save_row(actor, message, created=False) for message in failed):
+            raise PermissionDenied
+        for message in failed:
+            audit_record(
+                actor=actor,
+                verb="outbox_message.send_again",
+                obj=message,
+                changes={
+                    "status": [message.status, OutboxMessage.Status.PENDING],
+                    "attempts": [message.attempts, 0],
+                },
+            )
+            message.status = OutboxMessage.Status.PENDING
+            message.attempts = 0
+            message.available_at = timezone.now()
+            message.save(update_fields=["status", "attempts", "available_at"])
+            task_enqueue_on_commit("incubator.tasks.outbox_deliver_task", message.pk)
+    return len(failed)
 
 
 def outbox_sweep(*, limit: int = 500) -> int:
@@ -339,10 +399,19 @@ def account_password_reset_send(*, user: User) -> OutboxMessage:
     # it; a ten-minute window instead makes a double click one message and
     # still lets the person ask again later.
     window = int(timezone.now().timestamp()) // 600
+    dedupe_key = f"password-reset:{user.pk}:{window}"
+    # A message of the window that failed (its mail server refused it) must not swallow a
+    # new request: each failure moves the key on, and a double click after it is still one.
+    failed = OutboxMessage.objects.filter(
+        Q(dedupe_key=dedupe_key) | Q(dedupe_key__startswith=f"{dedupe_key}:"),
+        status=OutboxMessage.Status.FAILED,
+    ).count()
+    if failed:
+        dedupe_key = f"{dedupe_key}:{failed}"
     return outbox_enqueue(
         recipient=user.email,
         kind="password_reset",
-        dedupe_key=f"password-reset:{user.pk}:{window}",
+        dedupe_key=dedupe_key,
         payload={"name": user.get_full_name(), "user_id": user.pk},
         language=user.language,
     )

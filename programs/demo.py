@@ -437,6 +437,9 @@ def _orangsimhan_grant(call: FundCall, manager, officer) -> None:
         actor=manager,
         reason="Production scale-up in Binxian; the classroom fit-out is granted, not the travel.",
     )
+    # Decided three weeks ago, as the story goes: the first tranche was paid after it.
+    FundApplication.objects.filter(pk=application.pk).update(decided_at=_at(-20))
+    application.refresh_from_db()
     fund_services.fund_disburse(
         application=application,
         amount=Decimal("150000"),

@@ -8,6 +8,7 @@ from functools import reduce
 from operator import or_
 
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Sector
@@ -138,7 +139,11 @@ def journey_tables(period: Period) -> list:
             "moves",
             _("Moves between stages"),
             [("count", _("Count"))],
-            [(f"{a}>{b}", f"{stage_label(a)} → {stage_label(b)}", [n]) for a, b, n in moves],
+            # Lazy, as every label: the workbook writes it in its reader's language.
+            [
+                (f"{a}>{b}", format_lazy("{} → {}", stage_label(a), stage_label(b)), [n])
+                for a, b, n in moves
+            ],
             chart="bar",
         ),
     ]

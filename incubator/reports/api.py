@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from incubator.api.permissions import HasScope
 from incubator.api.schema import response_example
 from incubator.reports.kpi import kpi_report, report_as_dict
-from incubator.reports.period import Period
+from incubator.reports.period import EARLIEST, LATEST, Period
 
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -37,7 +37,12 @@ class KpiQuery(serializers.Serializer):
         try:
             data["period"] = Period(data["from"], data["to"])
         except DjangoValidationError as error:
-            raise serializers.ValidationError({"to": error.messages}) from None
+            # An out-of-range day is told under its own field (both, when both are out);
+            # a reversed or too long period under "to", the day that ends it.
+            fields = ["to"]
+            if error.code == "out_of_range":
+                fields = [key for key in ("from", "to") if not EARLIEST <= data[key] <= LATEST]
+            raise serializers.ValidationError(dict.fromkeys(fields, error.messages)) from None
         return data
 
 

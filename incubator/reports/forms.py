@@ -35,6 +35,20 @@ class ReportRunForm(forms.Form):
     def clean(self):
         data = super().clean()
         preset = data.get("preset")
+        if preset and (data.get("start") or data.get("end")):
+            # Both would be a guess at which the person meant: ask for one.
+            self.add_error(
+                None,
+                ValidationError(
+                    _(
+                        "Choose a period or give dates, not both: "
+                        "clear the dates to use “%(period)s”."
+                    ),
+                    code="preset_and_dates",
+                    params={"period": dict(self.fields["preset"].choices)[preset]},
+                ),
+            )
+            return data
         try:
             if preset == FIRST_YEAR:
                 data["period"] = Period(*FIRST_YEAR_PERIOD)

@@ -76,23 +76,29 @@ def staff_digests(*, since: dt.datetime, now: dt.datetime):
     ]
     if not staff:
         return
-    today = now.astimezone(dt.UTC).date()
-    owners = [user.pk for user, _moment in staff]
+    # "Overdue" is before the digest's day in its reader's zone: a Seoul officer's Monday
+    # 08:00 is Sunday in UTC, and Sunday's items are overdue to them. One query for all,
+    # up to the latest such day; each digest keeps the items before its own.
+    today = {user.pk: moment.date() for user, moment in staff}
+    latest = max(today.values())
+    owners = list(today)
     requests, leads = defaultdict(list), defaultdict(list)
     for request in (
         ServiceRequest.objects.filter(
-            owner_id__in=owners, status__in=ServiceRequest.ACTIVE, due_on__lt=today
+            owner_id__in=owners, status__in=ServiceRequest.ACTIVE, due_on__lt=latest
         )
         .select_related("company")
         .order_by("due_on", "pk")
     ):
-        requests[request.owner_id].append(request)
+        if request.due_on < today[request.owner_id]:
+            requests[request.owner_id].append(request)
     for lead in (
-        Lead.objects.filter(owner_id__in=owners, next_step_on__lt=today)
+        Lead.objects.filter(owner_id__in=owners, next_step_on__lt=latest)
         .exclude(status__in=(Lead.Status.CONVERTED, Lead.Status.DROPPED))
         .order_by("next_step_on")
     ):
-        leads[lead.owner_id].append(lead)
+        if lead.next_step_on < today[lead.owner_id]:
+            leads[lead.owner_id].append(lead)
     for user, moment in staff:
         if not requests[user.pk] and not leads[user.pk]:
             continue  # nothing overdue: no digest

@@ -146,3 +146,13 @@ def test_a_deleted_run_takes_its_workbook_and_leaves_its_record(
     assert not ReportRun.objects.filter(pk=run.pk).exists() and not storage.exists(name)
     record = AuditRecord.objects.get(verb="report_run.delete")
     assert record.actor == manager and record.changes["from"] == "2024-01-01"
+
+
+def test_a_preset_with_dates_is_refused_rather_than_the_dates_ignored(client, viewer):
+    client.force_login(viewer)
+    response = client.post(
+        ADD, {"preset": "month", "start": "2024-03-01", "end": "2024-03-31", "language": "en"}
+    )
+    assert response.status_code == 200
+    assert "Choose a period or give dates, not both" in response.content.decode()
+    assert not ReportRun.objects.exists()

@@ -1,9 +1,11 @@
 """The KPI workbook opens with openpyxl: its sheets, numbers as numbers, its charts."""
 
 import io
+import re
 
 import openpyxl
 import pytest
+from django.utils import translation
 
 from incubator.reports.kpi import kpi_report
 from incubator.reports.workbook import report_workbook
@@ -58,3 +60,32 @@ def test_the_headers_are_in_the_readers_language():
     assert "행사" in korean.sheetnames
     assert "活动" in chinese.sheetnames
     assert "로드쇼" in _rows(korean["행사"])
+
+
+def _table_rows(sheet, title: str) -> list:
+    """Return the rows below the header `title` up to the next empty row."""
+    rows, inside = [], False
+    for row in sheet.iter_rows(values_only=True):
+        if inside and not row[0]:
+            break
+        if inside:
+            rows.append(row)
+        inside = inside or row[0] == title
+    return rows
+
+
+def test_the_stage_moves_are_in_the_workbooks_language_not_the_one_of_the_run():
+    build()
+    # The run computes its figures in whatever language is active (here Korean).
+    with translation.override("ko"):
+        report = kpi_report(PERIOD)
+    hangul = re.compile("[\uac00-\ud7a3]")
+    for language, sheet, title, move in [
+        ("zh-hans", "企业和阶段", "阶段变动", "孵化 → 加速"),
+        ("en", "Companies and stages", "Moves between stages", "incubation → acceleration"),
+    ]:
+        book = openpyxl.load_workbook(io.BytesIO(report_workbook(report, language)))
+        labels = [row[0] for row in _table_rows(book[sheet], title)]
+        assert labels, language
+        assert not [label for label in labels if hangul.search(label)], labels
+        assert move in labels
