@@ -12,24 +12,20 @@ An event's times, and its rows' (slots, sessions, rounds' deadlines), are typed 
 in the event's own zone, not the staff member's (`TimesInEventZone`).
 """
 
-import contextlib
-import zoneinfo
-
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.db.models import Count
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from events import policies, selectors, services
-from events.admin_mixins import ReadOnlyAdmin, on_own_page
+from events.admin_mixins import EventZoneHelp, ReadOnlyAdmin, TimesInEventZone, on_own_page
+from events.admin_mixins import zone_of as _zone_of
 from events.delegations import services as delegations
 from events.exports import REGISTRATION_COLUMNS
 
@@ -71,60 +67,6 @@ VENUES = translated_names("venue")
 
 
 SESSIONS = Rows("session", online.online_session_save, online.online_session_delete)
-
-IN_EVENT_ZONE = _("In the event's time zone.")
-
-
-def _zone_of(queryset, pk, zone_field: str = "time_zone") -> str | None:
-    """Return the zone of the row `pk` of `queryset` (an id as typed: None if it names none)."""
-    if pk in (None, ""):
-        return None
-    try:
-        return queryset.filter(pk=pk).values_list(zone_field, flat=True).first()
-    except (ValueError, ValidationError):
-        return None
-
-
-class EventZoneHelp:
-    """Say beside each date-time of the form (an admin's or an inline's) that it is in the
-    event's zone."""
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if field is not None and isinstance(db_field, models.DateTimeField):
-            field.help_text = (
-                format_lazy("{} {}", field.help_text, IN_EVENT_ZONE)
-                if field.help_text
-                else IN_EVENT_ZONE
-            )
-        return field
-
-
-class TimesInEventZone(EventZoneHelp):
-    """An admin whose add and change pages show and read date-times in an event's zone.
-
-    Django's admin shows a form's date-times, reads the typed ones and tells which changed in
-    the current zone, which `UserPreferencesMiddleware` makes the staff member's own: a
-    coordinator in Shanghai typing a Seoul event's 10:00 stored 10:00 China time. On these
-    pages the current zone is the event's (`times_zone`): the one sent with the form, so
-    that a zone changed with the times reads them in the new zone, else the saved one. The
-    inlines' rows are read in it too, and a time it cannot tell (a clock set back) is an
-    error on its field.
-    """
-
-    def times_zone(self, request, object_id) -> str | None:
-        """Return the zone of the page's times; None: the staff member's own."""
-        return None
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        zone = self.times_zone(request, object_id and unquote(object_id))
-        in_zone = timezone.override(zoneinfo.ZoneInfo(zone)) if zone else contextlib.nullcontext()
-        with in_zone:
-            response = super().changeform_view(request, object_id, form_url, extra_context)
-            # Drawn in the zone: a TemplateResponse would be rendered after the view returns.
-            if hasattr(response, "render"):
-                response.render()
-        return response
 
 
 class OnlineSessionInline(EventZoneHelp, ServiceInline):
@@ -569,8 +511,23 @@ class RegistrationAdmin(ExportAdminMixin, ServiceAdmin):
         )
 
     @through_services
-    @admin.action(description=_("Cancel the selected registrations"), permissions=["change"])
+    @admin.action(description=_("Cancel the selected registrations…"), permissions=["change"])
     def cancel(self, request, queryset):
+        # Cancelling e-mails each person at once: a page says who, and its button confirms.
+        if "_confirm" not in request.POST:
+            return TemplateResponse(
+                request,
+                "admin/events/registration/cancel_selected.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": gettext("Cancel registrations"),
+                    "opts": self.opts,
+                    "registrations": queryset.select_related("event"),
+                    "action": request.POST.get("action", ""),
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                    "media": self.media,
+                },
+            )
         done, _refused = self._each(
             request,
             queryset,

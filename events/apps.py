@@ -24,6 +24,8 @@ MESSAGE_KINDS = {
     "meeting_request_received": _("meeting request received"),
     "meeting_request_answered": _("meeting request answered"),
     "meeting_request_withdrawn": _("meeting request withdrawn"),
+    "meeting_added": _("1:1 meeting added by the center"),
+    "meeting_cancelled": _("1:1 meeting taken off the schedule"),
     "judge_assigned": _("judging assignment"),
     "competition_results": _("competition results"),
 }

@@ -15,4 +15,5 @@ VERBS = {
     "registration.cancel": _("Registration cancelled"),
     "registration.promote": _("Moved from the waiting list into the event"),
     "registration.check_in": _("Checked in"),
+    "registration.check_in_undo": _("Check-in undone"),
 }

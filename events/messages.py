@@ -21,12 +21,42 @@ from incubator.webhooks import utc_iso
 ACTIVE_REGISTRATIONS = (Registration.Status.REGISTERED, Registration.Status.WAITLISTED)
 
 
+# A guest's e-mail language, from the languages staff ticked for them: the first they speak.
+# Korean first, the portal's own language (its texts are written and reviewed in it first);
+# then Chinese, the center's other language; English last, which a guest from either
+# country reads less easily than their own.
+GUEST_LANGUAGES = (("ko", "ko"), ("zh", "zh-hans"), ("en", "en"))
+
+# A guest who speaks one of the center's two languages and not the other most likely lives
+# in that country: their times are also given in its zone.
+GUEST_ZONES = {"ko": "Asia/Seoul", "zh": "Asia/Shanghai"}
+
+
+def guest_language(registration: Registration) -> str:
+    """Return the language to write to a guest in (a portal language code)."""
+    spoken = registration.languages
+    for code, language in GUEST_LANGUAGES:
+        if code in spoken:
+            return language
+    return settings.LANGUAGE_CODE
+
+
+def guest_zone(registration: Registration) -> str:
+    """Return a guest's likely time zone: their country's if they speak only one of Korean
+    and Chinese, the event's otherwise."""
+    countries = [code for code in GUEST_ZONES if code in registration.languages]
+    if len(countries) == 1:
+        return GUEST_ZONES[countries[0]]
+    return registration.event.time_zone
+
+
 def recipient_of(registration: Registration) -> tuple[str, str, str]:
-    """Return (e-mail, language, time zone) of the registrant."""
+    """Return (e-mail, language, time zone) of the registrant; a guest's are guessed from
+    the languages they speak (`guest_language`, `guest_zone`)."""
     user = registration.user
     if user is not None:
         return user.email, user.language, user.time_zone
-    return registration.guest_email, settings.LANGUAGE_CODE, registration.event.time_zone
+    return registration.guest_email, guest_language(registration), guest_zone(registration)
 
 
 def _enqueue(kind: str, registration, record, email: str, language: str, payload: dict) -> None:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from companies.policies import can_act_for
 from events.models import Event, JudgeAssignment, Registration
+from incubator import times
 from incubator.api.auth import Partner
 from incubator.roles import staff_with
 
@@ -58,6 +59,39 @@ def can_check_in(actor, registration: Registration) -> bool:
     """Check people in at the door (the door page, the admin's action): staff who handle
     registrations."""
     return staff_with(actor, "events.change_registration")
+
+
+def can_undo_check_in(actor, registration: Registration) -> bool:
+    """Undo a check-in made by mistake: whoever may check people in."""
+    return can_check_in(actor, registration)
+
+
+def check_in_opens_at(event: Event):
+    """Return when the door opens: midnight of the event's first day in its own zone.
+
+    People come early and staff open the desk before the start; a check-in on another
+    day is a mistake (the wrong event picked on the door page).
+    """
+    start = timezone.localtime(event.starts_at, event.tzinfo)
+    return start.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def check_in_refused_because(event: Event, at=None) -> str | None:
+    """Return why nobody can be checked in to `event` (or have a check-in undone) at `at`,
+    or None: the door is open on the event's day(s), until it ends."""
+    at = at or timezone.now()
+    if event.status == Event.Status.CANCELLED:
+        return _("This event is cancelled.")
+    opens_at = check_in_opens_at(event)
+    if at < opens_at:
+        return _("Check-in opens on %(when)s, the day of the event.") % {
+            "when": times.span(opens_at, None, event.time_zone)
+        }
+    if at >= event.ends_at:
+        return _("This event ended on %(when)s; check-in is closed.") % {
+            "when": times.span(event.ends_at, None, event.time_zone)
+        }
+    return None
 
 
 def can_record_attendance(actor, session) -> bool:

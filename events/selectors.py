@@ -124,6 +124,16 @@ def registration_of(*, event: Event, user) -> Registration | None:
     return Registration.objects.filter(event=event, user=user).first()
 
 
+def registration_state(registration: Registration | None) -> str:
+    """Return the one state the event page tells its person: "checked_in", "registered",
+    "waitlisted", "cancelled" (they may register again) or "none"."""
+    if registration is None:
+        return "none"
+    if registration.status == Registration.Status.REGISTERED and registration.is_checked_in:
+        return "checked_in"
+    return registration.status
+
+
 def registrations_of_user(user, *, include_cancelled: bool = False) -> QuerySet[Registration]:
     """Return a person's registrations with their events, soonest event first."""
     registrations = Registration.objects.filter(user=user).select_related("event")
@@ -143,23 +153,34 @@ def is_badge_code(text: str) -> bool:
     return len(code) == BADGE_LENGTH and all(c in BADGE_ALPHABET for c in code)
 
 
-def checkin_search(*, event: Event, query: str, limit: int = 20) -> list[Registration]:
-    """Return the registrations of `event` whose name starts with `query`, or with that badge code.
+def checkin_matches(*, event: Event, query: str) -> QuerySet[Registration]:
+    """Return the registrations of `event` with a word of the name starting with `query`, an
+    e-mail address starting with it, or that badge code; in name order.
 
-    One query on the (event, search_name) index; a typed or scanned badge code also matches
-    on the unique badge index.
+    Names are stored like "남정화 nam jeong-hwa": staff type any word ("nam", "zhang", "남").
+    No B-tree serves "a word starts with" (and a trigram index misses one-character
+    Chinese and Korean searches), but one event holds a few thousand people at most: on
+    PostgreSQL its rows are found by an index on event_id and each tested there, in one
+    query, never the whole table.
     """
     key = search_key(query)
     if not key:
-        return []
-    condition = Q(search_name__startswith=key)
+        return Registration.objects.none()
+    condition = Q(search_name__startswith=key) | Q(search_name__contains=f" {key}")
+    if " " not in key:
+        condition |= Q(guest_email__istartswith=key) | Q(user__email__istartswith=key)
     if is_badge_code(query):
         condition |= Q(badge_code=query.strip().upper())
-    return list(
+    return (
         Registration.objects.filter(condition, event=event)
         .select_related("company", "partner_organisation")
-        .order_by("search_name", "pk")[:limit]
+        .order_by("search_name", "pk")
     )
+
+
+def checkin_search(*, event: Event, query: str, limit: int = 20) -> list[Registration]:
+    """Return the first `limit` of `checkin_matches`, in one query."""
+    return list(checkin_matches(event=event, query=query)[:limit])
 
 
 # Past this many accounts whose address contains a search, a list of their ids is no use

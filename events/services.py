@@ -384,6 +384,11 @@ def registration_cancel(*, registration: Registration, actor) -> Registration:
         registration.save(update_fields=["status", "waitlist_position", "cancelled_at"])
         record = _audit(registration, "registration.cancel", actor, status=[was, CANCELLED])
         messages.notify_registration(registration, "registration_cancelled", record)
+        if was == REGISTERED and event.is_matching_session:
+            # Imported here: the matching services import this module (lock_event).
+            from events.matching.services import meetings_remove_of_cancelled
+
+            meetings_remove_of_cancelled(registration=registration, actor=actor)
         if was == REGISTERED and event.status == Event.Status.PUBLISHED:
             _fill_places(event, actor)
         elif was == WAITLISTED:
@@ -534,6 +539,7 @@ def events_complete_ended(*, at: dt.datetime | None = None) -> int:
 def registration_check_in(*, registration: Registration, actor) -> tuple[Registration, bool]:
     """Check a registered person in at the door; return (registration, newly checked in).
 
+    Only on the event's day(s), until it ends (`policies.check_in_refused_because`).
     Idempotent: checking in twice keeps the first time and says so (False).
     """
     if not policies.can_check_in(actor, registration):
@@ -543,8 +549,9 @@ def registration_check_in(*, registration: Registration, actor) -> tuple[Registr
         event = registration.event
         if registration.is_checked_in:
             return registration, False
-        if event.status == Event.Status.CANCELLED:
-            raise ValidationError(_("This event is cancelled."), code="cancelled")
+        refused = policies.check_in_refused_because(event)
+        if refused:
+            raise ValidationError(refused, code="door_closed")
         if registration.status == CANCELLED:
             raise ValidationError(
                 _("%(name)s cancelled their registration; they cannot be checked in.")
@@ -567,3 +574,26 @@ def registration_check_in(*, registration: Registration, actor) -> tuple[Registr
             registration, "registration.check_in", actor, checked_in_at=registration.checked_in_at
         )
     return registration, True
+
+
+def registration_check_in_undo(*, registration: Registration, actor) -> Registration:
+    """Undo a check-in made by mistake, while the door is open; the person may then be
+    checked in again, or cancel."""
+    if not policies.can_undo_check_in(actor, registration):
+        raise PermissionDenied
+    with transaction.atomic():
+        registration = lock_registration(registration)
+        if not registration.is_checked_in:
+            raise ValidationError(
+                _("%(name)s is not checked in.") % {"name": registration.name},
+                code="not_checked_in",
+            )
+        refused = policies.check_in_refused_because(registration.event)
+        if refused:
+            raise ValidationError(refused, code="door_closed")
+        was = registration.checked_in_at
+        registration.checked_in_at = None
+        registration.checked_in_by = None
+        registration.save(update_fields=["checked_in_at", "checked_in_by"])
+        _audit(registration, "registration.check_in_undo", actor, checked_in_at=[was, None])
+    return registration

@@ -31,6 +31,7 @@ from events.forms import (
 )
 from events.models import Delegation, Event, OnlineSession, Registration
 from events.online import services as online
+from incubator import times
 
 # Another part of the events app (1:1 meetings) shows its panel on the event page when it
 # provides this template; the page works without it.
@@ -99,6 +100,9 @@ def _render_detail(request, event: Event, *, form=None, status: int = 200):
         "event": event,
         "places_left": selectors.places_left(event),
         "registration": registration,
+        "registration_state": selectors.registration_state(registration),
+        "may_cancel": registration is not None
+        and policies.can_cancel_registration(user, registration),
         "registrant_kind": kind,
         "form": form,
         "registration_open": event.is_registration_open(),
@@ -255,6 +259,41 @@ def badge(request, pk):
 # --- Staff: check-in, attendance, delegations --------------------------------------------
 
 
+def _checked_in_time(registration: Registration, event: Event) -> str:
+    """Return the time of the check-in in the event's zone, named, with its date unless it
+    is today there: the desk and the coordinator may be in the other country."""
+    zone = event.time_zone
+    today = timezone.localdate(timezone=event.tzinfo)
+    on_another_day = timezone.localdate(registration.checked_in_at, event.tzinfo) != today
+    return times.span(registration.checked_in_at, None, zone, with_date=on_another_day)
+
+
+def _check_in(request, event: Event, registration: Registration) -> None:
+    try:
+        registration, newly = services.registration_check_in(
+            registration=registration, actor=request.user
+        )
+    except ValidationError as error:
+        _errors(request, error)
+        return
+    words = {"name": registration.name, "time": _checked_in_time(registration, event)}
+    if newly:
+        messages.success(request, _("Checked in: %(name)s at %(time)s.") % words)
+    else:
+        messages.warning(request, _("%(name)s is already checked in, at %(time)s.") % words)
+
+
+def _undo_check_in(request, registration: Registration) -> None:
+    try:
+        services.registration_check_in_undo(registration=registration, actor=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(
+            request, _("The check-in of %(name)s is undone.") % {"name": registration.name}
+        )
+
+
 @staff_view("events.change_registration")
 @require_http_methods(["GET", "POST"])
 def check_in(request, pk):
@@ -263,26 +302,10 @@ def check_in(request, pk):
         form = CheckInForm(request.POST, event=event)
         if not form.is_valid():
             raise Http404
-        try:
-            registration, newly = services.registration_check_in(
-                registration=form.cleaned_data["registration"], actor=request.user
-            )
-        except ValidationError as error:
-            _errors(request, error)
+        if request.POST.get("undo"):
+            _undo_check_in(request, form.cleaned_data["registration"])
         else:
-            at = timezone.localtime(registration.checked_in_at, event.tzinfo)
-            if newly:
-                messages.success(
-                    request,
-                    _("Checked in: %(name)s at %(time)s.")
-                    % {"name": registration.name, "time": f"{at:%H:%M}"},
-                )
-            else:
-                messages.warning(
-                    request,
-                    _("%(name)s is already checked in, at %(time)s.")
-                    % {"name": registration.name, "time": f"{at:%H:%M}"},
-                )
+            _check_in(request, event, form.cleaned_data["registration"])
         return redirect("events:check-in", event.pk)
     form = CheckInSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
@@ -296,6 +319,10 @@ def check_in(request, pk):
             "query": query,
             "results": results,
             "counts": selectors.checkin_counts(event=event),
+            "door_closed_because": policies.check_in_refused_because(event),
+            "walk_in_url": reverse("admin:events_registration_add") + f"?event={event.pk}"
+            if policies.can_add_guest(request.user, event)
+            else None,
         },
     )
 

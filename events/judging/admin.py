@@ -9,13 +9,14 @@ the round's results page.
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from events.admin_mixins import ReadOnlyAdmin, on_own_page
+from events.admin_mixins import ReadOnlyAdmin, TimesInEventZone, on_own_page, zone_of
 from events.judging import policies, services
 from events.judging.models import (
     CompetitionEntry,
@@ -26,6 +27,7 @@ from events.judging.models import (
     Score,
     ScoreCorrection,
 )
+from events.models import Event
 from incubator.admin_mixins import (
     ActionPages,
     ReadOnlyInline,
@@ -33,6 +35,7 @@ from incubator.admin_mixins import (
     ServiceAdmin,
     ServiceInline,
     call_service,
+    through_services,
 )
 from incubator.multilingual import translated_names
 
@@ -47,8 +50,17 @@ CRITERIA = Rows(
     "criterion",
     services.criterion_save,
     services.criterion_delete,
-    may_delete=policies.can_change_criterion,
+    may_delete=lambda actor, criterion: policies.can_set_criteria(actor, criterion.round),
+    kept_because=lambda criterion: policies.criteria_fixed_because(criterion.round),
 )
+# What a criterion is scored against: fixed once a judge submitted a sheet.
+SCORING_TERMS = ["weight", "max_score"]
+
+
+def _say_criteria_fixed(request, round_) -> None:
+    """Say on the page why the criteria of `round_` cannot change (if they cannot)."""
+    if round_ is not None and (fixed := policies.criteria_fixed_because(round_)):
+        messages.warning(request, fixed)
 
 
 class CompetitionRoundInline(ServiceInline):
@@ -62,11 +74,12 @@ class CompetitionRoundInline(ServiceInline):
 
 
 class JudgingCriterionInline(ServiceInline):
-    """A round's criteria, on its page: fixed once its results are published."""
+    """A round's criteria, on its page: their maximum and weight, and which there are, fixed
+    once a judge submitted a sheet; their names once the results are published."""
 
     model = JudgingCriterion
     rows = CRITERIA
-    fields = ["order", *NAMES, "weight", "max_score"]
+    fields = ["order", *NAMES, *SCORING_TERMS]
 
     def _may(self, request, round_, permission) -> bool:
         return permission and policies.can_set_criteria(request.user, round_)
@@ -75,14 +88,21 @@ class JudgingCriterionInline(ServiceInline):
         return self._may(request, obj, super().has_add_permission(request, obj))
 
     def has_change_permission(self, request, obj=None):
-        return self._may(request, obj, super().has_change_permission(request, obj))
+        may = super().has_change_permission(request, obj)
+        return may and (obj is None or obj.released_at is None)
 
     def has_delete_permission(self, request, obj=None):
         return self._may(request, obj, super().has_delete_permission(request, obj))
 
+    def get_readonly_fields(self, request, obj=None):
+        fixed = obj is not None and not policies.can_set_criteria(request.user, obj)
+        return [*super().get_readonly_fields(request, obj), *(SCORING_TERMS if fixed else [])]
+
 
 @admin.register(CompetitionRound)
-class CompetitionRoundAdmin(ServiceAdmin):
+class CompetitionRoundAdmin(TimesInEventZone, ServiceAdmin):
+    """A round, its deadline typed and shown in its event's zone (as on the event's page)."""
+
     rows = ROUNDS
     list_display = ["__str__", "event", "order", "judging_deadline", "released_at"]
     list_select_related = ["event"]
@@ -91,6 +111,17 @@ class CompetitionRoundAdmin(ServiceAdmin):
     # Results are published by `round_release` (the results page), which tells the entrants.
     readonly_fields = ["released_at", "staff_pages"]
     inlines = [JudgingCriterionInline]
+
+    def times_zone(self, request, object_id):
+        # The event sent with the form, else the round's; none chosen yet: the person's own.
+        return zone_of(Event.objects, request.POST.get("event")) or zone_of(
+            CompetitionRound.objects, object_id, "event__time_zone"
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            _say_criteria_fixed(request, self.get_object(request, unquote(object_id)))
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description=_("pages"))
     def staff_pages(self, round_):
@@ -128,6 +159,17 @@ class JudgingCriterionAdmin(ServiceAdmin):
         may = super().has_change_permission(request, obj)
         return may and (obj is None or policies.can_change_criterion(request.user, obj))
 
+    def get_readonly_fields(self, request, obj=None):
+        fixed = obj is not None and not policies.can_set_criteria(request.user, obj.round)
+        terms = ["round", *SCORING_TERMS] if fixed else []
+        return [*super().get_readonly_fields(request, obj), *terms]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        criterion = self.get_object(request, unquote(object_id))
+        if request.method == "GET" and criterion is not None:
+            _say_criteria_fixed(request, criterion.round)
+        return super().change_view(request, object_id, form_url, extra_context)
+
 
 @admin.register(JudgeAssignment)
 class JudgeAssignmentAdmin(ReadOnlyAdmin):
@@ -159,6 +201,35 @@ class ConflictDeclarationAdmin(ServiceAdmin):
     list_select_related = ["judge", "company"]
     search_fields = ["judge__email", "judge__full_name", "company__name_ko", "company__name_en"]
     autocomplete_fields = ["judge", "company"]
+
+    @through_services
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Say what the declaration did to the judge's sheets (`services.conflict_save`).
+        if obj.withdrawn:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d open assignment of this judge to the company's entries is withdrawn.",
+                    "%(n)d open assignments of this judge to the company's entries are withdrawn.",
+                    len(obj.withdrawn),
+                )
+                % {"n": len(obj.withdrawn)},
+                messages.WARNING,
+            )
+        if obj.left_out:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d score sheet this judge submitted for the company is left out of the "
+                    "ranking.",
+                    "%(n)d score sheets this judge submitted for the company are left out of the "
+                    "ranking.",
+                    obj.left_out,
+                )
+                % {"n": obj.left_out},
+                messages.WARNING,
+            )
 
 
 class ScoreCorrectionInline(ReadOnlyInline):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from companies.models import Company
 from events.models import Event
 from incubator.models import acting_user
-from incubator.multilingual import TranslatedText
+from incubator.multilingual import TranslatedText, translated_names
 
 User = settings.AUTH_USER_MODEL
 
@@ -94,6 +94,13 @@ class CompetitionEntry(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.company})"
+
+    @property
+    def own_title(self) -> str:
+        """Return the title, or "" when it only repeats the company's name (in any of its
+        languages), which pages show beside it already."""
+        names = {getattr(self.company, name) for name in translated_names("name")}
+        return "" if self.title in names else self.title
 
 
 class JudgingCriterion(models.Model):

@@ -21,17 +21,26 @@ class RoundResults:
     pending: int  # assignments whose scores are not submitted
     judges: dict  # judge id -> user
     # Assignments whose judge has a conflict of interest (`policies.judging_conflicts`) that
-    # arose after they were assigned: (assignment, why), in the order of the entries.
+    # arose after they were assigned: (assignment, why), in the order of the entries; each
+    # with `.counted`: whether its submitted scores are in the ranking.
     conflicts: list
 
 
-def _flag_conflicts(round_id: int, entries) -> list:
-    """Set `.conflict` (why, or None) on each judge assignment of `entries`; return the
-    (assignment, why) flagged."""
+def _flag_conflicts(round_: CompetitionRound, entries) -> list:
+    """Set `.conflict` (why, or None) and `.counted` on each judge assignment of `entries`;
+    return the (assignment, why) flagged.
+
+    A conflicted judge's sheet is left out of the ranking, except in a round whose results
+    were published before the conflict arose: the published ranking stays as it was.
+    """
     assignments = [a for entry in entries for a in entry.judge_assignments.all()]
-    why = policies.judging_conflicts(round_id, [(a.judge, a.entry) for a in assignments])
+    found = policies.judging_conflicts_since(round_.pk, [(a.judge, a.entry) for a in assignments])
     for assignment in assignments:
-        assignment.conflict = why.get((assignment.judge_id, assignment.entry_id))
+        why, since = found.get((assignment.judge_id, assignment.entry_id), (None, None))
+        assignment.conflict = why
+        assignment.counted = why is None or (
+            round_.released_at is not None and since > round_.released_at
+        )
     return [(a, a.conflict) for a in assignments if a.conflict]
 
 
@@ -47,7 +56,7 @@ def round_judges(*, round: CompetitionRound) -> list[CompetitionEntry]:
             Prefetch("judge_assignments", queryset=JudgeAssignment.objects.select_related("judge"))
         )
     )
-    _flag_conflicts(round.pk, entries)
+    _flag_conflicts(round, entries)
     return entries
 
 
@@ -55,8 +64,8 @@ def round_results(*, round: CompetitionRound) -> RoundResults:
     """Return the entries of `round` ranked on normalised scores (submitted sheets only).
 
     A judge's conflict of interest that arose after their assignment (they joined a company
-    that competes in the round, or declared a conflict later) is flagged, not hidden: the
-    sheet counts as the judge submitted it, and the staff pages say why it is in question.
+    that competes in the round, or declared a conflict later) is flagged, and their sheet
+    left out of the ranking (see `_flag_conflicts`); the staff pages say why.
 
     Six queries: criteria, entries with companies, assignments with judges, scores, declared
     conflicts, the judges' memberships.
@@ -72,6 +81,7 @@ def round_results(*, round: CompetitionRound) -> RoundResults:
             )
         )
     )
+    conflicts = _flag_conflicts(round, entries)
     sheets, judges, pending = [], {}, 0
     by_key = {}
     for entry in entries:
@@ -79,7 +89,9 @@ def round_results(*, round: CompetitionRound) -> RoundResults:
         for assignment in entry.judge_assignments.all():
             judges[assignment.judge_id] = assignment.judge
             if assignment.submitted_at is None:
-                pending += 1
+                pending += 1  # `round_release` waits for it, or for its removal
+                continue
+            if not assignment.counted:
                 continue
             values = {score.criterion_id: score.value for score in assignment.scores.all()}
             sheets.append(normalization.Sheet(assignment.judge_id, entry.pk, values))
@@ -95,7 +107,6 @@ def round_results(*, round: CompetitionRound) -> RoundResults:
             normalization.RankedEntry(normalization.Entry(e.pk, e.title), None, None, None, 0)
             for e in entries
         ]
-    conflicts = _flag_conflicts(round.pk, entries)
     flagged = {(a.judge_id, a.entry_id): why for a, why in conflicts}
     for row in rows:
         row.obj = by_key[row.entry.key]

@@ -27,15 +27,6 @@ from incubator.audit import audit_record
 from incubator.rows import row_delete, row_save
 from incubator.services import outbox_enqueue
 
-
-def _round_is_open(round_: CompetitionRound, now=None) -> None:
-    if round_.released_at is not None:
-        raise ValidationError(_("The results of this round are published; scores are final."))
-    now = now or timezone.now()
-    if round_.judging_deadline is not None and now > round_.judging_deadline:
-        raise ValidationError(_("Judging of this round has closed."))
-
-
 # --- Judges -------------------------------------------------------------------------------
 
 
@@ -138,22 +129,25 @@ def score_submit(
 ) -> JudgeAssignment:
     """Save the judge's scores of one entry; with `submit`, make them final.
 
-    `scores` maps each criterion id of the round to `(value, comment)`. Every criterion must
-    be scored, within 0..its maximum. Nothing is saved unless everything is valid: errors come
-    back as a ValidationError keyed by criterion id ("" for the whole sheet).
+    `scores` maps each criterion id of the round to `(value, comment)`, each within 0..its
+    maximum. A submitted sheet scores every criterion; a draft keeps what is filled in (a
+    criterion left empty has no score). Nothing is saved unless everything is valid: errors
+    come back as a ValidationError keyed by criterion id ("" for the whole sheet). A sheet
+    that is final, past its deadline or of a judge with a conflict of interest is refused
+    (`policies.scoring_closed_because`).
     """
     with transaction.atomic():
         assignment = (
             JudgeAssignment.objects.select_for_update()
-            .select_related("entry__round")
+            .select_related("entry__round", "entry__company", "judge")
             .get(pk=assignment.pk)
         )
         if not policies.can_score(judge, assignment):
             raise PermissionDenied(_("This entry is not assigned to you."))
-        if assignment.submitted_at is not None:
-            raise ValidationError(_("You submitted these scores already; they are final."))
+        closed = policies.scoring_closed_because(assignment)
+        if closed is not None:
+            raise ValidationError(closed)
         round_ = assignment.entry.round
-        _round_is_open(round_)
         criteria = {c.pk: c for c in JudgingCriterion.objects.filter(round_id=round_.pk)}
         errors: dict[str, list] = {}
         clean: dict[int, tuple[Decimal, str]] = {}
@@ -163,7 +157,8 @@ def score_submit(
         for pk, criterion in criteria.items():
             given = scores.get(pk)
             if given is None or given[0] in (None, ""):
-                errors[str(pk)] = [_("Give a score for this criterion.")]
+                if submit:
+                    errors[str(pk)] = [_("Give a score for this criterion.")]
                 continue
             raw, comment = given
             try:
@@ -182,6 +177,10 @@ def score_submit(
         if errors:
             raise ValidationError(errors)
         existing = {s.criterion_id: s for s in Score.objects.filter(assignment=assignment)}
+        # A draft's criterion emptied again has no score any more (a submitted sheet has all).
+        Score.objects.filter(
+            assignment=assignment, pk__in=[s.pk for k, s in existing.items() if k not in clean]
+        ).delete()
         for pk, (value, comment) in clean.items():
             score = existing.get(pk)
             if score is None:
@@ -276,11 +275,19 @@ def score_correct(*, score: Score, value, reason: str, actor) -> ScoreCorrection
     with transaction.atomic():
         score = (
             Score.objects.select_for_update(of=("self",))
-            .select_related("assignment", "criterion")
+            .select_related("assignment__entry__round", "criterion")
             .get(pk=score.pk)
         )
         if score.assignment.submitted_at is None:
             raise ValidationError(_("These scores are not submitted: the judge still edits them."))
+        if score.assignment.entry.round.released_at is not None:
+            # The published ranking is computed from these scores: it would change unseen.
+            raise ValidationError(
+                _(
+                    "The results of this round are published: its scores, and so its "
+                    "published ranking, stay as they are."
+                )
+            )
         if not 0 <= value <= score.criterion.max_score:
             raise ValidationError(
                 {"value": _("Give a score from 0 to %(max)s.") % {"max": score.criterion.max_score}}
@@ -336,26 +343,41 @@ def round_delete(*, round: CompetitionRound, actor) -> None:
         row_delete(round, actor=actor, verb="round")
 
 
-def _refuse_published(round_: CompetitionRound) -> None:
-    if round_.released_at is not None:
-        raise ValidationError(
-            _("The results of this round are published; its criteria stay as they were judged.")
-        )
+def _refuse_fixed_criteria(round_id: int) -> None:
+    # Locked: `score_submit` checks the round's criteria in its transaction, and set-up
+    # writes of one round wait for each other here.
+    round_ = CompetitionRound.objects.select_for_update().get(pk=round_id)
+    fixed = policies.criteria_fixed_because(round_)
+    if fixed is not None:
+        raise ValidationError(fixed)
 
 
 def criterion_save(*, criterion: JudgingCriterion, actor) -> JudgingCriterion:
-    """Add or change a criterion of a round whose results are not published."""
+    """Add or change a criterion of a round: criteria are added, and their round, maximum
+    and weight changed, only until a judge submits a sheet; names and order until the
+    results are published (`policies.criteria_fixed_because`)."""
     _refuse_unless_setting_up(actor)
     with transaction.atomic():
-        _refuse_published(CompetitionRound.objects.select_for_update().get(pk=criterion.round_id))
+        stored = None if criterion._state.adding else JudgingCriterion.objects.get(pk=criterion.pk)
+        rounds = {criterion.round_id} | ({stored.round_id} if stored else set())
+        scoring_terms = ("round_id", "max_score", "weight")
+        if stored is None or any(
+            getattr(stored, name) != getattr(criterion, name) for name in scoring_terms
+        ):
+            for round_id in sorted(rounds):
+                _refuse_fixed_criteria(round_id)
+        else:
+            round_ = CompetitionRound.objects.select_for_update().get(pk=criterion.round_id)
+            if round_.released_at is not None:
+                raise ValidationError(policies.criteria_fixed_because(round_))
         return row_save(criterion, actor=actor, verb="criterion")
 
 
 def criterion_delete(*, criterion: JudgingCriterion, actor) -> None:
-    """Delete a criterion nobody scored, of a round whose results are not published."""
+    """Delete a criterion of a round where no judge submitted a sheet yet."""
     _refuse_unless_setting_up(actor)
     with transaction.atomic():
-        _refuse_published(CompetitionRound.objects.select_for_update().get(pk=criterion.round_id))
+        _refuse_fixed_criteria(criterion.round_id)
         row_delete(criterion, actor=actor, verb="criterion")
 
 
@@ -406,11 +428,50 @@ def entry_delete(*, entry: CompetitionEntry, actor) -> None:
 
 
 def conflict_save(*, conflict: ConflictDeclaration, actor) -> ConflictDeclaration:
-    """Record (or correct) a judge's conflict of interest with a company: `judge_assign`
-    refuses the pair from then on; assignments made before stay until unassigned."""
+    """Record (or correct) a judge's conflict of interest with a company, withdrawing the
+    judge's open assignments to its entries (listed in the returned row's `.withdrawn`; the
+    submitted sheets now left out of a ranking are counted in its `.left_out`).
+
+    `judge_assign` refuses the pair from then on and the judge can no longer score it
+    (`policies.scoring_closed_because`). Sheets the judge already submitted stay on record
+    but are left out of the ranking (`selectors.round_results`), unless the round's results
+    were published before the conflict was declared: a published ranking does not change.
+    """
     if not policies.can_record_conflict(actor, conflict):
         raise PermissionDenied
-    return row_save(conflict, actor=actor, verb="conflict", company=conflict.company_id)
+    with transaction.atomic():
+        row_save(conflict, actor=actor, verb="conflict", company=conflict.company_id)
+        open_sheets = list(
+            JudgeAssignment.objects.select_for_update(of=("self",))
+            .filter(
+                judge_id=conflict.judge_id,
+                entry__company_id=conflict.company_id,
+                submitted_at__isnull=True,
+                entry__round__released_at__isnull=True,
+            )
+            .select_related("entry")
+        )
+        for assignment in open_sheets:
+            audit_record(
+                actor=actor,
+                verb="judge.unassign",
+                obj=assignment,
+                company=assignment.entry.company_id,
+                changes={
+                    "judge": assignment.judge_id,
+                    "entry": assignment.entry_id,
+                    "because": "conflict of interest",
+                },
+            )
+            assignment.delete()
+        conflict.withdrawn = open_sheets
+        conflict.left_out = JudgeAssignment.objects.filter(
+            judge_id=conflict.judge_id,
+            entry__company_id=conflict.company_id,
+            submitted_at__isnull=False,
+            entry__round__released_at__isnull=True,
+        ).count()
+    return conflict
 
 
 def conflict_delete(*, conflict: ConflictDeclaration, actor) -> None:

@@ -9,10 +9,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from events.judging import selectors, services
+from events.judging import policies, selectors, services
 from events.judging.forms import JudgeAssignForm, ScoreSheetForm
 from events.judging.models import CompetitionRound, JudgeAssignment
 from events.models import Event
@@ -69,7 +70,16 @@ def judging_score(request, pk):
         pk=pk,
         judge=request.user,
     )
-    context = {"assignment": assignment, "entry": assignment.entry, "round": assignment.entry.round}
+    round_ = assignment.entry.round
+    context = {
+        "assignment": assignment,
+        "entry": assignment.entry,
+        "round": round_,
+        # Why the sheet is shown read-only (None: open), as `score_submit` would refuse it.
+        "closed": policies.scoring_closed_because(assignment),
+        "deadline_passed": round_.judging_deadline is not None
+        and round_.judging_deadline < timezone.now(),
+    }
     if request.method == "POST":
         form = ScoreSheetForm(request.POST, criteria=assignment.entry.round.criteria.all())
         errors = None if form.is_valid() else form.sheet_errors()
@@ -193,5 +203,9 @@ def competition_results(request, pk):
     return render(
         request,
         "events/judging/public_results.html",
-        {"round": round_, "rows": [row for row in results.rows if row.rank is not None]},
+        {
+            "round": round_,
+            "rows": [row for row in results.rows if row.rank is not None],
+            "left_out": any(not assignment.counted for assignment, _why in results.conflicts),
+        },
     )

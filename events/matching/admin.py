@@ -13,10 +13,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from events.admin_mixins import ReadOnlyAdmin
+from events.admin_mixins import ReadOnlyAdmin, TimesInEventZone, zone_of
 from events.exports import EVENT_ZONE, EVENT_ZONE_COLUMN
 from events.matching import services
 from events.matching.models import Availability, Meeting, MeetingRequest, MeetingSlot, ScheduleRun
+from events.models import Event
 from events.reports import scheduled
 from incubator.admin_mixins import Rows, ServiceAdmin, ServiceInline, one_choice_filter
 from incubator.exports import ExportAdminMixin, column, field_column, in_zone, translated
@@ -38,13 +39,21 @@ class MeetingSlotInline(ServiceInline):
 
 
 @admin.register(MeetingSlot)
-class MeetingSlotAdmin(ServiceAdmin):
+class MeetingSlotAdmin(TimesInEventZone, ServiceAdmin):
+    """A slot, its times typed and shown in its event's zone (as on the event's page)."""
+
     rows = SLOTS
     list_display = ["__str__", "event", "tables", "interpreters"]
     list_select_related = ["event"]
     search_fields = EVENT_TITLES
     autocomplete_fields = ["event"]
     date_hierarchy = "starts_at"
+
+    def times_zone(self, request, object_id):
+        # The event sent with the form, else the slot's; none chosen yet: the person's own.
+        return zone_of(Event.objects, request.POST.get("event")) or zone_of(
+            MeetingSlot.objects, object_id, "event__time_zone"
+        )
 
     def get_queryset(self, request):
         # A slot's name is its time in its event's zone.

@@ -1,6 +1,7 @@
 """The e-mails and webhooks of matching sessions, written into the outbox: a request
-received or answered, each participant's agenda after a schedule run (once per run and
-person), and the partner organisations' "meeting confirmed" and "meeting moved" webhooks."""
+received or answered, a meeting staff added or that left the schedule, each participant's
+agenda after a schedule run (once per run and person), and the partner organisations'
+"meeting confirmed" and "meeting moved" webhooks."""
 
 from django.urls import reverse
 from django.utils import translation
@@ -35,6 +36,48 @@ def notify_request(request: MeetingRequest, kind: str, to: Registration, other: 
         recipient=email,
         kind=kind,
         dedupe_key=f"{kind}:{request.pk}",
+        payload=payload,
+        language=language,
+    )
+
+
+def notify_meeting(
+    meeting: Meeting,
+    kind: str,
+    to: Registration,
+    other: Registration,
+    slot: MeetingSlot,
+    *,
+    reason: str = "",
+) -> None:
+    """Tell `to` that their meeting with `other` is on the schedule ("meeting_added") or off
+    it ("meeting_cancelled"; `reason`: "registration_cancelled" or "staff").
+
+    The meeting's id names the occurrence: a pair placed again is another meeting row.
+    """
+    email, language, zone = recipient_of(to)
+    if not email:
+        return
+    event = to.event
+    with translation.override(language):
+        payload = {
+            "name": to.name,
+            "other": other.name,
+            "affiliation": other.affiliation_shown,
+            "event": event.title,
+            "venue": event.venue,
+            "when": times.when(
+                slot.starts_at, slot.ends_at, event_zone=event.time_zone, viewer_zone=zone
+            ),
+            "table": meeting.table,
+            "interpreter": meeting.interpreter,
+            "reason": reason,
+            "path": reverse("events:meeting-agenda", args=[event.pk]),
+        }
+    outbox_enqueue(
+        recipient=email,
+        kind=kind,
+        dedupe_key=f"{kind}:{meeting.pk}:{to.pk}",
         payload=payload,
         language=language,
     )

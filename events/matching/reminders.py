@@ -46,6 +46,9 @@ def agenda_occurrences(*, since: dt.datetime, now: dt.datetime):
             event__status=Event.Status.PUBLISHED,
             event__starts_at__gte=since,
             event__starts_at__lte=now + dt.timedelta(days=2),
+            # Nobody is reminded of a meeting with someone who cancelled.
+            registration_a__status=Registration.Status.REGISTERED,
+            registration_b__status=Registration.Status.REGISTERED,
         )
         .select_related(
             "event",

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from events.matching import bound, matchmaking, messages, policies
 from events.matching.models import Meeting, ScheduleRun
 from events.matching.selectors import Loaded, load_schedule_problem
-from events.models import Event
+from events.models import Event, Registration
 from events.services import lock_event
 from incubator.audit import audit_record
 from incubator.services import task_enqueue_on_commit
@@ -226,13 +226,19 @@ def _write_result(
         if m.interpreter:
             interpreters_taken[m.slot_id].add(m.interpreter)
 
+    # Who cancelled while the run computed has had their meetings taken off: keep it so.
+    standing = set(
+        Registration.objects.filter(
+            event=event, status=Registration.Status.REGISTERED, pk__in=list(loaded.people)
+        ).values_list("pk", flat=True)
+    )
     Meeting.objects.filter(event=event, locked=False).delete()
     new = []
     for pair, (slot_id, table) in sorted(
         result.assignments.items(), key=lambda item: (item[1], sorted(item[0]))
     ):
         a, b = sorted(pair)
-        if (a, b) in locked:
+        if (a, b) in locked or not {a, b} <= standing:
             continue
         interpreter = None
         if pair in result.interpreters:

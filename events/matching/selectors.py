@@ -17,6 +17,10 @@ REGISTERED = Registration.Status.REGISTERED
 PENDING = MeetingRequest.Status.PENDING
 ACCEPTED = MeetingRequest.Status.ACCEPTED
 
+# A guard: cancelling a registration takes its meetings off the schedule, but a meeting
+# with someone no longer registered must never be shown as one to go to.
+STANDING = Q(registration_a__status=REGISTERED, registration_b__status=REGISTERED)
+
 REASONS = {
     matchmaking.NO_COMMON_SLOT: gettext_lazy("no time slot where both are available"),
     matchmaking.NO_INTERPRETER: gettext_lazy(
@@ -132,6 +136,14 @@ class AgendaItem:
     counterpart: Registration
     table: int
     interpreter: int | None
+    # False: the participant took this slot out of their availability after the meeting
+    # was placed (or staff placed it there); the page says so.
+    available: bool = True
+
+
+def _free_in_slot(registration) -> Exists:
+    """Whether `registration` (an id, or an OuterRef) marked the meeting's slot available."""
+    return Exists(Availability.objects.filter(registration=registration, slot=OuterRef("slot")))
 
 
 def agenda_of(*, registration: Registration) -> list[AgendaItem]:
@@ -139,8 +151,10 @@ def agenda_of(*, registration: Registration) -> list[AgendaItem]:
     meetings = (
         Meeting.objects.filter(
             Q(registration_a=registration) | Q(registration_b=registration),
+            STANDING,
             event_id=registration.event_id,
         )
+        .annotate(available=_free_in_slot(registration.pk))
         .select_related(
             "slot",
             "registration_a__company",
@@ -204,7 +218,8 @@ def agenda_item(meeting: Meeting, *, side: int) -> AgendaItem:
     """Return `meeting` as the agenda item of its registration `side` (an id)."""
     a, b = meeting.registration_a, meeting.registration_b
     other = b if a.pk == side else a
-    return AgendaItem(meeting, meeting.slot, other, meeting.table, meeting.interpreter)
+    available = getattr(meeting, "available", True)
+    return AgendaItem(meeting, meeting.slot, other, meeting.table, meeting.interpreter, available)
 
 
 def _meeting_uid(meeting: Meeting) -> str:
@@ -222,7 +237,7 @@ def schedule_overview(*, event: Event) -> dict:
         accepted=Count("pk", filter=Q(status=ACCEPTED)),
         pending=Count("pk", filter=Q(status=PENDING)),
     )
-    meetings = event.meetings.aggregate(
+    meetings = event.meetings.filter(STANDING).aggregate(
         total=Count("pk"), locked=Count("pk", filter=Q(locked=True))
     )
     for slot in slots:
@@ -242,10 +257,16 @@ def schedule_overview(*, event: Event) -> dict:
 
 
 def meetings_of_event(*, event: Event) -> list[Meeting]:
+    """Return the event's meetings in time order, each with `a_available` and `b_available`:
+    whether each of the two marked the slot available (the staff page flags who did not)."""
     return list(
-        event.meetings.select_related("slot", "registration_a", "registration_b").order_by(
-            "slot__starts_at", "table"
+        event.meetings.filter(STANDING)
+        .annotate(
+            a_available=_free_in_slot(OuterRef("registration_a")),
+            b_available=_free_in_slot(OuterRef("registration_b")),
         )
+        .select_related("slot", "registration_a", "registration_b")
+        .order_by("slot__starts_at", "table")
     )
 
 

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -334,11 +335,20 @@ def meeting_add(
         people = list(
             Registration.objects.filter(
                 pk__in=[registration_a.pk, registration_b.pk], event=event, status=REGISTERED
-            ).order_by("pk")
+            )
+            .select_related("company", "partner_organisation", "user")
+            .order_by("pk")
         )
         if len(people) != 2:
             raise ValidationError(_("Both people must be registered for this event."))
         a, b = people
+        a.event = b.event = event
+        # Either direction: a startup may ask any partner, even when it is not shown to them.
+        if not (can_meet(a, b) or can_meet(b, a)):
+            raise ValidationError(
+                _("%(a)s and %(b)s cannot meet here: startups meet partners.")
+                % {"a": a.name, "b": b.name}
+            )
         if Meeting.objects.filter(event=event, registration_a=a, registration_b=b).exists():
             raise ValidationError(
                 _("%(a)s and %(b)s already meet at this event; move or remove that meeting.")
@@ -380,10 +390,29 @@ def meeting_add(
         )
         meeting.full_clean()
         meeting.save()
-        _audit_meeting(meeting, "meeting.add", actor, slot=slot.pk, table=table, locked=locked)
+        # Allowed, with a warning: a coordinator places a meeting by hand to override the
+        # form (a participant phoned to say they can come after all), and refusing would
+        # make them edit the person's availability in their name first.
+        free = set(
+            Availability.objects.filter(slot=slot, registration__in=people).values_list(
+                "registration_id", flat=True
+            )
+        )
+        meeting.unavailable = [person for person in people if person.pk not in free]
+        _audit_meeting(
+            meeting,
+            "meeting.add",
+            actor,
+            slot=slot.pk,
+            table=table,
+            locked=locked,
+            unavailable=[person.pk for person in meeting.unavailable],
+        )
         messages.webhook_meeting_confirmed(
             event, meeting, slot, {a.pk: a, b.pk: b}, key=f"meeting-{meeting.pk}"
         )
+        messages.notify_meeting(meeting, "meeting_added", a, b, slot)
+        messages.notify_meeting(meeting, "meeting_added", b, a, slot)
     return meeting
 
 
@@ -402,25 +431,81 @@ def meeting_lock(*, meeting: Meeting, locked: bool, actor) -> Meeting:
     return meeting
 
 
+def _meetings_with_people(**filters):
+    return Meeting.objects.filter(**filters).select_related(
+        "slot",
+        "registration_a__company",
+        "registration_a__partner_organisation",
+        "registration_a__user",
+        "registration_b__company",
+        "registration_b__partner_organisation",
+        "registration_b__user",
+    )
+
+
+def _take_off(meeting: Meeting, event: Event, actor, reason: str, tell: list) -> None:
+    """Delete `meeting` with its audit record; e-mail the people of `tell` (registrations)."""
+    _audit_meeting(
+        meeting,
+        "meeting.remove",
+        actor,
+        pair=[meeting.registration_a_id, meeting.registration_b_id],
+        slot=meeting.slot_id,
+        table=meeting.table,
+        reason=reason,
+    )
+    meeting.slot.event = event
+    for person in tell:
+        other = (
+            meeting.registration_b
+            if person.pk == meeting.registration_a_id
+            else meeting.registration_a
+        )
+        person.event = other.event = event
+        if person.status == REGISTERED:
+            messages.notify_meeting(
+                meeting, "meeting_cancelled", person, other, meeting.slot, reason=reason
+            )
+    meeting.delete()
+
+
 def meeting_remove(*, meeting: Meeting, actor) -> None:
-    """Remove a meeting from the schedule (an accepted request comes back at the next run)."""
+    """Remove a meeting from the schedule (an accepted request comes back at the next run);
+    tell both people."""
     if not policies.can_schedule(actor, meeting.event):
         raise PermissionDenied
     with transaction.atomic():
-        lock_event(meeting.event)
-        refuse_while_running(meeting.event)
-        meeting = Meeting.objects.filter(pk=meeting.pk).first()
+        event = lock_event(meeting.event)
+        refuse_while_running(event)
+        meeting = _meetings_with_people(pk=meeting.pk).first()
         if meeting is None:
             return
-        _audit_meeting(
-            meeting,
-            "meeting.remove",
-            actor,
-            pair=[meeting.registration_a_id, meeting.registration_b_id],
-            slot=meeting.slot_id,
-            table=meeting.table,
+        people = [meeting.registration_a, meeting.registration_b]
+        _take_off(meeting, event, actor, "staff", tell=people)
+
+
+def meetings_remove_of_cancelled(*, registration: Registration, actor) -> int:
+    """Take the meetings of a registration being cancelled off the schedule and tell each
+    counterpart; return how many.
+
+    Called by `events.services.registration_cancel` in its transaction, which holds the
+    event lock and asked who may cancel. Not refused while a run computes: a person may
+    always cancel, and the run's result leaves out who is no longer registered.
+    """
+    event = lock_event(registration.event)
+    meetings = list(
+        _meetings_with_people(event=event)
+        .filter(Q(registration_a=registration) | Q(registration_b=registration))
+        .order_by("pk")
+    )
+    for meeting in meetings:
+        other = (
+            meeting.registration_b
+            if meeting.registration_a_id == registration.pk
+            else meeting.registration_a
         )
-        meeting.delete()
+        _take_off(meeting, event, actor, "registration_cancelled", tell=[other])
+    return len(meetings)
 
 
 def _audit_meeting(meeting: Meeting, verb: str, actor, **changes) -> None:

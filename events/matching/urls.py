@@ -26,6 +26,11 @@ urlpatterns = [
         views.meeting_request_respond,
         name="meeting-request-respond",
     ),
+    path(
+        "matching/requests/<int:request_id>/withdraw/",
+        views.meeting_request_withdraw,
+        name="meeting-request-withdraw",
+    ),
     path("matching/<int:pk>/agenda/", views.meeting_agenda, name="meeting-agenda"),
     path("matching/<int:pk>/agenda.ics", views.meeting_agenda_ics, name="meeting-agenda-ics"),
     # Staff: the schedule of a matching session.

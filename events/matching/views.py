@@ -116,13 +116,19 @@ def _render_session(request, registration: Registration, form=None, status=200):
             },
         )
     received, sent = selectors.requests_of(registration=registration)
+    agenda = selectors.agenda_of(registration=registration)
+    # A request whose meeting is scheduled cannot be withdrawn (the center removes it).
+    meeting_with = {item.counterpart.pk for item in agenda}
+    for item in sent:
+        item.scheduled = item.to_registration_id in meeting_with
     context = {
         "event": event,
         "registration": registration,
         "form": form,
         "received": received,
         "sent": sent,
-        "agenda": selectors.agenda_of(registration=registration),
+        "agenda": agenda,
+        "outside_availability": [item for item in agenda if not item.available],
     }
     return render(request, "events/meetings/session.html", context, status=status)
 
@@ -242,6 +248,25 @@ def meeting_request_respond(request, request_id):
             messages.success(request, _("You accepted to meet %(name)s.") % {"name": name})
         else:
             messages.success(request, _("You declined to meet %(name)s.") % {"name": name})
+    return redirect("events:matching-session", meeting_request.event_id)
+
+
+@login_required
+@require_POST
+def meeting_request_withdraw(request, request_id):
+    # Only its sender finds the request: anyone else gets a 404, as for any other's row.
+    meeting_request = get_object_or_404(
+        MeetingRequest.objects.select_related("event", "from_registration", "to_registration"),
+        pk=request_id,
+        from_registration__user=request.user,
+    )
+    name = meeting_request.to_registration.name
+    try:
+        services.meeting_request_withdraw(request=meeting_request, actor=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("Your request to %(name)s is withdrawn.") % {"name": name})
     return redirect("events:matching-session", meeting_request.event_id)
 
 
@@ -393,6 +418,15 @@ def meeting_add(request, pk):
         form.add_error(None, error)
         return _render_schedule(request, event, add_form=form, status=400)
     messages.success(request, _("The meeting is added: %(meeting)s.") % {"meeting": meeting})
+    for person in meeting.unavailable:
+        messages.warning(
+            request,
+            _(
+                "%(name)s did not say they are free at this time; the meeting is added all "
+                "the same, and a new schedule run keeps it only if it is locked."
+            )
+            % {"name": person.name},
+        )
     return redirect("events:schedule", pk)
 
 

@@ -251,6 +251,7 @@ KWARGS = {
     "events:matching-participants": lambda w: {"pk": w.event.pk},
     "events:meeting-request-create": lambda w: {"pk": w.event.pk},
     "events:meeting-request-respond": lambda w: {"request_id": w.meeting_request.pk},
+    "events:meeting-request-withdraw": lambda w: {"request_id": w.meeting_request.pk},
     "events:meeting-agenda": lambda w: {"pk": w.event.pk},
     "events:meeting-agenda-ics": lambda w: {"pk": w.event.pk},
     "events:schedule": lambda w: {"pk": w.event.pk},

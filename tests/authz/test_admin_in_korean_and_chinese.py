@@ -38,6 +38,8 @@ ALLOWED = {
     *("Celery", "Crontab", "RabbitMQ", "Redis", "Single", "Sign-On", "Control", "Command", "Mac"),
     # Places of the center.
     *("Heilongjiang", "Harbin", "Binxian", "Seoul", "Korea", "China"),
+    # JSON's literals, in a payload the outbox shows as JSON.
+    *("null", "true", "false"),
 }
 # Pages of the apps whose strings come from other projects' catalogues: read in both.
 THIRD_PARTY = ("admin:auth_", "admin:django_celery_beat_", "admin:axes_", "admin:app_list[")

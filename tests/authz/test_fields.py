@@ -416,7 +416,8 @@ def test_a_new_request_is_open_unassigned_and_the_company_s(world):
         world.owner_a,
         None,
     )
-    assert (request.status, request.due_on) == (ServiceRequest.Status.OPEN, None)
+    # The target date is the center's, set from the day it was opened, never the company's.
+    assert request.status == ServiceRequest.Status.OPEN and request.due_on is not None
     assert request.waiting_on == ServiceRequest.WaitingOn.CENTER
 
 

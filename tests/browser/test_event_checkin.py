@@ -1,10 +1,13 @@
 """A partner registers for a matching session and shows the badge; staff check them in at the
 door on a phone, by typing the code and by scanning the QR code, in Chromium."""
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
-from events.models import Registration
+from events.models import Event, Registration
 from incubator import roles
 from tests.companies.factories import StaffFactory
 from tests.events.factories import EventFactory, PartnerPersonFactory, StartupRegistrationFactory
@@ -66,7 +69,8 @@ def test_a_partner_registers_and_is_checked_in_at_the_door(
     assert page.locator("svg.qr").is_visible()
     assert page.locator("svg.qr").bounding_box()["width"] > 100
 
-    # At the door, on a phone: type the code.
+    # At the door on the day (check-in opens on the event's day), on a phone: type the code.
+    Event.objects.filter(pk=event.pk).update(starts_at=timezone.now() - dt.timedelta(minutes=30))
     coordinator = StaffFactory()
     coordinator.groups.add(Group.objects.get(name=roles.EVENT_COORDINATOR))
     phone = browser.new_context(

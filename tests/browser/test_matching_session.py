@@ -14,6 +14,7 @@ import time
 import icalendar
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from companies.models import Membership
 from events.judging import services as judging
@@ -163,7 +164,9 @@ def test_a_matching_session_and_a_judged_competition(
         assert vevent["DTSTART"].params["TZID"] == event.time_zone
         assert vevent.decoded("DTSTART") == slot_start
 
-    # 5. The coordinator checks the founder in at the door.
+    # 5. The day comes (the door opens on the event's day): the coordinator checks the
+    # founder in.
+    Event.objects.filter(pk=event.pk).update(starts_at=timezone.now() - dt.timedelta(minutes=30))
     registration = Registration.objects.get(user=founder)
     staff.goto(f"{url}/portal/staff/events/{event.pk}/check-in/")
     staff.fill("#id_q", registration.badge_code)

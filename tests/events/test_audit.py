@@ -101,10 +101,22 @@ def registration_promote(w):
     return waiting, waiting.company
 
 
+def event_under_way():
+    # Check-in is for the event's day only.
+    now = dt.datetime.now(dt.UTC)
+    return EventFactory(starts_at=now - dt.timedelta(hours=1), ends_at=now + dt.timedelta(hours=6))
+
+
 def registration_check_in(w):
-    registration = StartupRegistrationFactory()
+    registration = StartupRegistrationFactory(event=event_under_way())
     services.registration_check_in(registration=registration, actor=w.coordinator)
     return registration, registration.company
+
+
+def registration_check_in_undo(w):
+    registration, company = registration_check_in(w)
+    services.registration_check_in_undo(registration=registration, actor=w.coordinator)
+    return registration, company
 
 
 def event_create(w):
@@ -269,6 +281,7 @@ SCENARIOS = {
     "registration.cancel": registration_cancel,
     "registration.promote": registration_promote,
     "registration.check_in": registration_check_in,
+    "registration.check_in_undo": registration_check_in_undo,
     "event.create": event_create,
     "event.update": event_update,
     "event.publish": event_publish,

@@ -5,16 +5,17 @@ import datetime as dt
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from events import selectors, services
+from events import policies, selectors, services
 from events.models import Registration, new_badge_code, search_key
 from incubator import roles
+from incubator.models import AuditRecord, OutboxMessage
 from tests.companies.factories import PASSWORD, StaffFactory, UserFactory
 from tests.events.factories import (
     EventFactory,
@@ -47,6 +48,14 @@ def coordinator(client):
     return user
 
 
+def today_event(**fields):
+    """An event under way: its door is open (check-in is for the event's day only)."""
+    now = timezone.now()
+    return EventFactory(
+        starts_at=now - dt.timedelta(hours=1), ends_at=now + dt.timedelta(hours=6), **fields
+    )
+
+
 def crowd(event, count):
     """Add `count` guests in one insert (bulk_create skips save(): fill search_name here)."""
     surnames = ["Kim", "Lee", "Park", "Choi", "Wang", "Li", "Zhang", "Liu", "Chen", "Zhao"]
@@ -74,7 +83,32 @@ def test_a_name_prefix_finds_the_person_whatever_the_case_and_spaces():
 
     assert selectors.checkin_search(event=event, query="  NAM   jeong") == [nam]
     assert selectors.checkin_search(event=event, query="nam j") == [nam]
-    assert selectors.checkin_search(event=event, query="jeong") == []
+    assert selectors.checkin_search(event=event, query="eong") == []
+
+
+def test_any_word_of_the_name_finds_the_person():
+    # Names are stored in both scripts: staff type the one they read on the list.
+    event = EventFactory()
+    nam = GuestRegistrationFactory(event=event, name="남정화 Nam Jeong-hwa")
+    zhang = GuestRegistrationFactory(event=event, name="张伟 Zhang Wei")
+    GuestRegistrationFactory(event=event, name="Kim Anam")
+
+    assert selectors.checkin_search(event=event, query="Nam") == [nam]
+    assert selectors.checkin_search(event=event, query="jeong") == [nam]
+    assert selectors.checkin_search(event=event, query="zhang w") == [zhang]
+    assert selectors.checkin_search(event=event, query="남정") == [nam]
+
+
+def test_the_start_of_an_e_mail_address_finds_the_person():
+    event = EventFactory()
+    guest = GuestRegistrationFactory(event=event, name="Zhao Wei", guest_email="zw@hit.example.cn")
+    member = StartupRegistrationFactory(event=event)
+    member.user.email = "Founder.Lee@startup.example.kr"
+    member.user.save(update_fields=["email"])
+
+    assert selectors.checkin_search(event=event, query="ZW@") == [guest]
+    assert selectors.checkin_search(event=event, query="founder.l") == [member]
+    assert selectors.checkin_search(event=event, query="hit.example") == []
 
 
 def test_a_korean_or_chinese_name_is_found_by_its_first_characters():
@@ -130,8 +164,25 @@ def test_the_name_lookup_uses_the_check_in_index_on_postgresql():
     assert "registration_checkin_name_idx" in plan, plan
 
 
+def test_the_door_lookup_by_any_word_reads_only_the_events_rows_by_an_index():
+    if connection.vendor != "postgresql":
+        pytest.skip("EXPLAIN output is PostgreSQL's")
+    # A year of events: the one at the door holds a small share of the registrations.
+    event = EventFactory()
+    crowd(event, 500)
+    for _n in range(4):
+        crowd(EventFactory(), 2000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE events_registration")
+    for query in ("guest00001", "kim", "nam jeong"):
+        plan = selectors.checkin_matches(event=event, query=query)[:20].explain()
+        # The event's rows by an index on event_id; each name tested there, never the table.
+        assert "Seq Scan on events_registration" not in plan, (query, plan)
+        assert f"Index Cond: (event_id = {event.pk})" in plan, (query, plan)
+
+
 def test_checking_in_records_who_and_when_and_a_second_time_keeps_the_first():
-    registration = PartnerRegistrationFactory()
+    registration = PartnerRegistrationFactory(event=today_event())
     door = staff()
 
     first, newly = services.registration_check_in(registration=registration, actor=door)
@@ -147,17 +198,116 @@ def test_checking_in_records_who_and_when_and_a_second_time_keeps_the_first():
     [("cancelled", None, "cancelled their registration"), ("waitlisted", 3, "on the waitlist")],
 )
 def test_the_cancelled_and_the_waitlisted_are_not_checked_in(status, position, message):
-    registration = GuestRegistrationFactory(status=status, waitlist_position=position)
+    registration = GuestRegistrationFactory(
+        event=today_event(), status=status, waitlist_position=position
+    )
     with pytest.raises(Exception, match=message):
         services.registration_check_in(registration=registration, actor=staff())
     registration.refresh_from_db()
     assert registration.checked_in_at is None
 
 
+@pytest.mark.parametrize(
+    ("starts_in", "message"),
+    [(dt.timedelta(days=30), "Check-in opens on"), (dt.timedelta(days=-2), "check-in is closed")],
+)
+def test_check_in_is_refused_on_another_day_than_the_events(starts_in, message):
+    start = timezone.now() + starts_in
+    registration = GuestRegistrationFactory(
+        event=EventFactory(starts_at=start, ends_at=start + dt.timedelta(hours=8))
+    )
+    with pytest.raises(ValidationError, match=message):
+        services.registration_check_in(registration=registration, actor=staff())
+    registration.refresh_from_db()
+    assert registration.checked_in_at is None
+
+
+def test_the_door_opens_at_midnight_of_the_events_day_in_its_zone():
+    # 10:00 in Seoul on 10 December; the door opens at 00:00 Seoul time, 15:00 UTC the day before.
+    start = dt.datetime(2026, 12, 10, 1, 0, tzinfo=dt.UTC)
+    event = EventFactory(
+        time_zone="Asia/Seoul", starts_at=start, ends_at=start + dt.timedelta(hours=8)
+    )
+    opens = dt.datetime(2026, 12, 9, 15, 0, tzinfo=dt.UTC)
+
+    assert policies.check_in_opens_at(event) == opens
+    assert "2026-12-10 00:00" in policies.check_in_refused_because(
+        event, at=opens - dt.timedelta(minutes=1)
+    )
+    assert policies.check_in_refused_because(event, at=opens) is None
+    assert policies.check_in_refused_because(event, at=event.ends_at) is not None
+
+
+def test_a_check_in_made_by_mistake_is_undone_audited_and_the_person_may_cancel():
+    registration = GuestRegistrationFactory(event=today_event())
+    door = staff()
+    services.registration_check_in(registration=registration, actor=door)
+
+    services.registration_check_in_undo(registration=registration, actor=door)
+
+    registration.refresh_from_db()
+    assert registration.checked_in_at is None and registration.checked_in_by is None
+    record = AuditRecord.objects.get(verb="registration.check_in_undo")
+    assert record.actor == door and record.changes["checked_in_at"][1] is None
+    services.registration_cancel(registration=registration, actor=door)
+    registration.refresh_from_db()
+    assert registration.status == "cancelled"
+
+
+def test_undoing_a_check_in_needs_one_and_the_right_to_check_in():
+    registration = GuestRegistrationFactory(event=today_event())
+    with pytest.raises(ValidationError, match="is not checked in"):
+        services.registration_check_in_undo(registration=registration, actor=staff())
+    services.registration_check_in(registration=registration, actor=staff())
+    with pytest.raises(PermissionDenied):
+        services.registration_check_in_undo(registration=registration, actor=staff(roles.VIEWER))
+    registration.refresh_from_db()
+    assert registration.is_checked_in
+
+
+def test_the_door_page_undoes_a_check_in(client, coordinator):
+    event = today_event()
+    person = GuestRegistrationFactory(event=event, name="Kim Min-jun")
+    url = reverse("events:check-in", args=[event.pk])
+    client.post(url, {"registration": person.pk})
+
+    page = client.get(url, {"q": "kim"}).content.decode()
+    assert 'name="undo"' in page and "Undo the check-in" in page
+
+    html = client.post(url, {"registration": person.pk, "undo": "1"}, follow=True)
+    assert "The check-in of Kim Min-jun is undone." in html.content.decode()
+    person.refresh_from_db()
+    assert person.checked_in_at is None
+
+
+def test_the_door_page_says_when_it_opens_and_offers_no_check_in_before(client, coordinator):
+    event = EventFactory(time_zone="Asia/Seoul")  # in 30 days
+    GuestRegistrationFactory(event=event, name="Kim Min-jun")
+
+    page = client.get(reverse("events:check-in", args=[event.pk]), {"q": "kim"}).content.decode()
+
+    assert "Check-in opens on" in page and "Korea time (KST)" in page
+    assert ">Check in<" not in page
+
+
+def test_a_check_in_of_another_day_gives_its_date_with_the_time(client, coordinator):
+    event = today_event(time_zone="Asia/Shanghai")
+    person = GuestRegistrationFactory(event=event, name="Kim Min-jun")
+    yesterday = timezone.now() - dt.timedelta(days=1)
+    Registration.objects.filter(pk=person.pk).update(checked_in_at=yesterday)
+
+    html = client.post(
+        reverse("events:check-in", args=[event.pk]), {"registration": person.pk}, follow=True
+    ).content.decode()
+
+    local = timezone.localtime(yesterday, event.tzinfo)
+    assert f"already checked in, at {local:%Y-%m-%d %H:%M} China time (CST)." in html
+
+
 @pytest.mark.parametrize("role", [roles.VIEWER, roles.PROGRAM_OFFICER])
 def test_only_staff_who_handle_registrations_check_people_in(role):
     # The door page and the admin's action ask the same policy; the service enforces it.
-    registration = PartnerRegistrationFactory()
+    registration = PartnerRegistrationFactory(event=today_event())
     for actor in (staff(role), StaffFactory(), UserFactory()):
         with pytest.raises(PermissionDenied):
             services.registration_check_in(registration=registration, actor=actor)
@@ -167,7 +317,7 @@ def test_only_staff_who_handle_registrations_check_people_in(role):
 
 
 def test_the_door_page_finds_checks_in_and_counts(client, coordinator):
-    event = EventFactory(time_zone="Asia/Seoul")
+    event = today_event(time_zone="Asia/Seoul")
     person = GuestRegistrationFactory(event=event, name="Kim Min-jun")
     GuestRegistrationFactory(event=event, name="Lee Seo-yeon")
     url = reverse("events:check-in", args=[event.pk])
@@ -181,15 +331,16 @@ def test_the_door_page_finds_checks_in_and_counts(client, coordinator):
     html = response.content.decode()
     person.refresh_from_db()
     time = timezone.localtime(person.checked_in_at, event.tzinfo).strftime("%H:%M")
-    assert f"Checked in: Kim Min-jun at {time}." in html
+    # The time with its zone: the coordinator may read it from the other country.
+    assert f"Checked in: Kim Min-jun at {time} Korea time (KST)." in html
     assert "1 of 2 checked in" in html
 
     again = client.post(url, {"registration": person.pk}, follow=True).content.decode()
-    assert f"Kim Min-jun is already checked in, at {time}." in again
+    assert f"Kim Min-jun is already checked in, at {time} Korea time (KST)." in again
 
 
 def test_the_door_page_says_why_a_waitlisted_person_cannot_come_in(client, coordinator):
-    event = EventFactory()
+    event = today_event()
     waiting = GuestRegistrationFactory(
         event=event, name="Choi Ha-eun", status="waitlisted", waitlist_position=2
     )
@@ -251,7 +402,7 @@ def test_the_door_page_loads_the_self_hosted_scanner_script(client, coordinator)
 
 
 def test_the_admin_checks_in_and_cancels_through_the_services(client, coordinator):
-    event = EventFactory(capacity=1)
+    event = today_event(capacity=1)
     holder = GuestRegistrationFactory(event=event, name="Holder")
     waiting = GuestRegistrationFactory(
         event=event, name="Waiting", status="waitlisted", waitlist_position=1
@@ -269,7 +420,9 @@ def test_the_admin_checks_in_and_cancels_through_the_services(client, coordinato
     assert waiting.checked_in_at is None
 
     response = client.post(
-        changelist, {"action": "cancel", ACTION_CHECKBOX_NAME: [holder.pk]}, follow=True
+        changelist,
+        {"action": "cancel", ACTION_CHECKBOX_NAME: [holder.pk], "_confirm": "1"},
+        follow=True,
     )
     assert "checked in already" in response.content.decode()
     holder.refresh_from_db()
@@ -283,7 +436,7 @@ def test_the_admin_cancel_action_promotes_the_waitlist(client, coordinator):
 
     client.post(
         reverse("admin:events_registration_changelist"),
-        {"action": "cancel", ACTION_CHECKBOX_NAME: [holder.pk]},
+        {"action": "cancel", ACTION_CHECKBOX_NAME: [holder.pk], "_confirm": "1"},
     )
 
     holder.refresh_from_db()
@@ -367,3 +520,55 @@ def test_checked_in_time_is_shown_in_the_events_zone(client, coordinator):
 
     # With the zone's name: the footer says the portal's times are in the reader's zone.
     assert "Checked in at 09:12 Korea time (KST)" in html
+
+
+def test_no_match_links_to_adding_a_walk_in_guest_for_staff_who_add_registrations(client):
+    event = today_event()
+    url = reverse("events:check-in", args=[event.pk])
+    add = reverse("admin:events_registration_add") + f"?event={event.pk}"
+    client.force_login(staff())
+
+    page = client.get(url, {"q": "nobody"}).content.decode()
+    assert f'<a href="{add}">add the person as a guest</a>' in page
+
+    # Who checks people in but adds no registration is told whom to ask, with no link.
+    door = StaffFactory()
+    door.user_permissions.add(
+        Permission.objects.get(codename="change_registration", content_type__app_label="events")
+    )
+    client.force_login(door)
+    page = client.get(url, {"q": "nobody"}).content.decode()
+    assert add not in page and "ask a colleague who adds registrations" in page
+
+
+def test_the_admin_add_page_opens_with_the_event_of_the_door(client, coordinator):
+    event = today_event()
+    html = client.get(
+        reverse("admin:events_registration_add"), {"event": event.pk}
+    ).content.decode()
+    assert f'<option value="{event.pk}" selected' in html
+
+
+def test_the_admin_cancel_action_asks_first_and_cancels_nothing_until_confirmed(
+    client, coordinator
+):
+    event = EventFactory()
+    holder = GuestRegistrationFactory(event=event, name="Holder Park")
+    changelist = reverse("admin:events_registration_changelist")
+    OutboxMessage.objects.all().delete()
+
+    response = client.post(changelist, {"action": "cancel", ACTION_CHECKBOX_NAME: [holder.pk]})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Holder Park" in html and 'name="_confirm"' in html
+    assert f'name="{ACTION_CHECKBOX_NAME}" value="{holder.pk}"' in html
+    holder.refresh_from_db()
+    assert holder.status == "registered" and not OutboxMessage.objects.exists()
+
+    client.post(
+        changelist, {"action": "cancel", ACTION_CHECKBOX_NAME: [holder.pk], "_confirm": "1"}
+    )
+    holder.refresh_from_db()
+    assert holder.status == "cancelled"
+    assert OutboxMessage.objects.filter(kind="registration_cancelled").count() == 1

@@ -452,3 +452,56 @@ def test_a_delegation_programme_is_staff_only(client):
     url = reverse("events:delegation-programme", args=[visit.pk])
     client.force_login(MembershipFactory().user)
     assert client.get(url).status_code == 403
+
+
+# --- The registration's state on the event page -------------------------------------------
+
+
+def registration_section(client, event) -> str:
+    html = page(client, reverse("events:event-detail", args=[event.pk]))
+    return html.split('id="registration"', 1)[1].split("</section>", 1)[0]
+
+
+def test_a_checked_in_person_reads_that_they_are_in_and_is_offered_no_register_button(client):
+    event = harbin_session()
+    person = PartnerPersonFactory()
+    registration = services.registration_create(event=event, user=person.user)
+    registration.checked_in_at = timezone.now()
+    registration.save(update_fields=["checked_in_at"])
+    client.force_login(person.user)
+
+    section = registration_section(client, event)
+
+    assert "You are registered." in section and "You are checked in." in section
+    assert "You cancelled your registration" not in section
+    assert ">Register<" not in section and "Cancel my registration" not in section
+    assert reverse("events:badge", args=[registration.pk]) in section
+
+
+@pytest.mark.parametrize(
+    ("state", "shown", "not_shown"),
+    [
+        ("registered", ["You are registered.", "Cancel my registration"], [">Register<"]),
+        ("waitlisted", ["You are on the waitlist", "Leave the waitlist"], [">Register<"]),
+        ("cancelled", ["You cancelled your registration", ">Register<"], ["You are registered."]),
+        ("none", [">Register<"], ["You cancelled", "You are registered."]),
+    ],
+)
+def test_the_event_page_shows_exactly_one_registration_state(client, state, shown, not_shown):
+    event = harbin_session(capacity=1)
+    person = PartnerPersonFactory()
+    if state == "waitlisted":
+        StartupRegistrationFactory(event=event)
+    if state != "none":
+        registration = services.registration_create(event=event, user=person.user)
+        if state == "cancelled":
+            services.registration_cancel(registration=registration, actor=person.user)
+    client.force_login(person.user)
+
+    section = registration_section(client, event)
+
+    assert section.count('id="registration-state"') == (0 if state == "none" else 1)
+    for text in shown:
+        assert text in section
+    for text in not_shown:
+        assert text not in section

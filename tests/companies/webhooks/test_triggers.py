@@ -7,6 +7,7 @@ concerns, once, with ids and public fields only.
 import json
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from companies.webhooks import services
 from companies.webhooks.models import EventType
@@ -149,13 +150,15 @@ def test_a_meeting_placed_by_hand_is_confirmed_to_the_partners_organisation(
 def test_a_meeting_between_two_startups_tells_no_partner(
     event, slots, startups, endpoint, coordinator
 ):
-    meetings.meeting_add(
-        event=event,
-        registration_a=startups[0],
-        registration_b=startups[1],
-        slot=slots[0],
-        actor=coordinator,
-    )
+    # Startups meet partners: such a meeting is refused now, and no partner hears of it.
+    with pytest.raises(ValidationError):
+        meetings.meeting_add(
+            event=event,
+            registration_a=startups[0],
+            registration_b=startups[1],
+            slot=slots[0],
+            actor=coordinator,
+        )
     assert rows() == []
 
 

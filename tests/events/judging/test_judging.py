@@ -23,9 +23,10 @@ from events.models import (
     ScoreCorrection,
 )
 from incubator import roles
-from incubator.models import OutboxMessage
-from tests.companies.factories import MembershipFactory, StaffFactory, UserFactory
+from incubator.models import AuditRecord, OutboxMessage
+from tests.companies.factories import MembershipFactory, StaffFactory, UserFactory, staff_in
 from tests.events.factories import EventFactory
+from tests.forms_shown import form_as_shown
 
 pytestmark = pytest.mark.django_db
 
@@ -148,7 +149,7 @@ def test_a_company_does_not_enter_a_round_its_member_judges(round_, entries, coo
     assert CompetitionEntry.objects.filter(round=round_).count() == 5
 
 
-def test_a_judge_who_joins_a_competing_company_is_flagged_on_the_staff_pages(
+def test_a_judge_who_joins_a_competing_company_is_flagged_and_left_out_of_the_ranking(
     client, round_, entries, criteria, coordinator
 ):
     judge = UserFactory(full_name="Judge Han")
@@ -164,11 +165,12 @@ def test_a_judge_who_joins_a_competing_company_is_flagged_on_the_staff_pages(
     results = judging_selectors.round_results(round=round_)
     assert results.conflicts == [(assignment, why)]
     marks = {mark.user: mark.conflict for row in results.rows for mark in row.by_judge}
-    assert marks == {judge: why, untouched.judge: None}
+    assert marks == {untouched.judge: None}  # the conflicted sheet is not in the ranking
 
     signed_in(client, coordinator)
     page = client.get(reverse("events:judging-results", args=[round_.pk])).content.decode()
     assert 'id="conflicts"' in page and why in page
+    assert "left out of the ranking" in page
     page = client.get(reverse("events:judging-assign", args=[round_.pk])).content.decode()
     assert page.count('class="conflict"') == 1 and why in page
 
@@ -468,3 +470,210 @@ def test_a_draft_score_is_not_corrected(entries, criteria, coordinator):
         judging.score_correct(
             score=Score.objects.first(), value=4, reason="x", actor=staff(roles.CENTER_MANAGER)
         )
+
+
+# --- Findings of the demo walk: conflicts, fixed criteria, published scores, pages ---------
+
+
+def test_a_conflict_declared_later_withdraws_open_sheets_and_leaves_submitted_ones_out(
+    client, round_, judged, entries, coordinator
+):
+    alpha = entries[0]
+    waiting = judging.judge_assign(entry=alpha, judge=UserFactory(), actor=coordinator)
+    conflict = judging.conflict_save(
+        conflict=ConflictDeclaration(judge=waiting.judge, company=alpha.company, reason="Adviser"),
+        actor=coordinator,
+    )
+    assert [(a.judge_id, a.entry_id) for a in conflict.withdrawn] == [(waiting.judge_id, alpha.pk)]
+    assert not JudgeAssignment.objects.filter(pk=waiting.pk).exists()
+    assert AuditRecord.objects.filter(verb="judge.unassign", actor=coordinator).count() == 1
+
+    lenient = judged["Lenient"]
+    judging.conflict_save(
+        conflict=ConflictDeclaration(judge=lenient, company=alpha.company, reason="Investor"),
+        actor=coordinator,
+    )
+    kept = JudgeAssignment.objects.get(judge=lenient, entry=alpha)  # submitted: on record
+    results = judging_selectors.round_results(round=round_)
+    row = next(row for row in results.rows if row.obj == alpha)
+    assert row.judges == 2
+    assert lenient not in {mark.user for mark in row.by_judge}
+    assert [(a, a.counted) for a, _why in results.conflicts] == [(kept, False)]
+
+    signed_in(client, coordinator)
+    page = client.get(reverse("events:judging-results", args=[round_.pk])).content.decode()
+    assert "left out of the ranking" in page
+    judging.round_release(round=round_, actor=coordinator)
+    client.logout()
+    client.cookies["lang"] = "en"
+    page = client.get(reverse("events:competition-results", args=[round_.pk])).content.decode()
+    assert "Scores of judges with a conflict of interest are not counted." in page
+
+
+def test_a_judge_with_a_conflict_cannot_score_and_sees_the_sheet_read_only(
+    client, entries, criteria, coordinator
+):
+    assignment = judging.judge_assign(entry=entries[0], judge=UserFactory(), actor=coordinator)
+    score(assignment, criteria, 5, 3, submit=False)
+    ConflictDeclaration.objects.create(judge=assignment.judge, company=entries[0].company)
+    with pytest.raises(ValidationError, match="You cannot score this entry"):
+        score(assignment, criteria, 6, 3)
+    assignment.refresh_from_db()
+    assert assignment.submitted_at is None
+
+    signed_in(client, assignment.judge)
+    url = reverse("events:judging-score", args=[assignment.pk])
+    page = client.get(url).content.decode()
+    assert 'id="closed"' in page and "declared a conflict of interest" in page
+    assert 'id="score-form"' not in page
+    technology, market = criteria
+    response = client.post(
+        url, {f"score_{technology.pk}": "9", f"score_{market.pk}": "4", "action": "submit"}
+    )
+    assert response.status_code == 400
+    assignment.refresh_from_db()
+    assert assignment.submitted_at is None
+
+
+def test_a_conflict_declared_after_publication_leaves_the_published_ranking(
+    round_, judged, entries, coordinator
+):
+    round_ = judging.round_release(round=round_, actor=coordinator)
+    before = [
+        (row.obj.pk, row.normalized) for row in judging_selectors.round_results(round=round_).rows
+    ]
+    judging.conflict_save(
+        conflict=ConflictDeclaration(judge=judged["Lenient"], company=entries[0].company),
+        actor=coordinator,
+    )
+    results = judging_selectors.round_results(round=round_)
+    assert [a.counted for a, _why in results.conflicts] == [True]
+    assert [(row.obj.pk, row.normalized) for row in results.rows] == before
+
+
+def test_criteria_are_fixed_once_a_judge_submitted(client, round_, entries, criteria, coordinator):
+    assignment = judging.judge_assign(entry=entries[0], judge=UserFactory(), actor=coordinator)
+    market = criteria[1]
+    market.max_score = 3
+    judging.criterion_save(criterion=market, actor=coordinator)  # no sheet submitted yet
+    market.max_score = 5
+    judging.criterion_save(criterion=market, actor=coordinator)
+    score(assignment, criteria, 5, 5)
+
+    for change in ({"max_score": 3}, {"weight": Decimal("4")}):
+        stored = JudgingCriterion.objects.get(pk=market.pk)
+        for field, value in change.items():
+            setattr(stored, field, value)
+        with pytest.raises(ValidationError, match="stay as they were judged"):
+            judging.criterion_save(criterion=stored, actor=coordinator)
+    with pytest.raises(ValidationError, match="stay as they were judged"):
+        judging.criterion_save(
+            criterion=JudgingCriterion(round=round_, name_en="Team"), actor=coordinator
+        )
+    with pytest.raises(ValidationError, match="stay as they were judged"):
+        judging.criterion_delete(criterion=market, actor=coordinator)
+    renamed = JudgingCriterion.objects.get(pk=market.pk)
+    renamed.name_en = "Market"  # a name is not what was scored against
+    judging.criterion_save(criterion=renamed, actor=coordinator)
+    market.refresh_from_db()
+    assert (market.max_score, market.weight, market.name_en) == (5, 1, "Market")
+    assert JudgingCriterion.objects.filter(round=round_).count() == 2
+
+    client.force_login(coordinator)
+    client.cookies["lang"] = "en"
+    html = client.get(
+        reverse("admin:events_competitionround_change", args=[round_.pk])
+    ).content.decode()
+    assert "Judges submitted scores in this round" in html
+    shown = form_as_shown(html, "competitionround_form")
+    assert "criteria-0-max_score" not in shown and "criteria-0-weight" not in shown
+    assert "criteria-0-name_en" in shown
+    html = client.get(
+        reverse("admin:events_judgingcriterion_change", args=[market.pk])
+    ).content.decode()
+    assert "max_score" not in form_as_shown(html, "judgingcriterion_form")
+    response = client.post(
+        reverse("admin:events_judgingcriterion_delete", args=[market.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 403
+    assert JudgingCriterion.objects.filter(pk=market.pk).exists()
+
+
+def test_no_score_correction_once_the_results_are_published(round_, judged, coordinator):
+    judging.round_release(round=round_, actor=coordinator)
+    final = Score.objects.first()
+    with pytest.raises(ValidationError, match="published"):
+        judging.score_correct(
+            score=final, value=0, reason="Typo", actor=staff(roles.CENTER_MANAGER)
+        )
+    assert not ScoreCorrection.objects.exists()
+
+
+def test_a_draft_keeps_what_is_filled_in(client, entries, criteria, coordinator):
+    assignment = judging.judge_assign(entry=entries[0], judge=UserFactory(), actor=coordinator)
+    technology, market = criteria
+    signed_in(client, assignment.judge)
+    url = reverse("events:judging-score", args=[assignment.pk])
+    response = client.post(url, {f"score_{technology.pk}": "7", "action": "save"})
+    assert response.status_code == 302
+    assert {s.criterion_id: s.value for s in assignment.scores.all()} == {technology.pk: 7}
+    # Emptied again in a draft: no score for it any more.
+    client.post(url, {f"score_{market.pk}": "2", "action": "save"})
+    assert {s.criterion_id: s.value for s in assignment.scores.all()} == {market.pk: 2}
+    response = client.post(url, {f"score_{market.pk}": "2", "action": "submit"})
+    assert response.status_code == 400 and "Give a score for this criterion." in (
+        response.content.decode()
+    )
+    assignment.refresh_from_db()
+    assert assignment.submitted_at is None
+
+
+def test_after_the_deadline_the_sheet_is_closed_and_the_home_shows_deadlines(
+    client, round_, entries, criteria, coordinator
+):
+    assignment = judging.judge_assign(entry=entries[0], judge=UserFactory(), actor=coordinator)
+    round_.judging_deadline = timezone.now() + dt.timedelta(days=2)
+    round_.save()
+    signed_in(client, assignment.judge)
+    home = client.get(reverse("events:judging-home")).content.decode()
+    cell = home.split('<td class="deadline">')[1].split("</td>")[0]
+    assert cell.strip() not in ("", "—")
+    url = reverse("events:judging-score", args=[assignment.pk])
+    assert "Judging closes on" in client.get(url).content.decode()
+
+    round_.judging_deadline = timezone.now() - dt.timedelta(minutes=1)
+    round_.save()
+    page = client.get(url).content.decode()
+    assert "Judging closed on" in page and "Judging closes on" not in page
+    assert "Judging of this round has closed." in page
+    assert 'id="score-form"' not in page
+
+
+def test_the_round_admin_shows_the_deadline_in_the_event_zone(client, round_):
+    round_.event.time_zone = "Asia/Shanghai"
+    round_.event.save()
+    round_.judging_deadline = dt.datetime(2027, 5, 10, 10, tzinfo=dt.UTC)  # 18:00 in Shanghai
+    round_.save()
+    client.force_login(staff_in(roles.EVENT_COORDINATOR, time_zone="Asia/Seoul"))
+    client.cookies["lang"] = "en"
+    url = reverse("admin:events_competitionround_change", args=[round_.pk])
+    html = client.get(url).content.decode()
+    shown = form_as_shown(html, "competitionround_form")
+    assert shown["judging_deadline_1"] == ["18:00:00"]
+    assert "In the event&#x27;s time zone." in html or "In the event's time zone." in html
+    shown["judging_deadline_1"] = ["17:00"]
+    assert client.post(url, shown).status_code == 302
+    round_.refresh_from_db()
+    assert round_.judging_deadline == dt.datetime(2027, 5, 10, 9, tzinfo=dt.UTC)
+
+
+def test_the_public_results_name_a_company_once(client, round_, criteria, coordinator):
+    company = MembershipFactory().company
+    entry = CompetitionEntry.objects.create(round=round_, company=company, title=company.name_en)
+    assignment = judging.judge_assign(entry=entry, judge=UserFactory(), actor=coordinator)
+    score(assignment, criteria, 7, 3)
+    judging.round_release(round=round_, actor=coordinator)
+    signed_in(client, UserFactory())
+    page = client.get(reverse("events:competition-results", args=[round_.pk])).content.decode()
+    ranking = page.split('id="public-ranking"')[1].split("</ol>")[0]
+    assert ranking.count(company.name_en) == 1
