@@ -99,7 +99,9 @@ class ScopedSchema(AutoSchema):
         else:
             sentence = gettext("Scope `%(scope)s`.") % {"scope": needed}
         described = operation.get("description", "").strip()
-        operation["description"] = f"{described} {sentence}" if described else sentence
+        # Chinese runs its sentences together; Korean and English put a space between.
+        space = "" if described.endswith(("。", "）", "！", "？")) else " "
+        operation["description"] = f"{described}{space}{sentence}" if described else sentence
         return operation
 
 

@@ -138,3 +138,10 @@ def test_each_operation_says_the_scope_the_authorization_matrix_finds_it_needs(c
         else:
             said = f"Scope `{line.scope}`."
         assert description.endswith(said), (method, path, description[-80:])
+
+
+def test_the_scope_sentence_follows_a_chinese_description_without_a_space(client):
+    description = _schema(client, "zh-hans")["paths"]["/api/v1/registrations/"]["get"][
+        "description"
+    ]
+    assert description.endswith("在前。范围 `registrations:read` 或 `registrations:write`。")
