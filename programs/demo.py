@@ -46,6 +46,9 @@ from programs.models import (
 SIGN_INS: list[tuple[str, str]] = []
 
 PROGRAM_NAME_EN = "China–Korea Incubation Program"
+# Orangsimhan's first financing: the milestone's day and its quarterly report's amount (CNY).
+FINANCED = -250
+FIRST_FINANCING = 1_500_000
 
 
 def demo_uscc(serial: int) -> str:
@@ -107,7 +110,11 @@ def _enroll(company, cohort, manager, started: int, reason: str) -> Enrollment:
             reason=reason,
             started_on=_days(started),
         )
-    enrollment.transitions.update(created_at=_at(started, 9))
+    # In incubation since the start, as enrollment_create dates a past start: noon local.
+    since = _at(started, 12)
+    enrollment.transitions.update(created_at=since)
+    Enrollment.objects.filter(pk=enrollment.pk).update(stage_changed_at=since)
+    enrollment.stage_changed_at = since
     return enrollment
 
 
@@ -149,8 +156,20 @@ def _request(company, kind, subject, body, author, opened: int, replies=(), owne
     return service_request
 
 
-def _reports(enrollment, actor, quarters: int, base_revenue: int) -> None:
-    """File `quarters` reports, the oldest first, leaving the last ended quarter due."""
+def _resolve(service_request, actor, on: int) -> None:
+    """Resolve the request as `actor`, on the day the story says."""
+    concierge_services.service_request_set_status(
+        service_request=service_request, status=ServiceRequest.Status.RESOLVED, actor=actor
+    )
+    ServiceRequest.objects.filter(pk=service_request.pk).update(resolved_at=_at(on, 16))
+
+
+def _reports(enrollment, actor, quarters: int, base_revenue: int, financed_on: dt.date) -> None:
+    """File `quarters` reports, the oldest first, leaving the last ended quarter due.
+
+    Each is submitted two weeks after its quarter; the funding is raised in the quarter
+    of `financed_on` (the first financing milestone).
+    """
     last = stages.quarter_of(timezone.localdate()).previous().previous()
     periods = [last]
     for _ in range(quarters - 1):
@@ -168,10 +187,15 @@ def _reports(enrollment, actor, quarters: int, base_revenue: int) -> None:
                 "revenue_currency": "CNY",
                 "employees_china": 3 + 2 * n,
                 "employees_korea": 8,
-                "funding_raised": Decimal(1_500_000 if n == 1 else 0),
+                "funding_raised": Decimal(
+                    FIRST_FINANCING if period == stages.quarter_of(financed_on) else 0
+                ),
                 "funding_currency": "CNY",
                 "customers_china": 2 + 3 * n,
                 "submitted_by": actor,
+                "submitted_at": timezone.make_aware(
+                    dt.datetime.combine(period.last_day + dt.timedelta(days=14), dt.time(12))
+                ),
             },
         )
 
@@ -215,7 +239,7 @@ def _orangsimhan(program, manager, officer) -> None:
         "first_financing_matched",
         officer,
         "CNY 1.5 million from a Harbin angel investor, met at a matching session.",
-        -250,
+        FINANCED,
     )
     _done(
         enrollment,
@@ -274,10 +298,8 @@ def _orangsimhan(program, manager, officer) -> None:
         owner=officer,
         due=-50,
     )
-    concierge_services.service_request_set_status(
-        service_request=tax, status=ServiceRequest.Status.RESOLVED, actor=officer
-    )
-    _reports(enrollment, owner, 4, 80_000)
+    _resolve(tax, officer, -57)
+    _reports(enrollment, owner, 4, 80_000, financed_on=_days(FINANCED))
 
 
 REGISTRATION_REQUEST = (
@@ -368,9 +390,7 @@ def _digital(program, manager, officer, call: FundCall) -> None:
                 owner=officer,
                 due=-143,
             )
-            concierge_services.service_request_set_status(
-                service_request=office, status=ServiceRequest.Status.RESOLVED, actor=officer
-            )
+            _resolve(office, officer, -144)
             _done(enrollment, "office_moved_in", officer, "Two desks in the open office.", -140)
         elif story == "tax":
             _request(

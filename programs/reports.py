@@ -7,7 +7,7 @@ The concierge and the fund add theirs from their rooms (`concierge/reports.py`,
 from functools import reduce
 from operator import or_
 
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -60,15 +60,31 @@ def admissions_tables(period: Period) -> list:
 
 
 def stages_at_end(period: Period) -> dict[str, int]:
-    """Return the number of companies in each stage at the end of the period (1 query)."""
+    """Return the number of companies in each stage at the end of the period (1 query).
+
+    A company counts once, at the stage its latest enrollment of then had: one that
+    graduated and enrolled again is in its new stage, not also among the graduated.
+    """
     stage_then = (
         StageTransition.objects.filter(enrollment=OuterRef("pk"), created_at__lt=period.ends_at)
         .order_by("-created_at", "-pk")
         .values("to_stage")[:1]
     )
+    latest_then = (
+        Enrollment.objects.filter(company=OuterRef("company"))
+        .filter(
+            Exists(
+                StageTransition.objects.filter(
+                    enrollment=OuterRef("pk"), created_at__lt=period.ends_at
+                )
+            )
+        )
+        .order_by("-started_on", "-pk")
+        .values("pk")[:1]
+    )
     return dict(
         Enrollment.objects.annotate(stage_then=Subquery(stage_then))
-        .filter(stage_then__isnull=False)
+        .filter(stage_then__isnull=False, pk=Subquery(latest_then))
         .values_list("stage_then")
         .annotate(n=Count("company", distinct=True))
         .order_by()

@@ -258,3 +258,31 @@ def test_the_query_count_does_not_grow_with_the_data(client):
         assert client.get("/admin/").status_code == 200
     assert Company.objects.count() > 20 and Event.objects.count() > 10
     assert len(large) == len(small)
+
+
+@pytest.mark.django_db
+def test_a_company_that_graduated_and_enrolled_again_counts_once_in_the_funnel():
+    today = timezone.localdate()
+    company = CompanyFactory()
+    for n, path in enumerate([["incubation", "graduated"], ["incubation"]]):
+        started = today - dt.timedelta(days=300 - 200 * n)
+        cohort = CohortFactory(starts_on=started, ends_on=started + dt.timedelta(days=90))
+        enrollment = Enrollment.objects.create(
+            company=company, cohort=cohort, stage=path[-1], started_on=started
+        )
+        previous = ""
+        for step, stage in enumerate(path):
+            StageTransition.objects.create(
+                enrollment=enrollment,
+                from_stage=previous,
+                to_stage=stage,
+                reason="test",
+                created_at=timezone.now() - dt.timedelta(days=300 - 200 * n - 60 * step),
+            )
+            previous = stage
+    request = RequestFactory().get("/admin/")
+    request.user = staff_in(roles.VIEWER)
+    dashboard = staff_dashboard(request=request, site=admin.site, today=today)
+    funnel = figures(dashboard, "funnel")
+    assert (funnel["incubation"], funnel["graduated"]) == (1, 0)
+    assert_matches_the_report(dashboard)
