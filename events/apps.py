@@ -27,6 +27,7 @@ MESSAGE_KINDS = {
     "meeting_added": _("1:1 meeting added by the center"),
     "meeting_cancelled": _("1:1 meeting taken off the schedule"),
     "judge_assigned": _("judging assignment"),
+    "judge_unassigned": _("judging assignment withdrawn"),
     "competition_results": _("competition results"),
 }
 

@@ -58,6 +58,9 @@ def _registrants_before(lead: dt.timedelta):
                     shared[key] = {
                         "event": event.title,
                         "when": when_for(event.starts_at, event.ends_at, event, zone),
+                        # A late sweep sends the day-before reminder hours late: it names
+                        # the start, not "in 24 hours".
+                        "starts": when_for(event.starts_at, None, event, zone),
                         "place": event.venue or event.online_url,
                         "hours": int(lead.total_seconds() // 3600),
                         "path": reverse("events:event-detail", args=[event_id]),

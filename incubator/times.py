@@ -1,7 +1,7 @@
 """Times as people read them: in the zone of what happens (an event, an intake's deadline)
 and in their own.
 
-"2026-12-10 10:00–17:00 Korea time (KST) · 09:00–16:00 China time (CST) your time". Plain
+"2026-12-10 10:00–17:00 Korea time (KST) · your time: 09:00–16:00 China time (CST)". Plain
 values in, a string out; used by the pages, the e-mails, the reminders and the calendars.
 """
 
@@ -80,8 +80,8 @@ def when_pieces(
     )
     second = span_pieces(start, end, other, with_date=several_days or not same_day)
     if viewer_zone:
-        # "%(time)s your time", "내 시간대 %(time)s": the words stick to the span's ends.
-        before, _time, after = _("%(time)s your time").partition("%(time)s")
+        # "your time: %(time)s", "내 시간대 %(time)s": the words stick to the span's ends.
+        before, _time, after = _("your time: %(time)s").partition("%(time)s")
         second[0], second[-1] = before + second[0], second[-1] + after
     return [first, second]
 

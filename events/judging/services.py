@@ -23,7 +23,9 @@ from events.judging.models import (
     Score,
     ScoreCorrection,
 )
+from events.reminders import when_for
 from incubator.audit import audit_record
+from incubator.multilingual import localized
 from incubator.rows import row_delete, row_save
 from incubator.services import outbox_enqueue
 
@@ -60,13 +62,8 @@ def judge_assign(*, entry: CompetitionEntry, judge, actor) -> JudgeAssignment:
             company=entry.company_id,
             changes={"judge": judge.pk, "entry": entry.pk},
         )
-        with translation.override(judge.language):
-            payload = {
-                "name": judge.get_full_name(),
-                "round": round_.name,
-                "entry": entry.title,
-                "path": reverse("events:judging-score", args=[assignment.pk]),
-            }
+        payload = _judge_payload(judge, entry, round_)
+        payload["path"] = reverse("events:judging-score", args=[assignment.pk])
         outbox_enqueue(
             recipient=judge.email,
             kind="judge_assigned",
@@ -77,14 +74,46 @@ def judge_assign(*, entry: CompetitionEntry, judge, actor) -> JudgeAssignment:
     return assignment
 
 
+def _judge_payload(judge, entry: CompetitionEntry, round_: CompetitionRound) -> dict:
+    """Return what a judge's e-mail names, in the judge's language: the round, the
+    competition, the entry by its company's name and the deadline in both zones."""
+    event = round_.event
+    with translation.override(judge.language):
+        return {
+            "name": judge.get_full_name(),
+            "round": round_.name,
+            "competition": event.title,
+            "entry": localized(entry.company, "name", judge.language) or entry.title,
+            "deadline": (
+                when_for(round_.judging_deadline, None, event, judge.time_zone)
+                if round_.judging_deadline
+                else ""
+            ),
+        }
+
+
+def _tell_judge_withdrawn(assignment: JudgeAssignment, *, because_conflict: bool) -> None:
+    judge, entry = assignment.judge, assignment.entry
+    payload = _judge_payload(judge, entry, entry.round)
+    payload["because_conflict"] = because_conflict
+    payload["path"] = reverse("events:judging-home")
+    outbox_enqueue(
+        recipient=judge.email,
+        kind="judge_unassigned",
+        dedupe_key=f"judge-unassigned:{assignment.pk}",
+        payload=payload,
+        language=judge.language,
+    )
+
+
 def judge_unassign(*, assignment: JudgeAssignment, actor) -> None:
     """Remove an assignment whose scores are not submitted (e.g. a judge who cannot come)."""
     if not policies.can_unassign_judges(actor):
         raise PermissionDenied
     with transaction.atomic():
         assignment = (
-            JudgeAssignment.objects.select_for_update()
-            .select_related("entry__round")
+            JudgeAssignment.objects.select_for_update(of=("self",))
+            .select_related("entry__round__event", "entry__company", "judge")
             .get(pk=assignment.pk)
         )
         if assignment.submitted_at is not None:
@@ -98,6 +127,7 @@ def judge_unassign(*, assignment: JudgeAssignment, actor) -> None:
             company=assignment.entry.company_id,
             changes={"judge": assignment.judge_id, "entry": assignment.entry_id},
         )
+        _tell_judge_withdrawn(assignment, because_conflict=False)
         assignment.delete()
 
 
@@ -449,7 +479,7 @@ def conflict_save(*, conflict: ConflictDeclaration, actor) -> ConflictDeclaratio
                 submitted_at__isnull=True,
                 entry__round__released_at__isnull=True,
             )
-            .select_related("entry")
+            .select_related("entry__round__event", "entry__company", "judge")
         )
         for assignment in open_sheets:
             audit_record(
@@ -463,6 +493,7 @@ def conflict_save(*, conflict: ConflictDeclaration, actor) -> ConflictDeclaratio
                     "because": "conflict of interest",
                 },
             )
+            _tell_judge_withdrawn(assignment, because_conflict=True)
             assignment.delete()
         conflict.withdrawn = open_sheets
         conflict.left_out = JudgeAssignment.objects.filter(

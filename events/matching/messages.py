@@ -93,8 +93,25 @@ def _agenda_key(meetings, person: int) -> set:
     }
 
 
+def _by_counterpart(meetings, person: int) -> dict:
+    return {
+        m.registration_b_id if m.registration_a_id == person else m.registration_a_id: m
+        for m in meetings
+        if m.involves(person)
+    }
+
+
+def _change(old, new) -> str:
+    """Return how a person's meeting with someone changed in a re-run: "new", "moved" (another
+    slot or table) or "" (as it was)."""
+    if old is None:
+        return "new"
+    return "moved" if (old.slot_id, old.table) != (new.slot_id, new.table) else ""
+
+
 def send_agendas(run, loaded: Loaded, before, after, first_run: bool) -> None:
-    """Write each participant's new agenda into the outbox (once per run and person)."""
+    """Write each participant's new agenda into the outbox (once per run and person); after a
+    re-run each meeting says whether it is new or moved, and the meetings gone are listed."""
     before, after = list(before), list(after)
     wanted = {pk for pair in loaded.priorities for pk in pair}
     involved = {pk for m in [*before, *after] for pk in (m.registration_a_id, m.registration_b_id)}
@@ -112,25 +129,47 @@ def send_agendas(run, loaded: Loaded, before, after, first_run: bool) -> None:
         mine = sorted(
             (m for m in after if m.involves(pk)), key=lambda m: loaded.slots[m.slot_id].starts_at
         )
+        had = {} if first_run else _by_counterpart(before, pk)
+
+        def when(m, zone=zone):
+            slot = loaded.slots[m.slot_id]
+            return times.when(
+                slot.starts_at, slot.ends_at, event_zone=event.time_zone, viewer_zone=zone
+            )
+
         with translation.override(language):
             items = []
             for m in mine:
-                slot = loaded.slots[m.slot_id]
-                other = loaded.people[
-                    m.registration_b_id if m.registration_a_id == pk else m.registration_a_id
-                ]
+                other_pk = m.registration_b_id if m.registration_a_id == pk else m.registration_a_id
+                other = loaded.people[other_pk]
+                old = None if first_run else had.get(other_pk)
+                change = "" if first_run else _change(old, m)
                 items.append(
                     {
-                        "when": times.when(
-                            slot.starts_at,
-                            slot.ends_at,
-                            event_zone=event.time_zone,
-                            viewer_zone=zone,
-                        ),
+                        "when": when(m),
                         "table": m.table,
                         "counterpart": other.name,
                         "affiliation": other.affiliation_shown,
                         "interpreter": m.interpreter,
+                        "change": change,
+                        "was": when(old) if change == "moved" else "",
+                        "was_table": old.table if change == "moved" else None,
+                    }
+                )
+            kept = _by_counterpart(mine, pk)
+            gone = []
+            for other_pk, m in sorted(
+                had.items(), key=lambda item: loaded.slots[item[1].slot_id].starts_at
+            ):
+                if other_pk in kept:
+                    continue
+                other = loaded.people.get(other_pk)
+                gone.append(
+                    {
+                        "when": when(m),
+                        "table": m.table,
+                        "counterpart": other.name if other is not None else "",
+                        "affiliation": other.affiliation_shown if other is not None else "",
                     }
                 )
             payload = {
@@ -138,6 +177,8 @@ def send_agendas(run, loaded: Loaded, before, after, first_run: bool) -> None:
                 "event": event.title,
                 "venue": event.venue,
                 "meetings": items,
+                "gone": gone,
+                "changed": not first_run,
                 "path": reverse("events:meeting-agenda", args=[event.pk]),
             }
         outbox_enqueue(

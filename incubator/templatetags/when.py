@@ -74,6 +74,12 @@ def quarter(value):
     return times.quarter(value.year, value.quarter)
 
 
+@register.filter
+def zone_name(zone):
+    """{{ event.time_zone|zone_name }}: "China time (CST)", never "Asia/Shanghai"."""
+    return zone_words(zone) if zone else "—"
+
+
 @register.simple_tag
 def current_zone_words():
     return zone_words(timezone.get_current_timezone_name())

@@ -190,8 +190,9 @@ def test_an_optional_kind_turned_off_is_not_sent_and_a_required_one_always_is(ev
 def test_the_reminder_renders_in_korean_with_both_zones(event, korean):
     sweep(START - dt.timedelta(hours=24))
     email = render_message(reminder_rows("event_24h").get())
-    assert email.subject == "내일: 하얼빈 매칭 세션"
-    assert "하얼빈 매칭 세션이(가) 24시간 후 시작합니다." in email.body
+    # Sent up to its grace late: it says when the event starts, not "in 24 hours".
+    assert email.subject == "곧 시작: 하얼빈 매칭 세션"
+    assert "하얼빈 매칭 세션: " in email.body and "에 시작합니다." in email.body
     assert shows_time(email.body, "2026-12-10 09:00–17:00", "CST")
     assert shows_time(email.body, "10:00–18:00", "KST")
     assert f"/portal/events/{event.pk}/" in email.body

@@ -24,6 +24,7 @@ from events.models import (
 )
 from incubator import roles
 from incubator.models import AuditRecord, OutboxMessage
+from incubator.services import render_message
 from tests.companies.factories import MembershipFactory, StaffFactory, UserFactory, staff_in
 from tests.events.factories import EventFactory
 from tests.forms_shown import form_as_shown
@@ -677,3 +678,50 @@ def test_the_public_results_name_a_company_once(client, round_, criteria, coordi
     page = client.get(reverse("events:competition-results", args=[round_.pk])).content.decode()
     ranking = page.split('id="public-ranking"')[1].split("</ol>")[0]
     assert ranking.count(company.name_en) == 1
+
+
+# --- Judges' e-mails ----------------------------------------------------------------------
+
+
+def test_the_assignment_email_names_the_competition_the_company_and_the_deadline(
+    round_, entries, coordinator
+):
+    round_.event.title_ko, round_.event.title_en = "하얼빈 스타트업컵", "Harbin Startup Cup"
+    round_.event.time_zone = "Asia/Shanghai"
+    round_.event.save()
+    round_.judging_deadline = dt.datetime(2026, 12, 9, 10, 0, tzinfo=dt.UTC)
+    round_.save()
+    company = entries[0].company
+    company.name_ko, company.name_en = "알파로봇", "Alpha Robotics"
+    company.save()
+    judge = UserFactory(language="ko", time_zone="Asia/Seoul")
+
+    assignment = judging.judge_assign(entry=entries[0], judge=judge, actor=coordinator)
+
+    email = render_message(OutboxMessage.objects.get(kind="judge_assigned"))
+    assert "알파로봇" in email.subject and "Alpha Robotics" not in email.body
+    assert "하얼빈 스타트업컵" in email.subject
+    # 18:00 in Harbin, 19:00 in Seoul: the judge's zone and the event's.
+    assert "2026-12-09 18:00" in email.body and "19:00" in email.body
+    assert reverse("events:judging-score", args=[assignment.pk]) in email.body
+
+
+def test_a_judge_whose_assignment_is_withdrawn_is_told(round_, entries, coordinator):
+    judge = UserFactory()
+    by_hand = judging.judge_assign(entry=entries[0], judge=judge, actor=coordinator)
+    by_conflict = judging.judge_assign(entry=entries[1], judge=judge, actor=coordinator)
+
+    judging.judge_unassign(assignment=by_hand, actor=coordinator)
+    judging.conflict_save(
+        conflict=ConflictDeclaration(judge=judge, company=entries[1].company, reason="Adviser"),
+        actor=coordinator,
+    )
+
+    told = OutboxMessage.objects.filter(kind="judge_unassigned", recipient=judge.email)
+    assert sorted(told.values_list("dedupe_key", flat=True)) == sorted(
+        [f"judge-unassigned:{by_hand.pk}", f"judge-unassigned:{by_conflict.pk}"]
+    )
+    texts = {m.payload["because_conflict"]: render_message(m).body for m in told}
+    assert "The center withdrew your assignment" in texts[False]
+    assert str(entries[0].company.name_en) in texts[False]
+    assert "conflict of interest" in texts[True]

@@ -38,6 +38,7 @@ from events.models import (
 )
 from incubator import roles
 from incubator.models import OutboxMessage
+from incubator.services import render_message
 from tests.companies.factories import PASSWORD, StaffFactory, UserFactory
 from tests.events.factories import (
     EventFactory,
@@ -373,6 +374,46 @@ def test_a_rerun_after_one_availability_change_moves_only_their_meetings(
     assert told == {r.user.email for r in Registration.objects.filter(pk__in=affected)}
 
 
+def agenda_mail_of(registration):
+    message = OutboxMessage.objects.get(kind="meeting_agenda", recipient=registration.user.email)
+    return render_message(message)
+
+
+def test_a_rerun_agenda_marks_new_and_moved_meetings_and_lists_the_gone_ones(
+    event, slots, session, coordinator, django_capture_on_commit_callbacks
+):
+    startups, partners = session
+    run_schedule(event, coordinator, django_capture_on_commit_callbacks)
+    first = agenda_mail_of(startups[0])
+    assert "New meeting" not in first.body and "changed" not in first.subject
+    newcomer = investor(event, slots)
+    agreed(startups[0], newcomer)
+    changed = startups[1]
+    busy = {slot for slot, _table in (w for p, w in placed(event).items() if changed.pk in p)}
+    meetings.availability_set(
+        registration=changed, slot_ids=[s.pk for s in slots if s.pk not in busy]
+    )
+    OutboxMessage.objects.all().delete()
+
+    run_schedule(event, coordinator, django_capture_on_commit_callbacks)
+
+    mail = agenda_mail_of(startups[0])
+    assert "have changed" in mail.subject
+    assert mail.body.count("[New meeting]") == 1 and "Moved meeting" not in mail.body
+    assert newcomer.name in mail.body.split("[New meeting]")[1].splitlines()[1]
+    moved = agenda_mail_of(changed).body
+    assert moved.count("[Moved meeting]") == 3 and moved.count("Before: ") == 3
+
+    meetings.availability_set(registration=changed, slot_ids=[])
+    OutboxMessage.objects.all().delete()
+    run_schedule(event, coordinator, django_capture_on_commit_callbacks)
+
+    partner_mail = agenda_mail_of(partners[0])
+    gone = partner_mail.body.split("No longer on your schedule:")[1]
+    assert changed.name in gone
+    assert "No longer on your schedule:" in agenda_mail_of(changed).body
+
+
 def test_locked_meetings_stay_where_staff_put_them(
     event, slots, session, coordinator, django_capture_on_commit_callbacks
 ):
@@ -583,6 +624,10 @@ def test_agenda_page_and_calendar_in_both_zones(
     assert f"{timezone.localtime(start, dt.timezone(dt.timedelta(hours=8))):%H:%M}" in page
     assert f"{timezone.localtime(start, dt.timezone(dt.timedelta(hours=9))):%H:%M}" in page
     assert partner.name in page
+    # The columns are named by the zones' labels, never by their ids.
+    assert "Asia/Shanghai" not in page and "Asia/Seoul" not in page
+    session = client.get(reverse("events:matching-session", args=[event.pk])).content.decode()
+    assert "Asia/Shanghai" not in session
 
     response = client.get(reverse("events:meeting-agenda-ics", args=[event.pk]))
     assert response["Content-Type"].startswith("text/calendar")
@@ -638,9 +683,11 @@ def test_staff_generate_the_schedule_and_follow_its_progress(
 
     tables = client.get(reverse("events:meeting-table-plan", args=[event.pk])).content.decode()
     assert tables.count("<td>") + tables.count("<td ") >= 12
-    assert (
-        client.get(reverse("events:meeting-interpreter-plan", args=[event.pk])).status_code == 200
-    )
+    interpreters = client.get(reverse("events:meeting-interpreter-plan", args=[event.pk]))
+    assert interpreters.status_code == 200
+    # Both plans name the event's zone by its label, not by its id.
+    for plan in (tables, interpreters.content.decode()):
+        assert "Asia/" not in plan and "times in China time (CST)" in plan
 
 
 @pytest.mark.parametrize(
