@@ -2,6 +2,7 @@ import copy
 import functools
 import json
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import FORMFIELD_FOR_DBFIELD_DEFAULTS
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -50,6 +51,24 @@ class PasswordChangeForm(AdminPasswordChangeForm):
             actor=self.actor,
             password=self.cleaned_data["password1"] if usable else None,
         )
+
+
+def language_name(code):
+    """Return a language's name in the reader's language ("Simplified Chinese" for zh-hans)."""
+    return dict(settings.LANGUAGES).get(code, code or "–")
+
+
+class LanguageFilter(admin.SimpleListFilter):
+    """The languages by their names, not their codes."""
+
+    title = _("language")
+    parameter_name = "language"
+
+    def lookups(self, request, model_admin):
+        return settings.LANGUAGES
+
+    def queryset(self, request, queryset):
+        return queryset.filter(language=self.value()) if self.value() else queryset
 
 
 class RoleFilter(admin.SimpleListFilter):
@@ -138,12 +157,12 @@ class OutboxMessageAdmin(ServiceAdmin):
         "channel",
         "kind_label",
         "recipient",
-        "language",
+        "language_label",
         "status",
         "attempts",
         "sent_at",
     ]
-    list_filter = ["channel", "status", MessageKindFilter, "language"]
+    list_filter = ["channel", "status", MessageKindFilter, LanguageFilter]
     search_fields = ["recipient", "dedupe_key"]
     date_hierarchy = "created_at"
     # The payload is shown through payload_shown only: a message never stores a
@@ -169,6 +188,10 @@ class OutboxMessageAdmin(ServiceAdmin):
     @admin.display(description=_("kind"), ordering="kind")
     def kind_label(self, message):
         return message_kinds.label_of(message.kind)
+
+    @admin.display(description=_("language"), ordering="language")
+    def language_label(self, message):
+        return language_name(message.language)
 
     @admin.display(description=_("payload"))
     def payload_shown(self, message):

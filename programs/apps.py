@@ -12,6 +12,7 @@ MESSAGE_KINDS = {
     "service_request_message": _("message on a service request"),
     "service_request_opened": _("new service request"),
     "service_request_status_changed": _("service request resolved or closed"),
+    "quarterly_report_submitted": _("quarterly report filed"),
 }
 
 

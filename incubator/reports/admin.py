@@ -11,6 +11,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from incubator.admin import LanguageFilter, language_name
 from incubator.admin_mixins import Rows, ServiceAdmin, call_service
 from incubator.reports import policies, services
 from incubator.reports.forms import ReportRunForm
@@ -22,10 +23,21 @@ from incubator.reports.workbook import CONTENT_TYPE
 class ReportRunAdmin(ServiceAdmin):
     # Started by the add page's service (add_view), never saved here; deleted by its service.
     rows = Rows("run", delete=services.report_run_delete)
-    list_display = ["__str__", "progress", "language", "requested_by", "created_at", "download"]
-    list_filter = ["status"]
+    list_display = [
+        "__str__",
+        "progress",
+        "language_label",
+        "requested_by",
+        "created_at",
+        "download",
+    ]
+    list_filter = ["status", LanguageFilter]
     list_select_related = ["requested_by"]
     actions = None
+
+    @admin.display(description=gettext_lazy("language of the headers"), ordering="language")
+    def language_label(self, run):
+        return language_name(run.language)
 
     @admin.display(description=gettext_lazy("workbook"))
     def download(self, run):

@@ -35,10 +35,10 @@ def report_workbook(report: Report, language: str) -> bytes:
         _cover(book, report, styles)
         used = {_("Report")}
         for section in report.sections:
-            sheet = book.add_worksheet(_sheet_name(str(section.title), used))
+            sheet = book.add_worksheet(_sheet_name(_label(section.title), used))
             sheet.set_column(0, 0, 48)
             sheet.set_column(1, 6, 16)
-            sheet.write(0, 0, str(section.title), styles["title"])
+            sheet.write(0, 0, _label(section.title), styles["title"])
             row = 2
             for table in section.tables:
                 row = _table(book, sheet, table, row, styles) + 2
@@ -61,7 +61,7 @@ def _cover(book, report: Report, styles) -> None:
         (_("Made at (Harbin time)"), now),
     ]
     for n, (label, value) in enumerate(lines, start=3):
-        sheet.write(n, 0, label, styles["head"])
+        sheet.write(n, 0, _label(label), styles["head"])
         if isinstance(value, dt.datetime):
             sheet.write_datetime(n, 1, value, book.add_format({"num_format": "yyyy-mm-dd hh:mm"}))
         elif isinstance(value, dt.date):
@@ -70,7 +70,15 @@ def _cover(book, report: Report, styles) -> None:
             sheet.write_number(n, 1, value)
     sheet.write(8, 0, _("Sheets"), styles["head"])
     for n, section in enumerate(report.sections, start=9):
-        sheet.write(n, 0, str(section.title))
+        sheet.write(n, 0, _label(section.title))
+
+
+def _label(text) -> str:
+    """Return `text` as a cell's label: English labels start with a capital."""
+    text = str(text)
+    if translation.get_language() == "en" and text[:1].islower():
+        return text[0].upper() + text[1:]
+    return text
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
@@ -85,11 +93,11 @@ def _sheet_name(title: str, used: set[str]) -> str:
 
 def _table(book, sheet, table: Table, top: int, styles) -> int:
     """Write `table` from row `top`, with its chart beside it; return its last row."""
-    sheet.write(top, 0, str(table.title), styles["head"])
+    sheet.write(top, 0, _label(table.title), styles["head"])
     for col, column in enumerate(table.columns, start=1):
-        sheet.write(top, col, str(column.label), styles["head"])
+        sheet.write(top, col, _label(column.label), styles["head"])
     for n, row in enumerate(table.rows, start=top + 1):
-        sheet.write(n, 0, str(row.label), styles["label"])
+        sheet.write(n, 0, _label(row.label), styles["label"])
         for col, value in enumerate(row.values, start=1):
             if value is None:
                 sheet.write_blank(n, col, None, styles["label"])
@@ -117,7 +125,7 @@ def _chart(book, sheet, table: Table, top: int, last: int) -> None:
                 "values": [name, top + 1, col, last, col],
             }
         )
-    chart.set_title({"name": str(table.title)})
+    chart.set_title({"name": _label(table.title)})
     if table.chart != "pie" and len(table.columns) == 1:
         chart.set_legend({"none": True})
     sheet.insert_chart(top, len(table.columns) + 2, chart, {"x_scale": 1.1, "y_scale": 1.0})

@@ -9,13 +9,14 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from companies import validators
+from companies.exchange.selectors import center_staff
 from companies.models import Company
-from companies.services import members_notify
+from companies.services import members_notify, users_notify
 from incubator import times
 from incubator.audit import audit_record
 from incubator.multilingual import localized
@@ -479,6 +480,23 @@ def quarterly_report_submit(
                 company=company,
                 changes={"period": str(period)},
             )
+            users_notify(
+                center_staff(),
+                kind="quarterly_report_submitted",
+                dedupe_key=f"quarterly-report:{report.pk}",
+                payload={
+                    "year": period.year,
+                    "quarter": period.quarter,
+                    "path": reverse("admin:programs_quarterlyreport_change", args=[report.pk]),
+                },
+                in_language=lambda language: _report_words(company, period, language),
+            )
     except IntegrityError:  # the same quarter filed at the same moment
         raise ValidationError({"quarter": already}, code="reported") from None
     return report
+
+
+def _report_words(company, period, language) -> dict:
+    with translation.override(language):
+        quarter = times.quarter(period.year, period.quarter)
+    return {"company": localized(company, "name", language), "period": quarter}

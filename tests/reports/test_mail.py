@@ -65,3 +65,35 @@ def test_the_weekly_and_monthly_runs_are_scheduled():
     assert jobs['{"kind": "week"}'].day_of_week == "1"
     assert jobs['{"kind": "month"}'].day_of_month == "1"
     assert jobs['{"kind": "month"}'].hour == "8"
+
+
+def test_the_summary_leaves_out_empty_sections_and_groups_the_numbers():
+    from django.utils import translation
+
+    from incubator.reports.figures import Column, Row, SectionResult, Table
+    from incubator.reports.kpi import Report
+    from incubator.reports.mail import summary_html, summary_text
+    from tests.reports.world import PERIOD
+
+    fund = Table(
+        "by_currency",
+        "Support fund",
+        (Column("granted", "granted"),),
+        (Row("CNY", "CNY", (150000,)),),
+    )
+    portfolio = Table("stages", "Portfolio", (Column("count", "count"),), ())
+    report = Report(
+        period=PERIOD,
+        sections=(
+            SectionResult("portfolio", "Portfolio", (portfolio,)),
+            SectionResult("fund", "Support fund", (fund,)),
+        ),
+    )
+    with translation.override("en"):
+        text, html = summary_text(report), summary_html(report)
+
+    assert "Portfolio" not in text
+    assert "Portfolio" not in html
+    assert "150,000" in text
+    assert "150,000" in html
+    assert "150000" not in text + html

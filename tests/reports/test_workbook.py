@@ -82,10 +82,25 @@ def test_the_stage_moves_are_in_the_workbooks_language_not_the_one_of_the_run():
     hangul = re.compile("[\uac00-\ud7a3]")
     for language, sheet, title, move in [
         ("zh-hans", "企业和阶段", "阶段变动", "孵化 → 加速"),
-        ("en", "Companies and stages", "Moves between stages", "incubation → acceleration"),
+        ("en", "Companies and stages", "Moves between stages", "Incubation → acceleration"),
     ]:
         book = openpyxl.load_workbook(io.BytesIO(report_workbook(report, language)))
         labels = [row[0] for row in _table_rows(book[sheet], title)]
         assert labels, language
         assert not [label for label in labels if hangul.search(label)], labels
         assert move in labels
+
+
+def test_english_labels_start_with_a_capital_letter():
+    build()
+    report = kpi_report(PERIOD)
+    book = openpyxl.load_workbook(io.BytesIO(report_workbook(report, "en")))
+    labels = [
+        cell
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for cell in row
+        if isinstance(cell, str) and cell[:1].isalpha()
+    ]
+    assert labels
+    assert [label for label in labels if label[0].islower()] == []

@@ -1,3 +1,4 @@
+import os
 import signal
 import subprocess
 import sys
@@ -37,7 +38,11 @@ class Command(BaseCommand):
             ],
             "beat": [python, "-m", "celery", "-A", "incubator", "beat", "--loglevel=INFO"],
         }
-        processes = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}
+        # Each child leads its own process group, so stopping it also stops what it
+        # started (runserver's autoreloader runs the server in a grandchild).
+        processes = {
+            name: subprocess.Popen(cmd, start_new_session=True) for name, cmd in commands.items()
+        }
         self.stdout.write(
             self.style.SUCCESS(
                 f"\nThe portal runs at http://{addr}/  (admin: http://{addr}/admin/)"
@@ -48,6 +53,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {role:<20} {email}")
         self.stdout.write("Press Ctrl-C to stop the web server, the worker and beat.\n")
         signal.signal(signal.SIGTERM, raise_keyboard_interrupt)
+        signal.signal(signal.SIGINT, raise_keyboard_interrupt)
         try:
             while all(p.poll() is None for p in processes.values()):
                 time.sleep(0.5)
@@ -56,17 +62,35 @@ class Command(BaseCommand):
         except KeyboardInterrupt:
             pass
         finally:
-            for p in processes.values():
-                if p.poll() is None:
-                    p.send_signal(signal.SIGINT)
-            deadline = time.monotonic() + 10
-            for p in processes.values():
-                try:
-                    p.wait(timeout=max(0.1, deadline - time.monotonic()))
-                except subprocess.TimeoutExpired:
-                    p.kill()
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            stop_all(processes.values(), timeout=10)
         self.stdout.write("Stopped.")
 
 
 def raise_keyboard_interrupt(signum, frame):
     raise KeyboardInterrupt
+
+
+def stop_all(processes, *, timeout):
+    """Interrupt every child's process group, wait, then kill what is left."""
+    processes = list(processes)
+    for p in processes:
+        signal_group(p, signal.SIGINT)
+    deadline = time.monotonic() + timeout
+    for p in processes:
+        try:
+            p.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            pass
+    for p in processes:
+        # The group may outlive its leader (an orphaned runserver), so kill it anyway.
+        signal_group(p, signal.SIGKILL)
+        p.wait()
+
+
+def signal_group(process, signum):
+    try:
+        os.killpg(process.pid, signum)
+    except (ProcessLookupError, PermissionError):
+        pass
