@@ -196,7 +196,13 @@ class JudgeAssignmentAdmin(ReadOnlyAdmin):
 
 @admin.register(ConflictDeclaration)
 class ConflictDeclarationAdmin(ServiceAdmin):
-    rows = Rows("conflict", services.conflict_save, services.conflict_delete)
+    rows = Rows(
+        "conflict",
+        services.conflict_save,
+        services.conflict_delete,
+        may_delete=policies.can_withdraw_conflict,
+        kept_because=policies.conflict_kept_because,
+    )
     list_display = ["judge", "company", "declared_at"]
     list_select_related = ["judge", "company"]
     search_fields = ["judge__email", "judge__full_name", "company__name_ko", "company__name_en"]

@@ -66,6 +66,28 @@ def can_record_conflict(actor, declaration=None) -> bool:
     return staff_with(actor, "events.change_conflictdeclaration")
 
 
+def conflict_kept_because(declaration: ConflictDeclaration) -> str | None:
+    """Why a declared conflict cannot be withdrawn: it left a judge's submitted scores out of
+    a ranking published since, and withdrawing it would put them back, changing the ranking
+    the entrants were told. None: it may go."""
+    left_out = JudgeAssignment.objects.filter(
+        judge_id=declaration.judge_id,
+        entry__company_id=declaration.company_id,
+        submitted_at__isnull=False,
+        entry__round__released_at__gt=declaration.declared_at,
+    )
+    if not left_out.exists():
+        return None
+    return _(
+        "This conflict left the judge's scores out of a ranking published since: withdrawn, "
+        "it would change the results the entrants were told."
+    )
+
+
+def can_withdraw_conflict(actor, declaration: ConflictDeclaration) -> bool:
+    return can_record_conflict(actor, declaration) and conflict_kept_because(declaration) is None
+
+
 def holds_final_scores(*, round_=None, entry=None) -> bool:
     """Say whether judges submitted score sheets for `round_` (or `entry`): those stay."""
     sheets = JudgeAssignment.objects.filter(submitted_at__isnull=False)

@@ -506,7 +506,11 @@ def conflict_save(*, conflict: ConflictDeclaration, actor) -> ConflictDeclaratio
 
 
 def conflict_delete(*, conflict: ConflictDeclaration, actor) -> None:
-    """Withdraw a declared conflict of interest."""
+    """Withdraw a declared conflict of interest, unless it shaped a published ranking."""
     if not policies.can_record_conflict(actor, conflict):
         raise PermissionDenied
-    row_delete(conflict, actor=actor, verb="conflict", company=conflict.company_id)
+    with transaction.atomic():
+        kept = policies.conflict_kept_because(conflict)
+        if kept:
+            raise ValidationError(kept, code="published")
+        row_delete(conflict, actor=actor, verb="conflict", company=conflict.company_id)

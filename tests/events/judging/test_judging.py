@@ -511,6 +511,29 @@ def test_a_conflict_declared_later_withdraws_open_sheets_and_leaves_submitted_on
     assert "Scores of judges with a conflict of interest are not counted." in page
 
 
+def test_a_conflict_that_shaped_a_published_ranking_is_not_withdrawn(
+    client, round_, judged, entries, coordinator
+):
+    alpha = entries[0]
+    conflict = judging.conflict_save(
+        conflict=ConflictDeclaration(judge=judged["Lenient"], company=alpha.company),
+        actor=coordinator,
+    )
+    judging.round_release(round=round_, actor=coordinator)
+    ranking = [row.obj for row in judging_selectors.round_results(round=round_).rows]
+
+    with pytest.raises(ValidationError, match="change the results the entrants were told"):
+        judging.conflict_delete(conflict=conflict, actor=coordinator)
+
+    assert ConflictDeclaration.objects.filter(pk=conflict.pk).exists()
+    assert [row.obj for row in judging_selectors.round_results(round=round_).rows] == ranking
+    signed_in(client, coordinator)
+    client.cookies["lang"] = "en"
+    page = client.get(reverse("admin:events_conflictdeclaration_delete", args=[conflict.pk]))
+    assert page.status_code == 403
+    assert "change the results the entrants were told" in page.content.decode()
+
+
 def test_a_judge_with_a_conflict_cannot_score_and_sees_the_sheet_read_only(
     client, entries, criteria, coordinator
 ):
