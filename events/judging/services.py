@@ -62,14 +62,11 @@ def judge_assign(*, entry: CompetitionEntry, judge, actor) -> JudgeAssignment:
             company=entry.company_id,
             changes={"judge": judge.pk, "entry": entry.pk},
         )
-        payload = _judge_payload(judge, entry, round_)
-        payload["path"] = reverse("events:judging-score", args=[assignment.pk])
-        outbox_enqueue(
-            recipient=judge.email,
-            kind="judge_assigned",
+        _tell_judge(
+            assignment,
+            "judge_assigned",
             dedupe_key=f"judge-assigned:{assignment.pk}",
-            payload=payload,
-            language=judge.language,
+            path=reverse("events:judging-score", args=[assignment.pk]),
         )
     return assignment
 
@@ -92,17 +89,25 @@ def _judge_payload(judge, entry: CompetitionEntry, round_: CompetitionRound) -> 
         }
 
 
-def _tell_judge_withdrawn(assignment: JudgeAssignment, *, because_conflict: bool) -> None:
+def _tell_judge(assignment: JudgeAssignment, kind: str, *, dedupe_key: str, **extra) -> None:
+    """One e-mail to the assignment's judge, in their language (`_judge_payload`)."""
     judge, entry = assignment.judge, assignment.entry
-    payload = _judge_payload(judge, entry, entry.round)
-    payload["because_conflict"] = because_conflict
-    payload["path"] = reverse("events:judging-home")
     outbox_enqueue(
         recipient=judge.email,
-        kind="judge_unassigned",
-        dedupe_key=f"judge-unassigned:{assignment.pk}",
-        payload=payload,
+        kind=kind,
+        dedupe_key=dedupe_key,
+        payload={**_judge_payload(judge, entry, entry.round), **extra},
         language=judge.language,
+    )
+
+
+def _tell_judge_withdrawn(assignment: JudgeAssignment, *, because_conflict: bool) -> None:
+    _tell_judge(
+        assignment,
+        "judge_unassigned",
+        dedupe_key=f"judge-unassigned:{assignment.pk}",
+        because_conflict=because_conflict,
+        path=reverse("events:judging-home"),
     )
 
 
