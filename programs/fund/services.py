@@ -34,13 +34,16 @@ from programs.services import (
 # --- Support fund ---------------------------------------------------------------------------
 
 
-def fund_enrollment(company: Company, *, lock: bool = False) -> Enrollment:
+def fund_enrollment(
+    company: Company, *, lock: bool = False, graduated_ok: bool = False
+) -> Enrollment:
     """Return the company's enrollment in a working stage: the fund's money (an application,
     a grant, a payout) goes only to a company still in a program. Raise a ValidationError
     that says why not: graduated, withdrawn or never enrolled.
 
     `lock` (inside a transaction) holds the enrollment's row, so that it cannot end while a
-    grant or a payout is being written.
+    grant or a payout is being written. `graduated_ok`: a grant made is still paid out to a
+    company that has graduated since (it did what the program is for).
     """
     enrollments = Enrollment.objects.filter(company=company).order_by(
         # Open first, then the latest: the stage the company is at now.
@@ -51,7 +54,10 @@ def fund_enrollment(company: Company, *, lock: bool = False) -> Enrollment:
     if lock:
         enrollments = enrollments.select_for_update()
     enrollment = enrollments.first()
-    if enrollment is not None and enrollment.stage in stages.WORKING_STAGES:
+    if enrollment is not None and (
+        enrollment.stage in stages.WORKING_STAGES
+        or (graduated_ok and enrollment.stage == stages.GRADUATED)
+    ):
         return enrollment
     if enrollment is None:
         raise ValidationError(
@@ -339,13 +345,7 @@ def fund_disburse(
         )
         if application.status != FundApplication.Status.GRANTED:
             raise ValidationError(_("Only a granted application is paid out."), code="not_granted")
-        try:
-            fund_enrollment(application.company, lock=True)
-        except ValidationError as refusal:
-            # A grant made is still paid out to a company that has graduated since (it did
-            # what the program is for); never to one that withdrew.
-            if refusal.code != "graduated":
-                raise
+        fund_enrollment(application.company, lock=True, graduated_ok=True)
         _check_paid_on(paid_on, application)
         try:
             validators.validate_money(amount, application.call.currency)
