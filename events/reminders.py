@@ -22,6 +22,10 @@ def when_for(start: dt.datetime, end: dt.datetime | None, event: Event, zone: st
     return times.when(start, end, event_zone=event.time_zone, viewer_zone=viewer)
 
 
+# A sweep runs every few minutes: within this it is on time.
+ON_TIME = dt.timedelta(minutes=10)
+
+
 def _registrants_before(lead: dt.timedelta):
     def occurrences(*, since: dt.datetime, now: dt.datetime):
         events = {
@@ -62,7 +66,13 @@ def _registrants_before(lead: dt.timedelta):
                         # the start, not "in 24 hours".
                         "starts": when_for(event.starts_at, None, event, zone),
                         "place": event.venue or event.online_url,
-                        "hours": int(lead.total_seconds() // 3600),
+                        # "In one hour" only when it is: a reminder sent 30 minutes late
+                        # names the start instead.
+                        "hours": (
+                            int(lead.total_seconds() // 3600)
+                            if event.starts_at - now > lead - ON_TIME
+                            else 0
+                        ),
                         "path": reverse("events:event-detail", args=[event_id]),
                     }
             yield Occurrence(

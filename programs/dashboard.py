@@ -39,11 +39,15 @@ def admissions_figures(period: Period) -> list[Figure]:
 
 
 def stage_figures(period: Period) -> list[Figure]:
-    # The KPI report's companies per stage at the end of the period (which ends today).
+    # The KPI report's companies per stage at the end of the period (which ends today),
+    # each company at its latest enrollment's stage.
     per_stage = stages_at_end(period)
     return [
         Figure(
-            stage, Enrollment.Stage(stage).label, per_stage.get(stage, 0), {"stage__exact": stage}
+            stage,
+            Enrollment.Stage(stage).label,
+            per_stage.get(stage, 0),
+            {"stage__exact": stage, "latest": "yes"},
         )
         for stage in FUNNEL_STAGES
     ]

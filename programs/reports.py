@@ -7,7 +7,7 @@ The concierge and the fund add theirs from their rooms (`concierge/reports.py`,
 from functools import reduce
 from operator import or_
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +18,7 @@ from incubator.reports.registry import Section
 from programs.concierge.models import ServiceKind
 from programs.concierge.reports import SECTION as CONCIERGE
 from programs.fund.reports import SECTION as FUND
+from programs.journey.selectors import latest_enrollment_pk
 from programs.models import (
     Application,
     Enrollment,
@@ -70,21 +71,9 @@ def stages_at_end(period: Period) -> dict[str, int]:
         .order_by("-created_at", "-pk")
         .values("to_stage")[:1]
     )
-    latest_then = (
-        Enrollment.objects.filter(company=OuterRef("company"))
-        .filter(
-            Exists(
-                StageTransition.objects.filter(
-                    enrollment=OuterRef("pk"), created_at__lt=period.ends_at
-                )
-            )
-        )
-        .order_by("-started_on", "-pk")
-        .values("pk")[:1]
-    )
     return dict(
         Enrollment.objects.annotate(stage_then=Subquery(stage_then))
-        .filter(stage_then__isnull=False, pk=Subquery(latest_then))
+        .filter(stage_then__isnull=False, pk=latest_enrollment_pk(before=period.ends_at))
         .values_list("stage_then")
         .annotate(n=Count("company", distinct=True))
         .order_by()

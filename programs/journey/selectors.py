@@ -64,6 +64,24 @@ def enrollment_for_company(company) -> Enrollment | None:
     )
 
 
+def latest_enrollment_pk(*, before=None) -> Subquery:
+    """The pk of the outer enrollment's company's latest enrollment (begun before `before`).
+
+    A company that graduated and enrolled again is at its new enrollment's stage: the KPI
+    report counts it there, and the dashboard's lists show that enrollment alone.
+    """
+    enrollments = Enrollment.objects.filter(company=OuterRef("company"))
+    if before is not None:
+        begun = StageTransition.objects.filter(enrollment=OuterRef("pk"), created_at__lt=before)
+        enrollments = enrollments.filter(Exists(begun))
+    return Subquery(enrollments.order_by("-started_on", "-pk").values("pk")[:1])
+
+
+def latest_enrollments(enrollments: QuerySet[Enrollment]) -> QuerySet[Enrollment]:
+    """Keep each company's latest enrollment."""
+    return enrollments.filter(pk=latest_enrollment_pk())
+
+
 def transitions_of(enrollment: Enrollment) -> QuerySet[StageTransition]:
     return enrollment.transitions.select_related("actor").order_by("created_at", "pk")
 

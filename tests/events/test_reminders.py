@@ -179,3 +179,22 @@ def test_a_day_before_reminder_sent_late_says_when_the_event_starts_not_in_24_ho
     # 09:00 in Harbin is 10:00 in Seoul.
     assert f"{event.title} starts at 2026-12-10 09:00 China time (CST)" in email.body
     assert "your time: 10:00 Korea time (KST)." in email.body
+
+
+def test_an_hour_before_reminder_sent_late_says_when_the_event_starts_not_in_one_hour():
+    with time_machine.travel(START - dt.timedelta(days=20), tick=False):
+        event = EventFactory(
+            starts_at=START, ends_at=START + dt.timedelta(hours=8), time_zone="Asia/Shanghai"
+        )
+        StartupRegistrationFactory(event=event, membership__user__time_zone="Asia/Shanghai")
+        late = StartupRegistrationFactory(event=event, membership__user__time_zone="Asia/Shanghai")
+    # On time (the sweep of every five minutes): "in one hour".
+    assert sweep(START - dt.timedelta(minutes=57), "event_1h") == 2
+    on_time = render_message(rows("event_1h").first())
+    assert f"{event.title} starts in one hour." in on_time.body
+    # 25 minutes late, 35 minutes before the start: the same words would be wrong.
+    rows("event_1h").filter(recipient=late.user.email).delete()
+    assert sweep(START - dt.timedelta(minutes=35), "event_1h") == 1
+    email = render_message(rows("event_1h").get(recipient=late.user.email))
+    assert "starts in one hour" not in email.body and "In one hour" not in email.subject
+    assert f"{event.title} starts at 2026-12-10 09:00 China time (CST)" in email.body

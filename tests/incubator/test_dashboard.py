@@ -261,7 +261,7 @@ def test_the_query_count_does_not_grow_with_the_data(client):
 
 
 @pytest.mark.django_db
-def test_a_company_that_graduated_and_enrolled_again_counts_once_in_the_funnel():
+def test_a_company_that_graduated_and_enrolled_again_counts_once_in_the_funnel(client):
     today = timezone.localdate()
     company = CompanyFactory()
     for n, path in enumerate([["incubation", "graduated"], ["incubation"]]):
@@ -286,3 +286,9 @@ def test_a_company_that_graduated_and_enrolled_again_counts_once_in_the_funnel()
     funnel = figures(dashboard, "funnel")
     assert (funnel["incubation"], funnel["graduated"]) == (1, 0)
     assert_matches_the_report(dashboard)
+    # Each number's list shows what it counts: not the company's first, graduated enrollment.
+    client.force_login(staff_in(roles.CENTER_MANAGER))
+    for cell in dashboard["panels"]["funnel"].rows:
+        if cell.key in ("incubation", "graduated"):
+            listed = client.get(cell.url).context_data["cl"].result_count
+            assert listed == cell.value, cell.url

@@ -93,6 +93,15 @@ ReportMissingFilter = one_choice_filter(
     lambda enrollments: journey_selectors.report_missing(enrollments, today=timezone.localdate()),
 )
 
+# A company that graduated and enrolled again has two enrollments: the dashboard's
+# companies per stage link here, to the one it counts.
+LatestFilter = one_choice_filter(
+    "latest",
+    _("enrollments"),
+    ("yes", _("each company's latest")),
+    journey_selectors.latest_enrollments,
+)
+
 
 class EnrollmentAddForm(forms.ModelForm):
     reason = forms.CharField(
@@ -181,7 +190,7 @@ class EnrollmentAdmin(PageRows, CreatedThroughService, ServiceModelAdmin):
         "started_on",
     ]
     list_select_related = ["company", "cohort__program"]
-    list_filter = ["stage", ReportMissingFilter, ("cohort", CohortFilter)]
+    list_filter = ["stage", LatestFilter, ReportMissingFilter, ("cohort", CohortFilter)]
     search_fields = ["company__name_ko", "company__name_zh", "company__name_en", "company__brn"]
     readonly_fields = [
         "company",
