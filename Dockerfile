@@ -13,5 +13,7 @@ USER portal
 EXPOSE 8000
 # Request line and headers are bounded here; the body by the proxy and Django
 # (see docs/deployment.md).
-CMD ["gunicorn", "incubator.wsgi", "--bind=0.0.0.0:8000", "--workers=3", "--access-logfile=-", \
+# The access log leaves out the secrets of links (incubator/gunicorn_config.py).
+CMD ["gunicorn", "incubator.wsgi", "--config=python:incubator.gunicorn_config", \
+     "--bind=0.0.0.0:8000", "--workers=3", "--access-logfile=-", \
      "--limit-request-line=4094", "--limit-request-fields=50", "--limit-request-field_size=8190"]

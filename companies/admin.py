@@ -335,8 +335,9 @@ class PartnerPersonInline(InlineRowsLoaded, admin.TabularInline):
         return super().get_queryset(request).select_related("user", "organisation")
 
 
-class PartnersThroughServices:
-    """Partners (and the people inline) saved by `partner_save`, deleted by `partner_delete`."""
+class PartnersThroughServices(ServiceAdmin):
+    """Partners (and the people inline) saved by `partner_save`, deleted by `partner_delete`;
+    a refusal shows on the form (ServiceAdmin)."""
 
     @through_services
     def save_model(self, request, obj, form, change):
@@ -355,15 +356,18 @@ class PartnersThroughServices:
     def save_formset(self, request, form, formset, change):
         formset.save(commit=False)
         for instance in formset.deleted_objects:
-            services.partner_delete(instance=instance, actor=request.user)
+            with refusal_said_of(instance):
+                services.partner_delete(instance=instance, actor=request.user)
         for instance in formset.new_objects:
-            services.partner_save(instance=instance, actor=request.user)
+            with refusal_said_of(instance):
+                services.partner_save(instance=instance, actor=request.user)
         for instance, fields in formset.changed_objects:
-            services.partner_save(instance=instance, actor=request.user, changed_fields=fields)
+            with refusal_said_of(instance):
+                services.partner_save(instance=instance, actor=request.user, changed_fields=fields)
 
 
 @admin.register(PartnerOrganisation)
-class PartnerOrganisationAdmin(PartnersThroughServices, admin.ModelAdmin):
+class PartnerOrganisationAdmin(PartnersThroughServices):
     list_display = ["__str__", "kind", "country", "city", "is_active"]
     list_filter = ["kind", "country", "is_active"]
     search_fields = [*translated_names("name"), "uscc", "city"]
@@ -376,7 +380,7 @@ class PartnerOrganisationAdmin(PartnersThroughServices, admin.ModelAdmin):
 
 
 @admin.register(PartnerPerson)
-class PartnerPersonAdmin(PartnersThroughServices, admin.ModelAdmin):
+class PartnerPersonAdmin(PartnersThroughServices):
     list_display = ["user", "organisation", "title", "speaks_ko", "speaks_zh", "speaks_en"]
     list_filter = ["organisation__kind", "speaks_ko", "speaks_zh", "speaks_en"]
     list_select_related = ["user", "organisation"]
@@ -386,3 +390,13 @@ class PartnerPersonAdmin(PartnersThroughServices, admin.ModelAdmin):
         *[f"organisation__{name}" for name in translated_names("name")],
     ]
     autocomplete_fields = ["user", "organisation"]
+
+    def users_to_offer(self, request, users):
+        """The accounts the user autocomplete offers for a partner's person (here and on
+        the organisation's page): those `partner_save` accepts, and not yet anyone's."""
+        return users.filter(
+            is_staff=False,
+            membership__isnull=True,
+            judge_assignments__isnull=True,
+            partner_person__isnull=True,
+        )

@@ -6,9 +6,19 @@ def _partner_person(visitor) -> bool:
     return visitor.fact("partner_person", lambda user: hasattr(user, "partner_person"))
 
 
+def _company_member(visitor) -> bool:
+    from companies.selectors import company_for_user
+
+    # The same fact as the programs' destinations ask: one look-up per question.
+    return visitor.fact("company", company_for_user) is not None
+
+
 # The kinds of messages the app sends (incubator.message_kinds).
 MESSAGE_KINDS = {
     "member_invitation": _("invitation to join a company"),
+    "member_joined": _("a colleague joined the company"),
+    "member_left": _("a colleague left the company"),
+    "member_removed": _("removed from a company"),
     "lead_invitation": _("invitation to apply, to a lead"),
     "technology_listing_submitted": _("technology listing submitted for review"),
     "technology_listing_reviewed": _("technology listing reviewed"),
@@ -43,6 +53,11 @@ class CompaniesConfig(AppConfig):
         from incubator.portal import register_destination
 
         register_link("member_invitation", invitation_path)
+        # Who signs up from an invitation's page finds its address in the form.
+        from companies.links import invited_address
+        from incubator.accounts_views import register_sign_up_address
+
+        register_sign_up_address(invited_address)
         # The header, the portal's decorators and the policies ask these on nearly every page.
         load_with_user("membership__company", "partner_person")
         message_kinds.register(MESSAGE_KINDS)
@@ -81,5 +96,14 @@ class CompaniesConfig(AppConfig):
             applies=_partner_person,
             path="companies:exchange-browse",
             rank=27,
+            home=False,
+        )
+        # A startup's people write their listings and answer partners' inquiries there.
+        register_destination(
+            "technology",
+            label=_("Technology exchange"),
+            applies=_company_member,
+            path="companies:listing-list",
+            rank=52,
             home=False,
         )

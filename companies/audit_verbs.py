@@ -11,6 +11,8 @@ VERBS = {
     "member.reinvite": _("Member invited again"),
     "member.accept": _("Invitation accepted"),
     "invitation.revoke": _("Invitation revoked"),
+    "member.remove": _("Member removed by the owner"),
+    "member.leave": _("Member left the company"),
     "member.create": _("Member added"),
     "member.update": _("Member changed"),
     "member.delete": _("Member removed"),

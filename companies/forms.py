@@ -67,6 +67,10 @@ class CompanyForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
             self.initial["brn"] = self.instance.brn_display
+        # A human maximum, checked before the database's (a 19-digit number in its message).
+        employees = self.fields["employees"]
+        employees.widget.attrs["max"] = validators.EMPLOYEES_MAX
+        employees.validators.append(validators.validate_employee_count)
 
     def clean_brn(self):
         # Stored without dashes; the model's validator checks the digits.

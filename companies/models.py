@@ -1,11 +1,15 @@
+import datetime as dt
 import uuid
 from pathlib import PurePath
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from companies import validators
@@ -67,6 +71,21 @@ class Company(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        # Here rather than as field validators, so that the admin, the portal and the
+        # imports all check them without a migration of the fields.
+        errors = {}
+        for field, check in (
+            ("founded_on", validators.validate_founding_date),
+            ("employees", validators.validate_employee_count),
+        ):
+            try:
+                check(getattr(self, field))
+            except ValidationError as error:
+                errors[field] = error.messages
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def brn_display(self) -> str:
         return validators.brn_format(self.brn)
@@ -96,6 +115,10 @@ class Membership(models.Model):
 
 
 class Invitation(models.Model):
+    # A forgotten invitation to a former colleague's address should not open the company
+    # years later; sending it again (services.member_invite) starts the period afresh.
+    VALID_FOR = dt.timedelta(days=30)
+
     company = models.ForeignKey(
         Company, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("company")
     )
@@ -115,6 +138,16 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.email} → {self.company}"
+
+    @property
+    def expires_at(self):
+        return self.created_at + self.VALID_FOR
+
+    def is_expired(self, now=None) -> bool:
+        """Return True for a pending invitation past its period (an accepted one is used)."""
+        if self.accepted_at is not None or self.created_at is None:
+            return False
+        return (now or timezone.now()) >= self.expires_at
 
     # The link carries the row's UUID signed with SECRET_KEY: the database alone (a backup,
     # a leak) opens no invitation, and a new SECRET_KEY closes the pending ones. A dot
@@ -234,7 +267,13 @@ class FundingRound(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_round_type_display()} {self.amount} {self.currency}"
+        # As its table shows it: "Seed KRW 500,000,000", not the stored "500000000.00".
+        return (
+            f"{self.get_round_type_display()} {validators.format_money(self.amount, self.currency)}"
+        )
+
+    def clean(self):
+        _check_not_before_founding(self, "date")
 
 
 class MarketValidation(models.Model):
@@ -280,6 +319,26 @@ class MarketValidation(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.description}"
+
+    def clean(self):
+        _check_not_before_founding(self, "date")
+
+
+def _check_not_before_founding(evidence, field: str) -> None:
+    """Refuse a funding round or market validation dated before its company was founded:
+    screening would count what could not have happened."""
+    if evidence.company_id is None:
+        return  # a form not yet tied to its company: the service checks it again
+    company = evidence.company
+    try:
+        validators.validate_not_before_founding(
+            getattr(evidence, field),
+            company.founded_on,
+            message=_("The date cannot be before %(company)s was founded (%(date)s)."),
+            params={"company": company.name, "date": date_format(company.founded_on)},
+        )
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from None
 
 
 class CertificationKind(models.TextChoices):

@@ -1,6 +1,8 @@
 """Reads shared by the portal, the admin, the API and the benchmarks."""
 
+from django.conf import settings
 from django.db.models import Count, QuerySet
+from django.utils import timezone
 
 from companies.models import Company, Invitation, Membership, PartnerPerson
 from incubator.multilingual import translated_names
@@ -16,15 +18,33 @@ def company_members(company_id: int) -> list:
     ]
 
 
+def member_languages(company_ids) -> dict[int, list[str]]:
+    """Return, per company, the languages its active members read the portal and their
+    e-mails in (their accounts' language), in the order of LANGUAGES (1 query)."""
+    found: dict[int, set[str]] = {}
+    for company_id, language in Membership.objects.filter(
+        company_id__in=company_ids, user__is_active=True
+    ).values_list("company_id", "user__language"):
+        found.setdefault(company_id, set()).add(language)
+    return {
+        company_id: [code for code, _name in settings.LANGUAGES if code in codes]
+        for company_id, codes in found.items()
+    }
+
+
 def company_for_user(user) -> Company | None:
     membership = getattr(user, "membership", None) if user.is_authenticated else None
     return membership.company if membership else None
 
 
 def invitations_pending_for(*, email: str) -> QuerySet[Invitation]:
-    return Invitation.objects.filter(email__iexact=email, accepted_at__isnull=True).select_related(
-        "company", "invited_by"
-    )
+    """The invitations an address may still accept: an expired one is not offered (its page
+    says to ask for it again)."""
+    return Invitation.objects.filter(
+        email__iexact=email,
+        accepted_at__isnull=True,
+        created_at__gt=timezone.now() - Invitation.VALID_FOR,
+    ).select_related("company", "invited_by")
 
 
 def people_of_organisation(organisation):

@@ -1,11 +1,14 @@
 """Every write of a company, its members, evidence, documents and leads, each in one transaction."""
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from companies import policies, selectors, validators
+from companies.exchange import services as exchange_services
 from companies.models import (
     Company,
     Document,
@@ -17,8 +20,9 @@ from companies.models import (
     PartnerPerson,
     Patent,
 )
-from incubator import uploads
+from incubator import times, uploads
 from incubator.audit import audit_record, changed
+from incubator.multilingual import localized
 from incubator.roles import can_delete_row, can_save_row
 from incubator.rows import row_delete, row_save
 from incubator.services import outbox_enqueue, outbox_give_up
@@ -123,6 +127,7 @@ def company_update(*, company: Company, actor=None, **fields) -> Company:
         audit_record(
             actor=actor, verb="company.update", obj=company, company=company, changes=changes
         )
+        exchange_services.listings_publish_on_consent(company=company, changes=changes)
     return company
 
 
@@ -130,9 +135,11 @@ def member_invite(*, company: Company, email: str, invited_by) -> Invitation:
     """Invite a colleague by e-mail; only the company's owner invites.
 
     Addresses are compared whatever their case: an address with an invitation of the
-    company still pending gets that one again (its link unchanged), never a second one.
-    Whether the address has an account, or a company elsewhere, is not the inviter's to
-    learn: only the owner's own address and the company's members are refused.
+    company still pending gets that one again (its link unchanged, its period of validity
+    started afresh, an expired one's too), never a second one. An address that could never
+    accept is refused now, by the rule the acceptance applies (policies.joining_obstacle):
+    the owner learns that it belongs to another company, or to staff, a partner or a judge,
+    never which.
     """
     if not policies.can_invite(invited_by, company):
         raise PermissionDenied(_("Only the company's owner invites colleagues."))
@@ -146,6 +153,7 @@ def member_invite(*, company: Company, email: str, invited_by) -> Invitation:
             raise ValidationError(
                 {"email": _("%(email)s is a member of the company already.") % {"email": email}}
             )
+        _check_can_join(email)
         invitation = (
             company.invitations.select_for_update()
             .filter(email__iexact=email, accepted_at__isnull=True)
@@ -171,6 +179,10 @@ def member_invite(*, company: Company, email: str, invited_by) -> Invitation:
             company=company,
             changes={"email": invitation.email},
         )
+        # The e-mail speaks the inviter's language (the addressee's is unknown); its end of
+        # validity in the inviter's zone, then in the other zone of the portal.
+        with translation.override(invited_by.language):
+            valid_until = times.when(invitation.expires_at, None, event_zone=invited_by.time_zone)
         outbox_enqueue(
             recipient=invitation.email,
             kind="member_invitation",
@@ -181,16 +193,49 @@ def member_invite(*, company: Company, email: str, invited_by) -> Invitation:
                 "company": company.name_ko,
                 "inviter": invited_by.get_full_name(),
                 "invitation_id": invitation.pk,
+                "valid_until": valid_until,
             },
             language=invited_by.language,
         )
     return invitation
 
 
+def _check_can_join(email: str) -> None:
+    """Refuse inviting an address whose account could not accept (joining_obstacle)."""
+    user = (
+        get_user_model()
+        ._default_manager.filter(email__iexact=email)
+        .select_related("membership", "partner_person")
+        .first()
+    )
+    obstacle = policies.joining_obstacle(user) if user is not None else None
+    if obstacle == policies.MEMBER_ELSEWHERE:
+        raise ValidationError(
+            {
+                "email": _(
+                    "%(email)s belongs to another company in the portal already, and a person "
+                    "is a member of one company at most. They can leave that company from "
+                    "its page; then invite them again."
+                )
+                % {"email": email}
+            }
+        )
+    if obstacle == policies.OTHER_PORTAL:
+        raise ValidationError(
+            {
+                "email": _(
+                    "%(email)s is the address of the center's staff, a partner's person or a "
+                    "judge, who cannot be members of a company."
+                )
+                % {"email": email}
+            }
+        )
+
+
 def invitation_accept(*, invitation: Invitation, user) -> Membership:
-    """Make the invitation's addressee a member; their other pending invitations of the
-    same company (the same address in another case, sent before invitations were one per
-    address) close with it."""
+    """Make the invitation's addressee a member, and tell the company's owners; their other
+    pending invitations of the same company (the same address in another case, sent before
+    invitations were one per address) close with it."""
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
         if invitation is None:  # revoked, or closed by another acceptance, a moment ago
@@ -214,7 +259,105 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
             company=invitation.company_id,
             changes={"invitation": invitation.pk, "closed": closed},
         )
+        _owners_notify(
+            invitation.company,
+            kind="member_joined",
+            dedupe_key=f"member-joined:{membership.pk}",
+            member=user,
+        )
         return membership
+
+
+def _owners_notify(company: Company, *, kind: str, dedupe_key: str, member) -> int:
+    """Tell the company's owners (each in their language) what `member` did."""
+    owners = [
+        m.user
+        for m in company.memberships.filter(role=Membership.Role.OWNER, user__is_active=True)
+        .exclude(user=member)
+        .select_related("user")
+    ]
+    return users_notify(
+        owners,
+        kind=kind,
+        dedupe_key=dedupe_key,
+        payload={
+            "member": member.get_full_name(),
+            "member_email": member.email,
+            "path": reverse("portal:home"),
+        },
+        in_language=lambda language: {"company": localized(company, "name", language)},
+    )
+
+
+def member_remove(*, membership: Membership, actor) -> None:
+    """Take a colleague out of the company, from its owner's page.
+
+    They keep their account, lose the company's applications, documents and journey at
+    once, and are told by e-mail. Never the owner themselves (they leave), so never the
+    last owner.
+    """
+    if not policies.can_remove_member(actor, membership):
+        raise PermissionDenied(_("Only the company's owner removes a colleague."))
+    with transaction.atomic():
+        # Two owners removing each other at once: the second finds itself removed.
+        Company.objects.select_for_update().filter(pk=membership.company_id).first()
+        if not Membership.objects.filter(
+            user=actor, company=membership.company_id, role=Membership.Role.OWNER
+        ).exists():
+            raise PermissionDenied(_("Only the company's owner removes a colleague."))
+        membership = (
+            Membership.objects.select_related("user", "company").filter(pk=membership.pk).first()
+        )
+        if membership is None:  # removed, or left, a moment ago
+            raise ValidationError(_("This person is no longer a member of the company."))
+        person, company, pk = membership.user, membership.company, membership.pk
+        audit_record(
+            actor=actor,
+            verb="member.remove",
+            obj=membership,
+            company=company,
+            changes={"user": person.pk, "role": membership.role},
+        )
+        membership.delete()
+        if person.is_active:
+            users_notify(
+                [person],
+                kind="member_removed",
+                dedupe_key=f"member-removed:{pk}",
+                payload={"by": actor.get_full_name(), "path": reverse("portal:home")},
+                in_language=lambda language: {"company": localized(company, "name", language)},
+            )
+
+
+def member_leave(*, membership: Membership, actor) -> None:
+    """Leave one's own company; its owners are told. Its last owner stays (the center makes
+    a colleague the owner first)."""
+    if membership.user_id != actor.pk:
+        raise PermissionDenied
+    with transaction.atomic():
+        # Two owners leaving at once: the second is the last one, and stays.
+        Company.objects.select_for_update().filter(pk=membership.company_id).first()
+        membership = Membership.objects.select_related("company").filter(pk=membership.pk).first()
+        if membership is None:
+            raise ValidationError(_("You are no longer a member of the company."))
+        company, pk = membership.company, membership.pk
+        if not policies.can_leave_company(actor, membership):
+            raise ValidationError(
+                _(
+                    "You are the only owner of %(company)s, so you cannot leave it. Ask the "
+                    "center to make a colleague the owner first."
+                )
+                % {"company": company.name}
+            )
+        audit_record(
+            actor=actor,
+            verb="member.leave",
+            obj=membership,
+            company=company,
+            changes={"role": membership.role},
+        )
+        membership.delete()
+        _owners_notify(company, kind="member_left", dedupe_key=f"member-left:{pk}", member=actor)
 
 
 def invitation_revoke(*, invitation: Invitation, actor) -> None:
@@ -425,10 +568,20 @@ def lead_invite(*, lead: Lead, actor, sign_up_url: str) -> Lead:
 def partner_save(
     *, instance: PartnerOrganisation | PartnerPerson, actor, changed_fields=()
 ) -> PartnerOrganisation | PartnerPerson:
-    """Create or change a partner organisation or one of its people, with its audit record."""
+    """Create or change a partner organisation or one of its people, with its audit record.
+
+    A partner's person is no staff account, company member or judge: the mirror of
+    `membership_save`.
+    """
     created = instance.pk is None
     if not can_save_row(actor, instance, created=created):
         raise PermissionDenied
+    if isinstance(instance, PartnerPerson) and instance.user_id is not None:
+        user = instance.user
+        if user.is_staff or policies.has_other_portal_role(user, than="partner"):
+            raise ValidationError(
+                {"user": _("Staff, companies' members and judges cannot be partners' people.")}
+            )
     instance.full_clean()
     with transaction.atomic():
         instance.save()

@@ -37,10 +37,13 @@ __all__ = [
     "BRN_EXAMPLE",
     "PATENT_EXAMPLES",
     "USCC_EXAMPLE",
+    "EARLIEST_FOUNDING",
+    "EMPLOYEES_MAX",
     "brn_check_digit",
     "brn_compact",
     "brn_format",
     "brn_is_valid",
+    "certification_expired",
     "cn_patent_check_digit",
     "ep_application_check_digit",
     "format_money",
@@ -50,7 +53,10 @@ __all__ = [
     "uscc_is_valid",
     "validate_brn",
     "validate_currency",
+    "validate_employee_count",
+    "validate_founding_date",
     "validate_money",
+    "validate_not_before_founding",
     "validate_not_future",
     "validate_patent_number",
     "validate_uscc",
@@ -517,6 +523,75 @@ def validate_not_future(value: dt.date | None) -> None:
             _("%(date)s is in the future; enter a date up to %(today)s."),
             code="future_date",
             params={"date": value.isoformat(), "today": today.isoformat()},
+        )
+
+
+# The earliest founding date taken: an older one is a typing error (0001-01-01 from a
+# date field's year), and the age criterion would count centuries.
+EARLIEST_FOUNDING = dt.date(1900, 1, 1)
+
+
+def validate_founding_date(value: dt.date | None) -> None:
+    """Raise ValidationError for a founding date before 1900 (`validate_not_future`
+    refuses one in the future)."""
+    if value is None:
+        return
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if value < EARLIEST_FOUNDING:
+        raise ValidationError(
+            _("%(date)s is too early for a founding date; enter a date from %(earliest)s on."),
+            code="founding_too_early",
+            params={"date": value.isoformat(), "earliest": EARLIEST_FOUNDING.isoformat()},
+        )
+
+
+def validate_not_before_founding(
+    value: dt.date | None,
+    founded_on: dt.date | None,
+    *,
+    message: str | None = None,
+    params: dict | None = None,
+) -> None:
+    """Raise ValidationError if a company's event is dated before the company was founded.
+
+    One rule for its funding rounds, its market validations and its local entities (a
+    patent may predate the company: its founders filed it). `message` says what the date
+    is, with the founding date as %(date)s (ISO unless `params` gives it formatted).
+    """
+    if value is None or founded_on is None:
+        return
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if value < founded_on:
+        raise ValidationError(
+            message or _("This date is before the company was founded (%(date)s)."),
+            code="before_founding",
+            params={"date": founded_on.isoformat(), **(params or {})},
+        )
+
+
+def certification_expired(expires_on: dt.date | None, on: dt.date | None = None) -> bool:
+    """Say whether a certification that expires on `expires_on` has expired by `on`
+    (today in Korea by default); it is valid through its expiry date."""
+    return expires_on is not None and expires_on < (on or _today())
+
+
+# --- Counts ------------------------------------------------------------------
+
+# Far above any startup of the program, far below a mistyped row of nines.
+EMPLOYEES_MAX = 100_000
+
+
+def validate_employee_count(value: int | None) -> None:
+    """Raise ValidationError unless the number of employees is from 0 to EMPLOYEES_MAX."""
+    if value is None:
+        return
+    if not 0 <= value <= EMPLOYEES_MAX:
+        raise ValidationError(
+            _("Enter a number from 0 to %(max)s."),
+            code="employees_range",
+            params={"max": f"{EMPLOYEES_MAX:,}"},
         )
 
 

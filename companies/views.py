@@ -1,4 +1,4 @@
-"""The startup's pages of its company: creating it, joining it, its documents.
+"""The startup's pages of its company: creating it, joining and leaving it, its documents.
 
 Every company-scoped object is loaded through the signed-in person's own
 company, so another company's document is a 404.
@@ -6,11 +6,11 @@ company, so another company's document is a 404.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from companies import policies, selectors, services
 from companies.forms import CompanyForm, CompanyProfileForm
@@ -37,7 +37,29 @@ def company_create(request):
         else:
             messages.success(request, _("Your company is created."))
             return redirect(DASHBOARD)
+    if form.is_bound and form.has_error("brn", code="unique"):
+        _brn_taken_next_step(form)
     return render(request, "companies/company_create.html", {"form": form})
+
+
+def _brn_taken_next_step(form) -> None:
+    """Say what to do when the number is a company's of the portal already.
+
+    The founder's way in is an invitation from whoever registered it; someone who
+    registered another's number is for the center to sort out (it changes or deletes a
+    company in the admin). The portal offers no contact page to link to, so the words name
+    the center.
+    """
+    form.errors["brn"] = form.error_class(
+        [
+            _(
+                "A company with this business registration number is registered in the portal "
+                "already. If it is your company, ask its owner to invite you to it: you then "
+                "join it instead of registering it again. If nobody of your company registered "
+                "it, contact the center."
+            )
+        ]
+    )
 
 
 @startup_view
@@ -70,6 +92,13 @@ def invitation_accept(request, token):
     if invitation is None:
         # A link this server made, to an invitation revoked or closed since.
         return render(request, "companies/invitation.html", {"gone": True}, status=410)
+    if invitation.is_expired():
+        # Whoever opens it, signed in or not: its owner sends it again, which renews it.
+        context = {
+            "invitation": invitation,
+            "expired": policies.invitation_expired_words(invitation),
+        }
+        return render(request, "companies/invitation.html", context, status=410)
     context = {"invitation": invitation}
     if not request.user.is_authenticated:
         # Sign in (or sign up, then confirm) and come back here.
@@ -92,6 +121,52 @@ def invitation_accept(request, token):
     # Who cannot accept (a member of a company already) reads why, and has no button to press.
     context["refusal"] = policies.invitation_refusal(request.user, invitation)
     return render(request, "companies/invitation.html", context, status=status)
+
+
+# --- Members -------------------------------------------------------------------------
+
+
+@startup_view
+@require_POST
+def member_remove(request):
+    company = selectors.company_for_user(request.user)
+    if company is None:
+        raise Http404
+    if not policies.can_invite(request.user, company):
+        raise PermissionDenied  # only the owner removes a colleague
+    pk = request.POST.get("membership", "")
+    if not (pk.isascii() and pk.isdigit()):
+        raise BadRequest
+    membership = get_object_or_404(company.memberships.select_related("user"), pk=pk)
+    try:
+        services.member_remove(membership=membership, actor=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("%(name)s is no longer a member of %(company)s; we told them by e-mail.")
+            % {"name": membership.user.get_full_name(), "company": company.name},
+        )
+    return redirect(DASHBOARD)
+
+
+@startup_view
+@require_POST
+def member_leave(request):
+    membership = getattr(request.user, "membership", None)
+    if membership is None:
+        raise Http404
+    company = membership.company
+    try:
+        services.member_leave(membership=membership, actor=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(DASHBOARD)
+    messages.success(request, _("You left %(company)s.") % {"company": company.name})
+    return redirect("portal:home")
 
 
 # --- Documents ------------------------------------------------------------------

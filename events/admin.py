@@ -15,23 +15,33 @@ in the event's own zone, not the staff member's (`TimesInEventZone`).
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from events import policies, selectors, services
-from events.admin_mixins import EventZoneHelp, ReadOnlyAdmin, TimesInEventZone, on_own_page
+from events.admin_mixins import (
+    IN_DELEGATION_ZONE,
+    EventZoneHelp,
+    ReadOnlyAdmin,
+    TimesInEventZone,
+    on_own_page,
+)
 from events.admin_mixins import zone_of as _zone_of
 from events.delegations import services as delegations
 from events.exports import REGISTRATION_COLUMNS
 
 # The sub-packages' admins register their models with the same site.
 from events.feeds.admin import CalendarFeedAdmin  # noqa: F401
-from events.forms import RegistrationAddForm
+from events.forms import FROM_CHECK_IN, RegistrationAddForm
 from events.judging.admin import CompetitionRoundInline
 from events.matching.admin import MeetingSlotInline
 from events.models import (
@@ -59,7 +69,7 @@ from incubator.admin_mixins import (
     through_services,
 )
 from incubator.exports import ExportAdminMixin
-from incubator.multilingual import translated_names
+from incubator.multilingual import LANGUAGES, translated_names
 
 TITLES = translated_names("title")
 NAMES = translated_names("name")
@@ -85,12 +95,38 @@ class EventCompetitionRoundInline(EventZoneHelp, CompetitionRoundInline):
     pass
 
 
+# The kind of event whose page shows each inline (`EventAdmin.get_inlines`).
+KIND_OF_INLINE = {
+    EventMeetingSlotInline: Event.Kind.MATCHING_SESSION,
+    OnlineSessionInline: Event.Kind.ONLINE_PROGRAMME,
+    EventCompetitionRoundInline: Event.Kind.COMPETITION,
+}
+
+
 class EventCancelForm(forms.Form):
-    reason = forms.CharField(
-        label=_("reason"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Sent to every registered and waitlisted person."),
-    )
+    """The reason in each language, as the event's own texts: each registered and waitlisted
+    person reads theirs, or another language's by the usual fallback (`event_cancel`)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for code, language in LANGUAGES.items():
+            self.fields[f"reason_{code}"] = forms.CharField(
+                label=format_lazy("{} ({})", _("reason"), language),
+                widget=forms.Textarea(attrs={"rows": 3}),
+                required=False,
+            )
+        self.fields["reason_en"].help_text = _(
+            "Each registered and waitlisted person gets the reason by e-mail in their language. "
+            "Fill in at least one: whoever reads a language left empty gets another language's "
+            "text as typed."
+        )
+
+    def clean(self):
+        reasons = {code: self.cleaned_data.get(f"reason_{code}", "").strip() for code in LANGUAGES}
+        if not any(reasons.values()):
+            raise ValidationError(_("Write why the event is cancelled, in at least one language."))
+        # What `event_cancel` takes.
+        return {"reason": reasons}
 
 
 class ConfirmForm(forms.Form):
@@ -107,6 +143,20 @@ def _promoted_message(request, admin_, promoted) -> None:
                 len(promoted),
             )
             % {"n": len(promoted)},
+        )
+
+
+def _told_message(request, admin_, told: int) -> None:
+    # The save e-mailed people: the coordinator hears how many, as after a cancel.
+    if told:
+        admin_.message_user(
+            request,
+            ngettext(
+                "%(n)d registrant is told of the change by e-mail.",
+                "%(n)d registrants are told of the change by e-mail.",
+                told,
+            )
+            % {"n": told},
         )
 
 
@@ -177,8 +227,11 @@ class EventAdmin(TimesInEventZone, PageRows, ActionPages, ServiceAdmin):
 
     def page_rows(self, request, rows):
         counts = selectors.registration_counts([event.pk for event in rows])
+        # The door page is for those who check people in; others get no link to a refusal.
+        may_check_in = policies.can_check_in(request.user, None)
         for event in rows:
             event.registered, event.waitlisted = counts.get(event.pk, (0, 0))
+            event.may_check_in = may_check_in
 
     @admin.display(
         description=_("registered"),
@@ -202,10 +255,14 @@ class EventAdmin(TimesInEventZone, PageRows, ActionPages, ServiceAdmin):
 
     @admin.display(description=_("pages"))
     def portal_links(self, event):
+        page = format_html(
+            '<a href="{}">{}</a>', reverse("events:event-detail", args=[event.pk]), gettext("page")
+        )
+        if not getattr(event, "may_check_in", False):
+            return page
         return format_html(
-            '<a href="{}">{}</a> · <a href="{}">{}</a>',
-            reverse("events:event-detail", args=[event.pk]),
-            gettext("page"),
+            '{} · <a href="{}">{}</a>',
+            page,
             reverse("events:check-in", args=[event.pk]),
             gettext("check-in"),
         )
@@ -233,6 +290,7 @@ class EventAdmin(TimesInEventZone, PageRows, ActionPages, ServiceAdmin):
             changes = {name: data[name] for name in form.changed_data if name in data}
             saved = services.event_update(event=obj, actor=request.user, data=changes)
             _promoted_message(request, self, getattr(saved, "promoted", []))
+            _told_message(request, self, getattr(saved, "told", 0))
         else:
             saved = services.event_create(actor=request.user, data=dict(data))
         # The admin goes on with `obj` (its inlines, its log entry): make it the saved row.
@@ -250,7 +308,7 @@ class EventAdmin(TimesInEventZone, PageRows, ActionPages, ServiceAdmin):
             *[
                 path(
                     f"<path:object_id>/{name}/",
-                    self.admin_site.admin_view(view),
+                    self.admin_site.admin_view(self.action_view(view)),
                     name=f"events_event_{name}",
                 )
                 for name, view in pages
@@ -267,7 +325,17 @@ class EventAdmin(TimesInEventZone, PageRows, ActionPages, ServiceAdmin):
                 "can_cancel": policies.can_cancel_event(request.user, event),
                 "can_complete": policies.can_complete_event(request.user, event),
             }
+            if request.method == "POST":
+                # A form sent back with errors: Django names the page after its object with
+                # what was typed (a date not saved); the heading names the saved event.
+                extra_context |= {"subtitle": str(event), "original": event}
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_inlines(self, request, obj):
+        # Only the rows of the event's kind: slots for a matching session, sessions for an
+        # online programme, rounds for a competition; none until the kind is saved.
+        kind = getattr(obj, "kind", None)
+        return [inline for inline in self.inlines if KIND_OF_INLINE.get(inline) == kind]
 
     def _status_page(
         self,
@@ -295,6 +363,7 @@ class EventAdmin(TimesInEventZone, PageRows, ActionPages, ServiceAdmin):
         if form.is_bound and form.is_valid():
             if call_service(form, service, event=event, actor=request.user, **form.cleaned_data):
                 return self.action_done(request, event, done)
+        registered, waitlisted = selectors.registration_counts([event.pk]).get(event.pk, (0, 0))
         return self.action_page(
             request,
             event,
@@ -302,6 +371,9 @@ class EventAdmin(TimesInEventZone, PageRows, ActionPages, ServiceAdmin):
             template="admin/events/event/status_page.html",
             form=form,
             submit_label=submit_label,
+            # Who holds a place and who waits: a cancel e-mails both.
+            counts={"registered": registered, "waitlisted": waitlisted},
+            tells_registrants=status == Event.Status.CANCELLED,
         )
 
     def publish_view(self, request, object_id):
@@ -398,13 +470,21 @@ class RegistrationAdmin(ExportAdminMixin, ServiceAdmin):
     add_fieldsets = [
         (None, {"fields": ["event"]}),
         (_("An account"), {"fields": ["user"]}),
-        (_("Or a guest"), {"fields": ["name", "guest_email", "affiliation"]}),
+        (_("Or a guest"), {"fields": ["name", "guest_email", "affiliation", "over_capacity"]}),
         (_("Languages"), {"fields": ["speaks_ko", "speaks_zh", "speaks_en"]}),
         (None, {"fields": ["notes"]}),
     ]
 
     def get_fieldsets(self, request, obj=None):
-        return self.add_fieldsets if obj is None else self.fieldsets
+        if obj is None:
+            return self.add_fieldsets
+        if policies.can_see_badge(request.user, obj):
+            return self.fieldsets
+        # The badge page is the door's: a link to it only for those it opens for.
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "badge"]})
+            for name, options in self.fieldsets
+        ]
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():
@@ -415,6 +495,16 @@ class RegistrationAdmin(ExportAdminMixin, ServiceAdmin):
         if obj is None:
             kwargs["form"] = RegistrationAddForm
         return super().get_form(request, obj, **kwargs)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        # Added from the door (`events.views.check_in`'s link): back to the door, the new
+        # person found by their badge code, ready to check in; not the list of everyone.
+        plain_save = not {"_continue", "_addanother", IS_POPUP_VAR} & set(request.POST)
+        if request.GET.get(FROM_CHECK_IN) and plain_save:
+            door = reverse("events:check-in", args=[obj.event_id])
+            return HttpResponseRedirect(f"{door}?{urlencode({'q': obj.badge_code})}")
+        return response
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -473,6 +563,7 @@ class RegistrationAdmin(ExportAdminMixin, ServiceAdmin):
                 affiliation=data["affiliation"],
                 languages=form.languages(),
                 notes=data["notes"],
+                over_capacity=data.get("over_capacity", False),
                 actor=request.user,
             )
         # The admin goes on with `obj` (its log entry, its redirect): make it the saved row.
@@ -545,7 +636,7 @@ class RegistrationAdmin(ExportAdminMixin, ServiceAdmin):
 
 
 @admin.register(OnlineSession)
-class OnlineSessionAdmin(TimesInEventZone, ServiceAdmin):
+class OnlineSessionAdmin(TimesInEventZone, PageRows, ServiceAdmin):
     rows = SESSIONS
     list_display = ["__str__", "event", "when", "attendance_link"]
     list_select_related = ["event"]
@@ -566,11 +657,22 @@ class OnlineSessionAdmin(TimesInEventZone, ServiceAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(attended=Count("attendances"))
 
+    def page_rows(self, request, rows):
+        for session in rows:
+            session.may_record = policies.can_record_attendance(request.user, session)
+
     @admin.display(description=_("attendance"), ordering="attended")
     def attendance_link(self, session):
+        # Who records attendance opens the session's page; who reads, the attendance list.
+        if getattr(session, "may_record", False):
+            url = reverse("events:session-attendance", args=[session.event_id, session.pk])
+        else:
+            url = reverse("admin:events_sessionattendance_changelist") + (
+                f"?session__id__exact={session.pk}"
+            )
         return format_html(
             '<a href="{}">{}</a>',
-            reverse("events:session-attendance", args=[session.event_id, session.pk]),
+            url,
             ngettext("%(n)d person", "%(n)d people", session.attended) % {"n": session.attended},
         )
 
@@ -594,7 +696,8 @@ class DelegationMemberInline(InlineRowsLoaded, admin.TabularInline):
         return super().get_queryset(request).select_related("company")
 
 
-class DelegationProgrammeItemInline(admin.TabularInline):
+class DelegationProgrammeItemInline(EventZoneHelp, admin.TabularInline):
+    zone_help = IN_DELEGATION_ZONE
     model = DelegationProgrammeItem
     extra = 0
     fields = ["starts_at", "ends_at", *TITLES, *translated_names("place"), "host"]
@@ -602,7 +705,8 @@ class DelegationProgrammeItemInline(admin.TabularInline):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(ServiceAdmin):
+class DelegationAdmin(TimesInEventZone, ServiceAdmin):
+    zone_help = IN_DELEGATION_ZONE
     list_display = [
         "__str__",
         "arrives_at",
@@ -615,7 +719,26 @@ class DelegationAdmin(ServiceAdmin):
     search_fields = NAMES
     date_hierarchy = "arrives_at"
     autocomplete_fields = ["event", "host_organisation", "coordinator"]
+    # The name first: the form is long, with two inlines below.
+    fields = [
+        *NAMES,
+        "event",
+        "arrives_at",
+        "departs_at",
+        "host_organisation",
+        "coordinator",
+        "notes",
+    ]
     inlines = [DelegationMemberInline, DelegationProgrammeItemInline]
+
+    def times_zone(self, request, object_id):
+        # The event sent with the form, else the saved delegation's; no event: the center's.
+        if "event" in request.POST:
+            zone = _zone_of(Event.objects, request.POST["event"])
+        else:
+            zone = _zone_of(Delegation.objects, object_id, "event__time_zone")
+        return zone or Delegation.CENTER_ZONE
+
     rows = Rows("delegation", delete=delegations.delegation_delete)
 
     def get_queryset(self, request):

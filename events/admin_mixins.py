@@ -49,6 +49,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 IN_EVENT_ZONE = _("In the event's time zone.")
+IN_DELEGATION_ZONE = _("In the time zone of the delegation's event; without an event, China time.")
 
 
 def zone_of(queryset, pk, zone_field: str = "time_zone") -> str | None:
@@ -65,13 +66,15 @@ class EventZoneHelp:
     """Say beside each date-time of the form (an admin's or an inline's) that it is in the
     event's zone."""
 
+    zone_help = IN_EVENT_ZONE
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if field is not None and isinstance(db_field, models.DateTimeField):
             field.help_text = (
-                format_lazy("{} {}", field.help_text, IN_EVENT_ZONE)
+                format_lazy("{} {}", field.help_text, self.zone_help)
                 if field.help_text
-                else IN_EVENT_ZONE
+                else self.zone_help
             )
         return field
 

@@ -26,16 +26,18 @@ from drf_spectacular.utils import (
 )
 from rest_framework import generics, renderers, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotAcceptable, NotFound
-from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from companies.api import MAX_ID, an_id, organisation_person, utc
 from events import ics, policies, selectors, services
 from events.models import Event, Registration, TimeZone
 from incubator.api.errors import refusals_as_conflicts
+from incubator.api.filters import refuse_unknown_parameters
+from incubator.api.negotiation import AnyAccept
 from incubator.api.permissions import HasScope
-from incubator.api.schema import NO_BODY, response_example
+from incubator.api.schema import NO_BODY, refusals, response_example
+from incubator.api.serializers import StrictInput
 from incubator.api.viewsets import ListCreateDestroyViewSet
 
 LANGUAGE_CODES = ("ko", "zh", "en")
@@ -53,6 +55,18 @@ def validated(serializer_class, data) -> dict:
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
+
+
+def validated_query(serializer_class, request, paginator=None) -> dict:
+    """The query of a view without filter backends, read by `serializer_class`: a parameter
+    it does not take (nor its `paginator`) is a 400, as on the lists (KnownParameters)."""
+    known = [*serializer_class().fields, "format"]
+    if paginator is not None:
+        known += [
+            parameter["name"] for parameter in paginator.get_schema_operation_parameters(None)
+        ]
+    refuse_unknown_parameters(request.query_params, known)
+    return validated(serializer_class, request.query_params)
 
 
 def visible_event(request, event_id: int) -> Event:
@@ -270,17 +284,6 @@ class CalendarRenderer(renderers.BaseRenderer):
         return json.dumps(data, ensure_ascii=False).encode()
 
 
-class CalendarNegotiation(DefaultContentNegotiation):
-    """The file whatever the Accept header says: a calendar client asks for text/calendar,
-    curl for */*, an HTTP library often for application/json."""
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        try:
-            return super().select_renderer(request, renderers, format_suffix)
-        except NotAcceptable:
-            return renderers[0], renderers[0].media_type
-
-
 ICS_EXAMPLE = (
     "BEGIN:VCALENDAR\r\nPRODID:-//China-Korea Innovation & Startup Center//Portal//EN\r\n"
     "VERSION:2.0\r\nBEGIN:VEVENT\r\nSUMMARY:Harbin China–Korea matching session\r\n"
@@ -295,7 +298,9 @@ class EventCalendarView(generics.GenericAPIView):
     scope = "events:read"
     queryset = Event.objects.none()  # the model, for the schema
     renderer_classes = [CalendarRenderer]
-    content_negotiation_class = CalendarNegotiation
+    # The file whatever the Accept header says: a calendar client asks for text/calendar,
+    # curl for */*, an HTTP library often for application/json.
+    content_negotiation_class = AnyAccept
     pagination_class = None
     filter_backends = []
 
@@ -322,17 +327,18 @@ class EventCalendarView(generics.GenericAPIView):
         },
     )
     def get(self, request, pk):
+        refuse_unknown_parameters(request.query_params, ["format"])
         event = self.get_object()
         url = request.build_absolute_uri(reverse("events:event-detail", args=[event.pk]))
         # The meeting link only where one of the organisation's people has a place.
         registration = selectors.standing_registration_of_organisation(
             request.user.organisation_id, event
         )
-        item = ics.event_item(
+        items = ics.event_items(
             event, url=url, online_link=policies.can_see_online_link(None, event, registration)
         )
         response = HttpResponse(
-            ics.calendar_for([item], name=event.title), content_type=ics.CONTENT_TYPE
+            ics.calendar_for(items, name=event.title), content_type=ics.CONTENT_TYPE
         )
         response["Content-Disposition"] = f'attachment; filename="event-{event.pk}.ics"'
         return response
@@ -344,6 +350,13 @@ class EventCalendarView(generics.GenericAPIView):
 class EventSummarySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = TextInLanguages()
+    status = serializers.ChoiceField(
+        choices=Event.Status.choices,
+        help_text=_(
+            "The event's status: `cancelled` once the center cancels it, while the "
+            "registration keeps its own."
+        ),
+    )
     starts_at = utc()
     time_zone = serializers.CharField()
 
@@ -375,12 +388,13 @@ class RegistrationSerializer(serializers.ModelSerializer):
         return {
             "id": event.pk,
             "title": in_languages(event, "title"),
+            "status": event.status,
             "starts_at": utc().to_representation(event.starts_at),
             "time_zone": event.time_zone,
         }
 
 
-class RegistrationCreateSerializer(serializers.Serializer):
+class RegistrationCreateSerializer(StrictInput, serializers.Serializer):
     event = an_id(_("The id of a published event."))
     person = an_id(_("The id of one of your organisation's people."))
 
@@ -400,6 +414,7 @@ REGISTRATION_EXAMPLE = {
     "event": {
         "id": 7,
         "title": EVENT_EXAMPLE["title"],
+        "status": "published",
         "starts_at": "2026-12-10T01:00:00Z",
         "time_zone": "Asia/Shanghai",
     },
@@ -412,6 +427,9 @@ REGISTRATION_EXAMPLE = {
     "cancelled_at": None,
 }
 WAITLISTED_EXAMPLE = {**REGISTRATION_EXAMPLE, "status": "waitlisted", "waitlist_position": 3}
+# The `reason`s of the 409s (events.services' codes), as docs/api.md lists them.
+REGISTER_REASONS = ("twice", "closed", "over", "cancelled", "draft")
+CANCEL_REASONS = ("cancelled", "checked_in", "over", "event_cancelled")
 CANCELLED_EXAMPLE = {
     **REGISTRATION_EXAMPLE,
     "status": "cancelled",
@@ -462,11 +480,13 @@ CANCELLED_EXAMPLE = {
                 status_codes=["201"],
             ),
         ],
+        extensions=refusals(*REGISTER_REASONS),
     ),
     destroy=extend_schema(
         summary=_("Cancel a registration"),
         description=_("As `POST /registrations/{id}/cancel/`, answering 204."),
         responses={204: NO_BODY},
+        extensions=refusals(*CANCEL_REASONS),
     ),
 )
 class RegistrationViewSet(ListCreateDestroyViewSet):
@@ -513,6 +533,7 @@ class RegistrationViewSet(ListCreateDestroyViewSet):
         request=None,
         responses={200: RegistrationSerializer},
         examples=[response_example("Cancelled", _("Cancelled"), CANCELLED_EXAMPLE)],
+        extensions=refusals(*CANCEL_REASONS),
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):

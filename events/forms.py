@@ -74,6 +74,11 @@ class AttendanceForm(forms.Form):
         ).order_by("search_name", "pk")
 
 
+# The query parameter of the admin's add page opened from the door's check-in page: saved,
+# it goes back there (`RegistrationAdmin.response_add`).
+FROM_CHECK_IN = "from_check_in"
+
+
 class RegistrationAddForm(forms.ModelForm):
     """Register an account (startup member, partner person) or a guest (name and e-mail).
 
@@ -99,6 +104,17 @@ class RegistrationAddForm(forms.ModelForm):
             "guest_email": _("A guest without an account: name and e-mail address."),
         }
 
+    # At the door, a full event's walk-in may get a place all the same: staff decide there,
+    # rather than the waitlist deciding for them.
+    over_capacity = forms.BooleanField(
+        label=_("Register over capacity"),
+        required=False,
+        help_text=_(
+            "For a guest when the event is full: a place beyond the capacity, so that they "
+            "can be checked in now, instead of the waitlist."
+        ),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["name"].required = False
@@ -111,6 +127,14 @@ class RegistrationAddForm(forms.ModelForm):
             raise ValidationError(_("Choose an account or give a guest's e-mail address (one)."))
         if email and not data.get("name"):
             self.add_error("name", _("A guest needs a name for the badge."))
+        if user and data.get("over_capacity"):
+            self.add_error(
+                "over_capacity",
+                _(
+                    "Only a guest is registered over capacity; an account gets a place or the "
+                    "waitlist."
+                ),
+            )
         if event is not None:
             refusal = services.registration_refusal(event=event, user=user, email=email or "")
             if refusal:

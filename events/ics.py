@@ -8,6 +8,7 @@ Times are written with TZID in the item's zone and the calendar carries the matc
 VTIMEZONE components, so a phone in Seoul and one in Harbin both show the right hour.
 """
 
+import dataclasses
 import datetime as dt
 import functools
 import zoneinfo
@@ -118,6 +119,29 @@ def _vtimezone(tzid: str) -> bytes:
     """The VTIMEZONE of a zone, made once: making it walks the zone's transitions from 1970
     (about 30 ms for Asia/Seoul on every feed), reading it back takes about one."""
     return icalendar.Timezone.from_tzid(tzid).to_ical()
+
+
+def event_items(
+    event, *, url: str = "", online_link: bool = False, uid_prefix: str = ""
+) -> list[CalendarItem]:
+    """Return the calendar items of an event: an online programme's sessions, each with its
+    own time and link (a programme of two weeks is not two weeks busy), else the event.
+
+    `uid_prefix` keeps two people's copies of one session apart in one calendar. Reads
+    `event.online_sessions.all()`: prefetch it for many events.
+    """
+    item = event_item(event, url=url, online_link=online_link)
+    return [
+        dataclasses.replace(
+            item,
+            uid=uid_for(f"{uid_prefix}session", session.pk),
+            summary=f"{item.summary} · {session.title}",
+            start=session.starts_at,
+            end=session.ends_at,
+            location=session.link if online_link else gettext("Online"),
+        )
+        for session in event.online_sessions.all()
+    ] or [item]
 
 
 def event_item(event, *, url: str = "", online_link: bool = False) -> CalendarItem:

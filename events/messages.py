@@ -7,6 +7,8 @@ often a task is retried, and a new change is a new message. Webhooks are keyed t
 way ("webhook:event.changed:<record>:<endpoint>").
 """
 
+from types import SimpleNamespace
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
@@ -15,8 +17,10 @@ from companies.webhooks.models import EventType
 from companies.webhooks.services import webhooks_emit
 from events.models import Event, Registration
 from incubator import times
+from incubator.multilingual import localized
 from incubator.services import outbox_enqueue
 from incubator.webhooks import utc_iso
+from incubator.zones import zone_words
 
 ACTIVE_REGISTRATIONS = (Registration.Status.REGISTERED, Registration.Status.WAITLISTED)
 
@@ -70,10 +74,11 @@ def _enqueue(kind: str, registration, record, email: str, language: str, payload
     )
 
 
-def notify_registration(registration: Registration, kind: str, record) -> None:
+def notify_registration(registration: Registration, kind: str, record, **extra) -> None:
     """Write the e-mail `kind` ("event_registered"...) of the registration into the outbox.
 
-    `record` is the audit record of the change the e-mail tells of: it names the occurrence.
+    `record` is the audit record of the change the e-mail tells of: it names the occurrence;
+    `extra` adds to the payload.
     """
     event = registration.event
     email, language, zone = recipient_of(registration)
@@ -89,19 +94,80 @@ def notify_registration(registration: Registration, kind: str, record) -> None:
             "waitlist_position": registration.waitlist_position,
             "guest": registration.user_id is None,
             "path": reverse("events:event-detail", args=[event.pk]),
+            **extra,
         }
     _enqueue(kind, registration, record, email, language, payload)
 
 
-def tell_registrants(event: Event, kind: str, record, **extra) -> int:
-    """Write `kind` to every registered and waitlisted person, in their language, with the
-    event's time in both zones (Asia/Seoul and Asia/Shanghai); return how many."""
+# What a change e-mail compares, old against new.
+CHANGE_FIELDS = ("starts_at", "ends_at", "time_zone", "venue_ko", "venue_zh", "venue_en")
+
+
+def _standing(event: Event):
     registrations = event.registrations.filter(status__in=ACTIVE_REGISTRATIONS).select_related(
         "user"
     )
-    count = 0
     for registration in registrations:
         registration.event = event
+        yield registration
+
+
+def tell_changed(event: Event, before: dict, record) -> int:
+    """Tell each registered and waitlisted person what changed of what they read, with its
+    old value: the time (a new zone moves it, or at least how it reads) and the place in
+    their language. Someone whose e-mail would read as before (another language's venue
+    was corrected) is not written to. `before` holds the old values of the fields that
+    changed. Return how many were told."""
+    old = SimpleNamespace(
+        **{name: before.get(name, getattr(event, name)) for name in CHANGE_FIELDS}
+    )
+    moved = (old.starts_at, old.ends_at) != (event.starts_at, event.ends_at)
+    count = 0
+    for registration in _standing(event):
+        email, language, _zone = recipient_of(registration)
+        if not email:
+            continue
+        with translation.override(language):
+            # No viewer zone: the event's zone, then the other zone of the portal.
+            when = times.when(event.starts_at, event.ends_at, event_zone=event.time_zone)
+            old_when = times.when(old.starts_at, old.ends_at, event_zone=old.time_zone)
+            place = localized(event, "venue", language) or event.online_url
+            old_place = localized(old, "venue", language) or event.online_url
+            if when == old_when and place == old_place:
+                continue
+            payload = {
+                "name": registration.name,
+                "event": event.title,
+                "when": when,
+                "place": place,
+                "old_when": old_when if when != old_when else "",
+                "old_place": (old_place or "–") if place != old_place else "",
+                "moved": moved,
+                # The same moment in another zone: its time reads differently, no more.
+                "new_zone": zone_words(event.time_zone) if when != old_when and not moved else "",
+                "waitlist_position": registration.waitlist_position,
+                "guest": registration.user_id is None,
+                "path": reverse("events:event-detail", args=[event.pk]),
+            }
+        _enqueue("event_changed", registration, record, email, language, payload)
+        count += 1
+    return count
+
+
+def reason_in(reasons: dict[str, str], language: str) -> str:
+    """Return the reason ({"ko": ..., "zh": ..., "en": ...}) in `language`, or in another
+    with the fallback of every text kept in three languages."""
+    return localized(
+        SimpleNamespace(**{f"reason_{c}": t for c, t in reasons.items()}), "reason", language
+    )
+
+
+def tell_cancelled(event: Event, record, reasons: dict[str, str]) -> int:
+    """Tell every registered and waitlisted person that `event` is cancelled, in their
+    language, with the reason in it and the event's time in both zones (Asia/Seoul and
+    Asia/Shanghai); return how many."""
+    count = 0
+    for registration in _standing(event):
         email, language, _zone = recipient_of(registration)
         if not email:
             continue
@@ -113,10 +179,10 @@ def tell_registrants(event: Event, kind: str, record, **extra) -> int:
                 "when": times.when(event.starts_at, event.ends_at, event_zone=event.time_zone),
                 "place": event.venue or event.online_url,
                 "status": str(registration.get_status_display()),
+                "reason": reason_in(reasons, language),
                 "path": reverse("events:event-detail", args=[event.pk]),
-                **extra,
             }
-        _enqueue(kind, registration, record, email, language, payload)
+        _enqueue("event_cancelled", registration, record, email, language, payload)
         count += 1
     return count
 

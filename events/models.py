@@ -72,6 +72,19 @@ STATUS_REFUSALS = {
 }
 
 
+# An event's deadlines that must not fall after its end (`Event.clean`), with the words.
+DEADLINE_AFTER_END = {
+    "registration_deadline": _(
+        "The registration deadline, %(deadline)s, is after the end of the event, %(end)s: "
+        "registration must close before the event ends."
+    ),
+    "meeting_requests_deadline": _(
+        "Meeting requests close on %(deadline)s, after the end of the event, %(end)s: they "
+        "must close before the event ends."
+    ),
+}
+
+
 class Event(StatusFlow, models.Model):
     class Kind(models.TextChoices):
         ROADSHOW = "roadshow", _("Roadshow")
@@ -174,6 +187,24 @@ class Event(StatusFlow, models.Model):
         if not self.starts_at:
             return self.title
         return f"{self.title} ({timezone.localtime(self.starts_at, self.tzinfo):%Y-%m-%d})"
+
+    def clean(self):
+        # The constraints say the same without the times, above the form; said here, the
+        # error sits on the deadline's field with both times (and the constraint, its field
+        # in error, is not checked again).
+        if self.ends_at is None:
+            return
+        zone = self.time_zone if self.time_zone in TimeZone.values else settings.TIME_ZONE
+        errors = {}
+        for field, words in DEADLINE_AFTER_END.items():
+            deadline = getattr(self, field)
+            if deadline is not None and deadline > self.ends_at:
+                errors[field] = words % {
+                    "deadline": times.span(deadline, None, zone),
+                    "end": times.span(self.ends_at, None, zone),
+                }
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:

@@ -66,6 +66,17 @@ def can_undo_check_in(actor, registration: Registration) -> bool:
     return can_check_in(actor, registration)
 
 
+def can_see_badge(actor, registration: Registration) -> bool:
+    """Show and print a badge: its holder, and the staff at the door, who check people in
+    (the badge's code and QR code are what the door scans). Staff who only read
+    registrations, the viewer among them, print nobody's badge."""
+    if actor is None or not actor.is_authenticated:
+        return False
+    if registration.user_id is not None and registration.user_id == actor.pk:
+        return registration.status != Registration.Status.CANCELLED
+    return actor.is_staff and can_check_in(actor, registration)
+
+
 def check_in_opens_at(event: Event):
     """Return when the door opens: midnight of the event's first day in its own zone.
 
@@ -166,11 +177,26 @@ def may_handle_registration(actor, registration: Registration) -> bool:
     return staff_with(actor, "events.change_registration")
 
 
+def registration_cancel_refused_because(registration: Registration, at=None) -> str | None:
+    """Return why nobody can cancel `registration` at `at` because of its event, or None.
+
+    A cancelled event's registrations were told it is cancelled and hold no place to give
+    back; an event that is over (completed, or past its end) has nothing left to cancel.
+    """
+    event = registration.event
+    if event.status == Event.Status.CANCELLED:
+        return _("This event is cancelled.")
+    if event.status == Event.Status.COMPLETED or (at or timezone.now()) >= event.ends_at:
+        return _("This event is over.")
+    return None
+
+
 def can_cancel_registration(actor, registration: Registration, at=None) -> bool:
-    """Whether `actor` may cancel `registration` now: it stands, nobody checked it in, the
-    event is not over, and the actor is the registrant or staff who handle registrations."""
+    """Whether `actor` may cancel `registration` now: it stands, nobody checked it in, its
+    event is neither cancelled nor over (`registration_cancel_refused_because`), and the
+    actor is the registrant or staff who handle registrations."""
     if registration.status == Registration.Status.CANCELLED or registration.is_checked_in:
         return False
-    if (at or timezone.now()) >= registration.event.ends_at:
+    if registration_cancel_refused_because(registration, at) is not None:
         return False
     return may_handle_registration(actor, registration)

@@ -5,14 +5,17 @@ their own. The moments are computed in UTC, so the hour between KST and CST chan
 
 import datetime as dt
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from companies.models import SPOKEN_LANGUAGES
+from events.messages import recipient_of
 from events.models import Event, Registration
 from incubator import times
 from incubator.reminders import Occurrence, ReminderKind
+
+SPEAKS = tuple(f"speaks_{code}" for code in SPOKEN_LANGUAGES)
 
 
 def when_for(start: dt.datetime, end: dt.datetime | None, event: Event, zone: str) -> str:
@@ -45,17 +48,21 @@ def _registrants_before(lead: dt.timedelta):
             .order_by("pk")
             .values_list(
                 "event_id", "user_id", "name", "guest_email", "user__email", "user__language",
-                "user__time_zone",
+                "user__time_zone", "badge_code", *SPEAKS,
             )
         )  # fmt: skip
         # The same event in the same language and zone reads the same: built once.
         shared: dict[tuple, dict] = {}
-        for event_id, user_id, name, guest_email, email, language, zone in registrations.iterator(
-            chunk_size=2_000
-        ):
+        for row in registrations.iterator(chunk_size=2_000):
+            event_id, user_id, name, guest_email, email, language, zone, badge_code = row[:8]
             event = events[event_id]
-            if user_id is None:
-                email, language, zone = guest_email, settings.LANGUAGE_CODE, event.time_zone
+            guest = user_id is None
+            if guest:
+                # A guest's language and zone by the rule of their other e-mails.
+                speaks = dict(zip(SPEAKS, row[8:], strict=True))
+                email, language, zone = recipient_of(
+                    Registration(event=event, guest_email=guest_email, **speaks)
+                )
             key = (event_id, language, zone)
             if key not in shared:
                 with translation.override(language):
@@ -75,12 +82,14 @@ def _registrants_before(lead: dt.timedelta):
                         ),
                         "path": reverse("events:event-detail", args=[event_id]),
                     }
+            # A guest has no badge page: the code to give at the door instead.
+            person = {"guest": True, "badge_code": badge_code} if guest else {}
             yield Occurrence(
                 obj_id=event_id,
                 due_at=event.starts_at - lead,
                 email=email,
                 language=language,
-                payload={**shared[key], "name": name},
+                payload={**shared[key], "name": name, **person},
                 user_id=user_id,
             )
 

@@ -60,16 +60,23 @@ def events_tables(period: Period) -> list:
 
 def registrations_tables(period: Period) -> list:
     status = Registration.Status
+    # A cancelled event keeps its registrations' statuses: counted as registered, they would
+    # lower the attendance rate and show a waitlist nobody waits on. Its registered and
+    # waitlisted people are counted on their own, the cancellations they made before as
+    # cancellations.
+    held_on = ~Q(event__status=Event.Status.CANCELLED)
+    standing = Q(status__in=(status.REGISTERED, status.WAITLISTED))
     # 1 query: registrations of the events of the period, by the event's kind.
     rows = {
         row["event__kind"]: row
         for row in Registration.objects.filter(**period.lookup("event__starts_at"))
         .values("event__kind")
         .annotate(
-            registered=Count("pk", filter=Q(status=status.REGISTERED)),
-            waitlisted=Count("pk", filter=Q(status=status.WAITLISTED)),
+            registered=Count("pk", filter=held_on & Q(status=status.REGISTERED)),
+            waitlisted=Count("pk", filter=held_on & Q(status=status.WAITLISTED)),
             cancelled=Count("pk", filter=Q(status=status.CANCELLED)),
-            attended=Count("pk", filter=Q(checked_in_at__isnull=False)),
+            attended=Count("pk", filter=held_on & Q(checked_in_at__isnull=False)),
+            event_cancelled=Count("pk", filter=~held_on & standing),
         )
         .order_by()
     }
@@ -77,7 +84,7 @@ def registrations_tables(period: Period) -> list:
     online = SessionAttendance.objects.filter(**period.lookup("session__starts_at")).aggregate(
         attendances=Count("pk"), people=Count("registration", distinct=True)
     )
-    columns = ("registered", "waitlisted", "cancelled", "attended")
+    columns = ("registered", "waitlisted", "cancelled", "attended", "event_cancelled")
     return [
         grid_table(
             "by_kind",
@@ -87,6 +94,7 @@ def registrations_tables(period: Period) -> list:
                 ("waitlisted", _("Waitlisted")),
                 ("cancelled", _("Cancelled")),
                 ("attended", _("Checked in")),
+                ("event_cancelled", _("Registrations of cancelled events")),
             ],
             [
                 (kind, label, [rows[kind][c] for c in columns])

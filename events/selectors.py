@@ -247,5 +247,6 @@ def calendar_registrations(user) -> QuerySet[Registration]:
             event__status__in=(*PUBLIC_STATUSES, Event.Status.CANCELLED),
         )
         .select_related("event")
+        .prefetch_related("event__online_sessions")
         .order_by("event__starts_at")
     )

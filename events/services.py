@@ -13,7 +13,7 @@ never sends it twice.
 """
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -26,6 +26,7 @@ from events import messages, policies
 from events.models import Event, Registration
 from incubator import times
 from incubator.audit import audit_record, changed
+from incubator.multilingual import LANGUAGES
 from incubator.rows import row_delete
 
 REGISTERED = Registration.Status.REGISTERED
@@ -161,10 +162,12 @@ def _fill_places(event: Event, actor=None) -> list[Registration]:
     return promoted
 
 
-def _place(event: Event, registration: Registration, actor) -> None:
-    """Give the (unsaved or cancelled) registration a place or a waitlist position."""
+def _place(event: Event, registration: Registration, actor, over_capacity=False) -> bool:
+    """Give the (unsaved or cancelled) registration a place or a waitlist position; with
+    `over_capacity`, a place even when the event is full. Return whether it went beyond."""
     _fill_places(event, actor)
-    status = REGISTERED if _has_place(event) else WAITLISTED
+    has_place = _has_place(event)
+    status = REGISTERED if has_place or over_capacity else WAITLISTED
     if registration.pk is None:
         registration.status = status  # a new row starts in either
     else:
@@ -175,9 +178,10 @@ def _place(event: Event, registration: Registration, actor) -> None:
     registration.cancelled_at = None
     registration.checked_in_at = None
     registration.checked_in_by = None
+    return not has_place and status == REGISTERED
 
 
-def _save_and_notify(registration: Registration, actor) -> Registration:
+def _save_and_notify(registration: Registration, actor, **changes) -> Registration:
     again = registration.pk is not None
     registration.full_clean()
     registration.save()
@@ -188,6 +192,7 @@ def _save_and_notify(registration: Registration, actor) -> Registration:
         status=registration.status,
         waitlist_position=registration.waitlist_position,
         again=again,
+        **changes,
     )
     kind = "event_registered" if registration.status == REGISTERED else "event_waitlisted"
     messages.notify_registration(registration, kind, record)
@@ -301,11 +306,13 @@ def registration_create_guest(
     affiliation: str = "",
     languages: Iterable[str] = (),
     notes: str = "",
+    over_capacity: bool = False,
 ) -> Registration:
     """Register a guest without an account (staff only), until the event ends.
 
-    Capacity and the waitlist apply as for everyone; a cancelled guest comes back on
-    their old row.
+    Capacity and the waitlist apply as for everyone, unless staff at the door give a full
+    event's walk-in a place `over_capacity` (the audit record says so); a cancelled guest
+    comes back on their old row.
     """
     if not policies.can_add_guest(actor, event):
         raise PermissionDenied
@@ -327,7 +334,8 @@ def registration_create_guest(
             registration.notes = notes
         for field, value in _speaks(languages).items():
             setattr(registration, field, value)
-        _place(event, registration, actor)
+        if _place(event, registration, actor, over_capacity=over_capacity):
+            return _save_and_notify(registration, actor, over_capacity=True)
         return _save_and_notify(registration, actor)
 
 
@@ -375,15 +383,23 @@ def registration_cancel(*, registration: Registration, actor) -> Registration:
                 % {"name": registration.name},
                 code="checked_in",
             )
-        if timezone.now() >= event.ends_at:
-            raise ValidationError(_("This event is over."), code="over")
+        refused = policies.registration_cancel_refused_because(registration)
+        if refused:
+            code = "event_cancelled" if event.status == Event.Status.CANCELLED else "over"
+            raise ValidationError(refused, code=code)
         was = registration.status
         registration.move_to(CANCELLED)
         registration.waitlist_position = None
         registration.cancelled_at = timezone.now()
         registration.save(update_fields=["status", "waitlist_position", "cancelled_at"])
         record = _audit(registration, "registration.cancel", actor, status=[was, CANCELLED])
-        messages.notify_registration(registration, "registration_cancelled", record)
+        # "You may register again" only while one may (and, says the e-mail, not a guest).
+        messages.notify_registration(
+            registration,
+            "registration_cancelled",
+            record,
+            registration_closed=not event.is_registration_open(),
+        )
         if was == REGISTERED and event.is_matching_session:
             # Imported here: the matching services import this module (lock_event).
             from events.matching.services import meetings_remove_of_cancelled
@@ -409,8 +425,8 @@ def event_fill_places(*, event: Event, actor=None) -> list[Registration]:
 
 # --- Events: create, change, publish, cancel, complete ----------------------------------
 
-# A change of these tells the registrants of a published event.
-TELLING_FIELDS = ("starts_at", "ends_at", "time_zone", "venue_ko", "venue_zh", "venue_en")
+# A change of these may tell the registrants of a published event (`messages.tell_changed`).
+TELLING_FIELDS = messages.CHANGE_FIELDS
 
 
 def _refuse_unless_manager(actor, event=None) -> None:
@@ -433,9 +449,10 @@ def event_create(*, actor, data: dict) -> Event:
 def event_update(*, event: Event, actor, data: dict) -> Event:
     """Change an event's fields (not its status: that has its own services).
 
-    A raised capacity gives its new places to the waitlist; a published event whose time or
-    venue changed tells its registrants by e-mail, and whose public fields changed tells
-    the registered partner organisations' systems by webhook.
+    A raised capacity gives its new places to the waitlist (`event.promoted`); a published
+    event whose time or venue changed tells by e-mail those registrants who read the change
+    (`event.told`: how many), and whose public fields changed tells the registered partner
+    organisations' systems by webhook.
     """
     _refuse_unless_manager(actor, event)
     if "status" in data:
@@ -455,7 +472,9 @@ def event_update(*, event: Event, actor, data: dict) -> Event:
             if "capacity" in changes:
                 event.promoted = _fill_places(event, actor)
             if set(changes) & set(TELLING_FIELDS):
-                messages.tell_registrants(event, "event_changed", record)
+                # Each is told what changed of what they read: the time, or the venue in
+                # their language; the count is for the page that saved the change to say.
+                event.told = messages.tell_changed(event, before, record)
             messages.webhook_event_changed(event, record, changes)
     return event
 
@@ -482,18 +501,29 @@ def event_publish(*, event: Event, actor) -> Event:
     return event
 
 
-def event_cancel(*, event: Event, actor, reason: str) -> Event:
+def event_cancel(*, event: Event, actor, reason: str | Mapping[str, str]) -> Event:
     """Cancel an event; every registered and waitlisted person is told by e-mail, with the
-    reason, in their language, and their partner organisations' systems by webhook."""
-    reason = (reason or "").strip()
-    if not reason:
+    reason, in their language, and their partner organisations' systems by webhook.
+
+    `reason` is one text for every reader, or a text per language ({"ko": ..., "zh": ...,
+    "en": ...}, at least one), each reader's taken with the fallback of the event's texts.
+    """
+    if isinstance(reason, str):
+        reason = (reason or "").strip()
+        recorded = reason
+        reasons = dict.fromkeys(LANGUAGES, reason)
+    else:
+        reasons = {code: (reason.get(code) or "").strip() for code in LANGUAGES}
+        recorded = {code: text for code, text in reasons.items() if text}
+    if not any(reasons.values()):
         raise ValidationError({"reason": _("Write why the event is cancelled.")})
     with transaction.atomic():
         event, record = _event_move(
-            event, Event.Status.CANCELLED, actor, "event.cancel", reason=reason
+            event, Event.Status.CANCELLED, actor, "event.cancel", reason=recorded
         )
-        messages.tell_registrants(event, "event_cancelled", record, reason=reason)
-        messages.webhook_event_cancelled(event, record, reason)
+        messages.tell_cancelled(event, record, reasons)
+        # Partners' systems read the English text (webhooks are written in English).
+        messages.webhook_event_cancelled(event, record, messages.reason_in(reasons, "en"))
     return event
 
 

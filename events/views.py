@@ -18,11 +18,13 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import select_template
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from events import ics, policies, selectors, services
 from events.forms import (
+    FROM_CHECK_IN,
     AttendanceForm,
     CheckInForm,
     CheckInSearchForm,
@@ -173,7 +175,8 @@ def registration_cancel(request, pk):
     else:
         messages.success(
             request,
-            _("Your registration for %(event)s is cancelled.") % {"event": registration.event},
+            _("Your registration for %(event)s is cancelled.")
+            % {"event": registration.event.title},
         )
     return redirect("events:event-detail", pk)
 
@@ -209,10 +212,10 @@ def event_ics(request, pk):
     event = _visible_event(request, pk)
     url = request.build_absolute_uri(reverse("events:event-detail", args=[pk]))
     registration = selectors.registration_of(event=event, user=request.user)
-    item = ics.event_item(
+    items = ics.event_items(
         event, url=url, online_link=policies.can_see_online_link(request.user, event, registration)
     )
-    content = ics.calendar_for([item], name=event.title)
+    content = ics.calendar_for(items, name=event.title)
     return _calendar_response(content, f"event-{event.pk}.ics")
 
 
@@ -220,7 +223,9 @@ def event_ics(request, pk):
 @require_GET
 def my_agenda_ics(request):
     items = [
-        ics.event_item(
+        item
+        for registration in selectors.calendar_registrations(request.user)
+        for item in ics.event_items(
             registration.event,
             url=request.build_absolute_uri(
                 reverse("events:event-detail", args=[registration.event_id])
@@ -229,7 +234,6 @@ def my_agenda_ics(request):
                 request.user, registration.event, registration
             ),
         )
-        for registration in selectors.calendar_registrations(request.user)
     ]
     return _calendar_response(
         ics.calendar_for(items, name=_("My events at the center")), "my-agenda.ics"
@@ -242,16 +246,15 @@ def my_agenda_ics(request):
 @login_required
 @require_GET
 def badge(request, pk):
-    """Show a printable badge to its holder, and to staff allowed to see registrations."""
+    """Show a printable badge to its holder, and to the staff at the door."""
     try:
         registration = selectors.badge(pk=pk)
     except Registration.DoesNotExist:
         raise Http404 from None
-    is_holder = registration.user_id is not None and registration.user_id == request.user.pk
-    is_staff = request.user.is_staff and request.user.has_perm("events.view_registration")
-    if not (is_holder or is_staff):
-        raise Http404
-    if registration.status == Registration.Status.CANCELLED and not is_staff:
+    if not policies.can_see_badge(request.user, registration):
+        # Staff who read registrations know the badge exists: they are told it is not theirs.
+        if request.user.is_staff and request.user.has_perm("events.view_registration"):
+            raise PermissionDenied(_("Badges are printed by the staff who check people in."))
         raise Http404
     return render(request, "events/badge.html", {"registration": registration})
 
@@ -294,6 +297,15 @@ def _undo_check_in(request, registration: Registration) -> None:
         )
 
 
+def _walk_in_url(event: Event, query: str) -> str:
+    """The admin's add page for a guest at the door: the event chosen, the name that was
+    searched for typed in, and saved, back to this page (`FROM_CHECK_IN`)."""
+    # A badge code or an address searched for is no name to print on a badge.
+    name = "" if selectors.is_badge_code(query) or "@" in query else query.strip()
+    fields = {"event": event.pk, **({"name": name} if name else {}), FROM_CHECK_IN: 1}
+    return f"{reverse('admin:events_registration_add')}?{urlencode(fields)}"
+
+
 @staff_view("events.change_registration")
 @require_http_methods(["GET", "POST"])
 def check_in(request, pk):
@@ -320,7 +332,7 @@ def check_in(request, pk):
             "results": results,
             "counts": selectors.checkin_counts(event=event),
             "door_closed_because": policies.check_in_refused_because(event),
-            "walk_in_url": reverse("admin:events_registration_add") + f"?event={event.pk}"
+            "walk_in_url": _walk_in_url(event, query)
             if policies.can_add_guest(request.user, event)
             else None,
         },
@@ -368,9 +380,8 @@ def delegation_programme(request, pk):
         delegation = selectors.delegation_programme(pk=pk)
     except Delegation.DoesNotExist:
         raise Http404 from None
-    zone = delegation.event.time_zone if delegation.event else "Asia/Shanghai"
     return render(
         request,
         "events/delegation_programme.html",
-        {"delegation": delegation, "zone": zone},
+        {"delegation": delegation, "zone": delegation.time_zone},
     )

@@ -1,5 +1,7 @@
 """Sign-up, e-mail confirmation, sign-in and preferences: the portal's doors."""
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -63,11 +65,32 @@ def _next_cookie_path() -> str:
     return reverse("portal:home")  # the portal's pages only, the confirmation link's among them
 
 
+# Apps whose pages are sent to one address (an invitation's) register here how to read it
+# from the page's path: the sign-up form opened from such a page starts with that address.
+_sign_up_addresses: list[Callable[[str], str | None]] = []
+
+
+def register_sign_up_address(resolver: Callable[[str], str | None]) -> None:
+    """Add `resolver(next_path) -> address or None`."""
+    if resolver not in _sign_up_addresses:
+        _sign_up_addresses.append(resolver)
+
+
+def _address_for(next_url: str | None) -> str | None:
+    if not next_url:
+        return None
+    return next((a for a in (r(next_url) for r in _sign_up_addresses) if a), None)
+
+
 def sign_up(request):
     if request.user.is_authenticated:
         return redirect("portal:home")
     next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
-    form = SignUpForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
+    initial = {"language": request.LANGUAGE_CODE}
+    invited = _address_for(next_url)
+    if invited:
+        initial["email"] = invited
+    form = SignUpForm(request.POST or None, initial=initial, invited=invited)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         # The same page whether or not the address has an account already.
@@ -119,6 +142,13 @@ def verify_email(request, uidb64, token):
     except (User.DoesNotExist, ValueError, UnicodeDecodeError):
         user = None
     if user is None or not links.email_verification_token.check_token(user, token):
+        if request.user.is_authenticated and request.user.email_verified:
+            # A used link opened again, by someone already in: nothing to do but go home.
+            return render(
+                request,
+                "accounts/verify_already.html",
+                {"home": portal.portal_home(request.user)},
+            )
         return render(request, "accounts/verify_failed.html", status=400)
     services.account_verify_email(user=user)
     login(request, user, backend=auth_backend.PATH)

@@ -2,13 +2,19 @@ import copy
 import functools
 import json
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import FORMFIELD_FOR_DBFIELD_DEFAULTS
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
+from django.contrib.auth.forms import (
+    AdminPasswordChangeForm,
+    ReadOnlyPasswordHashWidget,
+    SetUnusablePasswordMixin,
+)
 from django.db import models
-from django.utils.html import format_html
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -53,6 +59,25 @@ class PasswordChangeForm(AdminPasswordChangeForm):
         )
 
 
+class PasswordSummaryWidget(ReadOnlyPasswordHashWidget):
+    """The password's summary without Django's button to the password page: for a reader
+    whom that page refuses (only who may change the account sets its password)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        summary = self.get_context(name, value, attrs)["summary"]
+        return format_html(
+            "<div><p>{}</p></div>",
+            format_html_join(
+                " ",
+                "<strong>{}</strong>{}",
+                (
+                    (entry["label"], f": {entry['value']}" if entry.get("value") else "")
+                    for entry in summary
+                ),
+            ),
+        )
+
+
 def language_name(code):
     """Return a language's name in the reader's language ("Simplified Chinese" for zh-hans)."""
     return dict(settings.LANGUAGES).get(code, code or "–")
@@ -82,6 +107,19 @@ class RoleFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         return queryset.filter(groups__name=self.value()) if self.value() else queryset
+
+
+def autocomplete_source(site, request):
+    """Return the admin of the model whose field the admin's autocomplete answers for, or
+    None when `request` is not an autocomplete's."""
+    match = getattr(request, "resolver_match", None)
+    if match is None or match.url_name != "autocomplete":
+        return None
+    try:
+        model = apps.get_model(request.GET["app_label"], request.GET["model_name"])
+    except (KeyError, LookupError, ValueError):
+        return None
+    return site._registry.get(model)
 
 
 @admin.register(User)
@@ -128,6 +166,25 @@ class UserAdmin(ServiceAdmin, BaseUserAdmin):
             self.change_password_form, actor=request.user
         )
         return super(UserAdmin, for_request).user_change_password(request, id, form_url)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None and "password" in form.base_fields:
+            if not self.has_change_permission(request, obj):
+                # A copy: the field is the class's, shared with every reader's form.
+                field = copy.deepcopy(form.base_fields["password"])
+                field.widget = PasswordSummaryWidget()
+                form.base_fields["password"] = field
+        return form
+
+    def get_search_results(self, request, queryset, search_term):
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # The autocomplete of another model's user field offers the accounts that model may
+        # take, which its admin knows (`users_to_offer`): the core knows none of the roles.
+        source = autocomplete_source(self.admin_site, request)
+        if source is not None and hasattr(source, "users_to_offer"):
+            found = source.users_to_offer(request, found)
+        return found, may_have_duplicates
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
@@ -297,10 +354,12 @@ class AuditRecordAdmin(PageRows, ReadOnlyAdmin):
     ]
     search_fields = ["actor_label", "object_repr", "company_repr", "verb"]
     date_hierarchy = "at"
+    # Two fields are the actor: its account (gone when the account is deleted; none for a
+    # key or a task), and the label written with the record, which stays.
     fields = [
         "at",
-        "actor",
-        "actor_label",
+        "actor_account",
+        "actor_recorded",
         "verb_label",
         "object_type",
         "object_id",
@@ -320,6 +379,17 @@ class AuditRecordAdmin(PageRows, ReadOnlyAdmin):
     @admin.display(description=_("verb"), ordering="verb")
     def verb_label(self, record):
         return audit_verbs.label_of(record.verb)
+
+    @admin.display(description=_("actor's account"))
+    def actor_account(self, record):
+        if record.actor_id is None:
+            return "—"
+        url = reverse("admin:incubator_user_change", args=[record.actor_id])
+        return format_html('<a href="{}">{}</a>', url, record.actor)
+
+    @admin.display(description=_("actor as recorded (e-mail address or key)"))
+    def actor_recorded(self, record):
+        return record.actor_label or "—"
 
     def get_search_results(self, request, queryset, search_term):
         found, may_have_duplicates = super().get_search_results(request, queryset, search_term)

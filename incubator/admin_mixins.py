@@ -314,6 +314,16 @@ def call_service_once(form: SentOnceForm, service, **kwargs):
     return made
 
 
+class StateRefused(PermissionDenied):
+    """An action page refused for its object's state (already cancelled, not started yet),
+    not for who asks: `ActionPages.action_view` sends the staff member back to the object's
+    change page with the reason. Unhandled, it is the 403 that says why."""
+
+    def __init__(self, obj, reason: str):
+        super().__init__(reason)
+        self.obj, self.reason = obj, reason
+
+
 class ActionPages:
     """The admin's pages that change a record through a service (decide, move, grant...).
 
@@ -327,8 +337,9 @@ class ActionPages:
     def action_object(self, request, object_id, allowed=None, refused_because=None):
         """Return the object of an action page, or raise 404 / 403.
 
-        `refused_because(request, obj)` says why `allowed` refuses (the object's state), for
-        the 403 page to say so rather than only "not allowed"; None: it says nothing more.
+        `refused_because(request, obj)` says why `allowed` refuses when the object's state
+        does (None: who asks is refused): `StateRefused`, which a view wrapped in
+        `action_view` turns into the change page with the reason.
         """
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
@@ -337,16 +348,33 @@ class ActionPages:
         if not may:
             reason = refused_because(request, obj) if refused_because else None
             if reason:
-                raise PermissionDenied(reason)
+                raise StateRefused(obj, reason)
             raise PermissionDenied
         return obj
 
+    def action_view(self, view):
+        """Wrap an action page's view: opened in a state that refuses it (the back button
+        after cancelling, an event published already), it goes back to the change page and
+        says why, as a warning. The staff member may do it; the object is past it."""
+
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            try:
+                return view(request, *args, **kwargs)
+            except StateRefused as refusal:
+                self.message_user(request, refusal.reason, messages.WARNING)
+                return redirect(self._change_url(refusal.obj))
+
+        wrapper.model_admin = self  # as Django's own admin views say whose they are
+        return wrapper
+
+    def _change_url(self, obj) -> str:
+        opts = self.opts
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(obj.pk)])
+
     def action_done(self, request, obj, message: str):
         self.message_user(request, message, messages.SUCCESS)
-        opts = self.opts
-        return redirect(
-            reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(obj.pk)])
-        )
+        return redirect(self._change_url(obj))
 
     def action_page(self, request, obj, *, title: str, template: str | None = None, **context):
         media = self.media

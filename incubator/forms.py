@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from incubator import reminders, services
 from incubator.models import User
+from incubator.zones import zone_words
 
 
 class DateInput(forms.DateInput):
@@ -55,13 +56,17 @@ class SignInForm(AuthenticationForm):
             raise forms.ValidationError(self.error_messages["unverified"], code="unverified")
 
 
+def zone_choices() -> list[tuple[str, str]]:
+    """The portal's zones as people name them ("Korea time (KST)"), in the page's language."""
+    return [(zone, zone_words(zone)) for zone in settings.PORTAL_TIME_ZONES]
+
+
 class SignUpForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"), max_length=254)
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
-    time_zone = forms.ChoiceField(
-        label=_("Time zone"), choices=[(tz, tz) for tz in settings.PORTAL_TIME_ZONES]
-    )
+    # A callable: the labels are made in the language of each page, not at import.
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=zone_choices)
     password1 = forms.CharField(
         label=_("Password"),
         strip=False,
@@ -73,6 +78,15 @@ class SignUpForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+
+    def __init__(self, *args, invited: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if invited:
+            # Opened from an invitation's page: only an account with its address accepts it.
+            self.fields["email"].help_text = _(
+                "The invitation was sent to %(email)s: an account with another address "
+                "cannot accept it."
+            ) % {"email": invited}
 
     def clean_email(self):
         # Whether the address has an account is the service's business: the
@@ -114,6 +128,7 @@ class PreferencesForm(forms.ModelForm):
         # The name the company's page, badges and e-mails show: cleared, they showed the
         # address instead.
         self.fields["full_name"].required = True
+        self.fields["time_zone"].choices = zone_choices()
         shown = reminders.kinds_for(self.instance)
         optional = [kind for kind in shown if kind.optional]
         self.fields["reminders"].choices = [(kind.code, kind.label) for kind in optional]

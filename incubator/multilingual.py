@@ -19,12 +19,13 @@ from django.utils.translation import gettext_lazy as _
 LANGUAGES = {"ko": _("Korean"), "zh": _("Chinese"), "en": _("English")}
 # The reader's language code (as Django names it) -> column suffix.
 SUFFIX_OF = {"ko": "ko", "zh-hans": "zh", "zh": "zh", "en": "en"}
-# When the reader's language is empty: Korean (the center's founders), then English.
-FALLBACK = ("ko", "en", "zh")
+# When the reader's language is empty: English, which most readers of either country read,
+# before the other country's language; then Korean (the center's founders), then Chinese.
+FALLBACK = ("en", "ko", "zh")
 
 
 def localized(obj, field: str, language: str | None = None) -> str:
-    """Return obj.<field>_<language>, falling back to Korean, then English, then Chinese."""
+    """Return obj.<field>_<language>, falling back to English, then Korean, then Chinese."""
     code = (language or get_language() or "ko").lower()
     first = SUFFIX_OF.get(code, SUFFIX_OF.get(code.split("-")[0], "ko"))
     for suffix in (first, *FALLBACK):

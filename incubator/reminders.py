@@ -135,6 +135,33 @@ def dedupe_key(kind: ReminderKind, occurrence: Occurrence) -> str:
     return f"reminder:{kind.code}:{occurrence.obj_id}:{occurrence.recipient_key}:{moment}"
 
 
+def _key_parts(key: str) -> tuple[str, str] | None:
+    """Return (kind code, recipient key) of a `dedupe_key`, or None for another key."""
+    # reminder:<code>:<object>:<recipient>:<YYYY-MM-DDTHH:MM:SSZ>: an object id may hold
+    # colons, a recipient (an id or an address) does not, and the moment holds two.
+    parts = key.split(":")
+    if len(parts) < 7 or parts[0] != "reminder":
+        return None
+    return parts[1], parts[-4]
+
+
+def preferences_kind(message_kind: str, key: str) -> ReminderKind | None:
+    """Return the optional kind that the reader of an outbox e-mail (`message_kind`, dedupe
+    `key`) can turn off in their preferences, or None.
+
+    Several kinds may share one e-mail (an event's day-before and hour-before reminders):
+    the key names the kind that wrote it. A reminder to someone without an account (an
+    event's guest, keyed by their address) has no preferences to turn it off in. A key the
+    sweep did not write names no kind: the e-mail's only optional kind is taken, if any.
+    """
+    parts = _key_parts(key)
+    kind = _KINDS.get(parts[0]) if parts else None
+    if kind is not None and kind.message_kind == message_kind:
+        return kind if kind.optional and parts[1].isdigit() else None
+    sharing = [k for k in optional_kinds() if k.message_kind == message_kind]
+    return sharing[0] if len(sharing) == 1 else None
+
+
 def local_moment(day: dt.date, hour: int, zone: str) -> dt.datetime:
     """Return `hour`:00 of `day` in `zone`, as an aware datetime."""
     import zoneinfo

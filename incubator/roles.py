@@ -40,7 +40,8 @@ def can_delete_row(actor, row) -> bool:
     return staff_with(actor, f"{row._meta.app_label}.delete_{row._meta.model_name}")
 
 
-# role -> {app_label: actions}; "view" everywhere for every staff role.
+# role -> {app_label: actions}: the actions reach every model of the app but those the
+# role has no business in (HIDDEN_FROM) and the manager's own (below).
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     # "axes": the sign-in lockouts, which only the manager sees and lifts.
     CENTER_MANAGER: {
@@ -56,30 +57,45 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "events": VIEW,
         "reports": RUN_REPORTS,
     },
+    # What events need: companies, partner organisations and their people, every kind of
+    # event. Not the programmes' rooms (applications and their screening, the fund, service
+    # requests and their threads, milestones, quarterly figures): the program officers'.
     EVENT_COORDINATOR: {
         "incubator": VIEW,
         "companies": VIEW,
-        "programs": VIEW,
         "events": ALL,
         "reports": RUN_REPORTS,
     },
+    # The county liaison: aggregates (the dashboard, the KPI report), companies, programmes,
+    # events and meetings. Periodic tasks are the manager's alone.
     VIEWER: {
         **{app: VIEW for app in CENTER_APPS},
         "reports": RUN_REPORTS,
-        "django_celery_beat": VIEW,
     },
 }
+# Models a role does not see although its app's actions would reach them.
+HIDDEN_FROM: dict[str, set[tuple[str, str]]] = {
+    # Leads are the program officers' prospects (contacts' names and e-mail addresses).
+    EVENT_COORDINATOR: {("companies", "lead")},
+    # Not the accounts' list (every person's e-mail address), nor the judges' own scores:
+    # the viewer reads a round's results once they are published, without who gave what.
+    VIEWER: {("incubator", "user"), ("events", "score")},
+}
 # Models whose rows only the center manager may change, whatever the app grants.
-# Partner API keys and webhook endpoints too: whoever makes one is shown its secret.
+# Webhook endpoints too: whoever makes one is shown its secret.
 MANAGER_ONLY_MODELS = {
     ("programs", "screeningpolicy"),
     ("incubator", "user"),
-    ("companies", "partnerapikey"),
     ("companies", "webhookendpoint"),
     ("events", "calendarfeed"),
 }
-# Models no other role may even see: the outbox holds every message to every person.
-MANAGER_ONLY_VISIBLE = {("incubator", "outboxmessage"), ("incubator", "auditrecord")}
+# Models no other role may even see: the outbox holds every message to every person, the
+# audit trail who did what; partner API keys are made, read and revoked by the manager alone.
+MANAGER_ONLY_VISIBLE = {
+    ("incubator", "outboxmessage"),
+    ("incubator", "auditrecord"),
+    ("companies", "partnerapikey"),
+}
 # Permissions beyond add/change/delete/view, by role.
 EXTRA_PERMISSIONS: dict[str, tuple[str, ...]] = {
     CENTER_MANAGER: (
@@ -104,6 +120,8 @@ def permissions_for(role: str, permission_model, every=None) -> list:
         actions = ROLE_PERMISSIONS[role].get(app_label, ())
         action = perm.codename.split("_", 1)[0]
         if action not in actions:
+            continue
+        if (app_label, model) in HIDDEN_FROM.get(role, ()):
             continue
         if role != CENTER_MANAGER and (
             (app_label, model) in MANAGER_ONLY_VISIBLE

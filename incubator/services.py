@@ -149,7 +149,7 @@ def render_message(message: OutboxMessage) -> EmailMultiAlternatives:
     headers = {"Message-ID": outbox_message_id(message)}
     # An optional reminder says why it came and where to turn it off (base.html, and the
     # footer appended to the text); the page asks the reader to sign in: no token here.
-    optional = _optional_reminder(message.kind)
+    optional = reminders.preferences_kind(message.kind, message.dedupe_key)
     if optional is not None:
         context["preferences_url"] = site + reverse("portal:preferences")
         headers["List-Unsubscribe"] = f"<{context['preferences_url']}>"
@@ -184,11 +184,6 @@ def render_message(message: OutboxMessage) -> EmailMultiAlternatives:
     for attachment in extras.attachments:
         email.attach(attachment.filename, attachment.content, attachment.mimetype)
     return email
-
-
-def _optional_reminder(kind: str):
-    """Return the optional reminder kind whose e-mails are of `kind`, or None."""
-    return next((k for k in reminders.optional_kinds() if k.message_kind == kind), None)
 
 
 def _sender() -> str:

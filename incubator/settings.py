@@ -188,6 +188,12 @@ AXES_COOLOFF_TIME = timedelta(minutes=30)
 # between guesses and never be locked. A typo followed by a success costs one
 # of five tries for 30 minutes.
 AXES_RESET_ON_SUCCESS = False
+# A try refused because the account or the address is locked is not one more failure: it
+# is refused before any password is read. Counted, a locked person retrying the right
+# password would lock the address (the office behind one NAT, every colleague) after
+# five tries, and each try would push the end of the lock back. The lock ends 30 minutes
+# after the failure that set it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # Failures stay on record after a manager lifts a lock (at most 1,000 per
 # account); successful sign-ins are not kept, nobody reads them.
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
@@ -353,9 +359,11 @@ CACHES = {
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "incubator.api.schema.ScopedSchema",
     "DEFAULT_FILTER_BACKENDS": [
+        "incubator.api.filters.KnownParameters",  # first: an unknown parameter is a 400
         "django_filters.rest_framework.DjangoFilterBackend",
         "incubator.api.filters.StrictOrdering",
     ],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "incubator.api.negotiation.Negotiation",
     "DEFAULT_PAGINATION_CLASS": "incubator.api.pagination.Page",
     "DEFAULT_AUTHENTICATION_CLASSES": ["incubator.api.auth.PartnerKeyAuthentication"],
     # Nothing is open unless a view says who may: DRF's own default is AllowAny.
@@ -411,7 +419,9 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "incubator.api.schema.add_error_responses",
     ],
-    "ENUM_NAME_OVERRIDES": {},
+    # An event's status is in two components (an event, a registration's event): named
+    # here, not by a hash of its labels, which differs from one language to the next.
+    "ENUM_NAME_OVERRIDES": {"EventStatusEnum": "events.models.Event.Status"},
 }
 
 CONTENT_SECURITY_POLICY = {
@@ -440,10 +450,42 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# The request logs leave out the secrets of links and the traceback of a refusal
+# (incubator/log_filters.py; gunicorn's access log: incubator/gunicorn_config.py). The dev
+# server's logger is Django's own, written out again to take the filter.
+_REQUEST_FILTERS = ["secrets_masked", "refusals_without_traceback"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "secrets_masked": {"()": "incubator.log_filters.SecretsMasked"},
+        "refusals_without_traceback": {"()": "incubator.log_filters.RefusalsWithoutTraceback"},
+    },
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {
+            "level": "INFO",
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["secrets_masked"],
+        },
+        "django.request": {"filters": _REQUEST_FILTERS},
+        "django.security.csrf": {"filters": _REQUEST_FILTERS},
+    },
 }

@@ -87,12 +87,16 @@ def _access_log(log) -> str:
 
 
 def _failure(failure) -> str:
-    text = gettext("Failed sign-in of %(username)s at %(time)s from %(address)s") % {
+    text = (
+        gettext("Failed sign-in of %(username)s at %(time)s from %(address)s: locked out")
+        if failure.locked_out
+        else gettext("Failed sign-in of %(username)s at %(time)s from %(address)s")
+    )
+    return text % {
         "username": failure.username,
         "time": moment_text(failure.attempt_time),
         "address": failure.ip_address,
     }
-    return f"{text} ({gettext('locked out')})" if failure.locked_out else text
 
 
 def _periodic_task(task) -> str:

@@ -9,6 +9,8 @@ the reader's language (incubator.third_party). The libraries' own strings are tr
 in the project's catalogues (incubator/third_party_strings.py).
 """
 
+import copy
+
 from axes import admin as axes_admin
 from axes.conf import settings as axes_settings
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -139,6 +141,19 @@ class PeriodicTaskAdmin(beat_admin.PeriodicTaskAdmin, ServiceAdmin):
     @admin.display(description=_("in words"))
     def crontab_translation(self, task):
         return crontab_in_words(task.crontab) if task.crontab_id else "—"
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        # The library's "Name" is a person's name in the project's catalogues ("姓名"); a
+        # task's name reads as the list's column does, and the page's title: in the
+        # reader's language, which the field (the stored English name) says below it.
+        name = copy.deepcopy(form.base_fields["name"])
+        name.label = _("name")
+        shown = periodic_task_name(obj.name) if obj is not None else ""
+        if shown and shown != obj.name:
+            name.help_text = gettext("Staff read it as: %(name)s") % {"name": shown}
+        form.base_fields["name"] = name
+        return form
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # The library's own view adds its crontabs' English words for an inline script the

@@ -32,4 +32,5 @@ urlpatterns = [
 ]
 
 handler400 = "incubator.views.bad_request"
+handler403 = "incubator.views.permission_denied"
 handler404 = "incubator.views.page_not_found"

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views import defaults, i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -48,9 +50,20 @@ def bad_request(request, exception):
         context = {
             "upload": isinstance(exception, UploadTooLarge),
             "max_mb": settings.UPLOAD_MAX_BYTES / 1_048_576,
+            "back_url": _referring_page(request),
         }
         return render(request, "413.html", context, status=413)
     return defaults.bad_request(request, exception)
+
+
+def _referring_page(request) -> str:
+    """Return the page the refused form was on (the Referer, on this site), else ""."""
+    referer = request.META.get("HTTP_REFERER", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return referer
+    return ""
 
 
 def page_not_found(request, exception):
@@ -60,6 +73,28 @@ def page_not_found(request, exception):
 
         return not_found_response()
     return defaults.page_not_found(request, exception)
+
+
+def permission_denied(request, exception):
+    """Staff refused a page are told so in the admin's layout: what is refused, their role,
+    the way back to the admin's home. Portal users get the portal's page."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.is_staff:
+        return defaults.permission_denied(request, exception)
+    from django.contrib import admin
+
+    from incubator.roles import CENTER_MANAGER, ROLE_LABELS
+
+    groups = list(user.groups.values_list("name", flat=True))
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Not allowed"),
+        "reason": str(exception or ""),
+        "role": ", ".join(str(ROLE_LABELS.get(name, name)) for name in groups),
+        "is_manager": CENTER_MANAGER in groups,
+        "refused_path": request.path,
+    }
+    return render(request, "admin/403.html", context, status=403)
 
 
 def csrf_failure(request, reason=""):

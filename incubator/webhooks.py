@@ -17,6 +17,7 @@ import hmac
 import http.client
 import ipaddress
 import json
+import re
 import socket
 import time
 import uuid
@@ -27,6 +28,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 RECIPIENT_PREFIX = "webhook:"
 USER_AGENT = "ck-incubator-webhooks/1"
@@ -245,6 +247,23 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> int:
         connection.close()
 
 
+# What deliver() writes into last_error in English (the worker's log reads it too), and
+# error_in_language() says in the reader's language.
+ENDPOINT_GONE = gettext_noop("The endpoint is deleted or inactive.")
+ENDPOINT_ANSWERED = gettext_noop("The endpoint answered HTTP %(status)s.")
+_ANSWERED = re.compile(re.escape(ENDPOINT_ANSWERED).replace(re.escape("%(status)s"), r"(\d+)"))
+
+
+def error_in_language(text: str) -> str:
+    """A delivery's last error in the active language: the two of deliver()'s own words;
+    what the network or TLS said stays as it was written."""
+    if text == ENDPOINT_GONE:
+        return _(ENDPOINT_GONE)
+    if answered := _ANSWERED.fullmatch(text):
+        return _(ENDPOINT_ANSWERED) % {"status": answered[1]}
+    return text
+
+
 def deliver(message) -> None:
     """Make one attempt at a webhook outbox row; raise WebhookFailed when it fails.
 
@@ -253,7 +272,7 @@ def deliver(message) -> None:
     endpoint_id = endpoint_id_of(message.recipient)
     target = _resolver(endpoint_id) if _resolver else None
     if target is None:
-        raise WebhookGone("The endpoint is deleted or inactive.")
+        raise WebhookGone(ENDPOINT_GONE)
     body = body_of(message.payload)
     timestamp = int(time.time())
     ok = False
@@ -264,7 +283,7 @@ def deliver(message) -> None:
             )
         ok = 200 <= status < 300
         if not ok:
-            raise WebhookFailed(f"The endpoint answered HTTP {status}.")
+            raise WebhookFailed(ENDPOINT_ANSWERED % {"status": status})
     finally:
         if _on_attempt is not None:
             _on_attempt(endpoint_id, ok=ok, at=timezone.now())

@@ -3,10 +3,14 @@
 A new key is shown once, on the page that made it; the database keeps its hash.
 """
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import APIKey
@@ -153,8 +157,27 @@ class PartnerAPIKeyAdmin(ActionPages, admin.ModelAdmin):
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {**(extra_context or {}), "may_revoke": can_manage_api_keys(request.user)}
+        extra_context = {
+            **(extra_context or {}),
+            "may_revoke": can_manage_api_keys(request.user),
+            "key_history_url": self._history_url(self.get_object(request, unquote(object_id))),
+        }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    @staticmethod
+    def _history_url(key) -> str | None:
+        """The key's part of the audit trail: the services file its records under its
+        organisation (a key's id holds its hash), each naming the key's prefix."""
+        if key is None:
+            return None
+        query = urlencode(
+            {
+                "object_type__id__exact": ContentType.objects.get_for_model(PartnerOrganisation).pk,
+                "object_id": key.organisation_id,
+                "changes__prefix": key.prefix,
+            }
+        )
+        return f"{reverse('admin:incubator_auditrecord_changelist')}?{query}"
 
 
 # The library's own key model is unused: every key belongs to an organisation.

@@ -6,17 +6,20 @@ changes a listing's text here.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 from django.urls import path
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from companies import selectors as company_selectors
 from companies.exchange import policies, services
 from companies.exchange.models import PartnerInterest, TechnologyInquiry, TechnologyListing
 from incubator.admin_mixins import ActionPages, ReadOnlyAdmin, ReadOnlyInline, call_service
 from incubator.forms import reason_field
 from incubator.multilingual import translated_names
+from incubator.templatetags.lists import join_words
 
 COMPANY_NAMES = [f"company__{name}" for name in translated_names("name")]
 
@@ -30,6 +33,39 @@ class ReviewForm(forms.Form):
         choices=[(APPROVE, _("approve: partners see it")), (REJECT, _("reject"))],
     )
     reason = reason_field(_("The company reads it; required to reject."), required=False)
+
+    def __init__(self, *args, listing: TechnologyListing, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not listing.company.consent_to_partners:
+            self.fields["decision"].choices = [
+                (
+                    self.APPROVE,
+                    _("approve: hidden from partners until the company agrees to be shown"),
+                ),
+                (self.REJECT, _("reject")),
+            ]
+        self.fields["reason"].help_text = readers_help(
+            self.fields["reason"].help_text, listing.company_id
+        )
+
+
+def readers_help(help_text, company_id: int) -> str:
+    """Add to the reason's help text the languages the company's people read: the reason
+    reaches them as it is written, in their e-mail and on their listing's page."""
+    codes = company_selectors.member_languages([company_id]).get(company_id, [])
+    if not codes:
+        note = ngettext(
+            "The company has no portal account: no one receives this reason by e-mail.",
+            "These companies have no portal account: no one receives this reason by e-mail.",
+            1,
+        )
+    else:
+        names = dict(settings.LANGUAGES)
+        note = gettext(
+            "Recipients' languages: %(languages)s. Write the reason in a language they all "
+            "read, or in each of them."
+        ) % {"languages": join_words(names.get(code, code) for code in codes)}
+    return f"{help_text} {note}"
 
 
 class InquiryInline(ReadOnlyInline):
@@ -116,7 +152,7 @@ class TechnologyListingAdmin(ActionPages, admin.ModelAdmin):
 
     @admin.display(description=_("kind of deal"))
     def deals(self, listing):
-        return ", ".join(str(label) for label in listing.deal_kinds_display())
+        return join_words(listing.deal_kinds_display())
 
     # The listing is the startup's text: staff review it on its review page, and change
     # nothing else of it.
@@ -146,7 +182,7 @@ class TechnologyListingAdmin(ActionPages, admin.ModelAdmin):
             allowed=lambda request, obj: policies.can_review_listing(request.user, obj),
         )
         under_review = listing.status == TechnologyListing.Status.SUBMITTED
-        form = ReviewForm(request.POST or None) if under_review else None
+        form = ReviewForm(request.POST or None, listing=listing) if under_review else None
         if request.method == "POST":
             if form is None:
                 self.message_user(
@@ -163,13 +199,16 @@ class TechnologyListingAdmin(ActionPages, admin.ModelAdmin):
                     reason=form.cleaned_data["reason"],
                 )
                 if done:
-                    return self.action_done(
-                        request,
-                        listing,
-                        gettext("The listing is approved: partners see it.")
-                        if approve
-                        else gettext("The listing is rejected; the company is told why."),
-                    )
+                    if not approve:
+                        said = gettext("The listing is rejected; the company is told why.")
+                    elif listing.company.consent_to_partners:
+                        said = gettext("The listing is approved: partners see it.")
+                    else:
+                        said = gettext(
+                            "The listing is approved. Partners do not see it until the company "
+                            "agrees to be shown to them; the company is told so."
+                        )
+                    return self.action_done(request, listing, said)
         return self.action_page(
             request,
             listing,

@@ -2,6 +2,7 @@
 organisation's inquiries about them (inquiries:write)."""
 
 import django_filters
+from django.db.models import F
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
@@ -24,7 +25,8 @@ from companies.exchange.models import (
 from companies.models import Sector
 from incubator.api.errors import refusals_as_conflicts
 from incubator.api.permissions import HasScope
-from incubator.api.schema import response_example
+from incubator.api.schema import refusals, response_example
+from incubator.api.serializers import StrictInput
 
 LANGUAGES = ("ko", "zh", "en")
 
@@ -105,12 +107,19 @@ class ListingFilter(django_filters.FilterSet):
     @property
     def qs(self):
         data = self.form.cleaned_data
-        return selectors.listings_for_partners(
-            jurisdiction=data.get("jurisdiction") or "",
-            deal_kind=data.get("deal_kind") or "",
-            sector=data.get("sector") or "",
-            text=data.get("search") or "",
+        return published(
+            selectors.listings_for_partners(
+                jurisdiction=data.get("jurisdiction") or "",
+                deal_kind=data.get("deal_kind") or "",
+                sector=data.get("sector") or "",
+                text=data.get("search") or "",
+            )
         )
+
+
+def published(listings):
+    """The listings with `published_at`, the API's name of the approval, to order them by."""
+    return listings.annotate(published_at=F("reviewed_at"))
 
 
 LISTING = {
@@ -132,7 +141,8 @@ LISTING = {
     list=extend_schema(
         summary=_("Technology listings"),
         description=_(
-            "Approved listings of companies shown to partners. "
+            "Approved listings of companies shown to partners, the latest first "
+            "(`ordering=published_at` for the oldest). "
             "`search` matches every word in titles, summaries and company names, in any "
             "of the three languages."
         ),
@@ -146,12 +156,13 @@ class ListingViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ListingSerializer
     filterset_class = ListingFilter
     queryset = TechnologyListing.objects.none()  # the filter's selector gives the rows
+    ordering_fields = ["published_at", "id"]
 
     def get_queryset(self):
-        return selectors.listings_for_partners()
+        return published(selectors.listings_for_partners())
 
 
-class InquirySerializer(serializers.ModelSerializer):
+class InquirySerializer(StrictInput, serializers.ModelSerializer):
     person = an_id(_("One of your organisation's people, who asks."), source="person_id")
     listing = an_id(_("An approved listing (GET /technologies/)."), source="listing_id")
     created_at = utc()
@@ -171,6 +182,7 @@ class InquirySerializer(serializers.ModelSerializer):
             "answered_at",
         ]
         read_only_fields = ["id", "status", "answer", "accepted", "created_at", "answered_at"]
+        # `message` takes the model's limit, 2,000 characters: it is e-mailed.
 
 
 INQUIRY = {
@@ -197,6 +209,7 @@ INQUIRY = {
             "per listing and organisation: a second is a 409."
         ),
         examples=[response_example("Answered", _("Answered"), INQUIRY)],
+        extensions=refusals("open_inquiry"),
     ),
 )
 class InquiryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

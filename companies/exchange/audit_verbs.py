@@ -8,6 +8,7 @@ VERBS = {
     "technology_listing.update": _("Technology listing changed"),
     "technology_listing.submit": _("Technology listing submitted for review"),
     "technology_listing.withdraw": _("Technology listing withdrawn"),
+    "technology_listing.copy": _("Technology listing copied into a new draft"),
     "technology_listing.approve": _("Technology listing approved"),
     "technology_listing.reject": _("Technology listing rejected"),
     "technology_inquiry.send": _("Technology inquiry sent"),

@@ -2,14 +2,21 @@
 services save it."""
 
 from django import forms
-from django.utils.text import format_lazy
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from companies.exchange.models import DEAL_FIELDS, DealKind, Jurisdiction, TechnologyListing
+from companies.exchange.models import (
+    DEAL_FIELDS,
+    DealKind,
+    Jurisdiction,
+    TechnologyInquiry,
+    TechnologyListing,
+)
 from companies.exchange.services import LISTING_FIELDS
 from companies.models import Sector
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
+ANY = capfirst(_("any"))
 
 
 class ListingForm(forms.ModelForm):
@@ -44,10 +51,13 @@ class ListingForm(forms.ModelForm):
         self.instance.company = company
 
 
+# The labels below are lower-case msgids, as the models' verbose names are: capfirst does
+# for them what a model form does for its fields (in English: "Search", not "search").
 class InquiryForm(forms.Form):
     message = forms.CharField(
-        label=_("your question to the company"),
-        max_length=5000,
+        label=capfirst(_("your question to the company")),
+        # The model's limit, which the partner API keeps too.
+        max_length=TechnologyInquiry._meta.get_field("message").max_length,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_(
             "Say who you are, what you would like to do with the technology, and where. "
@@ -60,7 +70,7 @@ class AnswerForm(forms.Form):
     ACCEPT, DECLINE = "accept", "decline"
 
     decision = forms.ChoiceField(
-        label=_("your decision"),
+        label=capfirst(_("your decision")),
         widget=forms.RadioSelect,
         choices=[
             (ACCEPT, _("Accept: the partner may see our contact details and talk with us")),
@@ -68,20 +78,22 @@ class AnswerForm(forms.Form):
         ],
     )
     answer = forms.CharField(
-        label=_("your answer"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6})
+        label=capfirst(_("your answer")), max_length=5000, widget=forms.Textarea(attrs={"rows": 6})
     )
 
 
 class ListingFilterForm(forms.Form):
     """What partners search the approved listings by (all optional)."""
 
-    text = forms.CharField(label=_("search"), max_length=100, required=False)
+    text = forms.CharField(label=capfirst(_("search")), max_length=100, required=False)
     deal_kind = forms.ChoiceField(
-        label=_("kind of deal"), choices=[("", _("any"))] + DealKind.choices, required=False
+        label=capfirst(_("kind of deal")), choices=[("", ANY)] + DealKind.choices, required=False
     )
     jurisdiction = forms.ChoiceField(
-        label=_("jurisdiction"), choices=[("", _("any"))] + Jurisdiction.choices, required=False
+        label=capfirst(_("jurisdiction")),
+        choices=[("", ANY)] + Jurisdiction.choices,
+        required=False,
     )
     sector = forms.ChoiceField(
-        label=_("sector"), choices=[("", _("any"))] + Sector.choices, required=False
+        label=capfirst(_("sector")), choices=[("", ANY)] + Sector.choices, required=False
     )

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from companies.models import Company, PartnerOrganisation, PartnerPerson, Patent, Sector
 from incubator.multilingual import TranslatedText
@@ -75,6 +76,8 @@ class TechnologyListing(StatusFlow, models.Model):
     # What the startup may still change: a listing under review or shown to partners is the
     # text the center approved.
     EDITABLE = (Status.DRAFT, Status.REJECTED)
+    # Withdrawing is final; what the startup wrote is copied into a new draft instead.
+    COPYABLE = (Status.WITHDRAWN,)
 
     company = models.ForeignKey(
         Company,
@@ -185,6 +188,10 @@ class TechnologyListing(StatusFlow, models.Model):
         return self.status in self.EDITABLE
 
     @property
+    def is_copyable(self) -> bool:
+        return self.status in self.COPYABLE
+
+    @property
     def is_know_how(self) -> bool:
         return self.patent_id is None
 
@@ -218,13 +225,16 @@ class TechnologyInquiry(StatusFlow, models.Model):
         related_name="technology_inquiries",
         verbose_name=_("partner person"),
     )
-    message = models.TextField(_("message"))
+    # At most as long as a meeting request's message: it is e-mailed to the company's
+    # members and the center.
+    message = models.TextField(_("message"), max_length=2000)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.SENT
     )
     answer = models.TextField(_("answer"), blank=True)
     # Accepting opens the company's contact details to the organisation (the partner API).
-    accepted = models.BooleanField(_("accepted"), null=True, blank=True)
+    # Labelled as the portal's "accepted" of an inquiry, not an application's "accepted".
+    accepted = models.BooleanField(pgettext_lazy("inquiry", "accepted"), null=True, blank=True)
     answered_by = models.ForeignKey(
         User,
         on_delete=models.SET_NULL,
@@ -284,7 +294,8 @@ class PartnerInterest(models.Model):
         related_name="interests",
         verbose_name=_("marked by"),
     )
-    note = models.TextField(_("note"), blank=True)
+    # As an inquiry's message: e-mailed to the center and the company's owner.
+    note = models.TextField(_("note"), max_length=2000, blank=True)
     marked_at = models.DateTimeField(_("marked at"))
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False, verbose_name=_("version"))

@@ -65,11 +65,19 @@ def can_withdraw_interest(user, interest) -> bool:
     return acts_for(user, interest.organisation_id)
 
 
+def companies_with_contacts_open_to(organisation):
+    """Return the ids of the companies that accepted an inquiry of the organisation (a
+    queryset): their contacts are open to it."""
+    return (
+        TechnologyInquiry.objects.filter(organisation=organisation, accepted=True)
+        .values_list("listing__company_id", flat=True)
+        .distinct()
+    )
+
+
 def contacts_open_to(organisation, company) -> bool:
     """Say whether the company accepted an inquiry of the organisation: its contacts are open."""
-    return TechnologyInquiry.objects.filter(
-        organisation=organisation, listing__company=company, accepted=True
-    ).exists()
+    return companies_with_contacts_open_to(organisation).filter(listing__company=company).exists()
 
 
 def contacts_opened_by_inquiry(organisation_id: int, company_id: int) -> bool:

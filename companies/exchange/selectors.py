@@ -133,6 +133,26 @@ def inquiries_of_company(company: Company) -> QuerySet[TechnologyInquiry]:
     )
 
 
+def partner_contacts(company_ids) -> dict[int, list[Membership]]:
+    """Return, per company, the members a partner organisation may contact, the owner
+    first (1 query).
+
+    The people the partner API's company detail lists once the company accepted an
+    inquiry (`policies.companies_with_contacts_open_to`), without deactivated accounts;
+    only of companies that consent to be shown to partners, as there.
+    """
+    found: dict[int, list[Membership]] = {}
+    for membership in (
+        Membership.objects.filter(
+            company_id__in=company_ids, company__consent_to_partners=True, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("company_id", "-role", "pk")  # descending: "owner" before "member"
+    ):
+        found.setdefault(membership.company_id, []).append(membership)
+    return found
+
+
 # --- Interests ----------------------------------------------------------------------------
 
 

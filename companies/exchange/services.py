@@ -5,11 +5,13 @@ writes its audit record and its e-mails through the outbox, in each recipient's 
 A dedupe key is `<kind>:<object id>:<version>:<recipient id>`: each change raises the
 object's version, so one change is one message however often it is retried.
 
-Two use cases are where partners' webhooks will be sent from: `listing_approve` (a new
-listing partners may see) and `inquiry_answer` (an inquiry answered).
+Partners' webhooks are sent from `listing_approve` and `listings_publish_on_consent` (a
+listing partners may now see: approved while its company consents, or its company
+consenting later) and from `inquiry_answer` (an inquiry answered).
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -65,6 +67,17 @@ def _required(value: str, field: str, message: str) -> str:
     value = (value or "").strip()
     if not value:
         raise ValidationError({field: message}, code="required")
+    return value
+
+
+def _at_most(value: str, model, field: str) -> str:
+    """`value`, refused when longer than the model's field takes (the database's TextField
+    does not): a partner's text is e-mailed to the company and the center."""
+    limit = model._meta.get_field(field).max_length
+    try:
+        MaxLengthValidator(limit)(value)
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}, code="max_length") from None
     return value
 
 
@@ -196,6 +209,39 @@ def listing_withdraw(*, actor, listing: TechnologyListing) -> TechnologyListing:
     return listing
 
 
+def listing_copy(*, actor, listing: TechnologyListing) -> TechnologyListing:
+    """Copy a withdrawn listing's text into a new draft of the same company.
+
+    Withdrawing is final (partners' inquiries and the review history stay with the old
+    listing); the copy is how a startup offers the technology again without retyping it in
+    three languages.
+    """
+    if not policies.can_manage_listings(actor, listing.company_id):
+        raise PermissionDenied(_("Only the company's owner and members manage its listings."))
+    listing = TechnologyListing.objects.select_related("company", "patent").get(pk=listing.pk)
+    if not listing.is_copyable:
+        raise ValidationError(
+            _("Only a withdrawn listing is copied into a new draft."),
+            code="not_copyable",
+        )
+    copy = TechnologyListing(
+        company=listing.company,
+        created_by=actor,
+        **{name: getattr(listing, name) for name in LISTING_FIELDS},
+    )
+    copy.full_clean()
+    with transaction.atomic():
+        copy.save()
+        audit_record(
+            actor=actor,
+            verb="technology_listing.copy",
+            obj=copy,
+            company=listing.company,
+            changes={"copied_from": listing.pk, "patent": copy.patent_id},
+        )
+    return copy
+
+
 def _review(*, actor, listing: TechnologyListing, status: str, reason: str) -> TechnologyListing:
     if not policies.can_review_listing(actor, listing):
         raise PermissionDenied(_("Your role does not review technology listings."))
@@ -229,6 +275,9 @@ def _review(*, actor, listing: TechnologyListing, status: str, reason: str) -> T
             company=listing.company,
             changes={"status": [previous, status], "reason": reason},
         )
+        # An approved listing of a company that has not agreed to be shown to partners stays
+        # hidden: the e-mail says so and links the profile where the company agrees.
+        shown = policies.is_shown_to_partners(listing)
         _tell(
             company_selectors.company_members(listing.company_id),
             kind="technology_listing_reviewed",
@@ -237,26 +286,54 @@ def _review(*, actor, listing: TechnologyListing, status: str, reason: str) -> T
                 **_listing_texts(listing, language),
                 "decision": status,
                 "reason": reason,
+                "shown": shown,
+                "profile_path": reverse("companies:company-edit"),
             },
-            path=reverse("companies:listing-list"),
+            path=reverse("companies:listing-detail", args=[listing.pk]),
         )
-        if status == TechnologyListing.Status.APPROVED and listing.company.consent_to_partners:
-            webhooks_emit(
-                event_type=EventType.LISTING_PUBLISHED,
-                organisation_ids=PartnerOrganisation.objects.filter(is_active=True).values_list(
-                    "pk", flat=True
-                ),
-                data=listing_event_data(listing),
-                key=f"{listing.pk}:{listing.version}",
-            )
+        if shown:
+            _publish(listing)
     return listing
+
+
+def _publish(listing: TechnologyListing) -> None:
+    """Send `listing.published` to every active partner organisation, once per approval.
+
+    The key is the listing's version at its approval: the same listing announced again
+    (its company's consent turned off and on) writes nothing new.
+    """
+    webhooks_emit(
+        event_type=EventType.LISTING_PUBLISHED,
+        organisation_ids=PartnerOrganisation.objects.filter(is_active=True).values_list(
+            "pk", flat=True
+        ),
+        data=listing_event_data(listing),
+        key=f"{listing.pk}:{listing.version}",
+    )
+
+
+def listings_publish_on_consent(*, company: Company, changes: dict) -> None:
+    """Announce the company's approved listings when it has just agreed to be shown to
+    partners: they become visible now, as an approval makes one visible.
+
+    Called by `companies.services.company_update` in its transaction with its `changes`
+    ({field: [before, after]}). Turning consent off sends nothing, as withdrawing a listing
+    sends nothing: the guide (docs/webhooks.md) has no event for a listing leaving sight.
+    """
+    if changes.get("consent_to_partners") != [False, True]:
+        return
+    approved = TechnologyListing.objects.filter(
+        company=company, status=TechnologyListing.Status.APPROVED
+    ).order_by("reviewed_at", "pk")
+    for listing in approved:
+        _publish(listing)
 
 
 def listing_approve(*, actor, listing: TechnologyListing, reason: str = "") -> TechnologyListing:
     """Approve a submitted listing: from now on partners see it (when the company consents).
 
-    The one place a listing becomes visible to partners: the "new listing" webhook is sent
-    from here.
+    A listing becomes visible to partners here, or later when its company agrees to be
+    shown (`listings_publish_on_consent`): the "new listing" webhook is sent from both.
     """
     return _review(
         actor=actor, listing=listing, status=TechnologyListing.Status.APPROVED, reason=reason
@@ -293,6 +370,7 @@ def inquiry_send(
     """
     person = _acting_person(actor, organisation)
     message = _required(message, "message", _("Write your question to the company."))
+    message = _at_most(message, TechnologyInquiry, "message")
     with transaction.atomic():
         # The lock serialises two people of one organisation asking at the same moment.
         listing = _locked_listing(listing)
@@ -330,13 +408,14 @@ def inquiry_send(
         )
         organisation = person.organisation
 
-        def texts(language: str) -> dict:
+        def texts(language: str, *, for_staff: bool = False) -> dict:
             return {
                 **_listing_texts(listing, language),
                 "inquiry_id": inquiry.pk,
                 "organisation": localized(organisation, "name", language),
                 "person": actor.get_full_name(),
                 "message": message,
+                "for_staff": for_staff,
             }
 
         _tell(
@@ -346,11 +425,13 @@ def inquiry_send(
             texts=texts,
             path=reverse("companies:inquiry-detail", args=[inquiry.pk]),
         )
+        # The center's copy is for its information: only the company answers, in the portal
+        # (the admin's inquiry page is read only).
         _tell(
             selectors.center_staff(),
             kind="technology_inquiry_received",
             obj=inquiry,
-            texts=texts,
+            texts=lambda language: texts(language, for_staff=True),
             path=reverse("admin:companies_technologyinquiry_change", args=[inquiry.pk]),
         )
     return inquiry
@@ -463,25 +544,55 @@ def _tell_of_interest(interest: PartnerInterest, kind: str, actor) -> None:
         )
 
 
-def interest_mark(*, actor, company: Company, note: str = "", organisation=None) -> PartnerInterest:
+def _latest_interest(organisation_id: int, company: Company) -> PartnerInterest | None:
+    """The organisation's interest in the company, locked: the active one, else the last."""
+    return (
+        PartnerInterest.objects.select_for_update()
+        .filter(organisation_id=organisation_id, company=company)
+        .order_by(F("withdrawn_at").desc(nulls_first=True), "-pk")
+        .first()
+    )
+
+
+def interest_mark(
+    *, actor, company: Company, note: str | None = None, organisation=None
+) -> PartnerInterest:
     """Mark the actor's organisation as interested in a company; marking again reopens it.
 
-    Marking an interest that is active already only changes its note, and tells nobody.
+    Marking an interest that is active already only changes its note (`note` None keeps
+    it, as it does on a reopened one), and tells nobody. The interest returned says which
+    it was: `newly_marked` is True when this call marked it (made or reopened it), False
+    when it was marked already, also by a call of the same moment.
     """
     person = _acting_person(actor, organisation)
     if not policies.can_mark_interest(actor, company):
         raise PermissionDenied(_("This company is not shown to partners."))
-    note = (note or "").strip()
+    if note is not None:
+        note = _at_most(note.strip(), PartnerInterest, "note")
     with transaction.atomic():
-        interest = (
-            PartnerInterest.objects.select_for_update()
-            .filter(organisation_id=person.organisation_id, company=company)
-            .order_by(F("withdrawn_at").desc(nulls_first=True), "-pk")
-            .first()
-        )
-        now = timezone.now()
-        if interest is not None and interest.is_active:
-            if interest.note != note:
+        interest = _latest_interest(person.organisation_id, company)
+        made = False
+        if interest is None:
+            try:
+                with transaction.atomic():
+                    interest = PartnerInterest.objects.create(
+                        organisation_id=person.organisation_id,
+                        company=company,
+                        person=person,
+                        note=note or "",
+                        marked_at=timezone.now(),
+                    )
+                made = True
+            except IntegrityError:
+                # Another call for the organisation made it a moment ago, and committed it:
+                # this one marks it again.
+                interest = _latest_interest(person.organisation_id, company)
+                if interest is None:
+                    raise ValidationError(
+                        _("Your organisation marked this company already."), code="marked"
+                    ) from None
+        if not made and interest.is_active:
+            if note is not None and interest.note != note:
                 before = {"note": interest.note}
                 interest.note = note
                 interest.version += 1
@@ -493,28 +604,16 @@ def interest_mark(*, actor, company: Company, note: str = "", organisation=None)
                     company=company,
                     changes=changed(interest, ["note"], before),
                 )
+            interest.newly_marked = False
             return interest
-        if interest is not None:
+        if not made:
             interest.withdrawn_at = None
-            interest.marked_at = now
+            interest.marked_at = timezone.now()
             interest.person = person
-            interest.note = note
+            if note is not None:
+                interest.note = note
             interest.version += 1
             interest.save(update_fields=["withdrawn_at", "marked_at", "person", "note", "version"])
-        else:
-            try:
-                with transaction.atomic():
-                    interest = PartnerInterest.objects.create(
-                        organisation_id=person.organisation_id,
-                        company=company,
-                        person=person,
-                        note=note,
-                        marked_at=now,
-                    )
-            except IntegrityError:
-                raise ValidationError(
-                    _("Your organisation marked this company already."), code="marked"
-                ) from None
         audit_record(
             actor=actor,
             verb="partner_interest.mark",
@@ -524,6 +623,7 @@ def interest_mark(*, actor, company: Company, note: str = "", organisation=None)
         )
         interest.company = company
         _tell_of_interest(interest, "partner_interest_marked", actor)
+    interest.newly_marked = True
     return interest
 
 

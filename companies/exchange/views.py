@@ -1,7 +1,8 @@
 """The technology exchange in the portal.
 
-A startup's member lists the company's listings, writes and submits them, withdraws them,
-and answers the inquiries about them; every object is loaded through the member's own
+A startup's member lists the company's listings, reads each in any state, writes and
+submits them, withdraws them (for good: a withdrawn one is copied into a new draft), and
+answers the inquiries about them; every object is loaded through the member's own
 company, so another company's is a 404. A partner person browses the approved listings of
 consenting companies, asks about one, and sees the organisation's inquiries; anyone else
 gets a 404 on the partner pages.
@@ -9,6 +10,7 @@ gets a 404 on the partner pages.
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -84,6 +86,35 @@ def listing_list(request):
             else [],
         },
     )
+
+
+@startup_view
+@require_GET
+def listing_detail(request, pk):
+    """The startup's own listing as the center reviews it and partners read it, in any state."""
+    company = _own_company(request)
+    try:
+        listing = selectors.listings_of_company(company).get(pk=pk)
+    except TechnologyListing.DoesNotExist:
+        raise Http404 from None
+    return render(
+        request,
+        "companies/exchange/own_listing_detail.html",
+        {"company": company, "listing": listing, "texts": _texts_by_language(listing)},
+    )
+
+
+def _texts_by_language(listing: TechnologyListing) -> list[dict]:
+    """Return the listing's title, summary and terms in each language it is written in."""
+    found = []
+    for code, language in settings.LANGUAGES:
+        suffix = code.split("-")[0]  # zh-hans: the columns end in _zh
+        texts = {
+            name: getattr(listing, f"{name}_{suffix}") for name in ("title", "summary", "terms")
+        }
+        if any(texts.values()):
+            found.append({"code": code, "language": language, **texts})
+    return found
 
 
 def _listing_form_page(request, company, listing=None):
@@ -167,6 +198,22 @@ def listing_withdraw(request, pk):
     return redirect(LIST)
 
 
+@startup_view
+@require_POST
+def listing_copy(request, pk):
+    listing = _own_listing(request, pk)
+    try:
+        copy = services.listing_copy(actor=request.user, listing=listing)
+    except ValidationError as error:
+        _show_errors(request, error)
+        return redirect(LIST)
+    messages.success(
+        request,
+        _("A new draft is made from the withdrawn listing. Change it and submit it for review."),
+    )
+    return redirect("companies:listing-edit", pk=copy.pk)
+
+
 # --- The inquiries a startup received ---------------------------------------------------------
 
 
@@ -224,7 +271,10 @@ def inquiry_detail(request, pk):
 @require_GET
 def exchange_browse(request, person):
     form = ListingFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    # An invalid field is shown with its error; the valid ones still filter (cleaned_data
+    # holds only those): a wrong search never answers with every listing.
+    form.is_valid()
+    filters = getattr(form, "cleaned_data", {})
     listings = selectors.listings_for_partners(**filters)
     page = Paginator(listings, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -274,12 +324,16 @@ def exchange_listing(request, person, pk):
 @partner_view
 @require_GET
 def exchange_inquiries(request, person):
+    inquiries = list(selectors.inquiries_of_organisation(person.organisation_id))
+    # An accepted inquiry opens the company's contacts to the organisation: the page shows
+    # them under each accepted inquiry, as the partner API's company detail does.
+    contacts = selectors.partner_contacts(
+        policies.companies_with_contacts_open_to(person.organisation_id)
+    )
+    for inquiry in inquiries:
+        inquiry.contacts = contacts.get(inquiry.listing.company_id, []) if inquiry.accepted else []
     return render(
         request,
         "companies/exchange/organisation_inquiries.html",
-        {
-            "person": person,
-            "organisation": person.organisation,
-            "inquiries": list(selectors.inquiries_of_organisation(person.organisation_id)),
-        },
+        {"person": person, "organisation": person.organisation, "inquiries": inquiries},
     )

@@ -11,3 +11,9 @@ def money(amount, currency):
     if amount is None:
         return ""
     return validators.format_money(amount, currency)
+
+
+@register.filter
+def expired(certification) -> bool:
+    """Whether a certification has expired: {% if entry|expired %}."""
+    return validators.certification_expired(certification.expires_on)

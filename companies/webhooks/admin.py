@@ -163,7 +163,7 @@ class WebhookEndpointAdmin(ActionPages, admin.ModelAdmin):
                     message_kinds.label_of(message.kind),
                     message.get_status_display(),
                     message.attempts,
-                    message.last_error or "—",
+                    webhooks.error_in_language(message.last_error) or "—",
                     _delivery_time(message),
                 )
                 for message in rows

@@ -14,14 +14,21 @@ from companies.api import utc
 from companies.webhooks import services
 from companies.webhooks.models import EventType, WebhookEndpoint
 from companies.webhooks.selectors import endpoints_of
+from incubator.api.errors import refusals_as_conflicts
 from incubator.api.filters import StrictBooleanFilter
 from incubator.api.permissions import HasScope
-from incubator.api.schema import NO_BODY, response_example
+from incubator.api.schema import NO_BODY, refusals, response_example
+from incubator.api.serializers import StrictInput
+from incubator.api.viewsets import no_store
+
+# What a PUT that leaves them out sets: it replaces the endpoint's settings, as a new
+# endpoint's (a PATCH changes only what it names).
+PUT_DEFAULTS = {"is_active": True, "description": ""}
 
 
-class WebhookEndpointSerializer(serializers.ModelSerializer):
+class WebhookEndpointSerializer(StrictInput, serializers.ModelSerializer):
     event_types = serializers.ListField(
-        child=serializers.ChoiceField(choices=EventType.choices), allow_empty=False
+        child=serializers.ChoiceField(choices=EventType.choices), allow_empty=False, min_length=1
     )
     last_delivery_status = serializers.CharField(
         read_only=True, help_text=_('"succeeded", "failed", or empty before the first delivery.')
@@ -102,9 +109,22 @@ class WebhookEndpointFilter(django_filters.FilterSet):
                 "Made", _("Made"), {**EXAMPLE, "secret": "whsec_…"}, status_codes=["201"]
             )
         ],
+        extensions=refusals("url_taken"),
     ),
-    partial_update=extend_schema(summary=_("Change an endpoint (URL, events, active)")),
-    update=extend_schema(summary=_("Replace an endpoint's settings")),
+    partial_update=extend_schema(
+        summary=_("Change an endpoint (URL, events, active)"),
+        description=_("Changes the fields the body names; the others keep their values."),
+        extensions=refusals("url_taken"),
+    ),
+    update=extend_schema(
+        summary=_("Replace an endpoint's settings"),
+        description=_(
+            "Replaces them all: `url` and `event_types` are required, and `is_active` and "
+            "`description` left out become true and empty, as on a new endpoint. The "
+            "secret stays."
+        ),
+        extensions=refusals("url_taken"),
+    ),
     destroy=extend_schema(summary=_("Remove an endpoint"), responses={204: NO_BODY}),
 )
 class WebhookEndpointViewSet(viewsets.ModelViewSet):
@@ -126,20 +146,26 @@ class WebhookEndpointViewSet(viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
         active = fields.pop("is_active", True)
-        endpoint, secret = services.webhook_endpoint_create(
-            actor=request.auth, organisation=request.user.organisation, **fields
-        )
+        # One endpoint per URL and organisation: a second (a retried POST) is a 409.
+        with refusals_as_conflicts():
+            endpoint, secret = services.webhook_endpoint_create(
+                actor=request.auth, organisation=request.user.organisation, **fields
+            )
         if not active:  # registered paused
             endpoint = services.webhook_endpoint_update(
                 endpoint=endpoint, actor=request.auth, is_active=False
             )
         body = WebhookEndpointWithSecretSerializer({**self._fields(endpoint), "secret": secret})
-        return Response(body.data, status=status.HTTP_201_CREATED)
+        return no_store(Response(body.data, status=status.HTTP_201_CREATED))
 
     def perform_update(self, serializer):
-        serializer.instance = services.webhook_endpoint_update(
-            endpoint=serializer.instance, actor=self.request.auth, **serializer.validated_data
-        )
+        fields = dict(serializer.validated_data)
+        if not serializer.partial:
+            fields = {**PUT_DEFAULTS, **fields}
+        with refusals_as_conflicts():
+            serializer.instance = services.webhook_endpoint_update(
+                endpoint=serializer.instance, actor=self.request.auth, **fields
+            )
 
     def perform_destroy(self, instance):
         services.webhook_endpoint_delete(endpoint=instance, actor=self.request.auth)
@@ -154,7 +180,7 @@ class WebhookEndpointViewSet(viewsets.ModelViewSet):
     def rotate_secret(self, request, pk=None):
         endpoint = self.get_object()
         secret = services.webhook_endpoint_rotate_secret(endpoint=endpoint, actor=request.auth)
-        return Response({"secret": secret})
+        return no_store(Response({"secret": secret}))
 
     @staticmethod
     def _fields(endpoint) -> dict:

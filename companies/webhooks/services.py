@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from companies.models import PartnerOrganisation
 from companies.webhooks import policies, selectors
 from companies.webhooks.models import EventType, WebhookEndpoint, new_salt
 from incubator import webhooks
@@ -52,6 +53,29 @@ def _check(endpoint: WebhookEndpoint, *, url_changed: bool = True) -> None:
             raise ValidationError({"url": str(refusal)}) from None
 
 
+def _refuse_taken_url(endpoint: WebhookEndpoint) -> None:
+    """Refuse a second endpoint of the organisation at the same URL: each event would go to
+    it twice, under two ids and two secrets (a retried POST, say). Call it with the
+    organisation's row locked, so that two calls of the same moment are one after the other.
+    """
+    taken = (
+        WebhookEndpoint.objects.filter(organisation_id=endpoint.organisation_id, url=endpoint.url)
+        .exclude(pk=endpoint.pk)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if taken is not None:
+        raise ValidationError(
+            _("This organisation has an endpoint at this URL already (endpoint %(id)s).")
+            % {"id": taken},
+            code="url_taken",
+        )
+
+
+def _lock_organisation(organisation_id: int) -> None:
+    PartnerOrganisation.objects.select_for_update().filter(pk=organisation_id).first()
+
+
 def _audit(endpoint: WebhookEndpoint, verb: str, actor, **changes) -> None:
     # The address goes in as its host: the trail masks anything named like a URL, and a
     # receiver's query string may hold a token of its own.
@@ -80,6 +104,8 @@ def webhook_endpoint_create(
     )
     _check(endpoint)
     with transaction.atomic():
+        _lock_organisation(organisation.pk)
+        _refuse_taken_url(endpoint)
         endpoint.save()
         _audit(
             endpoint,
@@ -119,6 +145,9 @@ def webhook_endpoint_update(*, endpoint: WebhookEndpoint, actor, **fields) -> We
         if not moved:
             return endpoint
         _check(endpoint, url_changed="url" in moved)
+        if "url" in moved:
+            _lock_organisation(endpoint.organisation_id)
+            _refuse_taken_url(endpoint)
         endpoint.save(update_fields=[*moved, "updated_at"])
         changes = {name: [before[name], getattr(endpoint, name)] for name in moved if name != "url"}
         if "url" in moved:

@@ -55,6 +55,14 @@ class Delegation(models.Model):
     def __str__(self):
         return self.name
 
+    # A delegation without an event visits the center: its times are China time.
+    CENTER_ZONE = "Asia/Shanghai"
+
+    @property
+    def time_zone(self) -> str:
+        """The zone its times are typed and printed in: its event's, else the center's."""
+        return self.event.time_zone if self.event_id else self.CENTER_ZONE
+
     @property
     def leader(self):
         """Return the member who leads the delegation, or None."""

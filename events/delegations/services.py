@@ -1,10 +1,12 @@
 """Every write of delegation visits: the delegation with its members and programme."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from events import policies
-from events.models import Delegation
+from events.models import Delegation, DelegationMember
+from incubator import times
 from incubator.audit import audit_record
 from incubator.rows import row_delete
 
@@ -29,6 +31,8 @@ def delegation_save(*, delegation: Delegation, actor, fields=(), parts=()) -> De
                 departs_at=delegation.departs_at,
             )
         for formset in parts:
+            if formset.model is DelegationMember:
+                _refuse_a_second_leader(delegation, formset)
             formset.save()
             name = formset.model._meta.model_name
             if formset.new_objects or formset.changed_objects or formset.deleted_objects:
@@ -37,6 +41,7 @@ def delegation_save(*, delegation: Delegation, actor, fields=(), parts=()) -> De
                     "changed": [obj.pk for obj, _fields in formset.changed_objects],
                     "deleted": len(formset.deleted_objects),
                 }
+        _refuse_items_outside_the_visit(delegation)
         if created or changes:
             audit_record(
                 actor=actor,
@@ -52,3 +57,44 @@ def delegation_delete(*, delegation: Delegation, actor) -> None:
     if not policies.can_manage_event(actor):
         raise PermissionDenied
     row_delete(delegation, actor=actor, verb="delegation")
+
+
+def _refuse_a_second_leader(delegation: Delegation, formset) -> None:
+    # The database's one-leader constraint would end the save in an IntegrityError (a 500):
+    # count the leaders the rows will have, the kept ones and the typed ones.
+    saved = formset.save(commit=False)
+    touched = {row.pk for row in [*saved, *formset.deleted_objects] if row.pk}
+    kept = (
+        DelegationMember.objects.filter(delegation=delegation, role=DelegationMember.Role.LEADER)
+        .exclude(pk__in=touched)
+        .count()
+        if delegation.pk
+        else 0
+    )
+    typed = sum(row.role == DelegationMember.Role.LEADER for row in saved)
+    if kept + typed > 1:
+        raise ValidationError(
+            _("A delegation has one leader: %(n)d members are marked as leader.")
+            % {"n": kept + typed},
+            code="two_leaders",
+        )
+
+
+def _refuse_items_outside_the_visit(delegation: Delegation) -> None:
+    outside = delegation.programme.exclude(
+        starts_at__gte=delegation.arrives_at, ends_at__lte=delegation.departs_at
+    ).first()
+    if outside is not None:
+        zone = delegation.time_zone
+        raise ValidationError(
+            _(
+                "“%(item)s” (%(when)s) is outside the visit: the programme falls between "
+                "the arrival and the departure (%(visit)s)."
+            )
+            % {
+                "item": outside.title,
+                "when": times.span(outside.starts_at, outside.ends_at, zone),
+                "visit": times.span(delegation.arrives_at, delegation.departs_at, zone),
+            },
+            code="outside_the_visit",
+        )

@@ -50,6 +50,7 @@ def organisation_registrations(organisation_id: int) -> QuerySet[Registration]:
             event__status__in=(*PUBLIC_STATUSES, Event.Status.CANCELLED),
         )
         .select_related("event")
+        .prefetch_related("event__online_sessions")
         .order_by("event__starts_at", "pk")
     )
 
@@ -84,12 +85,13 @@ def user_feed_items(user, *, event_url: UrlOf, agenda_url: UrlOf) -> list:
     """Return a person's calendar: the events they are registered for, their meetings."""
     registrations = calendar_registrations(user)
     items = [
-        ics.event_item(
+        item
+        for r in registrations
+        for item in ics.event_items(
             r.event,
             url=event_url(r.event_id),
             online_link=can_see_online_link(user, r.event, r),
         )
-        for r in registrations
     ]
     ours = {r.pk for r in registrations}
     for meeting in meetings_of_registrations(registrations):
@@ -103,20 +105,22 @@ def organisation_feed_items(organisation_id: int, *, event_url: UrlOf, agenda_ur
     registrations = organisation_registrations(organisation_id)
     items = []
     for registration in registrations:
-        item = ics.event_item(
-            registration.event,
-            url=event_url(registration.event_id),
-            # The organisation's own person's registration: no user acts here.
-            online_link=can_see_online_link(None, registration.event, registration),
-        )
+        own = ics.uid_for("registration", registration.pk)
         # One entry per person: two of its people at one event are two entries.
-        items.append(
+        items += [
             dataclasses.replace(
                 item,
-                uid=ics.uid_for("registration", registration.pk),
+                uid=own if item.uid == ics.uid_for("event", registration.event_id) else item.uid,
                 summary=f"{item.summary} · {registration.name}",
             )
-        )
+            for item in ics.event_items(
+                registration.event,
+                url=event_url(registration.event_id),
+                # The organisation's own person's registration: no user acts here.
+                online_link=can_see_online_link(None, registration.event, registration),
+                uid_prefix=f"registration-{registration.pk}-",
+            )
+        ]
     ours = {r.pk: r for r in registrations}
     for meeting in meetings_of_registrations(registrations):
         side = _side(meeting, ours)

@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -123,17 +123,27 @@ class CompetitionRoundAdmin(TimesInEventZone, ServiceAdmin):
             _say_criteria_fixed(request, self.get_object(request, unquote(object_id)))
         return super().change_view(request, object_id, form_url, extra_context)
 
+    def get_object(self, request, object_id, from_field=None):
+        round_ = super().get_object(request, object_id, from_field)
+        if round_ is not None:
+            # Links to the staff pages that open for this reader (the pages' own policies).
+            pages = []
+            if policies.can_assign_judges(request.user, round_):
+                pages.append(
+                    (reverse("events:judging-assign", args=[round_.pk]), gettext("judges"))
+                )
+            if policies.results_hidden_because(request.user, round_) is None:
+                url = reverse("events:judging-results", args=[round_.pk])
+                pages.append((url, gettext("results and publication")))
+            round_.pages_shown = pages
+        return round_
+
     @admin.display(description=_("pages"))
     def staff_pages(self, round_):
-        if round_.pk is None:
+        pages = getattr(round_, "pages_shown", None)
+        if round_.pk is None or not pages:
             return "—"
-        return format_html(
-            '<a href="{}">{}</a> · <a href="{}">{}</a>',
-            reverse("events:judging-assign", args=[round_.pk]),
-            gettext("judges"),
-            reverse("events:judging-results", args=[round_.pk]),
-            gettext("results and publication"),
-        )
+        return format_html_join(" · ", '<a href="{}">{}</a>', pages)
 
 
 @admin.register(CompetitionEntry)
@@ -184,6 +194,13 @@ class JudgeAssignmentAdmin(ReadOnlyAdmin):
 
     list_select_related = ["judge", "entry__company"]
     search_fields = ["judge__email", "judge__full_name", "entry__title"]
+
+    def get_list_display(self, request):
+        # The judges page is for those who assign: no link to a refusal for the others.
+        shown = super().get_list_display(request)
+        if policies.can_assign_judges(request.user):
+            return shown
+        return [name for name in shown if name != "judges_page"]
 
     @admin.display(description=_("judges"))
     def judges_page(self, assignment):

@@ -188,5 +188,20 @@ def scoring_closed_because(assignment, now=None) -> str | None:
     return None
 
 
+def can_read_scores(actor, round_=None) -> bool:
+    """Read each judge's scores (the results page's column by judge, the scores list): the
+    staff whose role sees the judges' scores. The viewer is not among them."""
+    return staff_with(actor, "events.view_score")
+
+
+def results_hidden_because(actor, round_) -> str | None:
+    """Return why `actor`, staff who read judging, may not open the results page of
+    `round_` yet, or None: who may not read the judges' scores reads the ranking once it
+    is published, as the entrants do."""
+    if round_.released_at is None and not can_read_scores(actor, round_):
+        return _("The results of this round are not published yet.")
+    return None
+
+
 def can_correct_score(actor, score=None) -> bool:
     return actor is not None and actor.has_perm(CORRECT_SCORE)

@@ -7,7 +7,7 @@ their own assignments: anything else is a 404.
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -167,6 +167,8 @@ def judging_unassign(request, pk, assignment_id):
 @require_GET
 def judging_results(request, pk):
     round_ = _round(pk)
+    if hidden_because := policies.results_hidden_because(request.user, round_):
+        raise PermissionDenied(hidden_because)
     return render(
         request,
         "events/judging/results.html",
@@ -174,6 +176,8 @@ def judging_results(request, pk):
             "round": round_,
             "results": selectors.round_results(round=round_),
             "can_release": request.user.has_perm("events.change_competitionround"),
+            "can_read_scores": policies.can_read_scores(request.user, round_),
+            "can_assign": policies.can_assign_judges(request.user, round_),
         },
     )
 

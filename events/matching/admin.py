@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.admin_mixins import ReadOnlyAdmin, TimesInEventZone, zone_of
 from events.exports import EVENT_ZONE, EVENT_ZONE_COLUMN
-from events.matching import services
+from events.matching import policies, services
 from events.matching.models import Availability, Meeting, MeetingRequest, MeetingSlot, ScheduleRun
 from events.models import Event
 from events.reports import scheduled
@@ -124,12 +124,27 @@ class MeetingAdmin(ExportAdminMixin, ReadOnlyAdmin):
             lookup, value, request
         )
 
+    def get_list_display(self, request):
+        # The schedule page is read-only for who may not schedule: its link says so.
+        shown = super().get_list_display(request)
+        if policies.can_schedule(request.user):
+            return shown
+        return ["schedule_read_link" if name == "schedule_link" else name for name in shown]
+
     @admin.display(description=_("schedule"))
     def schedule_link(self, meeting):
         return format_html(
             '<a href="{}">{}</a>',
             reverse("events:schedule", args=[meeting.event_id]),
             gettext("add, lock or remove meetings"),
+        )
+
+    @admin.display(description=_("schedule"))
+    def schedule_read_link(self, meeting):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("events:schedule", args=[meeting.event_id]),
+            gettext("the event's schedule"),
         )
 
 

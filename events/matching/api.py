@@ -29,14 +29,16 @@ from events.api import (
     in_zone,
     refusals_as_conflicts,
     validated,
+    validated_query,
     visible_event,
 )
 from events.matching import selectors, services
 from events.matching.models import MeetingRequest
 from events.models import Registration
-from incubator.api.errors import Conflict
+from incubator.api.errors import Conflict, refusal_as_wrong_side
 from incubator.api.permissions import HasScope
-from incubator.api.schema import NO_BODY, response_example
+from incubator.api.schema import NO_BODY, refusals, response_example
+from incubator.api.serializers import StrictInput
 from incubator.api.viewsets import ListCreateDestroyViewSet
 
 
@@ -45,13 +47,13 @@ class ParticipationQuery(serializers.Serializer):
     person = an_id(gettext_lazy("The id of one of your organisation's people registered for it."))
 
 
-def participation(request) -> Registration:
+def participation(request, paginator=None) -> Registration:
     """Return the registration in a matching session of the person named by `?event=&person=`.
 
     A person of another organisation, an event the organisation does not see, and a person
     not registered for that matching session are all a 404.
     """
-    query = validated(ParticipationQuery, request.query_params)
+    query = validated_query(ParticipationQuery, request, paginator)
     person = organisation_person(request, query["person"])
     event = visible_event(request, query["event"])
     registration = selectors.participant_of(event=event, user=person.user)
@@ -131,7 +133,8 @@ class MeetingParticipantsView(generics.ListAPIView):
     filter_backends = []
 
     def get_queryset(self):
-        return selectors.participants_for(registration=participation(self.request))
+        registration = participation(self.request, self.paginator)
+        return selectors.participants_for(registration=registration)
 
 
 # --- Meeting requests ------------------------------------------------------------------------
@@ -173,7 +176,7 @@ class MeetingRequestSerializer(serializers.ModelSerializer):
         return "sent" if ours else "received"
 
 
-class MeetingRequestCreateSerializer(serializers.Serializer):
+class MeetingRequestCreateSerializer(StrictInput, serializers.Serializer):
     event = an_id(gettext_lazy("The id of the matching session."))
     from_person = an_id(gettext_lazy("The id of one of your people registered for the session."))
     to_participant = an_id(
@@ -210,6 +213,12 @@ class MeetingRequestFilter(django_filters.FilterSet):
             event_selectors.of_organisation(self.request.user.organisation_id, prefix)
         )
 
+
+# The `reason`s of the 409s (events.matching.services' codes), as docs/api.md lists them.
+SESSION_CLOSED = ("cancelled", "over", "not_matching")
+ASK_REASONS = ("not_registered", "twice", "closed", *SESSION_CLOSED)
+ANSWER_REASONS = ("answered", *SESSION_CLOSED)
+WITHDRAW_REASONS = ("withdrawn", "scheduled", "scheduling", *SESSION_CLOSED)
 
 REQUEST_EXAMPLE = {
     "id": 88,
@@ -284,11 +293,13 @@ REQUEST_EXAMPLE = {
             ),
             response_example("Sent", gettext_lazy("Sent"), REQUEST_EXAMPLE, status_codes=["201"]),
         ],
+        extensions=refusals(*ASK_REASONS),
     ),
     destroy=extend_schema(
         summary=gettext_lazy("Withdraw a meeting request"),
         description=gettext_lazy("As `POST /meeting-requests/{id}/withdraw/`."),
         responses={204: NO_BODY},
+        extensions=refusals(*WITHDRAW_REASONS, wrong_side=True),
     ),
 )
 class MeetingRequestViewSet(ListCreateDestroyViewSet):
@@ -313,7 +324,9 @@ class MeetingRequestViewSet(ListCreateDestroyViewSet):
             .first()
         )
         if sender is None:
-            raise Conflict(_("This person is not registered for this event."))
+            raise Conflict(
+                _("This person is not registered for this event."), reason="not_registered"
+            )
         recipient = (
             selectors.participants_for(registration=sender)
             .filter(pk=data["to_participant"])
@@ -333,7 +346,9 @@ class MeetingRequestViewSet(ListCreateDestroyViewSet):
         return Response(self.get_serializer(made).data, status=status.HTTP_201_CREATED)
 
     def destroy(self, request, *args, **kwargs):
-        with refusals_as_conflicts():
+        # The request is the organisation's (get_object): refused, it is one sent to them.
+        wrong_side = _("Only a request your people sent is withdrawn: a startup sent this one.")
+        with refusals_as_conflicts(), refusal_as_wrong_side(wrong_side):
             services.meeting_request_withdraw(request=self.get_object(), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -342,19 +357,22 @@ class MeetingRequestViewSet(ListCreateDestroyViewSet):
         description=gettext_lazy(
             "Withdraws a request one of your people sent; the startup is told by e-mail. "
             "If the startup had asked your person too, their request waits for an answer "
-            "again. 403 for a request your people received; 409 once the two are on the "
-            "schedule (the center takes a meeting off it), while a schedule is being "
-            "computed, or after the session."
+            "again. 403 `wrong_side` for a request your people received; 409 once the two "
+            "are on the schedule (the center takes a meeting off it), while a schedule is "
+            "being computed, or after the session."
         ),
         request=None,
         responses={204: NO_BODY},
+        extensions=refusals(*WITHDRAW_REASONS, wrong_side=True),
     )
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         return self.destroy(request, pk=pk)
 
     def _answer(self, request, accept: bool) -> Response:
-        with refusals_as_conflicts():
+        # The request is the organisation's (get_object): refused, one of its people sent it.
+        wrong_side = _("Your person sent this request: only the startup answers it.")
+        with refusals_as_conflicts(), refusal_as_wrong_side(wrong_side):
             answered = services.meeting_request_respond(
                 request=self.get_object(), actor=request.user, accept=accept
             )
@@ -365,11 +383,12 @@ class MeetingRequestViewSet(ListCreateDestroyViewSet):
         summary=gettext_lazy("Accept a meeting request"),
         description=gettext_lazy(
             "Accepts a request a startup sent one of your people (`direction` received); "
-            "the startup is told by e-mail. 403 for a request your people sent; 409 once "
-            "it is answered, or when the session is cancelled or over."
+            "the startup is told by e-mail. 403 `wrong_side` for a request your people "
+            "sent; 409 once it is answered, or when the session is cancelled or over."
         ),
         request=None,
         responses={200: MeetingRequestSerializer},
+        extensions=refusals(*ANSWER_REASONS, wrong_side=True),
     )
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
@@ -379,11 +398,12 @@ class MeetingRequestViewSet(ListCreateDestroyViewSet):
         summary=gettext_lazy("Decline a meeting request"),
         description=gettext_lazy(
             "Declines a request a startup sent one of your people; the startup is told by "
-            "e-mail. 403 for a request your people sent; 409 once it is answered, or when "
-            "the session is cancelled or over."
+            "e-mail. 403 `wrong_side` for a request your people sent; 409 once it is "
+            "answered, or when the session is cancelled or over."
         ),
         request=None,
         responses={200: MeetingRequestSerializer},
+        extensions=refusals(*ANSWER_REASONS, wrong_side=True),
     )
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):

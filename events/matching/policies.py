@@ -1,7 +1,10 @@
 """Who may do what in 1:1 meetings: plain predicates, no writes."""
 
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
 from events.matching.models import MeetingRequest
-from events.models import Registration
+from events.models import Event, Registration
 from events.policies import acts_for_registrant
 from incubator.roles import staff_with
 
@@ -20,6 +23,23 @@ def can_meet(viewer: Registration, other: Registration) -> bool:
     if viewer.kind == Registration.Kind.PARTNER:
         return other.kind == Registration.Kind.STARTUP and other.company.consent_to_partners
     return False
+
+
+def matching_closed_because(event: Event) -> str | None:
+    """Return why the meetings of `event` can no longer change, or None while it is open.
+
+    One rule for both sides: participants' availability and requests, and the staff's
+    schedule runs and meetings by hand. A schedule of an event that is over is what was
+    held: a new run would move every meeting off it (the dashboard's figures with them)
+    and e-mail everyone an agenda months late.
+    """
+    if not event.is_matching_session:
+        return _("This event is not a matching session.")
+    if event.status == Event.Status.CANCELLED:
+        return _("This event is cancelled.")
+    if event.status == Event.Status.COMPLETED or timezone.now() >= event.ends_at:
+        return _("This event is over.")
+    return None
 
 
 def can_schedule(actor, event=None) -> bool:

@@ -59,8 +59,21 @@ def refuse_while_running(event: Event) -> None:
     _expire_stale_runs(event)
     if ScheduleRun.objects.filter(event=event, status__in=ScheduleRun.ACTIVE).exists():
         raise ValidationError(
-            _("A schedule is being computed for this event; wait until it is done.")
+            _("A schedule is being computed for this event; wait until it is done."),
+            code="scheduling",
         )
+
+
+def refuse_unless_open(event: Event) -> None:
+    """Refuse a change of the meetings of an event that is not an open matching session."""
+    reason = policies.matching_closed_because(event)
+    if reason:
+        # The code is the partner API's `reason` (docs/api.md), in the policy's order.
+        if not event.is_matching_session:
+            code = "not_matching"
+        else:
+            code = "cancelled" if event.status == Event.Status.CANCELLED else "over"
+        raise ValidationError(reason, code=code)
 
 
 def free_number(taken: set[int], capacity: int) -> int | None:
@@ -77,10 +90,7 @@ def schedule_run_start(*, event: Event, actor, pin_previous: bool = True) -> Sch
         raise PermissionDenied
     with transaction.atomic():
         event = lock_event(event)
-        if not event.is_matching_session:
-            raise ValidationError(_("This event is not a matching session."))
-        if event.status == Event.Status.CANCELLED:
-            raise ValidationError(_("This event is cancelled."))
+        refuse_unless_open(event)
         refuse_while_running(event)
         slots = list(event.slots.all())
         for slot in slots:

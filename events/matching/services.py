@@ -21,7 +21,7 @@ from companies.models import SPOKEN_LANGUAGES
 from events.matching import messages, policies
 from events.matching.models import Availability, Meeting, MeetingRequest, MeetingSlot
 from events.matching.policies import can_meet
-from events.matching.runs import free_number, refuse_while_running
+from events.matching.runs import free_number, refuse_unless_open, refuse_while_running
 from events.models import Event, Registration
 from events.services import lock_event, lock_registration
 from incubator import times
@@ -32,18 +32,6 @@ REGISTERED = Registration.Status.REGISTERED
 PENDING = MeetingRequest.Status.PENDING
 ACCEPTED = MeetingRequest.Status.ACCEPTED
 DECLINED = MeetingRequest.Status.DECLINED
-
-
-# --- Guards ----------------------------------------------------------------------------------
-
-
-def _refuse_unless_open(event: Event) -> None:
-    if not event.is_matching_session:
-        raise ValidationError(_("This event is not a matching session."))
-    if event.status == Event.Status.CANCELLED:
-        raise ValidationError(_("This event is cancelled."))
-    if event.status == Event.Status.COMPLETED or timezone.now() >= event.ends_at:
-        raise ValidationError(_("This event is over."))
 
 
 # --- Participants: availability and requests ----------------------------------------------
@@ -63,7 +51,7 @@ def availability_set(
         event = registration.event
         if not policies.can_set_availability(actor, registration):
             raise PermissionDenied
-        _refuse_unless_open(event)
+        refuse_unless_open(event)
         if registration.status != REGISTERED:
             raise ValidationError(_("Only registered participants give their availability."))
         found = set(
@@ -113,7 +101,7 @@ def meeting_request_create(
         raise ValidationError(_("You cannot request a meeting with yourself."))
     with transaction.atomic():
         event = lock_event(from_registration.event)
-        _refuse_unless_open(event)
+        refuse_unless_open(event)
         people = {
             r.pk: r
             for r in Registration.objects.select_related("company", "event", "user").filter(
@@ -125,14 +113,17 @@ def meeting_request_create(
         if not policies.can_request_meeting(actor, sender):
             raise PermissionDenied
         if sender.status != REGISTERED:
-            raise ValidationError(_("You are not registered for this event."))
+            raise ValidationError(
+                _("You are not registered for this event."), code="not_registered"
+            )
         if recipient is None or recipient.event_id != event.pk or recipient.status != REGISTERED:
             # Say nothing of a person the sender cannot see among the participants.
             raise ValidationError(_("This person is not registered for this event."))
         if event.meeting_requests_deadline and timezone.now() >= event.meeting_requests_deadline:
             raise ValidationError(
                 _("Meeting requests closed on %(when)s.")
-                % {"when": times.span(event.meeting_requests_deadline, None, event.time_zone)}
+                % {"when": times.span(event.meeting_requests_deadline, None, event.time_zone)},
+                code="closed",
             )
         if not can_meet(sender, recipient):
             raise ValidationError(
@@ -143,7 +134,8 @@ def meeting_request_create(
             from_registration=sender, to_registration=recipient
         ).exists():
             raise ValidationError(
-                _("You have already asked %(name)s for a meeting.") % {"name": recipient.name}
+                _("You have already asked %(name)s for a meeting.") % {"name": recipient.name},
+                code="twice",
             )
         reverse_request = (
             MeetingRequest.objects.select_for_update()
@@ -166,7 +158,8 @@ def meeting_request_create(
                 )
         except IntegrityError:
             raise ValidationError(
-                _("You have already asked %(name)s for a meeting.") % {"name": recipient.name}
+                _("You have already asked %(name)s for a meeting.") % {"name": recipient.name},
+                code="twice",
             ) from None
         audit_record(
             actor=actor,
@@ -196,11 +189,12 @@ def meeting_request_respond(*, request: MeetingRequest, actor, accept: bool) -> 
         )
         if not policies.can_answer_request(actor, request):
             raise PermissionDenied(_("This request was not sent to you."))
-        _refuse_unless_open(request.event)
+        refuse_unless_open(request.event)
         if request.status != PENDING:
             raise ValidationError(
                 _("You answered this request already (%(status)s).")
-                % {"status": request.get_status_display()}
+                % {"status": request.get_status_display()},
+                code="answered",
             )
         request.status = ACCEPTED if accept else DECLINED
         request.responded_at = timezone.now()
@@ -237,11 +231,13 @@ def meeting_request_withdraw(*, request: MeetingRequest, actor) -> None:
             .first()
         )
         if request is None:
-            raise ValidationError(_("This meeting request was withdrawn already."))
+            raise ValidationError(
+                _("This meeting request was withdrawn already."), code="withdrawn"
+            )
         sender, recipient = request.from_registration, request.to_registration
         if not policies.can_withdraw_request(actor, request):
             raise PermissionDenied
-        _refuse_unless_open(event)
+        refuse_unless_open(event)
         refuse_while_running(event)
         a, b = sorted((sender.pk, recipient.pk))
         if Meeting.objects.filter(event=event, registration_a_id=a, registration_b_id=b).exists():
@@ -250,7 +246,8 @@ def meeting_request_withdraw(*, request: MeetingRequest, actor) -> None:
                     "The meeting with %(name)s is scheduled already: ask the center to take it "
                     "off the schedule."
                 )
-                % {"name": recipient.name}
+                % {"name": recipient.name},
+                code="scheduled",
             )
         answered = (
             MeetingRequest.objects.select_for_update()
@@ -325,8 +322,7 @@ def meeting_add(
         raise ValidationError(_("A meeting is between two different people."))
     with transaction.atomic():
         event = lock_event(event)
-        if not event.is_matching_session:
-            raise ValidationError(_("This event is not a matching session."))
+        refuse_unless_open(event)
         refuse_while_running(event)
         slot = MeetingSlot.objects.filter(pk=slot.pk, event=event).first()
         if slot is None:
@@ -421,8 +417,9 @@ def meeting_lock(*, meeting: Meeting, locked: bool, actor) -> Meeting:
     if not policies.can_schedule(actor, meeting.event):
         raise PermissionDenied
     with transaction.atomic():
-        lock_event(meeting.event)
-        refuse_while_running(meeting.event)
+        event = lock_event(meeting.event)
+        refuse_unless_open(event)
+        refuse_while_running(event)
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if meeting.locked != locked:
             meeting.locked = locked
@@ -476,6 +473,7 @@ def meeting_remove(*, meeting: Meeting, actor) -> None:
         raise PermissionDenied
     with transaction.atomic():
         event = lock_event(meeting.event)
+        refuse_unless_open(event)
         refuse_while_running(event)
         meeting = _meetings_with_people(pk=meeting.pk).first()
         if meeting is None:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from events import ics
 from events.judging.models import JudgeAssignment
-from events.matching import runs, selectors, services
+from events.matching import policies, runs, selectors, services
 from events.matching.forms import (
     AvailabilityForm,
     MeetingAddForm,
@@ -323,14 +323,17 @@ def _unscheduled_rows(run: ScheduleRun | None, people: dict[int, Registration]) 
 def _render_schedule(request, event: Event, add_form=None, status=200):
     run = event.schedule_runs.select_related("requested_by").first()
     people = _names(event) if run and run.unscheduled else {}
+    # The buttons ask the services' own rule: an event that is over keeps the schedule held.
+    closed_because = policies.matching_closed_because(event)
     context = {
         "event": event,
+        "closed_because": closed_because,
         "overview": selectors.schedule_overview(event=event),
         "run": run,
         "unscheduled": _unscheduled_rows(run, people),
         "meetings": selectors.meetings_of_event(event=event),
         "add_form": add_form or MeetingAddForm(event=event),
-        "can_change": request.user.has_perm("events.change_meeting"),
+        "can_change": policies.can_schedule(request.user, event) and not closed_because,
     }
     return render(request, "events/meetings/schedule.html", context, status=status)
 

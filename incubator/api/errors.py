@@ -1,4 +1,6 @@
-"""Every API error in one shape: {"code": ..., "message": ..., "fields": {...}}.
+"""Every API error in one shape: {"code": ..., "message": ..., "fields": {...}}; a 409 adds
+"reason", the refusing service's own code ("twice", "over"...), for a client to act on
+without reading the message.
 
 The message is in the language of Accept-Language (ko, zh-hans, en): LocaleMiddleware has
 chosen it for the request. Field errors keep the services' and forms' own wording.
@@ -20,10 +22,31 @@ from incubator.api.permissions import SCOPE_MISSING
 
 
 class Conflict(exceptions.APIException):
-    """The request is valid but clashes with the state of things (409)."""
+    """The request is valid but clashes with the state of things (409).
+
+    `reason` is a stable word for the refusal (the service's ValidationError code), None
+    when there is none. The code stays "conflict": clients written before `reason` still
+    read every 409 as they did.
+    """
 
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
+
+    def __init__(self, detail=None, reason: str | None = None):
+        super().__init__(detail)
+        self.reason = reason
+
+
+class WrongSide(exceptions.PermissionDenied):
+    """403 of a call on the other side of a two-sided object: answering a meeting request
+    one's own person sent, withdrawing one sent to them. Its own code: not a scope the key
+    could be given."""
+
+    default_code = "wrong_side"
+
+
+class NotAcceptableHere(exceptions.NotAcceptable):
+    """406 of a page that answers in other types than JSON, its message naming them."""
 
 
 class RequestTooLarge(exceptions.APIException):
@@ -120,29 +143,50 @@ def exception_handler(exc, context):
     elif getattr(detail, "code", None) == SCOPE_MISSING:
         code = SCOPE_MISSING
         message = _("This API key lacks the scope %(scope)s.") % {"scope": str(detail)}
-    elif isinstance(exc, Conflict | PageNotFound):
+    elif isinstance(exc, Conflict | PageNotFound | WrongSide | NotAcceptableHere):
         message = str(detail)
     else:
         message = messages.get(code, str(detail) if detail else code)
     response.data = {"code": code, "message": message, "fields": fields}
+    if isinstance(exc, Conflict):
+        response.data["reason"] = exc.reason
     if response.status_code == status.HTTP_401_UNAUTHORIZED:
         response["WWW-Authenticate"] = "Api-Key"
     return response
 
 
 def not_found_response(message: str | None = None):
-    """The 404 of a URL that no endpoint serves (Django's URL resolver, not a view)."""
+    """The 404 of a URL that no endpoint serves (Django's URL resolver, not a view), written
+    as DRF writes every other answer: UTF-8, not \\u escapes, and compact."""
     body = {"code": "not_found", "message": message or _messages()["not_found"], "fields": {}}
-    return JsonResponse(body, status=404)
+    return JsonResponse(
+        body, status=404, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")}
+    )
+
+
+def reason_of(error: DjangoValidationError) -> str | None:
+    """The code a service gave its refusal (the first one's, when it gave several)."""
+    codes = [getattr(item, "code", None) for item in error.error_list]
+    return next((code for code in codes if code), None)
 
 
 @contextmanager
 def refusals_as_conflicts():
-    """A service's refusal of a well-formed request is a 409 with its message; its field
-    errors (bad input the serializer could not see) stay a 400."""
+    """A service's refusal of a well-formed request is a 409 with its message and its code
+    as `reason`; its field errors (bad input the serializer could not see) stay a 400."""
     try:
         yield
     except DjangoValidationError as error:
         if hasattr(error, "error_dict"):
             raise validation_error(error) from None
-        raise Conflict(" ".join(error.messages)) from None
+        raise Conflict(" ".join(error.messages), reason=reason_of(error)) from None
+
+
+@contextmanager
+def refusal_as_wrong_side(message: str):
+    """The service's PermissionDenied of a call on an object the key sees (it got past the
+    404 of another organisation's) said as the wrong side of it: 403 `wrong_side`."""
+    try:
+        yield
+    except PermissionDenied:
+        raise WrongSide(message) from None

@@ -1,11 +1,58 @@
 """How the API filters and orders a list: strict about what it takes, where DRF and
 django-filter let a wrong value pass as no filter at all."""
 
+from collections.abc import Iterable
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, filters
+from rest_framework.settings import api_settings
+
+
+def refuse_unknown_parameters(query_params, known: Iterable[str]) -> None:
+    """A 400 naming each query parameter the endpoint does not take, and those it does: a
+    typo (`?sectr=ai`) would otherwise answer every row, as if there were no filter."""
+    known = sorted(set(known))
+    unknown = sorted(name for name in query_params if name not in known)
+    if not unknown:
+        return
+    if known:
+        message = _("Unknown parameter: this endpoint takes %(names)s.") % {
+            "names": ", ".join(known)
+        }
+    else:
+        message = _("Unknown parameter: this endpoint takes none.")
+    raise exceptions.ValidationError(dict.fromkeys(unknown, [message]))
+
+
+class KnownParameters(filters.BaseFilterBackend):
+    """Refuse a query parameter that none of the view's filters, ordering or pages reads.
+
+    The first filter backend: it runs before the others read the query, on a list and on
+    the lookup of one object (`get_object` filters too). What is known is what the schema
+    documents, the backends' and the paginator's own parameters, and DRF's `format`.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        refuse_unknown_parameters(request.query_params, self.known(view, queryset))
+        return queryset
+
+    @staticmethod
+    def known(view, queryset=None) -> set[str]:
+        known = {api_settings.URL_FORMAT_OVERRIDE} - {None}
+        for backend in view.filter_backends:
+            if issubclass(backend, DjangoFilterBackend):
+                filterset = backend().get_filterset_class(view, queryset)
+                known |= set(filterset.base_filters) if filterset else set()
+            elif issubclass(backend, filters.OrderingFilter) and backend.offers(view):
+                known.add(backend.ordering_param)
+        paginator = getattr(view, "paginator", None)
+        if paginator is not None and getattr(view, "action", "list") == "list":
+            known |= {p["name"] for p in paginator.get_schema_operation_parameters(view)}
+        return known
 
 
 class _TrueOrFalse(forms.NullBooleanField):
@@ -32,7 +79,21 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
 
 class StrictOrdering(filters.OrderingFilter):
     """DRF's `?ordering=`, but a field the list does not order by is a 400 that names those
-    it does: DRF drops it without a word, and the caller reads another order than asked."""
+    it does: DRF drops it without a word, and the caller reads another order than asked.
+
+    Only a view that names its `ordering_fields` is offered `ordering` (DRF's default, every
+    field of the serializer, orders by what the list never promised); the others keep
+    their own order, and `ordering` is an unknown parameter there (KnownParameters).
+    """
+
+    @staticmethod
+    def offers(view) -> bool:
+        return bool(getattr(view, "ordering_fields", None))
+
+    def get_valid_fields(self, queryset, view, context=None):
+        if not self.offers(view):
+            return []
+        return super().get_valid_fields(queryset, view, context or {})
 
     def remove_invalid_fields(self, queryset, fields, view, request):
         kept = super().remove_invalid_fields(queryset, fields, view, request)
@@ -50,6 +111,8 @@ class StrictOrdering(filters.OrderingFilter):
         }
 
     def get_schema_operation_parameters(self, view):
+        if not self.offers(view):
+            return []
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
             parameter["description"] = self._fields_text(view)

@@ -2,6 +2,7 @@
 of its endpoints."""
 
 from django.middleware import common
+from django.urls import is_valid_path
 from django.utils.translation import gettext as _
 
 from incubator.api.errors import not_found_response
@@ -26,6 +27,13 @@ class CommonMiddleware(common.CommonMiddleware):
             return not_found_response(
                 _("No endpoint here: its URL ends with a slash (%(url)s).") % {"url": url}
             )
+        if response.status_code == 404 and self._without_slash(request):
+            # /reports/kpi and /events/{id}/ics are files' addresses: a developer who
+            # follows every other endpoint's pattern adds a slash.
+            url = request.get_full_path().replace(request.path, request.path[:-1], 1)
+            return not_found_response(
+                _("No endpoint here: its URL has no trailing slash (%(url)s).") % {"url": url}
+            )
         response = super().process_response(request, response)
         if (
             response.status_code == 404
@@ -37,3 +45,12 @@ class CommonMiddleware(common.CommonMiddleware):
             # would read HTML where the deployed API answers JSON.
             return not_found_response()
         return response
+
+    @staticmethod
+    def _without_slash(request) -> bool:
+        """Whether the API address asked for, with a trailing slash, has an endpoint without."""
+        path = request.path_info
+        if not path.startswith("/api/") or not path.endswith("/") or path == "/api/":
+            return False
+        urlconf = getattr(request, "urlconf", None)
+        return not is_valid_path(path, urlconf) and is_valid_path(path[:-1], urlconf)

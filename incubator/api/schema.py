@@ -19,7 +19,7 @@ ERRORS = {
         "invalid",
         _("Some fields are not valid: see fields."),
         None,
-        _("The body or a filter is wrong."),
+        _("The body, a filter or a query parameter is wrong."),
     ),
     "401": (
         "key_invalid",
@@ -39,11 +39,29 @@ ERRORS = {
         None,
         _("No such object, another organisation's, or a page past the end of a list."),
     ),
+    "406": (
+        "not_acceptable",
+        _("This API answers in JSON only."),
+        None,
+        _("An Accept header without application/json, or a `format` other than json."),
+    ),
     "409": (
         "conflict",
         _("This clashes with the current state: see message and fields."),
         None,
-        _("The state forbids it (full event, already withdrawn...)."),
+        _("The state forbids it (full event, already withdrawn...); `reason` says which."),
+    ),
+    "413": (
+        "request_too_large",
+        _("The body is larger than the API accepts: at most %(size)s MB."),
+        {"size": "2.5"},
+        _("A body over 2.5 MB."),
+    ),
+    "415": (
+        "unsupported_media_type",
+        _("Send the body as JSON (Content-Type: application/json)."),
+        None,
+        _("A body that is not JSON (a form, text/plain)."),
     ),
     "429": (
         "throttled",
@@ -63,6 +81,16 @@ def response_example(name: str, summary, value, **kwargs) -> OpenApiExample:
 # The answer of a DELETE or a withdrawal: drf-spectacular's own words for it are English only.
 NO_BODY = OpenApiResponse(description=_("Done: the answer has no body."))
 WRITES = {"post", "put", "patch", "delete"}
+# Where ScopedSchema leaves an operation's scope and its refusals for add_error_responses,
+# which takes them out again.
+SCOPE_KEY, REFUSALS_KEY = "x-scope", "x-refusals"
+WRONG_SIDE_EXAMPLE = _("Your person sent this request: only the startup answers it.")
+
+
+def refusals(*reasons: str, wrong_side: bool = False) -> dict:
+    """`extensions` of an operation's extend_schema: the `reason`s of its 409 (the codes of
+    the services' refusals, docs/api.md), and whether it has the 403 `wrong_side`."""
+    return {REFUSALS_KEY: {"reasons": list(reasons), "wrong_side": wrong_side}}
 
 
 class PartnerKeyScheme(OpenApiAuthenticationExtension):
@@ -102,17 +130,91 @@ class ScopedSchema(AutoSchema):
         # Chinese runs its sentences together; Korean and English put a space between.
         space = "" if described.endswith(("。", "）", "！", "？")) else " "
         operation["description"] = f"{described}{space}{sentence}" if described else sentence
+        operation[SCOPE_KEY] = needed
         return operation
 
 
-def _statuses(path: str, method: str) -> list[str]:
-    # 404 everywhere: an object not visible to the caller, or a page past a list's end.
-    statuses = ["401", "403", "404", "429"]
-    if method in WRITES or "{" not in path:
-        statuses.append("400")  # the body, or a list's filters and page
+def _statuses(path: str, method: str, operation: dict) -> list[str]:
+    # 400 everywhere: the body, a filter, a page, or a query parameter the operation does
+    # not take; 404: an object not visible to the caller, or a page past a list's end; 406:
+    # an Accept header without JSON.
+    statuses = ["400", "401", "404", "406", "429"]
+    if operation.get(SCOPE_KEY) or operation.get(REFUSALS_KEY, {}).get("wrong_side"):
+        statuses.append("403")  # none for an operation any key of the organisation may call
     if method in WRITES:
         statuses.append("409")
+    if "requestBody" in operation:
+        statuses += ["413", "415"]
     return sorted(statuses)
+
+
+def _example(status: str, operation: dict) -> dict:
+    """The examples of an error: {code: value}."""
+    code, message, values, _when = ERRORS[status]
+    message = str(message) % values if values else str(message)
+    # The message DRF gives a missing field, in the schema's language.
+    fields = {"name": [gettext("This field is required.")]} if status == "400" else {}
+    if status == "403" and operation.get(SCOPE_KEY):
+        message = str(ERRORS["403"][1]) % {"scope": operation[SCOPE_KEY]}
+    examples = {}
+    if status != "403" or operation.get(SCOPE_KEY):
+        examples[code] = {"code": code, "message": message, "fields": fields}
+    refused = operation.get(REFUSALS_KEY, {})
+    if status == "403" and refused.get("wrong_side"):
+        examples["wrong_side"] = {
+            "code": "wrong_side",
+            "message": str(WRONG_SIDE_EXAMPLE),
+            "fields": {},
+        }
+    if status == "409":
+        reasons = refused.get("reasons") or [None]
+        for reason in reasons:
+            examples[reason or code] = {**examples[code], "reason": reason}
+        if reasons != [None]:
+            del examples[code]
+    return examples
+
+
+def _description(status: str, operation: dict) -> str:
+    when = str(ERRORS[status][3])
+    refused = operation.get(REFUSALS_KEY, {})
+    if status == "403" and refused.get("wrong_side"):
+        if not operation.get(SCOPE_KEY):
+            return gettext("`wrong_side`: the other side of the request.")
+        return f"{when} " + gettext("`wrong_side`: the other side of the request.")
+    if status == "409" and refused.get("reasons"):
+        names = ", ".join(f"`{reason}`" for reason in refused["reasons"])
+        return gettext("The state forbids it; `reason`: %(reasons)s.") % {"reasons": names}
+    return when
+
+
+def _paginated_examples(path: str, operation: dict, schemas: dict) -> None:
+    """A list's `next` and `previous` as that list's own (DRF's example is
+    api.example.org/accounts/): the second page's, on the portal."""
+    content = operation.get("responses", {}).get("200", {}).get("content", {})
+    media = content.get("application/json", {})
+    ref = media.get("schema", {}).get("$ref", "")
+    properties = schemas.get(ref.rpartition("/")[2], {}).get("properties", {})
+    if not {"next", "previous", "results"} <= set(properties):
+        return
+    links = {"next": f"https://portal.example.cn{path}?page=3"}
+    links["previous"] = links["next"].removesuffix("?page=3")  # page 1 has no ?page=
+    for name, url in links.items():
+        properties[name]["example"] = url
+    for example in media.get("examples", {}).values():
+        if isinstance(example.get("value"), dict) and "next" in example["value"]:
+            example["value"].update(links)
+
+
+def _strict_bodies(result: dict, schemas: dict) -> None:
+    """The request bodies take no other property (incubator.api.serializers.StrictInput)."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            content = operation.get("requestBody", {}).get("content", {})
+            for media in content.values():
+                name = media.get("schema", {}).get("$ref", "").rpartition("/")[2]
+                if name in schemas:
+                    schemas[name]["additionalProperties"] = False
 
 
 def add_error_responses(result, generator, request, public):
@@ -129,30 +231,32 @@ def add_error_responses(result, generator, request, public):
                     "type": "object",
                     "additionalProperties": {"type": "array", "items": {"type": "string"}},
                 },
+                "reason": {
+                    "type": "string",
+                    "nullable": True,
+                    "description": gettext(
+                        "On a 409 only: the refusal's stable code (docs/api.md), or null."
+                    ),
+                },
             },
             "required": ["code", "message", "fields"],
         },
     )
+    _strict_bodies(result, schemas)
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
-            for status in _statuses(path, method):
+            _paginated_examples(path, operation, schemas)
+            for status in _statuses(path, method, operation):
                 if status in responses:
                     continue
-                code, message, values, when = ERRORS[status]
-                message = str(message) % values if values else str(message)
-                # The message DRF gives a missing field, in the schema's language.
-                fields = {"name": [gettext("This field is required.")]} if status == "400" else {}
+                examples = _example(status, operation)
                 response = {
-                    "description": when,
+                    "description": _description(status, operation),
                     "content": {
                         "application/json": {
                             "schema": {"$ref": "#/components/schemas/Error"},
-                            "examples": {
-                                code: {
-                                    "value": {"code": code, "message": message, "fields": fields}
-                                }
-                            },
+                            "examples": {key: {"value": value} for key, value in examples.items()},
                         }
                     },
                 }
@@ -164,6 +268,8 @@ def add_error_responses(result, generator, request, public):
                         }
                     }
                 responses[status] = response
+            operation.pop(SCOPE_KEY, None)
+            operation.pop(REFUSALS_KEY, None)
     return result
 
 

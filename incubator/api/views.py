@@ -1,5 +1,10 @@
-"""The API's own pages: its root, the schema, the interactive docs and the guide."""
+"""The API's own pages: its root, the schema, the interactive docs and the guide.
 
+Each is in the language of `?lang=` (ko, zh-hans, en; "zh-CN" reads as zh-hans), else of
+Accept-Language, its errors too, and says which in Content-Language.
+"""
+
+import functools
 import re
 from pathlib import Path
 
@@ -11,21 +16,56 @@ from django.urls import NoReverseMatch, get_resolver, path, reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.decorators import api_view, authentication_classes, permission_classes
+from rest_framework.decorators import (
+    api_view,
+    authentication_classes,
+    content_negotiation_class,
+    permission_classes,
+)
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+
+from incubator.api.errors import NotAcceptableHere
+from incubator.api.negotiation import AnyAccept
 
 DOCS = Path(settings.BASE_DIR) / "docs"
 
 
-def _open_page(view):
+def asked_language(request) -> str:
+    """The language of ?lang= when the portal speaks it, else the request's."""
+    try:  # "zh-CN" or "zh" read as zh-hans, as Accept-Language would be
+        return translation.get_supported_language_variant(request.GET.get("lang", ""))
+    except LookupError:
+        return translation.get_language()
+
+
+def in_asked_language(view):
+    """Run `view` and render its answer in the asked language, named by Content-Language."""
+
+    @functools.wraps(view)  # its csrf_exempt and its class, for the schema generator, too
+    def page(request, *args, **kwargs):
+        language = asked_language(request)
+        with translation.override(language):
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()  # a template's words are translated when rendered
+        response["Content-Language"] = language
+        return response
+
+    return page
+
+
+def _open_page(view, negotiation=None):
     """A page of the API anyone may read, without a key; other methods get the API's 405,
     in its error shape (not Django's CSRF page: api_view exempts it, and it writes nothing)."""
     view = permission_classes([AllowAny])(authentication_classes([])(view))
+    if negotiation is not None:
+        view = content_negotiation_class(negotiation)(view)
     # HEAD named too: api_view refuses every method it is not given, HEAD included.
-    return extend_schema(exclude=True)(api_view(["GET", "HEAD"])(view))
+    return in_asked_language(extend_schema(exclude=True)(api_view(["GET", "HEAD"])(view)))
 
 
 def guide_path(name: str, language: str) -> Path:
@@ -48,22 +88,33 @@ def guide_html(text: str) -> str:
     return markdown.markdown(text, extensions=["tables", "fenced_code"])
 
 
-def _wants_html(request) -> bool:
-    """A browser (it asks for text/html) reads the guide as a page; curl, a script or
-    ?source get the Markdown. (Not ?format=: DRF takes that one for its own renderers.)"""
-    return "source" not in request.GET and "text/html" in request.headers.get("Accept", "")
+# What a guide answers in, by the Accept header: Markdown first (curl's */*), a page to a
+# browser (it asks for text/html before */*), and Markdown to a script that asks for JSON
+# (as before; the guide has no JSON of its own).
+GUIDE_TYPES = ("text/markdown", "text/html", "text/plain", "application/json")
+
+
+def _wants_html(request) -> bool | None:
+    """True: the guide as a page; False: its Markdown (?source always); None: the caller
+    takes neither. (Not ?format=: DRF takes that one for its own renderers.)"""
+    if "source" in request.GET:
+        return False
+    preferred = request.get_preferred_type(GUIDE_TYPES)
+    return None if preferred is None else preferred == "text/html"
 
 
 def _guide_page(name: str):
     """A guide in the language of ?lang= (as the schema takes it), else of Accept-Language."""
 
     def page(request):
-        try:  # "zh-CN" or "zh" read as zh-hans, as Accept-Language would be
-            language = translation.get_supported_language_variant(request.GET.get("lang", ""))
-        except LookupError:
-            language = translation.get_language()
+        language = translation.get_language()  # the asked one: in_asked_language
+        wants_html = _wants_html(request)
+        if wants_html is None:
+            raise NotAcceptableHere(
+                _("This guide answers in Markdown (text/markdown, text/plain) or HTML.")
+            )
         text = guide_path(name, language).read_text(encoding="utf-8")
-        if _wants_html(request):
+        if wants_html:
             # The repository's own Markdown, not anyone's input: its HTML is shown as is.
             body = mark_safe(guide_html(text))
             title = text.partition("\n")[0].lstrip("# ")
@@ -71,13 +122,13 @@ def _guide_page(name: str):
             response = render(request, "api/guide.html", context)
         else:
             response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
-        response["Content-Language"] = language
         patch_vary_headers(response, ["Accept", "Accept-Language"])
         return response
 
     page.__name__ = page.__qualname__ = f"{name}_guide"
     page.__doc__ = f"The partner developer's guide docs/{name}.md, in their language."
-    return _open_page(page)
+    # The guide chooses its own type (above): DRF's JSON renderer only writes its errors.
+    return _open_page(page, negotiation=AnyAccept)
 
 
 guide = _guide_page("api")
@@ -111,17 +162,38 @@ def root(request):
             "schema": absolute(reverse("api:schema")),
             "guide": absolute(reverse("api:guide")),
             "webhooks_guide": absolute(reverse("api:webhooks-guide")),
-            "authentication": "Authorization: Api-Key <your organisation's key>",
+            "authentication": _("Authorization: Api-Key <your organisation's key>"),
             "collections": {key: absolute(endpoints[key]) for key in sorted(endpoints)},
         }
     )
 
 
+class SchemaView(SpectacularAPIView):
+    """The schema, saved as partner-api.yaml (or .json).
+
+    drf-spectacular names the file after the title, in the schema's language: a Korean or
+    Chinese title made the header RFC 2047-encoded, which no client reads as a file name,
+    and the English one holds a colon, which Windows refuses.
+    """
+
+    def _get_filename(self, request, version):
+        suffix = self.perform_content_negotiation(request, force=True)[0].format
+        return f"partner-api.{suffix}"
+
+
+class DocsView(SpectacularSwaggerSplitView):
+    """The interactive docs, their page (title, <html lang>) in the language of the schema
+    they show: ?lang= when given."""
+
+    def dispatch(self, request, *args, **kwargs):
+        return in_asked_language(super().dispatch)(request, *args, **kwargs)
+
+
 urlpatterns = [
     path("", root, name="root"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     # The split view serves its start-up script as a file: the CSP allows no inline script.
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
     path("guide/", guide, name="guide"),
     path("guide/webhooks/", webhooks_guide, name="webhooks-guide"),
 ]

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 
+from incubator.api.filters import refuse_unknown_parameters
 from incubator.api.permissions import HasScope
 from incubator.api.schema import response_example
 from incubator.reports.kpi import kpi_report, report_as_dict
@@ -133,6 +134,7 @@ class KpiReportView(generics.GenericAPIView):
         examples=[response_example("The first year", _("The first year"), EXAMPLE)],
     )
     def get(self, request):
+        refuse_unknown_parameters(request.query_params, [*KpiQuery().fields, "format"])
         query = KpiQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         return Response(report_as_dict(kpi_report(query.validated_data["period"])))

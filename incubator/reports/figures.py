@@ -8,6 +8,7 @@ text in their reader's language.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 Number = int | Decimal | float | None
@@ -107,3 +108,12 @@ def grid_table(key: str, title, columns, rows, *, chart: str = "") -> Table:
         tuple(Row(k, label, tuple(values)) for k, label, values in rows),
         chart,
     )
+
+
+def label_text(text) -> str:
+    """Return a label in the active language: English ones start with a capital (a row
+    labelled by a model's choice reads "accepted" beside "Delegation visit")."""
+    text = str(text)
+    if translation.get_language() == "en" and text[:1].islower():
+        return text[0].upper() + text[1:]
+    return text

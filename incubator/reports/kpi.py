@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from incubator.reports.figures import Number, SectionResult, Table
+from incubator.reports.figures import Number, SectionResult, Table, label_text
 from incubator.reports.period import Period
 from incubator.reports.registry import sections
 
@@ -48,16 +48,18 @@ def report_as_dict(report: Report) -> dict:
         "sections": [
             {
                 "key": section.key,
-                "title": str(section.title),
+                "title": label_text(section.title),
                 "tables": [
                     {
                         "key": table.key,
-                        "title": str(table.title),
-                        "columns": [{"key": c.key, "label": str(c.label)} for c in table.columns],
+                        "title": label_text(table.title),
+                        "columns": [
+                            {"key": c.key, "label": label_text(c.label)} for c in table.columns
+                        ],
                         "rows": [
                             {
                                 "key": row.key,
-                                "label": str(row.label),
+                                "label": label_text(row.label),
                                 "values": {
                                     c.key: plain(v)
                                     for c, v in zip(table.columns, row.values, strict=True)

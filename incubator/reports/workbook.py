@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from incubator.reports.figures import Table
+from incubator.reports.figures import label_text as _label
 from incubator.reports.kpi import Report
 from incubator.reports.period import center_zone
 
@@ -71,14 +72,6 @@ def _cover(book, report: Report, styles) -> None:
     sheet.write(8, 0, _("Sheets"), styles["head"])
     for n, section in enumerate(report.sections, start=9):
         sheet.write(n, 0, _label(section.title))
-
-
-def _label(text) -> str:
-    """Return `text` as a cell's label: English labels start with a capital."""
-    text = str(text)
-    if translation.get_language() == "en" and text[:1].islower():
-        return text[0].upper() + text[1:]
-    return text
 
 
 def _sheet_name(title: str, used: set[str]) -> str:

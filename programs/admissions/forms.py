@@ -1,9 +1,14 @@
 """The application wizard's forms; the evidence forms are the companies app's."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from programs.admissions.models import Application
+from programs.admissions.models import (
+    MARKET_FIT_MAX_LENGTH,
+    Application,
+    market_fit_too_long,
+)
 
 
 class StepActionForm(forms.Form):
@@ -28,7 +33,18 @@ class MarketFitForm(forms.ModelForm):
     class Meta:
         model = Application
         fields = ["market_fit"]
-        widgets = {"market_fit": forms.Textarea(attrs={"rows": 6})}
+        widgets = {"market_fit": forms.Textarea(attrs={"rows": 6, "data-counter": ""})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["market_fit"].widget.attrs["maxlength"] = MARKET_FIT_MAX_LENGTH
+
+    def clean_market_fit(self):
+        # A browser counts a line break as one character and sends it as two (\r\n).
+        text = self.cleaned_data["market_fit"].replace("\r\n", "\n")
+        if len(text) > MARKET_FIT_MAX_LENGTH:
+            raise ValidationError(market_fit_too_long(text))
+        return text
 
 
 class WithdrawForm(forms.Form):

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -83,6 +84,18 @@ class Intake(models.Model):
 # The application's own answers (beside the company's evidence) a policy may require before a
 # company can submit: field name -> label.
 ANSWERS = {"market_fit": _("why Heilongjiang")}
+# Two pages of text: enough to say why Heilongjiang and who the first customers are, and
+# what an officer reads in the review (and the exports carry). Checked by the wizard's form
+# and its service, so the column needs no migration.
+MARKET_FIT_MAX_LENGTH = 3_000
+
+
+def market_fit_too_long(text: str) -> str:
+    """Say that an answer is over MARKET_FIT_MAX_LENGTH, with the numbers as people read them."""
+    return gettext("Write at most %(max)s characters (it has %(count)s).") % {
+        "max": number_format(MARKET_FIT_MAX_LENGTH, force_grouping=True),
+        "count": number_format(len(text), force_grouping=True),
+    }
 
 
 def default_answers_required() -> list[str]:

@@ -20,10 +20,12 @@ from incubator.audit import audit_record
 from programs.admissions import policies, screening, selectors
 from programs.admissions.models import (
     ANSWERS,
+    MARKET_FIT_MAX_LENGTH,
     Application,
     ApplicationEvent,
     CriterionOverride,
     ScreeningPolicy,
+    market_fit_too_long,
 )
 from programs.journey import services as journey
 from programs.models import Cohort, Enrollment
@@ -351,6 +353,12 @@ def _decide(*, application: Application, decision: str, actor, reason: str) -> A
             "reason": reason,
             "application_id": application.pk,
             "path": reverse("programs:application-detail", args=[application.pk]),
+            # Accepted: the milestones, the local entity and the services are on the journey.
+            **(
+                {"journey_path": reverse("programs:journey")}
+                if decision == Application.Status.ACCEPTED
+                else {}
+            ),
         },
     )
     return application
@@ -522,6 +530,8 @@ def application_review_save(
 ) -> Application:
     """Save the review step's text and, when asked, submit: both or neither."""
     _check_editable(application, user)
+    if len(market_fit or "") > MARKET_FIT_MAX_LENGTH:
+        raise ValidationError({"market_fit": market_fit_too_long(market_fit)})
     with transaction.atomic():
         application_save_step(application=application, step=step, actor=user, market_fit=market_fit)
         if submit:

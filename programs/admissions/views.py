@@ -10,6 +10,8 @@ from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from companies import policies as company_policies
 from companies import selectors as company_selectors
 from companies import services as company_services
+from companies import validators
 from companies.forms import (
     CertificationForm,
     CompanyForm,
@@ -147,9 +150,9 @@ def _render_dashboard(request, company, invite_form=None, status=200):
     """The company's home, from where it is in its journey: enrolled, applied or not yet."""
     applications = list(company.applications.select_related("intake__program"))
     enrollment = company_enrollment(company)
-    applied = {a.intake_id for a in applications}
+    applied = {a.intake_id: a for a in applications}
     # A resident company is not offered to apply again; the others see the open calls.
-    intakes = [] if enrollment else selectors.intakes_open()
+    intakes = [] if enrollment else list(selectors.intakes_open())
     context = {
         "company": company,
         "enrollment": enrollment,
@@ -161,6 +164,9 @@ def _render_dashboard(request, company, invite_form=None, status=200):
         "invite_form": invite_form or InvitationForm(),
         "applications": applications,
         "open_intakes": [i for i in intakes if i.pk not in applied],
+        # Open calls it has applied to already: "none open" would be untrue for them.
+        "applied_open": [applied[i.pk] for i in intakes if i.pk in applied],
+        "today": timezone.localdate(),
     }
     return render(request, "programs/dashboard.html", context, status=status)
 
@@ -249,7 +255,8 @@ def application_detail(request, pk):
         "programs/application_detail.html",
         {
             "application": application,
-            "criteria": selectors.screening_rows(application),
+            # The criteria of its policy version: one it does not require was never asked.
+            "criteria": [row for row in selectors.screening_rows(application) if row["required"]],
             "steps": STEPS,
             "can_withdraw": admissions_policies.can_withdraw(request.user, application),
             "can_apply_again": admissions_policies.can_reopen(request.user, application)
@@ -328,10 +335,14 @@ def _step_evidence(request, application, step):
         posted = (section.cleaned_data["form"] or None) if section.is_valid() else ""
     sections = []
     for key, form_class, related in EVIDENCE_FORMS[step]:
-        form = form_class(request.POST if posted == key else None)
+        # Tied to the company from the start: its rules (no date before the founding)
+        # answer beside the field.
+        form = form_class(
+            request.POST if posted == key else None,
+            instance=form_class._meta.model(company=company),
+        )
         if posted == key and form.is_valid():
             instance = form.save(commit=False)
-            instance.company = company
             try:
                 services.application_evidence_add(
                     application=application, step=step, instance=instance, actor=request.user
@@ -340,6 +351,17 @@ def _step_evidence(request, application, step):
                 attach_error(form, error)
             else:
                 messages.success(request, _("Saved: %(entry)s.") % {"entry": instance})
+                if isinstance(instance, Certification) and validators.certification_expired(
+                    instance.expires_on
+                ):
+                    messages.warning(
+                        request,
+                        _(
+                            "This certification expired on %(date)s: screening does not count "
+                            "it. Add the renewed certificate if you have one."
+                        )
+                        % {"date": date_format(instance.expires_on)},
+                    )
                 return redirect(_step_url(application, step) + f"#{key}-list")
         sections.append(
             {
@@ -357,6 +379,19 @@ def _step_evidence(request, application, step):
 def _step_documents(request, application, step):
     company = application.company
     form = DocumentForm(request.POST or None, request.FILES or None)
+    max_mb = settings.UPLOAD_MAX_BYTES / 1_048_576
+    # portal.js refuses a larger file before sending it (the server's limit, checked again
+    # here): on a phone the whole file would travel only to be refused.
+    form.fields["file"].widget.attrs.update(
+        {
+            "data-max-bytes": settings.UPLOAD_MAX_BYTES,
+            "data-too-large": _(
+                "This file is larger than %(max)s MB, the most the portal accepts: choose a "
+                "smaller file."
+            )
+            % {"max": f"{max_mb:g}"},
+        }
+    )
     if request.method == "POST" and form.is_valid():
         try:
             document = services.application_document_add(
@@ -383,7 +418,7 @@ def _step_documents(request, application, step):
         {
             "form": form,
             "documents": company.documents.all(),
-            "max_mb": settings.UPLOAD_MAX_BYTES / 1_048_576,
+            "max_mb": max_mb,
         },
         status=status,
     )

@@ -119,6 +119,10 @@ class ServiceMessageInline(ReadOnlyInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("author")
 
+    def has_view_permission(self, request, obj=None):
+        may_view = super().has_view_permission(request, obj)
+        return may_view and (obj is None or concierge_policies.can_read_thread(request.user, obj))
+
     def get_fields(self, request, obj=None):
         # Who may not open the files sees their names, not a link that answers 404.
         fields = list(super().get_fields(request, obj))
@@ -177,7 +181,9 @@ class ServiceRequestAdmin(ExportAdminMixin, CreatedThroughService, ServiceModelA
         field_column(ServiceRequest, "subject"),
         translated(_("company"), "company__name"),
         *(field_column(ServiceRequest, name) for name in ("kind", "status", "waiting_on")),
-        column(_("owner"), "owner__email"),
+        # The owner is one of the center's staff, but an e-mail address all the same: the
+        # viewer's copy leaves it out as it leaves out everyone's.
+        column(_("owner"), "owner__email", personal=True),
         *(
             field_column(ServiceRequest, name)
             for name in ("due_on", "opened_at", "resolved_at", "closed_at")
@@ -199,6 +205,13 @@ class ServiceRequestAdmin(ExportAdminMixin, CreatedThroughService, ServiceModelA
 
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The conversation page's link, for whoever it opens for.
+        context["may_read_thread"] = obj is not None and concierge_policies.can_read_thread(
+            request.user, obj
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "owner":
@@ -242,7 +255,15 @@ class ServiceRequestAdmin(ExportAdminMixin, CreatedThroughService, ServiceModelA
 
     def conversation_view(self, request, object_id):
         """The thread with the company: reply (with a file), assign, resolve or close."""
-        service_request = self.action_object(request, object_id, allowed=self.has_view_permission)
+        service_request = self.action_object(
+            request,
+            object_id,
+            allowed=lambda request, obj: concierge_policies.can_read_thread(request.user, obj),
+            refused_because=lambda request, obj: gettext(
+                "The conversation with the company is read by the staff who handle service"
+                " requests."
+            ),
+        )
         may_change = self.has_change_permission(request, service_request)
         reply_form = ReplyForm(prefix="reply")
         assign_form = AssignForm(

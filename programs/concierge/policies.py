@@ -15,6 +15,13 @@ def can_own_request(user, service_request=None) -> bool:
     return user is not None and bool(user.is_active) and staff_with(user, HANDLE)
 
 
+def can_read_thread(user, service_request) -> bool:
+    """Read the conversation of a request with the company (its messages, on the request's
+    page and its conversation page): whoever may open its files. What founders write there
+    is as private as what they attach (a visa request's passport details)."""
+    return can_see_request_files(user, service_request)
+
+
 def can_see_request_files(user, service_request) -> bool:
     """Open the files of a request's thread: the company's members, and the staff who handle
     requests. The form promises the files (passport copies, contracts) stay with them, so

@@ -19,6 +19,7 @@ from incubator.admin_mixins import (
 from incubator.forms import DateInput, reason_field
 from programs import policies
 from programs.admin_display import money_or_dash as _money
+from programs.admin_display import readers_help
 from programs.fund import services as fund_services
 from programs.models import (
     Disbursement,
@@ -108,6 +109,12 @@ class FundDecisionForm(forms.Form):
     )
     reason = reason_field(_("The company reads this reason with the decision."))
 
+    def __init__(self, *args, company_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].help_text = readers_help(
+            self.fields["reason"].help_text, [company_id]
+        )
+
     def clean(self):
         data = super().clean()
         if data.get("decision") == FundApplication.Status.GRANTED and not data.get(
@@ -125,11 +132,16 @@ class DisbursementForm(forms.Form):
 
 class DisbursementInline(ReadOnlyInline):
     model = Disbursement
-    fields = ["paid_on", "amount", "reference", "created_by", "created_at"]
+    fields = ["paid_on", "amount_shown", "reference", "created_by", "created_at"]
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("created_by")
+        # The call: each row's title and amount are written in its currency.
+        return super().get_queryset(request).select_related("created_by", "application__call")
+
+    @admin.display(description=_("amount"))
+    def amount_shown(self, disbursement):
+        return _money(disbursement.amount, disbursement.application.currency)
 
 
 @admin.register(FundApplication)
@@ -233,12 +245,14 @@ class FundApplicationAdmin(ServiceModelAdmin):
         )
         may_decide = policies.can_decide_fund(request.user, application)
         may_pay = policies.can_disburse(request.user, application)
-        decision_form = FundDecisionForm(prefix="decision")
+        decision_form = FundDecisionForm(prefix="decision", company_id=application.company_id)
         payment_form = DisbursementForm(prefix="payment")
         if request.method == "POST":
             done = None
             if "_decide" in request.POST and may_decide:
-                decision_form = FundDecisionForm(request.POST, prefix="decision")
+                decision_form = FundDecisionForm(
+                    request.POST, prefix="decision", company_id=application.company_id
+                )
                 if decision_form.is_valid():
                     done = call_service(
                         decision_form,

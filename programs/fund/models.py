@@ -173,4 +173,5 @@ class Disbursement(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.amount} · {self.paid_on}"
+        # As the fund's pages write money ("CNY 150,000"): a row's title in the admin.
+        return f"{validators.format_money(self.amount, self.application.currency)} · {self.paid_on}"

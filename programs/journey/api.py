@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
+    OpenApiResponse,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
@@ -26,7 +27,9 @@ from companies.policies import partner_sees_contacts
 from incubator.api.errors import Conflict, refusals_as_conflicts
 from incubator.api.filters import StrictBooleanFilter
 from incubator.api.permissions import HasScope
-from incubator.api.schema import NO_BODY, response_example
+from incubator.api.schema import NO_BODY, refusals, response_example
+from incubator.api.serializers import StrictInput
+from incubator.api.viewsets import no_store
 from programs import stages
 from programs.journey.selectors import companies_for_partners
 from programs.models import Enrollment
@@ -242,8 +245,12 @@ class CompanyViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return CompanyDetailSerializer if self.action == "retrieve" else CompanySerializer
 
+    def retrieve(self, request, *args, **kwargs):
+        # May hold the members' names and e-mail addresses (`contacts`): no cache keeps them.
+        return no_store(super().retrieve(request, *args, **kwargs))
 
-class InterestSerializer(serializers.ModelSerializer):
+
+class InterestSerializer(StrictInput, serializers.ModelSerializer):
     company = an_id(_("A company of the directory (GET /companies/)."), source="company_id")
     person = an_id(_("One of your organisation's people."), source="person_id")
     marked_at = utc()
@@ -252,6 +259,7 @@ class InterestSerializer(serializers.ModelSerializer):
         model = PartnerInterest
         fields = ["id", "company", "person", "note", "marked_at"]
         read_only_fields = ["id", "marked_at"]
+        # The model's limit (2,000 characters) comes with the field: the note is e-mailed.
 
 
 @extend_schema_view(
@@ -266,8 +274,13 @@ class InterestSerializer(serializers.ModelSerializer):
             "For one of your people (`person`), in a company of the directory. The center "
             "is told and, when the company consented to partners, its owner. Your "
             "organisation has one interest per company: marking it again, by any of your "
-            "people, changes its note and answers 200; `person` stays the one who marked it."
+            "people, answers 200 and changes its note when the body has one (without "
+            "`note` the note stays); `person` stays the one who marked it."
         ),
+        responses={
+            201: OpenApiResponse(InterestSerializer, description=_("Marked.")),
+            200: OpenApiResponse(InterestSerializer, description=_("Marked already.")),
+        },
         examples=[
             response_example(
                 "Marked",
@@ -279,10 +292,15 @@ class InterestSerializer(serializers.ModelSerializer):
                     "note": "Met at the roadshow.",
                     "marked_at": "2026-11-20T02:00:00Z",
                 },
+                status_codes=["201", "200"],
             )
         ],
     ),
-    destroy=extend_schema(summary=_("Withdraw an interest"), responses={204: NO_BODY}),
+    destroy=extend_schema(
+        summary=_("Withdraw an interest"),
+        responses={204: NO_BODY},
+        extensions=refusals("person_left"),
+    ),
 )
 class InterestViewSet(
     mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet
@@ -304,23 +322,27 @@ class InterestViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         person, company = self._person_and_company(serializer.validated_data)
-        # One interest per organisation and company: marking it again changes its note.
-        marked = self.get_queryset().filter(company=company).exists()
+        # One interest per organisation and company: marking it again changes its note,
+        # and a body without one keeps it. The service, under its lock, says which it was:
+        # of calls at the same moment, one is answered 201.
         with refusals_as_conflicts():
             interest = exchange_services.interest_mark(
                 actor=person.user,
                 company=company,
-                note=serializer.validated_data.get("note", ""),
+                note=serializer.validated_data.get("note"),
                 organisation=request.user.organisation,
             )
-        answer = status.HTTP_200_OK if marked else status.HTTP_201_CREATED
+        answer = status.HTTP_201_CREATED if interest.newly_marked else status.HTTP_200_OK
         return Response(self.get_serializer(interest).data, status=answer)
 
     def perform_destroy(self, interest):
         # Withdrawn, not deleted: the center keeps the history of who was interested.
         actor = interest.person.user if interest.person else None
         if actor is None:
-            raise Conflict(_("The person who marked this interest has left; ask the center."))
+            raise Conflict(
+                _("The person who marked this interest has left; ask the center."),
+                reason="person_left",
+            )
         with refusals_as_conflicts():
             exchange_services.interest_withdraw(
                 actor=actor, company=interest.company, organisation=self.request.user.organisation

@@ -18,7 +18,7 @@ from companies.exchange.selectors import center_staff
 from companies.models import Company
 from companies.services import members_notify, users_notify
 from incubator import times
-from incubator.audit import audit_record
+from incubator.audit import audit_record, changed
 from incubator.multilingual import localized
 from programs import policies, stages
 from programs.models import (
@@ -111,9 +111,12 @@ def enrollment_create(
         today = timezone.localdate(now)
         started_on = started_on or max(today, cohort.starts_on)
         since = now
-        if started_on < today:
-            # Enrolled from a past date (a company recorded late), it has been in incubation
-            # since that day. Noon: the same day in Seoul and in Shanghai alike.
+        if started_on != today:
+            # The journey has one start: incubation begins the day the enrollment starts,
+            # which the milestones count from. A company recorded late has been in
+            # incubation since that past day; one accepted before its cohort starts enters
+            # incubation with the cohort (the KPI report counts it there from then on).
+            # Noon: the same day in Seoul and in Shanghai alike.
             since = timezone.make_aware(dt.datetime.combine(started_on, dt.time(12)))
         enrollment = Enrollment(
             company=company,
@@ -191,9 +194,15 @@ def enrollment_advance(
                 code="milestones_open",
             )
         now = timezone.now()
+        fields = ["stage", "stage_changed_at"]
+        if enrollment.stage_changed_at > now:
+            # A move before the cohort starts (a company that withdraws in the meantime):
+            # the journey starts today instead, so that its first step stays first.
+            enrollment.started_on = timezone.localdate(now)
+            fields.append("started_on")
+            enrollment.transitions.filter(created_at__gt=now).update(created_at=now)
         enrollment.stage = to_stage
         enrollment.stage_changed_at = now
-        fields = ["stage", "stage_changed_at"]
         if to_stage in stages.ENDED:
             enrollment.ended_on = timezone.localdate(now)
             fields.append("ended_on")
@@ -212,7 +221,11 @@ def enrollment_advance(
             verb="enrollment.advance",
             obj=enrollment,
             company=enrollment.company,
-            changes={"stage": [current, to_stage], "overridden": bool(override and open_required)},
+            changes={
+                "stage": [current, to_stage],
+                "overridden": bool(override and open_required),
+                **({"started_on": enrollment.started_on} if "started_on" in fields else {}),
+            },
         )
         company = enrollment.company
         members_notify(
@@ -328,20 +341,7 @@ def local_entity_register(
 ) -> LocalEntity:
     """Record the Chinese company a startup registered; it completes the matching milestone."""
     _check_member(company.pk, actor, "programs.add_localentity")
-    try:
-        validators.validate_money(registered_capital, capital_currency)
-    except ValidationError as error:
-        raise ValidationError({"registered_capital": error.messages}) from None
-    if registered_on < company.founded_on:
-        raise ValidationError(
-            {
-                "registered_on": _(
-                    "The local entity cannot be registered before %(company)s was founded "
-                    "(%(date)s)."
-                )
-                % {"company": company.name, "date": date_format(company.founded_on)}
-            }
-        )
+    _local_entity_check(company, registered_on, registered_capital, capital_currency)
     entity = LocalEntity(
         company=company,
         name_zh=(name_zh or "").strip(),
@@ -380,6 +380,89 @@ def local_entity_register(
             obj=entity,
             company=company,
             changes={"uscc": entity.uscc, "milestone_done": milestone is not None},
+        )
+    return entity
+
+
+def _local_entity_check(company, registered_on, registered_capital, capital_currency) -> None:
+    """The rules of a local entity beyond its model's: recorded and corrected alike."""
+    try:
+        validators.validate_money(registered_capital, capital_currency)
+    except ValidationError as error:
+        raise ValidationError({"registered_capital": error.messages}) from None
+    try:
+        validators.validate_not_before_founding(
+            registered_on,
+            company.founded_on,
+            message=_(
+                "The local entity cannot be registered before %(company)s was founded (%(date)s)."
+            ),
+            params={"company": company.name, "date": date_format(company.founded_on)},
+        )
+    except ValidationError as error:
+        raise ValidationError({"registered_on": error.messages}) from None
+
+
+def _entity_evidence(entity: LocalEntity) -> str:
+    # No words, which would stay in the actor's language for every reader: the entity's own
+    # card on the journey page says what each value is.
+    return " · ".join((entity.name_zh, entity.registered_on.isoformat(), entity.uscc))
+
+
+LOCAL_ENTITY_FIELDS = (
+    "name_zh",
+    "uscc",
+    "registered_on",
+    "city",
+    "registered_capital",
+    "capital_currency",
+)
+
+
+def local_entity_update(*, entity: LocalEntity, actor, **fields) -> LocalEntity:
+    """Correct a recorded local entity (a typo in its name, code, date or capital) from the
+    company's side; the audit record says what moved (nothing moved, no record). The
+    milestone it completed stays done, and its evidence follows the correction."""
+    _check_member(entity.company_id, actor, "programs.change_localentity")
+    unknown = set(fields) - set(LOCAL_ENTITY_FIELDS)
+    if unknown:
+        raise TypeError(f"not a local entity's field: {sorted(unknown)}")
+    values = dict(fields)
+    for name in ("name_zh", "city"):
+        if name in values:
+            values[name] = (values[name] or "").strip()
+    if "uscc" in values:
+        values["uscc"] = validators.uscc_compact(values["uscc"])
+    with transaction.atomic():
+        entity = (
+            LocalEntity.objects.select_for_update(of=("self",))
+            .select_related("company")
+            .get(pk=entity.pk)
+        )
+        before = {name: getattr(entity, name) for name in values}
+        old_evidence = _entity_evidence(entity)
+        for name, value in values.items():
+            setattr(entity, name, value)
+        changes = changed(entity, values, before)
+        if not changes:
+            return entity
+        _local_entity_check(
+            entity.company, entity.registered_on, entity.registered_capital, entity.capital_currency
+        )
+        entity.full_clean(exclude=["created_by"])
+        entity.save(update_fields=list(changes))
+        Milestone.objects.filter(
+            company=entity.company_id,
+            code=stages.LOCAL_ENTITY_MILESTONE,
+            done_at__isnull=False,
+            evidence=old_evidence,
+        ).update(evidence=_entity_evidence(entity))
+        audit_record(
+            actor=actor,
+            verb="local_entity.update",
+            obj=entity,
+            company=entity.company_id,
+            changes=changes,
         )
     return entity
 

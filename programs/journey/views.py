@@ -134,6 +134,37 @@ def local_entity(request):
     )
 
 
+@startup_view
+def local_entity_edit(request, pk):
+    """Correct a recorded local entity: a typo is the company's to fix, like its profile."""
+    company = _own_company(request)
+    entity = get_object_or_404(journey_selectors.local_entities_for_company(company), pk=pk)
+    form = LocalEntityForm(request.POST or None, instance=entity)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                journey_services.local_entity_update(
+                    entity=entity, actor=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                attach_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("The local entity %(name)s is corrected.")
+                    % {"name": form.cleaned_data["name_zh"]},
+                )
+                return redirect("programs:journey")
+    return render(
+        request,
+        "programs/local_entity_edit.html",
+        {"company": company, "form": form, "entity": entity},
+        status=status,
+    )
+
+
 @login_required
 @require_GET
 def milestone_evidence(request, pk):

@@ -35,3 +35,56 @@ document.addEventListener("submit", (event) => {
   const question = button && button.dataset.confirm;
   if (question && !window.confirm(question)) event.preventDefault();
 });
+
+// A file over the portal's limit is refused here, before it is sent: on a phone the whole
+// file would travel only to be refused. The page gives the server's limit and its message
+// (data-max-bytes, data-too-large); the server checks again.
+function fileTooLarge(input) {
+  const limit = Number(input.dataset.maxBytes);
+  const tooLarge = Array.from(input.files || []).some((file) => file.size > limit);
+  const id = input.id + "_too_large";
+  let note = document.getElementById(id);
+  if (tooLarge && !note) {
+    note = document.createElement("p");
+    note.className = "error";
+    note.id = id;
+    note.setAttribute("role", "alert");
+    note.textContent = input.dataset.tooLarge;
+    input.insertAdjacentElement("afterend", note);
+  } else if (!tooLarge && note) {
+    note.remove();
+  }
+  input.toggleAttribute("aria-invalid", tooLarge);
+  return tooLarge;
+}
+document.addEventListener("change", (event) => {
+  const input = event.target.closest("input[type=file][data-max-bytes]");
+  if (input) fileTooLarge(input);
+});
+document.addEventListener("submit", (event) => {
+  const inputs = event.target.querySelectorAll("input[type=file][data-max-bytes]");
+  const refused = Array.from(inputs).filter(fileTooLarge);
+  if (refused.length) {
+    event.preventDefault();
+    refused[0].focus();
+  }
+});
+
+// A text with a maximum shows how much of it is used ("120 / 3,000"), as it is typed.
+function countCharacters(area) {
+  let counter = document.getElementById(area.id + "_counter");
+  if (!counter) {
+    counter = document.createElement("p");
+    counter.className = "help counter";
+    counter.id = area.id + "_counter";
+    area.insertAdjacentElement("afterend", counter);
+  }
+  const lang = document.documentElement.lang || undefined;
+  const format = (n) => Number(n).toLocaleString(lang);
+  counter.textContent = format(area.value.length) + " / " + format(area.maxLength);
+}
+document.querySelectorAll("textarea[data-counter][maxlength]").forEach(countCharacters);
+document.addEventListener("input", (event) => {
+  const area = event.target.closest("textarea[data-counter][maxlength]");
+  if (area) countCharacters(area);
+});

@@ -172,3 +172,10 @@ def test_a_yes_or_no_filter_takes_true_or_false_and_refuses_anything_else(api_cl
         assert (
             client.get("/api/v1/companies/", {"has_registered_patent": answer}).status_code == 200
         )
+
+
+def test_no_cache_keeps_a_companys_page_which_may_hold_its_contacts(partner):
+    company = enrolled()
+    answer = partner.get(f"{URL}{company.pk}/")
+    assert answer.status_code == 200
+    assert "no-store" in answer["Cache-Control"]

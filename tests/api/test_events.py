@@ -230,6 +230,7 @@ def test_a_partner_registers_one_of_its_people_as_the_portal_does(api_client, pe
         "event": {
             "id": event.pk,
             "title": {"ko": event.title_ko, "zh": event.title_zh, "en": event.title_en},
+            "status": "published",
             "starts_at": event.starts_at.isoformat().replace("+00:00", "Z"),
             "time_zone": "Asia/Shanghai",
         },
@@ -318,6 +319,7 @@ def test_registering_twice_is_a_409_with_the_services_message_in_korean(api_clie
         "code": "conflict",
         "message": "이미 이 행사에 참가 신청하셨습니다.",
         "fields": {},
+        "reason": "twice",  # a retry's answer a client may read as done
     }
     assert Registration.objects.count() == 1
 
@@ -449,3 +451,34 @@ def test_a_start_filter_with_a_far_offset_is_read_in_utc(api_client):
         "/api/v1/events/", {"starts_after": "2026-07-25T21:56:23-20:10"}
     )
     assert answer.status_code == 200, answer.content
+
+
+def test_a_registration_says_its_event_is_cancelled(api_client, person):
+    # The registration stays "registered": without the event's status a client listing its
+    # registrations could not see the cancellation.
+    from incubator import roles
+    from tests.companies.factories import staff_in
+
+    client = api_client("registrations:write")
+    event = EventFactory()
+    assert register(client, event, person).status_code == 201
+    services.event_cancel(event=event, actor=staff_in(roles.EVENT_COORDINATOR), reason="Snow.")
+
+    (row,) = client.get(REGISTRATIONS, {"event": event.pk}).json()["results"]
+
+    assert row["event"]["status"] == "cancelled"
+    assert row["status"] == "registered"
+
+
+def test_each_refusal_of_a_cancellation_gives_its_reason(api_client, person):
+    client = api_client("registrations:write")
+    event = EventFactory()
+    registration = register(client, event, person).json()
+    assert client.post(f"{REGISTRATIONS}{registration['id']}/cancel/").status_code == 200
+
+    again = client.post(f"{REGISTRATIONS}{registration['id']}/cancel/")
+    deleted = client.delete(f"{REGISTRATIONS}{registration['id']}/")
+
+    for refused in (again, deleted):
+        assert refused.status_code == 409
+        assert (refused.json()["code"], refused.json()["reason"]) == ("conflict", "cancelled")

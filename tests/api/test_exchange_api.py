@@ -200,3 +200,95 @@ def test_a_listing_without_a_patent_gives_null_as_its_schema_says(partner, listi
 
     assert listing.patent_id is None and row["patent_number"] is None
     assert field["properties"]["patent_number"].get("nullable") is True
+
+
+def test_a_note_or_a_message_over_2000_characters_is_a_400_and_e_mails_nobody(
+    partner, person, company, listing
+):
+    # A 2.4 MB note went out in three e-mails of 14.8 MB each, and came back on every list.
+    before = OutboxMessage.objects.count()
+    note = partner.post(
+        "/api/v1/interests/",
+        {"company": company.pk, "person": person.pk, "note": "한" * 2001},
+        format="json",
+    )
+    message = partner.post(
+        "/api/v1/inquiries/",
+        {"listing": listing.pk, "person": person.pk, "message": "中" * 2001},
+        format="json",
+    )
+
+    for answer, field in ((note, "note"), (message, "message")):
+        assert answer.status_code == 400
+        assert answer.json()["fields"] == {
+            field: ["Ensure this field has no more than 2000 characters."]
+        }
+    assert not PartnerInterest.objects.exists() and not TechnologyInquiry.objects.exists()
+    assert OutboxMessage.objects.count() == before
+    fitting = {"listing": listing.pk, "person": person.pk, "message": "中" * 2000}
+    assert partner.post("/api/v1/inquiries/", fitting, format="json").status_code == 201
+
+
+def test_the_schema_says_how_long_a_note_or_a_message_may_be():
+    from incubator.api.schema import PublicSchemaGenerator
+
+    schemas = PublicSchemaGenerator().get_schema(public=True)["components"]["schemas"]
+    assert schemas["InterestRequest"]["properties"]["note"]["maxLength"] == 2000
+    assert schemas["InquiryRequest"]["properties"]["message"]["maxLength"] == 2000
+
+
+def test_the_services_refuse_a_longer_text_whoever_calls_them(person, company, listing):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        services.inquiry_send(actor=person.user, listing=listing, message="x" * 2001)
+    assert set(refused.value.message_dict) == {"message"}
+    with pytest.raises(ValidationError):
+        services.interest_mark(actor=person.user, company=company, note="x" * 2001)
+
+
+def test_marking_an_interest_again_without_a_note_keeps_its_note(partner, person, company):
+    colleague = PartnerPersonFactory(organisation=person.organisation)
+    url, body = "/api/v1/interests/", {"company": company.pk, "person": person.pk}
+    first = partner.post(url, {**body, "note": "관심 있습니다 很感兴趣"}, format="json")
+
+    again = partner.post(url, {**body, "person": colleague.pk}, format="json")
+    cleared = partner.post(url, {**body, "note": ""}, format="json")
+
+    assert (first.status_code, again.status_code, cleared.status_code) == (201, 200, 200)
+    assert again.json()["note"] == "관심 있습니다 很感兴趣"
+    assert cleared.json()["note"] == ""  # an empty note, said so, clears it
+
+
+def test_the_schema_gives_marking_again_its_200():
+    from incubator.api.schema import PublicSchemaGenerator
+
+    schema = PublicSchemaGenerator().get_schema(public=True)
+    responses = schema["paths"]["/api/v1/interests/"]["post"]["responses"]
+    assert {"200", "201"} <= set(responses)
+    assert (
+        responses["200"]["content"]["application/json"]["schema"]
+        == (responses["201"]["content"]["application/json"]["schema"])
+    )
+
+
+def test_a_second_open_inquiry_gives_its_reason(partner, person, listing):
+    body = {"listing": listing.pk, "person": person.pk, "message": "Terms?"}
+    assert partner.post("/api/v1/inquiries/", body, format="json").status_code == 201
+    again = partner.post("/api/v1/inquiries/", body, format="json")
+    assert again.status_code == 409
+    assert again.json()["code"] == "conflict" and again.json()["reason"] == "open_inquiry"
+
+
+def test_listings_are_ordered_by_their_publication(partner, company):
+    older, newer = (
+        TechnologyListingFactory(company=company, status=TechnologyListing.Status.APPROVED)
+        for _ in range(2)
+    )
+    now = timezone.now()
+    TechnologyListing.objects.filter(pk=older.pk).update(reviewed_at=now.replace(year=2025))
+    TechnologyListing.objects.filter(pk=newer.pk).update(reviewed_at=now)
+    rows = partner.get("/api/v1/technologies/?ordering=published_at").json()["results"]
+    assert [row["id"] for row in rows] == [older.pk, newer.pk]
+    rows = partner.get("/api/v1/technologies/").json()["results"]
+    assert [row["id"] for row in rows] == [newer.pk, older.pk]  # the latest first

@@ -88,3 +88,77 @@ def test_a_guides_page_joins_its_chinese_lines_and_nothing_else():
     assert "<p>读取技术转让项目，以及（scope）</p>" in html
     assert "<p>자리가 나면\n대기자</p>" in html  # Korean puts a space between words
     assert "# 中\n文" in html  # code stays as written
+
+
+@pytest.mark.parametrize("accept", ["text/markdown", "text/plain", "application/json", "*/*"])
+def test_a_guide_answers_markdown_to_who_asks_for_it_or_takes_anything(client, accept):
+    # text/markdown and text/plain were a 406 "JSON only", in Korean whatever ?lang= said.
+    answer = client.get(GUIDES["api"], {"lang": "en"}, HTTP_ACCEPT=accept)
+    assert answer.status_code == 200
+    assert answer["Content-Type"] == "text/markdown; charset=utf-8"
+    assert answer.content.decode() == guide_path("api", "en").read_text(encoding="utf-8")
+
+
+def test_a_guide_answers_its_page_to_who_asks_for_html_before_markdown(client):
+    for accept in ("text/html", "text/markdown;q=0.5, text/html"):
+        answer = client.get(GUIDES["webhooks"], {"lang": "en"}, HTTP_ACCEPT=accept)
+        assert answer["Content-Type"] == "text/html; charset=utf-8", accept
+    markdown_first = client.get(GUIDES["webhooks"], HTTP_ACCEPT="text/markdown, text/html;q=0.5")
+    assert markdown_first["Content-Type"] == "text/markdown; charset=utf-8"
+
+
+def test_a_guide_refuses_a_type_it_has_not_in_the_language_asked_for(client):
+    refused = client.get(
+        GUIDES["api"], {"lang": "en"}, HTTP_ACCEPT="image/png", HTTP_ACCEPT_LANGUAGE="ko"
+    )
+    assert refused.status_code == 406
+    assert refused["Content-Language"] == "en"
+    assert refused.json() == {
+        "code": "not_acceptable",
+        "message": "This guide answers in Markdown (text/markdown, text/plain) or HTML.",
+        "fields": {},
+    }
+    post = client.post(GUIDES["api"] + "?lang=zh-hans", HTTP_ACCEPT_LANGUAGE="en")
+    assert post.status_code == 405 and post["Content-Language"] == "zh-hans"
+    assert post.json()["message"] != "This method is not allowed here."
+
+
+# Every code and `reason` the API answers with, which its guide's table of errors must name.
+CODES = [
+    "invalid",
+    "parse_error",
+    "not_authenticated",
+    "key_invalid",
+    "key_expired",
+    "scope_missing",
+    "wrong_side",
+    "permission_denied",
+    "not_found",
+    "method_not_allowed",
+    "not_acceptable",
+    "conflict",
+    "request_too_large",
+    "unsupported_media_type",
+    "throttled",
+    "too_many_wrong_keys",
+]
+
+
+def test_the_guide_names_every_error_code_and_refusal_reason_in_each_language():
+    from events.api import CANCEL_REASONS, REGISTER_REASONS
+    from events.matching.api import ANSWER_REASONS, ASK_REASONS, WITHDRAW_REASONS
+
+    reasons = {
+        *REGISTER_REASONS,
+        *CANCEL_REASONS,
+        *ASK_REASONS,
+        *ANSWER_REASONS,
+        *WITHDRAW_REASONS,
+        "open_inquiry",
+        "person_left",
+        "url_taken",
+    }
+    for language in LANGUAGES:
+        text = guide_path("api", language).read_text(encoding="utf-8")
+        missing = [name for name in [*CODES, *sorted(reasons)] if f"`{name}`" not in text]
+        assert missing == [], language

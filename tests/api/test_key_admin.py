@@ -1,8 +1,10 @@
 """The manager makes and revokes keys in the admin; the key is shown on one page only."""
 
+import re
 import secrets
 
 import pytest
+from django.contrib.admin.utils import quote
 
 from companies.apikeys.models import PartnerAPIKey
 from tests.api.keys import a_manager, client_with
@@ -66,3 +68,50 @@ def test_the_made_page_reloaded_makes_no_second_key(client):
     assert again.status_code == 200 and "key" not in again.context
     assert "sent already" in again.content.decode()
     assert PartnerAPIKey.objects.count() == 1
+
+
+def test_the_first_call_shown_with_a_new_key_is_one_any_key_may_make(client):
+    # It was GET /companies/: a 403 "scope_missing" for a meetings:read or reports:read key.
+    organisation = PartnerOrganisationFactory()
+    client.force_login(a_manager())
+    page = client.post(
+        ADD,
+        {
+            "organisation": organisation.pk,
+            "name": "Dashboard",
+            "scopes": ["meetings:read"],
+            "once": secrets.token_urlsafe(8),
+        },
+    )
+    example = re.search(
+        r'curl -H "Authorization: Api-Key (\S+)" (\S+)</code>', page.content.decode()
+    )
+    assert example and example[1] == page.context["key"]
+    path = example[2].removeprefix("http://testserver")
+    assert client_with(page.context["key"]).get(path).status_code == 200
+
+
+def test_a_keys_history_link_opens_its_records_in_the_audit_trail(client):
+    from companies.apikeys.services import api_key_create, api_key_revoke
+
+    organisation = PartnerOrganisationFactory()
+    manager = a_manager()
+    kept, _key = api_key_create(
+        actor=manager, organisation=organisation, name="CRM", scopes=["companies:read"]
+    )
+    row, _key = api_key_create(
+        actor=manager, organisation=organisation, name="Old", scopes=["companies:read"]
+    )
+    api_key_revoke(actor=manager, key=row)
+    client.force_login(manager)
+
+    page = client.get(f"/admin/companies/partnerapikey/{quote(row.pk)}/change/")
+    link = re.search(r'href="([^"]+)" class="historylink"', page.content.decode())[1]
+    history = client.get(link.replace("&amp;", "&"))
+
+    # It showed "0 results": the records are filed under the organisation, not the key.
+    assert history.status_code == 200
+    shown = list(history.context["cl"].result_list)
+    assert sorted(record.verb for record in shown) == ["api_key.create", "api_key.revoke"]
+    assert {record.changes["prefix"] for record in shown} == {row.prefix}
+    assert row.pk.partition(".")[2] not in link  # the link names the prefix, not the hash

@@ -14,6 +14,7 @@ from events.models import Event, Meeting, MeetingRequest, Registration, Schedule
 from incubator import roles
 from incubator.models import AuditRecord, OutboxMessage
 from programs.models import Enrollment
+from tests.api.keys import EVERY_SCOPE
 from tests.companies.factories import CompanyFactory, StaffFactory
 from tests.events.factories import (
     EventFactory,
@@ -241,9 +242,11 @@ def test_asking_twice_or_after_the_deadline_is_a_409_in_the_callers_language(
         "code": "conflict",
         "message": "이미 Kim Min-jun님에게 미팅을 요청했습니다.",
         "fields": {},
+        "reason": "twice",
     }
     assert closed.status_code == 409
     assert closed.json()["message"].startswith("미팅 요청은 ")
+    assert closed.json()["reason"] == "closed"
     assert MeetingRequest.objects.count() == 1
 
 
@@ -346,17 +349,24 @@ def test_withdrawing_takes_back_the_yes_to_the_startups_own_request(
     ]
 
 
-def test_a_request_the_organisation_received_cannot_be_withdrawn_by_it(api_client, event, mine):
-    client = api_client("meetings:write")
+@pytest.mark.parametrize("method, suffix", [("post", "withdraw/"), ("delete", "")])
+def test_a_request_the_organisation_received_cannot_be_withdrawn_by_it(
+    api_client, event, mine, method, suffix
+):
+    client = api_client(EVERY_SCOPE)  # not a missing scope: the other side of the request
     received = meetings.meeting_request_create(
         from_registration=founder(event), to_registration=mine
     )
 
-    response = client.post(f"{REQUESTS}{received.pk}/withdraw/")
+    response = getattr(client, method)(f"{REQUESTS}{received.pk}/{suffix}")
 
     assert response.status_code == 403
-    assert response.json()["code"] == "permission_denied"
-    assert MeetingRequest.objects.filter(pk=received.pk).exists()
+    assert response.json() == {
+        "code": "wrong_side",
+        "message": "Only a request your people sent is withdrawn: a startup sent this one.",
+        "fields": {},
+    }
+    assert MeetingRequest.objects.get(pk=received.pk).status == "pending"
 
 
 @pytest.mark.parametrize("answer, status", [("accept", "accepted"), ("decline", "declined")])
@@ -378,16 +388,21 @@ def test_a_request_a_startup_sent_is_answered_through_the_api_and_the_startup_to
     assert record.actor is None and record.actor_label.startswith("API key ")
     again = client.post(f"{REQUESTS}{received.pk}/accept/", HTTP_ACCEPT_LANGUAGE="ko")
     assert again.status_code == 409 and again.json()["code"] == "conflict"
+    assert again.json()["reason"] == "answered"
 
 
-def test_a_request_the_organisation_sent_cannot_be_answered_by_it(api_client, event, mine, person):
-    client = api_client("meetings:write")
+@pytest.mark.parametrize("answer", ["accept", "decline"])
+def test_a_request_the_organisation_sent_cannot_be_answered_by_it(
+    api_client, event, mine, person, answer
+):
+    client = api_client(EVERY_SCOPE)
     sent = ask(client, event, person, founder(event)).json()
 
-    response = client.post(f"{REQUESTS}{sent['id']}/accept/")
+    response = client.post(f"{REQUESTS}{sent['id']}/{answer}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
 
     assert response.status_code == 403
-    assert response.json()["code"] == "permission_denied"
+    assert response.json()["code"] == "wrong_side"
+    assert "此 API 密钥" not in response.json()["message"]  # not "this key may not"
     assert MeetingRequest.objects.get(pk=sent["id"]).status == "pending"
 
 
@@ -407,7 +422,7 @@ def test_a_scheduled_meeting_cannot_be_withdrawn(
     response = client.post(f"{REQUESTS}{request['id']}/withdraw/", HTTP_ACCEPT_LANGUAGE="ko")
 
     assert response.status_code == 409
-    assert response.json()["code"] == "conflict"
+    assert (response.json()["code"], response.json()["reason"]) == ("conflict", "scheduled")
     assert "Kim Min-jun" in response.json()["message"]
     assert MeetingRequest.objects.filter(pk=request["id"]).exists()
     assert client.get(f"{REQUESTS}{request['id']}/").json()["scheduled"] is True
@@ -425,6 +440,7 @@ def test_a_request_cannot_be_withdrawn_after_the_session(api_client, event, mine
 
     assert response.status_code == 409
     assert response.json()["message"] == "종료된 행사입니다."
+    assert response.json()["reason"] == "over"
 
 
 # --- Agenda ----------------------------------------------------------------------------------

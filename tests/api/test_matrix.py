@@ -101,7 +101,8 @@ def build_world() -> dict:
         ("/api/v1/meeting-requests/{id}/decline/", "id"): received.pk,
     }
     bodies = {
-        ("POST", "/api/v1/webhooks/"): WEBHOOK,
+        # Another URL than the endpoint's of the world: one endpoint per URL (409).
+        ("POST", "/api/v1/webhooks/"): {**WEBHOOK, "url": "https://127.0.0.1:8443/other"},
         ("PUT", "/api/v1/webhooks/{id}/"): WEBHOOK,
         ("PATCH", "/api/v1/webhooks/{id}/"): {"description": "CRM"},
         ("POST", "/api/v1/inquiries/"): {

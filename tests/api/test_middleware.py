@@ -80,3 +80,28 @@ def test_a_url_with_no_endpoint_answers_the_apis_json_404_with_debug_on_or_off(
     assert answer.status_code == 404
     assert answer.json()["code"] == "not_found"
     assert answer.json()["message"] == "不存在，或对贵机构不可见。"
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_an_address_with_a_slash_its_endpoint_has_not_says_so(api_client, settings, debug):
+    # /reports/kpi/ (every other endpoint's pattern) answered "not visible to your
+    # organisation", with no hint.
+    settings.DEBUG = debug
+    client = api_client(EVERY_SCOPE)
+    for url in ("/api/v1/reports/kpi/?from=2024-01-01&to=2024-12-31", "/api/v1/events/7/ics/"):
+        answer = client.get(url)
+        assert answer.status_code == 404, url
+        without = url.replace("kpi/", "kpi").replace("ics/", "ics")
+        assert answer.json() == {
+            "code": "not_found",
+            "message": f"No endpoint here: its URL has no trailing slash ({without}).",
+            "fields": {},
+        }
+
+
+def test_the_middlewares_404_is_written_as_every_other_answer(api_client):
+    answer = api_client(EVERY_SCOPE).get("/api/v1/nothing/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    # UTF-8 and compact, as DRF writes: not "\u6b64\u5904…" that a curl user cannot read.
+    assert answer.content.decode() == (
+        '{"code":"not_found","message":"不存在，或对贵机构不可见。","fields":{}}'
+    )

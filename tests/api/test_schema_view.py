@@ -145,3 +145,87 @@ def test_the_scope_sentence_follows_a_chinese_description_without_a_space(client
         "description"
     ]
     assert description.endswith("在前。范围 `registrations:read` 或 `registrations:write`。")
+
+
+def test_the_schema_is_saved_as_partner_api_in_every_language(client):
+    from email.message import Message
+
+    for language in ("ko", "zh-hans", "en"):
+        for query, suffix in ({}, "yaml"), ({"format": "json"}, "json"):
+            response = client.get("/api/v1/schema/", {"lang": language, **query})
+            header = response["Content-Disposition"]
+            # An RFC 2047-encoded value was read as no file name at all (curl -OJ, Python).
+            message = Message()
+            message["Content-Disposition"] = header
+            assert message.get_filename() == f"partner-api.{suffix}", (language, header)
+
+
+def test_the_root_speaks_the_language_asked_for_and_says_which(client):
+    chinese = client.get("/api/v1/", {"lang": "zh-hans"}, HTTP_ACCEPT_LANGUAGE="ko")
+    english = client.get("/api/v1/", HTTP_ACCEPT_LANGUAGE="en")
+    assert chinese["Content-Language"] == "zh-hans"
+    assert english["Content-Language"] == "en"
+    assert english.json()["authentication"] == "Authorization: Api-Key <your organisation's key>"
+    assert chinese.json()["authentication"] != english.json()["authentication"]
+
+
+def test_the_docs_page_is_in_the_language_of_the_schema_it_shows(client):
+    page = client.get("/api/v1/docs/", {"lang": "en"}, HTTP_ACCEPT_LANGUAGE="ko")
+    html = page.content.decode()
+    assert '<html lang="en">' in html
+    assert "<title>China-Korea Innovation &amp; Startup Center: partner API</title>" in html
+    assert page["Content-Language"] == "en"
+    korean = client.get("/api/v1/docs/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert '<html lang="ko">' in korean and "partner API</title>" not in korean
+
+
+def _operations(language="en"):
+    schema = PublicSchemaGenerator().get_schema(public=True)
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            yield path, method, operation
+
+
+def test_each_operations_403_example_names_the_scope_it_needs():
+    from tests.api.matrix import read_table
+
+    table = read_table()
+    for path, method, operation in _operations():
+        scope = table[(method.upper(), path)].scope
+        if scope == "any":
+            assert "403" not in operation["responses"], (method, path)
+            continue
+        examples = operation["responses"]["403"]["content"]["application/json"]["examples"]
+        message = examples["scope_missing"]["value"]["message"]
+        needed = scope if scope.endswith(":read") or method != "get" else scope
+        assert message == f"This API key lacks the scope {needed}.", (method, path, message)
+
+
+def test_the_schema_declares_406_everywhere_and_413_and_415_where_a_body_is_read():
+    for path, method, operation in _operations():
+        responses = operation["responses"]
+        assert "406" in responses, (method, path)
+        with_body = "requestBody" in operation
+        assert ("413" in responses, "415" in responses) == (with_body, with_body), (method, path)
+
+
+def test_the_schema_names_the_reasons_of_a_409_and_the_wrong_side_403():
+    schema = PublicSchemaGenerator().get_schema(public=True)
+    accept = schema["paths"]["/api/v1/meeting-requests/{id}/accept/"]["post"]["responses"]
+    assert set(accept["403"]["content"]["application/json"]["examples"]) == {
+        "scope_missing",
+        "wrong_side",
+    }
+    register = schema["paths"]["/api/v1/registrations/"]["post"]["responses"]["409"]
+    examples = register["content"]["application/json"]["examples"]
+    assert examples["twice"]["value"]["reason"] == "twice"
+    assert "`twice`" in register["description"]
+    assert "reason" in schema["components"]["schemas"]["Error"]["properties"]
+    assert "x-scope" not in json.dumps(schema) and "x-refusals" not in json.dumps(schema)
+
+
+def test_a_lists_next_and_previous_examples_are_its_own():
+    schema = PublicSchemaGenerator().get_schema(public=True)
+    page = schema["components"]["schemas"]["PaginatedCompanyList"]["properties"]
+    assert page["next"]["example"] == "https://portal.example.cn/api/v1/companies/?page=3"
+    assert "api.example.org" not in json.dumps(schema)

@@ -72,3 +72,54 @@ def test_a_private_address_is_refused_in_production_with_nothing_saved(partner, 
 def test_unknown_event_types_are_refused(partner):
     answer = partner.post(URL, {**BODY, "event_types": ["payment.made"]}, format="json")
     assert answer.status_code == 400 and "event_types" in answer.json()["fields"]
+
+
+def test_a_second_endpoint_at_the_same_url_is_a_409_naming_the_first(partner, organisation):
+    # A retried POST made a second endpoint: every event then came twice, under two ids.
+    first = partner.post(URL, BODY, format="json").json()
+    again = partner.post(URL, {**BODY, "event_types": ["event.changed"]}, format="json")
+    other = partner.post(URL, {**BODY, "url": "https://127.0.0.1:8443/other"}, format="json")
+    moved = partner.patch(f"{URL}{other.json()['id']}/", {"url": BODY["url"]}, format="json")
+
+    for refused in (again, moved):
+        assert refused.status_code == 409
+        assert refused.json() == {
+            "code": "conflict",
+            "message": "This organisation has an endpoint at this URL already "
+            f"(endpoint {first['id']}).",
+            "fields": {},
+            "reason": "url_taken",
+        }
+    assert WebhookEndpoint.objects.count() == 2
+    # Another organisation may use the same address.
+    theirs = client_with(key_for(PartnerOrganisationFactory(), scopes=["webhooks:manage"])[1])
+    assert theirs.post(URL, BODY, format="json").status_code == 201
+
+
+def test_a_put_replaces_the_settings_it_leaves_out_and_a_patch_keeps_them(partner):
+    made = partner.post(
+        URL, {**BODY, "is_active": False, "description": "CRM"}, format="json"
+    ).json()
+    patched = partner.patch(
+        f"{URL}{made['id']}/", {"event_types": ["meeting.moved"]}, format="json"
+    )
+    assert (patched.json()["is_active"], patched.json()["description"]) == (False, "CRM")
+
+    put = partner.put(
+        f"{URL}{made['id']}/",
+        {"url": "https://127.0.0.1:8443/hooks2", "event_types": ["meeting.moved"]},
+        format="json",
+    )
+
+    assert put.status_code == 200, put.content
+    assert (put.json()["is_active"], put.json()["description"]) == (True, "")
+    endpoint = WebhookEndpoint.objects.get()
+    assert (endpoint.is_active, endpoint.description) == (True, "")
+
+
+def test_no_cache_keeps_an_answer_with_a_secret(partner):
+    made = partner.post(URL, BODY, format="json")
+    rotated = partner.post(f"{URL}{made.json()['id']}/rotate-secret/")
+    for answer in (made, rotated):
+        assert "no-store" in answer["Cache-Control"] and "private" in answer["Cache-Control"]
+    assert "no-store" not in partner.get(URL).get("Cache-Control", "")

@@ -45,7 +45,11 @@ MEASURE = r"""() => {
   for (const el of document.querySelectorAll("time, .badge, .steps li")) {
     const range = document.createRange();
     range.selectNodeContents(el);
-    if (lines(range) > 1) wrapped.push(el.textContent.trim());
+    // A step longer than the whole line may wrap inside its pill, and then fills the line.
+    const line = el.matches(".steps li") ? el.parentElement.clientWidth : Infinity;
+    if (lines(range) > 1 && el.getBoundingClientRect().width < line - 1) {
+      wrapped.push(el.textContent.trim());
+    }
   }
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   const date = /\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?/g;
@@ -199,3 +203,26 @@ def test_the_evidence_tables_fit_a_phone_with_their_delete_buttons(
     button.click()
     assert asked == [button.get_attribute("data-confirm")]
     assert company.documents.count() == 1
+
+
+def test_a_stage_longer_than_a_phones_line_wraps_inside_its_pill(
+    live_server, new_context, signed_in
+):
+    # "3. Industrialization (industry export, local production)": wider than 390 px in
+    # English, where the page once scrolled sideways.
+    world = world_module.build()
+    context = new_context()
+    context.add_cookies([{"name": "lang", "value": "en", "url": live_server.url}])
+    page = signed_in(context, world.owner_a)
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url + reverse("programs:journey"))
+    pills = page.evaluate(
+        """() => [...document.querySelectorAll(".stage-path li")].map((li) => {
+          const box = li.getBoundingClientRect();
+          return {text: li.textContent.trim(), right: box.right};
+        })"""
+    )
+    found = page.evaluate(MEASURE)
+    assert any("production" in pill["text"] for pill in pills)
+    assert [p for p in pills if p["right"] > found["width"] + 1] == []
+    assert found["scroll"] <= found["width"] and found["wrapped"] == []

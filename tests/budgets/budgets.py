@@ -73,13 +73,13 @@ SHOWS_NO_ROWS = {
     ),
     r"^admin:auth_user_password_change ": "one person's password form",
     r"^admin:programs_servicetarget_changelist ": "one target per kind of request",
-    r"^companies:(invitation-accept|document-download|inquiry-detail|listing-create|"
+    r"^companies:(invitation-accept|document-download|inquiry-detail|listing-create|listing-detail|"
     r"listing-edit|exchange-listing) ": "one invitation, document, inquiry or listing",
     r"^companies:company-edit ": "the form of the company's own profile",
-    r"^programs:(application-(detail|submit|withdraw|step)|local-entity|milestone-evidence|"
-    r"request-(create|file)|fund-apply|report-create) ": (
-        "one application's pages, the local entity, a file, the forms of a request, a "
-        "grant and a report"
+    r"^programs:(application-(detail|submit|withdraw|step)|local-entity(-edit)?|"
+    r"milestone-evidence|request-(create|file)|fund-apply|report-create) ": (
+        "one application's pages, the local entity (and its correction), a file, the forms "
+        "of a request, a grant and a report"
     ),
     r"^events:(event-(detail|ics)|badge|schedule-run(-progress)?|calendar) ": (
         "one event, badge or schedule run; the calendar subscription's addresses"

@@ -72,11 +72,16 @@ OBJECTS = {
 }
 
 
+# Change pages whose inlines the viewer does not see: a service request's thread is for the
+# staff who handle requests (programs.concierge.policies.can_read_thread).
+NO_INLINES_FOR_THE_VIEWER = {"admin:programs_servicerequest_change"}
+
+
 def viewer_too(row: matrix.Row) -> bool:
     """A read-only change page renders its inlines' values through other code than the
     widgets of an editable one; the viewer's exports leave out names."""
     return row.url.endswith(("_export_csv", "_export_xlsx")) or (
-        row.url in change_pages_with_inlines()
+        row.url in change_pages_with_inlines() and row.url not in NO_INLINES_FOR_THE_VIEWER
     )
 
 

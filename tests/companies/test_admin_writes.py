@@ -7,11 +7,11 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from companies import services
-from companies.models import Company, Lead, Membership
+from companies.models import Company, Lead, Membership, PartnerPerson
 from incubator import roles
 from incubator.models import AuditRecord
 from tests.companies.factories import CompanyFactory, MembershipFactory, UserFactory, staff_in
-from tests.events.factories import PartnerPersonFactory
+from tests.events.factories import PartnerOrganisationFactory, PartnerPersonFactory
 from tests.forms_shown import form_as_shown
 from tests.programs.factories import CohortFactory
 
@@ -51,6 +51,87 @@ def test_staff_add_and_take_out_a_member_with_audit_records_and_only_a_portal_pe
     assert not Membership.objects.filter(user=person).exists()
     verbs = AuditRecord.objects.filter(company_id=company.pk).values_list("verb", flat=True)
     assert list(verbs.order_by("pk")) == ["member.create", "member.delete"]
+
+
+def _judge():
+    from events.judging.models import CompetitionEntry, CompetitionRound, JudgeAssignment
+    from events.models import Event
+    from tests.events.factories import EventFactory
+
+    event = EventFactory(kind=Event.Kind.COMPETITION, meeting_tables=0, interpreters_per_slot=0)
+    round_ = CompetitionRound.objects.create(event=event, name_en="Final")
+    entry = CompetitionEntry.objects.create(
+        round=round_, company=MembershipFactory().company, title="Alpha robot"
+    )
+    return JudgeAssignment.objects.create(entry=entry, judge=UserFactory()).judge
+
+
+def test_a_partners_person_is_no_staff_company_member_or_judge(client):
+    """The mirror of membership_save: one account as a startup's and an investor's would
+    read the other startups' listings as "our organisation"."""
+    officer = staff_in(roles.PROGRAM_OFFICER)
+    organisation = PartnerOrganisationFactory()
+    staff, owner, judge = staff_in(roles.CENTER_MANAGER), MembershipFactory().user, _judge()
+    for outsider in (staff, owner, judge):
+        with pytest.raises(ValidationError, match="cannot be partners' people"):
+            services.partner_save(
+                instance=PartnerPerson(organisation=organisation, user=outsider), actor=officer
+            )
+    assert not PartnerPerson.objects.exists()
+    person = services.partner_save(
+        instance=PartnerPerson(organisation=organisation, user=UserFactory()), actor=officer
+    )
+    person.title = "Partner"  # the person themselves is not "another role"
+    services.partner_save(instance=person, actor=officer, changed_fields=["title"])
+
+    # In the admin: the refusal on the form (no error 500), and on the organisation's page
+    # said of the row; the autocomplete does not offer them.
+    client.force_login(officer)
+    response = client.post(
+        "/admin/companies/partnerperson/add/",
+        {"organisation": organisation.pk, "user": owner.pk, "title": "Investor"},
+    )
+    assert response.status_code == 200
+    assert "cannot be partners&#x27; people" in response.content.decode()
+    response = client.post(
+        f"/admin/companies/partnerorganisation/{organisation.pk}/change/",
+        {
+            "kind": organisation.kind,
+            "name_zh": organisation.name_zh,
+            "name_en": organisation.name_en,
+            "country": organisation.country,
+            "city": organisation.city,
+            "is_active": "on",
+            "people-TOTAL_FORMS": "2",
+            "people-INITIAL_FORMS": "1",
+            "people-0-id": person.pk,
+            "people-0-organisation": organisation.pk,
+            "people-0-user": person.user_id,
+            "people-0-title": "Partner",
+            "people-1-organisation": organisation.pk,
+            "people-1-user": judge.pk,
+            "people-1-title": "Judge and investor",
+        },
+    )
+    assert response.status_code == 200
+    assert "cannot be partners&#x27; people" in response.content.decode()
+    assert list(PartnerPerson.objects.values_list("user", flat=True)) == [person.user_id]
+
+    free = UserFactory()
+    response = client.get(
+        "/admin/autocomplete/",
+        {"app_label": "companies", "model_name": "partnerperson", "field_name": "user"},
+    )
+    offered = {int(row["id"]) for row in response.json()["results"]}
+    assert free.pk in offered
+    assert not offered & {staff.pk, officer.pk, owner.pk, judge.pk, person.user_id}
+    # Elsewhere the same search offers every account (a company's member: the membership
+    # inline is not a model of its own in the admin).
+    everyone = client.get(
+        "/admin/autocomplete/",
+        {"app_label": "companies", "model_name": "membership", "field_name": "user"},
+    )
+    assert owner.pk in {int(row["id"]) for row in everyone.json()["results"]}
 
 
 def test_a_deleted_company_leaves_its_record_and_an_enrolled_one_is_kept(client):

@@ -71,7 +71,7 @@ def _evidence_add():
         round_type="seed",
         amount=Decimal("100000000"),
         currency="KRW",
-        date=dt.date(2021, 3, 1),
+        date=dt.date(2024, 3, 1),
     )
     services.evidence_save(instance=round_, actor=owner.user)
     return owner.company, owner.user
@@ -142,7 +142,7 @@ def test_money_in_krw_has_no_decimals_in_the_service_too():
         round_type="seed",
         amount=Decimal("1000.50"),
         currency="KRW",
-        date=dt.date(2021, 3, 1),
+        date=dt.date(2024, 3, 1),
     )
     with pytest.raises(Exception) as error:
         services.evidence_save(instance=round_, actor=owner.user)

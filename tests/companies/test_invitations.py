@@ -204,16 +204,57 @@ def test_an_accepted_invitation_is_not_revoked(client, owner):
 # --- 4. Who cannot accept reads why before pressing -------------------------------------------
 
 
-def test_the_inviter_is_not_told_that_the_address_has_a_company_elsewhere(client, owner):
-    park = member(email="park@example.kr")
+def test_a_member_of_another_company_is_refused_when_invited_with_what_to_do(client, owner):
+    member(email="park@example.kr")
     client.force_login(owner)
-    response = client.post(INVITE, {"email": "park@example.kr"}, follow=True)
-    assert "The invitation is sent to park@example.kr." in html(response)
-    assert Invitation.objects.filter(email="park@example.kr").exists()
-    assert park.membership.company != owner.membership.company
+
+    response = client.post(INVITE, {"email": "Park@example.kr"})
+
+    # The rule the acceptance applies, said to the owner now, beside the address.
+    assert response.status_code == 200
+    assert (
+        "Park@example.kr belongs to another company in the portal already, and a person is a "
+        "member of one company at most. They can leave that company from its page; then "
+        "invite them again."
+    ) in html(response).replace("&#x27;", "'")
+    assert not Invitation.objects.exists()
+    assert not OutboxMessage.objects.exists()
+    assert not AuditRecord.objects.filter(verb="member.invite").exists()
+
+
+@pytest.mark.parametrize("who", ["staff", "partner", "judge"])
+def test_staff_partners_and_judges_are_refused_when_invited(owner, who):
+    from events.models import CompetitionEntry, CompetitionRound, Event, JudgeAssignment
+    from tests.companies.factories import CompanyFactory, StaffFactory
+    from tests.events.factories import EventFactory
+
+    if who == "staff":
+        address = StaffFactory().email
+    elif who == "partner":
+        address = PartnerPersonFactory().user.email
+    else:
+        judge = UserFactory()
+        round_ = CompetitionRound.objects.create(
+            event=EventFactory(kind=Event.Kind.COMPETITION), name_en="Final"
+        )
+        entry = CompetitionEntry.objects.create(
+            round=round_, company=CompanyFactory(), title="Alpha robot"
+        )
+        JudgeAssignment.objects.create(entry=entry, judge=judge)
+        address = judge.email
+    with pytest.raises(ValidationError) as error:
+        invite(owner, address.upper())
+    assert error.value.message_dict == {
+        "email": [
+            f"{address.upper()} is the address of the center's staff, a partner's person or a "
+            "judge, who cannot be members of a company."
+        ]
+    }
+    assert not Invitation.objects.exists()
 
 
 def test_a_member_of_another_company_reads_why_and_has_no_button(client, owner):
+    # Invited before joining another company: the invitation is there, and refused.
     invitation = invite(owner, "park@example.kr")
     client.force_login(member(email="park@example.kr", language="ko"))
 
@@ -227,8 +268,9 @@ def test_a_member_of_another_company_reads_why_and_has_no_button(client, owner):
 
 
 def test_a_partners_person_cannot_join_a_company_by_invitation(client, owner):
-    person = PartnerPersonFactory()
-    invitation = invite(owner, person.user.email)
+    invitation = invite(owner, "buyer@partner.example.cn")
+    # Made a partner's person after the invitation went out.
+    person = PartnerPersonFactory(user=UserFactory(email="buyer@partner.example.cn"))
     client.force_login(person.user)
 
     response = client.get(link(invitation))
@@ -272,3 +314,42 @@ def test_the_welcome_page_without_invitations_says_how_to_get_one(client):
     page = html(client.get("/portal/company/"))
     assert "Ask the owner to send the invitation to seoyeon.lee@example.kr." in page
     assert "Invitations waiting for you" not in page
+
+
+# --- 6. Signing up from the invitation --------------------------------------------------------
+
+
+def test_signing_up_from_the_invitation_starts_with_its_address_and_keeps_it(client, owner):
+    invitation = invite(owner, "Seoyeon.Lee@example.kr")
+    sign_up = f"/portal/sign-up/?next={link(invitation)}"
+    client.cookies["lang"] = "en"
+
+    page = html(client.get(sign_up))
+
+    assert 'name="email" value="Seoyeon.Lee@example.kr"' in page
+    assert "The invitation was sent to Seoyeon.Lee@example.kr" in page
+    # A form sent back (the passwords differ) keeps the address and where it leads.
+    response = client.post(
+        sign_up,
+        {
+            "email": "Seoyeon.Lee@example.kr",
+            "full_name": "이서연",
+            "language": "ko",
+            "time_zone": "Asia/Seoul",
+            "password1": "orangsimhan-2020!",
+            "password2": "orangsimhan-2021!",
+            "next": link(invitation),
+        },
+    )
+    assert 'name="email" value="Seoyeon.Lee@example.kr"' in html(response)
+    assert f'name="next" value="{link(invitation)}"' in html(response)
+
+
+def test_a_sign_up_from_elsewhere_or_a_dead_invitation_starts_empty(client, owner):
+    invitation = invite(owner, "cto@example.kr")
+    dead = link(invitation)
+    services.invitation_revoke(invitation=invitation, actor=owner)
+    for url in ("/portal/sign-up/", f"/portal/sign-up/?next={dead}", "/portal/sign-up/?next=/x/"):
+        page = html(client.get(url))
+        assert 'name="email" maxlength="254" required id="id_email"' in page, url
+        assert "cto@example.kr" not in page

@@ -77,6 +77,21 @@ def test_an_invalid_registration_number_stands_beside_the_field_and_saves_nothin
     assert not Membership.objects.exists()
 
 
+def test_a_registration_number_taken_already_says_what_to_do_next(client):
+    CompanyFactory(brn="1248100998")
+    client.force_login(UserFactory())
+
+    response = client.post("/portal/company/create/", {**COMPANY, "brn": "124-81-00998"})
+
+    assert response.status_code == 200
+    error = re.search(r'id="id_brn_error">(.*?)</p>', html(response), re.S).group(1)
+    assert "registered in the portal already" in error
+    assert "ask its owner to invite you to it" in error
+    assert "contact the center" in error
+    assert Company.objects.count() == 1
+    assert not Membership.objects.exists()
+
+
 @pytest.mark.parametrize("brn", ["124-81-00998", "116-82-00276", "134-86-72683"])
 def test_a_valid_registration_number_creates_the_company_with_its_owner(client, brn):
     user = UserFactory()
@@ -88,6 +103,29 @@ def test_a_valid_registration_number_creates_the_company_with_its_owner(client, 
     assert Membership.objects.get(company=company).user == user
     assert Membership.objects.get(company=company).role == Membership.Role.OWNER
     assert brn in html(response)  # the dashboard shows the company card
+
+
+@pytest.mark.parametrize("founded", ["0001-01-01", "1800-01-01"])
+def test_a_founding_date_before_1900_stands_beside_the_field_and_saves_nothing(client, founded):
+    client.force_login(UserFactory())
+    response = client.post("/portal/company/create/", {**COMPANY, "founded_on": founded})
+    assert response.status_code == 200
+    page = html(response)
+    assert 'id="id_founded_on_error"' in page
+    assert "too early for a founding date" in page
+    assert not Company.objects.exists()
+
+
+def test_an_employee_count_past_the_human_maximum_is_refused_readably(client):
+    client.force_login(UserFactory())
+    response = client.post(
+        "/portal/company/create/", {**COMPANY, "employees": "99999999999999999999"}
+    )
+    page = html(response)
+    assert 'max="100000"' in page
+    error = page.split('id="id_employees_error">')[1].split("</p>")[0]
+    assert error == "Enter a number from 0 to 100,000."
+    assert not Company.objects.exists()
 
 
 def test_a_member_edits_the_profile_and_consent_outside_any_application(client, owner):

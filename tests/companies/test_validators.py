@@ -24,6 +24,7 @@ from companies.validators import (  # noqa: E402
     brn_compact,
     brn_format,
     brn_is_valid,
+    certification_expired,
     cn_patent_check_digit,
     ep_application_check_digit,
     format_money,
@@ -33,7 +34,10 @@ from companies.validators import (  # noqa: E402
     uscc_is_valid,
     validate_brn,
     validate_currency,
+    validate_employee_count,
+    validate_founding_date,
     validate_money,
+    validate_not_before_founding,
     validate_not_future,
     validate_patent_number,
     validate_uscc,
@@ -356,6 +360,47 @@ def test_not_future_refuses_a_later_date():
         validate_not_future(dt.date.today() + dt.timedelta(days=2))
     assert excinfo.value.code == "future_date"
     assert "is in the future" in error_message(excinfo)
+
+
+@pytest.mark.parametrize("founded", [dt.date(1, 1, 1), dt.date(1800, 1, 1), dt.date(1899, 12, 31)])
+def test_a_founding_date_before_1900_is_refused_with_the_earliest_date(founded):
+    with pytest.raises(ValidationError) as excinfo:
+        validate_founding_date(founded)
+    assert excinfo.value.code == "founding_too_early"
+    assert f"{founded.isoformat()} is too early" in error_message(excinfo)
+    assert "from 1900-01-01 on" in error_message(excinfo)
+
+
+def test_a_founding_date_from_1900_is_taken():
+    validate_founding_date(dt.date(1900, 1, 1))
+    validate_founding_date(dt.date(2022, 3, 15))
+    validate_founding_date(None)
+
+
+def test_an_event_before_the_founding_is_refused_and_one_from_that_day_taken():
+    founded = dt.date(2022, 3, 15)
+    validate_not_before_founding(founded, founded)
+    validate_not_before_founding(None, founded)
+    with pytest.raises(ValidationError) as excinfo:
+        validate_not_before_founding(dt.date(2019, 3, 1), founded)
+    assert excinfo.value.code == "before_founding"
+    assert "(2022-03-15)" in error_message(excinfo)
+
+
+def test_a_certification_is_valid_through_its_expiry_date():
+    on = dt.date(2026, 12, 4)
+    assert certification_expired(dt.date(2025, 1, 1), on)
+    assert not certification_expired(on, on)
+    assert not certification_expired(None, on)
+
+
+def test_an_employee_count_has_a_human_maximum_written_readably():
+    validate_employee_count(0)
+    validate_employee_count(100_000)
+    validate_employee_count(None)
+    with pytest.raises(ValidationError) as excinfo:
+        validate_employee_count(99999999999999999999)
+    assert error_message(excinfo) == "Enter a number from 0 to 100,000."
 
 
 def test_currencies():

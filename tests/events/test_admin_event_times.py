@@ -85,8 +85,17 @@ def test_the_add_page_says_the_times_are_in_the_event_zone(client, coordinator):
     # Starts, ends, the registration deadline and the meeting requests' deadline.
     assert html.count("In the event's time zone.</div>") == 4
     assert "Empty: registration stays open until the event ends. In the event's" in html
-    # The slots', sessions' and rounds' times, on the same page (a tooltip of each column).
-    assert html.count('title="In the event&#x27;s time zone."') == 5
+    # The slots', sessions' and rounds' times, on the page of the event of their kind (a
+    # tooltip of each column): slots' start and end, sessions' start and end, a round's
+    # deadline.
+    tooltip = 'title="In the event&#x27;s time zone."'
+    for kind, columns in [
+        (Event.Kind.MATCHING_SESSION, 2),
+        (Event.Kind.ONLINE_PROGRAMME, 2),
+        (Event.Kind.COMPETITION, 1),
+    ]:
+        html, _shown = change_page(client, seoul_event(kind=kind))
+        assert html.count(tooltip) == columns, kind
 
 
 def test_the_change_page_shows_the_saved_times_in_the_event_zone(client, coordinator):

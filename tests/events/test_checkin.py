@@ -525,11 +525,13 @@ def test_checked_in_time_is_shown_in_the_events_zone(client, coordinator):
 def test_no_match_links_to_adding_a_walk_in_guest_for_staff_who_add_registrations(client):
     event = today_event()
     url = reverse("events:check-in", args=[event.pk])
-    add = reverse("admin:events_registration_add") + f"?event={event.pk}"
+    add = reverse("admin:events_registration_add")
     client.force_login(staff())
 
     page = client.get(url, {"q": "nobody"}).content.decode()
-    assert f'<a href="{add}">add the person as a guest</a>' in page
+    # The name searched for goes into the form, which comes back to the door once saved.
+    link = f"{add}?event={event.pk}&amp;name=nobody&amp;from_check_in=1"
+    assert f'<a href="{link}">add the person as a guest</a>' in page
 
     # Who checks people in but adds no registration is told whom to ask, with no link.
     door = StaffFactory()
@@ -572,3 +574,121 @@ def test_the_admin_cancel_action_asks_first_and_cancels_nothing_until_confirmed(
     holder.refresh_from_db()
     assert holder.status == "cancelled"
     assert OutboxMessage.objects.filter(kind="registration_cancelled").count() == 1
+
+
+# --- A walk-in at the door -------------------------------------------------------------------
+
+
+def walk_in(client, event, **fields):
+    """Save the admin's add page as the door's link opens it, with a guest's details."""
+    link = door_link(client, event, "王芳")
+    form = {
+        "event": event.pk,
+        "name": "王芳 Wang Fang",
+        "guest_email": "wang.fang@example.cn",
+        "affiliation": "Binxian Green Foods",
+        "speaks_zh": "on",
+        "notes": "",
+        **fields,
+    }
+    return client.post(link, form)
+
+
+def door_link(client, event, typed) -> str:
+    """The door's "add the person as a guest" link after searching for `typed`."""
+    page = client.get(reverse("events:check-in", args=[event.pk]), {"q": typed})
+    return page.context["walk_in_url"]
+
+
+def test_the_walk_in_link_types_the_searched_name_into_the_guest_form(client, coordinator):
+    event = today_event()
+
+    form = client.get(door_link(client, event, "王芳")).context["adminform"].form
+
+    assert form.initial["name"] == "王芳"
+    assert str(form.initial["event"]) == str(event.pk)
+
+
+def test_a_badge_code_searched_for_is_not_typed_in_as_a_name(client, coordinator):
+    event = today_event()
+    link = door_link(client, event, new_badge_code())
+    assert "name=" not in link
+
+
+def test_a_walk_in_saved_goes_back_to_the_door_with_the_person_found(client, coordinator):
+    event = today_event(capacity=10)
+
+    response = walk_in(client, event)
+
+    guest = Registration.objects.get(guest_email="wang.fang@example.cn")
+    door = reverse("events:check-in", args=[event.pk])
+    assert response.status_code == 302 and response.url == f"{door}?q={guest.badge_code}"
+    page = client.get(response.url).content.decode()
+    assert "王芳 Wang Fang" in page and "Check in</button>" in page
+
+
+def test_a_full_event_at_the_door_registers_a_walk_in_over_capacity_when_staff_say_so(
+    client, coordinator
+):
+    event = today_event(capacity=1)
+    GuestRegistrationFactory(event=event)
+
+    response = walk_in(client, event, over_capacity="on")
+
+    assert response.status_code == 302
+    guest = Registration.objects.get(guest_email="wang.fang@example.cn")
+    assert guest.status == "registered" and guest.waitlist_position is None
+    record = AuditRecord.objects.get(verb="registration.create", object_id=str(guest.pk))
+    assert record.changes["over_capacity"] is True and record.actor == coordinator
+    assert OutboxMessage.objects.filter(kind="event_registered").exists()
+    assert not OutboxMessage.objects.filter(kind="event_waitlisted").exists()
+
+
+def test_a_full_event_puts_a_walk_in_on_the_waitlist_unless_staff_say_otherwise(
+    client, coordinator
+):
+    event = today_event(capacity=1)
+    GuestRegistrationFactory(event=event)
+
+    walk_in(client, event)
+
+    guest = Registration.objects.get(guest_email="wang.fang@example.cn")
+    assert guest.status == "waitlisted" and guest.waitlist_position == 1
+    record = AuditRecord.objects.get(verb="registration.create", object_id=str(guest.pk))
+    assert "over_capacity" not in record.changes
+
+
+def test_over_capacity_is_for_a_guest_not_an_account(client, coordinator):
+    event = today_event(capacity=1)
+    GuestRegistrationFactory(event=event)
+    person = PartnerPersonFactory()
+
+    response = client.post(
+        reverse("admin:events_registration_add"),
+        {"event": event.pk, "user": person.user.pk, "over_capacity": "on"},
+    )
+
+    assert response.status_code == 200
+    assert "Only a guest is registered over capacity" in response.content.decode()
+    assert not Registration.objects.filter(user=person.user).exists()
+
+
+def test_the_check_in_time_has_the_zone_where_the_translation_puts_it(
+    client, coordinator, monkeypatch
+):
+    """Korean says the zone first ("한국 시간(KST) 09:12 체크인"): the zone is a placeholder
+    of the sentence, which each language orders, not words added after it."""
+    from django.utils import translation
+
+    event = EventFactory(time_zone="Asia/Seoul")
+    person = GuestRegistrationFactory(event=event, name="Kim Do-yun")
+    Registration.objects.filter(pk=person.pk).update(
+        checked_in_at=dt.datetime(2026, 12, 10, 0, 12, tzinfo=dt.UTC)
+    )
+    gettext = translation.gettext
+    zone_first = {"Checked in at %(time)s %(zone)s": "%(zone)s %(time)s check-in"}
+    monkeypatch.setattr(translation, "gettext", lambda text: zone_first.get(text) or gettext(text))
+
+    html = client.get(reverse("events:check-in", args=[event.pk]), {"q": "kim"}).content.decode()
+
+    assert "Korea time (KST) 09:12 check-in</p>" in html

@@ -17,6 +17,7 @@ from events import policies, services
 from events.models import Delegation, Event, Registration
 from incubator import roles
 from incubator.models import AuditRecord, OutboxMessage
+from incubator.services import render_message
 from tests.companies.factories import StaffFactory, UserFactory
 from tests.events.factories import (
     EventFactory,
@@ -140,6 +141,96 @@ def test_a_change_of_time_or_venue_tells_the_registrants_and_a_capacity_raise_pr
         services.event_update(event=event, actor=coordinator, data={"status": "draft"})
 
 
+def _changed(**event_fields):
+    return {
+        m.recipient: m for m in OutboxMessage.objects.filter(kind="event_changed", **event_fields)
+    }
+
+
+def test_a_venue_corrected_in_one_language_tells_only_its_readers(coordinator):
+    event = EventFactory(
+        venue_ko="하얼빈 빈시 센터 3층", venue_zh="哈尔滨宾西中心三楼", venue_en="Binxi Center, 3F"
+    )
+    korean = StartupRegistrationFactory(event=event, membership__user__language="ko")
+    english = StartupRegistrationFactory(event=event, membership__user__language="en")
+    guest = GuestRegistrationFactory(event=event, speaks_zh=True, speaks_ko=False)
+
+    event = services.event_update(
+        event=event, actor=coordinator, data={"venue_en": "Binxi Center, 3F (Daqing)"}
+    )
+
+    assert event.told == 1
+    assert set(_changed()) == {english.user.email}
+    OutboxMessage.objects.all().delete()
+    event = services.event_update(event=event, actor=coordinator, data={"venue_zh": "大庆高新区"})
+    assert event.told == 1
+    message = _changed()[guest.guest_email]
+    assert message.payload["place"] == "大庆高新区"
+    assert message.payload["old_place"] == "哈尔滨宾西中心三楼"
+    assert korean.user.email not in _changed()
+
+
+def test_the_change_e_mail_says_what_changed_what_it_was_and_the_readers_status(coordinator):
+    start = dt.datetime(2030, 1, 14, 6, 0, tzinfo=dt.UTC)  # 14:00 in Harbin
+    event = EventFactory(
+        capacity=1,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=3),
+        time_zone="Asia/Shanghai",
+        venue_en="3F main hall",
+    )
+    holder = StartupRegistrationFactory(event=event, membership__user__language="en")
+    waiting = StartupRegistrationFactory(
+        event=event, status="waitlisted", waitlist_position=1, membership__user__language="en"
+    )
+    later = start + dt.timedelta(days=1, hours=-4)  # 10:00 the next day
+    services.event_update(
+        event=event,
+        actor=coordinator,
+        data={
+            "starts_at": later,
+            "ends_at": later + dt.timedelta(hours=3),
+            "venue_en": "Shangri-La",
+        },
+    )
+
+    told = {r: render_message(m).body for r, m in _changed().items()}
+    registered, waitlisted = told[holder.user.email], told[waiting.user.email]
+    assert "The time and the place of" in registered
+    assert "When: 2030-01-15 10:00–13:00 China time (CST)" in registered
+    assert "(before: 2030-01-14 14:00–17:00 China time (CST)" in registered
+    assert "Where: Shangri-La\n(before: 3F main hall)" in registered
+    assert "You are registered." in registered and "please cancel" in registered
+    assert "You are on the waitlist (position 1)." in waitlisted
+    assert "You are registered." not in waitlisted
+
+    # The zone alone, typed as the admin keeps the hours (10:00 KST is 09:00 CST): moved.
+    OutboxMessage.objects.all().delete()
+    event.refresh_from_db()
+    earlier = event.starts_at - dt.timedelta(hours=1)
+    services.event_update(
+        event=event,
+        actor=coordinator,
+        data={
+            "time_zone": "Asia/Seoul",
+            "starts_at": earlier,
+            "ends_at": earlier + dt.timedelta(hours=3),
+        },
+    )
+    body = render_message(_changed()[holder.user.email]).body
+    assert "The time of" in body and "has changed." in body and "place" not in body.split("\n")[2]
+    assert "When: 2030-01-15 10:00–13:00 Korea time (KST)" in body
+    assert "(before: 2030-01-15 10:00–13:00 China time (CST)" in body
+
+    # The zone alone at the same moment: only how the time reads changes, and it says so.
+    OutboxMessage.objects.all().delete()
+    event.refresh_from_db()
+    services.event_update(event=event, actor=coordinator, data={"time_zone": "Asia/Shanghai"})
+    body = render_message(_changed()[holder.user.email]).body
+    assert "is now given in China time (CST); the event starts at the same moment" in body
+    assert "The time of" in body and "has changed." not in body
+
+
 def test_the_daily_completion_goes_through_the_guard_and_leaves_a_record():
     ended = EventFactory(
         starts_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC),
@@ -170,7 +261,8 @@ def test_an_event_is_completed_only_once_it_has_started(client, coordinator):
     complete = reverse("admin:events_event_complete", args=[coming.pk])
     change = client.get(reverse("admin:events_event_change", args=[coming.pk]))
     assert complete not in change.content.decode()
-    assert client.post(complete).status_code == 403
+    # Not yet: back to the event's page, which says when it can be.
+    assert client.post(complete).url == reverse("admin:events_event_change", args=[coming.pk])
     coming.refresh_from_db()
     assert coming.status == Event.Status.PUBLISHED
     assert not AuditRecord.objects.filter(verb="event.complete").exists()
@@ -200,13 +292,56 @@ def test_the_admin_shows_the_status_read_only_and_cancels_on_its_action_page(cli
     assert reverse("admin:events_event_publish", args=[event.pk]) not in html
 
     url = reverse("admin:events_event_cancel", args=[event.pk])
-    assert client.post(url, {"reason": ""}).status_code == 200
-    response = client.post(url, {"reason": "Snow storm."})
+    empty = client.post(url, {"reason_ko": " ", "reason_zh": "", "reason_en": ""})
+    assert empty.status_code == 200
+    assert "in at least one language" in empty.content.decode()
+    response = client.post(url, {"reason_en": "Snow storm."})
     assert response.status_code == 302
     event.refresh_from_db()
     assert event.status == Event.Status.CANCELLED
     assert OutboxMessage.objects.filter(kind="event_cancelled").count() == 1
-    assert client.post(url, {"reason": "Again."}).status_code == 403
+    # Cancelled already (the back button): back to the event's page, nothing sent again.
+    assert client.post(url, {"reason_en": "Again."}).url == change
+    assert OutboxMessage.objects.filter(kind="event_cancelled").count() == 1
+
+
+def test_the_cancellation_reason_is_written_per_language_and_each_reader_gets_theirs(
+    client, coordinator
+):
+    event = EventFactory()
+    korean = StartupRegistrationFactory(event=event, membership__user__language="ko")
+    chinese = PartnerRegistrationFactory(event=event, person__user__language="zh-hans")
+    guest = GuestRegistrationFactory(event=event, speaks_zh=True, speaks_ko=False)
+    english = StartupRegistrationFactory(event=event, membership__user__language="en")
+    client.force_login(coordinator)
+    url = reverse("admin:events_event_cancel", args=[event.pk])
+    form = client.get(url).content.decode()
+    assert 'name="reason_ko"' in form and 'name="reason_zh"' in form
+    assert "in their language" in form
+
+    response = client.post(
+        url,
+        {"reason_ko": "연사 일정 변경으로 취소합니다.", "reason_zh": "因演讲嘉宾日程变动取消。"},
+    )
+
+    assert response.status_code == 302
+    reasons = {
+        m.recipient: m.payload["reason"]
+        for m in OutboxMessage.objects.filter(kind="event_cancelled")
+    }
+    assert reasons[korean.user.email] == "연사 일정 변경으로 취소합니다."
+    assert reasons[chinese.user.email] == "因演讲嘉宾日程变动取消。"
+    assert reasons[guest.guest_email] == "因演讲嘉宾日程变动取消。"
+    # No English text: the usual fallback gives one of the others, never nothing.
+    assert reasons[english.user.email] in {
+        "연사 일정 변경으로 취소합니다.",
+        "因演讲嘉宾日程变动取消。",
+    }
+    record = AuditRecord.objects.get(verb="event.cancel")
+    assert record.changes["reason"] == {
+        "ko": "연사 일정 변경으로 취소합니다.",
+        "zh": "因演讲嘉宾日程变动取消。",
+    }
 
 
 @pytest.mark.parametrize(
@@ -225,10 +360,15 @@ def test_an_action_the_status_refuses_says_why_and_is_not_offered(
     event = EventFactory(status=status)  # 30 days ahead: not started
     url = reverse(f"admin:events_event_{action}", args=[event.pk])
     client.force_login(coordinator)
-    for refused in (client.get(url), client.post(url, {"reason": "Snow storm."})):
-        assert refused.status_code == 403
+    change_url = reverse("admin:events_event_change", args=[event.pk])
+    # Refused for the event's state: back to the event's page, which says why.
+    for refused in (
+        client.get(url, follow=True),
+        client.post(url, {"reason": "Snow storm."}, follow=True),
+    ):
+        assert refused.redirect_chain == [(change_url, 302)]
         assert why in refused.content.decode()
-    change = client.get(reverse("admin:events_event_change", args=[event.pk]))
+    change = client.get(change_url)
     assert url not in change.content.decode()
     # Refused for who they are, not for the event's state: nothing said of the event.
     client.force_login(staff(roles.VIEWER))

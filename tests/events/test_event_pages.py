@@ -5,11 +5,11 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from events import services
+from events import policies, services
 from events.models import (
     Delegation,
     DelegationMember,
@@ -19,6 +19,7 @@ from events.models import (
 )
 from events.online import services as online
 from incubator import roles
+from incubator.models import OutboxMessage
 from tests.companies.factories import MembershipFactory, StaffFactory, UserFactory
 from tests.events.factories import (
     EventFactory,
@@ -71,6 +72,30 @@ def test_visitors_see_the_published_upcoming_events_soonest_first(client):
 
     assert html.index(sooner.title_en) < html.index(later.title_en)
     assert "A draft" not in html and "A cancelled one" not in html and "Last year" not in html
+
+
+def test_a_card_without_a_capacity_says_there_is_no_limit_on_places(client):
+    EventFactory(title_en="Busan roadshow", capacity=None)
+    client.cookies["lang"] = "en"
+
+    html = page(client, reverse("events:event-list"))
+
+    assert '<p class="places">No limit on places</p>' in html
+
+
+def test_a_card_says_registration_is_closed_once_the_deadline_has_passed(client):
+    now = timezone.now()
+    closed = dict(registration_deadline=now - dt.timedelta(hours=2))
+    EventFactory(title_en="Busan roadshow", capacity=None, **closed)
+    EventFactory(title_en="Full roadshow", capacity=10, **closed)
+    EventFactory(title_en="Open roadshow", capacity=10)
+    client.cookies["lang"] = "en"
+
+    html = page(client, reverse("events:event-list"))
+
+    # The detail page's rule (`Event.is_registration_open`), whatever the places.
+    assert html.count('<p class="places">Registration closed</p>') == 2
+    assert '<p class="places">10 places left</p>' in html
 
 
 def test_the_list_filters_by_kind(client):
@@ -162,7 +187,7 @@ def test_someone_in_the_events_zone_sees_the_time_once(client):
     ("language", "title", "description"),
     [
         ("ko", "하얼빈 매칭 세션", "한국 스타트업과"),
-        ("zh-hans", "哈尔滨对接会", "한국 스타트업과"),  # no Chinese description: Korean
+        ("zh-hans", "哈尔滨对接会", "One-to-one meetings."),  # no Chinese description: English
         ("en", "Harbin matching session", "One-to-one meetings."),
     ],
 )
@@ -300,6 +325,19 @@ def test_staff_record_who_attended_a_session(client):
     assert list(SessionAttendance.objects.values_list("registration_id", flat=True)) == [missed.pk]
 
 
+def test_the_attendance_page_gives_the_session_in_the_event_zone_and_the_reader(client):
+    session = OnlineSessionFactory(event__time_zone="Asia/Seoul")
+    coordinator = staff()
+    coordinator.time_zone = "Asia/Shanghai"
+    coordinator.save(update_fields=["time_zone"])
+    client.force_login(coordinator)
+
+    html = page(client, reverse("events:session-attendance", args=[session.event_id, session.pk]))
+
+    when = html.split("Attendance: ", 1)[1].split("</p>", 1)[0]
+    assert "Korea time (KST)" in when and "China time (CST)" in when
+
+
 def test_attendance_of_someone_not_registered_for_the_programme_is_refused(client):
     session = OnlineSessionFactory()
     stranger = StartupRegistrationFactory()
@@ -358,8 +396,24 @@ def test_a_badge_is_no_one_elses_business(client):
     assert client.get(url).status_code == 302
     client.force_login(MembershipFactory().user)
     assert client.get(url).status_code == 404
-    client.force_login(staff(roles.VIEWER))
+    client.force_login(staff(roles.EVENT_COORDINATOR))
     assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("role", [roles.VIEWER, roles.PROGRAM_OFFICER])
+def test_staff_who_only_read_registrations_print_nobodys_badge(client, role):
+    # The county liaison (and the officer, who checks nobody in) reads the registrations,
+    # not the badges: a badge's code and QR code are what the door scans.
+    registration = StartupRegistrationFactory()
+    client.force_login(staff(role))
+    client.cookies["lang"] = "en"
+
+    refused = client.get(reverse("events:badge", args=[registration.pk]))
+    assert refused.status_code == 403
+    assert "Badges are printed by the staff who check people in." in refused.content.decode()
+    shown = page(client, reverse("admin:events_registration_change", args=[registration.pk]))
+    assert reverse("events:badge", args=[registration.pk]) not in shown
+    assert registration.badge_code in shown  # the registration itself is read as before
 
 
 def test_staff_print_a_guests_badge(client):
@@ -506,3 +560,81 @@ def test_the_event_page_shows_exactly_one_registration_state(client, state, show
         assert text in section
     for text in not_shown:
         assert text not in section
+
+
+# --- A cancelled or completed event -----------------------------------------------------------
+
+
+def test_a_cancelled_event_offers_no_place_line_no_cancelling_and_voids_the_badge(client):
+    event = harbin_session(capacity=1)
+    holder, waiting = PartnerPersonFactory(), PartnerPersonFactory()
+    registration = services.registration_create(event=event, user=holder.user)
+    queued = services.registration_create(event=event, user=waiting.user)
+    services.event_cancel(event=event, actor=staff(), reason="The hall is closed.")
+    event.refresh_from_db()
+
+    client.force_login(holder.user)
+    html = page(client, reverse("events:event-detail", args=[event.pk]))
+    section = registration_section(client, event)
+    assert 'id="places"' not in html and "new registrations go on the waitlist" not in html
+    assert "your registration and your badge are void" in section
+    assert "Cancel my registration" not in section and "You are registered." not in section
+    badge = page(client, reverse("events:badge", args=[registration.pk]))
+    assert "The event is cancelled: this badge is void." in badge
+
+    client.force_login(waiting.user)
+    section = registration_section(client, event)
+    assert "your place on the waitlist is void" in section
+    assert "Leave the waitlist" not in section and "We e-mail you" not in section
+
+    # The page offers nothing the service would refuse: one rule, with its reason.
+    for standing in (registration, queued):
+        standing.refresh_from_db()
+        assert not policies.can_cancel_registration(standing.user, standing)
+        with pytest.raises(ValidationError, match="This event is cancelled."):
+            services.registration_cancel(registration=standing, actor=standing.user)
+    assert not OutboxMessage.objects.filter(kind="registration_cancelled").exists()
+
+
+def test_a_completed_event_offers_no_place_line_and_no_cancelling(client):
+    event = harbin_session(capacity=1)
+    holder, waiting = PartnerPersonFactory(), PartnerPersonFactory()
+    registration = services.registration_create(event=event, user=holder.user)
+    services.registration_create(event=event, user=waiting.user)
+    Event.objects.filter(pk=event.pk).update(status=Event.Status.COMPLETED)
+
+    client.force_login(holder.user)
+    html = page(client, reverse("events:event-detail", args=[event.pk]))
+    assert 'id="places"' not in html and "new registrations go on the waitlist" not in html
+    assert "Cancel my registration" not in registration_section(client, event)
+    registration.refresh_from_db()
+    with pytest.raises(ValidationError, match="This event is over."):
+        services.registration_cancel(registration=registration, actor=holder.user)
+
+    client.force_login(waiting.user)
+    section = registration_section(client, event)
+    assert "no place freed before the event" in section
+    assert "Leave the waitlist" not in section and "We e-mail you" not in section
+
+
+def test_a_full_event_past_its_deadline_does_not_say_new_registrations_wait(client):
+    event = harbin_session(capacity=1, registration_deadline=timezone.now())
+    StartupRegistrationFactory(event=event)
+    client.cookies["lang"] = "en"
+    html = page(client, reverse("events:event-detail", args=[event.pk]))
+    assert "0 places left of 1" in html
+    assert "new registrations go on the waitlist" not in html
+
+
+def test_the_badge_shows_the_events_zone_and_the_holders_own(client):
+    event = harbin_session()
+    registration = StartupRegistrationFactory(
+        event=event, membership__user=UserFactory(time_zone="Asia/Seoul", language="en")
+    )
+    client.force_login(registration.user)
+
+    html = page(client, reverse("events:badge", args=[registration.pk]))
+
+    when = html.split('class="badge-when">', 1)[1].split("</p>", 1)[0]
+    assert "10:00–12:00" in when and "China time (CST)" in when
+    assert "your time: 11:00–13:00" in when and "Korea time (KST)" in when

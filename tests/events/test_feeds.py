@@ -225,9 +225,9 @@ def test_a_feed_costs_the_same_queries_for_1_or_20_events(client, partner):
 
     one = fetch_queries(1)
     twenty = fetch_queries(19)
-    # the feed and its owner + registrations with events + meetings with slots, people and
-    # events + "last fetched" written
-    assert one == twenty == 4
+    # the feed and its owner + registrations with events + their online sessions + meetings
+    # with slots, people and events + "last fetched" written
+    assert one == twenty == 5
 
 
 def test_the_selector_finds_no_feed_for_an_empty_or_overlong_token():

@@ -9,7 +9,7 @@ from django.urls import reverse
 from events import ics, services
 from events.models import Event
 from tests.companies.factories import MembershipFactory, StaffFactory, UserFactory, staff_in
-from tests.events.factories import EventFactory, PartnerPersonFactory
+from tests.events.factories import EventFactory, OnlineSessionFactory, PartnerPersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -128,6 +128,37 @@ def test_an_online_events_link_is_in_the_calendar_of_those_with_a_place_and_staf
     client.force_login(registered.user)
     (in_agenda,) = parse(client.get(reverse("events:my-agenda-ics"))).walk("VEVENT")
     assert str(in_agenda["LOCATION"]) == LINK
+
+
+def test_an_online_programme_is_its_sessions_each_with_its_time_and_link(client):
+    # One entry of two weeks kept people busy for two weeks and hid the sessions' links.
+    event = seoul_roadshow(kind=Event.Kind.ONLINE_PROGRAMME, venue_en="", meeting_tables=0)
+    first = OnlineSessionFactory(event=event, title_en="Market entry", link=LINK)
+    second = OnlineSessionFactory(
+        event=event,
+        title_en="Hiring in China",
+        starts_at=event.starts_at + dt.timedelta(days=7),
+        link="https://meeting.example.cn/j/2",
+    )
+    registered = PartnerPersonFactory()
+    services.registration_create(event=event, user=registered.user)
+    client.force_login(registered.user)
+    client.cookies["lang"] = "en"
+
+    for url in (reverse("events:event-ics", args=[event.pk]), reverse("events:my-agenda-ics")):
+        entries = sorted(parse(client.get(url)).walk("VEVENT"), key=lambda v: v["DTSTART"].dt)
+        assert [str(v["SUMMARY"]) for v in entries] == [
+            f"{event.title_en} · Market entry",
+            f"{event.title_en} · Hiring in China",
+        ]
+        assert [v["DTSTART"].dt for v in entries] == [first.starts_at, second.starts_at]
+        assert [v["DTEND"].dt for v in entries] == [first.ends_at, second.ends_at]
+        assert [str(v["LOCATION"]) for v in entries] == [LINK, "https://meeting.example.cn/j/2"]
+        assert len({str(v["UID"]) for v in entries}) == 2
+    client.logout()
+    client.cookies["lang"] = "en"
+    entries = parse(client.get(reverse("events:event-ics", args=[event.pk]))).walk("VEVENT")
+    assert [str(v["LOCATION"]) for v in entries] == ["Online", "Online"]
 
 
 def test_a_missing_event_is_a_404(client):

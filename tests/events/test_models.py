@@ -277,3 +277,18 @@ def test_a_slot_shows_its_time_in_the_event_zone_and_names_it():
     event = make_event(time_zone="Asia/Seoul")
     assert timezone.localtime(event.starts_at, event.tzinfo).hour == 18
     assert str(slot(event)) == "2026-09-10 18:00–18:20 Korea time (KST)"
+
+
+@pytest.mark.parametrize("language", ["ko", "zh-hans"])
+def test_a_state_has_one_word_in_the_portal_and_the_admin(language):
+    """The admin's status column and filter say the state as the portal and the action pages
+    do: an event "published" as its Publish button says, a registration "registered" as the
+    portal's counts say it."""
+    from django.utils import translation
+
+    with translation.override(language):
+        published = str(Event.Status.PUBLISHED.label)
+        registered = str(Registration.Status.REGISTERED.label)
+        assert translation.gettext("Publish") in published
+        counts = translation.gettext("%(registered)s registered, %(waitlisted)s on the waitlist.")
+        assert counts.startswith(registered)

@@ -262,6 +262,23 @@ def test_every_registration_e_mail_renders(kind):
     assert "China time (CST)" in email.body
 
 
+def test_the_cancellation_e_mail_offers_registering_again_only_while_registration_is_open():
+    event = EventFactory()
+    early, late = member(), member()
+    services.registration_cancel(
+        registration=services.registration_create(event=event, user=early), actor=early
+    )
+    taken = services.registration_create(event=event, user=late)
+    Event.objects.filter(pk=event.pk).update(registration_deadline=timezone.now())
+    services.registration_cancel(registration=taken, actor=late)
+
+    open_body = render_message(outbox("registration_cancelled", early).get()).body
+    closed_body = render_message(outbox("registration_cancelled", late).get()).body
+    assert "You may register again" in open_body
+    assert "You may register again" not in closed_body
+    assert "is cancelled. The event page:" in closed_body
+
+
 def test_staff_register_a_guest_who_takes_a_place_like_everyone():
     event = EventFactory(capacity=1)
     services.registration_create(event=event, user=member())
@@ -415,6 +432,20 @@ def test_a_person_cancels_from_the_event_page_and_the_waitlist_moves_up(client):
 
     assert "is cancelled" in response.content.decode()
     assert Registration.objects.get(user=waiting).status == "registered"
+
+
+def test_the_cancelled_message_names_the_event_by_its_title_as_the_register_message_does(
+    client,
+):
+    event = EventFactory(title_en="Harbin roadshow")
+    holder = PartnerPersonFactory(user__language="en").user
+    services.registration_create(event=event, user=holder)
+    sign_in(client, holder)
+
+    response = client.post(reverse("events:registration-cancel", args=[event.pk]), follow=True)
+
+    # Not the event's str(), "Harbin roadshow (2026-…)": its date is the admin's.
+    assert "Your registration for Harbin roadshow is cancelled." in response.content.decode()
 
 
 def test_nobody_cancels_someone_elses_registration(client):

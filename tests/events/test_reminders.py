@@ -15,6 +15,7 @@ from tests.companies.factories import MembershipFactory, UserFactory
 from tests.conftest import shows_time
 from tests.events.factories import (
     EventFactory,
+    GuestRegistrationFactory,
     PartnerRegistrationFactory,
     StartupRegistrationFactory,
     meeting_slots,
@@ -175,7 +176,8 @@ def test_a_day_before_reminder_sent_late_says_when_the_event_starts_not_in_24_ho
 
     email = render_message(rows("event_24h").get())
 
-    assert "24 hours" not in email.body and "Tomorrow" not in email.subject
+    # (The footer names the option, "the day before (24 hours)".)
+    assert "starts in 24 hours" not in email.body and "Tomorrow" not in email.subject
     # 09:00 in Harbin is 10:00 in Seoul.
     assert f"{event.title} starts at 2026-12-10 09:00 China time (CST)" in email.body
     assert "your time: 10:00 Korea time (KST)." in email.body
@@ -198,3 +200,50 @@ def test_an_hour_before_reminder_sent_late_says_when_the_event_starts_not_in_one
     email = render_message(rows("event_1h").get(recipient=late.user.email))
     assert "starts in one hour" not in email.body and "In one hour" not in email.subject
     assert f"{event.title} starts at 2026-12-10 09:00 China time (CST)" in email.body
+
+
+def test_a_guests_reminder_is_in_their_language_and_zone_with_no_preferences_or_badge_page():
+    with time_machine.travel(START - dt.timedelta(days=20), tick=False):
+        # In Seoul; the guest speaks only Chinese: Chinese, and the time in China too.
+        event = EventFactory(
+            starts_at=START, ends_at=START + dt.timedelta(hours=8), time_zone="Asia/Seoul"
+        )
+        guest = GuestRegistrationFactory(
+            event=event, name="赵磊 Zhao Lei", speaks_ko=False, speaks_zh=True, speaks_en=False
+        )
+    assert sweep(START - dt.timedelta(hours=24), "event_24h") == 1
+
+    message = rows("event_24h").get()
+    assert message.recipient == guest.guest_email and message.language == "zh-hans"
+    email = render_message(message)
+    assert event.title_zh in email.body
+    # 10:00 in Seoul is 09:00 in Harbin, "your time".
+    assert "您当地时间 09:00 北京时间（CST）" in email.body
+    # No account: nothing to turn off in preferences, no badge page; the code instead.
+    assert "/portal/preferences/" not in email.body
+    assert "List-Unsubscribe" not in email.extra_headers
+    html = email.alternatives[0][0]
+    assert "/portal/preferences/" not in html
+    assert f"胸牌编码： {guest.badge_code}" in email.body
+    assert "请在入场时出示此编码。活动页面：" in email.body
+
+
+def test_each_event_reminder_names_its_own_option_in_the_footer(settings):
+    settings.SITE_URL = "https://center.example"
+    with time_machine.travel(START - dt.timedelta(days=20), tick=False):
+        event = EventFactory(starts_at=START, ends_at=START + dt.timedelta(hours=8))
+        registration = StartupRegistrationFactory(event=event, membership__user__language="en")
+    assert sweep(START - dt.timedelta(hours=24), "event_24h") == 1
+    assert sweep(START - dt.timedelta(hours=1), "event_1h") == 1
+
+    day_before = render_message(rows("event_24h").get())
+    hour_before = render_message(rows("event_1h").get())
+
+    assert "“Events I registered for: the day before (24 hours)” is on" in day_before.body
+    assert "one hour before" not in day_before.body
+    assert "“Events I registered for: one hour before” is on" in hour_before.body
+    for email in (day_before, hour_before):
+        assert email.to == [registration.user.email]
+        assert email.extra_headers["List-Unsubscribe"] == (
+            "<https://center.example/portal/preferences/>"
+        )

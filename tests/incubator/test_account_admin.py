@@ -153,3 +153,21 @@ def test_a_staff_members_own_new_password_is_recorded_without_it(client):
     )
     assert refused.status_code == 200
     assert AuditRecord.objects.filter(verb="user.password_change").count() == 1
+
+
+@pytest.mark.parametrize("role", [roles.PROGRAM_OFFICER, roles.EVENT_COORDINATOR])
+def test_a_reader_of_an_account_is_offered_no_password_page_it_would_refuse(client, role):
+    person = UserFactory()
+    change = f"/admin/incubator/user/{person.pk}/change/"
+    client.force_login(staff_in(role))
+    client.cookies["lang"] = "en"
+
+    page = client.get(change).content.decode()
+
+    assert client.get(change).status_code == 200
+    assert "../password/" not in page and "Reset password" not in page
+    assert "algorithm" in page  # the password's summary is still read
+    assert client.get(f"/admin/incubator/user/{person.pk}/password/").status_code == 403
+
+    client.force_login(staff_in(roles.CENTER_MANAGER))
+    assert "Reset password" in client.get(change).content.decode()

@@ -199,3 +199,47 @@ def test_the_name_cannot_be_cleared_in_the_preferences(client):
     assert response.status_code == 200 and response.context["form"].errors["full_name"]
     user.refresh_from_db()
     assert user.full_name == "남정화"
+
+
+@pytest.mark.parametrize(
+    "language, seoul, shanghai",
+    [
+        ("ko", "한국 시간(KST)", "중국 시간(CST)"),
+        ("zh-hans", "韩国时间（KST）", "北京时间（CST）"),
+        ("en", "Korea time (KST)", "China time (CST)"),
+    ],
+)
+def test_the_time_zones_are_offered_by_their_names_in_the_pages_language(
+    client, language, seoul, shanghai
+):
+    client.cookies["lang"] = language
+    user = User.objects.create_user(
+        email="founder@example.kr", password="orangsimhan-2020!", language=language
+    )
+    pages = [client.get("/portal/sign-up/").content.decode()]
+    client.force_login(user)
+    pages.append(client.get("/portal/preferences/").content.decode())
+    for page in pages:
+        assert '<option value="Asia/Seoul"' in page
+        assert f">{seoul}</option>" in page and f">{shanghai}</option>" in page
+        assert ">Asia/Seoul</option>" not in page
+
+
+def test_a_used_confirmation_link_opened_signed_in_says_confirmed_already(
+    client, mailoutbox, settings
+):
+    settings.SITE_URL = "http://testserver"
+    client.post("/portal/sign-up/", SIGN_UP)
+    link = re.search(r"http://testserver(/portal/verify/\S+/)", mailoutbox[0].body).group(1)
+    assert client.get(link).status_code == 302  # confirmed, and signed in
+
+    response = client.get(link)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "이메일 주소가 이미 인증되었습니다" in page  # in the account's language
+    assert 'href="/portal/company/"' in page  # a founder's home
+    assert "Sign in</a>" not in page.split("<main")[1]
+    # Signed out, the same link still says it does not work.
+    client.logout()
+    assert client.get(link).status_code == 400

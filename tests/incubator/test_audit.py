@@ -1,4 +1,5 @@
 import datetime as dt
+import html
 import re
 from decimal import Decimal
 
@@ -95,3 +96,50 @@ def test_a_records_history_opens_its_part_of_the_trail_for_those_who_may_read_it
     shown = client.get(page).content.decode()
     # The officer may not read the trail: neither link leads to a refusal.
     assert "historylink" not in shown and "Who changed what in this company" not in shown
+
+
+def _in_role(user, role):
+    from django.contrib.auth.models import Group
+
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def test_a_records_history_address_opens_the_trail_or_says_who_reads_it(client):
+    from companies.services import company_update
+
+    company = CompanyFactory(name_en="Barun")
+    manager = _in_role(StaffFactory(), "center_manager")
+    officer = _in_role(StaffFactory(), "program_officer")
+    company_update(company=company, actor=manager, city="Harbin")
+    history = f"/admin/companies/company/{company.pk}/history/"
+    client.cookies["lang"] = "en"
+
+    client.force_login(manager)
+    response = client.get(history)
+    assert response.status_code == 302
+    trail = client.get(response["Location"])
+    assert trail.status_code == 200
+    assert [r.verb for r in trail.context["cl"].result_list] == ["company.update"]
+
+    client.force_login(officer)
+    page = client.get(history)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "kept in the audit trail, which the center manager reads" in text
+    assert "doesn’t have a change history" not in text
+    assert client.get("/admin/companies/company/0/history/").status_code == 302  # no such row
+
+
+def test_a_records_two_actor_fields_are_named_apart(client):
+    manager = _in_role(StaffFactory(full_name="Kim Hak-bong"), "center_manager")
+    record = audit_record(actor=manager, verb="company.update", obj=CompanyFactory())
+    client.force_login(manager)
+    client.cookies["lang"] = "en"
+
+    page = client.get(f"/admin/incubator/auditrecord/{record.pk}/change/").content.decode()
+
+    labels = [html.unescape(label) for label in re.findall(r"<label>([^<]+):</label>", page)]
+    assert "Actor's account" in labels
+    assert "Actor as recorded (e-mail address or key)" in labels
+    assert len(labels) == len(set(labels))

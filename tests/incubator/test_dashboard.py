@@ -224,12 +224,34 @@ def test_each_staff_role_reads_the_dashboard_in_its_language(client, role, langu
     response = client.get("/admin/", HTTP_ACCEPT_LANGUAGE=language)
     assert response.status_code == 200
     page = unescape(response.content.decode())
-    for word in words:
+    # The event coordinator opens no list of the programs: no overdue panel, no review queue.
+    events_only = role == roles.EVENT_COORDINATOR
+    for word in words[:3] if events_only else words:
         assert word in page
     # Every chart is an SVG with a title, and the app list is still below the dashboard.
     titles = re.findall(r'<svg class="dash-chart".*?<title id="[^"]+">([^<]+)</title>', page)
-    assert len(titles) == 3
-    assert page.index("staff-dashboard") < page.index('class="app-programs')
+    assert len(titles) == (2 if events_only else 3)
+    assert page.index("staff-dashboard") < page.index('class="app-events')
+
+
+@pytest.mark.django_db
+def test_the_event_coordinators_dashboard_offers_only_what_it_opens(client):
+    recent(1)
+    client.force_login(staff_in(roles.EVENT_COORDINATOR))
+    dashboard = client.get("/admin/").context_data["dashboard"]
+    # Events and meetings per month, companies by sector: no funnel of leads and
+    # applications, nothing overdue of the programs, no review queue or pipeline board.
+    assert set(dashboard["panels"]) == {"activity", "sectors"}
+    assert {str(link["label"]) for link in dashboard["links"]} == {
+        "KPI reports",
+        "Run the KPI report",
+    }
+    for url in [cell.url for cell in cells(dashboard)] + [
+        link["url"] for link in dashboard["links"]
+    ]:
+        assert client.get(url).status_code == 200, url
+    menu = client.get("/admin/").content.decode()
+    assert 'class="app-programs' not in menu and "/admin/companies/lead/" not in menu
 
 
 @pytest.mark.django_db

@@ -41,3 +41,75 @@ def test_a_form_refused_by_the_csrf_check_gets_the_portals_page_in_chinese():
     assert response.status_code == 403
     page = response.content.decode()
     assert '<html lang="zh-hans">' in page and "表单无法提交" in page
+
+
+# --- A staff member refused: the admin's layout, what is refused, the way back ---------------
+
+
+def staff_of(role, **fields):
+    from django.contrib.auth.models import Group
+
+    from incubator import roles
+    from tests.companies.factories import StaffFactory
+
+    roles.sync_role_permissions()
+    user = StaffFactory(**fields)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.mark.parametrize(
+    ("role", "path", "role_name"),
+    [
+        # An admin page the role does not include, and a staff page of the portal.
+        ("event_coordinator", "/admin/programs/fundapplication/", "event coordinator"),
+        ("viewer", "/portal/staff/events/{event}/check-in/", "viewer (read only)"),
+    ],
+)
+def test_a_refused_staff_member_reads_the_admins_page_with_their_role(role, path, role_name):
+    from tests.events.factories import EventFactory
+
+    path = path.format(event=EventFactory().pk)
+    client = Client()
+    client.force_login(staff_of(role))
+    client.cookies["lang"] = "en"
+
+    response = client.get(path)
+
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert f"Your role ({role_name}) does not include this page or change: {path}" in page
+    assert "The center manager gives the staff roles." in page
+    assert 'id="back-to-admin"' in page and 'href="/admin/"' in page
+    # The admin's header, not the portal's "ask the center's staff".
+    assert 'id="site-name"' in page and "ask the center" not in page
+
+
+def test_a_refusal_that_says_why_says_it_on_the_staff_page():
+    from tests.events.factories import StartupRegistrationFactory
+
+    registration = StartupRegistrationFactory()
+    client = Client()
+    client.force_login(staff_of("viewer"))
+    client.cookies["lang"] = "en"
+
+    response = client.get(f"/portal/events/registrations/{registration.pk}/badge/")
+
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Badges are printed by the staff who check people in." in page
+    assert 'id="back-to-admin"' in page
+
+
+def test_a_portal_user_refused_keeps_the_portals_page():
+    from tests.events.factories import PartnerPersonFactory
+
+    client = Client()
+    client.force_login(PartnerPersonFactory().user)
+    client.cookies["lang"] = "en"
+
+    response = client.get("/portal/company/create/")
+
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "ask the center" in page and 'id="back-to-admin"' not in page

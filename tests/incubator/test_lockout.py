@@ -9,6 +9,7 @@ import re
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib.auth.models import Group
+from django.db.models import F
 from django.utils import timezone
 
 from incubator import roles
@@ -152,16 +153,16 @@ def test_the_manager_lifts_the_lock_in_the_admin(client):
         attempt["failures_since_start"] for attempt in held
     )
     assert {record.changes["username"] for record in lifted} == {user.email}
-    # The record of the ten guesses and the refused right password stays, and no role
-    # deletes or edits it.
-    assert AccessFailureLog.objects.filter(username=user.email).count() == 11
+    # The record of the five guesses that locked it stays, and no role deletes or edits it;
+    # the tries refused while it was locked (the right password among them) are no failures.
+    assert AccessFailureLog.objects.filter(username=user.email).count() == 5
     failure = AccessFailureLog.objects.filter(username=user.email).first()
     for url in (
         f"/admin/axes/accessfailurelog/{failure.pk}/delete/",
         f"/admin/axes/accessfailurelog/{failure.pk}/change/",
     ):
         assert client.post(url, {"post": "yes"}).status_code == 403, url
-    assert AccessFailureLog.objects.filter(username=user.email).count() == 11
+    assert AccessFailureLog.objects.filter(username=user.email).count() == 5
     client.logout()
 
     assert sign_in(client, user.email).status_code == 302
@@ -174,10 +175,29 @@ def test_the_lock_ends_after_the_cool_off(client):
     AccessAttempt.objects.update(attempt_time=timezone.now() - dt.timedelta(minutes=29))
     assert sign_in(client, user.email).status_code == 429
 
-    # That failed try counted too: the 30 minutes run from the last one.
-    AccessAttempt.objects.update(attempt_time=timezone.now() - dt.timedelta(minutes=31))
+    # That refused try did not push the end back: the 30 minutes run from the fifth failure.
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - dt.timedelta(minutes=2))
     assert sign_in(client, user.email).status_code == 302
     assert signed_in(client)
+
+
+def test_a_locked_person_retrying_does_not_lock_the_office_address(client):
+    """Behind one address (the center's NAT, a proxy), a locked colleague who keeps trying
+    the right password must not lock everyone else out."""
+    judge, colleague = UserFactory(), UserFactory()
+    guess(client, judge.email, times=5, address="198.51.100.3")  # someone guessed: locked
+    office = "203.0.113.4"
+    for _ in range(5):
+        assert sign_in(client, judge.email, address=office).status_code == 429
+    assert not AccessAttempt.objects.filter(ip_address=office).exists()
+    assert sign_in(client, colleague.email, address=office).status_code == 302
+    client.logout()
+
+    # Nor does a locked address's try count against the account it names.
+    guess(client, "nobody@example.kr", times=5, address="192.0.2.9")
+    for _ in range(5):
+        assert sign_in(client, colleague.email, "typo", address="192.0.2.9").status_code == 429
+    assert sign_in(client, colleague.email, address=office).status_code == 302
 
 
 def test_cleaning_up_expired_attempts_keeps_the_live_ones_and_says_how_many(client):

@@ -81,3 +81,28 @@ def test_a_task_edited_on_its_page_records_what_moved(client):
     client.post(f"{LIST}{sweep.pk}/delete/", {"post": "yes"})
     assert not PeriodicTask.objects.filter(pk=sweep.pk).exists()
     assert AuditRecord.objects.get(verb="periodic_task.delete").changes["task"] == OUTBOX_SWEEP.task
+
+
+@pytest.mark.parametrize(
+    ("language", "label", "shown"),
+    [("zh-hans", "名称", "姓名"), ("ko", "이름", None)],
+)
+def test_a_tasks_name_is_labelled_as_a_tasks_and_read_in_the_staffs_words(
+    client, language, label, shown
+):
+    from django.utils import translation
+
+    from incubator.third_party import periodic_task_name
+
+    sweep = PeriodicTask.objects.get(name=OUTBOX_SWEEP.name)
+    client.force_login(staff_in(roles.CENTER_MANAGER))
+    client.cookies["lang"] = language
+
+    page = client.get(f"{LIST}{sweep.pk}/change/")
+
+    form = page.context["adminform"].form
+    assert form.fields["name"].label == label
+    if shown:  # a person's name ("姓名") is not a task's
+        assert shown not in form.fields["name"].label
+    with translation.override(language):
+        assert periodic_task_name(sweep.name) in str(form.fields["name"].help_text)

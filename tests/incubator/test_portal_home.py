@@ -65,8 +65,8 @@ def sign_in(client, user, **extra):
     [
         (judge, "/portal/judging/", ["judging"]),
         (lambda: PartnerPersonFactory().user, "/portal/events/mine/", None),
-        (enrolled, "/portal/journey/", ["journey", "company"]),
-        (lambda: MembershipFactory().user, "/portal/company/", ["company"]),
+        (enrolled, "/portal/journey/", ["journey", "company", "technology"]),
+        (lambda: MembershipFactory().user, "/portal/company/", ["company", "technology"]),
         (UserFactory, "/portal/company/", ["start"]),
         (StaffFactory, "/admin/", []),
     ],
@@ -94,6 +94,7 @@ def test_an_applicant_lands_on_their_application_and_a_next_is_kept(client):
     assert header_links(client.get(reverse("programs:dashboard")).content.decode()) == [
         "application",
         "company",
+        "technology",
     ]
     client.logout()
     response = sign_in(client, user, query="?next=/portal/events/")

@@ -63,3 +63,49 @@ def test_stopping_the_children_stops_what_they_started():
     finally:
         if alive(grandchild):
             os.kill(grandchild, signal.SIGKILL)
+
+
+class _Started(Exception):
+    """Raised in place of starting the first child: the test reads what it would get."""
+
+
+def _environment_of_children(monkeypatch, addr: str) -> dict:
+    from django.core.management import call_command
+
+    from incubator.management.commands import runall
+
+    seen = []
+
+    def popen(command, **options):
+        seen.append(options["env"])
+        raise _Started
+
+    monkeypatch.setattr(runall.subprocess, "Popen", popen)
+    try:
+        call_command("runall", addr=addr)
+    except _Started:
+        pass
+    (env,) = seen
+    return env
+
+
+def test_the_e_mails_links_point_to_the_address_served_when_site_url_is_unset(monkeypatch):
+    monkeypatch.delenv("SITE_URL", raising=False)
+    env = _environment_of_children(monkeypatch, "127.0.0.1:8101")
+    assert env["SITE_URL"] == "http://127.0.0.1:8101"
+    assert env["PATH"] == os.environ["PATH"]  # the rest of the environment passes on
+
+
+def test_a_site_url_that_is_set_is_kept(monkeypatch):
+    monkeypatch.setenv("SITE_URL", "https://portal.center.example")
+    env = _environment_of_children(monkeypatch, "127.0.0.1:8101")
+    assert env["SITE_URL"] == "https://portal.center.example"
+
+
+def test_the_site_url_of_each_form_of_address():
+    from incubator.management.commands.runall import site_url_of
+
+    assert site_url_of("8101") == "http://127.0.0.1:8101"
+    assert site_url_of("0.0.0.0:8101") == "http://127.0.0.1:8101"
+    assert site_url_of("localhost:8000") == "http://localhost:8000"
+    assert site_url_of("[::1]:8101") == "http://[::1]:8101"

@@ -91,7 +91,7 @@ def test_a_lockouts_heading_has_the_local_time_and_zone(client):
     manager.save()
     client.force_login(manager)
     client.cookies["lang"] = "ko"
-    page = client.get(f"/admin/axes/accessattempt/{attempt.pk}/history/").content.decode()
+    page = client.get(f"/admin/axes/accessattempt/{attempt.pk}/change/").content.decode()
     local = timezone.localtime(attempt.attempt_time, timezone.get_fixed_timezone(9 * 60))
     assert (
         f"owner@alpha.example.kr의 로그인 시도({local:%Y-%m-%d %H:%M} 한국 시간(KST)부터)" in page

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from incubator.models import AuditRecord, OutboxMessage
 from programs import stages
@@ -16,7 +16,14 @@ from programs.admissions.models import Application
 from programs.concierge import services as concierge_services
 from programs.fund import services as fund_services
 from programs.journey import services as journey_services
-from programs.models import Enrollment, FundApplication, FundCall, LocalEntity, ServiceRequest
+from programs.models import (
+    Enrollment,
+    FundApplication,
+    FundCall,
+    LocalEntity,
+    Milestone,
+    ServiceRequest,
+)
 from tests.companies.factories import ApplicationFactory, CompanyFactory, IntakeFactory
 from tests.programs.conftest import VALID_USCC, enroll
 from tests.programs.factories import CohortFactory, FundCallFactory
@@ -87,8 +94,10 @@ def test_bulk_accepting_enrolls_each_company_in_its_intakes_cohort(staff_client,
     assert Enrollment.objects.filter(cohort__intake=intake).count() == 2
 
 
-@pytest.mark.parametrize("role", ["manager", "officer", "viewer", "coordinator"])
-def test_every_staff_role_reads_the_pipeline_board(staff_client, request, role, enrollment):
+@pytest.mark.parametrize("role", ["manager", "officer", "viewer"])
+def test_the_staff_roles_of_the_programs_read_the_pipeline_board(
+    staff_client, request, role, enrollment
+):
     page = staff_client(request.getfixturevalue(role)).get(
         reverse("admin:programs_enrollment_pipeline")
     )
@@ -96,6 +105,27 @@ def test_every_staff_role_reads_the_pipeline_board(staff_client, request, role, 
     html = page.content.decode()
     assert f'data-enrollment="{enrollment.pk}"' in html
     assert enrollment.company.name in html
+
+
+def test_the_event_coordinator_has_no_business_in_the_programs(
+    staff_client, coordinator, enrollment
+):
+    client = staff_client(coordinator)
+    for url in (
+        reverse("admin:programs_enrollment_pipeline"),
+        reverse("admin:programs_application_changelist"),
+        reverse("admin:programs_fundapplication_changelist"),
+        reverse("admin:programs_servicerequest_changelist"),
+        reverse("admin:companies_lead_changelist"),
+    ):
+        assert client.get(url).status_code == 403, url
+    # What events need of a company stays: its page.
+    assert (
+        client.get(
+            reverse("admin:companies_company_change", args=[enrollment.company_id])
+        ).status_code
+        == 200
+    )
 
 
 def test_a_portal_user_does_not_reach_the_board(client, member):
@@ -217,17 +247,29 @@ def test_staff_answer_assign_and_resolve_in_the_conversation(
     assert ServiceRequest.objects.get().status == "resolved"
 
 
-def test_a_viewer_reads_the_conversation_but_cannot_answer(
+def test_a_viewer_reads_a_request_but_not_its_conversation(
     staff_client, viewer, enrollment, member
 ):
     service_request = concierge_services.service_request_open(
-        company=enrollment.company, kind="tax", subject="VAT", body="How?", actor=member
+        company=enrollment.company,
+        kind="visa",
+        subject="Work visa",
+        body="I am sending the passport copies.",
+        actor=member,
     )
     client = staff_client(viewer)
-    assert client.get(conversation_url(service_request)).status_code == 200
+    refused = client.get(conversation_url(service_request))
+    assert refused.status_code == 403
+    assert "read by the staff who handle service requests" in refused.content.decode()
     response = client.post(conversation_url(service_request), {"reply-body": "Hi", "_reply": "1"})
     assert response.status_code == 403
     assert service_request.messages.count() == 1
+    # The request's page: its subject and status, not the thread, nor a link to it.
+    change = client.get(
+        reverse("admin:programs_servicerequest_change", args=[service_request.pk])
+    ).content.decode()
+    assert "Work visa" in change
+    assert "passport copies" not in change and conversation_url(service_request) not in change
 
 
 def test_staff_open_a_request_for_a_company(staff_client, officer, enrollment, member):
@@ -419,6 +461,25 @@ def test_staff_reschedule_and_mark_a_milestone_done_in_the_admin(staff_client, o
     assert client.get(url).status_code == 200  # read-only once done
     overdue = client.get(reverse("admin:programs_milestone_changelist") + "?progress=overdue")
     assert overdue.status_code == 200
+
+
+@pytest.mark.parametrize("language", ["ko", "zh-hans"])
+def test_a_reader_of_a_milestone_sees_its_fields_labelled_and_no_form_of_its_own(
+    client, viewer, enrollment, language
+):
+    milestone = enrollment.milestones.get(code="office_moved_in")
+    client.force_login(viewer)
+    client.cookies["lang"] = language
+
+    page = client.get(reverse("admin:programs_milestone_change", args=[milestone.pk]))
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    # The officer's form fields (mark done, the evidence) have nothing to show a reader.
+    for english in ("Mark done", "New evidence", "Evidence upload"):
+        assert english not in html
+    with translation.override(language):
+        assert str(Milestone._meta.get_field("due_on").verbose_name) in html
 
 
 @pytest.mark.parametrize(

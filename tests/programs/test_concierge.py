@@ -147,17 +147,18 @@ def test_the_files_open_for_the_company_and_the_staff_who_handle_requests_only(
         client.force_login(user)
         assert client.get(url).status_code == status, user
 
-    # The conversation page links the file for those who open it, names it for the others.
+    # The conversation page and the request's page link the file for those who open it;
+    # the others read neither the thread nor the file's name.
     for user, linked in ((officer, True), (viewer, False)):
         client.force_login(user)
         client.cookies["lang"] = "en"
-        page = client.get(conversation_url(service_request)).content.decode()
-        assert "passport.pdf" in page
-        assert (url in page) is linked, user
+        conversation = client.get(conversation_url(service_request))
+        assert conversation.status_code == (200 if linked else 403), user
+        assert ("passport.pdf" in conversation.content.decode()) is linked, user
         change = client.get(
             reverse("admin:programs_servicerequest_change", args=[service_request.pk])
         ).content.decode()
-        assert "passport.pdf" in change
+        assert ("passport.pdf" in change) is linked, user
         assert (url in change) is linked, user
 
 
@@ -316,3 +317,37 @@ def test_the_conversation_breadcrumb_names_the_request_once(staff_client, member
     breadcrumbs = re.search(r'<div class="breadcrumbs">(.*?)</div>', page, re.S).group(1)
     assert breadcrumbs.count("Residence permit") == 1
     assert "Messages" in breadcrumbs
+
+
+# --- 6. What the staff read of a request, by role ---------------------------------------------
+
+
+def test_the_viewers_export_of_requests_leaves_out_the_owners_address(
+    client, member, officer, viewer
+):
+    service_request = open_request(member)
+    concierge_services.service_request_assign(
+        service_request=service_request, owner=officer, due_on=None, actor=officer
+    )
+    url = reverse("admin:programs_servicerequest_export_csv")
+    client.force_login(officer)
+    handled = b"".join(client.get(url).streaming_content).decode()
+    assert officer.email in handled and "D-8 visa" in handled
+    client.force_login(viewer)
+    read = b"".join(client.get(url).streaming_content).decode()
+    assert "D-8 visa" in read and officer.email not in read and "@" not in read
+
+
+def test_the_thread_names_its_times_zone_in_words(client, member, officer):
+    service_request = open_request(member)
+    officer.time_zone = "Asia/Shanghai"
+    officer.save()
+    client.force_login(officer)
+    client.cookies["lang"] = "en"
+    page = client.get(conversation_url(service_request)).content.decode()
+    sent = timezone.localtime(
+        service_request.messages.get().created_at, timezone.get_fixed_timezone(8 * 60)
+    )
+    thread = page[page.index('id="thread"') :]
+    assert f"{sent:%Y-%m-%d %H:%M} China time (CST)" in thread
+    assert "Asia/Shanghai" not in thread

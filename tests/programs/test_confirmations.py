@@ -120,6 +120,7 @@ def test_withdrawing_a_technology_listing_asks_first(signed_in, company, member)
     page = signed_in.get(reverse("companies:listing-list"))
     withdraw = reverse("companies:listing-withdraw", args=[listing.pk])
     assert confirmations(page)[withdraw] == (
-        "Withdraw Speech <engine> for phones? Partners will no longer see it."
+        "Withdraw Speech <engine> for phones? Withdrawing is final: the listing cannot be "
+        "submitted again, only copied into a new draft."
     )
     assert 'data-confirm="Withdraw Speech &lt;engine&gt;' in page.content.decode()

@@ -280,6 +280,40 @@ def test_the_officer_sees_no_decide_button_on_a_submitted_application(
     assert 'name="_pay"' in client.get(decide_url).content.decode()
 
 
+def test_the_decide_page_says_in_which_language_the_company_reads_the_reason(
+    staff_client, enrollment, company, call, member, manager
+):
+    application = apply(call, company, member)  # the member reads Korean
+
+    page = staff_client(manager).get(
+        reverse("admin:programs_fundapplication_decide", args=[application.pk])
+    )
+
+    help_text = page.context["decision_form"].fields["reason"].help_text
+    assert "Recipients' languages: Korean." in help_text
+    assert "Recipients&#x27; languages: Korean." in page.content.decode()
+
+
+def test_each_payment_row_is_titled_with_its_amount_as_money_is_written(
+    staff_client, enrollment, company, call, member, manager, officer
+):
+    application = grant(apply(call, company, member), manager)
+    fund_services.fund_disburse(
+        application=application,
+        amount=Decimal("150000"),
+        paid_on=timezone.localdate(),
+        actor=officer,
+    )
+
+    page = staff_client(officer).get(
+        reverse("admin:programs_fundapplication_change", args=[application.pk])
+    )
+
+    title = f"{call.currency} 150,000 · {timezone.localdate().isoformat()}"
+    assert title in page.content.decode()
+    assert "150000.00" not in page.content.decode()
+
+
 # --- 7. The portal says on sight why a company cannot apply --------------------------------
 
 

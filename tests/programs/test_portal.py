@@ -1,8 +1,10 @@
 """The startup's journey pages: what a member sees and may do, and nothing of another company."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -86,6 +88,24 @@ def test_the_timeline_names_the_stages_in_the_members_language(signed_in, enroll
     html = signed_in.get(JOURNEY).content.decode()
     assert "<strong>孵化 → 加速</strong>" in html
     assert "incubation → acceleration" not in html.lower()
+
+
+def test_a_company_accepted_before_its_cohort_starts_reads_one_start_date(
+    signed_in, company, officer
+):
+    starts_on = timezone.localdate() + dt.timedelta(days=60)
+    enroll(company, CohortFactory(starts_on=starts_on), officer)
+
+    html = signed_in.get(JOURNEY).content.decode()
+
+    start = f'<time datetime="{starts_on.isoformat()}">'
+    assert start in html.split('id="enrollment-start"')[1].split("</p>")[0]
+    assert "starts on" in html.split('id="enrollment-start"')[1].split("</p>")[0]
+    assert start in html.split('id="stage-since"')[1].split("</span>")[0]
+    # The timeline's first step is on that day too (noon there, the same date in UTC).
+    assert f'datetime="{starts_on.isoformat()}T' in html.split('id="timeline"')[1]
+    dashboard = signed_in.get("/portal/company/").content.decode()
+    assert f"starts on {starts_on:%Y-%m-%d}" in dashboard
 
 
 def test_a_company_not_enrolled_yet_is_told_so(signed_in):
@@ -177,6 +197,87 @@ def test_a_local_entity_registered_before_the_company_was_founded_is_refused(
     assert f"cannot be registered before {company.name} was founded" in errors[0]
     assert not LocalEntity.objects.exists()
     assert not enrollment.milestones.get(code=stages.LOCAL_ENTITY_MILESTONE).is_done
+
+
+def _entity(company, member):
+    return journey_services.local_entity_register(
+        company=company,
+        actor=member,
+        name_zh="哈尔滨晨曦人工智能有限公司",
+        uscc=VALID_USCC,
+        registered_on=timezone.localdate() - dt.timedelta(days=10),
+        city="Harbin",
+        registered_capital=Decimal("1000000"),
+        capital_currency="CNY",
+    )
+
+
+def test_a_member_corrects_the_recorded_local_entity(signed_in, enrollment, company, member):
+    from incubator.models import AuditRecord
+
+    entity = _entity(company, member)
+    edit = reverse("programs:local-entity-edit", args=[entity.pk])
+    journey = signed_in.get(JOURNEY).content.decode()
+    assert f'href="{edit}"' in journey
+    # One is recorded: the button adds another, and says so.
+    assert "Add a local entity" in journey and "Record a local entity" not in journey
+    form = signed_in.get(edit).content.decode()
+    assert 'value="哈尔滨晨曦人工智能有限公司"' in form
+
+    response = signed_in.post(
+        edit,
+        {
+            "name_zh": "哈尔滨晨曦人工智能有限公司",
+            "uscc": VALID_USCC,
+            "registered_on": entity.registered_on.isoformat(),
+            "city": "Harbin (Binxian)",
+            "registered_capital": "5000000",
+            "capital_currency": "CNY",
+        },
+    )
+
+    assert response.status_code == 302
+    entity.refresh_from_db()
+    assert (entity.city, entity.registered_capital) == ("Harbin (Binxian)", Decimal("5000000"))
+    assert LocalEntity.objects.count() == 1
+    record = AuditRecord.objects.get(verb="local_entity.update")
+    assert record.actor == member and record.company_id == company.pk
+    assert record.changes == {
+        "city": ["Harbin", "Harbin (Binxian)"],
+        "registered_capital": ["1000000.00", "5000000"],
+    }
+    assert enrollment.milestones.get(code=stages.LOCAL_ENTITY_MILESTONE).is_done
+
+
+def test_a_correction_keeps_the_rules_of_a_local_entity(signed_in, enrollment, company, member):
+    entity = _entity(company, member)
+    refused = signed_in.post(
+        reverse("programs:local-entity-edit", args=[entity.pk]),
+        {
+            "name_zh": entity.name_zh,
+            "uscc": entity.uscc,
+            "registered_on": "1800-01-01",
+            "city": "Harbin",
+            "registered_capital": "1000000",
+            "capital_currency": "CNY",
+        },
+    )
+    assert refused.status_code == 400
+    assert "cannot be registered before" in refused.context["form"].errors["registered_on"][0]
+    entity.refresh_from_db()
+    assert entity.registered_on == timezone.localdate() - dt.timedelta(days=10)
+
+
+def test_another_companys_local_entity_is_not_found(client, enrollment, company, member):
+    entity = _entity(company, member)
+    client.force_login(MembershipFactory().user)
+    url = reverse("programs:local-entity-edit", args=[entity.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"city": "Elsewhere"}).status_code == 404
+    with pytest.raises(PermissionDenied):
+        journey_services.local_entity_update(
+            entity=entity, actor=MembershipFactory().user, city="Elsewhere"
+        )
 
 
 def test_a_member_opens_follows_and_answers_a_request(signed_in, enrollment, member, officer):

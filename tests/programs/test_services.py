@@ -23,6 +23,7 @@ from programs.models import (
     FundCall,
     LocalEntity,
     Milestone,
+    MilestoneTemplate,
     QuarterlyReport,
     ServiceMessage,
     ServiceRequest,
@@ -149,6 +150,39 @@ def test_an_enrollment_from_today_is_in_incubation_since_now(company, officer):
 
     assert enrollment.stage_changed_at >= before
     assert enrollment.transitions.get().created_at == enrollment.stage_changed_at
+
+
+def test_an_enrollment_before_its_cohort_starts_enters_incubation_with_the_cohort(company, officer):
+    starts_on = timezone.localdate() + dt.timedelta(days=60)
+
+    enrollment = enroll(company, CohortFactory(starts_on=starts_on), officer)
+
+    # One start: the enrollment, its stage, its first step and its milestones' clock.
+    assert enrollment.started_on == starts_on
+    assert timezone.localdate(enrollment.stage_changed_at) == starts_on
+    assert enrollment.transitions.get().created_at == enrollment.stage_changed_at
+    milestone = enrollment.milestones.get(code=stages.LOCAL_ENTITY_MILESTONE)
+    template = MilestoneTemplate.objects.get(code=stages.LOCAL_ENTITY_MILESTONE)
+    assert milestone.due_on == starts_on + dt.timedelta(days=template.due_days)
+
+
+def test_a_company_that_withdraws_before_its_cohort_starts_keeps_its_steps_in_order(
+    company, officer
+):
+    enrollment = enroll(
+        company, CohortFactory(starts_on=timezone.localdate() + dt.timedelta(days=60)), officer
+    )
+
+    journey_services.enrollment_advance(
+        enrollment=enrollment, to_stage=WITHDRAWN, actor=officer, reason="Stays in Korea."
+    )
+
+    enrollment.refresh_from_db()
+    now = timezone.now()
+    steps = list(enrollment.transitions.order_by("created_at", "pk"))
+    assert [step.to_stage for step in steps] == [INCUBATION, WITHDRAWN]
+    assert all(step.created_at <= now for step in steps)
+    assert enrollment.started_on == timezone.localdate() == enrollment.ended_on
 
 
 # --- Stages: every allowed and every refused transition ------------------------------------------

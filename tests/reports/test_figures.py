@@ -9,10 +9,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from incubator.reports.kpi import kpi_report, report_as_dict
 from incubator.reports.period import Period
+from tests.events.factories import EventFactory, GuestRegistrationFactory
 from tests.reports.world import PERIOD, SHANGHAI, build, inside
 
 pytestmark = pytest.mark.django_db
@@ -101,9 +102,42 @@ def test_events_held_by_kind_and_registrations(world, report):
     registrations = report.table("registrations", "by_kind")
     for kind in {k for k, *_ in world.registrations}:
         rows = [r for r in world.registrations if r[0] == kind and inside(r[1])]
-        for status in ("registered", "waitlisted", "cancelled"):
-            assert registrations.value(kind, status) == sum(r[2] == status for r in rows)
-        assert registrations.value(kind, "attended") == sum(r[3] for r in rows)
+        # The registered and waitlisted people of a cancelled event are counted on their own.
+        held = [r for r in rows if r[4] != "cancelled"]
+        for status in ("registered", "waitlisted"):
+            assert registrations.value(kind, status) == sum(r[2] == status for r in held)
+        assert registrations.value(kind, "cancelled") == sum(r[2] == "cancelled" for r in rows)
+        assert registrations.value(kind, "attended") == sum(r[3] for r in held)
+        assert registrations.value(kind, "event_cancelled") == sum(
+            r[4] == "cancelled" and r[2] != "cancelled" for r in rows
+        )
+
+
+def test_the_registrations_of_a_cancelled_event_are_counted_apart():
+    # The walk's December: one roadshow held (5 registered, 4 checked in), one cancelled
+    # with 3 registered and 4 waitlisted, who never came and never waited on anything.
+    start = dt.datetime(2024, 3, 14, 6, 0, tzinfo=dt.UTC)
+    held = EventFactory(
+        kind="roadshow", status="completed", starts_at=start, ends_at=start + dt.timedelta(hours=3)
+    )
+    cancelled = EventFactory(
+        kind="roadshow", status="cancelled", starts_at=start, ends_at=start + dt.timedelta(hours=3)
+    )
+    for n in range(5):
+        GuestRegistrationFactory(event=held, checked_in_at=start if n < 4 else None)
+    GuestRegistrationFactory(event=held, status="cancelled")
+    for _n in range(3):
+        GuestRegistrationFactory(event=cancelled)
+    for position in range(1, 5):
+        GuestRegistrationFactory(event=cancelled, status="waitlisted", waitlist_position=position)
+    GuestRegistrationFactory(event=cancelled, status="cancelled")
+
+    table = kpi_report(PERIOD).table("registrations", "by_kind")
+
+    assert [table.value("roadshow", column) for column in COLUMNS] == [5, 0, 2, 4, 7]
+
+
+COLUMNS = ("registered", "waitlisted", "cancelled", "attended", "event_cancelled")
 
 
 def test_meetings_requested_scheduled_held(world, report):
@@ -184,6 +218,27 @@ def test_the_report_is_json_with_numbers(report):
     ]
     fund = next(s for s in data["sections"] if s["key"] == "fund")["tables"][0]
     assert isinstance(fund["rows"][0]["values"]["granted"], float)
+
+
+def test_english_labels_start_with_a_capital_as_in_the_workbook(report):
+    # Rows labelled by a model's choices read "accepted", "incubation" beside "Roadshow".
+    with translation.override("en"):
+        data = report_as_dict(report)
+    labels = [
+        text
+        for section in data["sections"]
+        for table in section["tables"]
+        for text in [
+            section["title"],
+            table["title"],
+            *(c["label"] for c in table["columns"]),
+            *(r["label"] for r in table["rows"]),
+        ]
+    ]
+    assert "Accepted" in labels and "Incubation" in labels
+    assert [text for text in labels if text[:1].islower()] == []
+    with translation.override("ko"):
+        assert report_as_dict(report)["sections"][0]["title"] == str(report.sections[0].title)
 
 
 def _queries(period) -> int:

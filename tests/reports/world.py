@@ -77,7 +77,7 @@ class World:
         self.transitions = []  # (enrollment index, from, to, at)
         self.local_entities = []  # (company id, registered_on)
         self.events = []  # (kind, status, starts_at)
-        self.registrations = []  # (event kind, event starts_at, status, checked in)
+        self.registrations = []  # (event kind, event starts_at, status, checked in, event status)
         self.service_requests = []  # (company id, kind, opened_at, resolved_at, due_on)
         self.grants = []  # (currency, amount, decided_at)
         self.disbursements = []  # (currency, amount, paid_on)
@@ -218,7 +218,7 @@ def _events(world: World, size: int) -> None:
                     waitlist_position=1 if reg_status == "waitlisted" else None,
                 )
             )
-            world.registrations.append((kind, starts, reg_status, checked is not None))
+            world.registrations.append((kind, starts, reg_status, checked is not None, status))
         if kind == Event.Kind.ONLINE_PROGRAMME:
             session = OnlineSessionFactory(event=event)
             for registration in registrations[:2]:

@@ -132,6 +132,36 @@ def test_a_200_mb_document_is_refused_before_a_byte_is_read(
     assert not Document.objects.exists()
 
 
+def post_from(client, path: str, body: StreamedBody, referer: str):
+    return client.request(
+        REQUEST_METHOD="POST",
+        PATH_INFO=path,
+        CONTENT_TYPE=f"multipart/form-data; boundary={BOUNDARY}",
+        CONTENT_LENGTH=str(body.length),
+        HTTP_REFERER=referer,
+        **{"wsgi.input": body},
+    )
+
+
+def test_the_413_page_leads_back_to_the_page_of_the_form(client, member, documents_url, temp_dir):
+    signed_in(client, member)
+    body = StreamedBody({"form": "document", "kind": "financial"}, 200 * MB, temp_dir=temp_dir)
+    response = post_from(client, documents_url, body, f"http://testserver{documents_url}")
+    assert response.status_code == 413
+    link = response.content.decode().split('id="go-back"')[0].rsplit("<a", 1)[1]
+    assert f'href="http://testserver{documents_url}"' in link
+
+
+def test_the_413_page_does_not_lead_to_another_site(client, member, documents_url, temp_dir):
+    signed_in(client, member)
+    body = StreamedBody({"form": "document", "kind": "financial"}, 200 * MB, temp_dir=temp_dir)
+    response = post_from(client, documents_url, body, "https://evil.example/phish")
+    assert response.status_code == 413
+    page = response.content.decode()
+    assert "evil.example" not in page
+    assert f'href="{reverse("portal:home")}" id="go-back"' in page
+
+
 def test_an_anonymous_200_mb_post_is_refused_by_the_csrf_check_unread(anonymous, temp_dir):
     client, token = anonymous
     body = StreamedBody({"csrfmiddlewaretoken": token}, 200 * MB, temp_dir=temp_dir)

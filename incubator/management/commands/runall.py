@@ -38,16 +38,19 @@ class Command(BaseCommand):
             ],
             "beat": [python, "-m", "celery", "-A", "incubator", "beat", "--loglevel=INFO"],
         }
+        env = child_environment(addr, os.environ)
         # Each child leads its own process group, so stopping it also stops what it
         # started (runserver's autoreloader runs the server in a grandchild).
         processes = {
-            name: subprocess.Popen(cmd, start_new_session=True) for name, cmd in commands.items()
+            name: subprocess.Popen(cmd, start_new_session=True, env=env)
+            for name, cmd in commands.items()
         }
         self.stdout.write(
             self.style.SUCCESS(
                 f"\nThe portal runs at http://{addr}/  (admin: http://{addr}/admin/)"
             )
         )
+        self.stdout.write(f"Links in e-mails point to {env['SITE_URL'].rstrip('/')}/")
         self.stdout.write(f"Demo sign-ins, password {demo.DEMO_PASSWORD}:")
         for role, email in demo.sign_ins():
             self.stdout.write(f"  {role:<20} {email}")
@@ -66,6 +69,32 @@ class Command(BaseCommand):
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             stop_all(processes.values(), timeout=10)
         self.stdout.write("Stopped.")
+
+
+def child_environment(addr: str, environ) -> dict:
+    """Return the children's environment: SITE_URL, if unset, is the address served.
+
+    The workers write the e-mails, and their links come from SITE_URL (settings.py); its
+    default names port 8000, a dead link when the portal runs on another.
+    """
+    env = dict(environ)
+    if not env.get("SITE_URL"):
+        env["SITE_URL"] = site_url_of(addr)
+    return env
+
+
+def site_url_of(addr: str) -> str:
+    """Return the URL a browser on this machine opens for runserver's `addr`.
+
+    "8101" -> http://127.0.0.1:8101, "0.0.0.0:8101" (every interface) -> the loopback's.
+    """
+    host, _sep, port = addr.rpartition(":")
+    host = host or "127.0.0.1"
+    if host == "0.0.0.0":
+        host = "127.0.0.1"
+    elif host in ("[::]", "::"):
+        host = "[::1]"
+    return f"http://{host}:{port}"
 
 
 def raise_keyboard_interrupt(signum, frame):

@@ -14,6 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from companies import selectors as company_selectors
 from companies import validators
 from companies.admin import BrnSearchMixin
 from incubator.admin_mixins import (
@@ -27,6 +28,7 @@ from incubator.admin_mixins import (
 from incubator.exports import ExportAdminMixin, column, field_column, translated
 from incubator.forms import reason_field
 from incubator.multilingual import translated_names
+from programs.admin_display import language_names, readers_help
 from programs.admissions import screening, selectors, services
 from programs.admissions.models import Application, ApplicationEvent, CriterionOverride, Intake
 from programs.journey import selectors as journey_selectors
@@ -52,6 +54,9 @@ class DecisionForm(forms.Form):
             for status in Application.TRANSITIONS.get(application.status, ())
             if status in Application.DECISIONS
         ]
+        self.fields["reason"].help_text = readers_help(
+            self.fields["reason"].help_text, [application.company_id]
+        )
         if Application.Status.ACCEPTED in dict(self.fields["decision"].choices):
             cohort_choices(self.fields["cohort"], application.intake)
         else:
@@ -92,8 +97,9 @@ class BulkDecisionForm(forms.Form):
         help_text=_("Accepting enrolls each company in this cohort."),
     )
 
-    def __init__(self, *args, decision: str, **kwargs):
+    def __init__(self, *args, decision: str, company_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["reason"].help_text = readers_help(self.fields["reason"].help_text, company_ids)
         if decision == Application.Status.ACCEPTED:
             self.fields["cohort"].queryset = Cohort.objects.filter(
                 ends_on__gte=timezone.localdate()
@@ -402,7 +408,9 @@ class ApplicationAdmin(PageRows, ExportAdminMixin, BrnSearchMixin, ServiceModelA
     def _decide_selected(self, request, queryset, decision):
         """Ask for the reason on an intermediate page, then decide each application."""
         form = BulkDecisionForm(
-            request.POST if "_apply" in request.POST else None, decision=decision
+            request.POST if "_apply" in request.POST else None,
+            decision=decision,
+            company_ids={application.company_id for application in queryset},
         )
         if form.is_valid():
             decided, refused = 0, []
@@ -432,6 +440,13 @@ class ApplicationAdmin(PageRows, ExportAdminMixin, BrnSearchMixin, ServiceModelA
             for message in refused:
                 self.message_user(request, message, messages.WARNING)
             return None
+        # Who reads the reason, per company: it reaches them as it is written.
+        languages = {
+            company_id: language_names(codes)
+            for company_id, codes in company_selectors.member_languages(
+                {application.company_id for application in queryset}
+            ).items()
+        }
         context = {
             **self.admin_site.each_context(request),
             "title": gettext("Decide: %(status)s") % {"status": Application.Status(decision).label},
@@ -439,6 +454,9 @@ class ApplicationAdmin(PageRows, ExportAdminMixin, BrnSearchMixin, ServiceModelA
             "opts": self.opts,
             "form": form,
             "applications": queryset,
+            "rows": [
+                (application, languages.get(application.company_id, "")) for application in queryset
+            ],
             "decision_label": Application.Status(decision).label,
             "action": request.POST.get("action", ""),
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,

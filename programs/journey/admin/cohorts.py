@@ -168,6 +168,10 @@ class MilestoneAdmin(ServiceAdmin):
         fields = ["enrollment", "title_display", "stage", "required", "due_on"]
         if obj is not None and obj.is_done:
             return [*fields, "done_at", "done_by", "evidence", "evidence_link"]
+        if not self.has_change_permission(request, obj):
+            # The form's own fields (mark done, the evidence) exist only on a form to fill:
+            # a reader's page has none, and would show them as English names and "None".
+            return fields
         return [*fields, "mark_done", "new_evidence", "evidence_upload"]
 
     def get_readonly_fields(self, request, obj=None):

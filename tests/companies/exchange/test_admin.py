@@ -94,3 +94,59 @@ def test_inquiries_and_interests_are_read_only_for_every_role(
         assert (
             client.get(reverse(f"admin:companies_{model}_delete", args=[obj.pk])).status_code == 403
         )
+
+
+def test_approving_a_listing_of_a_company_without_consent_says_it_stays_hidden(
+    staff_client, manager, submitted, company
+):
+    company.consent_to_partners = False
+    company.save()
+    client = staff_client(manager)
+    page = client.get(review_url(submitted)).content.decode()
+    assert "approve: hidden from partners until the company agrees to be shown" in page
+    assert "approve: partners see it" not in page
+    response = client.post(
+        review_url(submitted), {"decision": "approve", "reason": ""}, follow=True
+    )
+    said = response.content.decode()
+    assert "Partners do not see it until the company agrees to be shown to them" in said
+    assert "partners see it." not in said
+    assert TechnologyListing.objects.get().status == "approved"
+
+
+def test_the_review_form_names_the_languages_the_companys_people_read(
+    staff_client, officer, submitted, colleague
+):
+    # The founder reads Korean, the colleague English: the reason reaches both as written.
+    page = staff_client(officer).get(review_url(submitted)).content.decode()
+    assert "The company reads it; required to reject." in page
+    assert "Recipients&#x27; languages: Korean, English." in page
+
+
+def test_a_company_without_portal_accounts_is_said_to_receive_no_reason(staff_client, officer):
+    listing = TechnologyListingFactory(status=TechnologyListing.Status.SUBMITTED)
+    page = staff_client(officer).get(review_url(listing)).content.decode()
+    assert "no one receives this reason by e-mail" in page
+
+
+def test_the_admin_lists_the_deal_kinds_with_the_languages_separator(
+    staff_client, officer, company
+):
+    TechnologyListingFactory(company=company, offers_joint_development=True)
+    client = staff_client(officer)
+    url = reverse("admin:companies_technologylisting_changelist")
+    assert "Licensing, Joint development" in client.get(url).content.decode()
+    client.cookies["lang"] = "zh-hans"
+    assert "许可、联合开发" in client.get(url).content.decode()
+
+
+def test_the_inquirys_accepted_column_says_the_portals_word_in_korean(
+    staff_client, manager, approved, partner, founder
+):
+    inquiry = send(partner, approved)
+    services.inquiry_answer(actor=founder, inquiry=inquiry, answer="환영합니다.", accept=True)
+    client = staff_client(manager)
+    client.cookies["lang"] = "ko"
+    page = client.get(reverse("admin:companies_technologyinquiry_changelist")).content.decode()
+    assert "수락됨" in page  # as the startup's pages say, not an application's "승인됨"
+    assert "승인됨" not in page

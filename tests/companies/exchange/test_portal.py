@@ -1,5 +1,7 @@
 """The exchange's portal pages, in Korean for the startup and in Chinese for the partner."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -90,7 +92,7 @@ def test_a_draft_is_edited_and_an_approved_one_is_not(korean, company, founder):
     response = korean.post(
         reverse("companies:listing-edit", args=[approved.pk]), {**LISTING}, follow=True
     )
-    assert "승인됨 상태의 목록은 수정할 수 없습니다." in html(response)
+    assert "승인됨 상태의 등록 기술은 수정할 수 없습니다." in html(response)
     assert TechnologyListing.objects.get(pk=approved.pk).title_ko == ""
 
 
@@ -104,7 +106,7 @@ def test_a_draft_withdrawn_is_not_said_to_leave_the_partners_sight(korean, compa
     draft = TechnologyListingFactory(company=company)
     url = reverse("companies:listing-withdraw", args=[draft.pk])
     said = html(korean.post(url, follow=True))
-    assert "목록을 철회했습니다." in said and "더 이상 파트너에게 보이지 않습니다" not in said
+    assert "등록 기술을 철회했습니다." in said and "더 이상 파트너에게 보이지 않습니다" not in said
 
 
 def test_another_companys_listing_and_inquiry_are_not_found(client, neighbour, approved, partner):
@@ -223,3 +225,180 @@ def test_the_partner_pages_are_a_partners_and_the_startup_pages_a_startups(
 def test_the_partners_events_page_links_the_exchange(chinese):
     page = html(chinese.get(reverse("events:my-events")))
     assert reverse("companies:exchange-browse") in page
+
+
+# --- The startup's own listing: its page, withdrawing for good, the copy -------------------------
+
+
+@pytest.fixture
+def english(client, founder):
+    client.force_login(founder)
+    client.cookies["lang"] = "en"
+    return client
+
+
+@pytest.mark.parametrize("status", ["draft", "submitted", "approved", "rejected", "withdrawn"])
+def test_the_startup_reads_its_own_listing_in_every_state(english, company, status):
+    listing = TechnologyListingFactory(
+        company=company,
+        status=status,
+        title_ko="협동로봇 관절 제어",
+        summary_ko="센서 없이 토크를 추정합니다.",
+        title_zh="协作机器人关节控制",
+        terms_zh="中国境内独占许可。",
+        review_reason="Add the royalty." if status == "rejected" else "",
+    )
+    url = reverse("companies:listing-detail", args=[listing.pk])
+    assert f'href="{url}"' in html(english.get(reverse("companies:listing-list")))  # its title
+    page = html(english.get(url))
+    assert listing.title_en in page and listing.summary_en in page and listing.terms_en in page
+    for text in ("협동로봇 관절 제어", "센서 없이 토크를 추정합니다.", "协作机器人关节控制"):
+        assert text in page
+    assert 'id="listing-status"' in page
+    assert ("Add the royalty." in page) == (status == "rejected")
+
+
+def test_another_companys_listing_page_is_not_found(client, neighbour, approved, partner):
+    url = reverse("companies:listing-detail", args=[approved.pk])
+    for user in (neighbour, partner):
+        client.force_login(user)
+        assert client.get(url).status_code == 404
+
+
+def confirm_of(page: str, listing) -> str:
+    row = page[page.index(f'data-listing="{listing.pk}"') :]
+    return re.search(r'data-confirm="([^"]*)"', row).group(1)
+
+
+def test_the_withdraw_question_says_it_is_final_and_speaks_of_partners_only_if_they_saw_it(
+    english, company, approved
+):
+    draft = TechnologyListingFactory(company=company)
+    page = html(english.get(reverse("companies:listing-list")))
+    assert "final" in confirm_of(page, approved) and "Partners" in confirm_of(page, approved)
+    assert "final" in confirm_of(page, draft) and "Partners" not in confirm_of(page, draft)
+
+
+def test_a_withdrawn_listing_is_copied_into_a_new_draft_from_the_list(english, company, founder):
+    withdrawn = TechnologyListingFactory(company=company, status="withdrawn", title_en="Old text")
+    copy_url = reverse("companies:listing-copy", args=[withdrawn.pk])
+    assert f'action="{copy_url}"' in html(english.get(reverse("companies:listing-list")))
+    assert f'action="{copy_url}"' in html(
+        english.get(reverse("companies:listing-detail", args=[withdrawn.pk]))
+    )
+    response = english.post(copy_url)
+    copy = TechnologyListing.objects.exclude(pk=withdrawn.pk).get()
+    assert response["Location"] == reverse("companies:listing-edit", args=[copy.pk])
+    assert (copy.status, copy.title_en, copy.created_by) == ("draft", "Old text", founder)
+    assert english.get(copy_url).status_code == 405
+
+
+def test_a_listing_that_is_not_withdrawn_is_not_copied(english, approved):
+    url = reverse("companies:listing-copy", args=[approved.pk])
+    assert f'action="{url}"' not in html(english.get(reverse("companies:listing-list")))
+    said = html(english.post(url, follow=True))
+    assert "Only a withdrawn listing is copied" in said
+    assert TechnologyListing.objects.count() == 1
+
+
+def test_a_patent_number_stays_on_one_line(english, company, patent):
+    TechnologyListingFactory(company=company, patent=patent)
+    page = html(english.get(reverse("companies:listing-list")))
+    assert f'<span class="nowrap">{patent}</span>' in page
+
+
+def test_the_startups_header_links_its_technology_exchange(english, company):
+    page = html(english.get(reverse("programs:dashboard")))
+    url = reverse("companies:listing-list")
+    assert f'href="{url}" data-portal-link="technology"' in page
+
+
+# --- Partners: contacts of an accepted inquiry, a search with a mistake, the wording ---------
+
+
+def test_an_accepted_inquiry_shows_the_partner_the_companys_contacts(
+    chinese, approved, partner, founder, colleague
+):
+    inquiry = send(partner, approved)
+    other = TechnologyListingFactory(company=approved.company, status="approved")
+    declined = send(partner, other)
+    page = html(chinese.get(reverse("companies:exchange-inquiries")))
+    assert founder.email not in page  # not answered yet: nothing is open
+    services.inquiry_answer(actor=founder, inquiry=inquiry, answer="欢迎。", accept=True)
+    page = html(chinese.get(reverse("companies:exchange-inquiries")))
+    assert f'id="contacts-{inquiry.pk}"' in page
+    assert f'href="mailto:{founder.email}"' in page and f'href="mailto:{colleague.email}"' in page
+    assert page.index(founder.email) < page.index(colleague.email)  # the owner first
+    services.inquiry_answer(actor=founder, inquiry=declined, answer="不行。", accept=False)
+    assert f'id="contacts-{declined.pk}"' not in html(
+        chinese.get(reverse("companies:exchange-inquiries"))
+    )
+
+
+def test_contacts_are_not_shown_to_another_organisation_or_once_consent_is_withdrawn(
+    client, chinese, approved, partner, founder
+):
+    from tests.events.factories import PartnerPersonFactory
+
+    inquiry = send(partner, approved)
+    services.inquiry_answer(actor=founder, inquiry=inquiry, answer="欢迎。", accept=True)
+    stranger = PartnerPersonFactory().user
+    send(stranger, approved)
+    client.force_login(stranger)
+    assert founder.email not in html(client.get(reverse("companies:exchange-inquiries")))
+    client.force_login(partner)
+    approved.company.consent_to_partners = False
+    approved.company.save()
+    assert founder.email not in html(client.get(reverse("companies:exchange-inquiries")))
+
+
+def test_an_invalid_search_shows_its_error_and_keeps_the_valid_filters(chinese, company, approved):
+    ai = TechnologyListingFactory(company=company, status="approved", sector="ai", title_en="AI")
+    response = chinese.get(
+        reverse("companies:exchange-browse"), {"text": "机器人" * 40, "sector": "ai"}
+    )
+    page = html(response)
+    assert 'id="id_text_error"' in page and 'id="search-not-used"' in page
+    assert f'data-listing="{ai.pk}"' in page
+    assert f'data-listing="{approved.pk}"' not in page  # not in the sector asked for
+    page = html(
+        chinese.get(reverse("companies:exchange-browse"), {"sector": "ai", "deal_kind": "bogus"})
+    )
+    assert 'id="id_deal_kind_error"' in page
+    assert f'data-listing="{ai.pk}"' in page and f'data-listing="{approved.pk}"' not in page
+    page = html(chinese.get(reverse("companies:exchange-browse"), {"sector": "ai"}))
+    assert 'id="search-not-used"' not in page
+
+
+def test_deal_kinds_are_joined_as_chinese_writes_a_list(chinese, approved):
+    approved.offers_joint_development = True
+    approved.save()
+    url = reverse("companies:exchange-listing", args=[approved.pk])
+    assert "许可、联合开发" in html(chinese.get(url))
+    assert "许可、联合开发" in html(chinese.get(reverse("companies:exchange-browse")))
+
+
+def test_the_partner_pages_in_english_have_capitalised_labels(client, partner, approved):
+    client.force_login(partner)
+    client.cookies["lang"] = "en"
+    page = html(client.get(reverse("companies:exchange-browse")))
+    for label in ("Search", "Kind of deal", "Jurisdiction", "Sector"):
+        assert f">{label}</label>" in page
+    assert ">Any</option>" in page
+    detail = html(client.get(reverse("companies:exchange-listing", args=[approved.pk])))
+    assert ">Your question to the company" in detail
+    assert "<dt>Jurisdiction</dt>" in detail  # the filter's word, not another one
+
+
+def test_the_partners_listing_page_says_jurisdiction_as_its_filter_does(chinese, approved):
+    browse = html(chinese.get(reverse("companies:exchange-browse")))
+    detail = html(chinese.get(reverse("companies:exchange-listing", args=[approved.pk])))
+    word = re.search(r'<label for="id_jurisdiction">([^<]+)</label>', browse).group(1)
+    assert f"<dt>{word}</dt>" in detail
+
+
+def test_the_answered_inquirys_pill_is_capitalised_in_english(english, approved, partner, founder):
+    inquiry = send(partner, approved)
+    services.inquiry_answer(actor=founder, inquiry=inquiry, answer="Yes.", accept=True)
+    page = html(english.get(reverse("companies:inquiry-detail", args=[inquiry.pk])))
+    assert '<span class="badge" id="inquiry-outcome">Accepted</span>' in page

@@ -3,10 +3,14 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from companies import services as company_services
 from companies.exchange import policies, services
 from companies.exchange.models import PartnerInterest, TechnologyInquiry, TechnologyListing
+from companies.webhooks.services import webhook_endpoint_create
+from incubator import roles
 from incubator.models import AuditRecord, OutboxMessage
-from tests.companies.exchange.conftest import send
+from incubator.services import render_message
+from tests.companies.exchange.conftest import send, staff_in
 from tests.companies.factories import PatentFactory, StaffFactory, TechnologyListingFactory
 from tests.events.factories import PartnerPersonFactory
 
@@ -442,3 +446,145 @@ def test_an_inquiry_stays_the_organisations_when_its_person_leaves(approved, par
     answered = services.inquiry_answer(actor=founder, inquiry=inquiry, answer="Yes.", accept=True)
     assert (answered.organisation, answered.person) == (organisation, None)
     assert not OutboxMessage.objects.filter(kind="technology_inquiry_answered").exists()
+
+
+# --- A withdrawn listing copied into a new draft -----------------------------------------------
+
+
+def test_a_withdrawn_listing_is_copied_into_a_new_draft_with_its_texts(
+    company, founder, colleague, patent
+):
+    listing = submitted(founder, company, patent=patent, offers_transfer=True)
+    with pytest.raises(ValidationError):  # under review: it is the one to change, later
+        services.listing_copy(actor=founder, listing=listing)
+    withdrawn = services.listing_withdraw(actor=founder, listing=listing)
+
+    copy = services.listing_copy(actor=colleague, listing=withdrawn)
+    assert copy.pk != withdrawn.pk
+    assert (copy.status, copy.created_by, copy.version) == ("draft", colleague, 1)
+    assert (copy.title_ko, copy.summary_en, copy.terms_zh) == (
+        TEXTS["title_ko"],
+        TEXTS["summary_en"],
+        TEXTS["terms_zh"],
+    )
+    assert (copy.patent, copy.jurisdiction, copy.deal_kinds) == (
+        patent,
+        "CN",
+        ["license", "transfer"],
+    )
+    assert TechnologyListing.objects.get(pk=withdrawn.pk).status == "withdrawn"
+    [record] = audit("technology_listing.copy")
+    assert (record.actor, record.company_id) == (colleague, company.pk)
+    assert record.changes == {"copied_from": withdrawn.pk, "patent": patent.pk}
+    # The copy is an ordinary draft: changed and sent for review.
+    assert services.listing_submit(actor=founder, listing=copy).status == "submitted"
+
+
+@pytest.mark.parametrize("who", ["neighbour", "partner", "manager"])
+def test_only_the_companys_people_copy_its_listing(request, company, founder, who):
+    withdrawn = services.listing_withdraw(actor=founder, listing=create(founder, company))
+    with pytest.raises(PermissionDenied):
+        services.listing_copy(actor=request.getfixturevalue(who), listing=withdrawn)
+    assert TechnologyListing.objects.count() == 1 and not audit("technology_listing.copy")
+
+
+# --- Approval without consent; listings published when consent comes ------------------------
+
+
+def test_the_approval_e_mail_says_the_listing_stays_hidden_without_consent(
+    company, founder, colleague, officer
+):
+    company.consent_to_partners = False
+    company.save()
+    services.listing_approve(actor=officer, listing=submitted(founder, company))
+    message = messages("technology_listing_reviewed")[colleague.email]  # reads English
+    assert message.payload["shown"] is False
+    body = render_message(message).body
+    assert "Partners do not see it yet" in body and "can now find it" not in body
+    assert "/portal/company/edit/" in body
+
+
+def test_the_approval_e_mail_of_a_consenting_company_says_partners_see_it(
+    company, founder, colleague, officer
+):
+    listing = services.listing_approve(actor=officer, listing=submitted(founder, company))
+    message = messages("technology_listing_reviewed")[colleague.email]
+    body = render_message(message).body
+    assert "Partners of the center can now find it" in body
+    assert "/portal/company/edit/" not in body
+    assert f"/portal/technology/{listing.pk}/" in body  # the listing's own page
+
+
+@pytest.fixture
+def endpoint(partner):
+    organisation = partner.partner_person.organisation
+    made, _secret = webhook_endpoint_create(
+        actor=organisation,
+        organisation=organisation,
+        url="https://127.0.0.1:8443/hook",
+        event_types=["listing.published"],
+    )
+    return made
+
+
+def published(endpoint):
+    return OutboxMessage.objects.filter(
+        channel="webhook", kind="listing.published", recipient=f"webhook:{endpoint.pk}"
+    )
+
+
+def consent(company, founder, value: bool):
+    company_services.company_update(company=company, actor=founder, consent_to_partners=value)
+
+
+def test_listings_approved_while_hidden_are_published_when_the_company_consents(
+    company, founder, manager, endpoint
+):
+    company.consent_to_partners = False
+    company.save()
+    listing = services.listing_approve(actor=manager, listing=submitted(founder, company))
+    create(founder, company, title_ko="아직 초안")  # a draft: nothing to publish
+    assert not published(endpoint).exists()
+
+    company_services.company_update(company=company, actor=founder, name_en="Hanbit Robotics Co.")
+    assert not published(endpoint).exists()  # another change of the profile publishes nothing
+    consent(company, founder, True)
+    [row] = published(endpoint)
+    assert row.payload["data"]["listing"] == listing.pk
+    assert (
+        row.dedupe_key == f"webhook:listing.published:{listing.pk}:{listing.version}:{endpoint.pk}"
+    )
+
+    # Off (nothing is sent: the guide has no event for it) and on again: announced once.
+    consent(company, founder, False)
+    consent(company, founder, True)
+    assert published(endpoint).count() == 1
+
+
+def test_a_listing_announced_at_its_approval_is_not_announced_again_when_consent_returns(
+    company, founder, manager, endpoint
+):
+    services.listing_approve(actor=manager, listing=submitted(founder, company))
+    assert published(endpoint).count() == 1
+    consent(company, founder, False)
+    consent(company, founder, True)
+    assert published(endpoint).count() == 1
+
+
+# --- The center's copy of an inquiry -----------------------------------------------------------
+
+
+def test_the_centers_copy_of_an_inquiry_is_for_its_information_the_companys_to_answer(
+    approved, partner, colleague
+):
+    officer = staff_in(roles.PROGRAM_OFFICER, language="en")
+    inquiry = send(partner, approved)
+    sent = messages("technology_inquiry_received")
+    assert sent[officer.email].payload["for_staff"] is True
+    assert sent[colleague.email].payload["for_staff"] is False
+    to_staff = render_message(sent[officer.email]).body
+    assert "For your information: the company answers" in to_staff
+    assert "answer here" not in to_staff
+    assert f"/admin/companies/technologyinquiry/{inquiry.pk}/change/" in to_staff
+    to_member = render_message(sent[colleague.email]).body
+    assert "Read it and answer here:" in to_member and "For your information" not in to_member

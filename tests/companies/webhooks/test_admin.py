@@ -77,7 +77,10 @@ def test_no_secret_is_left_in_the_database_after_creating_and_rotating(
     assert second != first
     assert SECRET.search(client.get(change).content.decode()) is None
     _endpoint, third = services.webhook_endpoint_create(
-        actor=manager, organisation=organisation, url=URL, event_types=[EventType.EVENT_CHANGED]
+        actor=manager,
+        organisation=organisation,
+        url=f"{URL}/changes",  # one endpoint per URL and organisation
+        event_types=[EventType.EVENT_CHANGED],
     )
     services.webhooks_emit(
         event_type=EventType.EVENT_CHANGED,
@@ -213,3 +216,35 @@ def test_the_organisation_page_links_to_its_endpoints(client, manager, organisat
     page = client.get(reverse("admin:companies_partnerorganisation_change", args=[organisation.pk]))
     assert f"?organisation__id__exact={organisation.pk}" in page.content.decode()
     assert "1 webhook endpoint" in page.content.decode()
+
+
+def test_a_deliverys_last_error_is_shown_in_the_readers_language(client, manager, organisation):
+    # "The endpoint answered HTTP 500." stayed English on the Korean page.
+    from django.utils import translation
+
+    from incubator import webhooks
+
+    endpoint, _secret = services.webhook_endpoint_create(
+        actor=manager, organisation=organisation, url=URL, event_types=["event.cancelled"]
+    )
+    (message,) = services.webhooks_emit(
+        event_type="event.cancelled", organisation_ids=[organisation.pk], data={}, key="78"
+    )
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        attempts=1, last_error="The endpoint answered HTTP 500."
+    )
+    manager.language = "ko"
+    manager.save(update_fields=["language"])
+    client.force_login(manager)
+
+    text = client.get(
+        reverse("admin:companies_webhookendpoint_change", args=[endpoint.pk])
+    ).content.decode()
+
+    with translation.override("ko"):
+        korean = translation.gettext("The endpoint answered HTTP %(status)s.") % {"status": 500}
+    assert korean != "The endpoint answered HTTP 500." and korean in text
+    # What the network said is shown as it was written.
+    assert webhooks.error_in_language("ConnectionRefusedError: [Errno 111]") == (
+        "ConnectionRefusedError: [Errno 111]"
+    )

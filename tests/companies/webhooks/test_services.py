@@ -213,6 +213,22 @@ def test_a_partner_persons_portal_account_is_not_a_principal(organisation):
     assert not policies.can_manage_webhooks(person.user, organisation)
 
 
+def test_an_organisation_has_one_endpoint_per_url(manager, organisation, other_organisation):
+    first, _ = create(manager, organisation)
+    other, _ = create(manager, organisation, url=f"{URL}/other")
+    create(manager, other_organisation)  # another organisation's, at the same address
+
+    for attempt in (
+        lambda: create(manager, organisation, event_types=[EventType.EVENT_CHANGED]),
+        lambda: services.webhook_endpoint_update(endpoint=other, actor=manager, url=URL),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            attempt()
+        assert refused.value.code == "url_taken"
+        assert f"(endpoint {first.pk})" in refused.value.messages[0]
+    assert WebhookEndpoint.objects.filter(organisation=organisation).count() == 2
+
+
 # --- Emitting ------------------------------------------------------------------------------------
 
 
@@ -220,8 +236,9 @@ def test_emitting_writes_one_row_per_subscribed_active_endpoint_once(
     manager, organisation, other_organisation
 ):
     wanted, _ = create(manager, organisation)
-    create(manager, organisation, event_types=[EventType.EVENT_CHANGED])  # not subscribed
-    inactive, _ = create(manager, organisation)
+    # One endpoint per URL and organisation: the others at URLs of their own.
+    create(manager, organisation, url=f"{URL}/e", event_types=[EventType.EVENT_CHANGED])
+    inactive, _ = create(manager, organisation, url=f"{URL}/paused")
     services.webhook_endpoint_update(endpoint=inactive, actor=manager, is_active=False)
     theirs, _ = create(manager, other_organisation)
 

@@ -1,6 +1,7 @@
 """Competition judging: assignments, scores, normalised results and their publication."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -386,12 +387,65 @@ def test_judging_staff_pages_need_permissions(client, round_):
     url = reverse("events:judging-results", args=[round_.pk])
     signed_in(client, UserFactory())
     assert client.get(url).status_code == 403
-    viewer = StaffFactory()
-    viewer.groups.add(role_group(roles.VIEWER))
-    signed_in(client, viewer)
+    officer = StaffFactory()
+    officer.groups.add(role_group(roles.PROGRAM_OFFICER))
+    signed_in(client, officer)
     assert client.get(url).status_code == 200
     assert client.post(reverse("events:judging-release", args=[round_.pk])).status_code == 403
     assert client.get(reverse("events:judging-assign", args=[round_.pk])).status_code == 403
+
+
+def test_the_viewer_reads_a_ranking_once_published_and_no_judges_scores(
+    client, round_, judged, coordinator
+):
+    viewer = StaffFactory()
+    viewer.groups.add(role_group(roles.VIEWER))
+    signed_in(client, viewer)
+    url = reverse("events:judging-results", args=[round_.pk])
+
+    refused = client.get(url)
+    assert refused.status_code == 403
+    assert "The results of this round are not published yet." in refused.content.decode()
+    assert client.get(reverse("admin:events_score_changelist")).status_code == 403
+
+    judging.round_release(round=round_, actor=coordinator)
+    page = client.get(url).content.decode()
+    assert page.index("Beta clinic") < page.index("Gamma school") < page.index("Alpha robot")
+    # The ranking and its means, not who gave what.
+    assert "By judge" not in page and "Lenient" not in page and "Harsh" not in page
+    signed_in(client, coordinator)
+    assert "Lenient" in client.get(url).content.decode()
+
+
+def test_the_judging_links_lead_only_where_the_reader_may_go(client, round_, judged, coordinator):
+    round_page = reverse("admin:events_competitionround_change", args=[round_.pk])
+    judges = reverse("events:judging-assign", args=[round_.pk])
+    results = reverse("events:judging-results", args=[round_.pk])
+    assignments = reverse("admin:events_judgeassignment_changelist")
+    for role, shown in [
+        (roles.EVENT_COORDINATOR, {judges, results}),
+        (roles.PROGRAM_OFFICER, {results}),
+        (roles.VIEWER, set()),  # the results are not published yet
+    ]:
+        signed_in(client, staff(role))
+        links = set(
+            re.findall(r'href="(/portal/staff/[^"]+)"', client.get(round_page).content.decode())
+        )
+        assert links == shown, role
+        for link in links:
+            assert client.get(link).status_code == 200, (role, link)
+        listed = client.get(assignments).content.decode()
+        assert (judges in listed) == (judges in shown), role
+        if results in shown:
+            crumbs = client.get(results).content.decode()
+            assert (f'href="{judges}"' in crumbs) == (judges in shown), role
+            assert f'href="{round_page}"' in crumbs
+    judging.round_release(round=round_, actor=coordinator)
+    signed_in(client, staff(roles.VIEWER))
+    links = set(
+        re.findall(r'href="(/portal/staff/[^"]+)"', client.get(round_page).content.decode())
+    )
+    assert links == {results}
 
 
 # --- Final scores in the admin and their correction ----------------------------------------

@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -771,6 +772,72 @@ def test_staff_add_lock_and_remove_a_meeting_in_the_page(client, event, slots, c
     assert meeting.locked
     client.post(reverse("events:meeting-remove", args=[event.pk, meeting.pk]))
     assert not Meeting.objects.exists()
+
+
+@pytest.mark.parametrize("how", ["completed", "ended"])
+def test_the_schedule_of_an_event_that_is_over_stays_as_it_was_held(
+    how, client, event, slots, session, coordinator, django_capture_on_commit_callbacks
+):
+    run_schedule(event, coordinator, django_capture_on_commit_callbacks)
+    held = placed(event)
+    assert len(held) == 12
+    if how == "completed":
+        Event.objects.filter(pk=event.pk).update(status=Event.Status.COMPLETED)
+    else:  # ended, not yet marked completed by the periodic job
+        now = timezone.now()
+        Event.objects.filter(pk=event.pk).update(
+            starts_at=now - dt.timedelta(hours=9), ends_at=now - dt.timedelta(hours=1)
+        )
+    event.refresh_from_db()
+    OutboxMessage.objects.all().delete()
+    startups, partners = session
+    meeting = Meeting.objects.filter(event=event).exclude(
+        Q(registration_a=startups[0]) | Q(registration_b=startups[0])
+    )[0]
+
+    # A new run would move every held meeting off and e-mail everyone an agenda.
+    with pytest.raises(ValidationError, match="This event is over."):
+        schedule_runs.schedule_run_start(event=event, actor=coordinator)
+    with pytest.raises(ValidationError, match="This event is over."):
+        meetings.meeting_remove(meeting=meeting, actor=coordinator)
+    with pytest.raises(ValidationError, match="This event is over."):
+        meetings.meeting_lock(meeting=meeting, locked=not meeting.locked, actor=coordinator)
+    # Room for one by hand: the pair meets no more, and a slot where neither is busy.
+    Meeting.objects.filter(Q(registration_a=startups[0]) | Q(registration_b=startups[0])).delete()
+    held = placed(event)
+    busy = set(
+        Meeting.objects.filter(
+            Q(registration_a=partners[0]) | Q(registration_b=partners[0])
+        ).values_list("slot_id", flat=True)
+    )
+    free_slot = next(slot for slot in slots if slot.pk not in busy)
+    with pytest.raises(ValidationError, match="This event is over."):
+        meetings.meeting_add(
+            event=event,
+            registration_a=startups[0],
+            registration_b=partners[0],
+            slot=free_slot,
+            actor=coordinator,
+        )
+    assert not ScheduleRun.objects.filter(status=ScheduleRun.Status.QUEUED).exists()
+
+    # The page offers none of it and says why; a post made all the same is refused.
+    signed_in(client, coordinator)
+    url = reverse("events:schedule", args=[event.pk])
+    page = client.get(url).content.decode()
+    assert "This event is over. Its meeting schedule can no longer be changed." in page
+    assert 'id="generate-form"' not in page
+    assert reverse("events:meeting-remove", args=[event.pk, meeting.pk]) not in page
+    assert reverse("events:meeting-lock", args=[event.pk, meeting.pk]) not in page
+    assert reverse("events:meeting-add", args=[event.pk]) not in page
+    response = client.post(reverse("events:schedule-generate", args=[event.pk]), follow=True)
+    assert "This event is over." in response.content.decode()
+    response = client.post(
+        reverse("events:meeting-remove", args=[event.pk, meeting.pk]), follow=True
+    )
+    assert "This event is over." in response.content.decode()
+    assert placed(event) == held
+    assert not OutboxMessage.objects.exists()
 
 
 def test_a_run_no_worker_took_stops_blocking_after_a_while(event, slots, coordinator):

@@ -119,6 +119,41 @@ def test_an_officer_decides_with_a_reason_on_the_decide_page(
     assert "Record the decision" not in client.get(decide_url(application)).text
 
 
+def test_the_decide_page_says_in_which_languages_the_founders_read_the_reason(
+    client, officer, policy_v1
+):
+    application = submitted()
+    owner = application.company.memberships.get().user
+    owner.language = "ko"
+    owner.save(update_fields=["language"])
+    MembershipFactory(company=application.company, user__language="zh-hans")
+    client.force_login(officer)
+
+    form = client.get(decide_url(application)).context["decision_form"]
+
+    assert "Recipients' languages: Korean, Simplified Chinese." in form.fields["reason"].help_text
+
+
+def test_bulk_decisions_name_each_companys_languages(client, officer, policy_v1):
+    intake = IntakeFactory()
+    korean, silent = submitted(intake=intake), submitted(intake=intake)
+    reader = korean.company.memberships.get().user
+    reader.language = "ko"
+    reader.save(update_fields=["language"])
+    silent.company.memberships.all().delete()  # a company the center keeps, no account
+    client.force_login(officer)
+
+    page = client.post(
+        CHANGELIST,
+        {"action": "reject_selected", ACTION_CHECKBOX_NAME: [korean.pk, silent.pk], "index": 0},
+    )
+
+    assert "Recipients' languages: Korean." in page.context["form"].fields["reason"].help_text
+    assert f"{korean.company.name} · {korean.intake}" in page.text
+    assert "recipients' languages: Korean</li>" in page.text
+    assert "recipients' languages: —</li>" in page.text
+
+
 def test_a_decision_without_a_reason_changes_nothing(client, officer, policy_v1):
     application = submitted()
     client.force_login(officer)

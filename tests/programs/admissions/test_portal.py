@@ -4,6 +4,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -139,7 +140,7 @@ FUNDING = {
     "funding-amount": "1000",
     "funding-currency": "USD",
     "funding-investor": "Seoul Angels",
-    "funding-date": "2021-07-01",
+    "funding-date": "2024-07-01",
 }
 MARKET = {
     "form": "market",
@@ -671,3 +672,165 @@ def test_an_intake_closes_at_the_centers_time_and_the_readers_own(client):
     harbin, seoul = "2027-01-31 23:59 China time (CST)", "2027-02-01 00:59 Korea time (KST)"
     assert f"{harbin} · your time: {seoul}" in text
     assert '<span class="nowrap">your time: 2027-02-01 00:59</span>' in page
+
+
+# --- Evidence that cannot be, or no longer counts -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "data, field_id, model",
+    [
+        ({**FUNDING, "funding-date": "2019-03-01"}, "id_funding-date", FundingRound),
+        ({**MARKET, "market-date": "1990-01-01"}, "id_market-date", MarketValidation),
+    ],
+)
+def test_evidence_dated_before_the_founding_is_refused_beside_its_date(
+    signed_in, application, data, field_id, model
+):
+    company = application.company
+    company.founded_on = dt.date(2022, 3, 15)
+    company.save(update_fields=["founded_on"])
+
+    response = signed_in.post(step_url(application, "financing"), data)
+
+    assert response.status_code == 400
+    error = html(response).split(f'id="{field_id}_error">')[1].split("</p>")[0]
+    assert f"cannot be before {company.name} was founded" in error
+    assert not model.objects.exists()
+
+
+def test_the_service_refuses_a_funding_round_before_the_founding_too(application):
+    company = application.company
+    round_ = FundingRound(
+        company=company, round_type="seed", amount=1000, currency="USD", date=dt.date(1990, 1, 1)
+    )
+    with pytest.raises(ValidationError) as error:
+        services.evidence_save(instance=round_, actor=application.company.memberships.get().user)
+    assert "date" in error.value.message_dict
+    assert not FundingRound.objects.exists()
+
+
+def test_an_expired_certification_is_saved_with_a_warning_and_marked_expired(
+    signed_in, application
+):
+    expired = {**CERTIFICATION, "issued_on": "2023-01-01", "expires_on": "2025-01-01"}
+
+    response = signed_in.post(step_url(application, "certifications"), expired, follow=True)
+
+    page = html(response)
+    assert "This certification expired on" in page
+    assert "screening does not count it" in page
+    row = page.split('id="certification-table"')[1].split("</tr>")[1]
+    assert "data-expired" in row and ">expired<" in row
+    review = html(signed_in.get(step_url(application, "review")))
+    assert "data-expired" in review
+
+
+def test_a_valid_certification_is_saved_without_a_warning(signed_in, application):
+    valid = {**CERTIFICATION, "expires_on": (TODAY + dt.timedelta(days=400)).isoformat()}
+    page = html(signed_in.post(step_url(application, "certifications"), valid, follow=True))
+    assert "expired" not in page
+
+
+def test_the_saved_funding_round_is_named_with_its_amount_as_the_table_shows_it(
+    signed_in, application
+):
+    data = {**FUNDING, "funding-amount": "500000000", "funding-currency": "KRW"}
+    page = html(signed_in.post(step_url(application, "financing"), data, follow=True))
+    assert "Saved: Seed KRW 500,000,000." in page
+    assert "500000000" not in page
+
+
+# --- Documents: the limit before sending ------------------------------------------------------
+
+
+def test_the_file_field_carries_the_servers_limit_for_the_script(signed_in, application, settings):
+    settings.UPLOAD_MAX_BYTES = 5 * 1_048_576
+    page = html(signed_in.get(step_url(application, "documents")))
+    field = re.search(r'<input type="file"[^>]*>', page).group(0)
+    assert f'data-max-bytes="{5 * 1_048_576}"' in field
+    assert "larger than 5 MB, the most the portal accepts" in field
+
+
+# --- A submitted application ------------------------------------------------------------------
+
+
+def test_a_submitted_application_says_its_company_profile_stays_current(signed_in, application):
+    admissions_services.application_submit(application=application, user=None)
+    page = html(signed_in.get(step_url(application, "review")))
+    assert "what you see here can no longer be changed" not in page
+    assert "The company profile shown is the current one" in page
+
+
+def test_the_market_fit_answer_has_a_maximum_of_3000_characters(signed_in, application):
+    page = html(signed_in.get(step_url(application, "review")))
+    assert 'maxlength="3000"' in page and "data-counter" in page
+
+    too_long = "가" * 3001
+    response = signed_in.post(
+        step_url(application, "review"), {"action": "save", "market_fit": too_long}
+    )
+    assert response.status_code == 200
+    assert "Write at most 3,000 characters (it has 3,001)." in html(response)
+    application.refresh_from_db()
+    assert application.market_fit != too_long
+
+    # A browser sends each line break as two characters; it counts as one.
+    fits = "\r\n".join(["가" * 999] * 3)  # 2,999 characters once the breaks are one
+    signed_in.post(step_url(application, "review"), {"action": "save", "market_fit": fits})
+    application.refresh_from_db()
+    assert application.market_fit == fits.replace("\r\n", "\n")
+    with pytest.raises(ValidationError):
+        admissions_services.application_review_save(
+            application=application, step="review", market_fit=too_long, submit=False, user=None
+        )
+
+
+def test_the_accepted_application_and_its_email_lead_to_the_journey(
+    signed_in, owner, application, django_capture_on_commit_callbacks, mailoutbox
+):
+    equip(application.company)
+    application = admissions_services.application_submit(application=application, user=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        admissions_services.application_decide(
+            application=application,
+            decision="accepted",
+            actor=staff_in(roles.PROGRAM_OFFICER),
+            reason="Welcome.",
+        )
+
+    page = html(signed_in.get(f"/portal/applications/{application.pk}/"))
+    assert 'id="journey-link"' in page and 'href="/portal/journey/"' in page
+    (mail,) = mailoutbox
+    assert mail.body.count("/portal/journey/") == 1
+    assert "/portal/journey/" in mail.alternatives[0][0]
+
+
+def test_a_rejection_email_does_not_lead_to_a_journey(
+    application, django_capture_on_commit_callbacks, mailoutbox
+):
+    application = admissions_services.application_submit(application=application, user=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        admissions_services.application_decide(
+            application=application,
+            decision="rejected",
+            actor=staff_in(roles.PROGRAM_OFFICER),
+            reason="Not this time.",
+        )
+    (mail,) = mailoutbox
+    assert "/portal/journey/" not in mail.body
+
+
+def test_the_status_page_shows_the_published_criteria_only(signed_in, application):
+    equip(application.company)
+    application = admissions_services.application_submit(application=application, user=None)
+    assert any(not c["required"] for c in application.screening["criteria"])  # the sector
+
+    page = html(signed_in.get(f"/portal/applications/{application.pk}/"))
+
+    cards = re.findall(r'data-criterion="([a-z_]+)"', page)
+    assert cards == ["age", "patents", "financing", "certification", "market_fit"]
+    assert "not required" not in page
+    market = page.split('data-criterion="market_fit"')[1].split("</li>")[0]
+    assert "A fit with the Heilongjiang market" in market
+    assert "judged by the center&#x27;s staff" in market or "judged by the center's staff" in market
