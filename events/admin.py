@@ -6,19 +6,22 @@ action pages, and deleted by `event_delete` only when nobody is to be told; thei
 sessions and rounds are saved by their services (`events.admin_mixins.ServiceAdmin`);
 registrations are added, corrected, checked in and cancelled through `events.services`
 (adding takes a place or a waitlist position under the event lock, cancelling promotes
-the waitlist), and are never deleted, so the waitlist always moves.
+the waitlist), and are never deleted, so the waitlist always moves. A delegation's programme
+is e-mailed to its members on an action page (`delegation_programme_send`).
 
 An event's times, and its rows' (slots, sessions, rounds' deadlines), are typed and shown
 in the event's own zone, not the staff member's (`TimesInEventZone`).
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -36,6 +39,7 @@ from events.admin_mixins import (
     on_own_page,
 )
 from events.admin_mixins import zone_of as _zone_of
+from events.delegations import messages as delegation_messages
 from events.delegations import services as delegations
 from events.exports import REGISTRATION_COLUMNS
 
@@ -705,7 +709,7 @@ class DelegationProgrammeItemInline(EventZoneHelp, admin.TabularInline):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(TimesInEventZone, ServiceAdmin):
+class DelegationAdmin(TimesInEventZone, ActionPages, ServiceAdmin):
     zone_help = IN_DELEGATION_ZONE
     list_display = [
         "__str__",
@@ -768,6 +772,95 @@ class DelegationAdmin(TimesInEventZone, ServiceAdmin):
             actor=request.user,
             fields=form.changed_data if change else (),
             parts=formsets,
+        )
+
+    # --- Action page: the programme e-mailed to the members, through the service ---------
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/send-programme/",
+                self.admin_site.admin_view(self.action_view(self.programme_send_view)),
+                name="events_delegation_send_programme",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_send_programme": policies.can_send_delegation_programme(request.user),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def programme_send_view(self, request, object_id):
+        # Who may send it is refused (403); a delegation with nothing to send goes back to
+        # its page, which says what is missing.
+        delegation = self.action_object(
+            request,
+            object_id,
+            allowed=lambda request, delegation: (
+                policies.can_send_delegation_programme(request.user, delegation)
+                and policies.delegation_programme_unsendable_because(delegation) is None
+            ),
+            refused_because=lambda request, delegation: (
+                policies.delegation_programme_unsendable_because(delegation)
+                if policies.can_send_delegation_programme(request.user, delegation)
+                else None
+            ),
+        )
+        # Bound on every POST: the confirm form has no field, so its POST may be empty.
+        form = ConfirmForm(request.POST if request.method == "POST" else None)
+        if form.is_bound and form.is_valid():
+            done = call_service(
+                form,
+                delegations.delegation_programme_send,
+                delegation=delegation,
+                actor=request.user,
+            )
+            if done:
+                return self._programme_sent(request, delegation, done)
+        return self.action_page(
+            request,
+            delegation,
+            title=gettext("Send the programme of %(delegation)s") % {"delegation": delegation},
+            template="admin/events/delegation/send_programme.html",
+            form=form,
+            submit_label=gettext("E-mail the programme to the members"),
+            plan=delegation_messages.programme_plan(delegation),
+            languages=dict(settings.LANGUAGES),
+        )
+
+    def _programme_sent(self, request, delegation, done):
+        if not done.sent:
+            self.message_user(
+                request,
+                gettext(
+                    "Every member with an address has this version of the programme already: "
+                    "nobody is e-mailed again. Change the programme to send a new version."
+                ),
+                messages.WARNING,
+            )
+            return redirect(self._change_url(delegation))
+        if done.had_it:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d member has this version already and is not e-mailed again.",
+                    "%(n)d members have this version already and are not e-mailed again.",
+                    len(done.had_it),
+                )
+                % {"n": len(done.had_it)},
+            )
+        return self.action_done(
+            request,
+            delegation,
+            ngettext(
+                "The programme is e-mailed to %(n)d member.",
+                "The programme is e-mailed to %(n)d members.",
+                len(done.sent),
+            )
+            % {"n": len(done.sent)},
         )
 
 

@@ -20,6 +20,9 @@ MESSAGE_KINDS = {
     "event_cancelled": _("event cancelled"),
     "registration_cancelled": _("event registration cancelled"),
     "event_reminder": _("event reminder"),
+    "online_session_reminder": _("online session reminder"),
+    "online_session_changed": _("online session changed"),
+    "online_session_cancelled": _("online session cancelled"),
     "meeting_agenda": _("1:1 meeting agenda"),
     "meeting_request_received": _("meeting request received"),
     "meeting_request_answered": _("meeting request answered"),
@@ -29,6 +32,7 @@ MESSAGE_KINDS = {
     "judge_assigned": _("judging assignment"),
     "judge_unassigned": _("judging assignment withdrawn"),
     "competition_results": _("competition results"),
+    "delegation_programme": _("delegation programme"),
 }
 
 
@@ -41,6 +45,11 @@ class EventsConfig(AppConfig):
         from incubator import message_kinds
 
         message_kinds.register(MESSAGE_KINDS)
+        # A delegation's programme comes with its calendar file, made at delivery.
+        from events.delegations.messages import KIND, programme_extras
+        from incubator.attachments import register_attachments
+
+        register_attachments(KIND, programme_extras)
         # The audit trail shows each of the app's verbs by its label.
         from events import audit_verbs
         from events.delegations import audit_verbs as delegation_verbs
@@ -79,6 +88,12 @@ class EventsConfig(AppConfig):
         from events import reminders
         from events.judging import reminders as judging_reminders
         from events.matching import reminders as matching_reminders
+        from events.online import reminders as online_reminders
         from incubator.reminders import register
 
-        register(*reminders.KINDS, *matching_reminders.KINDS, *judging_reminders.KINDS)
+        register(
+            *reminders.KINDS,
+            *online_reminders.KINDS,
+            *matching_reminders.KINDS,
+            *judging_reminders.KINDS,
+        )

@@ -10,6 +10,7 @@ way ("webhook:event.changed:<record>:<endpoint>").
 from types import SimpleNamespace
 
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import translation
 
@@ -17,7 +18,7 @@ from companies.webhooks.models import EventType
 from companies.webhooks.services import webhooks_emit
 from events.models import Event, Registration
 from incubator import times
-from incubator.multilingual import localized
+from incubator.multilingual import LANGUAGES, localized
 from incubator.services import outbox_enqueue
 from incubator.webhooks import utc_iso
 from incubator.zones import zone_words
@@ -63,6 +64,34 @@ def recipient_of(registration: Registration) -> tuple[str, str, str]:
     return registration.guest_email, guest_language(registration), guest_zone(registration)
 
 
+def held_online(event: Event) -> bool:
+    """Say whether `event` is held online only: no venue in any language, and a link (or,
+    for an online programme, its sessions' links). Nobody comes to a door: its e-mails say
+    where to join and speak of no badge."""
+    if any(getattr(event, f"venue_{code}") for code in LANGUAGES):
+        return False
+    return bool(event.online_url) or event.kind == Event.Kind.ONLINE_PROGRAMME
+
+
+def session_lines(event: Event, zone: str) -> list[dict]:
+    """Return the sessions of an online programme as its e-mails list them, in the active
+    language: title, time in the event's zone and `zone`, and the link to join."""
+    if event.kind != Event.Kind.ONLINE_PROGRAMME:
+        return []
+    # Fetched once per event, however many of its registrants are written to.
+    prefetch_related_objects([event], "online_sessions")
+    return [
+        {
+            "title": session.title,
+            "when": times.when(
+                session.starts_at, session.ends_at, event_zone=event.time_zone, viewer_zone=zone
+            ),
+            "link": session.link,
+        }
+        for session in event.online_sessions.all()
+    ]
+
+
 def _enqueue(kind: str, registration, record, email: str, language: str, payload: dict) -> None:
     # One message per change: registering again after cancelling is another occurrence.
     outbox_enqueue(
@@ -82,6 +111,7 @@ def notify_registration(registration: Registration, kind: str, record, **extra) 
     """
     event = registration.event
     email, language, zone = recipient_of(registration)
+    registered = registration.status == Registration.Status.REGISTERED
     with translation.override(language):
         payload = {
             "name": registration.name,
@@ -90,6 +120,10 @@ def notify_registration(registration: Registration, kind: str, record, **extra) 
                 event.starts_at, event.ends_at, event_zone=event.time_zone, viewer_zone=zone
             ),
             "place": event.venue or event.online_url,
+            "online": held_online(event),
+            # The links are for those with a place (`policies.can_see_online_link`); a
+            # guest has no portal page to find them on: this e-mail is where they are.
+            "sessions": session_lines(event, zone) if registered else [],
             "badge_code": registration.badge_code,
             "waitlist_position": registration.waitlist_position,
             "guest": registration.user_id is None,
@@ -112,6 +146,15 @@ def _standing(event: Event):
         yield registration
 
 
+def _readers(event: Event):
+    """Yield (registration, e-mail, language) of each registered and waitlisted person of
+    `event` who has an address to write to."""
+    for registration in _standing(event):
+        email, language, _zone = recipient_of(registration)
+        if email:
+            yield registration, email, language
+
+
 def tell_changed(event: Event, before: dict, record) -> int:
     """Tell each registered and waitlisted person what changed of what they read, with its
     old value: the time (a new zone moves it, or at least how it reads) and the place in
@@ -123,10 +166,7 @@ def tell_changed(event: Event, before: dict, record) -> int:
     )
     moved = (old.starts_at, old.ends_at) != (event.starts_at, event.ends_at)
     count = 0
-    for registration in _standing(event):
-        email, language, _zone = recipient_of(registration)
-        if not email:
-            continue
+    for registration, email, language in _readers(event):
         with translation.override(language):
             # No viewer zone: the event's zone, then the other zone of the portal.
             when = times.when(event.starts_at, event.ends_at, event_zone=event.time_zone)
@@ -154,6 +194,66 @@ def tell_changed(event: Event, before: dict, record) -> int:
     return count
 
 
+def _session_told(registration, session) -> dict:
+    """What every e-mail about one session of a registrant's programme names."""
+    event = session.event
+    return {
+        "name": registration.name,
+        "event": event.title,
+        "session": session.title,
+        # No viewer zone: the event's zone, then the other zone of the portal.
+        "when": times.when(session.starts_at, session.ends_at, event_zone=event.time_zone),
+        "waitlist_position": registration.waitlist_position,
+        "guest": registration.user_id is None,
+        "path": reverse("events:event-detail", args=[event.pk]),
+    }
+
+
+def tell_session_changed(session, old, record) -> int:
+    """Tell the registrants of an online session's programme that the session moved, with
+    its old and new time, or has a new link, in their language; return how many were told.
+
+    `old` holds the session as it was. A move is told to registered and waitlisted people
+    (as an event's is), a new link only to the registered, who alone are given links
+    (`policies.can_see_online_link`). A title corrected tells nobody.
+    """
+    event = session.event
+    moved = (old.starts_at, old.ends_at) != (session.starts_at, session.ends_at)
+    relinked = old.link != session.link
+    count = 0
+    for registration, email, language in _readers(event):
+        registered = registration.status == Registration.Status.REGISTERED
+        if not (moved or (relinked and registered)):
+            continue
+        with translation.override(language):
+            payload = {
+                **_session_told(registration, session),
+                "old_when": (
+                    times.when(old.starts_at, old.ends_at, event_zone=event.time_zone)
+                    if moved
+                    else ""
+                ),
+                "link": session.link if registered else "",
+                "relinked": relinked and registered,
+            }
+        _enqueue("online_session_changed", registration, record, email, language, payload)
+        count += 1
+    return count
+
+
+def tell_session_cancelled(session, record) -> int:
+    """Tell the registered and waitlisted people of an online session's programme that the
+    session is off, with its time in both zones, in their language; return how many."""
+    event = session.event
+    count = 0
+    for registration, email, language in _readers(event):
+        with translation.override(language):
+            payload = _session_told(registration, session)
+        _enqueue("online_session_cancelled", registration, record, email, language, payload)
+        count += 1
+    return count
+
+
 def reason_in(reasons: dict[str, str], language: str) -> str:
     """Return the reason ({"ko": ..., "zh": ..., "en": ...}) in `language`, or in another
     with the fallback of every text kept in three languages."""
@@ -167,10 +267,7 @@ def tell_cancelled(event: Event, record, reasons: dict[str, str]) -> int:
     language, with the reason in it and the event's time in both zones (Asia/Seoul and
     Asia/Shanghai); return how many."""
     count = 0
-    for registration in _standing(event):
-        email, language, _zone = recipient_of(registration)
-        if not email:
-            continue
+    for registration, email, language in _readers(event):
         with translation.override(language):
             payload = {
                 "name": registration.name,

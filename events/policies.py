@@ -20,6 +20,25 @@ def can_manage_event(actor, event: Event | None = None) -> bool:
     return staff_with(actor, "events.change_event")
 
 
+def can_send_delegation_programme(actor, delegation=None) -> bool:
+    """E-mail a delegation's programme to its members: whoever may change the delegation
+    (`delegation_save`'s rule), since they are who build the programme."""
+    return can_manage_event(actor)
+
+
+def delegation_programme_unsendable_because(delegation) -> str | None:
+    """Return why `delegation`'s programme cannot be e-mailed now, or None: it has no item
+    yet, or no member has an address to send it to."""
+    if not delegation.programme.exists():
+        return _("This delegation has no programme item yet: add the programme, then send it.")
+    if not delegation.members.exclude(email="").exists():
+        return _(
+            "No member of this delegation has an e-mail address: add their addresses, then "
+            "send the programme."
+        )
+    return None
+
+
 def can_publish_event(actor, event: Event) -> bool:
     return can_manage_event(actor, event) and event.can_move_to(Event.Status.PUBLISHED)
 

@@ -35,14 +35,20 @@ def _held(row: Model) -> dict:
 def row_save(row: Model, *, actor, verb: str, company=None) -> Model:
     """Validate and save `row`, new or changed; audit "<verb>.create" with what it holds, or
     "<verb>.update" with {field: [before, after]} (nothing when nothing moved)."""
+    return row_save_recorded(row, actor=actor, verb=verb, company=company)[0]
+
+
+def row_save_recorded(row: Model, *, actor, verb: str, company=None):
+    """`row_save`, returning (row, the audit record it wrote or None): for a service whose
+    e-mails name the change by its record."""
     with transaction.atomic():
         if row._state.adding:
             row.full_clean()
             row.save()
-            audit_record(
+            record = audit_record(
                 actor=actor, verb=f"{verb}.create", obj=row, company=company, changes=_held(row)
             )
-            return row
+            return row, record
         stored = type(row).objects.select_for_update().get(pk=row.pk)
         row.full_clean()
         changes = {
@@ -50,21 +56,22 @@ def row_save(row: Model, *, actor, verb: str, company=None) -> Model:
             for field in _fields(row)
             if getattr(stored, field.attname) != getattr(row, field.attname)
         }
-        if changes:
-            row.save()
-            audit_record(
-                actor=actor, verb=f"{verb}.update", obj=row, company=company, changes=changes
-            )
-    return row
+        if not changes:
+            return row, None
+        row.save()
+        record = audit_record(
+            actor=actor, verb=f"{verb}.update", obj=row, company=company, changes=changes
+        )
+    return row, record
 
 
-def row_delete(row: Model, *, actor, verb: str, company=None, held: dict | None = None) -> None:
+def row_delete(row: Model, *, actor, verb: str, company=None, held: dict | None = None):
     """Delete `row` and what cascades from it; audit "<verb>.delete" with what it held
     (`held`, where a row holds what the trail must not: a message's payload, what a sign-in
-    posted)."""
+    posted). Return the audit record."""
     with transaction.atomic():
         # Written first, while the row has its key; a refused delete rolls it back.
-        audit_record(
+        record = audit_record(
             actor=actor,
             verb=f"{verb}.delete",
             obj=row,
@@ -80,6 +87,7 @@ def row_delete(row: Model, *, actor, verb: str, company=None, held: dict | None 
                 _("It cannot be deleted: it still has %(what)s.") % {"what": ", ".join(names)},
                 code="in_use",
             ) from None
+    return record
 
 
 def staff_row_save(row: Model, *, actor, verb: str) -> Model:

@@ -7,4 +7,5 @@ VERBS = {
     "delegation.create": _("Delegation created"),
     "delegation.update": _("Delegation changed"),
     "delegation.delete": _("Delegation deleted"),
+    "delegation.programme_send": _("Delegation programme e-mailed to its members"),
 }

@@ -1,14 +1,19 @@
-"""Every write of delegation visits: the delegation with its members and programme."""
+"""Every write of delegation visits: the delegation with its members and programme, and the
+programme e-mailed to its members."""
+
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from events import policies
+from events.delegations import messages
 from events.models import Delegation, DelegationMember
 from incubator import times
 from incubator.audit import audit_record
 from incubator.rows import row_delete
+from incubator.services import outbox_enqueue
 
 
 def delegation_save(*, delegation: Delegation, actor, fields=(), parts=()) -> Delegation:
@@ -57,6 +62,71 @@ def delegation_delete(*, delegation: Delegation, actor) -> None:
     if not policies.can_manage_event(actor):
         raise PermissionDenied
     row_delete(delegation, actor=actor, verb="delegation")
+
+
+@dataclass(frozen=True)
+class ProgrammeSent:
+    """What `delegation_programme_send` did: the version sent, the members e-mailed now, and
+    those who had that version already."""
+
+    version: str
+    sent: list[DelegationMember]
+    had_it: list[DelegationMember]
+
+
+def delegation_programme_send(*, delegation: Delegation, actor) -> ProgrammeSent:
+    """E-mail the programme to each member with an address, in their language and zone.
+
+    Once per version of the programme (`messages.programme_version`): sent again unchanged,
+    nobody is written to again (a member added since is) and no audit record is written;
+    after a change, everyone gets the new version, told that it changed.
+    """
+    if not policies.can_send_delegation_programme(actor, delegation):
+        raise PermissionDenied
+    with transaction.atomic():
+        # Locked: two clicks at once are one send, each member's e-mail written once.
+        delegation = (
+            Delegation.objects.select_for_update(of=("self",))
+            .select_related("event", "host_organisation", "coordinator")
+            .get(pk=delegation.pk)
+        )
+        reason = policies.delegation_programme_unsendable_because(delegation)
+        if reason is not None:
+            raise ValidationError(reason, code="nothing_to_send")
+        plan = messages.programme_plan(delegation)
+        sent, had_it = [], []
+        for planned in plan.readers:
+            reader = planned.reader
+            if planned.had_it:
+                had_it.append(reader.member)
+                continue
+            outbox_enqueue(
+                recipient=reader.email,
+                kind=messages.KIND,
+                dedupe_key=planned.dedupe_key,
+                payload=messages.payload_for(
+                    delegation,
+                    plan.items,
+                    reader,
+                    version=plan.version,
+                    changed=planned.changed,
+                ),
+                language=reader.language,
+            )
+            sent.append(reader.member)
+        if sent:
+            audit_record(
+                actor=actor,
+                verb="delegation.programme_send",
+                obj=delegation,
+                changes={
+                    "version": plan.version,
+                    "items": len(plan.items),
+                    "sent_to": [member.pk for member in sent],
+                    "had_it": [member.pk for member in had_it],
+                },
+            )
+    return ProgrammeSent(version=plan.version, sent=sent, had_it=had_it)
 
 
 def _refuse_a_second_leader(delegation: Delegation, formset) -> None:

@@ -8,12 +8,13 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events import policies
-from events.models import OnlineSession, Registration, SessionAttendance
+from events import messages, policies
+from events.models import Event, OnlineSession, Registration, SessionAttendance
 from incubator.audit import audit_record
-from incubator.rows import row_delete, row_save
+from incubator.rows import row_delete, row_save_recorded
 
 REGISTERED = Registration.Status.REGISTERED
 
@@ -64,13 +65,47 @@ def session_attendance_set(
     return len(wanted - present), removed
 
 
+def _told_of(event: Event, *sessions: OnlineSession) -> bool:
+    """Say whether the registrants hear of a change of `sessions` (as they were, as they
+    are): a draft has nobody to tell yet, a cancelled programme was told it is off, and a
+    programme or a session that is over is a record being corrected."""
+    now = timezone.now()
+    return (
+        event.status == Event.Status.PUBLISHED
+        and event.ends_at > now
+        and any(session.ends_at > now for session in sessions)
+    )
+
+
 def online_session_save(*, session: OnlineSession, actor) -> OnlineSession:
-    """Add a session to an online programme, or change one."""
+    """Add a session to an online programme, or change one.
+
+    A coming session of a published programme that moves or gets a new link is told to its
+    registrants by e-mail (`messages.tell_session_changed`; `session.told`: how many); a
+    session moved to another programme is off for the first one's registrants.
+    """
     _refuse_unless_manager(actor, session.event)
-    return row_save(session, actor=actor, verb="online_session")
+    with transaction.atomic():
+        old = None
+        if not session._state.adding:
+            old = OnlineSession.objects.select_for_update().get(pk=session.pk)
+        session, record = row_save_recorded(session, actor=actor, verb="online_session")
+        session.told = 0
+        if old is None or record is None:
+            return session
+        if old.event_id != session.event_id:
+            if _told_of(old.event, old):
+                session.told = messages.tell_session_cancelled(old, record)
+        elif _told_of(session.event, old, session):
+            session.told = messages.tell_session_changed(session, old, record)
+    return session
 
 
 def online_session_delete(*, session: OnlineSession, actor) -> None:
-    """Delete a session with the attendance recorded for it."""
+    """Delete a session with the attendance recorded for it; the registrants of a published
+    programme are told that a coming session is off (`messages.tell_session_cancelled`)."""
     _refuse_unless_manager(actor, session.event)
-    row_delete(session, actor=actor, verb="online_session")
+    with transaction.atomic():
+        record = row_delete(session, actor=actor, verb="online_session")
+        if _told_of(session.event, session):
+            messages.tell_session_cancelled(session, record)

@@ -406,8 +406,12 @@ def build() -> SimpleNamespace:
         host_organisation=w.partner_person.organisation,
         coordinator=coordinator,
     )
+    # With an address: the programme can be e-mailed (admin:events_delegation_send_programme).
     w.delegation_member = DelegationMember.objects.create(
-        delegation=w.delegation, name=w.owner_a.full_name, company=w.company_a
+        delegation=w.delegation,
+        name=w.owner_a.full_name,
+        company=w.company_a,
+        email=w.owner_a.email,
     )
     w.programme_item = DelegationProgrammeItem.objects.create(
         delegation=w.delegation,
