@@ -479,21 +479,42 @@ class RegistrationAdmin(ExportAdminMixin, ServiceAdmin):
         (None, {"fields": ["notes"]}),
     ]
 
+    def get_list_display(self, request):
+        # The badge code is what the door scans: a column only for those who read every
+        # badge (events.policies), not for staff who only read registrations.
+        if policies.can_see_badges(request.user):
+            return self.list_display
+        return [name for name in self.list_display if name != "badge_code"]
+
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return self.add_fieldsets
         if policies.can_see_badge(request.user, obj):
             return self.fieldsets
-        # The badge page is the door's: a link to it only for those it opens for.
+        # The badge, its code and the link to its page are the door's: only for those the
+        # badge page opens for.
+        hidden = {"badge_code", "badge"}
         return [
-            (name, {**options, "fields": [f for f in options["fields"] if f != "badge"]})
+            (name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
             for name, options in self.fieldsets
         ]
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        if not policies.can_see_badges(request.user):
+            changelist.search_help_text = gettext(
+                "The first letters of the name or an e-mail address."
+            )
+        return changelist
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():
             return queryset, False
-        return queryset.filter(selectors.registration_search(search_term)), False
+        # Who reads no badge finds nobody by a badge code: the search would say whose it is.
+        condition = selectors.registration_search(
+            search_term, by_badge_code=policies.can_see_badges(request.user)
+        )
+        return queryset.filter(condition), False
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:

@@ -74,9 +74,9 @@ def can_see_online_link(actor, event: Event, registration: Registration | None =
     return actor is not None and staff_with(actor, "events.view_event")
 
 
-def can_check_in(actor, registration: Registration) -> bool:
+def can_check_in(actor, registration: Registration | None = None) -> bool:
     """Check people in at the door (the door page, the admin's action): staff who handle
-    registrations."""
+    registrations (of any event: None asks about every registration)."""
     return staff_with(actor, "events.change_registration")
 
 
@@ -86,14 +86,23 @@ def can_undo_check_in(actor, registration: Registration) -> bool:
 
 
 def can_see_badge(actor, registration: Registration) -> bool:
-    """Show and print a badge: its holder, and the staff at the door, who check people in
-    (the badge's code and QR code are what the door scans). Staff who only read
-    registrations, the viewer among them, print nobody's badge."""
+    """Show and print a badge, or read its code: its holder, and the staff at the door, who
+    check people in (the badge's code and QR code are what the door scans). Staff who only
+    read registrations, the viewer among them, print nobody's badge."""
     if actor is None or not actor.is_authenticated:
         return False
     if registration.user_id is not None and registration.user_id == actor.pk:
         return registration.status != Registration.Status.CANCELLED
-    return actor.is_staff and can_check_in(actor, registration)
+    return can_see_badges(actor)
+
+
+def can_see_badges(actor) -> bool:
+    """Read every registration's badge code (the admin's list, its search by code, the
+    record): `can_see_badge`'s staff at the door. Anyone holding a code can remake its QR
+    code, so the staff who may not check people in neither read nor look up anyone's."""
+    if actor is None or not actor.is_authenticated:
+        return False
+    return actor.is_staff and can_check_in(actor)
 
 
 def check_in_opens_at(event: Event):

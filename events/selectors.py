@@ -188,9 +188,10 @@ def checkin_search(*, event: Event, query: str, limit: int = 20) -> list[Registr
 ACCOUNTS_LISTED = 500
 
 
-def registration_search(text: str) -> Q:
+def registration_search(text: str, *, by_badge_code: bool = True) -> Q:
     """Return the condition of the registrations whose name starts with `text`, whose badge
-    code it is, or whose guest's or account's e-mail address contains it.
+    code it is (unless not `by_badge_code`: for who may read no badge, a search must not
+    say whose a code is), or whose guest's or account's e-mail address contains it.
 
     The accounts come first, by their trigram index on PostgreSQL, so that every way of
     matching is a condition on the registration alone, each with its index (the name's
@@ -212,7 +213,7 @@ def registration_search(text: str) -> Q:
     condition = (
         Q(search_name__startswith=search_key(text)) | Q(guest_email__icontains=text) | by_account
     )
-    if is_badge_code(text):
+    if by_badge_code and is_badge_code(text):
         condition |= Q(badge_code=text.upper())
     return condition
 

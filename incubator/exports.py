@@ -10,9 +10,10 @@ its own (an event) are written in that zone, named in a column (`in_zone`).
 
 Who may export: whoever may view the list (the admin's has_view_permission, that is the
 roles table: every staff role reads every list but the manager-only ones). Columns marked
-`personal` (names and e-mail addresses of people outside the center) are exported only to
-a role that works with that list (its change permission): the viewer, who reads
-everything on screen, takes no bulk copy of personal data away (data minimisation).
+`personal` (names and e-mail addresses of people, the center's staff among them: who
+decided, who owns a request) are exported only to a role that works with that list (its
+change permission): the viewer, who reads everything on screen, takes no bulk copy of
+personal data away (data minimisation).
 Each export writes one audit record: who, which list, format, filters, row count; the
 search term and the values of free lookups stay out of it (they may be a person's name).
 """

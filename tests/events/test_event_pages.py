@@ -413,7 +413,39 @@ def test_staff_who_only_read_registrations_print_nobodys_badge(client, role):
     assert "Badges are printed by the staff who check people in." in refused.content.decode()
     shown = page(client, reverse("admin:events_registration_change", args=[registration.pk]))
     assert reverse("events:badge", args=[registration.pk]) not in shown
-    assert registration.badge_code in shown  # the registration itself is read as before
+    # The registration itself is read as before, but not its badge's code: who holds the
+    # code can remake the QR code the door scans.
+    assert registration.name in shown and registration.badge_code not in shown
+    listed = page(client, reverse("admin:events_registration_changelist"))
+    assert registration.name in listed
+    assert registration.badge_code not in listed and "field-badge_code" not in listed
+    assert "a badge code" not in listed  # the search's help offers no search by code
+    # Nor does the search say whose a code is.
+    found = page(client, reverse("admin:events_registration_changelist"), q=registration.badge_code)
+    assert registration.name not in found
+
+
+def test_staff_at_the_door_read_and_search_the_badge_codes_in_the_admin(client):
+    registration = StartupRegistrationFactory()
+    client.force_login(staff(roles.EVENT_COORDINATOR))
+    client.cookies["lang"] = "en"
+
+    record = page(client, reverse("admin:events_registration_change", args=[registration.pk]))
+    assert registration.badge_code in record
+    assert reverse("events:badge", args=[registration.pk]) in record
+    listed = page(client, reverse("admin:events_registration_changelist"))
+    assert registration.badge_code in listed and "a badge code" in listed
+    found = page(client, reverse("admin:events_registration_changelist"), q=registration.badge_code)
+    assert registration.name in found
+
+
+def test_a_staff_member_who_reads_no_badge_reads_their_own_in_the_admin(client):
+    viewer = staff(roles.VIEWER)
+    registration = StartupRegistrationFactory(user=viewer)
+    client.force_login(viewer)
+
+    record = page(client, reverse("admin:events_registration_change", args=[registration.pk]))
+    assert registration.badge_code in record
 
 
 def test_staff_print_a_guests_badge(client):

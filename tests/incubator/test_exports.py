@@ -12,7 +12,13 @@ from django.urls import reverse
 
 from incubator import roles
 from incubator.models import AuditRecord
-from tests.companies.factories import CompanyFactory, StaffFactory, UserFactory, role_client
+from tests.companies.factories import (
+    ApplicationFactory,
+    CompanyFactory,
+    StaffFactory,
+    UserFactory,
+    role_client,
+)
 from tests.events.factories import EventFactory, GuestRegistrationFactory
 
 pytestmark = pytest.mark.django_db
@@ -139,6 +145,19 @@ def test_the_viewer_exports_without_personal_data():
     flat = str(viewer)
     assert "minji@example.kr" not in flat and "Kim Min-ji" not in flat
     assert len(viewer) == len(coordinator) == 2
+
+
+def test_the_viewers_applications_export_leaves_out_who_decided():
+    # A staff member's e-mail address is personal data too: it stays in the officers' copy.
+    officer = StaffFactory(email="decider@center.example")
+    ApplicationFactory(status="accepted", decided_by=officer, decided_at=dt.datetime.now(dt.UTC))
+    viewer = csv_rows(role_client(roles.VIEWER).get(export_url("programs_application", "csv")))
+    manager = csv_rows(
+        role_client(roles.PROGRAM_OFFICER).get(export_url("programs_application", "csv"))
+    )
+    assert "decided by" in manager[0] and "decider@center.example" in manager[1]
+    assert "decided by" not in viewer[0] and "decider@center.example" not in str(viewer)
+    assert len(viewer) == len(manager) == 2
 
 
 def test_refused_to_staff_without_the_view_permission_and_to_portal_users(client):

@@ -279,7 +279,8 @@ class ApplicationAdmin(PageRows, ExportAdminMixin, BrnSearchMixin, ServiceModelA
             field_column(Application, name)
             for name in ("status", "recommendation", "score", "submitted_at", "decided_at")
         ),
-        column(_("decided by"), "decided_by__email"),
+        # A staff member's address, personal all the same (incubator.exports).
+        column(_("decided by"), "decided_by__email", personal=True),
     )
     inlines = [CriterionOverrideInline, ApplicationEventInline]
     actions = ["screen_again", "accept_selected", "reject_selected", "waitlist_selected"]
