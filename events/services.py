@@ -402,8 +402,13 @@ def registration_cancel(*, registration: Registration, actor) -> Registration:
         )
         if was == REGISTERED and event.is_matching_session:
             # Imported here: the matching services import this module (lock_event).
-            from events.matching.services import meetings_remove_of_cancelled
+            from events.matching.services import (
+                meeting_requests_close_of_cancelled,
+                meetings_remove_of_cancelled,
+            )
 
+            # Requests first: who had a meeting on the schedule is told of that one instead.
+            meeting_requests_close_of_cancelled(registration=registration, actor=actor)
             meetings_remove_of_cancelled(registration=registration, actor=actor)
         if was == REGISTERED and event.status == Event.Status.PUBLISHED:
             _fill_places(event, actor)

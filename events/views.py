@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from events import ics, policies, selectors, services
+from events.feeds import selectors as feed_selectors
 from events.forms import (
     FROM_CHECK_IN,
     AttendanceForm,
@@ -222,19 +223,16 @@ def event_ics(request, pk):
 @login_required
 @require_GET
 def my_agenda_ics(request):
-    items = [
-        item
-        for registration in selectors.calendar_registrations(request.user)
-        for item in ics.event_items(
-            registration.event,
-            url=request.build_absolute_uri(
-                reverse("events:event-detail", args=[registration.event_id])
-            ),
-            online_link=policies.can_see_online_link(
-                request.user, registration.event, registration
-            ),
-        )
-    ]
+    """Download what the person's calendar feed lists: their events and their 1:1 meetings."""
+
+    def url_of(name):
+        return lambda pk: request.build_absolute_uri(reverse(name, args=[pk]))
+
+    items = feed_selectors.user_feed_items(
+        request.user,
+        event_url=url_of("events:event-detail"),
+        agenda_url=url_of("events:meeting-agenda"),
+    )
     return _calendar_response(
         ics.calendar_for(items, name=_("My events at the center")), "my-agenda.ics"
     )

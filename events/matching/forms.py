@@ -7,6 +7,7 @@ from companies.models import SPOKEN_LANGUAGES
 from events.matching.models import MeetingRequest, MeetingSlot
 from events.models import Event, Registration
 from incubator import times
+from incubator.templatetags.when import unbroken
 
 
 def _language_choices():
@@ -16,9 +17,12 @@ def _language_choices():
     ]
 
 
-def _slot_label(slot: MeetingSlot, event: Event, viewer_zone: str | None) -> str:
-    return times.when(
-        slot.starts_at, slot.ends_at, event_zone=event.time_zone, viewer_zone=viewer_zone
+def _slot_label(slot: MeetingSlot, event: Event, viewer_zone: str | None):
+    # A checkbox's label on a phone wraps between a slot's pieces, never inside a zone's name.
+    return unbroken(
+        times.when_pieces(
+            slot.starts_at, slot.ends_at, event_zone=event.time_zone, viewer_zone=viewer_zone
+        )
     )
 
 

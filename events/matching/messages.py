@@ -19,7 +19,11 @@ from incubator.webhooks import utc_iso
 REGISTERED = Registration.Status.REGISTERED
 
 
-def notify_request(request: MeetingRequest, kind: str, to: Registration, other: Registration):
+def notify_request(
+    request: MeetingRequest, kind: str, to: Registration, other: Registration, *, reason=""
+):
+    """Tell `to` of a request between them and `other`: received, answered or withdrawn
+    (`reason` "registration_cancelled": `other` cancelled their registration)."""
     email, language, _zone = recipient_of(to)
     with translation.override(language):
         payload = {
@@ -30,12 +34,15 @@ def notify_request(request: MeetingRequest, kind: str, to: Registration, other: 
             "priority": str(request.get_priority_display()),
             "status": str(request.get_status_display()),
             "message": request.message,
+            "reason": reason,
             "path": reverse("events:matching-session", args=[to.event_id]),
         }
     outbox_enqueue(
         recipient=email,
         kind=kind,
-        dedupe_key=f"{kind}:{request.pk}",
+        # A request declined by a cancellation stays: its sender's own withdrawal later
+        # is another message.
+        dedupe_key=f"{kind}:{request.pk}" + (f":{reason}" if reason else ""),
         payload=payload,
         language=language,
     )

@@ -258,20 +258,81 @@ def meeting_request_withdraw(*, request: MeetingRequest, actor) -> None:
             answered.status = PENDING
             answered.responded_at = None
             answered.save(update_fields=["status", "responded_at"])
+        _withdraw(
+            request, event, actor, tell=True, answer_taken_back=answered.pk if answered else None
+        )
+
+
+def _withdraw(request: MeetingRequest, event: Event, actor, *, tell: bool, reason="", **changes):
+    """Delete `request` with its audit record; tell its recipient when `tell`."""
+    sender, recipient = request.from_registration, request.to_registration
+    if reason:
+        changes["reason"] = reason
+    audit_record(
+        actor=actor,
+        verb="meeting_request.withdraw",
+        obj=request,
+        company=sender.company_id or recipient.company_id,
+        changes={"to": recipient.pk, "status": request.status, **changes},
+    )
+    if tell:
+        recipient.event = event
+        messages.notify_request(
+            request, "meeting_request_withdrawn", recipient, sender, reason=reason
+        )
+    request.delete()
+
+
+def meeting_requests_close_of_cancelled(*, registration: Registration, actor) -> int:
+    """Close the pending and accepted requests of a registration being cancelled: withdraw
+    those it sent (deleted, as its own withdrawal would, so it may ask again if it registers
+    again), decline those sent to it; tell each counterpart once. Return how many.
+
+    A counterpart whose meeting with it is on the schedule is told that the meeting is off by
+    `meetings_remove_of_cancelled`, not here: call this one first. Called by
+    `events.services.registration_cancel` in its transaction, which holds the event lock and
+    asked who may cancel; like a withdrawal's, each change has its audit record.
+    """
+    event = lock_event(registration.event)
+    mine = Q(from_registration=registration) | Q(to_registration=registration)
+    standing = list(
+        MeetingRequest.objects.select_for_update(of=("self",))
+        .filter(mine, event=event, status__in=[PENDING, ACCEPTED])
+        .select_related("from_registration__user", "to_registration__user")
+        .order_by("pk")
+    )
+    scheduled = Meeting.objects.filter(
+        Q(registration_a=registration) | Q(registration_b=registration), event=event
+    ).values_list("registration_a_id", "registration_b_id")
+    told = {pk for pair in scheduled for pk in pair} - {registration.pk}
+    reason = "registration_cancelled"
+    now = timezone.now()
+    for request in standing:
+        sent = request.from_registration_id == registration.pk
+        other = request.to_registration if sent else request.from_registration
+        # One e-mail per counterpart, also when the two had asked each other.
+        tell = other.pk not in told and other.status == REGISTERED
+        told.add(other.pk)
+        if sent:
+            _withdraw(request, event, actor, tell=tell, reason=reason)
+            continue
+        was = request.status
+        request.status = DECLINED
+        request.responded_at = now
+        request.save(update_fields=["status", "responded_at"])
         audit_record(
             actor=actor,
-            verb="meeting_request.withdraw",
+            verb="meeting_request.answer",
             obj=request,
-            company=sender.company_id or recipient.company_id,
-            changes={
-                "to": recipient.pk,
-                "status": request.status,
-                "answer_taken_back": answered.pk if answered else None,
-            },
+            company=other.company_id or registration.company_id,
+            changes={"status": [was, DECLINED], "reason": reason},
         )
-        recipient.event = event
-        messages.notify_request(request, "meeting_request_withdrawn", recipient, sender)
-        request.delete()
+        if tell:
+            other.event = event
+            messages.notify_request(
+                request, "meeting_request_withdrawn", other, registration, reason=reason
+            )
+    return len(standing)
 
 
 # --- Staff: slots ---------------------------------------------------------------------------

@@ -102,6 +102,29 @@ def test_a_persons_feed_lists_their_events_and_meetings_and_nobody_elses(client,
     assert "sessionid" not in response.cookies
 
 
+def test_the_my_agenda_download_lists_what_the_feed_lists_meetings_included(client, partner):
+    session = EventFactory(title_en="Harbin matching day")
+    roadshow = EventFactory(kind=Event.Kind.ROADSHOW, title_en="Seoul roadshow")
+    mine = register(session, partner.user)
+    register(roadshow, partner.user)
+    meeting(session, mine, StartupRegistrationFactory(event=session, name="Alpha Robotics · Kim"))
+    _feed, token = calendar_feed_regenerate(actor=partner.user, user=partner.user)
+    client.force_login(partner.user)
+    client.cookies["lang"] = "en"
+
+    download = parse(client.get(reverse("events:my-agenda-ics")))
+    feed = parse(client.get(feed_path(token)))
+
+    assert summaries(download) == [
+        "Harbin matching day",
+        "Meeting: Alpha Robotics · Kim",
+        "Seoul roadshow",
+    ]
+    uids = {str(v["UID"]) for v in download.walk("VEVENT")}
+    assert uids == {str(v["UID"]) for v in feed.walk("VEVENT")}
+    assert str(download["X-WR-CALNAME"]) == str(feed["X-WR-CALNAME"])
+
+
 def test_the_feed_speaks_its_owners_language_whoever_fetches_it(client, partner):
     register(EventFactory(title_ko="서울 로드쇼", title_en="Seoul roadshow"), partner.user)
     partner.user.language = "ko"

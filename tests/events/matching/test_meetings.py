@@ -980,3 +980,15 @@ def test_a_company_is_named_in_the_viewers_language_on_every_page_of_a_session(
     client.cookies["lang"] = "zh-hans"
     page = client.get(reverse("events:matching-participants", args=[event.pk])).content.decode()
     assert "奥朗心汉" in page and "Orangsimhan" not in page
+
+
+def test_an_availability_slot_wraps_between_its_pieces_never_inside_a_zone_name(
+    client, event, slots
+):
+    startup = founder(event, slots)
+    signed_in(client, startup.user)
+    page = client.get(reverse("events:matching-session", args=[event.pk])).content.decode()
+    # The checkbox labels are the slots' spans in unbreakable pieces, as every other time is.
+    assert page.count('<span class="nowrap">Korea time (KST)') >= len(slots) or page.count(
+        '<span class="nowrap">China time (CST)'
+    ) >= len(slots)

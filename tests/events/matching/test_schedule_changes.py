@@ -11,7 +11,7 @@ from events.matching import reminders as meeting_reminders
 from events.matching import selectors as meeting_reads
 from events.matching import services as meetings
 from events.models import Meeting, MeetingRequest, Registration
-from events.services import registration_cancel
+from events.services import registration_cancel, registration_create
 from incubator import roles
 from incubator.models import AuditRecord, OutboxMessage
 from incubator.services import render_message
@@ -82,6 +82,75 @@ def test_cancelling_takes_the_meetings_off_and_tells_each_partner(
     assert [i.counterpart for i in meeting_reads.agenda_of(registration=first)] == [
         kept.registration_b
     ]
+
+
+def test_cancelling_withdraws_the_requests_and_tells_each_counterpart_once(client, event, slots):
+    partner = investor(event, slots)
+    accepted_by, asked_both, asked_by = (founder(event, slots) for _ in range(3))
+    for registration, language in ((accepted_by, "zh"), (asked_by, "en")):
+        registration.user.language = language
+        registration.user.save(update_fields=["language"])
+    agreed(partner, accepted_by)
+    # The two asked each other: both requests stand accepted, one e-mail tells of both.
+    meetings.meeting_request_create(from_registration=partner, to_registration=asked_both)
+    meetings.meeting_request_create(from_registration=asked_both, to_registration=partner)
+    pending = meetings.meeting_request_create(from_registration=asked_by, to_registration=partner)
+    OutboxMessage.objects.all().delete()
+
+    signed_in(client, partner.user)
+    response = client.post(reverse("events:registration-cancel", args=[event.pk]))
+    assert response.status_code == 302
+
+    # What the partner sent is withdrawn; what they were sent is declined.
+    assert not MeetingRequest.objects.filter(from_registration=partner).exists()
+    assert set(MeetingRequest.objects.values_list("from_registration", "status")) == {
+        (asked_both.pk, MeetingRequest.Status.DECLINED),
+        (asked_by.pk, MeetingRequest.Status.DECLINED),
+    }
+    told = OutboxMessage.objects.filter(kind="meeting_request_withdrawn").order_by("recipient")
+    assert sorted((m.recipient, m.language) for m in told) == sorted(
+        (r.user.email, r.user.language) for r in (accepted_by, asked_both, asked_by)
+    )
+    assert {m.payload["reason"] for m in told} == {"registration_cancelled"}
+    assert {m.payload["other"] for m in told} == {partner.name}
+    chinese = told.get(recipient=accepted_by.user.email)
+    assert partner.name in render_message(chinese).subject
+    assert chinese.payload["event"] in render_message(chinese).body
+    english = render_message(told.get(recipient=asked_by.user.email))
+    assert english.subject == f"{partner.name} cancelled their registration for {event.title_en}"
+    assert "the 1:1 meeting requests between you and them no longer stand" in english.body
+    withdrawn = AuditRecord.objects.filter(verb="meeting_request.withdraw")
+    assert withdrawn.count() == 2
+    declined = AuditRecord.objects.filter(verb="meeting_request.answer", object_id=str(pending.pk))
+    assert declined.get().changes == {
+        "status": ["pending", "declined"],
+        "reason": "registration_cancelled",
+    }
+    assert {r.actor_id for r in [*withdrawn, *declined]} == {partner.user_id}
+
+    # The founder's page lists no accepted request of someone gone; registering again
+    # brings none back.
+    signed_in(client, accepted_by.user)
+    page = client.get(reverse("events:matching-session", args=[event.pk])).content.decode()
+    assert partner.name not in page
+    registration_create(event=event, user=partner.user)
+    assert not MeetingRequest.objects.filter(
+        from_registration=partner, status=MeetingRequest.Status.ACCEPTED
+    ).exists()
+
+
+def test_a_counterpart_with_a_scheduled_meeting_is_told_of_the_meeting_only(
+    event, slots, coordinator
+):
+    startup, partner = founder(event, slots), investor(event, slots)
+    agreed(startup, partner)
+    add(event, startup, partner, slots[0], coordinator)
+    OutboxMessage.objects.all().delete()
+    registration_cancel(registration=startup, actor=startup.user)
+    assert not MeetingRequest.objects.filter(from_registration=startup).exists()
+    assert list(
+        OutboxMessage.objects.exclude(recipient=startup.user.email).values_list("recipient", "kind")
+    ) == [(partner.user.email, "meeting_cancelled")]
 
 
 def test_staff_cancelling_a_registration_takes_its_meetings_off_too(event, slots, coordinator):
