@@ -26,6 +26,23 @@ def _formfield(db_field, **kwargs):
     return db_field.formfield(**kwargs)
 
 
+# What to do when the number typed is another company's of the portal. A founder's way in is
+# an invitation from whoever registered it; a number registered by someone else is for the
+# center to sort out (it changes or deletes a company in the admin). Someone of a company
+# already (an application's company step) cannot accept another's invitation: only the
+# center is left. The portal offers no contact page to link to, so the words name the center.
+BRN_TAKEN = _(
+    "A company with this business registration number is registered in the portal "
+    "already. If it is your company, ask its owner to invite you to it: you then "
+    "join it instead of registering it again. If nobody of your company registered "
+    "it, contact the center."
+)
+BRN_TAKEN_BY_ANOTHER = _(
+    "Another company in the portal is registered with this business registration number. "
+    "Check the number; if it is right, contact the center, which finds out whose it is."
+)
+
+
 class CompanyForm(forms.ModelForm):
     # Wider than the stored 10 digits: people type "124-81-00998".
     brn = forms.CharField(
@@ -75,6 +92,16 @@ class CompanyForm(forms.ModelForm):
     def clean_brn(self):
         # Stored without dashes; the model's validator checks the digits.
         return validators.brn_compact(self.cleaned_data["brn"])
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        # Found by the form's unique check, or by the service's (a company registered with
+        # the number a moment ago): what to do next instead of the model's bare "exists".
+        taken = self._errors.get("brn")
+        if taken and any(found.code == "unique" for found in taken.as_data()):
+            words = BRN_TAKEN_BY_ANOTHER if self.instance.pk else BRN_TAKEN
+            taken = ValidationError(words, code="unique")
+            self._errors["brn"] = self.error_class([taken], renderer=self.renderer)
 
 
 class CompanyProfileForm(CompanyForm):

@@ -37,29 +37,7 @@ def company_create(request):
         else:
             messages.success(request, _("Your company is created."))
             return redirect(DASHBOARD)
-    if form.is_bound and form.has_error("brn", code="unique"):
-        _brn_taken_next_step(form)
     return render(request, "companies/company_create.html", {"form": form})
-
-
-def _brn_taken_next_step(form) -> None:
-    """Say what to do when the number is a company's of the portal already.
-
-    The founder's way in is an invitation from whoever registered it; someone who
-    registered another's number is for the center to sort out (it changes or deletes a
-    company in the admin). The portal offers no contact page to link to, so the words name
-    the center.
-    """
-    form.errors["brn"] = form.error_class(
-        [
-            _(
-                "A company with this business registration number is registered in the portal "
-                "already. If it is your company, ask its owner to invite you to it: you then "
-                "join it instead of registering it again. If nobody of your company registered "
-                "it, contact the center."
-            )
-        ]
-    )
 
 
 @startup_view

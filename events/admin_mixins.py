@@ -15,6 +15,7 @@ import zoneinfo
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -62,6 +63,20 @@ def zone_of(queryset, pk, zone_field: str = "time_zone") -> str | None:
         return None
 
 
+class EventZoneDateTime(AdminSplitDateTime):
+    """Django's date-time widget, without its note that the browser is hours off "server time".
+
+    The note compares the browser's zone with the page's; the times here are in the event's
+    zone, which the field's help says (static/js/admin_event_zone_times.js).
+    """
+
+    def __init__(self, attrs=None):
+        super().__init__({"data-event-zone": "", **(attrs or {})})
+
+    class Media:
+        js = ["admin/js/admin/DateTimeShortcuts.js", "js/admin_event_zone_times.js"]
+
+
 class EventZoneHelp:
     """Say beside each date-time of the form (an admin's or an inline's) that it is in the
     event's zone."""
@@ -69,6 +84,8 @@ class EventZoneHelp:
     zone_help = IN_EVENT_ZONE
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.DateTimeField):
+            kwargs.setdefault("widget", EventZoneDateTime)
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if field is not None and isinstance(db_field, models.DateTimeField):
             field.help_text = (

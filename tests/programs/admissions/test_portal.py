@@ -24,6 +24,7 @@ from programs.admissions.models import Application, ApplicationEvent
 from tests.companies.factories import (
     ApplicationFactory,
     CertificationFactory,
+    CompanyFactory,
     FundingRoundFactory,
     IntakeFactory,
     PatentFactory,
@@ -255,6 +256,21 @@ def test_wrong_evidence_shows_an_error_beside_the_field_and_saves_nothing(
     # What was typed is still in the form.
     typed = next(v for k, v in data.items() if k.endswith(("number", "description", "investor")))
     assert f'value="{typed}"' in page
+
+
+def test_a_registration_number_of_another_company_says_to_ask_the_center(signed_in, application):
+    CompanyFactory(brn="1248100998")
+    ours = application.company.brn
+
+    response = signed_in.post(step_url(application, "company"), COMPANY)
+
+    error = re.search(r'id="id_brn_error">(.*?)</p>', html(response), re.S).group(1)
+    assert "Another company in the portal is registered with this" in error
+    assert "contact the center" in error
+    # Not the company page's invitation: someone of a company cannot join another.
+    assert "invite" not in error
+    application.company.refresh_from_db()
+    assert application.company.brn == ours
 
 
 @pytest.mark.parametrize(
