@@ -63,10 +63,12 @@ class CompaniesConfig(AppConfig):
         message_kinds.register(MESSAGE_KINDS)
         message_kinds.register(dict(EventType.choices))
         register_contact_opener(contacts_opened_by_inquiry)
+        from companies.models import Company
         from companies.selectors import company_names
-        from incubator.audit import register_company_names
+        from incubator.audit import register_company_model, register_company_names
 
         register_company_names(company_names)
+        register_company_model(Company)
         # The audit trail shows each of the app's verbs by its label.
         from companies import audit_verbs
         from companies.apikeys import audit_verbs as apikey_verbs

@@ -1,7 +1,5 @@
 """The admin site: Django's, with the staff dashboard on its front page."""
 
-from urllib.parse import urlencode
-
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.utils import unquote
@@ -62,9 +60,7 @@ class CenterAdminSite(admin.AdminSite):
 def audit_trail_history(model_admin, history_view, request, object_id, extra_context=None):
     """Open a record's part of the audit trail, for those who may read the trail (its
     object tools link there too); others read Django's page, saying where the history is."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from incubator.audit import can_read_audit_trail
+    from incubator.audit import can_read_audit_trail, trail_url
 
     if not can_read_audit_trail(request.user):
         return history_view(request, object_id, extra_context)
@@ -73,8 +69,4 @@ def audit_trail_history(model_admin, history_view, request, object_id, extra_con
         return model_admin._get_obj_does_not_exist_redirect(request, model_admin.opts, object_id)
     if not model_admin.has_view_or_change_permission(request, obj):
         raise PermissionDenied
-    query = {
-        "object_type__id__exact": ContentType.objects.get_for_model(obj).pk,
-        "object_id": str(obj.pk),
-    }
-    return redirect(f"{reverse('admin:incubator_auditrecord_changelist')}?{urlencode(query)}")
+    return redirect(trail_url(obj))

@@ -4,6 +4,7 @@ import datetime as dt
 import decimal
 import re
 import uuid
+from urllib.parse import urlencode
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -58,6 +59,34 @@ def company_names(ids) -> dict[int, str]:
     """Return the names of the companies `ids` in the active language ({} if none named)."""
     ids = {pk for pk in ids if pk is not None}
     return _company_names(ids) if ids and _company_names is not None else {}
+
+
+# The companies app names the model of its companies (the core imports no app): a
+# company's History is every record that concerns it (`AuditRecord.company_id`: its
+# applications, enrollment, documents...), not only the few written on its own row.
+_company_model = None
+
+
+def register_company_model(model) -> None:
+    global _company_model
+    _company_model = model
+
+
+def trail_query(obj) -> dict[str, str]:
+    """Return the audit trail's filter that is `obj`'s History."""
+    if _company_model is not None and isinstance(obj, _company_model):
+        return {"company_id": str(obj.pk)}
+    return {
+        "object_type__id__exact": str(ContentType.objects.get_for_model(obj).pk),
+        "object_id": str(obj.pk),
+    }
+
+
+def trail_url(obj) -> str:
+    """Return the address of `obj`'s part of the audit trail (its History)."""
+    from django.urls import reverse
+
+    return f"{reverse('admin:incubator_auditrecord_changelist')}?{urlencode(trail_query(obj))}"
 
 
 def can_read_audit_trail(actor) -> bool:

@@ -10,8 +10,9 @@ password-reset links (`/portal/verify/<uidb64>/<token>/`,
 "…" in place of the secret wherever such a path is in a line: a request line, a Referer
 (a page's own address, sent with each of its images and styles), a `?next=`. The dev
 server's request log (logger `django.server`) and Django's request warnings
-(`django.request`, `django.security.csrf`) go through `SecretsMasked` (settings' LOGGING),
-gunicorn's access log through `incubator.gunicorn_config.AccessLogger`.
+(`django.request`, `django.security.csrf`) and whatever reaches the root's handler (django-axes
+writes the path of every sign-in) go through `SecretsMasked` (settings' LOGGING), gunicorn's
+access log through `incubator.gunicorn_config.AccessLogger`.
 
 Every route whose secret is its `<token>` is listed here: tests/incubator/test_log_filters.py
 walks the URL patterns and fails for one that is not masked. Nothing here reads a Django

@@ -89,6 +89,10 @@ MANAGER_ONLY_MODELS = {
     ("companies", "webhookendpoint"),
     ("events", "calendarfeed"),
 }
+# Models whose rows only the center manager may delete, whatever the app grants. A company
+# files a quarterly report once per quarter: deleting it takes the company's own figures
+# out of the portfolio's, and the manager alone decides that (programs.policies).
+MANAGER_ONLY_DELETES = {("programs", "quarterlyreport")}
 # Models no other role may even see: the outbox holds every message to every person, the
 # audit trail who did what; partner API keys are made, read and revoked by the manager alone.
 MANAGER_ONLY_VISIBLE = {
@@ -126,6 +130,7 @@ def permissions_for(role: str, permission_model, every=None) -> list:
         if role != CENTER_MANAGER and (
             (app_label, model) in MANAGER_ONLY_VISIBLE
             or (action != "view" and (app_label, model) in MANAGER_ONLY_MODELS)
+            or (action == "delete" and (app_label, model) in MANAGER_ONLY_DELETES)
         ):
             continue
         wanted.append(perm)

@@ -452,7 +452,10 @@ if not DEBUG:
 
 # The request logs leave out the secrets of links and the traceback of a refusal
 # (incubator/log_filters.py; gunicorn's access log: incubator/gunicorn_config.py). The dev
-# server's logger is Django's own, written out again to take the filter.
+# server's logger is Django's own, written out again to take the filter. The root's
+# handler masks too: a library's logger (django-axes writes the path of every sign-in,
+# the e-mail confirmation link among them) reaches it, and a filter on a logger does
+# not see what its children log.
 _REQUEST_FILTERS = ["secrets_masked", "refusals_without_traceback"]
 LOGGING = {
     "version": 1,
@@ -469,7 +472,7 @@ LOGGING = {
         }
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler"},
+        "console": {"class": "logging.StreamHandler", "filters": ["secrets_masked"]},
         "django.server": {
             "level": "INFO",
             "class": "logging.StreamHandler",

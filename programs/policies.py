@@ -36,6 +36,13 @@ def can_assign_request(actor, service_request=None) -> bool:
     return _is_staff(actor) and actor.has_perm("programs.change_servicerequest")
 
 
+def can_delete_quarterly_report(actor, report=None) -> bool:
+    """Delete a company's filed report (a wrong one, for the quarter to be filed again): the
+    center manager's alone (incubator.roles.MANAGER_ONLY_DELETES), not the officers' who read
+    the reports."""
+    return _is_staff(actor) and actor.has_perm("programs.delete_quarterlyreport")
+
+
 def can_decide_fund(actor, fund_application=None) -> bool:
     return _is_staff(actor) and actor.has_perm(DECIDE_FUND)
 

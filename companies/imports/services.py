@@ -7,10 +7,11 @@ database may have changed since the preview.
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.validators import EmailValidator
 from django.db import transaction
 from django.db.models.functions import Lower
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -43,14 +44,30 @@ def _sector_codes() -> dict[str, str]:
     return names
 
 
-def _text(row: dict, name: str, max_length: int) -> str:
-    return str(row.get(name, "")).strip()[:max_length]
+def _text(row: dict, name: str) -> str:
+    # Never cut to the column's length: a value too long is the row's error (_model_errors),
+    # not something saved shorter than the file says.
+    return str(row.get(name, "")).strip()
+
+
+def _model_errors(row, errors: list, **clean) -> None:
+    """Add the model's own refusals of `row` (a value longer than its column...) to `errors`,
+    each said of its field."""
+    try:
+        row.full_clean(**clean)
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            if name == NON_FIELD_ERRORS:
+                errors.extend(messages)
+            else:
+                label = capfirst(row._meta.get_field(name).verbose_name)
+                errors.extend(f"{label}: {message}" for message in messages)
 
 
 def _company_fields(row: dict, errors: list, sectors: dict) -> dict:
-    fields = {f"name_{suffix}": _text(row, f"name_{suffix}", 200) for suffix in ("ko", "zh", "en")}
+    fields = {f"name_{suffix}": _text(row, f"name_{suffix}") for suffix in ("ko", "zh", "en")}
     if row.get("name"):
-        name = _text(row, "name", 200)
+        name = _text(row, "name")
         fields[f"name_{name_language(name)}"] = fields[f"name_{name_language(name)}"] or name
     if not any(fields.values()):
         errors.append(_("The company name is missing."))
@@ -85,30 +102,29 @@ def _company_fields(row: dict, errors: list, sectors: dict) -> dict:
                 raise ValueError
         except ValueError:
             errors.append(_("The number of employees is not a whole number."))
-    fields["city"] = _text(row, "city", 100)
-    website = _text(row, "website", 200)
+    fields["city"] = _text(row, "city")
+    website = _text(row, "website")
     if website and "://" not in website:
         website = "https://" + website
     fields["website"] = website
     if not errors:
-        try:
-            Company(**fields).full_clean(validate_unique=False, validate_constraints=False)
-        except ValidationError as error:
-            errors.extend(error.messages)
+        _model_errors(Company(**fields), errors, validate_unique=False, validate_constraints=False)
     return fields
 
 
 def _lead_fields(row: dict, errors: list, source: str) -> dict:
     fields = {
-        "company_name": _text(row, "company_name", 200),
-        "contact_name": _text(row, "contact_name", 150),
-        "contact_email": _text(row, "contact_email", 254).lower(),
-        "next_step": _text(row, "next_step", 200),
+        "company_name": _text(row, "company_name"),
+        "contact_name": _text(row, "contact_name"),
+        "contact_email": _text(row, "contact_email").lower(),
+        "next_step": _text(row, "next_step"),
         "notes": str(row.get("notes", "")).strip(),
         "source": source,
     }
+    said = set()  # the fields refused above, not refused twice by the model
     if not fields["company_name"]:
         errors.append(_("The company name is missing."))
+        said.add("company_name")
     if fields["contact_email"]:
         try:
             EmailValidator()(fields["contact_email"])
@@ -116,6 +132,10 @@ def _lead_fields(row: dict, errors: list, source: str) -> dict:
             errors.append(
                 _("“%(email)s” is not an e-mail address.") % {"email": fields["contact_email"]}
             )
+            said.add("contact_email")
+    _model_errors(
+        Lead(**fields), errors, exclude=said, validate_unique=False, validate_constraints=False
+    )
     return fields
 
 

@@ -20,7 +20,5 @@ VERBS = {
     "local_entity.create": _("Local entity added"),
     "local_entity.update": _("Local entity changed"),
     "quarterly_report.submit": _("Quarterly report submitted"),
-    "quarterly_report.create": _("Quarterly report created"),
-    "quarterly_report.update": _("Quarterly report changed"),
     "quarterly_report.delete": _("Quarterly report deleted"),
 }

@@ -20,6 +20,7 @@ from companies.services import members_notify, users_notify
 from incubator import times
 from incubator.audit import audit_record, changed
 from incubator.multilingual import localized
+from incubator.rows import row_delete
 from programs import policies, stages
 from programs.models import (
     Application,
@@ -577,6 +578,14 @@ def quarterly_report_submit(
     except IntegrityError:  # the same quarter filed at the same moment
         raise ValidationError({"quarter": already}, code="reported") from None
     return report
+
+
+def quarterly_report_delete(*, report: QuarterlyReport, actor) -> None:
+    """Delete a filed report, audited with what it held; the company may then file the
+    quarter again."""
+    if not policies.can_delete_quarterly_report(actor, report):
+        raise PermissionDenied
+    row_delete(report, actor=actor, verb="quarterly_report", company=report.company_id)
 
 
 def _report_words(company, period, language) -> dict:

@@ -232,3 +232,18 @@ def test_blank_rows_keep_the_row_numbers_and_do_not_count_towards_the_limit():
     response = preview(role_client(roles.PROGRAM_OFFICER), xlsx_file(KO_HEADERS, rows))
     numbers = {row.number: row.valid for row, _cells in response.context["preview"]}
     assert numbers == {2: True, 5: True, 6: False}
+
+
+def test_a_value_longer_than_its_column_is_the_rows_error_and_nothing_is_cut():
+    long_name = "긴이름" * 200  # 600 characters; the lead's company name holds 200
+    headers = ["회사명", "담당자", "이메일"]
+    rows = [["바다아쿠아텍", "박지호", "hello@bada.example"], [long_name, "", ""]]
+    client = role_client(roles.PROGRAM_OFFICER)
+    client.cookies["lang"] = "en"
+    response = preview(client, xlsx_file(headers, rows), kind="leads")
+    errors = {row.number: row.errors for row, _cells in response.context["preview"]}
+    assert errors[2] == []
+    assert errors[3] == ["Company name: Ensure this value has at most 200 characters (it has 600)."]
+    assert "at most 200 characters" in response.content.decode()
+    client.post(URL, {"_confirm": "1"})
+    assert list(Lead.objects.values_list("company_name", flat=True)) == ["바다아쿠아텍"]

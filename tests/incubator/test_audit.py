@@ -143,3 +143,27 @@ def test_a_records_two_actor_fields_are_named_apart(client):
     assert "Actor's account" in labels
     assert "Actor as recorded (e-mail address or key)" in labels
     assert len(labels) == len(set(labels))
+
+
+def test_a_companys_history_is_every_record_that_concerns_it(client):
+    from companies.services import company_update
+
+    company = CompanyFactory(name_en="Barun")
+    manager = _in_role(StaffFactory(), "center_manager")
+    company_update(company=company, actor=manager, city="Harbin")
+    # Written on the company's application and enrollment, not on its own row.
+    audit_record(actor=manager, verb="application.accept", obj=manager, company=company)
+    audit_record(actor=manager, verb="enrollment.advance", obj=manager, company=company.pk)
+    audit_record(actor=None, verb="company.update", obj=CompanyFactory(), company=None)
+    client.force_login(manager)
+    client.cookies["lang"] = "en"
+    expected = {"company.update", "application.accept", "enrollment.advance"}
+
+    shown = client.get(f"/admin/companies/company/{company.pk}/change/").content.decode()
+    link = re.search(r'<a href="([^"]+)" class="historylink">', shown).group(1)
+    trail = client.get(link.replace("&amp;", "&"))
+    assert {r.verb for r in trail.context["cl"].result_list} == expected
+
+    history = client.get(f"/admin/companies/company/{company.pk}/history/")
+    trail = client.get(history["Location"])
+    assert {r.verb for r in trail.context["cl"].result_list} == expected

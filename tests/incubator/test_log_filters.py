@@ -3,6 +3,7 @@ warnings, gunicorn's access log) and the traceback of a refusal (incubator/log_f
 incubator/gunicorn_config.py)."""
 
 import datetime as dt
+import io
 import logging
 import re
 from pathlib import Path
@@ -193,3 +194,22 @@ def test_a_refusal_is_logged_in_one_line_without_its_traceback(client, caplog):
     assert record.getMessage() == "Forbidden (Permission denied): /portal/staff/events/1/check-in/"
     assert record.exc_info is None
     assert "Traceback" not in caplog.text
+
+
+def test_axes_sign_in_line_masks_the_confirmation_link(client, caplog):
+    """django-axes logs the path of each sign-in; opening the e-mail confirmation link signs
+    in, so the line it writes holds the link unless the root's handler masks it."""
+    (console,) = [h for h in logging.getLogger().handlers if h.get_name() == "console"]
+    user = UserFactory(email_verified=False)
+    path = links.verify_email_path({"user_id": user.pk})
+    token = path.rstrip("/").rsplit("/", 1)[1]
+    written = io.StringIO()
+    stream = console.setStream(written)
+    try:
+        with caplog.at_level(logging.INFO, logger="axes"):
+            assert client.get(path).status_code == 302
+    finally:
+        console.setStream(stream)
+    (line,) = [line for line in written.getvalue().splitlines() if "Successful login" in line]
+    assert "/portal/verify/" in line and MASK in line
+    assert token not in written.getvalue()

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from companies import validators
 from incubator.admin_mixins import ReadOnlyInline, Rows, ServiceAdmin, through_services
 from incubator.rows import staff_row_save
+from programs import policies
 from programs.admin_display import money_or_dash as _money
 from programs.journey import services as journey_services
 from programs.journey.forms import LocalEntityForm as PortalLocalEntityForm
@@ -101,8 +102,13 @@ class LocalEntityAdmin(ServiceAdmin):
 
 @admin.register(QuarterlyReport)
 class QuarterlyReportAdmin(ReportColumns, ServiceAdmin):
-    # Filed by the company in the portal; staff read it and may delete a wrong one.
-    rows = Rows.kept_by_staff("quarterly_report")
+    # Filed by the company in the portal; staff read it. Only the center manager deletes a
+    # wrong one (the officers' list offers no delete), through the audited service.
+    rows = Rows(
+        "report",
+        delete=journey_services.quarterly_report_delete,
+        may_delete=policies.can_delete_quarterly_report,
+    )
     list_display = ["company", *REPORT_COLUMNS]
     list_select_related = ["company"]
     list_filter = ["year", "quarter"]
