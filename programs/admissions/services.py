@@ -10,13 +10,14 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from companies import services as company_services
 from companies.models import Company
 from companies.services import members_notify
 from incubator.audit import audit_record
+from incubator.multilingual import localized
 from programs.admissions import policies, screening, selectors
 from programs.admissions.models import (
     ANSWERS,
@@ -181,14 +182,27 @@ def application_submit(*, application: Application, user) -> Application:
             kind="application_submitted",
             dedupe_key=f"application-submitted:{application.pk}",
             payload={
-                "company": application.company.name_ko,
-                "program": str(application.intake),
                 "application_id": application.pk,
                 "path": reverse("programs:application-detail", args=[application.pk]),
             },
+            in_language=_named_for(application),
         )
     application.refresh_from_db()
     return application
+
+
+def _named_for(application: Application):
+    """The company and the call as each member reads them (`members_notify`'s in_language):
+    an English founder is not sent the Korean name of their company."""
+
+    def words(language: str) -> dict:
+        with translation.override(language):
+            return {
+                "company": localized(application.company, "name", language),
+                "program": str(application.intake),
+            }
+
+    return words
 
 
 def screening_details(policy: ScreeningPolicy, result: dict) -> dict:
@@ -347,8 +361,8 @@ def _decide(*, application: Application, decision: str, actor, reason: str) -> A
         company_id=application.company_id,
         kind="application_decided",
         dedupe_key=f"application-decided:{application.pk}:{decision}",
+        in_language=_named_for(application),
         payload={
-            "company": application.company.name_ko,
             "decision": decision,
             "reason": reason,
             "application_id": application.pk,

@@ -37,7 +37,7 @@ from companies.models import (
     Patent,
 )
 from incubator.forms import attach_error
-from incubator.portal import startup_view
+from incubator.portal import portal_home, startup_view
 from programs.admissions import policies as admissions_policies
 from programs.admissions import selectors, services
 from programs.admissions.forms import (
@@ -121,6 +121,9 @@ def _refuse_change(request, application: Application):
 @require_GET
 def dashboard(request):
     company = company_selectors.company_for_user(request.user)
+    if company is None and company_policies.has_other_portal_role(request.user):
+        # A partner's person or a judge has no company to make here: their own home.
+        return redirect(portal_home(request.user))
     if company is None:
         return render(
             request,

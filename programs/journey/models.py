@@ -244,7 +244,9 @@ class MilestoneTemplate(models.Model):
         default=True,
         help_text=_("Leaving the stage needs it done, unless a manager overrides."),
     )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(
+        pgettext_lazy("order in a list", "position"), default=0
+    )
     is_active = models.BooleanField(
         _("active"), default=True, help_text=_("Inactive templates are not copied any more.")
     )
@@ -287,7 +289,9 @@ class Milestone(models.Model):
     stage = models.CharField(_("stage"), max_length=20, choices=Enrollment.Stage.choices)
     title = TranslatedText(_("title"), max_length=200, required=True)
     required = models.BooleanField(_("required to leave the stage"), default=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(
+        pgettext_lazy("order in a list", "position"), default=0
+    )
     due_on = models.DateField(_("due on"))
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     done_by = acting_user(_("done by"))

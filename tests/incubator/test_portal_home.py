@@ -106,3 +106,17 @@ def test_a_judge_who_never_had_a_company_is_not_offered_to_register_one(client):
     page = client.get(reverse("portal:home"), follow=True).content.decode()
     assert reverse("companies:company-create") not in page
     assert 'data-portal-link="judging"' in page
+
+
+@pytest.mark.parametrize(
+    "make, home",
+    [(judge, "/portal/judging/"), (lambda: PartnerPersonFactory().user, "/portal/events/mine/")],
+    ids=["judge", "partner"],
+)
+def test_a_partner_or_a_judge_who_opens_the_company_page_goes_home_not_to_the_start(
+    client, make, home
+):
+    # The start page offers a startup's ways in, which a partner's person cannot take.
+    client.force_login(make())
+    response = client.get(reverse("programs:dashboard"))
+    assert response.status_code == 302 and response["Location"] == home

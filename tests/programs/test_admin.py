@@ -629,3 +629,18 @@ def test_the_admins_chinese_titles_do_not_space_out_a_chinese_name(staff_client,
     cohorts = client.get(reverse("admin:programs_cohort_changelist")).content.decode()
     assert "<h1>选择要修改的" in cohorts and "来修改" not in cohorts
     assert "<h1>增加批次" in client.get(reverse("admin:programs_cohort_add")).content.decode()
+
+
+def test_the_milestone_list_filters_by_kind_named_in_the_readers_language(
+    client, officer, enrollment
+):
+    client.force_login(officer)
+    client.cookies["lang"] = "ko"
+    url = reverse("admin:programs_milestone_changelist")
+    page = client.get(url).content.decode()
+    office = enrollment.milestones.get(code="office_moved_in")
+    # The filter names each kind by its title, not by the code of the programme.
+    assert f">{office.title_ko}</a>" in page
+    assert ">office_moved_in</a>" not in page
+    listed = client.get(url, {"code": "office_moved_in"}).context["cl"].result_list
+    assert [m.pk for m in listed] == [office.pk]

@@ -99,6 +99,21 @@ def test_accepting_an_application_enrolls_the_company_in_one_call(officer, membe
     assert OutboxMessage.objects.filter(kind="application_decided", recipient=member.email)
 
 
+def test_the_decision_names_the_company_as_each_member_reads_it(officer):
+    company = CompanyFactory(name_ko="블루웨이브센서", name_en="BlueWave Sensor", name_zh="")
+    english = MembershipFactory(company=company, user__language="en").user
+    korean = MembershipFactory(company=company, user__language="ko").user
+    application = ApplicationFactory(company=company, status=Application.Status.SUBMITTED)
+
+    admissions_services.application_accept(application=application, actor=officer, reason="Good.")
+
+    sent = {
+        m.recipient: m.payload for m in OutboxMessage.objects.filter(kind="application_decided")
+    }
+    assert sent[english.email]["company"] == "BlueWave Sensor"
+    assert sent[korean.email]["company"] == "블루웨이브센서"
+
+
 def test_accepting_into_a_cohort_of_another_program_changes_nothing(officer):
     application = ApplicationFactory(status=Application.Status.SUBMITTED)
     with pytest.raises(ValidationError) as error:

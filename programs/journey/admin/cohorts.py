@@ -122,6 +122,27 @@ class OverdueMilestoneFilter(admin.SimpleListFilter):
         return queryset
 
 
+class MilestoneKindFilter(admin.SimpleListFilter):
+    """The milestones of one kind (their code), named by their title in the reader's
+    language: the codes themselves are words of the code, not of the reader."""
+
+    title = _("milestone")
+    parameter_name = "code"
+
+    def lookups(self, request, model_admin):
+        named = {}
+        for template in MilestoneTemplate.objects.order_by("position", "pk"):
+            named.setdefault(template.code, template.title)
+        # A milestone whose template is gone keeps its code: named by one of its rows.
+        gone = Milestone.objects.exclude(code__in=list(named)).values_list("code", flat=True)
+        for code in sorted(set(gone.order_by().distinct())):
+            named[code] = Milestone.objects.filter(code=code).first().title
+        return list(named.items())
+
+    def queryset(self, request, queryset):
+        return queryset.filter(code=self.value()) if self.value() else queryset
+
+
 class MilestoneForm(forms.ModelForm):
     mark_done = forms.BooleanField(label=_("mark as done"), required=False)
     new_evidence = forms.CharField(
@@ -149,7 +170,7 @@ class MilestoneAdmin(ServiceAdmin):
     form = MilestoneForm
     list_display = ["title_display", "company", "stage", "due", "required", "done_at", "done_by"]
     list_select_related = ["company", "done_by", "enrollment"]
-    list_filter = [OverdueMilestoneFilter, "stage", "required", "code"]
+    list_filter = [OverdueMilestoneFilter, "stage", "required", MilestoneKindFilter]
     search_fields = ["company__name_ko", "company__name_zh", "company__name_en", "title_ko"]
     ordering = ["done_at", "due_on"]
     readonly_fields = [
