@@ -24,21 +24,29 @@ def demo_key(prefix: str = PREFIX) -> str:
     return f"{prefix}.{secret.hexdigest()[:32]}"
 
 
-def ensure_demo_key(organisation, prefix: str = PREFIX, scopes=None) -> str:
-    """Make a demo key (the investor's: every scope) once, and return it."""
+# The investor's key: every scope but the county's report (what the center reports to the
+# county government is not an investor's to read).
+INVESTOR_SCOPES = [scope for scope in Scope.values if scope != Scope.REPORTS_READ]
+
+
+def ensure_demo_key(organisation, prefix: str = PREFIX, scopes=INVESTOR_SCOPES) -> str:
+    """Make a demo key once, with `scopes` (a demo loaded before keeps its key, its scopes
+    made these), and return it."""
     key = demo_key(prefix)
     hashed = PartnerAPIKey.objects.key_generator.hash(key)
     PartnerAPIKey.objects.filter(prefix=prefix).exclude(hashed_key=hashed).delete()
-    PartnerAPIKey.objects.get_or_create(
+    made, created = PartnerAPIKey.objects.get_or_create(
         prefix=prefix,
         defaults={
             "id": concatenate(prefix, hashed),
             "hashed_key": hashed,
             "organisation": organisation,
             "name": "Demo",
-            "scopes": list(scopes or Scope.values),
+            "scopes": list(scopes),
         },
     )
+    if not created and made.scopes != list(scopes):
+        PartnerAPIKey.objects.filter(pk=made.pk).update(scopes=list(scopes))
     return key
 
 

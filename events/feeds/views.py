@@ -60,8 +60,11 @@ def calendar_feed(request, token):
         else:
             items = selectors.organisation_feed_items(feed.organisation_id, **_urls(request))
         content = ics.calendar_for(items, name=selectors.feed_name(feed), refresh=REFRESH)
+        spoken = translation.get_language()
     services.calendar_feed_fetched(feed)
     response = HttpResponse(content, content_type=ics.CONTENT_TYPE)
+    # The language the texts are in, the owner's: LocaleMiddleware would name the fetcher's.
+    response["Content-Language"] = spoken
     response["Content-Disposition"] = 'inline; filename="calendar.ics"'
     response["Cache-Control"] = FEED_CACHE_CONTROL
     response["X-Robots-Tag"] = "noindex"

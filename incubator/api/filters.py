@@ -12,12 +12,29 @@ from rest_framework import exceptions, filters
 from rest_framework.settings import api_settings
 
 
-def refuse_unknown_parameters(query_params, known: Iterable[str]) -> None:
+def refuse_unknown_parameters(
+    query_params, known: Iterable[str], repeatable: Iterable[str] = ()
+) -> None:
     """A 400 naming each query parameter the endpoint does not take, and those it does: a
-    typo (`?sectr=ai`) would otherwise answer every row, as if there were no filter."""
+    typo (`?sectr=ai`) would otherwise answer every row, as if there were no filter. A
+    parameter given twice that takes one value (`?from=…&from=…`) is a 400 too: only one
+    of the two would be read, without a word; `repeatable` names those that take several."""
     known = sorted(set(known))
     unknown = sorted(name for name in query_params if name not in known)
     if not unknown:
+        repeatable = set(repeatable)
+        repeated = sorted(
+            name
+            for name in query_params
+            if name not in repeatable and len(query_params.getlist(name)) > 1
+        )
+        if repeated:
+            raise exceptions.ValidationError(
+                {
+                    name: [_("Give %(name)s once: it takes one value.") % {"name": name}]
+                    for name in repeated
+                }
+            )
         return
     if known:
         message = _("Unknown parameter: this endpoint takes %(names)s.") % {
@@ -25,7 +42,16 @@ def refuse_unknown_parameters(query_params, known: Iterable[str]) -> None:
         }
     else:
         message = _("Unknown parameter: this endpoint takes none.")
-    raise exceptions.ValidationError(dict.fromkeys(unknown, [message]))
+    fields = {name: [message] for name in unknown}
+    if "lang" in fields:
+        # The API's own pages (the guide, the schema) take ?lang=; the data follows the header.
+        fields["lang"].append(
+            _(
+                "The language of an answer is chosen with the Accept-Language header (ko, "
+                "zh-hans, en); ?lang= is only for the API's guide, docs and schema."
+            )
+        )
+    raise exceptions.ValidationError(fields)
 
 
 class KnownParameters(filters.BaseFilterBackend):
@@ -37,8 +63,22 @@ class KnownParameters(filters.BaseFilterBackend):
     """
 
     def filter_queryset(self, request, queryset, view):
-        refuse_unknown_parameters(request.query_params, self.known(view, queryset))
+        refuse_unknown_parameters(
+            request.query_params, self.known(view, queryset), self.repeatable(view, queryset)
+        )
         return queryset
+
+    @staticmethod
+    def repeatable(view, queryset=None) -> set[str]:
+        """The filters that take several values (`?status=a&status=b`)."""
+        names = set()
+        for backend in view.filter_backends:
+            if issubclass(backend, DjangoFilterBackend):
+                filterset = backend().get_filterset_class(view, queryset)
+                for name, found in (filterset.base_filters if filterset else {}).items():
+                    if isinstance(found, django_filters.MultipleChoiceFilter):
+                        names.add(name)
+        return names
 
     @staticmethod
     def known(view, queryset=None) -> set[str]:

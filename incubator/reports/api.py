@@ -1,5 +1,6 @@
 """The KPI report for partners with the `reports:read` scope (the county government)."""
 
+import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -18,15 +19,26 @@ DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class DayField(serializers.DateField):
-    """A day written YYYY-MM-DD exactly (strptime alone takes 2024-3-1 too)."""
+    """A day written YYYY-MM-DD exactly (strptime alone takes 2024-3-1 too); a day so
+    written that the calendar has not (2024-02-30) is told as such, not as a wrong format."""
+
+    default_error_messages = {
+        "invalid": _("Write the day as YYYY-MM-DD, e.g. 2024-03-01."),
+        "no_such_day": _("There is no such day: %(day)s."),
+    }
 
     def __init__(self, **kwargs):
         super().__init__(input_formats=["%Y-%m-%d"], **kwargs)
 
     def to_internal_value(self, value):
         if not isinstance(value, str) or not DAY.fullmatch(value):
-            self.fail("invalid", format="YYYY-MM-DD")
-        return super().to_internal_value(value)
+            self.fail("invalid")
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise serializers.ValidationError(
+                self.error_messages["no_such_day"] % {"day": value}, code="no_such_day"
+            ) from None
 
 
 class KpiQuery(serializers.Serializer):

@@ -135,6 +135,19 @@ def test_the_feed_speaks_its_owners_language_whoever_fetches_it(client, partner)
     assert summaries(parse(client.get(feed_path(token)))) == ["서울 로드쇼"]
 
 
+def test_the_feed_names_its_owners_language_not_the_fetchers(client, partner):
+    register(EventFactory(title_ko="서울 로드쇼", title_zh="首尔路演"), partner.user)
+    partner.user.language = "zh-hans"
+    partner.user.save(update_fields=["language"])
+    _feed, token = calendar_feed_regenerate(actor=partner.user, user=partner.user)
+    client.cookies["lang"] = "en"
+
+    response = client.get(feed_path(token), HTTP_ACCEPT_LANGUAGE="ko")
+
+    assert summaries(parse(response)) == ["首尔路演"]
+    assert response["Content-Language"] == "zh-hans"
+
+
 def test_a_cancelled_event_stays_cancelled_with_a_higher_sequence(client, partner):
     event = EventFactory(title_en="Harbin matching day")
     register(event, partner.user)

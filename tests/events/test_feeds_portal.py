@@ -1,12 +1,16 @@
 """The portal's calendar page: the address shown once, regenerated with a confirmation,
 stopped; a partner person also manages their organisation's feed."""
 
+import datetime as dt
 import re
+import zoneinfo
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone, translation
 
 from events.feeds.models import CalendarFeed, token_hash
+from incubator.zones import moment_text, zone_words
 from tests.companies.factories import MembershipFactory
 from tests.events.factories import PartnerPersonFactory
 
@@ -134,3 +138,22 @@ def test_a_partner_person_manages_the_organisations_feed(client):
     assert "Active since" in client.get(PAGE).content.decode()
     address_in(client.post(REGENERATE, {"feed": "organisation", "confirm": "on"}, follow=True))
     assert client.get(reverse("events:calendar-feed", kwargs={"token": token})).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "zone, shown",
+    [("Asia/Seoul", "2026-12-02 10:29"), ("Asia/Shanghai", "2026-12-02 09:29")],
+)
+def test_the_feeds_times_are_shown_with_their_zone(client, member, zone, shown):
+    member.time_zone = zone
+    member.save(update_fields=["time_zone"])
+    client.post(REGENERATE, {"feed": "mine"})
+    at = dt.datetime(2026, 12, 2, 1, 29, tzinfo=dt.UTC)
+    CalendarFeed.objects.filter(user=member).update(created_at=at, last_fetched_at=at)
+
+    html = client.get(PAGE).content.decode()
+
+    with timezone.override(zoneinfo.ZoneInfo(zone)), translation.override("en"):
+        expected = f'<time datetime="{at.isoformat()}">{moment_text(at)}</time>'
+        assert f"{shown} {zone_words(zone)}" in expected
+    assert html.count(expected) == 2  # made at, last fetched at
