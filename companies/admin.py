@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from companies import services, validators
 from companies.apikeys import admin as apikeys_admin  # noqa: F401
 from companies.exchange import admin as exchange_admin  # noqa: F401 - the room's staff side
-from companies.forms import PatentForm
+from companies.forms import CompanyBrnForm, PatentForm
 from companies.imports.admin import ImportAdminMixin, ImportLink
 from companies.imports.parsing import LEADS
 from companies.models import (
@@ -153,10 +153,15 @@ class DocumentInline(admin.TabularInline):
         return format_html('<a href="{}">{}</a>', document_url(document), document.original_name)
 
 
+def _brn_shown(field: str) -> str:
+    return "brn_formatted" if field == "brn" else field
+
+
 @admin.register(Company)
 class CompanyAdmin(ImportAdminMixin, ExportAdminMixin, BrnSearchMixin, ServiceAdmin):
     # Saved by save_model and save_formset below; deleted by its service.
     rows = Rows("company", delete=services.company_delete)
+    form = CompanyBrnForm
     list_display = ["display_name", "brn_formatted", "sector", "founded_on", "city", "consent"]
     list_filter = ["sector", FoundedFilter, "consent_to_partners", "city"]
     search_fields = ["name_ko", "name_zh", "name_en", "brn"]
@@ -174,6 +179,12 @@ class CompanyAdmin(ImportAdminMixin, ExportAdminMixin, BrnSearchMixin, ServiceAd
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            # Read only, the stored digits would show bare: the number as it is written.
+            fieldsets = [
+                (name, {**options, "fields": [_brn_shown(f) for f in options["fields"]]})
+                for name, options in fieldsets
+            ]
         if can_read_audit_trail(request.user):
             return fieldsets
         return [(name, options) for name, options in fieldsets if options["fields"] != ["history"]]

@@ -43,7 +43,10 @@ BRN_TAKEN_BY_ANOTHER = _(
 )
 
 
-class CompanyForm(forms.ModelForm):
+class CompanyBrnForm(forms.ModelForm):
+    """A company's form whose registration number shows as 124-81-00998 and is stored as its
+    10 digits: the portal's company forms, and the admin's change page."""
+
     # Wider than the stored 10 digits: people type "124-81-00998".
     brn = forms.CharField(
         label=_("business registration number"),
@@ -52,6 +55,17 @@ class CompanyForm(forms.ModelForm):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["brn"] = self.instance.brn_display
+
+    def clean_brn(self):
+        # Stored without dashes; the model's validator checks the digits.
+        return validators.brn_compact(self.cleaned_data["brn"])
+
+
+class CompanyForm(CompanyBrnForm):
     class Meta:
         model = Company
         formfield_callback = _formfield
@@ -82,16 +96,10 @@ class CompanyForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            self.initial["brn"] = self.instance.brn_display
         # A human maximum, checked before the database's (a 19-digit number in its message).
         employees = self.fields["employees"]
         employees.widget.attrs["max"] = validators.EMPLOYEES_MAX
         employees.validators.append(validators.validate_employee_count)
-
-    def clean_brn(self):
-        # Stored without dashes; the model's validator checks the digits.
-        return validators.brn_compact(self.cleaned_data["brn"])
 
     def add_error(self, field, error):
         super().add_error(field, error)
@@ -119,6 +127,8 @@ class CompanyProfileForm(CompanyForm):
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address of your colleague"), max_length=254)
+    # Set by "Send it again" next to a pending invitation: the one deliberate resend.
+    resend = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class PatentForm(forms.ModelForm):

@@ -1,4 +1,5 @@
-"""The admin's lists on a laptop's screen: they fit beside their filters, no sideways scroll."""
+"""The admin's lists on a laptop's screen: they fit beside their filters, no sideways scroll.
+The front page's dashboard and the pipeline board fit a phone's."""
 
 import pytest
 from django.contrib.auth.models import Group
@@ -16,9 +17,14 @@ SCROLLS_SIDEWAYS = """() => {
   const results = document.querySelector('#changelist .results');
   return results.scrollWidth > results.clientWidth + 1;
 }"""
+PAGE_SCROLLS_SIDEWAYS = (
+    """() => document.documentElement.scrollWidth > document.documentElement.clientWidth"""
+)
 
 
-def test_a_list_fits_a_laptop_and_the_menu_opens_when_asked(live_server, new_context, signed_in):
+def test_a_list_fits_a_laptop_the_dashboard_a_phone_and_the_menu_opens_when_asked(
+    live_server, new_context, signed_in
+):
     manager = StaffFactory(language="en")
     manager.groups.add(Group.objects.get(name=roles.CENTER_MANAGER))
     program = ProgramFactory(name_en="China–Korea International Innovation Incubation Program")
@@ -58,5 +64,11 @@ def test_a_list_fits_a_laptop_and_the_menu_opens_when_asked(live_server, new_con
     assert page.is_visible("#nav-sidebar")
     page.goto(url)
     assert page.is_visible("#nav-sidebar")  # the choice is kept
+
+    # On a phone (390 px), the dashboard's panels and the board's columns and tables.
+    page.set_viewport_size({"width": 390, "height": 844})
+    for phone_url in ("/admin/", "/admin/programs/enrollment/pipeline/"):
+        page.goto(live_server.url + phone_url)
+        assert page.evaluate(PAGE_SCROLLS_SIDEWAYS) is False, phone_url
     assert refused == []
     context.close()  # its storage holds the choice: no later test gets it
