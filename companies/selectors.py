@@ -37,6 +37,18 @@ def company_for_user(user) -> Company | None:
     return membership.company if membership else None
 
 
+def owners_for_member(user) -> tuple[Company, list] | None:
+    """Return (company, its active owners' users) when `user` is a member but not an owner
+    of a company: whom to ask for what only an owner does. Else None."""
+    membership = getattr(user, "membership", None) if user.is_authenticated else None
+    if membership is None or membership.role == Membership.Role.OWNER:
+        return None
+    owners = Membership.objects.filter(
+        company_id=membership.company_id, role=Membership.Role.OWNER, user__is_active=True
+    ).select_related("user")
+    return membership.company, [owner.user for owner in owners.order_by("pk")]
+
+
 def invitations_pending_for(*, email: str) -> QuerySet[Invitation]:
     """The invitations an address may still accept: an expired one is not offered (its page
     says to ask for it again)."""

@@ -1,5 +1,7 @@
 """Every write of a company, its members, evidence, documents and leads, each in one transaction."""
 
+from dataclasses import dataclass
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -22,6 +24,7 @@ from companies.models import (
 )
 from incubator import times, uploads
 from incubator.audit import audit_record, changed
+from incubator.models import OutboxMessage
 from incubator.multilingual import localized
 from incubator.roles import can_delete_row, can_save_row
 from incubator.rows import row_delete, row_save
@@ -131,15 +134,34 @@ def company_update(*, company: Company, actor=None, **fields) -> Company:
     return company
 
 
-def member_invite(*, company: Company, email: str, invited_by) -> Invitation:
-    """Invite a colleague by e-mail; only the company's owner invites.
+@dataclass(frozen=True)
+class Invited:
+    """An invitation and what inviting did (`outcome`): SENT, SENT_AGAIN, or nothing sent
+    (PENDING, ALREADY_SENT_TODAY)."""
+
+    invitation: Invitation
+    outcome: str
+
+    SENT = "sent"  # a new invitation
+    SENT_AGAIN = "sent_again"  # the pending one, its link unchanged, valid afresh
+    PENDING = "pending"  # the address's invitation is pending and valid: nothing sent
+    ALREADY_SENT_TODAY = "already_sent_today"  # sent again today already: nothing sent
+
+    @property
+    def sent(self) -> bool:
+        return self.outcome in (self.SENT, self.SENT_AGAIN)
+
+
+def member_invite(*, company: Company, email: str, invited_by, resend: bool = False) -> Invited:
+    """Invite a colleague by e-mail; only the company's owner invites. Say what was done.
 
     Addresses are compared whatever their case: an address with an invitation of the
-    company still pending gets that one again (its link unchanged, its period of validity
-    started afresh, an expired one's too), never a second one. An address that could never
-    accept is refused now, by the rule the acceptance applies (policies.joining_obstacle):
-    the owner learns that it belongs to another company, or to staff, a partner or a judge,
-    never which.
+    company still pending never gets a second one. That one is sent again (its link
+    unchanged, its period of validity started afresh) when the owner asks to `resend` it,
+    or when it has expired; at most once a day. Otherwise nothing is sent: inviting twice
+    (a double submit) is one e-mail. An address that could never accept is refused now,
+    by the rule the acceptance applies (policies.joining_obstacle): the owner learns that
+    it belongs to another company, or to staff, a partner or a judge, never which.
     """
     if not policies.can_invite(invited_by, company):
         raise PermissionDenied(_("Only the company's owner invites colleagues."))
@@ -164,14 +186,18 @@ def member_invite(*, company: Company, email: str, invited_by) -> Invitation:
             invitation = Invitation.objects.create(
                 company=company, email=email, invited_by=invited_by
             )
-            verb, dedupe_key = "member.invite", f"invitation:{invitation.pk}"
+            outcome, verb, dedupe_key = Invited.SENT, "member.invite", f"invitation:{invitation.pk}"
         else:
+            if not (resend or invitation.is_expired()):
+                return Invited(invitation, Invited.PENDING)
+            # Sent again at most once a day, like a lead's invitation.
+            dedupe_key = f"invitation:{invitation.pk}:{timezone.localdate():%Y-%m-%d}"
+            if OutboxMessage.objects.filter(dedupe_key=dedupe_key).exists():
+                return Invited(invitation, Invited.ALREADY_SENT_TODAY)
             invitation.invited_by = invited_by
             invitation.created_at = timezone.now()
             invitation.save(update_fields=["invited_by", "created_at"])
-            # Sent again at most once a day, like a lead's invitation.
-            verb = "member.reinvite"
-            dedupe_key = f"invitation:{invitation.pk}:{timezone.localdate():%Y-%m-%d}"
+            outcome, verb = Invited.SENT_AGAIN, "member.reinvite"
         audit_record(
             actor=invited_by,
             verb=verb,
@@ -197,7 +223,7 @@ def member_invite(*, company: Company, email: str, invited_by) -> Invitation:
             },
             language=invited_by.language,
         )
-    return invitation
+    return Invited(invitation, outcome)
 
 
 def _check_can_join(email: str) -> None:
@@ -283,7 +309,8 @@ def _owners_notify(company: Company, *, kind: str, dedupe_key: str, member) -> i
         payload={
             "member": member.get_full_name(),
             "member_email": member.email,
-            "path": reverse("portal:home"),
+            # The company's page (programs' URL, looked up by name: no import of programs).
+            "path": reverse("programs:dashboard"),
         },
         in_language=lambda language: {"company": localized(company, "name", language)},
     )

@@ -3,7 +3,7 @@ answers, asked from the template."""
 
 from django import template
 
-from companies import policies
+from companies import policies, selectors
 
 register = template.Library()
 
@@ -19,3 +19,10 @@ def member_may(user, membership) -> dict:
         "leave": leave,
         "stay": own and not leave,
     }
+
+
+@register.simple_tag
+def owners_to_ask(user):
+    """{% owners_to_ask request.user as ask %}: (company, owners) for a member who is not an
+    owner (a page refused to them is most often an owner's), else None."""
+    return selectors.owners_for_member(user)

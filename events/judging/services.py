@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from companies.models import Membership
-from events.judging import policies
+from events.judging import policies, selectors
 from events.judging.models import (
     CompetitionEntry,
     CompetitionRound,
@@ -275,6 +275,10 @@ def round_release(*, round: CompetitionRound, actor) -> CompetitionRound:
             company__competition_entries__round=round_
         ).select_related("user", "company")
         path = reverse("events:competition-results", args=[round_.pk])
+        # Each entrant reads its own place in the ranking the results page publishes.
+        rows = selectors.round_results(round=round_).rows
+        rank_of = {row.obj.company_id: row.rank for row in rows}
+        ranked = sum(1 for row in rows if row.rank is not None)
         for membership in members:
             user = membership.user
             with translation.override(user.language):
@@ -283,6 +287,8 @@ def round_release(*, round: CompetitionRound, actor) -> CompetitionRound:
                     "round": round_.name,
                     "event": round_.event.title,
                     "company": membership.company.name,
+                    "rank": rank_of.get(membership.company_id),  # None: not ranked
+                    "ranked": ranked,
                     "path": path,
                 }
             outbox_enqueue(

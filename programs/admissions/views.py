@@ -174,6 +174,23 @@ def _render_dashboard(request, company, invite_form=None, status=200):
     return render(request, "programs/dashboard.html", context, status=status)
 
 
+# What the owner reads after inviting: exactly what was sent, or that nothing was.
+INVITED_SAYS = {
+    company_services.Invited.SENT: gettext_lazy("The invitation is sent to %(email)s."),
+    company_services.Invited.SENT_AGAIN: gettext_lazy(
+        "The invitation to %(email)s is sent again, with the same link."
+    ),
+    company_services.Invited.PENDING: gettext_lazy(
+        "%(email)s has an invitation already, not yet accepted, so nothing was sent now. To "
+        "send it again, use “Send it again” next to it in the list of invitations."
+    ),
+    company_services.Invited.ALREADY_SENT_TODAY: gettext_lazy(
+        "The invitation to %(email)s was sent again today already, so nothing was sent now. "
+        "You can send it again tomorrow."
+    ),
+}
+
+
 @startup_view
 @require_POST
 def member_invite(request):
@@ -183,16 +200,17 @@ def member_invite(request):
     form = InvitationForm(request.POST)
     if form.is_valid():
         try:
-            company_services.member_invite(
-                company=company, email=form.cleaned_data["email"], invited_by=request.user
+            invited = company_services.member_invite(
+                company=company,
+                email=form.cleaned_data["email"],
+                invited_by=request.user,
+                resend=form.cleaned_data["resend"],
             )
         except ValidationError as error:
             attach_error(form, error)
         else:
-            messages.success(
-                request,
-                _("The invitation is sent to %(email)s.") % {"email": form.cleaned_data["email"]},
-            )
+            said = INVITED_SAYS[invited.outcome] % {"email": invited.invitation.email}
+            (messages.success if invited.sent else messages.info)(request, said)
             return redirect("programs:dashboard")
     return _render_dashboard(request, company, invite_form=form)
 

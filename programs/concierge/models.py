@@ -126,6 +126,16 @@ class ServiceRequest(models.Model):
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
 
+    @property
+    def awaits_company_reply(self) -> bool:
+        """Return whether the company's answer is awaited: the center wrote last on a request
+        still open or in progress.
+
+        The company's own reply, a reopening and a resolved or closed request hand it back
+        to the center or to nobody (`waiting_on`, kept by the services).
+        """
+        return self.is_active and self.waiting_on == self.WaitingOn.COMPANY
+
     def is_overdue(self, today=None) -> bool:
         return (
             self.is_active

@@ -147,6 +147,7 @@ def _notify_other_side(service_request: ServiceRequest, message: ServiceMessage)
         dedupe_key=f"service-message:{message.pk}",
         excerpt=_excerpt(message.body) or message.original_name,
         from_center=message.from_center,
+        attachment=message.original_name,  # "": no file
     )
 
 
@@ -227,6 +228,7 @@ def service_request_open(
                 kind="service_request_opened",
                 dedupe_key=f"service-request-opened:{service_request.pk}",
                 excerpt=_excerpt(body),
+                attachment=message.original_name,
             )
     return service_request
 
@@ -254,10 +256,13 @@ def service_request_reply(
                 _("This request is closed; open a new one if you need more help."), code="closed"
             )
         message = _message_create(service_request, actor, from_center, body, stored, saved)
-        service_request.waiting_on = (
-            ServiceRequest.WaitingOn.COMPANY if from_center else ServiceRequest.WaitingOn.CENTER
-        )
-        fields = ["waiting_on"]
+        fields = []
+        if service_request.is_active or not from_center:
+            # A note of the center on a resolved request asks nothing: it awaits nobody.
+            service_request.waiting_on = (
+                ServiceRequest.WaitingOn.COMPANY if from_center else ServiceRequest.WaitingOn.CENTER
+            )
+            fields.append("waiting_on")
         if not from_center and service_request.status == ServiceRequest.Status.RESOLVED:
             # The company answers a resolved request: it is not resolved for them.
             service_request.status = ServiceRequest.Status.IN_PROGRESS

@@ -31,7 +31,9 @@ def pending_list(client) -> str:
 
 
 def invite(owner, email: str) -> Invitation:
-    return services.member_invite(company=owner.membership.company, email=email, invited_by=owner)
+    return services.member_invite(
+        company=owner.membership.company, email=email, invited_by=owner
+    ).invitation
 
 
 # --- 1. The owner's own address ------------------------------------------------------------
@@ -54,24 +56,65 @@ def test_the_owner_cannot_invite_their_own_address_in_any_case(client, owner):
 # --- 2. One invitation per address -----------------------------------------------------------
 
 
-def test_inviting_a_pending_address_again_in_another_case_sends_the_same_invitation(client, owner):
+def test_inviting_a_pending_address_again_in_another_case_sends_nothing_and_says_so(client, owner):
     first = invite(owner, "Seoyeon.Lee@example.kr")
     client.force_login(owner)
-    response = client.post(INVITE, {"email": "seoyeon.lee@example.kr"})
+    response = client.post(INVITE, {"email": "seoyeon.lee@example.kr"}, follow=True)
 
-    assert response.status_code == 302
-    again = Invitation.objects.get()  # no second row
-    assert again.pk == first.pk and again.link_token == first.link_token
-    messages = OutboxMessage.objects.filter(kind="member_invitation")
-    assert [m.payload["invitation_id"] for m in messages] == [first.pk, first.pk]
-    assert AuditRecord.objects.filter(verb="member.reinvite", actor=owner).count() == 1
+    assert response.status_code == 200
+    page = html(response)
+    assert "has an invitation already, not yet accepted, so nothing was sent now" in page
+    assert "The invitation is sent to" not in page
+    assert Invitation.objects.get().pk == first.pk  # no second row
+    assert OutboxMessage.objects.filter(kind="member_invitation").count() == 1
+    assert not AuditRecord.objects.filter(verb="member.reinvite").exists()
     listed = pending_list(client)
     assert listed.count("<li>") == 1 and "<li>Seoyeon.Lee@example.kr" in listed
 
 
-def test_an_invitation_is_sent_again_at_most_once_a_day(owner):
-    for _ in range(3):
-        invite(owner, "cto@example.kr")
+def test_a_double_submitted_invitation_is_one_email(client, owner):
+    client.force_login(owner)
+    first = client.post(INVITE, {"email": "cto@example.kr"}, follow=True)
+    second = client.post(INVITE, {"email": "cto@example.kr"}, follow=True)
+
+    assert "The invitation is sent to cto@example.kr." in html(first)
+    assert "cto@example.kr has an invitation already" in html(second)
+    assert "The invitation is sent to" not in html(second)
+    assert OutboxMessage.objects.filter(kind="member_invitation").count() == 1
+
+
+def test_send_it_again_sends_the_same_invitation_once_a_day_and_says_what_happened(client, owner):
+    first = invite(owner, "Seoyeon.Lee@example.kr")
+    client.force_login(owner)
+    assert 'name="resend" value="1"' in pending_list(client)
+
+    again = client.post(INVITE, {"email": "seoyeon.lee@example.kr", "resend": "1"}, follow=True)
+    twice = client.post(INVITE, {"email": "seoyeon.lee@example.kr", "resend": "1"}, follow=True)
+
+    assert "The invitation to Seoyeon.Lee@example.kr is sent again, with the same link." in (
+        html(again)
+    )
+    assert "was sent again today already, so nothing was sent now" in html(twice)
+    assert "is sent again, with the same link" not in html(twice)
+    invitation = Invitation.objects.get()  # no second row
+    assert invitation.pk == first.pk and invitation.link_token == first.link_token
+    messages = OutboxMessage.objects.filter(kind="member_invitation")
+    assert [m.payload["invitation_id"] for m in messages] == [first.pk, first.pk]
+    assert AuditRecord.objects.filter(verb="member.reinvite", actor=owner).count() == 1
+
+
+def test_the_service_says_what_inviting_did(owner):
+    company = owner.membership.company
+
+    def outcome(**kwargs):
+        return services.member_invite(
+            company=company, email="cto@example.kr", invited_by=owner, **kwargs
+        ).outcome
+
+    assert outcome() == services.Invited.SENT
+    assert outcome() == services.Invited.PENDING
+    assert outcome(resend=True) == services.Invited.SENT_AGAIN
+    assert outcome(resend=True) == services.Invited.ALREADY_SENT_TODAY
     assert Invitation.objects.count() == 1
     assert OutboxMessage.objects.filter(kind="member_invitation").count() == 2
 

@@ -29,7 +29,9 @@ def colleague(owner, **user_fields) -> Membership:
 
 
 def invite(owner, email: str) -> Invitation:
-    return services.member_invite(company=owner.membership.company, email=email, invited_by=owner)
+    return services.member_invite(
+        company=owner.membership.company, email=email, invited_by=owner
+    ).invitation
 
 
 def link(invitation) -> str:
@@ -85,6 +87,25 @@ def test_the_owner_cannot_remove_themselves_nor_a_member_remove_anyone(client, o
     assert client.post(REMOVE, {"membership": owner.membership.pk}).status_code == 403
     assert Membership.objects.count() == 2
     assert not AuditRecord.objects.filter(verb="member.remove").exists()
+
+
+def test_a_page_refused_to_a_member_names_the_owner_to_ask_in_their_language(client, owner):
+    owner.full_name = "박지우"
+    owner.save(update_fields=["full_name"])
+    seoyeon = colleague(owner, language="ko")
+    client.force_login(seoyeon.user)
+    client.cookies["lang"] = "ko"
+
+    refused = client.post(INVITE, {"email": "new@startup.example"})
+
+    assert refused.status_code == 403
+    page = html(refused)
+    assert "박지우" in page and f'href="mailto:{owner.email}"' in page
+    assert owner.membership.company.name_ko in page
+    # An owner refused a page is pointed to nobody but the center's staff.
+    client.force_login(owner)
+    own = client.post(REMOVE, {"membership": owner.membership.pk})
+    assert own.status_code == 403 and "mailto:" not in html(own)
 
 
 def test_another_companys_member_is_not_found(client, owner):
@@ -162,6 +183,22 @@ def test_the_owners_are_told_in_their_language_when_an_invitation_is_accepted(cl
     # Accepting twice (a second tab) is one e-mail.
     client.post(link(invitation))
     assert OutboxMessage.objects.filter(kind="member_joined").count() == 1
+
+
+def test_the_owners_email_of_a_colleague_joining_or_leaving_links_to_the_company_page(
+    client, owner, settings
+):
+    invitation = invite(owner, "seoyeon@example.kr")
+    seoyeon = UserFactory(email="seoyeon@example.kr")
+    client.force_login(seoyeon)
+    client.post(link(invitation))
+    services.member_leave(membership=seoyeon.membership, actor=seoyeon)
+
+    for kind in ("member_joined", "member_left"):
+        message = OutboxMessage.objects.get(kind=kind)
+        assert message.payload["path"] == "/portal/company/"  # where the members are listed
+        company_page = settings.SITE_URL.rstrip("/") + "/portal/company/"
+        assert company_page in render_message(message).body
 
 
 # --- 26. Invitations expire after 30 days -------------------------------------------------

@@ -56,7 +56,7 @@ def invitation():
         company=owner.company,
         email="Colleague@Example.kr",
         invited_by=owner.user,
-    )
+    ).invitation
 
 
 def test_an_invitation_is_sent_through_the_outbox(invitation):

@@ -122,6 +122,36 @@ def test_an_unassigned_request_has_a_target_date_and_the_managers_hear_when_it_i
     assert [m.recipient for m in late] == [manager.email]
 
 
+def test_the_emails_of_a_request_and_a_reply_name_their_attached_file(member, officer):
+    service_request = open_request(
+        member, uploaded_file=SimpleUploadedFile("passport.pdf", PDF), max_bytes=10_000_000
+    )
+    concierge_services.service_request_assign(
+        service_request=service_request, owner=officer, actor=officer
+    )
+    concierge_services.service_request_reply(
+        service_request=service_request,
+        actor=officer,
+        body="Please sign this form.",
+        uploaded_file=SimpleUploadedFile("visa-form.pdf", PDF),
+        max_bytes=10_000_000,
+    )
+    concierge_services.service_request_reply(
+        service_request=service_request, actor=member, body="Signed, on its way."
+    )
+
+    opened = OutboxMessage.objects.get(kind="service_request_opened", recipient=officer.email)
+    replied = OutboxMessage.objects.get(kind="service_request_message", recipient=member.email)
+    plain = OutboxMessage.objects.get(kind="service_request_message", recipient=officer.email)
+    for message, name in ((opened, "passport.pdf"), (replied, "visa-form.pdf")):
+        assert message.payload["attachment"] == name
+        email = render_message(message)
+        assert name in email.body and name in email.alternatives[0].content
+    assert plain.payload["attachment"] == ""
+    email = render_message(plain)
+    assert ".pdf" not in email.body and ".pdf" not in email.alternatives[0].content
+
+
 # --- 2. The files stay with the company and the staff who handle requests ---------------------
 
 
@@ -309,6 +339,49 @@ def test_the_request_list_shows_a_past_target_date_as_overdue(client, member):
     rows = dict(re.findall(r'<tr data-request="(\d+)">(.*?)</tr>', page, re.S))
     assert "overdue" in rows[str(late.pk)]
     assert "overdue" not in rows[str(on_time.pk)]
+
+
+def test_the_list_awaits_the_company_only_after_the_centers_word_on_an_active_request(
+    client, member, officer
+):
+    service_request = open_request(member, subject="Residence permit")
+    client.force_login(member)
+    client.cookies["lang"] = "ko"
+
+    def awaited() -> bool:
+        service_request.refresh_from_db()
+        page = client.get(reverse("programs:request-list")).content.decode()
+        row = dict(re.findall(r'<tr data-request="(\d+)">(.*?)</tr>', page, re.S))
+        shown = "회원님의 답변을 기다리고 있습니다" in row[str(service_request.pk)]
+        assert shown == service_request.awaits_company_reply
+        return shown
+
+    def reply(actor):
+        concierge_services.service_request_reply(
+            service_request=service_request, actor=actor, body="…"
+        )
+
+    def move(status):
+        concierge_services.service_request_set_status(
+            service_request=service_request, status=status, actor=officer
+        )
+
+    assert not awaited()
+    reply(officer)
+    assert awaited()
+    reply(member)
+    assert not awaited()
+    reply(officer)
+    assert awaited()
+    move(ServiceRequest.Status.RESOLVED)
+    assert not awaited()
+    reply(officer)  # a note after resolving asks nothing
+    assert not awaited()
+    assert service_request.waiting_on == ServiceRequest.WaitingOn.NOBODY
+    move(ServiceRequest.Status.IN_PROGRESS)
+    assert not awaited()
+    move(ServiceRequest.Status.CLOSED)
+    assert not awaited()
 
 
 def test_the_conversation_breadcrumb_names_the_request_once(staff_client, member, officer):

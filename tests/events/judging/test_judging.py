@@ -5,6 +5,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -291,6 +292,46 @@ def test_publishing_needs_every_sheet_and_tells_the_entrants(round_, judged, ent
     }
     with pytest.raises(ValidationError, match="published already"):
         judging.round_release(round=round_, actor=coordinator)
+
+
+def _rank_numbers(email, company_name: str) -> list[str]:
+    """The numbers in the e-mail's last paragraph, the one about the company's place."""
+    last = email.body.rstrip().splitlines()[-1]
+    assert company_name in last
+    return re.findall(r"\d+", last.replace(company_name, ""))
+
+
+def test_the_results_email_names_the_event_and_the_companys_rank_in_korean(
+    round_, judged, entries, coordinator
+):
+    unscored = CompetitionEntry.objects.create(
+        round=round_, company=MembershipFactory().company, title="Delta farm"
+    )
+    get_user_model().objects.filter(membership__company__competition_entries__round=round_).update(
+        language="ko"
+    )
+
+    judging.round_release(round=round_, actor=coordinator)
+
+    def email_of(entry):
+        message = OutboxMessage.objects.get(
+            kind="competition_results", recipient=entry.company.memberships.get().user.email
+        )
+        assert message.language == "ko"
+        return message, render_message(message)
+
+    gamma = entries[2]  # ranked 2 of the 3 scored entries (test_results_rank_on_…)
+    message, email = email_of(gamma)
+    assert (message.payload["rank"], message.payload["ranked"]) == (2, 3)
+    event = round_.event
+    for text in (email.subject, email.body):
+        assert event.title_ko in text and "결선" in text
+        assert event.title_en not in text and "Final" not in text
+    assert sorted(_rank_numbers(email, gamma.company.name_ko)) == ["2", "3"]  # 2nd of 3
+
+    message, email = email_of(unscored)
+    assert message.payload["rank"] is None
+    assert _rank_numbers(email, unscored.company.name_ko) == []
 
 
 # --- Pages --------------------------------------------------------------------------------
