@@ -21,6 +21,7 @@ MESSAGE_KINDS = {
     "registration_cancelled": _("event registration cancelled"),
     "event_reminder": _("event reminder"),
     "online_session_reminder": _("online session reminder"),
+    "online_session_added": _("online session added"),
     "online_session_changed": _("online session changed"),
     "online_session_cancelled": _("online session cancelled"),
     "meeting_agenda": _("1:1 meeting agenda"),

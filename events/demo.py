@@ -187,6 +187,8 @@ def online_programmes() -> list[Event]:
             time_zone=SEOUL,
             title_ko=title_ko,
             title_zh=title_zh,
+            description_ko=f"매주 한 번, 모두 {len(sessions)}회의 온라인 세션 (한국어·중국어).",
+            description_zh=f"每周一次，共{len(sessions)}场线上课程（韩语和中文）。",
             description_en=f"{len(sessions)} weekly online sessions, Korean and Chinese.",
         )
         if not event.online_sessions.exists():
@@ -392,6 +394,7 @@ def upcoming_events(people, founders_) -> None:
         title_zh="首尔投资路演（2026年12月）",
         description_ko="헤이룽장 투자자들이 서울을 찾아 한국 스타트업의 발표를 듣습니다. "
         "좌석이 적어 대기자 명단이 있습니다.",
+        description_zh="黑龙江投资机构赴首尔听取韩国初创企业路演。座位有限，设有候补名单。",
         description_en="Heilongjiang investors come to Seoul to hear Korean startups pitch. "
         "Few seats: there is a waitlist.",
         **venue_fields(SEOUL_VENUE),

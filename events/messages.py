@@ -241,6 +241,23 @@ def tell_session_changed(session, old, record) -> int:
     return count
 
 
+def tell_session_added(session, record) -> int:
+    """Tell the registered and waitlisted people of an online session's programme of a new
+    session, with its time in both zones and, for the registered, its link; return how
+    many. The programme they registered for is its sessions: one more is theirs to plan."""
+    count = 0
+    for registration, email, language in _readers(session.event):
+        registered = registration.status == Registration.Status.REGISTERED
+        with translation.override(language):
+            payload = {
+                **_session_told(registration, session),
+                "link": session.link if registered else "",
+            }
+        _enqueue("online_session_added", registration, record, email, language, payload)
+        count += 1
+    return count
+
+
 def tell_session_cancelled(session, record) -> int:
     """Tell the registered and waitlisted people of an online session's programme that the
     session is off, with its time in both zones, in their language; return how many."""

@@ -93,7 +93,9 @@ def judging_score(request, pk):
                 by_field = hasattr(error, "error_dict")
                 errors = error.message_dict if by_field else {"": error.messages}
         if errors is not None:
-            context["rows"] = _score_rows(assignment, form, errors)
+            # A closed sheet is shown read-only: as it is stored, not as it was posted.
+            posted = None if context["closed"] else form
+            context["rows"] = _score_rows(assignment, posted, errors)
             context["sheet_errors"] = errors.get("", []) + errors.get("__all__", [])
             return render(request, "events/judging/score.html", context, status=400)
         if submit:

@@ -80,9 +80,10 @@ def _told_of(event: Event, *sessions: OnlineSession) -> bool:
 def online_session_save(*, session: OnlineSession, actor) -> OnlineSession:
     """Add a session to an online programme, or change one.
 
-    A coming session of a published programme that moves or gets a new link is told to its
-    registrants by e-mail (`messages.tell_session_changed`; `session.told`: how many); a
-    session moved to another programme is off for the first one's registrants.
+    A coming session of a published programme that is added, moves or gets a new link is
+    told to its registrants by e-mail (`messages.tell_session_added`, `tell_session_changed`;
+    `session.told`: how many); a session moved to another programme is off for the first
+    one's registrants and new for the other's.
     """
     _refuse_unless_manager(actor, session.event)
     with transaction.atomic():
@@ -91,13 +92,16 @@ def online_session_save(*, session: OnlineSession, actor) -> OnlineSession:
             old = OnlineSession.objects.select_for_update().get(pk=session.pk)
         session, record = row_save_recorded(session, actor=actor, verb="online_session")
         session.told = 0
-        if old is None or record is None:
+        if record is None:
             return session
-        if old.event_id != session.event_id:
-            if _told_of(old.event, old):
-                session.told = messages.tell_session_cancelled(old, record)
-        elif _told_of(session.event, old, session):
-            session.told = messages.tell_session_changed(session, old, record)
+        if old is not None and old.event_id == session.event_id:
+            if _told_of(session.event, old, session):
+                session.told = messages.tell_session_changed(session, old, record)
+            return session
+        if old is not None and _told_of(old.event, old):
+            session.told += messages.tell_session_cancelled(old, record)
+        if _told_of(session.event, session):
+            session.told += messages.tell_session_added(session, record)
     return session
 
 

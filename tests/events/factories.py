@@ -13,8 +13,18 @@ import factory
 from django.utils import timezone
 
 from companies.models import PartnerOrganisation, PartnerPerson
-from events.models import Event, MeetingSlot, OnlineSession, Registration
-from tests.companies.factories import MembershipFactory, UserFactory
+from events.judging import services as judging
+from events.models import (
+    CompetitionEntry,
+    CompetitionRound,
+    Event,
+    JudgingCriterion,
+    MeetingSlot,
+    OnlineSession,
+    Registration,
+)
+from incubator import roles
+from tests.companies.factories import MembershipFactory, UserFactory, staff_in
 
 
 def _in_days(days: int, hour: int = 1) -> dt.datetime:
@@ -163,3 +173,20 @@ def meeting_slots(event, count: int = 16, minutes: int = 20) -> list[MeetingSlot
         )
         for i in range(count)
     ]
+
+
+def judge_sheet():
+    """Return (assignment, criteria): a judge assigned, by an event coordinator (the policy
+    of judge_assign), to one entry of a round with two criteria (out of 10 and 5)."""
+    event = EventFactory(kind=Event.Kind.COMPETITION, meeting_tables=0, interpreters_per_slot=0)
+    round_ = CompetitionRound.objects.create(event=event, name_en="Final")
+    criteria = [
+        JudgingCriterion.objects.create(round=round_, name_en="Technology", order=1),
+        JudgingCriterion.objects.create(round=round_, name_en="Market fit", max_score=5, order=2),
+    ]
+    entry = CompetitionEntry.objects.create(
+        round=round_, company=MembershipFactory().company, title="Alpha robot"
+    )
+    coordinator = staff_in(roles.EVENT_COORDINATOR)
+    assignment = judging.judge_assign(entry=entry, judge=UserFactory(), actor=coordinator)
+    return assignment, criteria

@@ -297,11 +297,17 @@ def test_a_new_link_is_told_to_the_registered_people_only(told, coordinator):
     assert render_message(messages[guest.guest_email]).body.count("new-room") == 1
 
 
-def test_a_title_corrected_or_a_session_added_tells_nobody(told, coordinator):
+def test_a_title_corrected_tells_nobody(told, coordinator):
     event, sessions, holder, guest, waiting = told
     session = OnlineSession.objects.get(pk=sessions[0].pk)
     session.title_ko = "1주차: 시장 조사"
     assert online.online_session_save(session=session, actor=coordinator).told == 0
+    assert not OutboxMessage.objects.filter(kind__startswith="online_session").exists()
+    assert AuditRecord.objects.filter(verb="online_session.update").count() == 1
+
+
+def test_a_session_added_is_told_with_its_time_and_to_the_registered_its_link(told, coordinator):
+    event, sessions, holder, guest, waiting = told
     added = OnlineSession(
         event=event,
         title_en="Extra",
@@ -309,9 +315,23 @@ def test_a_title_corrected_or_a_session_added_tells_nobody(told, coordinator):
         ends_at=sessions[1].starts_at - DAY + HOUR,
         link="https://meeting.example.cn/j/extra",
     )
-    online.online_session_save(session=added, actor=coordinator)
-    assert not OutboxMessage.objects.filter(kind__startswith="online_session").exists()
-    assert AuditRecord.objects.filter(verb="online_session.update").count() == 1
+    assert online.online_session_save(session=added, actor=coordinator).told == 3
+
+    messages = _changed("online_session_added")
+    assert set(messages) == {holder.user.email, guest.guest_email, waiting.user.email}
+    record = AuditRecord.objects.get(verb="online_session.create")
+    assert messages[holder.user.email].dedupe_key == f"online_session_added:{holder.pk}:{record.pk}"
+    email = render_message(messages[holder.user.email])
+    assert email.subject == "New session: Extra (Selling in China)"
+    assert "A session has been added to Selling in China: “Extra”." in email.body
+    seoul = added.starts_at.astimezone(event.tzinfo)
+    assert shows_time(email.body, f"When: {seoul:%Y-%m-%d} 10:00–11:00", "KST")
+    assert shows_time(email.body, "09:00–10:00", "CST")
+    assert "Join: https://meeting.example.cn/j/extra" in email.body
+    # The waitlisted person is not given the link (`policies.can_see_online_link`).
+    waitlisted = render_message(messages[waiting.user.email]).body
+    assert "https://meeting.example.cn/j/extra" not in waitlisted
+    assert "You are on the waitlist (position 1)." in waitlisted
 
 
 @pytest.mark.parametrize("status", [Event.Status.DRAFT, Event.Status.CANCELLED, "over"])
@@ -367,6 +387,7 @@ def test_a_session_moved_to_another_programme_is_off_for_the_first_ones_registra
 ):
     event, sessions, holder, guest, waiting = told
     other, _sessions = programme(sessions[1].starts_at)
+    theirs = StartupRegistrationFactory(event=other)
     session = OnlineSession.objects.get(pk=sessions[1].pk)
     session.event = other
     online.online_session_save(session=session, actor=coordinator)
@@ -375,6 +396,8 @@ def test_a_session_moved_to_another_programme_is_off_for_the_first_ones_registra
         guest.guest_email,
         waiting.user.email,
     }
+    # The other programme's registrant hears of a new session.
+    assert set(_changed("online_session_added")) == {theirs.user.email}
 
 
 # --- The e-mails of an event held online --------------------------------------------------------

@@ -135,6 +135,29 @@ def test_demo_loads_twice_and_the_manager_signs_in_to_the_admin(demo, client):
     assert "한중 혁신창업센터" in response.content.decode()  # the center's header, in Korean
 
 
+def test_every_text_the_demo_gives_in_one_language_it_gives_in_all_three(demo):
+    # A text in English only reads as English on the Korean and Chinese pages.
+    from django.apps import apps
+    from django.db import models
+
+    half = []
+    for model in apps.get_models():
+        columns = {
+            field.name
+            for field in model._meta.concrete_fields
+            if isinstance(field, models.CharField | models.TextField)
+        }
+        for base in sorted(name[:-3] for name in columns if name.endswith("_en")):
+            names = [f"{base}_ko", f"{base}_zh", f"{base}_en"]
+            if not set(names) <= columns:
+                continue
+            for row in model.objects.values("pk", *names):
+                texts = [row[name] for name in names]
+                if any(texts) and not all(texts):
+                    half.append((model.__name__, row["pk"], base))
+    assert half == []
+
+
 def test_the_viewer_reads_the_admin_but_changes_nothing(demo, client):
     client.force_login(User.objects.get(email="viewer@center.example"))
     assert client.get("/admin/programs/application/").status_code == 200

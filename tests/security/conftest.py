@@ -5,12 +5,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from events.judging import services as judging
-from events.models import CompetitionEntry, CompetitionRound, Event, JudgingCriterion
-from incubator import roles
 from programs.journey import services as journey_services
-from tests.companies.factories import MembershipFactory, UserFactory
-from tests.events.factories import EventFactory
+from tests.events.factories import judge_sheet
 from tests.programs.conftest import (  # noqa: F401 (fixtures)
     defaults,
     english,
@@ -30,19 +26,7 @@ def signed_in(client, user):
 @pytest.fixture
 def sheet():
     """An assignment of a judge to one entry of a round with two criteria (out of 10 and 5)."""
-    event = EventFactory(kind=Event.Kind.COMPETITION, meeting_tables=0, interpreters_per_slot=0)
-    round_ = CompetitionRound.objects.create(event=event, name_en="Final")
-    criteria = [
-        JudgingCriterion.objects.create(round=round_, name_en="Technology", order=1),
-        JudgingCriterion.objects.create(round=round_, name_en="Market fit", max_score=5, order=2),
-    ]
-    entry = CompetitionEntry.objects.create(
-        round=round_, company=MembershipFactory().company, title="Alpha robot"
-    )
-    # Judges are assigned by an event coordinator (the policy of judge_assign).
-    coordinator = staff_in(roles.EVENT_COORDINATOR)
-    assignment = judging.judge_assign(entry=entry, judge=UserFactory(), actor=coordinator)
-    return assignment, criteria
+    return judge_sheet()
 
 
 @pytest.fixture
