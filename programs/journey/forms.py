@@ -12,6 +12,7 @@ from incubator import times
 from incubator.forms import DateInput
 from programs import stages
 from programs.forms import _file_field, _money_error
+from programs.journey import services as journey_services
 from programs.models import LocalEntity, QuarterlyReport
 
 
@@ -101,6 +102,15 @@ class QuarterlyReportForm(forms.ModelForm):
         data = super().clean()
         _money_error(self, "revenue", "revenue_currency", allow_zero=True)
         _money_error(self, "funding_raised", "funding_currency", allow_zero=True)
+        # The service's limits, checked here too: past the column's range the model would
+        # name a figure such as 2147483647 instead of the limit.
+        counts = {
+            field: data[field]
+            for field in journey_services.REPORT_COUNT_LIMITS
+            if data.get(field) is not None
+        }
+        for field, message in journey_services.report_count_errors(counts).items():
+            self.add_error(field, message)
         if not data.get("funding_currency") and data.get("funding_raised") is not None:
             if data["funding_raised"]:
                 self.add_error("funding_currency", _("Choose the currency of the funding."))

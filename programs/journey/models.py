@@ -344,6 +344,14 @@ class Milestone(models.Model):
     def is_done(self) -> bool:
         return self.done_at is not None
 
+    def done_refused_because(self):
+        """Return why it cannot be marked done (None: it can), as `milestone_complete` says."""
+        if self.is_done:
+            return _("This milestone is done already.")
+        if not self.enrollment.is_open:
+            return _("This enrollment has ended; its milestones no longer change.")
+        return None
+
     def is_overdue(self, today=None, *, current_stage: str | None = None) -> bool:
         """Return whether it is late: open, past its date, in a stage the company has reached.
 

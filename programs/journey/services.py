@@ -265,12 +265,9 @@ def milestone_complete(
             .select_related("enrollment")
             .get(pk=milestone.pk)
         )
-        if milestone.is_done:
-            raise ValidationError(_("This milestone is done already."), code="done")
-        if not milestone.enrollment.is_open:
-            raise ValidationError(
-                _("This enrollment has ended; its milestones no longer change."), code="ended"
-            )
+        refused = milestone.done_refused_because()
+        if refused is not None:
+            raise ValidationError(refused, code="done" if milestone.is_done else "ended")
         milestone.done_at = timezone.now()
         milestone.done_by = actor
         milestone.evidence = evidence
@@ -479,6 +476,16 @@ REPORT_COUNT_LIMITS = {
 }
 
 
+def report_count_errors(counts: dict[str, int]) -> dict[str, str]:
+    """Return the error of each count outside 0 to its `REPORT_COUNT_LIMITS`, by field."""
+    return {
+        field: _("Enter a number from 0 to %(max)s.")
+        % {"max": number_format(REPORT_COUNT_LIMITS[field], force_grouping=True)}
+        for field, count in counts.items()
+        if not 0 <= int(count) <= REPORT_COUNT_LIMITS[field]
+    }
+
+
 def quarterly_report_submit(
     *,
     company: Company,
@@ -495,17 +502,13 @@ def quarterly_report_submit(
 ) -> QuarterlyReport:
     """File a company's figures for one ended quarter; a quarter is reported once."""
     _check_member(company.pk, actor, "programs.add_quarterlyreport")
-    counts = {
-        "employees_china": employees_china,
-        "employees_korea": employees_korea,
-        "customers_china": customers_china,
-    }
-    too_many = {
-        field: _("Enter a number from 0 to %(max)s.")
-        % {"max": number_format(REPORT_COUNT_LIMITS[field], force_grouping=True)}
-        for field, count in counts.items()
-        if not 0 <= int(count) <= REPORT_COUNT_LIMITS[field]
-    }
+    too_many = report_count_errors(
+        {
+            "employees_china": employees_china,
+            "employees_korea": employees_korea,
+            "customers_china": customers_china,
+        }
+    )
     if too_many:
         raise ValidationError(too_many)
     for field, amount, currency in (

@@ -81,9 +81,12 @@ def _render_journey(request, company, *, failed_milestone=None, failed_form=None
 @require_POST
 def milestone_done(request, pk):
     company = _own_company(request)
-    milestone = get_object_or_404(Milestone, pk=pk, company=company)
+    milestone = get_object_or_404(
+        Milestone.objects.select_related("enrollment"), pk=pk, company=company
+    )
     form = MilestoneDoneForm(request.POST, request.FILES, auto_id=f"id_m{milestone.pk}_%s")
-    if form.is_valid():
+    refused = milestone.done_refused_because()
+    if refused is None and form.is_valid():
         try:
             journey_services.milestone_complete(
                 milestone=milestone,
@@ -93,10 +96,17 @@ def milestone_done(request, pk):
                 max_bytes=_max_bytes(),
             )
         except ValidationError as error:
-            attach_error(form, error)
+            if hasattr(error, "error_dict"):
+                attach_error(form, error)
+            else:  # done or ended meanwhile
+                refused = " ".join(error.messages)
         else:
             messages.success(request, _("Done: %(milestone)s.") % {"milestone": milestone.title})
             return redirect("programs:journey")
+    if refused is not None:
+        # The journey offers no form for this milestone any more, where the error would show.
+        messages.error(request, refused)
+        return redirect("programs:journey")
     return _render_journey(
         request, company, failed_milestone=milestone.pk, failed_form=form, status=400
     )

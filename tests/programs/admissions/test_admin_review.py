@@ -119,6 +119,18 @@ def test_an_officer_decides_with_a_reason_on_the_decide_page(
     assert "Record the decision" not in client.get(decide_url(application)).text
 
 
+def test_the_decide_page_shows_the_applicants_answer_why_heilongjiang(client, officer, policy_v1):
+    application = submitted()
+    application.market_fit = "Harbin's battery makers <need> our sensors.\nTwo pilots agreed."
+    application.save(update_fields=["market_fit"])
+    client.force_login(officer)
+
+    page = client.get(decide_url(application)).text
+
+    assert "<h2>Why Heilongjiang</h2>" in page
+    assert "Harbin&#x27;s battery makers &lt;need&gt; our sensors.<br>Two pilots agreed." in page
+
+
 def test_the_decide_page_says_in_which_languages_the_founders_read_the_reason(
     client, officer, policy_v1
 ):
