@@ -215,7 +215,7 @@ def test_every_number_opens_its_filtered_list_for_a_manager(client):
     ("language", "words"),
     [
         ("ko", ["대시보드", "월별 행사와 미팅", "업종별 기업", "기한 초과", "검토 대기열"]),
-        ("zh-hans", ["仪表板", "每月活动与会谈", "按行业划分的企业", "逾期", "审核队列"]),
+        ("zh-hans", ["仪表板", "每月活动与洽谈", "按行业划分的企业", "逾期", "审核队列"]),
     ],
 )
 def test_each_staff_role_reads_the_dashboard_in_its_language(client, role, language, words):
