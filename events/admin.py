@@ -714,7 +714,16 @@ class SessionAttendanceAdmin(ReadOnlyAdmin):
 class DelegationMemberInline(InlineRowsLoaded, admin.TabularInline):
     model = DelegationMember
     extra = 0
-    fields = ["name", "role", "position", "company", "organisation_name", "email", "phone"]
+    fields = [
+        "name",
+        "role",
+        "position",
+        "company",
+        "organisation_name",
+        "email",
+        "language",
+        "phone",
+    ]
     autocomplete_fields = ["company"]
 
     def get_queryset(self, request):

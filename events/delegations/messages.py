@@ -2,10 +2,11 @@
 it says, the version that names it in the outbox, and its calendar file.
 
 A member is written to in their account's language and zone, the account being the one with
-the member's address. A member without an account travels with their leader: they read the
-leader's account's language (the portal's own, Korean, when the leader has none either), and
-their own zone is not known, so beside the delegation's zone they read the portal's other
-zone, as a guest does whose country is not known (`events.messages.when`).
+the member's address. A member without an account reads the language set on their row (a
+Korean delegation's Chinese interpreter), else travels with their leader: the leader's
+account's language, else the one set on the leader's row (the portal's own, Korean, when
+neither is known). Their own zone is not known, so beside the delegation's zone they read
+the portal's other zone, as a guest does whose country is not known (`events.messages.when`).
 """
 
 import datetime as dt
@@ -54,14 +55,17 @@ def readers_of(members: list[DelegationMember]) -> list[Reader]:
     accounts = _accounts_by_address(member.email for member in with_address)
     leader = next((m for m in members if m.role == DelegationMember.Role.LEADER), None)
     leaders_account = accounts.get(leader.email.lower()) if leader and leader.email else None
-    borrowed = leaders_account.language if leaders_account else settings.LANGUAGE_CODE
+    if leaders_account is not None:
+        borrowed = leaders_account.language
+    else:
+        borrowed = (leader.language if leader else "") or settings.LANGUAGE_CODE
     readers = []
     for member in with_address:
         account = accounts.get(member.email.lower())
         if account is not None:
             readers.append(Reader(member, member.email, account.language, account.time_zone))
         else:
-            readers.append(Reader(member, member.email, borrowed, None))
+            readers.append(Reader(member, member.email, member.language or borrowed, None))
     return readers
 
 

@@ -3,6 +3,7 @@
 Tables of the `events` app (its label and table names); `events.models` imports them.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -109,6 +110,18 @@ class DelegationMember(models.Model):
     )
     email = models.EmailField(_("e-mail address"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # A Korean delegation's Chinese interpreter or local partner, who has no account, is
+    # written to in Chinese, not in the leader's Korean.
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_(
+            "The language of the e-mails to a member without an account on the portal. "
+            "Empty: the leader's language."
+        ),
+    )
 
     class Meta:
         verbose_name = _("delegation member")

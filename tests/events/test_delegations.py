@@ -214,6 +214,75 @@ def test_each_member_with_an_address_gets_the_programme_in_their_language_and_zo
     assert re.fullmatch(key, leader.dedupe_key)
 
 
+def test_a_member_without_an_account_reads_the_language_set_for_them_not_the_leaders(
+    visit, coordinator
+):
+    # Kim, without an account, is the delegation's Chinese interpreter; Li's account says
+    # Chinese whatever their row says.
+    visit.members.filter(name="Kim").update(language="zh-hans")
+    visit.members.filter(name="Li").update(language="en")
+
+    delegations.delegation_programme_send(delegation=visit, actor=coordinator)
+
+    mails = programme_mails()
+    leader, li = mails["jeong@kaa.example.kr"], mails["li@hit.example.cn"]
+    kim = mails["kim@startup.example.kr"]
+    assert (leader.language, li.language, kim.language) == ("ko", "zh-hans", "zh-hans")
+    assert [i["title"] for i in kim.payload["items"]] == ["中心欢迎仪式", "宾县产业园"]
+    assert [i["title"] for i in li.payload["items"]] == ["中心欢迎仪式", "宾县产业园"]
+
+
+def test_without_accounts_the_members_read_the_language_set_for_their_leader(visit, coordinator):
+    User.objects.filter(email="jeong@kaa.example.kr").delete()
+    visit.members.filter(name="Jeong").update(language="en")
+
+    delegations.delegation_programme_send(delegation=visit, actor=coordinator)
+
+    mails = programme_mails()
+    assert mails["jeong@kaa.example.kr"].language == "en"
+    assert mails["kim@startup.example.kr"].language == "en"
+    assert mails["li@hit.example.cn"].language == "zh-hans"
+
+
+def test_a_language_changed_after_the_send_does_not_send_the_same_programme_again(
+    visit, coordinator
+):
+    first = delegations.delegation_programme_send(delegation=visit, actor=coordinator)
+    visit.members.filter(name="Kim").update(language="zh-hans")
+
+    # The version is the programme's and the address's: a member's language is neither.
+    again = delegations.delegation_programme_send(delegation=visit, actor=coordinator)
+
+    assert again.sent == [] and again.version == first.version
+    assert programme_mails()["kim@startup.example.kr"].language == "ko"
+    # The next version of the programme reaches Kim in Chinese.
+    item = visit.programme.get(title_en="Binxian industrial park")
+    item.notes = "Bring the passport."
+    item.save()
+    changed = delegations.delegation_programme_send(delegation=visit, actor=coordinator)
+    assert len(changed.sent) == 3
+    newest = OutboxMessage.objects.get(
+        kind=PROGRAMME, recipient="kim@startup.example.kr", payload__version=changed.version
+    )
+    assert newest.language == "zh-hans"
+
+
+def test_the_coordinator_sets_a_members_language_on_the_delegations_page(client, coordinator):
+    add = reverse("admin:events_delegation_add")
+    rows = members(("Jeong", "leader"), ("Wang", "interpreter"))
+    rows |= {"members-1-email": "wang@example.cn", "members-1-language": "zh-hans"}
+
+    assert client.post(add, form(**rows)).status_code == 302
+
+    delegation = Delegation.objects.get()
+    assert dict(delegation.members.values_list("name", "language")) == {
+        "Jeong": "",
+        "Wang": "zh-hans",
+    }
+    change = client.get(reverse("admin:events_delegation_change", args=[delegation.pk]))
+    assert 'name="members-1-language"' in change.content.decode()
+
+
 def test_the_programme_e_mail_lists_the_items_and_carries_a_calendar_file(visit, coordinator):
     User.objects.filter(email="jeong@kaa.example.kr").update(language="en")
     delegations.delegation_programme_send(delegation=visit, actor=coordinator)
