@@ -13,6 +13,7 @@ VERBS = {
     "application.override": _("Screening criterion overridden"),
     "application.accept": _("Application accepted"),
     "application.decide": _("Application decided"),
+    "application.return": _("Application returned for more information"),
     "screening_policy.publish": _("Screening policy published"),
     "program.create": _("Program created"),
     "program.update": _("Program changed"),

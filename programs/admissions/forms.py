@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from programs.admissions.models import (
     MARKET_FIT_MAX_LENGTH,
     Application,
-    market_fit_too_long,
+    too_long,
 )
 
 
@@ -43,7 +43,7 @@ class MarketFitForm(forms.ModelForm):
         # A browser counts a line break as one character and sends it as two (\r\n).
         text = self.cleaned_data["market_fit"].replace("\r\n", "\n")
         if len(text) > MARKET_FIT_MAX_LENGTH:
-            raise ValidationError(market_fit_too_long(text))
+            raise ValidationError(too_long(text, MARKET_FIT_MAX_LENGTH))
         return text
 
 

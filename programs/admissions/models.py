@@ -84,16 +84,19 @@ class Intake(models.Model):
 # The application's own answers (beside the company's evidence) a policy may require before a
 # company can submit: field name -> label.
 ANSWERS = {"market_fit": _("why Heilongjiang")}
+# What an officer asks when returning an application for more information: a few paragraphs
+# (the e-mail and the portal page carry all of it).
+RETURN_MESSAGE_MAX_LENGTH = 2_000
 # Two pages of text: enough to say why Heilongjiang and who the first customers are, and
 # what an officer reads in the review (and the exports carry). Checked by the wizard's form
 # and its service, so the column needs no migration.
 MARKET_FIT_MAX_LENGTH = 3_000
 
 
-def market_fit_too_long(text: str) -> str:
-    """Say that an answer is over MARKET_FIT_MAX_LENGTH, with the numbers as people read them."""
+def too_long(text: str, maximum: int) -> str:
+    """Say that a text is over `maximum` characters, with the numbers as people read them."""
     return gettext("Write at most %(max)s characters (it has %(count)s).") % {
-        "max": number_format(MARKET_FIT_MAX_LENGTH, force_grouping=True),
+        "max": number_format(maximum, force_grouping=True),
         "count": number_format(len(text), force_grouping=True),
     }
 
@@ -183,10 +186,11 @@ class Application(StatusFlow, models.Model):
 
     DECISIONS = (Status.ACCEPTED, Status.REJECTED, Status.WAITLISTED)
     # status -> statuses it may move to: the startup submits, withdraws until staff decide and
-    # may apply again (the withdrawn application becomes its draft); staff decide.
+    # may apply again (the withdrawn application becomes its draft); staff decide, or return
+    # it to its draft to ask for more information (the startup submits it again).
     TRANSITIONS = {
         Status.DRAFT: (Status.SUBMITTED,),
-        Status.SUBMITTED: (*DECISIONS, Status.WITHDRAWN),
+        Status.SUBMITTED: (*DECISIONS, Status.WITHDRAWN, Status.DRAFT),
         Status.WAITLISTED: (Status.ACCEPTED, Status.REJECTED),
         Status.ACCEPTED: (),
         Status.REJECTED: (),
@@ -298,6 +302,7 @@ class ApplicationEvent(models.Model):
         OVERRIDDEN = "overridden", _("criterion overridden")
         WITHDRAWN = "withdrawn", _("withdrawn")
         REOPENED = "reopened", _("reopened as a draft")
+        RETURNED = "returned", _("returned for more information")
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="events", verbose_name=_("application")

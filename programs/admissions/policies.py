@@ -28,7 +28,13 @@ def can_withdraw(user, application) -> bool:
 
 def can_reopen(user, application) -> bool:
     """A member of the company applies again with a withdrawn application (as a draft)."""
-    return application.can_move_to("draft") and _member_of(user, application.company_id)
+    # Only from withdrawn: a submitted application also leads to a draft, when the center
+    # returns it (services.application_return), which is not the company's to do.
+    return (
+        application.status == "withdrawn"
+        and application.can_move_to("draft")
+        and _member_of(user, application.company_id)
+    )
 
 
 def can_decide(user, application) -> bool:

@@ -12,6 +12,7 @@ from programs.admissions import screening
 from programs.admissions.models import (
     ANSWERS,
     Application,
+    ApplicationEvent,
     CriterionOverride,
     Intake,
     ScreeningPolicy,
@@ -40,6 +41,35 @@ def missing_answers(application: Application, policy: ScreeningPolicy | None = N
         for name in required
         if name in ANSWERS and not str(getattr(application, name) or "").strip()
     ]
+
+
+def return_request(application: Application) -> ApplicationEvent | None:
+    """Return the center's request for more information (its message, who, when) while the
+    application is the draft the center returned; None for any other draft or status.
+
+    The last status change says it: once submitted again, the request is answered.
+    """
+    if application.status != Application.Status.DRAFT:
+        return None
+    last_move = (
+        application.events.exclude(to_status="")
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    return last_move if last_move and last_move.kind == ApplicationEvent.Kind.RETURNED else None
+
+
+def takes_submission(application: Application, *, at=None) -> bool:
+    """Return whether `application` may be submitted at `at`: while its intake is open, or,
+    once the intake has closed, when the center returned it for more information.
+
+    The center asks for the information while it reviews, often after the deadline; if the
+    deadline shut a returned application out, asking a question would reject it.
+    """
+    if application.intake.is_open(at):
+        return True
+    return return_request(application) is not None
 
 
 def intakes_open(*, at=None) -> QuerySet[Intake]:

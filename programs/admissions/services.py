@@ -22,11 +22,12 @@ from programs.admissions import policies, screening, selectors
 from programs.admissions.models import (
     ANSWERS,
     MARKET_FIT_MAX_LENGTH,
+    RETURN_MESSAGE_MAX_LENGTH,
     Application,
     ApplicationEvent,
     CriterionOverride,
     ScreeningPolicy,
-    market_fit_too_long,
+    too_long,
 )
 from programs.journey import services as journey
 from programs.models import Cohort, Enrollment
@@ -145,7 +146,8 @@ def application_submit(*, application: Application, user) -> Application:
         if user is not None and not policies.can_edit(user, application):
             raise PermissionDenied
         now = timezone.now()
-        if not application.intake.is_open(now):
+        # A draft the center returned for more information is taken after the deadline too.
+        if not selectors.takes_submission(application, at=now):
             raise ValidationError(
                 _("The intake closed on %(date)s; applications are no longer accepted.")
                 % {"date": timezone.localtime(application.intake.closes_at).strftime("%Y-%m-%d")},
@@ -162,7 +164,7 @@ def application_submit(*, application: Application, user) -> Application:
         application.submitted_at = now
         application.policy = policy
         application.save(update_fields=["status", "submitted_at", "policy"])
-        ApplicationEvent.objects.create(
+        event = ApplicationEvent.objects.create(
             application=application,
             kind=ApplicationEvent.Kind.SUBMITTED,
             actor=user,
@@ -177,18 +179,30 @@ def application_submit(*, application: Application, user) -> Application:
             changes={"status": ["draft", "submitted"], "policy": application.policy_id},
         )
         applications_screen(application_ids=[application.pk], actor=None)
-        members_notify(
-            company_id=application.company_id,
-            kind="application_submitted",
-            dedupe_key=f"application-submitted:{application.pk}",
-            payload={
-                "application_id": application.pk,
-                "path": reverse("programs:application-detail", args=[application.pk]),
-            },
-            in_language=_named_for(application),
+        _tell_members(
+            application,
+            "application_submitted",
+            # A returned application submitted again is told again, once per submission.
+            f"application-submitted:{application.pk}:{event.pk}",
         )
     application.refresh_from_db()
     return application
+
+
+def _tell_members(application: Application, kind: str, dedupe_key: str, **payload) -> None:
+    """Tell the company's members of a step of its application, each in their language, with
+    the link to the application's page."""
+    members_notify(
+        company_id=application.company_id,
+        kind=kind,
+        dedupe_key=dedupe_key,
+        in_language=_named_for(application),
+        payload={
+            "application_id": application.pk,
+            "path": reverse("programs:application-detail", args=[application.pk]),
+            **payload,
+        },
+    )
 
 
 def _named_for(application: Application):
@@ -321,11 +335,11 @@ def _decide(*, application: Application, decision: str, actor, reason: str) -> A
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Write the reason for this decision.")})
-    application = (
-        Application.objects.select_for_update().select_related("company").get(pk=application.pk)
-    )
-    if decision not in Application.DECISIONS or not application.can_move_to(decision):
-        raise ValidationError(
+
+    def refusal(application):
+        if decision in Application.DECISIONS and application.can_move_to(decision):
+            return None
+        return ValidationError(
             _("An application that is %(status)s cannot be %(decision)s.")
             % {
                 "status": application.get_status_display(),
@@ -334,8 +348,8 @@ def _decide(*, application: Application, decision: str, actor, reason: str) -> A
                 else decision,
             }
         )
-    if not policies.can_decide(actor, application):
-        raise PermissionDenied(_("Only staff decide applications."))
+
+    application = _lock_for_staff(application, actor, refusal)
     previous = application.status
     application.status = decision
     application.decision_reason = reason
@@ -357,24 +371,95 @@ def _decide(*, application: Application, decision: str, actor, reason: str) -> A
         company=application.company,
         changes={"status": [previous, decision]},
     )
-    members_notify(
-        company_id=application.company_id,
-        kind="application_decided",
-        dedupe_key=f"application-decided:{application.pk}:{decision}",
-        in_language=_named_for(application),
-        payload={
-            "decision": decision,
-            "reason": reason,
-            "application_id": application.pk,
-            "path": reverse("programs:application-detail", args=[application.pk]),
-            # Accepted: the milestones, the local entity and the services are on the journey.
-            **(
-                {"journey_path": reverse("programs:journey")}
-                if decision == Application.Status.ACCEPTED
-                else {}
-            ),
-        },
+    _tell_members(
+        application,
+        "application_decided",
+        f"application-decided:{application.pk}:{decision}",
+        decision=decision,
+        reason=reason,
+        # Accepted: the milestones, the local entity and the services are on the journey.
+        **(
+            {"journey_path": reverse("programs:journey")}
+            if decision == Application.Status.ACCEPTED
+            else {}
+        ),
     )
+    return application
+
+
+def _lock_for_staff(application: Application, actor, refusal) -> Application:
+    """Lock `application` for a staff member's step (a decision, a return); the caller holds
+    the transaction. `refusal(locked)` is the error of a step its status does not take (None
+    when it takes it); then only those who decide go on."""
+    application = (
+        Application.objects.select_for_update()
+        .select_related("company", "intake__program")
+        .get(pk=application.pk)
+    )
+    if (error := refusal(application)) is not None:
+        raise error
+    if not policies.can_decide(actor, application):
+        raise PermissionDenied(_("Only staff decide applications."))
+    return application
+
+
+def application_return(*, application: Application, actor, message: str) -> Application:
+    """Return a submitted application to its company's draft, asking for more information
+    (a certificate to add, a point to explain), and tell its members.
+
+    Those who decide may return (`policies.can_decide`). The company changes the draft and
+    submits it again, even once the intake has closed (`selectors.takes_submission`).
+    """
+    message = (message or "").replace("\r\n", "\n").strip()
+    if not message:
+        raise ValidationError(
+            {"message": _("Write what the company should add or explain.")}, code="required"
+        )
+    if len(message) > RETURN_MESSAGE_MAX_LENGTH:
+        raise ValidationError(
+            {"message": too_long(message, RETURN_MESSAGE_MAX_LENGTH)}, code="max_length"
+        )
+
+    def refusal(application):
+        # Withdrawn also leads to a draft, but only the company reopens it.
+        if application.status == Application.Status.SUBMITTED:
+            return None
+        return ValidationError(
+            _(
+                "Only a submitted application can be returned for more information; "
+                "this one is %(status)s."
+            )
+            % {"status": application.get_status_display()},
+            code="transition",
+        )
+
+    with transaction.atomic():
+        application = _lock_for_staff(application, actor, refusal)
+        application.move_to(Application.Status.DRAFT)
+        application.submitted_at = None
+        application.save(update_fields=["status", "submitted_at"])
+        event = ApplicationEvent.objects.create(
+            application=application,
+            kind=ApplicationEvent.Kind.RETURNED,
+            actor=actor,
+            from_status=Application.Status.SUBMITTED,
+            to_status=Application.Status.DRAFT,
+            reason=message,
+        )
+        audit_record(
+            actor=actor,
+            verb="application.return",
+            obj=application,
+            company=application.company,
+            changes={"status": ["submitted", "draft"], "event": event.pk},
+        )
+        # Each return is its own request: an application returned twice is told twice.
+        _tell_members(
+            application,
+            "application_returned",
+            f"application-returned:{application.pk}:{event.pk}",
+            message=message,
+        )
     return application
 
 
@@ -545,7 +630,7 @@ def application_review_save(
     """Save the review step's text and, when asked, submit: both or neither."""
     _check_editable(application, user)
     if len(market_fit or "") > MARKET_FIT_MAX_LENGTH:
-        raise ValidationError({"market_fit": market_fit_too_long(market_fit)})
+        raise ValidationError({"market_fit": too_long(market_fit, MARKET_FIT_MAX_LENGTH)})
     with transaction.atomic():
         application_save_step(application=application, step=step, actor=user, market_fit=market_fit)
         if submit:

@@ -279,6 +279,7 @@ def application_detail(request, pk):
             # The criteria of its policy version: one it does not require was never asked.
             "criteria": [row for row in selectors.screening_rows(application) if row["required"]],
             "steps": STEPS,
+            "return_request": selectors.return_request(application),
             "can_withdraw": admissions_policies.can_withdraw(request.user, application),
             "can_apply_again": admissions_policies.can_reopen(request.user, application)
             and application.intake.is_open(),
@@ -320,6 +321,7 @@ def _render_step(request, application, step, context, status=200):
         "next_step": STEP_NAMES[index + 1] if index + 1 < len(STEP_NAMES) else None,
         "previous_step": STEP_NAMES[index - 1] if index else None,
         "editable": application.is_editable,
+        "return_request": selectors.return_request(application),
         **context,
     }
     template = "step_evidence" if step in EVIDENCE_FORMS else f"step_{step}"
@@ -506,6 +508,7 @@ def application_submit(request, pk):
         "application": application,
         "missing": selectors.missing_answers(application),
         "review_url": _step_url(application, "review"),
+        "return_request": selectors.return_request(application),
     }
     return render(request, "programs/application_submit.html", context, status=status)
 

@@ -30,7 +30,13 @@ from incubator.forms import reason_field
 from incubator.multilingual import translated_names
 from programs.admin_display import language_names, readers_help
 from programs.admissions import screening, selectors, services
-from programs.admissions.models import Application, ApplicationEvent, CriterionOverride, Intake
+from programs.admissions.models import (
+    RETURN_MESSAGE_MAX_LENGTH,
+    Application,
+    ApplicationEvent,
+    CriterionOverride,
+    Intake,
+)
 from programs.journey import selectors as journey_selectors
 from programs.models import Cohort
 
@@ -69,6 +75,28 @@ def cohort_choices(field, intake) -> None:
     field.empty_label = gettext("The cohort of %(intake)s (created if needed)") % {
         "intake": intake.label
     }
+
+
+class ReturnForm(forms.Form):
+    """Ask the company for more information: the application goes back to its draft."""
+
+    message = forms.CharField(
+        label=_("what the company should add or explain"),
+        # The length is the service's to check: a browser sends a line break as two characters.
+        widget=forms.Textarea(
+            attrs={"rows": 4, "cols": 80, "maxlength": RETURN_MESSAGE_MAX_LENGTH}
+        ),
+        help_text=_(
+            "The company reads this message in its e-mail and on its application's page; the "
+            "application becomes its draft again, to change and submit again."
+        ),
+    )
+
+    def __init__(self, *args, application: Application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["message"].help_text = readers_help(
+            self.fields["message"].help_text, [application.company_id]
+        )
 
 
 class OverrideForm(forms.Form):
@@ -328,40 +356,53 @@ class ApplicationAdmin(PageRows, ExportAdminMixin, BrnSearchMixin, ServiceModelA
         # Nothing on this page is edited in place: decisions have their own page.
         return {"can_decide": self.has_change_permission(request)}
 
+    def _sent(self, request, application, button: str, prefix: str, form_class, service):
+        """Return the page's form for `button` (bound when that button sent it) and whether
+        `service` took it; a refusal shows on the form."""
+        if request.method != "POST" or button not in request.POST:
+            return form_class(application=application, prefix=prefix), False
+        form = form_class(request.POST, application=application, prefix=prefix)
+        taken = form.is_valid() and call_service(
+            form, service, application=application, actor=request.user, **form.cleaned_data
+        )
+        return form, bool(taken)
+
     def decide_view(self, request, object_id):
         application = self.action_object(request, object_id)
-        decision_form = DecisionForm(application=application, prefix="decision")
-        override_form = OverrideForm(application=application, prefix="override")
-        if request.method == "POST" and "_decide" in request.POST:
-            decision_form = DecisionForm(request.POST, application=application, prefix="decision")
-            if decision_form.is_valid() and call_service(
-                decision_form,
-                services.application_decide,
-                application=application,
-                actor=request.user,
-                **decision_form.cleaned_data,
-            ):
-                status = Application.Status(decision_form.cleaned_data["decision"]).label
-                return self.action_done(
-                    request,
-                    application,
-                    gettext("%(company)s: %(status)s.")
-                    % {"company": application.company.name, "status": status},
+        company = application.company.name
+        decision_form, decided = self._sent(
+            request, application, "_decide", "decision", DecisionForm, services.application_decide
+        )
+        if decided:
+            status = Application.Status(decision_form.cleaned_data["decision"]).label
+            return self.action_done(
+                request,
+                application,
+                gettext("%(company)s: %(status)s.") % {"company": company, "status": status},
+            )
+        override_form, overridden = self._sent(
+            request, application, "_override", "override", OverrideForm, services.criterion_override
+        )
+        if overridden:
+            return self.action_done(
+                request,
+                application,
+                gettext("The criterion counts as met; the application was screened again."),
+            )
+        return_form, returned = self._sent(
+            request, application, "_return", "return", ReturnForm, services.application_return
+        )
+        if returned:
+            return self.action_done(
+                request,
+                application,
+                gettext(
+                    "%(company)s: the application is back to its draft; its members are "
+                    "told by e-mail what the center asks for."
                 )
-        elif request.method == "POST" and "_override" in request.POST:
-            override_form = OverrideForm(request.POST, application=application, prefix="override")
-            if override_form.is_valid() and call_service(
-                override_form,
-                services.criterion_override,
-                application=application,
-                actor=request.user,
-                **override_form.cleaned_data,
-            ):
-                return self.action_done(
-                    request,
-                    application,
-                    gettext("The criterion counts as met; the application was screened again."),
-                )
+                % {"company": company},
+            )
+        submitted = application.status == Application.Status.SUBMITTED
         return self.action_page(
             request,
             application,
@@ -369,7 +410,12 @@ class ApplicationAdmin(PageRows, ExportAdminMixin, BrnSearchMixin, ServiceModelA
             template="admin/programs/application/decide.html",
             screening_table=render_screening(application),
             decision_form=decision_form if decision_form.fields["decision"].choices else None,
-            override_form=override_form if override_form.fields["criterion"].choices else None,
+            # A draft (one returned for more information) takes no override until submitted.
+            override_form=override_form
+            if override_form.fields["criterion"].choices
+            and application.status != Application.Status.DRAFT
+            else None,
+            return_form=return_form if submitted else None,
         )
 
     # --- Bulk actions --------------------------------------------------------------------
