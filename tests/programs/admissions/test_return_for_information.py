@@ -122,6 +122,12 @@ def test_an_application_returned_twice_is_told_twice(officer):
         "Add the patent certificate.",
         "Explain the 2024 revenue.",
     ]
+    # Each submission is confirmed, the one after the return too.
+    owner = owner_of(application.company)
+    assert (
+        OutboxMessage.objects.filter(kind="application_submitted", recipient=owner.email).count()
+        == 2
+    )
 
 
 @pytest.mark.parametrize("message", ["", "   ", None])
