@@ -1,6 +1,6 @@
 """Reminders of admissions (incubator/reminders.py), to the members of the company:
 an application left as a draft for 3 days, and an intake that closes in 3 days while the
-company's application to it is still a draft."""
+company's application to it is still a draft (not one the center returned to it)."""
 
 import datetime as dt
 
@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from companies.reminders import is_company_member, to_members
 from incubator import times
 from incubator.reminders import ReminderKind
+from programs.admissions import selectors
 from programs.admissions.models import Application
 
 DRAFT_AGE = dt.timedelta(days=3)
@@ -53,7 +54,8 @@ def stale_drafts(*, since: dt.datetime, now: dt.datetime):
 
 
 def intakes_closing(*, since: dt.datetime, now: dt.datetime):
-    drafts = _drafts().filter(
+    # A draft the center returned for more information is taken after the deadline.
+    drafts = selectors.drafts_not_returned(_drafts()).filter(
         intake__closes_at__gte=since + CLOSING_LEAD, intake__closes_at__lte=now + CLOSING_LEAD
     )
     return to_members(

@@ -3,7 +3,8 @@
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -51,13 +52,22 @@ def return_request(application: Application) -> ApplicationEvent | None:
     """
     if application.status != Application.Status.DRAFT:
         return None
-    last_move = (
-        application.events.exclude(to_status="")
-        .select_related("actor")
-        .order_by("-created_at", "-pk")
-        .first()
-    )
+    last_move = _status_moves(application.events.select_related("actor")).first()
     return last_move if last_move and last_move.kind == ApplicationEvent.Kind.RETURNED else None
+
+
+def _status_moves(events: QuerySet[ApplicationEvent]) -> QuerySet[ApplicationEvent]:
+    """The events that changed the status, the last first."""
+    return events.exclude(to_status="").order_by("-created_at", "-pk")
+
+
+def drafts_not_returned(drafts: QuerySet[Application]) -> QuerySet[Application]:
+    """Leave out of `drafts` those the center returned for more information, which no
+    intake deadline binds (`takes_submission`)."""
+    last_move = _status_moves(ApplicationEvent.objects.filter(application=OuterRef("pk")))
+    return drafts.annotate(
+        last_move=Coalesce(Subquery(last_move.values("kind")[:1]), Value(""))
+    ).exclude(last_move=ApplicationEvent.Kind.RETURNED)
 
 
 def takes_submission(application: Application, *, at=None) -> bool:

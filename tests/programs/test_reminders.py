@@ -16,6 +16,7 @@ from incubator import reminders, roles
 from incubator.models import OutboxMessage
 from incubator.services import render_message
 from programs import stages
+from programs.admissions import services as admissions_services
 from programs.concierge.models import ServiceRequest
 from programs.journey import services as journey_services
 from tests.companies.factories import (
@@ -169,6 +170,23 @@ def test_an_intake_closing_in_3_days_reminds_companies_with_a_draft_only(clock, 
     assert sweep(clock, at(2026, 12, 20, 4, 0), "intake_closing") == 1
     assert rows("intake_closing").get().recipient == member.email
     assert "3" in render_message(rows("intake_closing").get()).subject
+
+
+def test_a_draft_the_center_returned_is_not_rushed_by_the_intake_closing(
+    clock, company, member, officer
+):
+    clock.move_to(at(2026, 12, 1, 0, 0))
+    intake = IntakeFactory(closes_at=at(2026, 12, 23, 4, 0))
+    ApplicationFactory(company=company, intake=intake)
+    returned = ApplicationFactory(
+        company=MembershipFactory().company, intake=intake, status="submitted"
+    )
+    admissions_services.application_return(
+        application=returned, actor=officer, message="Add the patent certificate."
+    )
+    # Its company may submit after the deadline: no reminder presses it.
+    assert sweep(clock, at(2026, 12, 20, 4, 0), "intake_closing") == 1
+    assert rows("intake_closing").get().recipient == member.email
 
 
 # --- Service requests and the staff digest ------------------------------------------------
