@@ -61,13 +61,19 @@ def _status_moves(events: QuerySet[ApplicationEvent]) -> QuerySet[ApplicationEve
     return events.exclude(to_status="").order_by("-created_at", "-pk")
 
 
+def with_last_move(applications: QuerySet[Application]) -> QuerySet[Application]:
+    """Annotate each application with `last_move`, the kind of its last status change ("" for
+    none): "returned" on a draft is the center's request for more information."""
+    last_move = _status_moves(ApplicationEvent.objects.filter(application=OuterRef("pk")))
+    return applications.annotate(
+        last_move=Coalesce(Subquery(last_move.values("kind")[:1]), Value(""))
+    )
+
+
 def drafts_not_returned(drafts: QuerySet[Application]) -> QuerySet[Application]:
     """Leave out of `drafts` those the center returned for more information, which no
     intake deadline binds (`takes_submission`)."""
-    last_move = _status_moves(ApplicationEvent.objects.filter(application=OuterRef("pk")))
-    return drafts.annotate(
-        last_move=Coalesce(Subquery(last_move.values("kind")[:1]), Value(""))
-    ).exclude(last_move=ApplicationEvent.Kind.RETURNED)
+    return with_last_move(drafts).exclude(last_move=ApplicationEvent.Kind.RETURNED)
 
 
 def takes_submission(application: Application, *, at=None) -> bool:

@@ -151,7 +151,9 @@ def _one_per_company(invitations) -> list:
 
 def _render_dashboard(request, company, invite_form=None, status=200):
     """The company's home, from where it is in its journey: enrolled, applied or not yet."""
-    applications = list(company.applications.select_related("intake__program"))
+    applications = list(
+        selectors.with_last_move(company.applications.select_related("intake__program"))
+    )
     enrollment = company_enrollment(company)
     applied = {a.intake_id: a for a in applications}
     # A resident company is not offered to apply again; the others see the open calls.

@@ -348,9 +348,13 @@ def test_the_company_reads_the_centers_request_in_its_language_until_it_submits(
     returned(application, officer)
     close_intake(application)
     client.force_login(owner)
+    detail = f"/portal/applications/{application.pk}/"
+    # The company's home says so beside the draft and leads to the request.
+    home = html(client.get(reverse("programs:dashboard")))
+    assert f'<a class="badge badge-fail" href="{detail}">센터의 보완 요청</a>' in home
 
     for url in (
-        f"/portal/applications/{application.pk}/",
+        detail,
         step_url(application, "patents"),
         step_url(application, "review"),
         f"/portal/applications/{application.pk}/submit/",
@@ -369,3 +373,4 @@ def test_the_company_reads_the_centers_request_in_its_language_until_it_submits(
     page = html(client.get(f"/portal/applications/{application.pk}/"))
     assert 'id="return-request"' not in page
     assert "특허 등록증 사본을 첨부해 주세요." not in page
+    assert "센터의 보완 요청" not in html(client.get(reverse("programs:dashboard")))
