@@ -70,6 +70,14 @@ def with_last_move(applications: QuerySet[Application]) -> QuerySet[Application]
     )
 
 
+def returned_drafts(applications: QuerySet[Application]) -> QuerySet[Application]:
+    """Keep the drafts the center returned for more information: its questions awaiting the
+    company's answer."""
+    return with_last_move(applications.filter(status=Application.Status.DRAFT)).filter(
+        last_move=ApplicationEvent.Kind.RETURNED
+    )
+
+
 def drafts_not_returned(drafts: QuerySet[Application]) -> QuerySet[Application]:
     """Leave out of `drafts` those the center returned for more information, which no
     intake deadline binds (`takes_submission`)."""

@@ -23,6 +23,7 @@ from incubator.admin_mixins import (
     ReadOnlyInline,
     ServiceModelAdmin,
     call_service,
+    one_choice_filter,
     through_services,
 )
 from incubator.exports import ExportAdminMixin, column, field_column, translated
@@ -247,6 +248,14 @@ class WaitingFilter(OneChoiceFilter):
         return queryset.filter(selectors.waiting_too_long_q(timezone.now()))
 
 
+ReturnedFilter = one_choice_filter(
+    "returned",
+    _("asked for more information"),
+    ("awaiting", _("awaiting the company's answer")),
+    selectors.returned_drafts,
+)
+
+
 class IntakeFilter(admin.RelatedFieldListFilter):
     """Intakes named with their program, in one query."""
 
@@ -268,7 +277,14 @@ class ApplicationAdmin(PageRows, ExportAdminMixin, BrnSearchMixin, ServiceModelA
     ]
     list_display_links = ["company_name"]
     list_select_related = ["company", "intake__program", "policy", "decided_by"]
-    list_filter = ["status", WaitingFilter, "recommendation", ("intake", IntakeFilter), "policy"]
+    list_filter = [
+        "status",
+        WaitingFilter,
+        ReturnedFilter,
+        "recommendation",
+        ("intake", IntakeFilter),
+        "policy",
+    ]
     search_fields = ["company__name_ko", "company__name_zh", "company__name_en", "company__brn"]
     brn_lookup = "company__brn"
     # The queue, read in the order of its index (application_queue_order_idx).

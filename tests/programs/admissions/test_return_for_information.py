@@ -14,7 +14,7 @@ from incubator.models import AuditRecord, OutboxMessage
 from programs.admissions import policies, selectors
 from programs.admissions import services as admissions_services
 from programs.admissions.models import RETURN_MESSAGE_MAX_LENGTH, Application, ApplicationEvent
-from tests.companies.factories import MembershipFactory, UserFactory, staff_in
+from tests.companies.factories import ApplicationFactory, MembershipFactory, UserFactory, staff_in
 from tests.companies.portal import html, owner_of, step_url, submitted
 
 pytestmark = pytest.mark.django_db
@@ -335,6 +335,11 @@ def test_a_returned_application_is_listed_as_a_draft_after_the_submitted_ones(cl
     assert [a.pk for a in queue.context["cl"].result_list] == [waiting.pk, application.pk]
     drafts = client.get(changelist, {"status__exact": "draft"})
     assert [a.pk for a in drafts.context["cl"].result_list] == [application.pk]
+    # A draft the company started and never submitted is not awaiting an answer.
+    ApplicationFactory(intake=waiting.intake)
+    awaiting = client.get(changelist, {"returned": "awaiting"})
+    assert [a.pk for a in awaiting.context["cl"].result_list] == [application.pk]
+    assert "awaiting the company&#x27;s answer" in awaiting.text
 
 
 # --- The portal -------------------------------------------------------------------------
