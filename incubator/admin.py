@@ -345,14 +345,14 @@ class AuditVerbFilter(admin.SimpleListFilter):
 class AuditRecordAdmin(PageRows, ReadOnlyAdmin):
     """The audit trail, read-only: services write it, nobody edits it."""
 
-    list_display = ["at", "actor_label", "verb_label", "object_repr", "company_shown"]
+    list_display = ["at", "actor_label", "verb_label", "object_in_language", "company_shown"]
     # Only the kinds of objects the trail names, not every table of every app.
     list_filter = [
         AuditCompanyFilter,
         AuditVerbFilter,
         ("object_type", admin.RelatedOnlyFieldListFilter),
     ]
-    search_fields = ["actor_label", "object_repr", "company_repr", "verb"]
+    search_fields = ["actor_label", "object_repr", "object_names", "company_repr", "verb"]
     date_hierarchy = "at"
     # Two fields are the actor: its account (gone when the account is deleted; none for a
     # key or a task), and the label written with the record, which stays.
@@ -363,7 +363,7 @@ class AuditRecordAdmin(PageRows, ReadOnlyAdmin):
         "verb_label",
         "object_type",
         "object_id",
-        "object_repr",
+        "object_in_language",
         "company_id",
         "company_repr",
         "changes",
@@ -375,6 +375,10 @@ class AuditRecordAdmin(PageRows, ReadOnlyAdmin):
         names = company_names({record.company_id for record in rows})
         for record in rows:
             record.company_name = names.get(record.company_id, record.company_repr)
+
+    @admin.display(description=_("object"), ordering="object_repr")
+    def object_in_language(self, record):
+        return record.object_shown
 
     @admin.display(description=_("verb"), ordering="verb")
     def verb_label(self, record):

@@ -6,8 +6,10 @@ import re
 import uuid
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import translation
 
 from incubator.models import AuditRecord, User
 from incubator.roles import staff_with
@@ -101,6 +103,15 @@ def actor_label(actor) -> str:
     return email or str(actor)
 
 
+def names_of(obj) -> dict[str, str]:
+    """Return {language: str(obj) in it} for the portal's languages."""
+    names = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            names[code] = str(obj)[:200]
+    return names
+
+
 def audit_record(*, actor, verb: str, obj=None, company=None, changes: dict | None = None):
     """Write one audit record in the caller's transaction.
 
@@ -119,6 +130,7 @@ def audit_record(*, actor, verb: str, obj=None, company=None, changes: dict | No
         object_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
         object_id=str(obj.pk) if obj is not None else "",
         object_repr=str(obj)[:200] if obj is not None else "",
+        object_names=names_of(obj) if obj is not None else {},
         company_id=company_id,
         company_repr=str(company)[:200] if hasattr(company, "pk") else "",
         changes=redacted(_plain(changes or {})),

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -168,6 +168,9 @@ class AuditRecord(models.Model):
     )
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    # The object's name in each of the portal's languages, as it was named then: a manager
+    # reads in Korean what a Chinese-speaking officer changed. {} on the records of before.
+    object_names = models.JSONField(_("object in each language"), default=dict, blank=True)
     company_id = models.BigIntegerField(_("company id"), null=True, blank=True, db_index=True)
     company_repr = models.CharField(_("company"), max_length=200, blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
@@ -179,7 +182,12 @@ class AuditRecord(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
 
     def __str__(self):
-        return f"{audit_verbs.label_of(self.verb)} · {self.object_repr}"
+        return f"{audit_verbs.label_of(self.verb)} · {self.object_shown}"
+
+    @property
+    def object_shown(self) -> str:
+        """The object's name in the active language, or as its record was written."""
+        return self.object_names.get(translation.get_language(), "") or self.object_repr
 
 
 class ReminderOptOut(models.Model):

@@ -183,7 +183,7 @@ def test_the_owner_revokes_a_pending_invitation_and_its_link_stops_working(clien
     record = AuditRecord.objects.get(verb="invitation.revoke")
     assert record.actor == owner and record.company_id == owner.membership.company_id
     assert record.changes == {"email": "cto@example.kr"}
-    trail = json.dumps([record.changes, record.object_repr, record.object_id])
+    trail = json.dumps([record.changes, record.object_repr, record.object_names, record.object_id])
     assert token not in trail and link_token not in trail
     # The e-mail not delivered yet stays undelivered: it has no link left to carry.
     message = OutboxMessage.objects.get(kind="member_invitation")

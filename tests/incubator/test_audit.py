@@ -70,6 +70,38 @@ def test_the_trail_names_each_company_in_the_readers_language_and_says_whose_it_
     assert 'id="changelist-filter"' in page and "巴伦智能工厂" in page
 
 
+def test_the_trail_names_each_object_in_the_readers_language_not_the_actors(client):
+    from django.contrib.auth.models import Group
+    from django.utils import translation
+
+    company = CompanyFactory(
+        name_ko="하얼빈 로봇", name_zh="哈尔滨机器人", name_en="Harbin Robotics"
+    )
+    # Written while a Chinese-speaking officer's request was being served; no company named,
+    # so the company column cannot name it instead.
+    with translation.override("zh-hans"):
+        record = audit_record(actor=None, verb="company.update", obj=company)
+    assert record.object_repr == "哈尔滨机器人"
+    assert record.object_names == {
+        "ko": "하얼빈 로봇",
+        "zh-hans": "哈尔滨机器人",
+        "en": "Harbin Robotics",
+    }
+    manager = StaffFactory(language="ko")
+    manager.groups.add(Group.objects.get(name="center_manager"))
+    client.force_login(manager)
+    client.cookies["lang"] = "ko"
+
+    trail = client.get("/admin/incubator/auditrecord/").content.decode()
+    found = client.get("/admin/incubator/auditrecord/", {"q": "Harbin Robotics"})
+    one = client.get(f"/admin/incubator/auditrecord/{record.pk}/change/").content.decode()
+
+    assert "하얼빈 로봇" in trail and "哈尔滨机器人" not in trail
+    # Found by its name in any language.
+    assert found.context["cl"].result_count == 1
+    assert "하얼빈 로봇" in one
+
+
 def test_a_records_history_opens_its_part_of_the_trail_for_those_who_may_read_it(client):
     from django.contrib.auth.models import Group
 

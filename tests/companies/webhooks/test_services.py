@@ -97,7 +97,9 @@ def test_each_write_is_audited_without_the_secret(manager, organisation):
         "event_types": [[CONFIRMED], [EventType.EVENT_CANCELLED, CONFIRMED]],
         "is_active": [True, False],
     }
-    text = " ".join(f"{r.changes} {r.object_repr} {r.actor_label}" for r in records)
+    text = " ".join(
+        f"{r.changes} {r.object_repr} {r.object_names} {r.actor_label}" for r in records
+    )
     assert first not in text and second not in text
     assert "token=theirs" not in text
     assert not WebhookEndpoint.objects.filter(pk=pk).exists()
