@@ -7,6 +7,7 @@ MESSAGE_KINDS = {
     "application_submitted": _("application submitted"),
     "application_decided": _("application decided"),
     "application_returned": _("application returned for more information"),
+    "application_resubmitted": _("returned application submitted again"),
     "enrollment_stage_changed": _("enrollment moved to another stage"),
     "fund_application_submitted": _("fund application submitted"),
     "fund_application_decided": _("fund application decided"),

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from companies.demo import DELEGATION, DIGITAL, brn
 from companies.models import Company, Membership
-from programs.admissions import services
+from programs.admissions import services, wizard_services
 from programs.admissions.models import Application, Intake, Program
 
 MARKET_FIT = (
@@ -60,7 +60,9 @@ def _apply(company: Company, intake: Intake, user) -> Application | None:
     application = services.application_start(company=company, intake=intake, user=user)
     if application.status != Application.Status.DRAFT:
         return application
-    services.application_save_step(application=application, step="review", market_fit=MARKET_FIT)
+    wizard_services.application_save_step(
+        application=application, step="review", market_fit=MARKET_FIT
+    )
     return services.application_submit(application=application, user=user)
 
 

@@ -13,15 +13,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from companies import services as company_services
 from companies.models import Company
-from companies.services import members_notify
+from companies.services import members_notify, users_notify
 from incubator.audit import audit_record
 from incubator.multilingual import localized
 from programs.admissions import policies, screening, selectors
 from programs.admissions.models import (
     ANSWERS,
-    MARKET_FIT_MAX_LENGTH,
     RETURN_MESSAGE_MAX_LENGTH,
     Application,
     ApplicationEvent,
@@ -114,25 +112,6 @@ def application_withdraw(*, application: Application, user, reason: str = "") ->
     return application
 
 
-def application_save_step(
-    *, application: Application, step: str, actor=None, **fields
-) -> Application:
-    _check_editable(application, actor)
-    with transaction.atomic():
-        application.step = step
-        for name, value in fields.items():
-            setattr(application, name, value)
-        application.save(update_fields=["step", *fields])
-        audit_record(
-            actor=actor,
-            verb="application.save",
-            obj=application,
-            company=application.company_id,
-            changes={"step": step, "fields": sorted(fields)},
-        )
-    return application
-
-
 def application_submit(*, application: Application, user) -> Application:
     """Submit a draft: screen it against the policy in force and tell the company."""
     with transaction.atomic():
@@ -153,6 +132,7 @@ def application_submit(*, application: Application, user) -> Application:
                 % {"date": timezone.localtime(application.intake.closes_at).strftime("%Y-%m-%d")},
                 code="closed",
             )
+        asked = selectors.return_request(application)
         policy = selectors.policy_for(application, at=now)
         if missing := selectors.missing_answers(application, policy):
             raise ValidationError(
@@ -185,6 +165,19 @@ def application_submit(*, application: Application, user) -> Application:
             # A returned application submitted again is told again, once per submission.
             f"application-submitted:{application.pk}:{event.pk}",
         )
+        if asked is not None and asked.actor is not None:
+            # The officer who asked for more information hears that the company answered.
+            users_notify(
+                [asked.actor],
+                kind="application_resubmitted",
+                dedupe_key=f"application-resubmitted:{application.pk}:{event.pk}",
+                payload={
+                    "application_id": application.pk,
+                    "asked": asked.reason,
+                    "path": reverse("admin:programs_application_decide", args=[application.pk]),
+                },
+                in_language=_named_for(application),
+            )
     application.refresh_from_db()
     return application
 
@@ -576,63 +569,3 @@ def policy_publish(*, actor, effective_from=None, **rules) -> ScreeningPolicy:
             changes={"version": policy.version, "effective_from": policy.effective_from},
         )
     return policy
-
-
-# --- The wizard: a step's save and the step it leads to, together --------------------
-
-
-def _check_editable(application: Application, actor) -> None:
-    if not application.is_editable:
-        raise ValidationError(_("This application was submitted and can no longer be changed."))
-    if actor is not None and not policies.can_edit(actor, application):
-        raise PermissionDenied
-
-
-def application_company_save(
-    *, application: Application, step: str, actor, **fields
-) -> Application:
-    """Save the company profile from the wizard and move the draft to `step`."""
-    _check_editable(application, actor)
-    with transaction.atomic():
-        company_services.company_update(company=application.company, actor=actor, **fields)
-        return application_save_step(application=application, step=step, actor=actor)
-
-
-def application_evidence_add(*, application: Application, step: str, instance, actor):
-    """Save one piece of evidence from the wizard, and the step it was added on."""
-    _check_editable(application, actor)
-    with transaction.atomic():
-        company_services.evidence_save(instance=instance, actor=actor)
-        application_save_step(application=application, step=step, actor=actor)
-    return instance
-
-
-def application_document_add(
-    *, application: Application, step: str, uploaded_file, kind: str, user, max_bytes: int
-):
-    """Store a document uploaded in the wizard, and the step it was added on."""
-    _check_editable(application, user)
-    with transaction.atomic():
-        document = company_services.document_upload(
-            company=application.company,
-            uploaded_file=uploaded_file,
-            kind=kind,
-            user=user,
-            max_bytes=max_bytes,
-        )
-        application_save_step(application=application, step=step, actor=user)
-    return document
-
-
-def application_review_save(
-    *, application: Application, step: str, market_fit: str, submit: bool, user
-) -> Application:
-    """Save the review step's text and, when asked, submit: both or neither."""
-    _check_editable(application, user)
-    if len(market_fit or "") > MARKET_FIT_MAX_LENGTH:
-        raise ValidationError({"market_fit": too_long(market_fit, MARKET_FIT_MAX_LENGTH)})
-    with transaction.atomic():
-        application_save_step(application=application, step=step, actor=user, market_fit=market_fit)
-        if submit:
-            application = application_submit(application=application, user=user)
-    return application

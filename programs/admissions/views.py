@@ -39,7 +39,7 @@ from companies.models import (
 from incubator.forms import attach_error
 from incubator.portal import portal_home, startup_view
 from programs.admissions import policies as admissions_policies
-from programs.admissions import selectors, services
+from programs.admissions import selectors, services, wizard_services
 from programs.admissions.forms import (
     EvidenceSectionForm,
     MarketFitForm,
@@ -298,7 +298,7 @@ def application_step(request, pk, step):
         return _refuse_change(request, application)
     if request.method == "POST" and _posted_action(request) == "continue":
         try:
-            services.application_save_step(
+            wizard_services.application_save_step(
                 application=application, step=_next_step(step), actor=request.user
             )
         except ValidationError:
@@ -335,7 +335,7 @@ def _step_company(request, application, step):
     form = CompanyForm(request.POST or None, instance=company)
     if request.method == "POST" and form.is_valid():
         try:
-            services.application_company_save(
+            wizard_services.application_company_save(
                 application=application,
                 step=_next_step(step),
                 actor=request.user,
@@ -369,7 +369,7 @@ def _step_evidence(request, application, step):
         if posted == key and form.is_valid():
             instance = form.save(commit=False)
             try:
-                services.application_evidence_add(
+                wizard_services.application_evidence_add(
                     application=application, step=step, instance=instance, actor=request.user
                 )
             except ValidationError as error:
@@ -419,7 +419,7 @@ def _step_documents(request, application, step):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            document = services.application_document_add(
+            document = wizard_services.application_document_add(
                 application=application,
                 step=step,
                 uploaded_file=form.cleaned_data["file"],
@@ -457,7 +457,7 @@ def _step_review(request, application, step):
         # "Submit" saves the text and asks for confirmation: submitting is a second step.
         submit = _posted_action(request) == "submit"
         try:
-            application = services.application_review_save(
+            application = wizard_services.application_review_save(
                 application=application,
                 step=step,
                 market_fit=form.cleaned_data["market_fit"],

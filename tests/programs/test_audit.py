@@ -10,6 +10,7 @@ from django.utils import timezone
 from incubator.models import AuditRecord
 from programs import stages
 from programs.admissions import services as admissions_services
+from programs.admissions import wizard_services
 from programs.concierge import services as concierge_services
 from programs.fund import services as fund_services
 from programs.journey import services as journey_services
@@ -150,7 +151,7 @@ def test_admissions_write_their_records(member, officer, manager):
 
     company = member.membership.company
     application = ApplicationFactory(company=company)
-    admissions_services.application_save_step(
+    wizard_services.application_save_step(
         application=application, step="review", actor=member, market_fit="Harbin schools."
     )
     admissions_services.application_submit(application=application, user=member)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from incubator.models import AuditRecord
 from programs import stages
 from programs.admissions import services as admissions_services
+from programs.admissions import wizard_services
 from programs.concierge import services as concierge_services
 from programs.journey import services as journey_services
 from programs.models import (
@@ -98,7 +99,7 @@ def test_a_draft_is_saved_only_by_its_own_company(viewer):
     application = ApplicationFactory()
     member = MembershipFactory(company=application.company).user
     _refused(
-        lambda actor: admissions_services.application_save_step(
+        lambda actor: wizard_services.application_save_step(
             application=application, step="documents", actor=actor
         ),
         _stranger(),
@@ -106,9 +107,7 @@ def test_a_draft_is_saved_only_by_its_own_company(viewer):
     )
     application.refresh_from_db()
     assert application.step != "documents"
-    admissions_services.application_save_step(
-        application=application, step="documents", actor=member
-    )
+    wizard_services.application_save_step(application=application, step="documents", actor=member)
     application.refresh_from_db()
     assert application.step == "documents"
 

@@ -20,6 +20,7 @@ from companies.models import (
 from incubator import roles
 from incubator.models import OutboxMessage
 from programs.admissions import services as admissions_services
+from programs.admissions import wizard_services
 from programs.admissions.models import Application, ApplicationEvent
 from tests.companies.factories import (
     ApplicationFactory,
@@ -797,7 +798,7 @@ def test_the_market_fit_answer_has_a_maximum_of_3000_characters(signed_in, appli
     application.refresh_from_db()
     assert application.market_fit == fits.replace("\r\n", "\n")
     with pytest.raises(ValidationError):
-        admissions_services.application_review_save(
+        wizard_services.application_review_save(
             application=application, step="review", market_fit=too_long, submit=False, user=None
         )
 

@@ -239,6 +239,33 @@ def test_a_returned_application_is_submitted_again_after_the_intake_closed(offic
     )
 
 
+def test_the_officer_who_asked_hears_that_the_company_answered(
+    officer, django_capture_on_commit_callbacks, mailoutbox
+):
+    officer.language = "zh-hans"
+    officer.save(update_fields=["language"])
+    application = submitted()
+    application.company.name_zh = "巴伦智能工厂"
+    application.company.save(update_fields=["name_zh"])
+    assert not OutboxMessage.objects.filter(kind="application_resubmitted").exists()
+    returned(application, officer)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admissions_services.application_submit(
+            application=application, user=owner_of(application.company)
+        )
+
+    message = OutboxMessage.objects.get(kind="application_resubmitted")
+    assert (message.recipient, message.language) == (officer.email, "zh-hans")
+    assert message.payload["company"] == "巴伦智能工厂"
+    assert message.payload["asked"] == ASKED
+    decide = decide_url(application)
+    assert message.payload["path"] == decide
+    mail = next(m for m in mailoutbox if m.to == [officer.email])
+    assert "巴伦智能工厂" in mail.subject
+    assert decide in mail.body and "Please add the patent certificate." in mail.body
+
+
 def test_a_draft_the_center_did_not_return_is_refused_after_the_intake_closed(officer):
     application = submitted()
     returned(application, officer)
