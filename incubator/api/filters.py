@@ -63,31 +63,37 @@ class KnownParameters(filters.BaseFilterBackend):
     """
 
     def filter_queryset(self, request, queryset, view):
+        by_name = self.filters_of(view, queryset)
+        # A multiple-choice filter takes its parameter repeated (`?status=a&status=b`).
         refuse_unknown_parameters(
-            request.query_params, self.known(view, queryset), self.repeatable(view, queryset)
+            request.query_params,
+            self.known(view, by_name),
+            {
+                name
+                for name, found in by_name.items()
+                if isinstance(found, django_filters.MultipleChoiceFilter)
+            },
         )
         return queryset
 
     @staticmethod
-    def repeatable(view, queryset=None) -> set[str]:
-        """The filters that take several values (`?status=a&status=b`)."""
-        names = set()
+    def filters_of(view, queryset=None) -> dict:
+        """The view's filterset's filters by parameter name ({} without one)."""
+        found = {}
         for backend in view.filter_backends:
             if issubclass(backend, DjangoFilterBackend):
                 filterset = backend().get_filterset_class(view, queryset)
-                for name, found in (filterset.base_filters if filterset else {}).items():
-                    if isinstance(found, django_filters.MultipleChoiceFilter):
-                        names.add(name)
-        return names
+                found |= filterset.base_filters if filterset else {}
+        return found
 
     @staticmethod
-    def known(view, queryset=None) -> set[str]:
+    def known(view, by_name: dict) -> set[str]:
+        """The parameters the view reads: its filters, its ordering, its pages and DRF's
+        `format`."""
         known = {api_settings.URL_FORMAT_OVERRIDE} - {None}
+        known |= set(by_name)
         for backend in view.filter_backends:
-            if issubclass(backend, DjangoFilterBackend):
-                filterset = backend().get_filterset_class(view, queryset)
-                known |= set(filterset.base_filters) if filterset else set()
-            elif issubclass(backend, filters.OrderingFilter) and backend.offers(view):
+            if issubclass(backend, filters.OrderingFilter) and backend.offers(view):
                 known.add(backend.ordering_param)
         paginator = getattr(view, "paginator", None)
         if paginator is not None and getattr(view, "action", "list") == "list":
