@@ -56,6 +56,17 @@ def return_request(application: Application) -> ApplicationEvent | None:
     return last_move if last_move and last_move.kind == ApplicationEvent.Kind.RETURNED else None
 
 
+def request_answered(application: Application) -> tuple[ApplicationEvent, ApplicationEvent] | None:
+    """Return (the center's last request for more information, the submission that answered
+    it) while the application answered is submitted and undecided; None otherwise."""
+    if application.status != Application.Status.SUBMITTED:
+        return None
+    moves = list(_status_moves(application.events.select_related("actor"))[:2])
+    if len(moves) == 2 and moves[1].kind == ApplicationEvent.Kind.RETURNED:
+        return moves[1], moves[0]
+    return None
+
+
 def _status_moves(events: QuerySet[ApplicationEvent]) -> QuerySet[ApplicationEvent]:
     """The events that changed the status, the last first."""
     return events.exclude(to_status="").order_by("-created_at", "-pk")

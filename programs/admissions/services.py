@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from companies import selectors as company_selectors
 from companies.models import Company
 from companies.services import members_notify, users_notify
 from incubator.audit import audit_record
@@ -414,9 +415,19 @@ def application_return(*, application: Application, actor, message: str) -> Appl
         )
 
     def refusal(application):
-        # Withdrawn also leads to a draft, but only the company reopens it.
         if application.status == Application.Status.SUBMITTED:
-            return None
+            if company_selectors.company_members(application.company_id):
+                return None
+            # Nobody could answer: the draft would wait for ever, and no decision be taken.
+            return ValidationError(
+                _(
+                    "%(company)s has no portal account: nobody could add what you ask or "
+                    "submit the application again. Ask by e-mail or telephone, then decide."
+                )
+                % {"company": application.company.name},
+                code="no_members",
+            )
+        # Withdrawn also leads to a draft, but only the company reopens it.
         return ValidationError(
             _(
                 "Only a submitted application can be returned for more information; "

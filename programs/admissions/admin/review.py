@@ -96,7 +96,7 @@ class ReturnForm(forms.Form):
     def __init__(self, *args, application: Application, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["message"].help_text = readers_help(
-            self.fields["message"].help_text, [application.company_id]
+            self.fields["message"].help_text, [application.company_id], asks=True
         )
 
 
@@ -418,20 +418,33 @@ class ApplicationAdmin(PageRows, ExportAdminMixin, BrnSearchMixin, ServiceModelA
                 )
                 % {"company": company},
             )
-        submitted = application.status == Application.Status.SUBMITTED
+        shown = {
+            "decision_form": decision_form if decision_form.fields["decision"].choices else None,
+            # A draft (one returned for more information) takes no override until submitted.
+            "override_form": override_form
+            if override_form.fields["criterion"].choices
+            and application.status != Application.Status.DRAFT
+            else None,
+            "return_form": return_form
+            if application.status == Application.Status.SUBMITTED
+            else None,
+        }
+        for form in (decision_form, override_form, return_form):
+            if form.is_bound and form not in shown.values():
+                # Sent from a page that another tab or person made stale: say why not taken.
+                for error in form.non_field_errors() or [
+                    gettext("This application changed meanwhile: it is %(status)s now.")
+                    % {"status": application.get_status_display()}
+                ]:
+                    self.message_user(request, error, messages.ERROR)
         return self.action_page(
             request,
             application,
             title=gettext("Decide on %(application)s") % {"application": application},
             template="admin/programs/application/decide.html",
             screening_table=render_screening(application),
-            decision_form=decision_form if decision_form.fields["decision"].choices else None,
-            # A draft (one returned for more information) takes no override until submitted.
-            override_form=override_form
-            if override_form.fields["criterion"].choices
-            and application.status != Application.Status.DRAFT
-            else None,
-            return_form=return_form if submitted else None,
+            request_answered=selectors.request_answered(application),
+            **shown,
         )
 
     # --- Bulk actions --------------------------------------------------------------------

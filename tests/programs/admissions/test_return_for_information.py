@@ -14,7 +14,13 @@ from incubator.models import AuditRecord, OutboxMessage
 from programs.admissions import policies, selectors
 from programs.admissions import services as admissions_services
 from programs.admissions.models import RETURN_MESSAGE_MAX_LENGTH, Application, ApplicationEvent
-from tests.companies.factories import ApplicationFactory, MembershipFactory, UserFactory, staff_in
+from tests.companies.factories import (
+    ApplicationFactory,
+    CompanyFactory,
+    MembershipFactory,
+    UserFactory,
+    staff_in,
+)
 from tests.companies.portal import html, owner_of, step_url, submitted
 
 pytestmark = pytest.mark.django_db
@@ -327,6 +333,73 @@ def test_the_officer_asks_for_more_information_on_the_decide_page(client, office
     assert page.context["decision_form"] is None
 
 
+def test_an_application_whose_company_has_no_portal_account_is_not_returned(client, officer):
+    # Nobody could answer: the draft would wait for ever and take no decision.
+    application = ApplicationFactory(company=CompanyFactory(), status="submitted")
+    client.force_login(officer)
+
+    page = client.get(decide_url(application))
+    assert (
+        "nobody could answer this request"
+        in page.context["return_form"].fields["message"].help_text
+    )
+    response = client.post(decide_url(application), {"return-message": ASKED, "_return": "1"})
+
+    assert response.status_code == 200
+    assert "has no portal account" in str(response.context["return_form"].non_field_errors())
+    application.refresh_from_db()
+    assert application.status == Application.Status.SUBMITTED
+    assert not application.events.filter(kind=ApplicationEvent.Kind.RETURNED).exists()
+    assert not AuditRecord.objects.filter(verb="application.return").exists()
+
+
+def test_a_form_sent_from_a_stale_page_says_why_it_was_not_taken(client, officer):
+    application = submitted()
+    returned(application, officer)  # in another tab, or by a colleague
+    client.force_login(officer)
+
+    again = client.post(
+        decide_url(application), {"return-message": "Twice?", "_return": "1"}, follow=True
+    )
+    decided = client.post(
+        decide_url(application),
+        {"decision-decision": "accepted", "decision-reason": "Good.", "_decide": "1"},
+        follow=True,
+    )
+
+    # The service's refusal where it gave one; else what changed.
+    assert [str(m) for m in again.context["messages"]] == [
+        "Only a submitted application can be returned for more information; this one is draft."
+    ]
+    assert [str(m) for m in decided.context["messages"]] == [
+        "This application changed meanwhile: it is draft now."
+    ]
+    application.refresh_from_db()
+    assert application.status == Application.Status.DRAFT
+    assert application.events.filter(kind=ApplicationEvent.Kind.RETURNED).count() == 1
+
+
+def test_the_decide_page_shows_what_was_asked_once_the_company_answered(client, officer):
+    application = submitted()
+    returned(application, officer, message="Add the certificate: https://example.kr/how")
+    admissions_services.application_submit(
+        application=application, user=owner_of(application.company)
+    )
+    client.force_login(officer)
+
+    page = html(client.get(decide_url(application)))
+
+    box = page.split('id="request-answered"')[1].split("</div>")[0]
+    assert "Submitted again after a request for more information" in box
+    assert '<a href="https://example.kr/how"' in box
+    assert box.count("<time datetime=") == 2  # when asked, when answered
+    # Decided, the page no longer frames it as an answer.
+    admissions_services.application_decide(
+        application=application, decision="rejected", actor=officer, reason="No local market."
+    )
+    assert 'id="request-answered"' not in html(client.get(decide_url(application)))
+
+
 def test_an_empty_message_on_the_decide_page_changes_nothing(client, officer):
     application = submitted()
     client.force_login(officer)
@@ -396,6 +469,10 @@ def test_the_company_reads_the_centers_request_in_its_language_until_it_submits(
         request = page.split('id="return-request"')[1].split("</section>")[0]
         assert "특허 등록증 사본을 첨부해 주세요.<br>Please add the patent certificate." in request
         assert "<time datetime=" in request
+
+    # The intake has closed: withdrawing what is submitted now cannot be undone.
+    submit_page = html(client.get(f"/portal/applications/{application.pk}/submit/"))
+    assert "모집이 마감되었으므로 신청서를 철회하면 다시 지원할 수 없습니다." in submit_page
 
     response = client.post(f"/portal/applications/{application.pk}/submit/")
 
