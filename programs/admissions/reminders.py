@@ -1,6 +1,7 @@
 """Reminders of admissions (incubator/reminders.py), to the members of the company:
-an application left as a draft for 3 days, and an intake that closes in 3 days while the
-company's application to it is still a draft (not one the center returned to it)."""
+an application left as a draft for 3 days, an intake that closes in 3 days while the
+company's application to it is still a draft (not one the center returned to it), and a
+request of the center for more information unanswered after 3 days."""
 
 import datetime as dt
 
@@ -16,6 +17,7 @@ from programs.admissions.models import Application
 
 DRAFT_AGE = dt.timedelta(days=3)
 CLOSING_LEAD = dt.timedelta(days=3)
+ANSWER_WAIT = dt.timedelta(days=3)
 
 
 def _drafts():
@@ -67,6 +69,24 @@ def intakes_closing(*, since: dt.datetime, now: dt.datetime):
     )
 
 
+def unanswered_requests(*, since: dt.datetime, now: dt.datetime):
+    # Each return is its own request (its time names the occurrence): returned again, the
+    # company is reminded of the new question.
+    drafts = selectors.returned_drafts(_drafts()).filter(
+        last_move_at__gte=since - ANSWER_WAIT, last_move_at__lte=now - ANSWER_WAIT
+    )
+    return to_members(
+        drafts,
+        company_id=lambda a: a.company_id,
+        due_at=lambda a: a.last_move_at + ANSWER_WAIT,
+        build=lambda a, user: {
+            "company": a.company.name,
+            "intake": str(a.intake),
+            "path": reverse("programs:application-detail", args=[a.pk]),
+        },
+    )
+
+
 APPLICATION_DRAFT = ReminderKind(
     "application_draft",
     _("An application of my company is still a draft after 3 days"),
@@ -82,4 +102,12 @@ INTAKE_CLOSING = ReminderKind(
     audience=is_company_member,
 )
 
-KINDS = (APPLICATION_DRAFT, INTAKE_CLOSING)
+REQUEST_UNANSWERED = ReminderKind(
+    "application_unanswered",
+    _("The center asked my company for more information 3 days ago and has no answer yet"),
+    unanswered_requests,
+    dt.timedelta(hours=20),
+    audience=is_company_member,
+)
+
+KINDS = (APPLICATION_DRAFT, INTAKE_CLOSING, REQUEST_UNANSWERED)

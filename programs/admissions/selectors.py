@@ -74,10 +74,12 @@ def _status_moves(events: QuerySet[ApplicationEvent]) -> QuerySet[ApplicationEve
 
 def with_last_move(applications: QuerySet[Application]) -> QuerySet[Application]:
     """Annotate each application with `last_move`, the kind of its last status change ("" for
-    none): "returned" on a draft is the center's request for more information."""
+    none), and `last_move_at`, its time: "returned" on a draft is the center's request for
+    more information, asked then."""
     last_move = _status_moves(ApplicationEvent.objects.filter(application=OuterRef("pk")))
     return applications.annotate(
-        last_move=Coalesce(Subquery(last_move.values("kind")[:1]), Value(""))
+        last_move=Coalesce(Subquery(last_move.values("kind")[:1]), Value("")),
+        last_move_at=Subquery(last_move.values("created_at")[:1]),
     )
 
 

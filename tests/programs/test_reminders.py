@@ -189,6 +189,32 @@ def test_a_draft_the_center_returned_is_not_rushed_by_the_intake_closing(
     assert rows("intake_closing").get().recipient == member.email
 
 
+def test_a_request_for_information_unanswered_for_3_days_is_reminded_once_per_request(
+    clock, company, member, officer
+):
+    clock.move_to(at(2026, 12, 17, 3, 0))
+    application = ApplicationFactory(company=company, status="submitted")
+    admissions_services.application_return(
+        application=application, actor=officer, message="Add the patent certificate."
+    )
+    assert sweep(clock, at(2026, 12, 20, 2, 59), "application_unanswered") == 0
+    assert sweep(clock, at(2026, 12, 20, 3, 0), "application_unanswered") == 1
+    message = rows("application_unanswered").get()
+    assert (message.recipient, message.language) == (member.email, "ko")
+    assert message.payload["path"] == f"/portal/applications/{application.pk}/"
+    assert company.name_ko in render_message(message).subject
+    assert sweep(clock, at(2026, 12, 21, 3, 0), "application_unanswered") == 0
+
+    # Answered, then asked again: the new question is reminded in its turn.
+    admissions_services.application_submit(application=application, user=member)
+    clock.move_to(at(2026, 12, 22, 3, 0))
+    admissions_services.application_return(
+        application=application, actor=officer, message="Explain the 2024 revenue."
+    )
+    assert sweep(clock, at(2026, 12, 25, 3, 0), "application_unanswered") == 1
+    assert rows("application_unanswered").count() == 2
+
+
 # --- Service requests and the staff digest ------------------------------------------------
 
 
