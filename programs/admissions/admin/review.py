@@ -332,6 +332,17 @@ class ApplicationAdmin(PageRows, ExportAdminMixin, BrnSearchMixin, ServiceModelA
     def get_queryset(self, request):
         return selectors.application_list_for_review()
 
+    def get_list_display(self, request):
+        shown = list(super().get_list_display(request))
+        if request.GET.get(ReturnedFilter.parameter_name) == ReturnedFilter.choice[0]:
+            # Awaiting the company's answer: since when, where the submission time was.
+            shown[shown.index("submitted_at")] = "returned_at"
+        return shown
+
+    @admin.display(description=_("more information asked on"), ordering="last_move_at")
+    def returned_at(self, application):
+        return application.last_move_at
+
     def has_add_permission(self, request):
         return False  # startups apply in the portal
 

@@ -440,6 +440,12 @@ def test_a_returned_application_is_listed_as_a_draft_after_the_submitted_ones(cl
     awaiting = client.get(changelist, {"returned": "awaiting"})
     assert [a.pk for a in awaiting.context["cl"].result_list] == [application.pk]
     assert "awaiting the company&#x27;s answer" in awaiting.text
+    # Since when it waits, where the (empty) submission time would be.
+    asked_at = application.events.get(kind=ApplicationEvent.Kind.RETURNED).created_at
+    columns = awaiting.context["cl"].list_display
+    assert "returned_at" in columns and "submitted_at" not in columns
+    assert awaiting.context["cl"].result_list[0].last_move_at == asked_at
+    assert "column-returned_at" in awaiting.text and "field-returned_at" in awaiting.text
 
 
 # --- The portal -------------------------------------------------------------------------
