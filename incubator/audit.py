@@ -123,14 +123,17 @@ def audit_record(*, actor, verb: str, obj=None, company=None, changes: dict | No
     # The actor is a person, or (later) a partner's API key or a task: those keep a label.
     user = actor if isinstance(actor, User) and actor.pk else None
     company_id = getattr(company, "pk", company)
+    names = names_of(obj) if obj is not None else {}
     return AuditRecord.objects.create(
         actor=user,
         actor_label=actor_label(actor)[:200],
         verb=verb,
         object_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
         object_id=str(obj.pk) if obj is not None else "",
-        object_repr=str(obj)[:200] if obj is not None else "",
-        object_names=names_of(obj) if obj is not None else {},
+        # The name in the request's language, already among the three.
+        object_repr=names.get(translation.get_language())
+        or (str(obj)[:200] if obj is not None else ""),
+        object_names=names,
         company_id=company_id,
         company_repr=str(company)[:200] if hasattr(company, "pk") else "",
         changes=redacted(_plain(changes or {})),

@@ -97,16 +97,15 @@ def drafts_not_returned(drafts: QuerySet[Application]) -> QuerySet[Application]:
     return with_last_move(drafts).exclude(last_move=ApplicationEvent.Kind.RETURNED)
 
 
-def takes_submission(application: Application, *, at=None) -> bool:
+def takes_submission(application: Application, asked: ApplicationEvent | None, *, at=None) -> bool:
     """Return whether `application` may be submitted at `at`: while its intake is open, or,
-    once the intake has closed, when the center returned it for more information.
+    once the intake has closed, when the center returned it for more information (`asked`,
+    its `return_request`).
 
     The center asks for the information while it reviews, often after the deadline; if the
     deadline shut a returned application out, asking a question would reject it.
     """
-    if application.intake.is_open(at):
-        return True
-    return return_request(application) is not None
+    return application.intake.is_open(at) or asked is not None
 
 
 def intakes_open(*, at=None) -> QuerySet[Intake]:

@@ -126,14 +126,14 @@ def application_submit(*, application: Application, user) -> Application:
         if user is not None and not policies.can_edit(user, application):
             raise PermissionDenied
         now = timezone.now()
+        asked = selectors.return_request(application)
         # A draft the center returned for more information is taken after the deadline too.
-        if not selectors.takes_submission(application, at=now):
+        if not selectors.takes_submission(application, asked, at=now):
             raise ValidationError(
                 _("The intake closed on %(date)s; applications are no longer accepted.")
                 % {"date": timezone.localtime(application.intake.closes_at).strftime("%Y-%m-%d")},
                 code="closed",
             )
-        asked = selectors.return_request(application)
         policy = selectors.policy_for(application, at=now)
         if missing := selectors.missing_answers(application, policy):
             raise ValidationError(
