@@ -324,6 +324,10 @@ class StateRefused(PermissionDenied):
         self.obj, self.reason = obj, reason
 
 
+class ConfirmForm(forms.Form):
+    """An action page's form with nothing to fill in: the button confirms."""
+
+
 class ActionPages:
     """The admin's pages that change a record through a service (decide, move, grant...).
 

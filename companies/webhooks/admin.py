@@ -23,6 +23,7 @@ from companies.webhooks.models import EventType, WebhookEndpoint
 from incubator import message_kinds, webhooks
 from incubator.admin_mixins import (
     ActionPages,
+    ConfirmForm,
     SentOnceForm,
     call_service,
     call_service_once,
@@ -79,10 +80,6 @@ class WebhookEndpointChangeForm(forms.ModelForm):
     def clean_url(self):
         url = self.cleaned_data["url"]
         return url if url == self.initial.get("url") else _url_checked(url)
-
-
-class ConfirmForm(forms.Form):
-    """An action page's form with nothing to fill in: the button confirms."""
 
 
 @admin.register(WebhookEndpoint)
