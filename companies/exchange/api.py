@@ -14,7 +14,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from companies.api import an_id, organisation_person, utc
-from companies.exchange import selectors, services
+from companies.exchange import partner_services, selectors
 from companies.exchange.models import (
     DEAL_FIELDS,
     DealKind,
@@ -231,7 +231,7 @@ class InquiryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             selectors.listings_for_partners(), pk=serializer.validated_data["listing_id"]
         )
         with refusals_as_conflicts():
-            inquiry = services.inquiry_send(
+            inquiry = partner_services.inquiry_send(
                 actor=person.user,
                 listing=listing,
                 message=serializer.validated_data["message"],

@@ -9,7 +9,7 @@ written through the services, with its audit records and e-mails.
 
 from django.contrib.auth import get_user_model
 
-from companies.exchange import services
+from companies.exchange import partner_services, services
 from companies.exchange.models import PartnerInterest, TechnologyInquiry, TechnologyListing
 from companies.models import Company, PartnerPerson, Patent
 
@@ -125,8 +125,10 @@ def load(*, companies: dict[str, Company], investor: PartnerPerson | None) -> No
     if not TechnologyInquiry.objects.filter(
         listing=listing, organisation=investor.organisation
     ).exists():
-        services.inquiry_send(actor=investor.user, listing=listing, message=INQUIRY_MESSAGE)
+        partner_services.inquiry_send(actor=investor.user, listing=listing, message=INQUIRY_MESSAGE)
     if not PartnerInterest.objects.filter(
         organisation=investor.organisation, company=listing.company
     ).exists():
-        services.interest_mark(actor=investor.user, company=listing.company, note=INTEREST_NOTE)
+        partner_services.interest_mark(
+            actor=investor.user, company=listing.company, note=INTEREST_NOTE
+        )

@@ -1,4 +1,6 @@
-"""Every write of the technology exchange: listings, their review, inquiries and interests.
+"""Every write of the technology exchange's listings: a startup's drafts, their review and
+their publication to partners; the partners' inquiries and interests are written by
+`companies.exchange.partner_services`, with the helpers below.
 
 Each use case checks its policy, changes its rows in one transaction under a row lock,
 writes its audit record and its e-mails through the outbox, in each recipient's language.
@@ -7,13 +9,12 @@ object's version, so one change is one message however often it is retried.
 
 Partners' webhooks are sent from `listing_approve` and `listings_publish_on_consent` (a
 listing partners may now see: approved while its company consents, or its company
-consenting later) and from `inquiry_answer` (an inquiry answered).
+consenting later), and from `partner_services.inquiry_answer` (an inquiry answered).
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxLengthValidator
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,8 +23,6 @@ from companies import selectors as company_selectors
 from companies.exchange import policies, selectors
 from companies.exchange.models import (
     DEAL_FIELDS,
-    PartnerInterest,
-    TechnologyInquiry,
     TechnologyListing,
     jurisdiction_of,
 )
@@ -33,7 +32,6 @@ from companies.webhooks.services import webhooks_emit
 from incubator.audit import audit_record, changed
 from incubator.multilingual import localized, translated_names
 from incubator.services import outbox_enqueue
-from incubator.webhooks import utc_iso
 
 # What a startup sets on its listing; the rest (status, review, version) is the services'.
 LISTING_FIELDS = (
@@ -50,7 +48,7 @@ LISTING_FIELDS = (
 TEXTS = (*translated_names("title"), *translated_names("summary"), *translated_names("terms"))
 
 
-def _tell(recipients, *, kind: str, obj, texts, path: str) -> None:
+def tell(recipients, *, kind: str, obj, texts, path: str) -> None:
     """Write one message per recipient, in their language: `texts(language)` gives the
     payload's names and titles in it; `path` is the page the message links to."""
     for user in {user.pk: user for user in recipients}.values():
@@ -63,14 +61,14 @@ def _tell(recipients, *, kind: str, obj, texts, path: str) -> None:
         )
 
 
-def _required(value: str, field: str, message: str) -> str:
+def required(value: str, field: str, message: str) -> str:
     value = (value or "").strip()
     if not value:
         raise ValidationError({field: message}, code="required")
     return value
 
 
-def _at_most(value: str, model, field: str) -> str:
+def at_most(value: str, model, field: str) -> str:
     """`value`, refused when longer than the model's field takes (the database's TextField
     does not): a partner's text is e-mailed to the company and the center."""
     limit = model._meta.get_field(field).max_length
@@ -84,7 +82,7 @@ def _at_most(value: str, model, field: str) -> str:
 # --- Listings -------------------------------------------------------------------------------
 
 
-def _locked_listing(listing: TechnologyListing) -> TechnologyListing:
+def locked_listing(listing: TechnologyListing) -> TechnologyListing:
     return (
         TechnologyListing.objects.select_for_update(of=("self",))
         .select_related("company")
@@ -106,7 +104,7 @@ def _set_fields(listing: TechnologyListing, fields: dict) -> None:
         listing.jurisdiction = jurisdiction_of(listing.patent)
 
 
-def _listing_texts(listing: TechnologyListing, language: str) -> dict:
+def listing_texts(listing: TechnologyListing, language: str) -> dict:
     return {
         "listing_id": listing.pk,
         "title": localized(listing, "title", language),
@@ -138,7 +136,7 @@ def listing_update(*, actor, listing: TechnologyListing, **fields) -> Technology
     if not policies.can_manage_listings(actor, listing.company_id):
         raise PermissionDenied(_("Only the company's owner and members manage its listings."))
     with transaction.atomic():
-        listing = _locked_listing(listing)
+        listing = locked_listing(listing)
         if not listing.is_editable:
             raise ValidationError(
                 _("A listing that is %(status)s cannot be changed.")
@@ -166,7 +164,7 @@ def listing_submit(*, actor, listing: TechnologyListing) -> TechnologyListing:
     if not policies.can_manage_listings(actor, listing.company_id):
         raise PermissionDenied(_("Only the company's owner and members manage its listings."))
     with transaction.atomic():
-        listing = _locked_listing(listing)
+        listing = locked_listing(listing)
         previous = listing.status
         listing.move_to(TechnologyListing.Status.SUBMITTED)
         listing.submitted_at = timezone.now()
@@ -179,11 +177,11 @@ def listing_submit(*, actor, listing: TechnologyListing) -> TechnologyListing:
             company=listing.company,
             changes={"status": [previous, listing.status]},
         )
-        _tell(
+        tell(
             selectors.center_staff(),
             kind="technology_listing_submitted",
             obj=listing,
-            texts=lambda language: _listing_texts(listing, language),
+            texts=lambda language: listing_texts(listing, language),
             path=reverse("admin:companies_technologylisting_review", args=[listing.pk]),
         )
     return listing
@@ -194,7 +192,7 @@ def listing_withdraw(*, actor, listing: TechnologyListing) -> TechnologyListing:
     if not policies.can_manage_listings(actor, listing.company_id):
         raise PermissionDenied(_("Only the company's owner and members manage its listings."))
     with transaction.atomic():
-        listing = _locked_listing(listing)
+        listing = locked_listing(listing)
         previous = listing.status
         listing.move_to(TechnologyListing.Status.WITHDRAWN)
         listing.version += 1
@@ -247,9 +245,9 @@ def _review(*, actor, listing: TechnologyListing, status: str, reason: str) -> T
         raise PermissionDenied(_("Your role does not review technology listings."))
     reason = (reason or "").strip()
     if status == TechnologyListing.Status.REJECTED:
-        reason = _required(reason, "reason", _("Tell the company why the listing is rejected."))
+        reason = required(reason, "reason", _("Tell the company why the listing is rejected."))
     with transaction.atomic():
-        listing = _locked_listing(listing)
+        listing = locked_listing(listing)
         previous = listing.status
         listing.move_to(status)
         listing.review_reason = reason
@@ -278,12 +276,12 @@ def _review(*, actor, listing: TechnologyListing, status: str, reason: str) -> T
         # An approved listing of a company that has not agreed to be shown to partners stays
         # hidden: the e-mail says so and links the profile where the company agrees.
         shown = policies.is_shown_to_partners(listing)
-        _tell(
+        tell(
             company_selectors.company_members(listing.company_id),
             kind="technology_listing_reviewed",
             obj=listing,
             texts=lambda language: {
-                **_listing_texts(listing, language),
+                **listing_texts(listing, language),
                 "decision": status,
                 "reason": reason,
                 "shown": shown,
@@ -347,158 +345,6 @@ def listing_reject(*, actor, listing: TechnologyListing, reason: str) -> Technol
     )
 
 
-# --- Inquiries ------------------------------------------------------------------------------
-
-
-def _acting_person(actor, organisation):
-    """Return the actor's PartnerPerson; refuse anyone else, and another organisation's name."""
-    person = policies.partner_person_of(actor)
-    if person is None:
-        raise PermissionDenied(_("Only the people of a partner organisation do this."))
-    if organisation is not None and not policies.acts_for(actor, organisation):
-        raise PermissionDenied(_("You act for your own organisation only."))
-    return person
-
-
-def inquiry_send(
-    *, actor, listing: TechnologyListing, message: str, organisation=None
-) -> TechnologyInquiry:
-    """Ask the company about an approved listing, for the actor's partner organisation.
-
-    `organisation`, when given (the partner API's key), must be the actor's own. The
-    company's members and the center are told.
-    """
-    person = _acting_person(actor, organisation)
-    message = _required(message, "message", _("Write your question to the company."))
-    message = _at_most(message, TechnologyInquiry, "message")
-    with transaction.atomic():
-        # The lock serialises two people of one organisation asking at the same moment.
-        listing = _locked_listing(listing)
-        if not policies.can_send_inquiry(actor, listing):
-            raise PermissionDenied(_("This listing is not open to partners."))
-        open_inquiry = TechnologyInquiry.objects.filter(
-            listing=listing,
-            organisation_id=person.organisation_id,
-            status=TechnologyInquiry.Status.SENT,
-        )
-        if open_inquiry.exists():
-            raise ValidationError(
-                _("Your organisation has an unanswered inquiry about this listing."),
-                code="open_inquiry",
-            )
-        try:
-            with transaction.atomic():
-                inquiry = TechnologyInquiry.objects.create(
-                    listing=listing,
-                    organisation_id=person.organisation_id,
-                    person=person,
-                    message=message,
-                )
-        except IntegrityError:
-            raise ValidationError(
-                _("Your organisation has an unanswered inquiry about this listing."),
-                code="open_inquiry",
-            ) from None
-        audit_record(
-            actor=actor,
-            verb="technology_inquiry.send",
-            obj=inquiry,
-            company=listing.company,
-            changes={"listing": listing.pk, "organisation": person.organisation_id},
-        )
-        organisation = person.organisation
-
-        def texts(language: str, *, for_staff: bool = False) -> dict:
-            return {
-                **_listing_texts(listing, language),
-                "inquiry_id": inquiry.pk,
-                "organisation": localized(organisation, "name", language),
-                "person": actor.get_full_name(),
-                "message": message,
-                "for_staff": for_staff,
-            }
-
-        _tell(
-            company_selectors.company_members(listing.company_id),
-            kind="technology_inquiry_received",
-            obj=inquiry,
-            texts=texts,
-            path=reverse("companies:inquiry-detail", args=[inquiry.pk]),
-        )
-        # The center's copy is for its information: only the company answers, in the portal
-        # (the admin's inquiry page is read only).
-        _tell(
-            selectors.center_staff(),
-            kind="technology_inquiry_received",
-            obj=inquiry,
-            texts=lambda language: texts(language, for_staff=True),
-            path=reverse("admin:companies_technologyinquiry_change", args=[inquiry.pk]),
-        )
-    return inquiry
-
-
-def inquiry_answer(
-    *, actor, inquiry: TechnologyInquiry, answer: str, accept: bool
-) -> TechnologyInquiry:
-    """Answer an inquiry and accept it (the company's contacts open to the partner) or decline.
-
-    The one place an inquiry is answered: the "inquiry answered" webhook is sent from here.
-    """
-    if not policies.can_answer_inquiry(actor, inquiry):
-        raise PermissionDenied(_("Only the company's owner and members answer its inquiries."))
-    answer = _required(answer, "answer", _("Write your answer to the partner."))
-    with transaction.atomic():
-        inquiry = (
-            TechnologyInquiry.objects.select_for_update(of=("self",))
-            .select_related("listing__company", "organisation", "person__user")
-            .get(pk=inquiry.pk)
-        )
-        if inquiry.status != TechnologyInquiry.Status.SENT:
-            raise ValidationError(_("This inquiry was answered already."), code="answered")
-        inquiry.move_to(TechnologyInquiry.Status.ANSWERED)
-        inquiry.answer = answer
-        inquiry.accepted = bool(accept)
-        inquiry.answered_by = actor
-        inquiry.answered_at = timezone.now()
-        inquiry.version += 1
-        inquiry.save(
-            update_fields=["status", "answer", "accepted", "answered_by", "answered_at", "version"]
-        )
-        audit_record(
-            actor=actor,
-            verb="technology_inquiry.answer",
-            obj=inquiry,
-            company=inquiry.listing.company,
-            changes={"status": ["sent", "answered"], "accepted": inquiry.accepted},
-        )
-        partner = inquiry.person.user if inquiry.person else None
-        _tell(
-            [partner] if partner is not None and partner.is_active else [],
-            kind="technology_inquiry_answered",
-            obj=inquiry,
-            texts=lambda language: {
-                **_listing_texts(inquiry.listing, language),
-                "inquiry_id": inquiry.pk,
-                "accepted": inquiry.accepted,
-                "answer": answer,
-            },
-            path=reverse("companies:exchange-inquiries"),
-        )
-        webhooks_emit(
-            event_type=EventType.INQUIRY_ANSWERED,
-            organisation_ids=[inquiry.organisation_id],
-            data={
-                "inquiry": inquiry.pk,
-                "listing": inquiry.listing_id,
-                "company": inquiry.listing.company_id,
-                "accepted": inquiry.accepted,
-                "answered_at": utc_iso(inquiry.answered_at),
-            },
-            key=f"{inquiry.pk}:{inquiry.version}",
-        )
-    return inquiry
-
-
 def listing_event_data(listing: TechnologyListing) -> dict:
     """The public fields of a listing in a webhook: ids, kinds and its three titles."""
     return {
@@ -509,153 +355,3 @@ def listing_event_data(listing: TechnologyListing) -> dict:
         "deal_kinds": [str(kind) for kind, field in DEAL_FIELDS.items() if getattr(listing, field)],
         "title": {code: getattr(listing, f"title_{code}") for code in ("ko", "zh", "en")},
     }
-
-
-# --- Interests ------------------------------------------------------------------------------
-
-
-def _tell_of_interest(interest: PartnerInterest, kind: str, actor) -> None:
-    """Tell the center, and the company's owners when the company consented to partners."""
-    company, organisation = interest.company, interest.organisation
-
-    def texts(language: str) -> dict:
-        return {
-            "interest_id": interest.pk,
-            "company": localized(company, "name", language),
-            "organisation": localized(organisation, "name", language),
-            "person": actor.get_full_name(),
-            "note": interest.note,
-        }
-
-    _tell(
-        selectors.center_staff(),
-        kind=kind,
-        obj=interest,
-        texts=texts,
-        path=reverse("admin:companies_partnerinterest_change", args=[interest.pk]),
-    )
-    if company.consent_to_partners:
-        _tell(
-            selectors.company_owners(company.pk),
-            kind=kind,
-            obj=interest,
-            texts=texts,
-            path=reverse("companies:listing-list"),
-        )
-
-
-def _latest_interest(organisation_id: int, company: Company) -> PartnerInterest | None:
-    """The organisation's interest in the company, locked: the active one, else the last."""
-    return (
-        PartnerInterest.objects.select_for_update()
-        .filter(organisation_id=organisation_id, company=company)
-        .order_by(F("withdrawn_at").desc(nulls_first=True), "-pk")
-        .first()
-    )
-
-
-def interest_mark(
-    *, actor, company: Company, note: str | None = None, organisation=None
-) -> PartnerInterest:
-    """Mark the actor's organisation as interested in a company; marking again reopens it.
-
-    Marking an interest that is active already only changes its note (`note` None keeps
-    it, as it does on a reopened one), and tells nobody. The interest returned says which
-    it was: `newly_marked` is True when this call marked it (made or reopened it), False
-    when it was marked already, also by a call of the same moment.
-    """
-    person = _acting_person(actor, organisation)
-    if not policies.can_mark_interest(actor, company):
-        raise PermissionDenied(_("This company is not shown to partners."))
-    if note is not None:
-        note = _at_most(note.strip(), PartnerInterest, "note")
-    with transaction.atomic():
-        interest = _latest_interest(person.organisation_id, company)
-        made = False
-        if interest is None:
-            try:
-                with transaction.atomic():
-                    interest = PartnerInterest.objects.create(
-                        organisation_id=person.organisation_id,
-                        company=company,
-                        person=person,
-                        note=note or "",
-                        marked_at=timezone.now(),
-                    )
-                made = True
-            except IntegrityError:
-                # Another call for the organisation made it a moment ago, and committed it:
-                # this one marks it again.
-                interest = _latest_interest(person.organisation_id, company)
-                if interest is None:
-                    raise ValidationError(
-                        _("Your organisation marked this company already."), code="marked"
-                    ) from None
-        if not made and interest.is_active:
-            if note is not None and interest.note != note:
-                before = {"note": interest.note}
-                interest.note = note
-                interest.version += 1
-                interest.save(update_fields=["note", "version"])
-                audit_record(
-                    actor=actor,
-                    verb="partner_interest.change",
-                    obj=interest,
-                    company=company,
-                    changes=changed(interest, ["note"], before),
-                )
-            interest.newly_marked = False
-            return interest
-        if not made:
-            interest.withdrawn_at = None
-            interest.marked_at = timezone.now()
-            interest.person = person
-            if note is not None:
-                interest.note = note
-            interest.version += 1
-            interest.save(update_fields=["withdrawn_at", "marked_at", "person", "note", "version"])
-        audit_record(
-            actor=actor,
-            verb="partner_interest.mark",
-            obj=interest,
-            company=company,
-            changes={"organisation": person.organisation_id, "version": interest.version},
-        )
-        interest.company = company
-        _tell_of_interest(interest, "partner_interest_marked", actor)
-    interest.newly_marked = True
-    return interest
-
-
-def interest_withdraw(*, actor, company: Company, organisation=None) -> PartnerInterest:
-    """Withdraw the actor's organisation's interest in a company; the row stays."""
-    person = _acting_person(actor, organisation)
-    with transaction.atomic():
-        interest = (
-            PartnerInterest.objects.select_for_update(of=("self",))
-            .select_related("company", "organisation")
-            .filter(
-                organisation_id=person.organisation_id,
-                company=company,
-                withdrawn_at__isnull=True,
-            )
-            .first()
-        )
-        if interest is None:
-            raise ValidationError(
-                _("Your organisation has not marked this company."), code="not_marked"
-            )
-        if not policies.can_withdraw_interest(actor, interest):
-            raise PermissionDenied
-        interest.withdrawn_at = timezone.now()
-        interest.version += 1
-        interest.save(update_fields=["withdrawn_at", "version"])
-        audit_record(
-            actor=actor,
-            verb="partner_interest.withdraw",
-            obj=interest,
-            company=interest.company,
-            changes={"organisation": person.organisation_id, "version": interest.version},
-        )
-        _tell_of_interest(interest, "partner_interest_withdrawn", actor)
-    return interest

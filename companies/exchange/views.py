@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from companies import selectors as company_selectors
-from companies.exchange import policies, selectors, services
+from companies.exchange import partner_services, policies, selectors, services
 from companies.exchange.forms import AnswerForm, InquiryForm, ListingFilterForm, ListingForm
 from companies.exchange.models import TechnologyInquiry, TechnologyListing
 from incubator.forms import attach_error
@@ -245,7 +245,7 @@ def inquiry_detail(request, pk):
         status = 400
         if form.is_valid():
             try:
-                services.inquiry_answer(
+                partner_services.inquiry_answer(
                     actor=request.user,
                     inquiry=inquiry,
                     answer=form.cleaned_data["answer"],
@@ -298,7 +298,7 @@ def exchange_listing(request, person, pk):
         status = 400
         if form.is_valid():
             try:
-                services.inquiry_send(
+                partner_services.inquiry_send(
                     actor=request.user, listing=listing, message=form.cleaned_data["message"]
                 )
             except ValidationError as error:

@@ -19,8 +19,8 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from companies.api import an_id, organisation_person, utc
+from companies.exchange import partner_services
 from companies.exchange import selectors as exchange_selectors
-from companies.exchange import services as exchange_services
 from companies.exchange.models import PartnerInterest
 from companies.models import CertificationKind, Company, Membership, Sector
 from companies.policies import partner_sees_contacts
@@ -326,7 +326,7 @@ class InterestViewSet(
         # and a body without one keeps it. The service, under its lock, says which it was:
         # of calls at the same moment, one is answered 201.
         with refusals_as_conflicts():
-            interest = exchange_services.interest_mark(
+            interest = partner_services.interest_mark(
                 actor=person.user,
                 company=company,
                 note=serializer.validated_data.get("note"),
@@ -344,6 +344,6 @@ class InterestViewSet(
                 reason="person_left",
             )
         with refusals_as_conflicts():
-            exchange_services.interest_withdraw(
+            partner_services.interest_withdraw(
                 actor=actor, company=interest.company, organisation=self.request.user.organisation
             )

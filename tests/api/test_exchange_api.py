@@ -3,7 +3,7 @@
 import pytest
 from django.utils import timezone
 
-from companies.exchange import services
+from companies.exchange import partner_services, services
 from companies.exchange.models import PartnerInterest, TechnologyInquiry, TechnologyListing
 from companies.models import Membership
 from companies.webhooks.services import webhook_endpoint_create
@@ -86,7 +86,7 @@ def test_an_inquiry_reaches_the_startup_and_opens_contacts_once_accepted(
     assert again.status_code == 409 and again.json()["code"] == "conflict"
     assert partner.get(f"/api/v1/companies/{company.pk}/").json()["contacts"] is None
 
-    services.inquiry_answer(actor=founder, inquiry=inquiry, answer="좋습니다.", accept=True)
+    partner_services.inquiry_answer(actor=founder, inquiry=inquiry, answer="좋습니다.", accept=True)
     detail = partner.get(f"/api/v1/inquiries/{inquiry.pk}/").json()
     assert detail["status"] == "answered" and detail["accepted"] is True
     contacts = partner.get(f"/api/v1/companies/{company.pk}/").json()["contacts"]
@@ -103,7 +103,7 @@ def test_another_organisations_person_and_inquiries_are_404(partner, listing):
     stranger = PartnerPersonFactory()
     body = {"listing": listing.pk, "person": stranger.pk, "message": "Hello"}
     assert partner.post("/api/v1/inquiries/", body, format="json").status_code == 404
-    theirs = services.inquiry_send(actor=stranger.user, listing=listing, message="Hello")
+    theirs = partner_services.inquiry_send(actor=stranger.user, listing=listing, message="Hello")
     assert partner.get(f"/api/v1/inquiries/{theirs.pk}/").status_code == 404
     assert partner.get("/api/v1/inquiries/").json()["count"] == 0
 
@@ -241,10 +241,10 @@ def test_the_services_refuse_a_longer_text_whoever_calls_them(person, company, l
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError) as refused:
-        services.inquiry_send(actor=person.user, listing=listing, message="x" * 2001)
+        partner_services.inquiry_send(actor=person.user, listing=listing, message="x" * 2001)
     assert set(refused.value.message_dict) == {"message"}
     with pytest.raises(ValidationError):
-        services.interest_mark(actor=person.user, company=company, note="x" * 2001)
+        partner_services.interest_mark(actor=person.user, company=company, note="x" * 2001)
 
 
 def test_marking_an_interest_again_without_a_note_keeps_its_note(partner, person, company):

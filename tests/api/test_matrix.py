@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from companies.exchange import services as exchange
+from companies.exchange import partner_services
 from companies.exchange.models import TechnologyListing
 from companies.models import Company
 from companies.webhooks.services import webhook_endpoint_create
@@ -59,8 +59,8 @@ def build_world() -> dict:
         TechnologyListingFactory(company=company, status=TechnologyListing.Status.APPROVED)
         for _ in range(2)
     )
-    inquiry = exchange.inquiry_send(actor=person.user, listing=listing, message="Terms?")
-    interest = exchange.interest_mark(actor=person.user, company=company)
+    inquiry = partner_services.inquiry_send(actor=person.user, listing=listing, message="Terms?")
+    interest = partner_services.interest_mark(actor=person.user, company=company)
     event = EventFactory(meeting_tables=4, interpreters_per_slot=1)
     meeting_slots(event, count=2)
     registration = PartnerRegistrationFactory(event=event, person=person)

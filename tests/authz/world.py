@@ -26,6 +26,7 @@ from django_celery_beat.models import (
 
 from companies import services as company_services
 from companies.apikeys.models import PartnerAPIKey
+from companies.exchange import partner_services
 from companies.exchange import services as exchange_services
 from companies.models import Document, Invitation, Lead, Membership
 from companies.webhooks import services as webhook_services
@@ -262,10 +263,10 @@ def build() -> SimpleNamespace:
     w.listing_submitted = exchange_services.listing_submit(
         actor=w.owner_a, listing=listing("Alpha vision")
     )  # what staff review
-    w.inquiry = exchange_services.inquiry_send(
+    w.inquiry = partner_services.inquiry_send(
         actor=w.partner, listing=w.listing, message="What does a licence for China cost?"
     )
-    w.interest = exchange_services.interest_mark(
+    w.interest = partner_services.interest_mark(
         actor=w.partner, company=w.company_a, note="Series A"
     )
 

@@ -27,6 +27,7 @@ from django_celery_beat.models import (
 
 from bench.datagen import generate
 from companies import services as company_services
+from companies.exchange import partner_services
 from companies.exchange import services as exchange_services
 from companies.models import Document, Invitation, Lead, Membership
 from companies.webhooks import services as webhook_services
@@ -230,16 +231,16 @@ def _companies(w, n: int) -> None:
             started_on=w.cohort.starts_on,
         )
         MembershipFactory(company=shown)
-        exchange_services.interest_mark(actor=w.partner, company=shown, note="Grown")
+        partner_services.interest_mark(actor=w.partner, company=shown, note="Grown")
         listing = exchange_services.listing_approve(
             actor=officer,
             listing=exchange_services.listing_submit(
                 actor=w.owner_a, listing=_listing(w, f"Alpha grown {i}")
             ),
         )
-        exchange_services.inquiry_send(actor=w.partner, listing=listing, message="Terms?")
+        partner_services.inquiry_send(actor=w.partner, listing=listing, message="Terms?")
         asker = PartnerPersonFactory()  # another organisation: one open inquiry each
-        exchange_services.inquiry_send(actor=asker.user, listing=w.listing, message="Price?")
+        partner_services.inquiry_send(actor=asker.user, listing=w.listing, message="Price?")
         _listing(w, f"Alpha draft {i}")
 
 

@@ -5,7 +5,7 @@ and the four staff roles."""
 import pytest
 from django.contrib.auth.models import Group
 
-from companies.exchange import services
+from companies.exchange import partner_services
 from companies.exchange.models import TechnologyListing
 from companies.models import Membership
 from incubator import roles
@@ -116,4 +116,4 @@ def approved(company, founder):
 
 
 def send(partner, listing, message="我们想了解许可条件。"):
-    return services.inquiry_send(actor=partner, listing=listing, message=message)
+    return partner_services.inquiry_send(actor=partner, listing=listing, message=message)

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from companies.exchange import services
+from companies.exchange import partner_services, services
 from companies.exchange.models import TechnologyListing
 from incubator.models import AuditRecord, OutboxMessage
 from tests.companies.exchange.conftest import send
@@ -83,7 +83,7 @@ def test_inquiries_and_interests_are_read_only_for_every_role(
     request, staff_client, role, approved, partner, company
 ):
     inquiry = send(partner, approved)
-    interest = services.interest_mark(actor=partner, company=company)
+    interest = partner_services.interest_mark(actor=partner, company=company)
     client = staff_client(request.getfixturevalue(role))
     for model, obj in (("technologyinquiry", inquiry), ("partnerinterest", interest)):
         assert client.get(reverse(f"admin:companies_{model}_changelist")).status_code == 200
@@ -144,7 +144,9 @@ def test_the_inquirys_accepted_column_says_the_portals_word_in_korean(
     staff_client, manager, approved, partner, founder
 ):
     inquiry = send(partner, approved)
-    services.inquiry_answer(actor=founder, inquiry=inquiry, answer="환영합니다.", accept=True)
+    partner_services.inquiry_answer(
+        actor=founder, inquiry=inquiry, answer="환영합니다.", accept=True
+    )
     client = staff_client(manager)
     client.cookies["lang"] = "ko"
     page = client.get(reverse("admin:companies_technologyinquiry_changelist")).content.decode()

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from companies.exchange import services
+from companies.exchange import partner_services
 from companies.exchange.models import TechnologyInquiry, TechnologyListing
 from incubator.models import OutboxMessage
 from tests.companies.exchange.conftest import send
@@ -157,7 +157,7 @@ def test_the_startup_declines_and_an_answer_without_words_is_refused(korean, app
 
 
 def test_interested_partners_are_shown_to_a_consenting_company(korean, company, partner):
-    services.interest_mark(actor=partner, company=company, note="Series A")
+    partner_services.interest_mark(actor=partner, company=company, note="Series A")
     page = html(korean.get(reverse("companies:listing-list")))
     assert "귀사에 관심을 표시한 파트너" in page and "Series A" in page
 
@@ -324,12 +324,12 @@ def test_an_accepted_inquiry_shows_the_partner_the_companys_contacts(
     declined = send(partner, other)
     page = html(chinese.get(reverse("companies:exchange-inquiries")))
     assert founder.email not in page  # not answered yet: nothing is open
-    services.inquiry_answer(actor=founder, inquiry=inquiry, answer="欢迎。", accept=True)
+    partner_services.inquiry_answer(actor=founder, inquiry=inquiry, answer="欢迎。", accept=True)
     page = html(chinese.get(reverse("companies:exchange-inquiries")))
     assert f'id="contacts-{inquiry.pk}"' in page
     assert f'href="mailto:{founder.email}"' in page and f'href="mailto:{colleague.email}"' in page
     assert page.index(founder.email) < page.index(colleague.email)  # the owner first
-    services.inquiry_answer(actor=founder, inquiry=declined, answer="不行。", accept=False)
+    partner_services.inquiry_answer(actor=founder, inquiry=declined, answer="不行。", accept=False)
     assert f'id="contacts-{declined.pk}"' not in html(
         chinese.get(reverse("companies:exchange-inquiries"))
     )
@@ -341,7 +341,7 @@ def test_contacts_are_not_shown_to_another_organisation_or_once_consent_is_withd
     from tests.events.factories import PartnerPersonFactory
 
     inquiry = send(partner, approved)
-    services.inquiry_answer(actor=founder, inquiry=inquiry, answer="欢迎。", accept=True)
+    partner_services.inquiry_answer(actor=founder, inquiry=inquiry, answer="欢迎。", accept=True)
     stranger = PartnerPersonFactory().user
     send(stranger, approved)
     client.force_login(stranger)
@@ -399,6 +399,6 @@ def test_the_partners_listing_page_says_jurisdiction_as_its_filter_does(chinese,
 
 def test_the_answered_inquirys_pill_is_capitalised_in_english(english, approved, partner, founder):
     inquiry = send(partner, approved)
-    services.inquiry_answer(actor=founder, inquiry=inquiry, answer="Yes.", accept=True)
+    partner_services.inquiry_answer(actor=founder, inquiry=inquiry, answer="Yes.", accept=True)
     page = html(english.get(reverse("companies:inquiry-detail", args=[inquiry.pk])))
     assert '<span class="badge" id="inquiry-outcome">Accepted</span>' in page

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from companies import services as company_services
-from companies.exchange import policies, services
+from companies.exchange import partner_services, policies, services
 from companies.exchange.models import PartnerInterest, TechnologyInquiry, TechnologyListing
 from companies.webhooks.services import webhook_endpoint_create
 from incubator import roles
@@ -257,7 +257,7 @@ def test_one_open_inquiry_per_organisation_and_listing(approved, partner, founde
     with pytest.raises(ValidationError, match="unanswered inquiry"):
         send(colleague_at_partner.user, approved)
     assert send(PartnerPersonFactory().user, approved)  # another organisation may
-    services.inquiry_answer(actor=founder, inquiry=first, answer="Yes.", accept=True)
+    partner_services.inquiry_answer(actor=founder, inquiry=first, answer="Yes.", accept=True)
     assert send(colleague_at_partner.user, approved).status == "sent"  # asked again
 
 
@@ -285,9 +285,13 @@ def test_only_partner_people_ask(request, approved, who):
 def test_a_partner_acts_for_its_own_organisation_only(approved, partner):
     other = PartnerPersonFactory().organisation
     with pytest.raises(PermissionDenied):
-        services.inquiry_send(actor=partner, listing=approved, message="Hi", organisation=other)
+        partner_services.inquiry_send(
+            actor=partner, listing=approved, message="Hi", organisation=other
+        )
     own = partner.partner_person.organisation
-    assert services.inquiry_send(actor=partner, listing=approved, message="Hi", organisation=own)
+    assert partner_services.inquiry_send(
+        actor=partner, listing=approved, message="Hi", organisation=own
+    )
 
 
 def test_an_inactive_organisations_people_do_not_act(approved, partner):
@@ -308,7 +312,7 @@ def test_the_company_accepts_and_the_partner_is_told_in_chinese(approved, partne
     inquiry = send(partner, approved)
     organisation = partner.partner_person.organisation
     assert not policies.contacts_open_to(organisation, approved.company)
-    answered = services.inquiry_answer(
+    answered = partner_services.inquiry_answer(
         actor=colleague, inquiry=inquiry, answer="欢迎来访。", accept=True
     )
     assert (answered.status, answered.accepted, answered.answered_by) == (
@@ -330,7 +334,7 @@ def test_the_company_accepts_and_the_partner_is_told_in_chinese(approved, partne
 
 def test_declining_keeps_the_contacts_closed(approved, partner, founder):
     inquiry = send(partner, approved)
-    services.inquiry_answer(actor=founder, inquiry=inquiry, answer="Not now.", accept=False)
+    partner_services.inquiry_answer(actor=founder, inquiry=inquiry, answer="Not now.", accept=False)
     assert TechnologyInquiry.objects.get().accepted is False
     assert not policies.contacts_open_to(partner.partner_person.organisation, approved.company)
 
@@ -339,7 +343,7 @@ def test_declining_keeps_the_contacts_closed(approved, partner, founder):
 def test_only_the_companys_people_answer(request, approved, partner, who):
     inquiry = send(partner, approved)
     with pytest.raises(PermissionDenied):
-        services.inquiry_answer(
+        partner_services.inquiry_answer(
             actor=request.getfixturevalue(who), inquiry=inquiry, answer="Yes", accept=True
         )
     assert TechnologyInquiry.objects.get().status == "sent"
@@ -348,11 +352,11 @@ def test_only_the_companys_people_answer(request, approved, partner, who):
 def test_an_inquiry_is_answered_once_and_with_words(approved, partner, founder):
     inquiry = send(partner, approved)
     with pytest.raises(ValidationError) as error:
-        services.inquiry_answer(actor=founder, inquiry=inquiry, answer="", accept=True)
+        partner_services.inquiry_answer(actor=founder, inquiry=inquiry, answer="", accept=True)
     assert "answer" in error.value.message_dict
-    services.inquiry_answer(actor=founder, inquiry=inquiry, answer="Yes.", accept=True)
+    partner_services.inquiry_answer(actor=founder, inquiry=inquiry, answer="Yes.", accept=True)
     with pytest.raises(ValidationError, match="answered already"):
-        services.inquiry_answer(actor=founder, inquiry=inquiry, answer="No.", accept=False)
+        partner_services.inquiry_answer(actor=founder, inquiry=inquiry, answer="No.", accept=False)
     assert TechnologyInquiry.objects.get().answer == "Yes."
 
 
@@ -362,7 +366,7 @@ def test_an_inquiry_is_answered_once_and_with_words(approved, partner, founder):
 def test_marking_tells_the_center_and_the_consenting_companys_owner(
     company, founder, colleague, partner, manager, officer
 ):
-    interest = services.interest_mark(actor=partner, company=company, note="Series A?")
+    interest = partner_services.interest_mark(actor=partner, company=company, note="Series A?")
     assert interest.is_active and interest.note == "Series A?"
     assert interest.organisation == partner.partner_person.organisation
     [record] = audit("partner_interest.mark")
@@ -379,19 +383,19 @@ def test_marking_a_company_that_did_not_consent_is_refused(company, partner):
     company.consent_to_partners = False
     company.save()
     with pytest.raises(PermissionDenied):
-        services.interest_mark(actor=partner, company=company)
+        partner_services.interest_mark(actor=partner, company=company)
     assert not PartnerInterest.objects.exists()
 
 
 @pytest.mark.parametrize("who", ["founder", "manager"])
 def test_only_partner_people_mark(request, company, who):
     with pytest.raises(PermissionDenied):
-        services.interest_mark(actor=request.getfixturevalue(who), company=company)
+        partner_services.interest_mark(actor=request.getfixturevalue(who), company=company)
 
 
 def test_marking_twice_changes_the_note_and_tells_nobody_again(company, founder, partner):
-    first = services.interest_mark(actor=partner, company=company, note="Series A?")
-    again = services.interest_mark(actor=partner, company=company, note="Seed round")
+    first = partner_services.interest_mark(actor=partner, company=company, note="Series A?")
+    again = partner_services.interest_mark(actor=partner, company=company, note="Seed round")
     assert again.pk == first.pk and again.note == "Seed round"
     assert PartnerInterest.objects.count() == 1
     assert OutboxMessage.objects.filter(kind="partner_interest_marked").count() == 1
@@ -399,13 +403,13 @@ def test_marking_twice_changes_the_note_and_tells_nobody_again(company, founder,
 
 
 def test_withdrawing_keeps_the_row_and_marking_again_reopens_it(company, founder, partner, manager):
-    interest = services.interest_mark(actor=partner, company=company)
-    withdrawn = services.interest_withdraw(actor=partner, company=company)
+    interest = partner_services.interest_mark(actor=partner, company=company)
+    withdrawn = partner_services.interest_withdraw(actor=partner, company=company)
     assert withdrawn.pk == interest.pk and withdrawn.withdrawn_at is not None
     assert set(messages("partner_interest_withdrawn")) == {manager.email, founder.email}
     with pytest.raises(ValidationError, match="has not marked"):
-        services.interest_withdraw(actor=partner, company=company)
-    reopened = services.interest_mark(actor=partner, company=company, note="Back")
+        partner_services.interest_withdraw(actor=partner, company=company)
+    reopened = partner_services.interest_mark(actor=partner, company=company, note="Back")
     assert reopened.pk == interest.pk and reopened.is_active and reopened.version == 3
     assert PartnerInterest.objects.count() == 1
     # A new occurrence: a second message to each, with the new version in its key.
@@ -420,20 +424,20 @@ def test_withdrawing_keeps_the_row_and_marking_again_reopens_it(company, founder
 def test_withdrawing_after_the_company_revoked_consent_tells_only_the_center(
     company, founder, partner, manager
 ):
-    services.interest_mark(actor=partner, company=company)
+    partner_services.interest_mark(actor=partner, company=company)
     company.consent_to_partners = False
     company.save()
-    services.interest_withdraw(actor=partner, company=company)
+    partner_services.interest_withdraw(actor=partner, company=company)
     assert set(messages("partner_interest_withdrawn")) == {manager.email}
 
 
 def test_a_person_of_another_organisation_does_not_withdraw_it(company, partner):
-    services.interest_mark(actor=partner, company=company)
+    partner_services.interest_mark(actor=partner, company=company)
     stranger = PartnerPersonFactory().user
     with pytest.raises(ValidationError, match="has not marked"):
-        services.interest_withdraw(actor=stranger, company=company)
+        partner_services.interest_withdraw(actor=stranger, company=company)
     with pytest.raises(PermissionDenied):
-        services.interest_withdraw(
+        partner_services.interest_withdraw(
             actor=partner, company=company, organisation=stranger.partner_person.organisation
         )
     assert PartnerInterest.objects.get().is_active
@@ -443,7 +447,9 @@ def test_an_inquiry_stays_the_organisations_when_its_person_leaves(approved, par
     inquiry = send(partner, approved)
     organisation = partner.partner_person.organisation
     partner.partner_person.delete()
-    answered = services.inquiry_answer(actor=founder, inquiry=inquiry, answer="Yes.", accept=True)
+    answered = partner_services.inquiry_answer(
+        actor=founder, inquiry=inquiry, answer="Yes.", accept=True
+    )
     assert (answered.organisation, answered.person) == (organisation, None)
     assert not OutboxMessage.objects.filter(kind="technology_inquiry_answered").exists()
 
