@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_de
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from incubator import auth_backend, links, portal, services
+from incubator import account_services, auth_backend, links, portal
 from incubator.forms import (
     OutboxPasswordResetForm,
     PreferencesForm,
@@ -94,7 +94,7 @@ def sign_up(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         # The same page whether or not the address has an account already.
-        services.account_signup(
+        account_services.account_signup(
             email=data["email"],
             password=data["password1"],
             full_name=data["full_name"],
@@ -128,8 +128,8 @@ def verify_resend(request):
         form = VerificationResendForm(request.POST)
         if form.is_valid():
             email = form.cleaned_data["email"]
-            services.account_verification_resend(email=email)
-            context = {"email": email, "minutes": services.VERIFICATION_RESEND_MINUTES}
+            account_services.account_verification_resend(email=email)
+            context = {"email": email, "minutes": account_services.VERIFICATION_RESEND_MINUTES}
             return render(request, "accounts/verify_resent.html", context)
     else:
         form = VerificationResendForm(initial={"email": request.GET.get("email", "")})
@@ -150,7 +150,7 @@ def verify_email(request, uidb64, token):
                 {"home": portal.portal_home(request.user)},
             )
         return render(request, "accounts/verify_failed.html", status=400)
-    services.account_verify_email(user=user)
+    account_services.account_verify_email(user=user)
     login(request, user, backend=auth_backend.PATH)
     messages.success(request, _("Your e-mail address is confirmed. Welcome!"))
     stored = request.get_signed_cookie(
@@ -172,7 +172,7 @@ def home(request):
 def preferences(request):
     form = PreferencesForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        services.account_set_preferences(user=request.user, **form.cleaned_data)
+        account_services.account_set_preferences(user=request.user, **form.cleaned_data)
         # Said on the next page, which speaks the language just saved, not this request's.
         with translation.override(request.user.language):
             messages.success(request, _("Your preferences are saved."))
@@ -196,7 +196,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        services.account_password_reset_complete(user=form.user)
+        account_services.account_password_reset_complete(user=form.user)
         return response
 
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 import incubator.third_party_admin  # noqa: F401 (the third-party apps' pages)
-from incubator import audit_verbs, message_kinds, roles, services
+from incubator import account_services, audit_verbs, message_kinds, roles, services
 from incubator.admin_mixins import PageRows, ReadOnlyAdmin, Rows, ServiceAdmin, through_services
 from incubator.audit import company_names, redacted
 from incubator.models import AuditRecord, OutboxMessage, User
@@ -52,7 +52,7 @@ class PasswordChangeForm(AdminPasswordChangeForm):
 
     def save(self, commit=True):
         usable = self.cleaned_data["set_usable_password"]
-        return services.account_password_set_by_staff(
+        return account_services.account_password_set_by_staff(
             user=self.user,
             actor=self.actor,
             password=self.cleaned_data["password1"] if usable else None,
@@ -127,7 +127,7 @@ class UserAdmin(ServiceAdmin, BaseUserAdmin):
     """Accounts and their roles, the center manager's: saved and deleted by the account
     services, which leave an audit record of who gave whom which access."""
 
-    rows = Rows("user", delete=services.account_delete_by_staff)  # saved by save_model
+    rows = Rows("user", delete=account_services.account_delete_by_staff)  # saved by save_model
 
     change_password_form = PasswordChangeForm
     ordering = ["email"]
@@ -148,7 +148,7 @@ class UserAdmin(ServiceAdmin, BaseUserAdmin):
     @through_services
     def save_model(self, request, obj, form, change):
         groups = form.cleaned_data["groups"] if "groups" in form.changed_data else None
-        services.account_save_by_staff(
+        account_services.account_save_by_staff(
             user=obj, actor=request.user, fields=form.changed_data, groups=groups
         )
 

@@ -6,7 +6,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from incubator import reminders, services
+from incubator import account_services, reminders
 from incubator.models import User
 from incubator.zones import zone_words
 
@@ -151,13 +151,13 @@ class OutboxPasswordResetForm(PasswordResetForm):
     ):
         # The link in `context` is dropped: the message makes its own when it
         # is rendered, so that no token is stored in the outbox.
-        services.account_password_reset_send(user=context["user"])
+        account_services.account_password_reset_send(user=context["user"])
 
 
 class OwnPasswordChangeForm(AdminPasswordChangeForm):
     """A staff member's own new password, typed with the old one (the admin's page)."""
 
     def save(self, commit=True):
-        return services.account_password_change(
+        return account_services.account_password_change(
             user=self.user, password=self.cleaned_data["new_password1"]
         )

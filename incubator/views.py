@@ -8,7 +8,7 @@ from django.views import defaults, i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from incubator import health, services
+from incubator import account_services, health
 from incubator.uploads import UploadTooLarge
 
 
@@ -38,7 +38,7 @@ def set_language(request):
         and code in dict(settings.LANGUAGES)
         and code != user.language
     ):
-        services.account_set_preferences(
+        account_services.account_set_preferences(
             user=user, full_name=user.full_name, language=code, time_zone=user.time_zone
         )
     return response

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django_celery_beat.models import PeriodicTask
 
-from incubator import roles, services
+from incubator import account_services, roles, services
 from incubator.models import AuditRecord, OutboxMessage, User
 from incubator.reports.models import ReportRun
 from tests.companies.factories import PASSWORD, UserFactory, staff_in
@@ -72,7 +72,7 @@ def test_a_role_given_or_taken_says_who_and_what_and_only_the_manager_gives_it()
     manager, person = staff_in(roles.CENTER_MANAGER), UserFactory()
     person.is_staff = True
     officers = Group.objects.filter(name=roles.PROGRAM_OFFICER)
-    services.account_save_by_staff(
+    account_services.account_save_by_staff(
         user=person, actor=manager, fields=["is_staff", "groups"], groups=officers
     )
     record = AuditRecord.objects.get(verb="user.update")
@@ -81,7 +81,7 @@ def test_a_role_given_or_taken_says_who_and_what_and_only_the_manager_gives_it()
 
     for actor in (staff_in(roles.PROGRAM_OFFICER), staff_in(roles.VIEWER), person):
         with pytest.raises(PermissionDenied):
-            services.account_save_by_staff(
+            account_services.account_save_by_staff(
                 user=person, actor=actor, groups=Group.objects.filter(name=roles.CENTER_MANAGER)
             )
     assert list(person.groups.values_list("name", flat=True)) == [roles.PROGRAM_OFFICER]
@@ -126,7 +126,7 @@ def test_a_password_given_on_the_admin_page_is_audited_without_it_and_only_by_th
     refused = client.post(page, {"usable_password": "true", "password1": new, "password2": new})
     assert refused.status_code == 403
     with pytest.raises(PermissionDenied):
-        services.account_password_set_by_staff(user=person, actor=officer, password=new)
+        account_services.account_password_set_by_staff(user=person, actor=officer, password=new)
     person.refresh_from_db()
     assert not person.has_usable_password()
 

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied
 
-from incubator import roles, services
+from incubator import account_services, roles, services
 from incubator.models import AuditRecord, OutboxMessage
 from tests.companies.factories import UserFactory, staff_in
 
@@ -90,15 +90,15 @@ def test_a_password_reset_that_failed_can_be_asked_again_at_once(settings, monke
     user = UserFactory(email="founder@example.kr")
     with monkeypatch.context() as patch:
         patch.setattr("django.core.mail.EmailMultiAlternatives.send", _smtp_down)
-        first = services.account_password_reset_send(user=user)
+        first = account_services.account_password_reset_send(user=user)
     first.refresh_from_db()
     assert first.status == OutboxMessage.Status.FAILED
 
-    again = services.account_password_reset_send(user=user)
+    again = account_services.account_password_reset_send(user=user)
     assert again.pk != first.pk
     again.refresh_from_db()
     assert again.status == OutboxMessage.Status.SENT
     assert len(mailoutbox) == 1
     # A double click after it is still one message.
-    assert services.account_password_reset_send(user=user).pk == again.pk
+    assert account_services.account_password_reset_send(user=user).pk == again.pk
     assert len(mailoutbox) == 1
