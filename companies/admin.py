@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from companies import services, validators
+from companies import member_services, services, validators
 from companies.apikeys import admin as apikeys_admin  # noqa: F401
 from companies.exchange import admin as exchange_admin  # noqa: F401 - the room's staff side
 from companies.forms import CompanyBrnForm, PatentForm
@@ -241,7 +241,7 @@ class CompanyAdmin(ImportAdminMixin, ExportAdminMixin, BrnSearchMixin, ServiceAd
     @through_services
     def save_formset(self, request, form, formset, change):
         if formset.model is Membership:
-            save, delete = services.membership_save, services.membership_delete
+            save, delete = member_services.membership_save, member_services.membership_delete
             keyword = "membership"
         elif formset.model in EVIDENCE_MODELS:
             save, delete, keyword = services.evidence_save, services.evidence_delete, "instance"

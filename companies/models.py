@@ -116,7 +116,7 @@ class Membership(models.Model):
 
 class Invitation(models.Model):
     # A forgotten invitation to a former colleague's address should not open the company
-    # years later; sending it again (services.member_invite) starts the period afresh.
+    # years later; sending it again (member_services.member_invite) starts the period afresh.
     VALID_FOR = dt.timedelta(days=30)
 
     company = models.ForeignKey(

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from companies import policies, selectors, services
+from companies import member_services, policies, selectors, services
 from companies.forms import CompanyForm, CompanyProfileForm
 from companies.models import Document, Invitation
 from incubator.forms import attach_error
@@ -86,7 +86,7 @@ def invitation_accept(request, token):
     status = 200
     if request.method == "POST":
         try:
-            services.invitation_accept(invitation=invitation, user=request.user)
+            member_services.invitation_accept(invitation=invitation, user=request.user)
         except ValidationError as error:
             context["errors"] = error.messages
             status = 400
@@ -117,7 +117,7 @@ def member_remove(request):
         raise BadRequest
     membership = get_object_or_404(company.memberships.select_related("user"), pk=pk)
     try:
-        services.member_remove(membership=membership, actor=request.user)
+        member_services.member_remove(membership=membership, actor=request.user)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -138,7 +138,7 @@ def member_leave(request):
         raise Http404
     company = membership.company
     try:
-        services.member_leave(membership=membership, actor=request.user)
+        member_services.member_leave(membership=membership, actor=request.user)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from companies import member_services, validators
 from companies import policies as company_policies
 from companies import selectors as company_selectors
 from companies import services as company_services
-from companies import validators
 from companies.forms import (
     CertificationForm,
     CompanyForm,
@@ -178,15 +178,15 @@ def _render_dashboard(request, company, invite_form=None, status=200):
 
 # What the owner reads after inviting: exactly what was sent, or that nothing was.
 INVITED_SAYS = {
-    company_services.Invited.SENT: gettext_lazy("The invitation is sent to %(email)s."),
-    company_services.Invited.SENT_AGAIN: gettext_lazy(
+    member_services.Invited.SENT: gettext_lazy("The invitation is sent to %(email)s."),
+    member_services.Invited.SENT_AGAIN: gettext_lazy(
         "The invitation to %(email)s is sent again, with the same link."
     ),
-    company_services.Invited.PENDING: gettext_lazy(
+    member_services.Invited.PENDING: gettext_lazy(
         "%(email)s has an invitation already, not yet accepted, so nothing was sent now. To "
         "send it again, use “Send it again” next to it in the list of invitations."
     ),
-    company_services.Invited.ALREADY_SENT_TODAY: gettext_lazy(
+    member_services.Invited.ALREADY_SENT_TODAY: gettext_lazy(
         "The invitation to %(email)s was sent again today already, so nothing was sent now. "
         "You can send it again tomorrow."
     ),
@@ -202,7 +202,7 @@ def member_invite(request):
     form = InvitationForm(request.POST)
     if form.is_valid():
         try:
-            invited = company_services.member_invite(
+            invited = member_services.member_invite(
                 company=company,
                 email=form.cleaned_data["email"],
                 invited_by=request.user,
@@ -228,7 +228,7 @@ def invitation_revoke(request):
         raise BadRequest
     invitation = get_object_or_404(company.invitations, pk=pk, accepted_at__isnull=True)
     try:
-        company_services.invitation_revoke(invitation=invitation, actor=request.user)
+        member_services.invitation_revoke(invitation=invitation, actor=request.user)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

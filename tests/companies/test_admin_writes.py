@@ -6,7 +6,7 @@ import pytest
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from companies import services
+from companies import member_services, services
 from companies.models import Company, Lead, Membership, PartnerPerson
 from incubator import roles
 from incubator.models import AuditRecord
@@ -35,18 +35,18 @@ def test_every_companies_admin_writes_only_through_services():
 def test_staff_add_and_take_out_a_member_with_audit_records_and_only_a_portal_person():
     officer, company = staff_in(roles.PROGRAM_OFFICER), CompanyFactory()
     person = UserFactory()
-    membership = services.membership_save(
+    membership = member_services.membership_save(
         membership=Membership(company=company, user=person), actor=officer
     )
     for outsider in (staff_in(roles.VIEWER), PartnerPersonFactory().user):
         with pytest.raises(ValidationError, match="cannot be members"):
-            services.membership_save(
+            member_services.membership_save(
                 membership=Membership(company=CompanyFactory(), user=outsider), actor=officer
             )
     for actor in (staff_in(roles.VIEWER), staff_in(roles.EVENT_COORDINATOR)):
         with pytest.raises(PermissionDenied):
-            services.membership_delete(membership=membership, actor=actor)
-    services.membership_delete(membership=membership, actor=officer)
+            member_services.membership_delete(membership=membership, actor=actor)
+    member_services.membership_delete(membership=membership, actor=officer)
 
     assert not Membership.objects.filter(user=person).exists()
     verbs = AuditRecord.objects.filter(company_id=company.pk).values_list("verb", flat=True)

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from companies import services
+from companies import member_services, services
 from companies.models import FundingRound, Invitation, Lead
 from incubator import roles
 from incubator.models import AuditRecord
@@ -50,7 +50,9 @@ def _company_add():
 
 def _member_invite():
     owner = MembershipFactory()
-    services.member_invite(company=owner.company, email="cto@example.kr", invited_by=owner.user)
+    member_services.member_invite(
+        company=owner.company, email="cto@example.kr", invited_by=owner.user
+    )
     return owner.company, owner.user
 
 
@@ -60,7 +62,7 @@ def _member_accept():
         company=owner.company, email="cto@example.kr", invited_by=owner.user
     )
     colleague = UserFactory(email="cto@example.kr")
-    services.invitation_accept(invitation=invitation, user=colleague)
+    member_services.invitation_accept(invitation=invitation, user=colleague)
     return owner.company, colleague
 
 
@@ -153,7 +155,7 @@ def test_money_in_krw_has_no_decimals_in_the_service_too():
 def test_only_the_owner_invites_even_without_the_page():
     colleague = MembershipFactory(role="member")
     with pytest.raises(Exception) as error:
-        services.member_invite(
+        member_services.member_invite(
             company=colleague.company, email="x@example.kr", invited_by=colleague.user
         )
     assert type(error.value).__name__ == "PermissionDenied"

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from companies import services
+from companies import member_services
 from companies.models import Invitation, Membership
 from incubator.models import AuditRecord, OutboxMessage
 from incubator.services import outbox_sweep
@@ -31,7 +31,7 @@ def pending_list(client) -> str:
 
 
 def invite(owner, email: str) -> Invitation:
-    return services.member_invite(
+    return member_services.member_invite(
         company=owner.membership.company, email=email, invited_by=owner
     ).invitation
 
@@ -107,14 +107,14 @@ def test_the_service_says_what_inviting_did(owner):
     company = owner.membership.company
 
     def outcome(**kwargs):
-        return services.member_invite(
+        return member_services.member_invite(
             company=company, email="cto@example.kr", invited_by=owner, **kwargs
         ).outcome
 
-    assert outcome() == services.Invited.SENT
-    assert outcome() == services.Invited.PENDING
-    assert outcome(resend=True) == services.Invited.SENT_AGAIN
-    assert outcome(resend=True) == services.Invited.ALREADY_SENT_TODAY
+    assert outcome() == member_services.Invited.SENT
+    assert outcome() == member_services.Invited.PENDING
+    assert outcome(resend=True) == member_services.Invited.SENT_AGAIN
+    assert outcome(resend=True) == member_services.Invited.ALREADY_SENT_TODAY
     assert Invitation.objects.count() == 1
     assert OutboxMessage.objects.filter(kind="member_invitation").count() == 2
 
@@ -140,10 +140,10 @@ def test_accepting_one_invitation_closes_the_others_of_the_company_for_the_addre
     elsewhere = Invitation.objects.create(
         company=member().membership.company, email="seoyeon.lee@example.kr"
     )
-    services.member_invite(company=company, email="someone@example.kr", invited_by=owner)
+    member_services.member_invite(company=company, email="someone@example.kr", invited_by=owner)
     seoyeon = UserFactory(email="seoyeon.lee@example.kr")
 
-    services.invitation_accept(invitation=kept, user=seoyeon)
+    member_services.invitation_accept(invitation=kept, user=seoyeon)
 
     assert set(
         Invitation.objects.filter(accepted_at__isnull=True).values_list("email", flat=True)
@@ -203,9 +203,11 @@ def test_the_owner_revokes_a_pending_invitation_and_its_link_stops_working(clien
 
 def test_an_invitation_revoked_while_its_page_is_open_is_not_accepted(owner):
     invitation = invite(owner, "cto@example.kr")  # the object the page loaded
-    services.invitation_revoke(invitation=invitation, actor=owner)
+    member_services.invitation_revoke(invitation=invitation, actor=owner)
     with pytest.raises(ValidationError) as error:
-        services.invitation_accept(invitation=invitation, user=UserFactory(email="cto@example.kr"))
+        member_services.invitation_accept(
+            invitation=invitation, user=UserFactory(email="cto@example.kr")
+        )
     assert error.value.messages == ["This invitation is no longer valid."]
     assert not Membership.objects.filter(user__email="cto@example.kr").exists()
 
@@ -219,7 +221,7 @@ def test_a_member_who_is_not_the_owner_cannot_revoke(client, owner):
     assert client.post(REVOKE, {"invitation": invitation.pk}).status_code == 403
     assert "Revoke the invitation" not in html(client.get("/portal/company/"))
     with pytest.raises(PermissionDenied):
-        services.invitation_revoke(invitation=invitation, actor=colleague)
+        member_services.invitation_revoke(invitation=invitation, actor=colleague)
     assert Invitation.objects.filter(pk=invitation.pk).exists()
     assert not AuditRecord.objects.filter(verb="invitation.revoke").exists()
 
@@ -235,12 +237,14 @@ def test_another_companys_invitation_is_not_found(client, owner):
 
 def test_an_accepted_invitation_is_not_revoked(client, owner):
     invitation = invite(owner, "cto@example.kr")
-    services.invitation_accept(invitation=invitation, user=UserFactory(email="cto@example.kr"))
+    member_services.invitation_accept(
+        invitation=invitation, user=UserFactory(email="cto@example.kr")
+    )
     client.force_login(owner)
 
     assert client.post(REVOKE, {"invitation": invitation.pk}).status_code == 404
     with pytest.raises(ValidationError):
-        services.invitation_revoke(invitation=invitation, actor=owner)
+        member_services.invitation_revoke(invitation=invitation, actor=owner)
     assert Membership.objects.filter(user__email="cto@example.kr").exists()
 
 
@@ -321,7 +325,7 @@ def test_a_partners_person_cannot_join_a_company_by_invitation(client, owner):
     assert "Staff, partners&#x27; people and judges cannot be members" in html(response)
     assert ACCEPT not in html(response)
     with pytest.raises(ValidationError):
-        services.invitation_accept(invitation=invitation, user=person.user)
+        member_services.invitation_accept(invitation=invitation, user=person.user)
     assert not Membership.objects.filter(user=person.user).exists()
 
 
@@ -391,7 +395,7 @@ def test_signing_up_from_the_invitation_starts_with_its_address_and_keeps_it(cli
 def test_a_sign_up_from_elsewhere_or_a_dead_invitation_starts_empty(client, owner):
     invitation = invite(owner, "cto@example.kr")
     dead = link(invitation)
-    services.invitation_revoke(invitation=invitation, actor=owner)
+    member_services.invitation_revoke(invitation=invitation, actor=owner)
     for url in ("/portal/sign-up/", f"/portal/sign-up/?next={dead}", "/portal/sign-up/?next=/x/"):
         page = html(client.get(url))
         assert 'name="email" maxlength="254" required id="id_email"' in page, url

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from companies import services
+from companies import member_services, services
 from companies.models import Invitation, Membership
 from incubator.models import AuditRecord, OutboxMessage
 from incubator.services import render_message
@@ -29,7 +29,7 @@ def colleague(owner, **user_fields) -> Membership:
 
 
 def invite(owner, email: str) -> Invitation:
-    return services.member_invite(
+    return member_services.member_invite(
         company=owner.membership.company, email=email, invited_by=owner
     ).invitation
 
@@ -80,7 +80,7 @@ def test_the_owner_cannot_remove_themselves_nor_a_member_remove_anyone(client, o
     page = html(client.get("/portal/company/"))
     assert f'name="membership" value="{owner.membership.pk}"' not in page
     with pytest.raises(PermissionDenied):
-        services.member_remove(membership=owner.membership, actor=owner)
+        member_services.member_remove(membership=owner.membership, actor=owner)
 
     client.force_login(seoyeon.user)
     assert f'action="{REMOVE}"' not in html(client.get("/portal/company/"))
@@ -149,14 +149,14 @@ def test_the_only_owner_cannot_leave_and_reads_why(client, owner):
     )
     assert Membership.objects.filter(user=owner).exists()
     with pytest.raises(ValidationError):
-        services.member_leave(membership=owner.membership, actor=owner)
+        member_services.member_leave(membership=owner.membership, actor=owner)
 
 
 def test_one_of_two_owners_leaves(owner):
     second = colleague(owner)
     second.role = Membership.Role.OWNER
     second.save(update_fields=["role"])
-    services.member_leave(membership=second, actor=second.user)
+    member_services.member_leave(membership=second, actor=second.user)
     assert list(Membership.objects.values_list("user", flat=True)) == [owner.pk]
 
 
@@ -192,7 +192,7 @@ def test_the_owners_email_of_a_colleague_joining_or_leaving_links_to_the_company
     seoyeon = UserFactory(email="seoyeon@example.kr")
     client.force_login(seoyeon)
     client.post(link(invitation))
-    services.member_leave(membership=seoyeon.membership, actor=seoyeon)
+    member_services.member_leave(membership=seoyeon.membership, actor=seoyeon)
 
     for kind in ("member_joined", "member_left"):
         message = OutboxMessage.objects.get(kind=kind)
@@ -228,7 +228,7 @@ def test_an_invitation_older_than_30_days_says_so_and_cannot_be_accepted(client,
     assert client.post(link(invitation)).status_code == 410
     invitation.refresh_from_db()
     with pytest.raises(ValidationError) as error:
-        services.invitation_accept(invitation=invitation, user=cto)
+        member_services.invitation_accept(invitation=invitation, user=cto)
     assert "This invitation expired on" in error.value.messages[0]
     assert not Membership.objects.filter(user=cto).exists()
     # Not offered on the newcomer's welcome page either: it says to ask for a new one.

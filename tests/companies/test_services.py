@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from companies import services
+from companies import member_services, services
 from companies.models import Invitation, Lead, Membership
 from incubator import roles
 from incubator.models import OutboxMessage
@@ -52,7 +52,7 @@ def test_a_lead_without_an_e_mail_cannot_be_invited(officer):
 @pytest.fixture
 def invitation():
     owner = MembershipFactory()
-    return services.member_invite(
+    return member_services.member_invite(
         company=owner.company,
         email="Colleague@Example.kr",
         invited_by=owner.user,
@@ -68,25 +68,25 @@ def test_an_invitation_is_sent_through_the_outbox(invitation):
 def test_an_invitation_is_accepted_once_by_its_addressee(invitation):
     colleague = UserFactory(email="colleague@example.kr")
 
-    membership = services.invitation_accept(invitation=invitation, user=colleague)
+    membership = member_services.invitation_accept(invitation=invitation, user=colleague)
 
     assert membership.company == invitation.company
     assert membership.role == Membership.Role.MEMBER
     invitation.refresh_from_db()
     assert invitation.accepted_at is not None
     with pytest.raises(ValidationError):
-        services.invitation_accept(invitation=invitation, user=UserFactory())
+        member_services.invitation_accept(invitation=invitation, user=UserFactory())
 
 
 def test_an_invitation_for_another_address_is_refused(invitation):
     with pytest.raises(ValidationError):
-        services.invitation_accept(invitation=invitation, user=UserFactory())
+        member_services.invitation_accept(invitation=invitation, user=UserFactory())
     assert Invitation.objects.get(pk=invitation.pk).accepted_at is None
 
 
 def test_a_member_of_another_company_cannot_accept(invitation):
     elsewhere = MembershipFactory(user=UserFactory(email="colleague@example.kr"))
     with pytest.raises(ValidationError):
-        services.invitation_accept(invitation=invitation, user=elsewhere.user)
+        member_services.invitation_accept(invitation=invitation, user=elsewhere.user)
     elsewhere.refresh_from_db()
     assert elsewhere.company != invitation.company
