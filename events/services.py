@@ -1,7 +1,7 @@
 """Every write of events: publishing, changing, cancelling, completing and deleting an
-event; registration, waitlist, cancellation, check-in. The sessions and attendance of online
-programmes are written by `events.online.services`, delegations by
-`events.delegations.services`.
+event; registration, waitlist, cancellation. Check-in at the door is written by
+`events.checkin_services`, the sessions and attendance of online programmes by
+`events.online.services`, delegations by `events.delegations.services`.
 
 Capacity and the waitlist are decided under a lock on the event row
 (`select_for_update`), so two people taking the last place at once get one place and one
@@ -116,7 +116,8 @@ def _has_place(event: Event) -> bool:
     return event.capacity is None or _registered_count(event) < event.capacity
 
 
-def _audit(registration: Registration, verb: str, actor, **changes):
+def registration_audit(registration: Registration, verb: str, actor, **changes):
+    """The audit record of a change to a registration: it names the event and the company."""
     return audit_record(
         actor=actor,
         verb=verb,
@@ -148,7 +149,7 @@ def _fill_places(event: Event, actor=None) -> list[Registration]:
         registration.move_to(REGISTERED)
         registration.waitlist_position = None
         registration.save(update_fields=["status", "waitlist_position"])
-        record = _audit(
+        record = registration_audit(
             registration,
             "registration.promote",
             actor,
@@ -185,7 +186,7 @@ def _save_and_notify(registration: Registration, actor, **changes) -> Registrati
     again = registration.pk is not None
     registration.full_clean()
     registration.save()
-    record = _audit(
+    record = registration_audit(
         registration,
         "registration.create",
         actor,
@@ -359,7 +360,7 @@ def registration_update(*, registration: Registration, actor, data: dict) -> Reg
         changes = changed(registration, data, before)
         if changes:
             registration.save(update_fields=list(changes))
-            _audit(registration, "registration.update", actor, **changes)
+            registration_audit(registration, "registration.update", actor, **changes)
     return registration
 
 
@@ -392,7 +393,9 @@ def registration_cancel(*, registration: Registration, actor) -> Registration:
         registration.waitlist_position = None
         registration.cancelled_at = timezone.now()
         registration.save(update_fields=["status", "waitlist_position", "cancelled_at"])
-        record = _audit(registration, "registration.cancel", actor, status=[was, CANCELLED])
+        record = registration_audit(
+            registration, "registration.cancel", actor, status=[was, CANCELLED]
+        )
         # "You may register again" only while one may (and, says the e-mail, not a guest).
         messages.notify_registration(
             registration,
@@ -566,69 +569,3 @@ def events_complete_ended(*, at: dt.datetime | None = None) -> int:
             continue
         done += 1
     return done
-
-
-# --- Check-in -------------------------------------------------------------------------
-
-
-def registration_check_in(*, registration: Registration, actor) -> tuple[Registration, bool]:
-    """Check a registered person in at the door; return (registration, newly checked in).
-
-    Only on the event's day(s), until it ends (`policies.check_in_refused_because`).
-    Idempotent: checking in twice keeps the first time and says so (False).
-    """
-    if not policies.can_check_in(actor, registration):
-        raise PermissionDenied
-    with transaction.atomic():
-        registration = lock_registration(registration)
-        event = registration.event
-        if registration.is_checked_in:
-            return registration, False
-        refused = policies.check_in_refused_because(event)
-        if refused:
-            raise ValidationError(refused, code="door_closed")
-        if registration.status == CANCELLED:
-            raise ValidationError(
-                _("%(name)s cancelled their registration; they cannot be checked in.")
-                % {"name": registration.name},
-                code="cancelled",
-            )
-        if registration.status == WAITLISTED:
-            raise ValidationError(
-                _(
-                    "%(name)s is on the waitlist (position %(n)s), not registered; "
-                    "they cannot be checked in."
-                )
-                % {"name": registration.name, "n": registration.waitlist_position},
-                code="waitlisted",
-            )
-        registration.checked_in_at = timezone.now()
-        registration.checked_in_by = actor
-        registration.save(update_fields=["checked_in_at", "checked_in_by"])
-        _audit(
-            registration, "registration.check_in", actor, checked_in_at=registration.checked_in_at
-        )
-    return registration, True
-
-
-def registration_check_in_undo(*, registration: Registration, actor) -> Registration:
-    """Undo a check-in made by mistake, while the door is open; the person may then be
-    checked in again, or cancel."""
-    if not policies.can_undo_check_in(actor, registration):
-        raise PermissionDenied
-    with transaction.atomic():
-        registration = lock_registration(registration)
-        if not registration.is_checked_in:
-            raise ValidationError(
-                _("%(name)s is not checked in.") % {"name": registration.name},
-                code="not_checked_in",
-            )
-        refused = policies.check_in_refused_because(registration.event)
-        if refused:
-            raise ValidationError(refused, code="door_closed")
-        was = registration.checked_in_at
-        registration.checked_in_at = None
-        registration.checked_in_by = None
-        registration.save(update_fields=["checked_in_at", "checked_in_by"])
-        _audit(registration, "registration.check_in_undo", actor, checked_in_at=[was, None])
-    return registration

@@ -22,7 +22,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from events import ics, policies, selectors, services
+from events import checkin_services, ics, policies, selectors, services
 from events.feeds import selectors as feed_selectors
 from events.forms import (
     FROM_CHECK_IN,
@@ -271,7 +271,7 @@ def _checked_in_time(registration: Registration, event: Event) -> str:
 
 def _check_in(request, event: Event, registration: Registration) -> None:
     try:
-        registration, newly = services.registration_check_in(
+        registration, newly = checkin_services.registration_check_in(
             registration=registration, actor=request.user
         )
     except ValidationError as error:
@@ -286,7 +286,7 @@ def _check_in(request, event: Event, registration: Registration) -> None:
 
 def _undo_check_in(request, registration: Registration) -> None:
     try:
-        services.registration_check_in_undo(registration=registration, actor=request.user)
+        checkin_services.registration_check_in_undo(registration=registration, actor=request.user)
     except ValidationError as error:
         _errors(request, error)
     else:

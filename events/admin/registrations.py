@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from events import policies, selectors, services
+from events import checkin_services, policies, selectors, services
 from events.admin_mixins import on_own_page
 from events.exports import REGISTRATION_COLUMNS
 from events.forms import FROM_CHECK_IN, RegistrationAddForm
@@ -220,7 +220,7 @@ class RegistrationAdmin(ExportAdminMixin, ServiceAdmin):
         done, _refused = self._each(
             request,
             queryset,
-            lambda r: services.registration_check_in(registration=r, actor=request.user)[1],
+            lambda r: checkin_services.registration_check_in(registration=r, actor=request.user)[1],
         )
         self.message_user(
             request,

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from events import services
+from events import checkin_services, services
 from events.delegations import services as delegations
 from events.judging import services as judging
 from events.judging.models import CompetitionEntry, CompetitionRound, JudgingCriterion, Score
@@ -109,13 +109,13 @@ def event_under_way():
 
 def registration_check_in(w):
     registration = StartupRegistrationFactory(event=event_under_way())
-    services.registration_check_in(registration=registration, actor=w.coordinator)
+    checkin_services.registration_check_in(registration=registration, actor=w.coordinator)
     return registration, registration.company
 
 
 def registration_check_in_undo(w):
     registration, company = registration_check_in(w)
-    services.registration_check_in_undo(registration=registration, actor=w.coordinator)
+    checkin_services.registration_check_in_undo(registration=registration, actor=w.coordinator)
     return registration, company
 
 

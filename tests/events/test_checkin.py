@@ -12,7 +12,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from events import policies, selectors, services
+from events import checkin_services, policies, selectors, services
 from events.models import Registration, new_badge_code, search_key
 from incubator import roles
 from incubator.models import AuditRecord, OutboxMessage
@@ -185,10 +185,10 @@ def test_checking_in_records_who_and_when_and_a_second_time_keeps_the_first():
     registration = PartnerRegistrationFactory(event=today_event())
     door = staff()
 
-    first, newly = services.registration_check_in(registration=registration, actor=door)
+    first, newly = checkin_services.registration_check_in(registration=registration, actor=door)
     assert newly and first.checked_in_by == door and first.checked_in_at is not None
 
-    again, newly = services.registration_check_in(registration=registration, actor=staff())
+    again, newly = checkin_services.registration_check_in(registration=registration, actor=staff())
     assert not newly
     assert again.checked_in_at == first.checked_in_at and again.checked_in_by == door
 
@@ -202,7 +202,7 @@ def test_the_cancelled_and_the_waitlisted_are_not_checked_in(status, position, m
         event=today_event(), status=status, waitlist_position=position
     )
     with pytest.raises(Exception, match=message):
-        services.registration_check_in(registration=registration, actor=staff())
+        checkin_services.registration_check_in(registration=registration, actor=staff())
     registration.refresh_from_db()
     assert registration.checked_in_at is None
 
@@ -217,7 +217,7 @@ def test_check_in_is_refused_on_another_day_than_the_events(starts_in, message):
         event=EventFactory(starts_at=start, ends_at=start + dt.timedelta(hours=8))
     )
     with pytest.raises(ValidationError, match=message):
-        services.registration_check_in(registration=registration, actor=staff())
+        checkin_services.registration_check_in(registration=registration, actor=staff())
     registration.refresh_from_db()
     assert registration.checked_in_at is None
 
@@ -241,9 +241,9 @@ def test_the_door_opens_at_midnight_of_the_events_day_in_its_zone():
 def test_a_check_in_made_by_mistake_is_undone_audited_and_the_person_may_cancel():
     registration = GuestRegistrationFactory(event=today_event())
     door = staff()
-    services.registration_check_in(registration=registration, actor=door)
+    checkin_services.registration_check_in(registration=registration, actor=door)
 
-    services.registration_check_in_undo(registration=registration, actor=door)
+    checkin_services.registration_check_in_undo(registration=registration, actor=door)
 
     registration.refresh_from_db()
     assert registration.checked_in_at is None and registration.checked_in_by is None
@@ -257,10 +257,12 @@ def test_a_check_in_made_by_mistake_is_undone_audited_and_the_person_may_cancel(
 def test_undoing_a_check_in_needs_one_and_the_right_to_check_in():
     registration = GuestRegistrationFactory(event=today_event())
     with pytest.raises(ValidationError, match="is not checked in"):
-        services.registration_check_in_undo(registration=registration, actor=staff())
-    services.registration_check_in(registration=registration, actor=staff())
+        checkin_services.registration_check_in_undo(registration=registration, actor=staff())
+    checkin_services.registration_check_in(registration=registration, actor=staff())
     with pytest.raises(PermissionDenied):
-        services.registration_check_in_undo(registration=registration, actor=staff(roles.VIEWER))
+        checkin_services.registration_check_in_undo(
+            registration=registration, actor=staff(roles.VIEWER)
+        )
     registration.refresh_from_db()
     assert registration.is_checked_in
 
@@ -310,10 +312,10 @@ def test_only_staff_who_handle_registrations_check_people_in(role):
     registration = PartnerRegistrationFactory(event=today_event())
     for actor in (staff(role), StaffFactory(), UserFactory()):
         with pytest.raises(PermissionDenied):
-            services.registration_check_in(registration=registration, actor=actor)
+            checkin_services.registration_check_in(registration=registration, actor=actor)
     registration.refresh_from_db()
     assert registration.checked_in_at is None
-    assert services.registration_check_in(registration=registration, actor=staff())[1]
+    assert checkin_services.registration_check_in(registration=registration, actor=staff())[1]
 
 
 def test_the_door_page_finds_checks_in_and_counts(client, coordinator):
