@@ -11,11 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from companies import policies
-from companies.models import (
-    Company,
-    Invitation,
-    Membership,
-)
+from companies.models import Company, Invitation, Membership
 from companies.services import users_notify
 from incubator import times
 from incubator.audit import audit_record
