@@ -372,9 +372,16 @@ class ActionPages:
         wrapper.model_admin = self  # as Django's own admin views say whose they are
         return wrapper
 
+    def url_id(self, obj) -> str:
+        """What the admin's addresses name `obj` by: its primary key, unless the model's
+        admin says otherwise (a key whose id holds its hash is named by its prefix)."""
+        return obj.pk
+
     def _change_url(self, obj) -> str:
         opts = self.opts
-        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(obj.pk)])
+        return reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(self.url_id(obj))]
+        )
 
     def action_done(self, request, obj, message: str):
         self.message_user(request, message, messages.SUCCESS)

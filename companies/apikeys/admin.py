@@ -7,7 +7,8 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import quote, unquote
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
@@ -72,6 +73,8 @@ class PartnerAPIKeyAdmin(ActionPages, admin.ModelAdmin):
         "organisation__name_en",
     )
     list_select_related = ("organisation",)
+    # None: the list's checkboxes would carry each key's id, and the id holds its hash.
+    actions = None
     # No hashed_key, no id: the hash is of no use to a reader, and the id contains it.
     fields = (
         "name",
@@ -93,6 +96,18 @@ class PartnerAPIKeyAdmin(ActionPages, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return can_manage_api_keys(request.user)
+
+    def url_id(self, key):
+        # The library's id is "prefix.hash". The addresses name a key by its prefix, unique
+        # and shown in the list, so that no hash reaches a URL, a browser's history, a
+        # proxy's log or a Referer.
+        return key.prefix
+
+    def get_object(self, request, object_id, from_field=None):
+        return self.get_queryset(request).filter(prefix=object_id).first()
+
+    def get_changelist(self, request, **kwargs):
+        return _KeyChangeList
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -178,6 +193,15 @@ class PartnerAPIKeyAdmin(ActionPages, admin.ModelAdmin):
             }
         )
         return f"{reverse('admin:incubator_auditrecord_changelist')}?{query}"
+
+
+class _KeyChangeList(ChangeList):
+    def url_for_result(self, result):
+        return reverse(
+            "admin:companies_partnerapikey_change",
+            args=[quote(self.model_admin.url_id(result))],
+            current_app=self.model_admin.admin_site.name,
+        )
 
 
 # The library's own key model is unused: every key belongs to an organisation.

@@ -32,16 +32,24 @@ def test_the_manager_makes_a_key_that_works_and_is_never_shown_again(client):
     assert key.startswith(row.prefix + ".") and key in page.content.decode()
     assert page["Cache-Control"].startswith("max-age=0") or "no-cache" in page["Cache-Control"]
     assert client_with(key).get("/api/v1/companies/").status_code == 200
-    for url in (
-        f"/admin/companies/partnerapikey/{row.pk}/change/",
-        "/admin/companies/partnerapikey/",
-    ):
-        # The admin's URLs carry the row's id, which holds the hash (not the key).
-        assert key.partition(".")[2] not in client.get(url).content.decode()
+    change = f"/admin/companies/partnerapikey/{row.prefix}/change/"
+    revoke = f"/admin/companies/partnerapikey/{row.prefix}/revoke/"
+    assert change in page.content.decode()  # "Go to the key"
+    listed = client.get("/admin/companies/partnerapikey/")
+    assert change in listed.content.decode()
+    assert row.hashed_key not in page.content.decode()
+    for shown in (listed, client.get(change), client.get(revoke)):
+        # Neither the key nor its hash: the addresses name the key by its prefix.
+        assert shown.status_code == 200
+        assert key.partition(".")[2] not in shown.content.decode()
+        assert row.hashed_key not in shown.content.decode()
+    assert revoke in client.get(change).content.decode()
+    # The library's id ("prefix.hash") opens nothing.
+    assert client.get(f"/admin/companies/partnerapikey/{quote(row.pk)}/change/").status_code == 302
 
-    revoke = f"/admin/companies/partnerapikey/{row.pk}/revoke/"
     assert client.post(revoke, {}).status_code == 200  # not confirmed: the form again
-    assert client.post(revoke, {"confirm": "on"}).status_code == 302
+    done = client.post(revoke, {"confirm": "on"})
+    assert done.status_code == 302 and done["Location"] == change
     assert client_with(key).get("/api/v1/companies/").status_code == 401
 
 
@@ -105,7 +113,7 @@ def test_a_keys_history_link_opens_its_records_in_the_audit_trail(client):
     api_key_revoke(actor=manager, key=row)
     client.force_login(manager)
 
-    page = client.get(f"/admin/companies/partnerapikey/{quote(row.pk)}/change/")
+    page = client.get(f"/admin/companies/partnerapikey/{row.prefix}/change/")
     link = re.search(r'href="([^"]+)" class="historylink"', page.content.decode())[1]
     history = client.get(link.replace("&amp;", "&"))
 

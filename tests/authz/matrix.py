@@ -349,7 +349,9 @@ def url_of(row: Row, pattern: Pattern, world) -> str:
                 f"{pattern.key} takes arguments: add a kwargs builder for it to KWARGS "
                 "in tests/authz/matrix.py"
             )
-        kwargs = {"object_id": _admin_object(world, model_admin).pk}
+        obj = _admin_object(world, model_admin)
+        url_id = getattr(model_admin, "url_id", None)
+        kwargs = {"object_id": url_id(obj) if url_id else obj.pk}
     else:
         kwargs = {}
     if pattern.named:
