@@ -377,6 +377,7 @@ REST_FRAMEWORK = {
         "wrong_key": None if TESTING else "30/minute",
     },
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_METADATA_CLASS": "incubator.api.metadata.SchemaPointer",
     "DEFAULT_PARSER_CLASSES": ["incubator.api.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "incubator.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": None,

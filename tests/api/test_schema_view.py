@@ -229,3 +229,41 @@ def test_a_lists_next_and_previous_examples_are_its_own():
     page = schema["components"]["schemas"]["PaginatedCompanyList"]["properties"]
     assert page["next"]["example"] == "https://portal.example.cn/api/v1/companies/?page=3"
     assert "api.example.org" not in json.dumps(schema)
+
+
+def test_the_schemas_errors_are_json_in_the_apis_shape_and_language(client):
+    # They were YAML: the schema's first type, which DRF falls back to when none fits.
+    for response in (
+        client.get("/api/v1/schema/", {"format": "xml"}, HTTP_ACCEPT_LANGUAGE="zh-hans"),
+        client.delete("/api/v1/schema/", HTTP_ACCEPT_LANGUAGE="zh-hans"),
+    ):
+        assert response.status_code in (405, 406)
+        assert response["Content-Type"] == "application/json"
+        body = response.json()
+        assert body["code"] in ("not_acceptable", "method_not_allowed")
+        assert response["Content-Language"] == "zh-hans" and "此" in body["message"]
+
+
+def test_an_unknown_lang_falls_back_to_accept_language_as_the_guide_does(client):
+    # ?lang=xx made drf-spectacular answer in the default language, Korean.
+    schema = client.get(
+        "/api/v1/schema/", {"lang": "xx", "format": "json"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    guide = client.get("/api/v1/guide/", {"lang": "xx"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert schema["Content-Language"] == guide["Content-Language"] == "zh-hans"
+    assert "合作方" in schema.content.decode()
+    assert "벤처기업확인" not in schema.content.decode()
+
+
+def test_options_points_to_the_schema_and_describes_no_fields_the_post_refuses(db):
+    from tests.api.keys import client_with, key_for
+    from tests.events.factories import PartnerOrganisationFactory
+
+    _row, key = key_for(PartnerOrganisationFactory())
+    response = client_with(key, "zh-hans").options("/api/v1/registrations/")
+    assert response.status_code == 200
+    body = response.json()
+    # DRF's description named the answer's fields as what a POST takes, in English.
+    assert "actions" not in body and "name" not in body
+    assert body["schema"].endswith("/api/v1/schema/") and body["renders"] == ["application/json"]
+    assert "POST" in response["Allow"]
