@@ -9,10 +9,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from incubator import roles
+from incubator import roles, times
 from incubator.audit import audit_record, changed
 from incubator.models import OutboxMessage, User
 from incubator.services import outbox_enqueue
@@ -145,7 +145,8 @@ def account_password_reset_complete(*, user: User) -> None:
         if not user.email_verified:
             user.email_verified = True
             user.save(update_fields=["email_verified"])
-        audit_record(actor=user, verb="user.password_reset", obj=user)
+        record = audit_record(actor=user, verb="user.password_reset", obj=user)
+        _password_changed_notice(user, record)
 
 
 def account_verify_email(*, user) -> None:
@@ -231,8 +232,28 @@ def _password_write(user: User, password: str | None, *, actor, verb: str) -> Us
         else:
             user.set_password(password)
         user.save(update_fields=["password"])
-        audit_record(actor=actor, verb=verb, obj=user)
+        _password_changed_notice(user, audit_record(actor=actor, verb=verb, obj=user))
     return user
+
+
+def _password_changed_notice(user: User, record) -> OutboxMessage:
+    """Tell the person their password changed, whoever changed it: if it was not them,
+    the message is how they find out, and its link (no token) lets them choose another."""
+    with translation.override(user.language):
+        at = times.when(record.at, None, event_zone=user.time_zone)
+    return outbox_enqueue(
+        recipient=user.email,
+        kind="password_changed",
+        dedupe_key=f"password-changed:{user.pk}:{record.pk}",
+        payload={
+            "name": user.get_full_name(),
+            "at": at,
+            # "user.password_set", "user.password_unset" by staff, or the person's own.
+            "verb": record.verb,
+            "reset_path": reverse("portal:password-reset"),
+        },
+        language=user.language,
+    )
 
 
 def account_set_preferences(

@@ -12,6 +12,7 @@ urlpatterns = [
     path("verify/resend/", views.verify_resend, name="verify-resend"),
     path("verify/<uidb64>/<token>/", views.verify_email, name="verify-email"),
     path("preferences/", views.preferences, name="preferences"),
+    path("password-change/", views.password_change, name="password-change"),
     path("password-reset/", views.password_reset, name="password-reset"),
     path("password-reset/sent/", views.password_reset_done, name="password-reset-done"),
     path(

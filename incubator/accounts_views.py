@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from incubator import account_services, auth_backend, links, portal
 from incubator.forms import (
     OutboxPasswordResetForm,
+    OwnPasswordChangeForm,
     PreferencesForm,
     SignInForm,
     SignUpForm,
@@ -178,6 +179,22 @@ def preferences(request):
             messages.success(request, _("Your preferences are saved."))
         return remember_language(redirect("portal:preferences"), request.user)
     return render(request, "accounts/preferences.html", {"form": form})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    # Django's view keeps this session signed in (update_session_auth_hash); the
+    # person's other sessions end, as they are tied to the old password.
+    template_name = "accounts/password_change.html"
+    form_class = OwnPasswordChangeForm
+    success_url = reverse_lazy("portal:preferences")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password is changed"))
+        return response
+
+
+password_change = PasswordChangeView.as_view()
 
 
 password_reset = auth_views.PasswordResetView.as_view(

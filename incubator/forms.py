@@ -155,7 +155,7 @@ class OutboxPasswordResetForm(PasswordResetForm):
 
 
 class OwnPasswordChangeForm(AdminPasswordChangeForm):
-    """A staff member's own new password, typed with the old one (the admin's page)."""
+    """One's own new password, typed with the old one: the admin's page and the portal's."""
 
     def save(self, commit=True):
         return account_services.account_password_change(

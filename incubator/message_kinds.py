@@ -44,6 +44,7 @@ register(
     {
         "verify_email": _("address confirmation"),
         "password_reset": _("password reset"),
+        "password_changed": _("password changed"),
         "sign_up_attempted": _("sign-up with an address already registered"),
     }
 )
