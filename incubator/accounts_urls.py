@@ -1,4 +1,3 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from incubator import accounts_views as views
@@ -7,7 +6,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("sign-in/", views.SignInView.as_view(), name="login"),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-out/", views.SignOutView.as_view(), name="logout"),
     path("sign-up/", views.sign_up, name="sign-up"),
     path("verify/resend/", views.verify_resend, name="verify-resend"),
     path("verify/<uidb64>/<token>/", views.verify_email, name="verify-email"),

@@ -181,6 +181,14 @@ def preferences(request):
     return render(request, "accounts/preferences.html", {"form": form})
 
 
+class SignOutView(auth_views.LogoutView):
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        # Said on the landing page, so that a shared computer's next user sees it happened.
+        messages.success(request, _("You are signed out."))
+        return response
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
     # Django's view keeps this session signed in (update_session_auth_hash); the
     # person's other sessions end, as they are tied to the old password.

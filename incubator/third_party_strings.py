@@ -32,6 +32,8 @@ DJANGO = [
         "Ensure that there are no more than %(max)s digits before the decimal point.",
         "max",
     ),
+    # Django's Chinese reads "not allowed to use an empty string" (不允许是用空字符串).
+    gettext_noop("Null characters are not allowed."),
     gettext_noop("%(model_name)s with this %(field_labels)s already exists."),
     gettext_noop("%(model_name)s with this %(field_label)s already exists."),
     # Django's Chinese catalogue lacks these, and a string missing in Chinese falls back to

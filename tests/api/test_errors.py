@@ -63,3 +63,13 @@ def test_a_body_of_null_is_a_400_in_the_callers_language(api_client, language):
         "fields": {"non_field_errors": [message]},
     }
     assert not Registration.objects.exists()
+
+
+def test_a_null_character_in_a_filter_is_named_in_plain_chinese(api_client):
+    # Django's Chinese said "not allowed to use an empty string" (不允许是用空字符串).
+    answer = api_client(EVERY_SCOPE).get(
+        "/api/v1/companies/", {"search": "\x00"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert answer.status_code == 400
+    text = json.dumps(answer.json(), ensure_ascii=False)
+    assert "空字符（NUL）" in text and "是用" not in text

@@ -85,3 +85,19 @@ def test_a_password_set_by_the_staff_or_reset_by_link_is_told_too(founder, djang
     # The staff's two say the center did it, each its own; the reset reads as one's own.
     assert "센터 직원이" in bodies[0] and "센터 직원이" in bodies[1] and bodies[0] != bodies[1]
     assert "센터 직원이" not in bodies[2] and "비밀번호가 변경되었습니다" in bodies[2]
+
+
+def test_signing_out_says_so_on_the_page_it_lands_on(founder):
+    client = _signed_in(founder)
+    response = client.post("/portal/sign-out/", follow=True, HTTP_ACCEPT_LANGUAGE="ko")
+    assert response.redirect_chain[-1][0] == "/"
+    assert "로그아웃했습니다" in response.content.decode()
+    assert client.get("/portal/preferences/").status_code == 302
+
+
+def test_the_footer_names_the_readers_zone_without_claiming_every_time_is_in_it(founder):
+    # It said "times are shown in CST" on pages whose Seoul events come first in KST.
+    client = _signed_in(founder)
+    footer = client.get("/portal/preferences/").content.decode()
+    assert "모든 시간에는 시간대가 함께 표시됩니다. 내 시간대: 한국 시간(KST)." in footer
+    assert "기준으로 표시됩니다" not in footer
