@@ -8,6 +8,8 @@ MESSAGE_KINDS = {
     "application_decided": _("application decided"),
     "application_returned": _("application returned for more information"),
     "application_resubmitted": _("returned application submitted again"),
+    "application_withdrawn": _("application withdrawn"),
+    "application_withdrawn_center": _("application withdrawn (to the center)"),
     "enrollment_stage_changed": _("enrollment moved to another stage"),
     "fund_application_submitted": _("fund application submitted"),
     "fund_application_decided": _("fund application decided"),

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from companies import selectors as company_selectors
+from companies.exchange.selectors import center_staff
 from companies.models import Company
 from companies.services import members_notify, users_notify
 from incubator.audit import audit_record
@@ -52,11 +53,12 @@ def application_start(*, company: Company, intake, user) -> Application:
 def _startup_move(
     *, application: Application, to: str, kind: str, verb: str, user, reason: str = "", fields=()
 ) -> None:
-    """Move a locked application as its company asked, with its history entry and audit."""
+    """Move a locked application as its company asked, with its history entry and audit;
+    return the history entry."""
     previous = application.status
     application.move_to(to)
     application.save(update_fields=["status", *fields])
-    ApplicationEvent.objects.create(
+    event = ApplicationEvent.objects.create(
         application=application,
         kind=kind,
         actor=user,
@@ -71,6 +73,7 @@ def _startup_move(
         company=application.company_id,
         changes={"status": [previous, to], "reason": bool(reason)},
     )
+    return event
 
 
 def _reopen(*, application: Application, user) -> Application:
@@ -102,13 +105,29 @@ def application_withdraw(*, application: Application, user, reason: str = "") ->
             )
         if not policies.can_withdraw(user, application):
             raise PermissionDenied
-        _startup_move(
+        reason = (reason or "").strip()
+        event = _startup_move(
             application=application,
             to=Application.Status.WITHDRAWN,
             kind=ApplicationEvent.Kind.WITHDRAWN,
             verb="application.withdraw",
             user=user,
-            reason=(reason or "").strip(),
+            reason=reason,
+        )
+        # The members read that it is done and how to apply again; the center, which had it
+        # in its review queue, reads why (the reason was kept in the history only).
+        occurrence = f"{application.pk}:{event.pk}"
+        _tell_members(application, "application_withdrawn", f"application-withdrawn:{occurrence}")
+        users_notify(
+            center_staff(),
+            kind="application_withdrawn_center",
+            dedupe_key=f"application-withdrawn-center:{occurrence}",
+            payload={
+                "application_id": application.pk,
+                "reason": reason,
+                "path": reverse("admin:programs_application_change", args=[application.pk]),
+            },
+            in_language=_named_for(application),
         )
     return application
 

@@ -113,3 +113,27 @@ def test_a_decided_application_cannot_be_withdrawn(client):
     assert application.status == Application.Status.WAITLISTED
     with pytest.raises(ValidationError):
         services.application_withdraw(application=application, user=founder)
+
+
+def test_a_withdrawal_is_confirmed_to_the_members_and_its_reason_reaches_the_center(client):
+    from incubator.models import OutboxMessage
+    from incubator.services import render_message
+
+    application = submitted()
+    officer = staff_in(roles.PROGRAM_OFFICER)
+    founder = application.company.memberships.get().user
+    client.force_login(founder)
+    client.post(
+        f"/portal/applications/{application.pk}/withdraw/",
+        {"reason": "We join next year's cohort."},
+    )
+    client.post(f"/portal/applications/{application.pk}/withdraw/", {"reason": "again"})
+
+    confirmed = OutboxMessage.objects.get(kind="application_withdrawn")
+    assert confirmed.recipient == founder.email
+    assert f"/portal/applications/{application.pk}/" in render_message(confirmed).body
+    told = OutboxMessage.objects.get(kind="application_withdrawn_center")
+    assert told.recipient == officer.email
+    body = render_message(told).body
+    assert "We join next year's cohort." in body
+    assert f"/admin/programs/application/{application.pk}/change/" in body
