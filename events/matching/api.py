@@ -78,7 +78,7 @@ class PartySerializer(serializers.Serializer):
     )
     person = serializers.SerializerMethodField()
     name = serializers.CharField()
-    affiliation = serializers.CharField()
+    affiliation = serializers.CharField(source="affiliation_shown")
     company = serializers.IntegerField(source="company_id", allow_null=True)
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
@@ -90,6 +90,8 @@ class PartySerializer(serializers.Serializer):
 
 class ParticipantSerializer(serializers.ModelSerializer):
     participant = serializers.IntegerField(source="pk", read_only=True)
+    # The company's or organisation's name in the caller's language, as the portal shows it.
+    affiliation = serializers.CharField(source="affiliation_shown", read_only=True)
     company = serializers.IntegerField(source="company_id", read_only=True, allow_null=True)
     languages = serializers.SerializerMethodField()
 

@@ -100,7 +100,12 @@ def meeting_requests_of_organisation(organisation_id: int) -> QuerySet[MeetingRe
         )
         .annotate(scheduled=Exists(Meeting.objects.filter(pair)))
         .select_related(
-            "from_registration__user__partner_person", "to_registration__user__partner_person"
+            "from_registration__user__partner_person",
+            "from_registration__company",
+            "from_registration__partner_organisation",
+            "to_registration__user__partner_person",
+            "to_registration__company",
+            "to_registration__partner_organisation",
         )
     )
 

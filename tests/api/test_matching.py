@@ -98,12 +98,35 @@ def test_a_person_may_ask_the_consenting_startups_of_their_session(api_client, e
         {
             "participant": startup.pk,
             "name": "Nam Jeong-hwa",
-            "affiliation": startup.affiliation,
+            "affiliation": startup.company.name_en,
             "kind": "startup",
             "company": startup.company_id,
             "languages": ["en", "ko"],
         }
     ]
+
+
+def test_affiliations_are_named_in_the_callers_language_in_every_list(
+    api_client, event, mine, person
+):
+    # They were the words typed at registration (English), where the portal shows the name
+    # of the company or organisation in the reader's language.
+    startup = founder(event)
+    startup.company.name_zh = "韩洁金融科技"
+    startup.company.save(update_fields=["name_zh"])
+    organisation = mine.partner_organisation
+    organisation.name_zh = "黑龙江创业投资"
+    organisation.save(update_fields=["name_zh"])
+    meetings.meeting_request_create(from_registration=mine, to_registration=startup)
+    client = api_client("meetings:write")
+    chinese = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
+
+    listed = client.get(PARTICIPANTS, {"event": event.pk, "person": person.pk}, **chinese)
+    requests = client.get(REQUESTS, **chinese).json()["results"]
+
+    assert [row["affiliation"] for row in listed.json()["results"]] == ["韩洁金融科技"]
+    assert requests[0]["recipient"]["affiliation"] == "韩洁金融科技"
+    assert requests[0]["sender"]["affiliation"] == "黑龙江创业投资"
 
 
 def test_participants_need_an_event_and_one_of_the_organisations_registered_people(
