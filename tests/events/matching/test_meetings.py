@@ -627,6 +627,11 @@ def test_agenda_page_and_calendar_in_both_zones(
     assert partner.name in page
     # The columns are named by the zones' labels, never by their ids.
     assert "Asia/Shanghai" not in page and "Asia/Seoul" not in page
+    # Each cell's label (its column's header on a wide screen) names its zone: the time in
+    # the cell does not say it again.
+    row = re.search(rf'<tr data-meeting="{meeting.pk}">.*?</tr>', page, re.S).group(0)
+    assert row.count("(CST)") == 1 and row.count("(KST)") == 1
+    assert 'data-label="China time (CST)"' in row and 'data-label="Korea time (KST)"' in row
     session = client.get(reverse("events:matching-session", args=[event.pk])).content.decode()
     assert "Asia/Shanghai" not in session
 
