@@ -256,14 +256,8 @@ def registration_create(
         registration = (
             Registration.objects.select_for_update().filter(event=event, user=user).first()
         )
-        if registration is not None and registration.status == REGISTERED:
-            raise ValidationError(_("You are registered for this event already."), code="twice")
-        if registration is not None and registration.status == WAITLISTED:
-            raise ValidationError(
-                _("You are on the waitlist of this event already (position %(n)s).")
-                % {"n": registration.waitlist_position},
-                code="twice",
-            )
+        if registration is not None and registration.status in (REGISTERED, WAITLISTED):
+            raise ValidationError(_already(registration, yourself=actor == user), code="twice")
         if registration is None:
             registration = Registration(event=event, user=user)
         for name, value in fields.items():
@@ -271,6 +265,19 @@ def registration_create(
         registration.event = event
         _place(event, registration, actor)
         return _save_and_notify(registration, actor)
+
+
+def _already(registration: Registration, *, yourself: bool) -> str:
+    # "You" only to the person themselves: staff or an API key registering a colleague
+    # would read that they are registered.
+    waitlisted = {"n": registration.waitlist_position, "name": registration.name}
+    if yourself:
+        if registration.status == WAITLISTED:
+            return _("You are on the waitlist of this event already (position %(n)s).") % waitlisted
+        return _("You are registered for this event already.")
+    if registration.status == WAITLISTED:
+        return _("%(name)s is on the waitlist of this event already (position %(n)s).") % waitlisted
+    return _("%(name)s is already registered for this event.") % waitlisted
 
 
 def registration_refusal(*, event: Event, user=None, email: str = "") -> str | None:

@@ -113,9 +113,11 @@ def meeting_request_create(
         if not policies.can_request_meeting(actor, sender):
             raise PermissionDenied
         if sender.status != REGISTERED:
-            raise ValidationError(
-                _("You are not registered for this event."), code="not_registered"
-            )
+            if actor == sender.user:
+                refusal = _("You are not registered for this event.")
+            else:
+                refusal = _("%(name)s is not registered for this event.") % {"name": sender.name}
+            raise ValidationError(refusal, code="not_registered")
         if recipient is None or recipient.event_id != event.pk or recipient.status != REGISTERED:
             # Say nothing of a person the sender cannot see among the participants.
             raise ValidationError(_("This person is not registered for this event."))
@@ -134,7 +136,7 @@ def meeting_request_create(
             from_registration=sender, to_registration=recipient
         ).exists():
             raise ValidationError(
-                _("You have already asked %(name)s for a meeting.") % {"name": recipient.name},
+                _asked_twice(sender, recipient, actor),
                 code="twice",
             )
         reverse_request = (
@@ -158,7 +160,7 @@ def meeting_request_create(
                 )
         except IntegrityError:
             raise ValidationError(
-                _("You have already asked %(name)s for a meeting.") % {"name": recipient.name},
+                _asked_twice(sender, recipient, actor),
                 code="twice",
             ) from None
         audit_record(
@@ -176,6 +178,14 @@ def meeting_request_create(
         elif reverse_request is None:
             messages.notify_request(request, "meeting_request_received", recipient, sender)
     return request
+
+
+def _asked_twice(sender: Registration, recipient: Registration, actor) -> str:
+    # "You" only to the sender themselves: their organisation's API key asks for a colleague.
+    names = {"name": recipient.name, "sender": sender.name}
+    if actor == sender.user:
+        return _("You have already asked %(name)s for a meeting.") % names
+    return _("%(sender)s has already asked %(name)s for a meeting.") % names
 
 
 def meeting_request_respond(*, request: MeetingRequest, actor, accept: bool) -> MeetingRequest:

@@ -121,14 +121,20 @@ def _render_session(request, registration: Registration, form=None, status=200):
     meeting_with = {item.counterpart.pk for item in agenda}
     for item in sent:
         item.scheduled = item.to_registration_id in meeting_with
+    # The services' own rule: a session that is over shows its meetings as held, and no
+    # form whose answer could only be "this event is over".
+    closed_because = policies.matching_closed_because(event)
     context = {
         "event": event,
         "registration": registration,
+        "closed_because": closed_because,
         "form": form,
         "received": received,
         "sent": sent,
         "agenda": agenda,
-        "outside_availability": [item for item in agenda if not item.available],
+        "outside_availability": []
+        if closed_because
+        else [item for item in agenda if not item.available],
     }
     return render(request, "events/meetings/session.html", context, status=status)
 
@@ -184,6 +190,7 @@ def matching_participants(request, pk):
             "registration": registration,
             "people": people,
             "form": MeetingRequestForm(),
+            "closed_because": policies.matching_closed_because(registration.event),
         },
     )
 

@@ -46,9 +46,13 @@ def event_when(context, start, end, zone):
 
 
 @register.simple_tag
-def zone_span(start, end, zone):
-    """{% zone_span item.starts_at item.ends_at "Asia/Shanghai" %}: the span in one zone."""
-    return unbroken([times.span_pieces(start, end, zone)])
+def zone_span(start, end, zone, named=True):
+    """{% zone_span item.starts_at item.ends_at "Asia/Shanghai" %}: the span in one zone.
+
+    named=False leaves the zone's name out, for a column or a label that already says it.
+    """
+    pieces = times.span_pieces(start, end, zone)
+    return unbroken([pieces if named else pieces[:-1]])
 
 
 @register.filter

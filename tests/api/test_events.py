@@ -307,20 +307,24 @@ def test_a_draft_event_is_a_404_and_a_malformed_body_a_400(api_client, person):
     assert set(malformed.json()["fields"]) == {"event", "person"}
 
 
-def test_registering_twice_is_a_409_with_the_services_message_in_korean(api_client, person):
+def test_registering_twice_is_a_409_that_names_the_person_in_korean(api_client, person):
     client = api_client("registrations:write")
     event = EventFactory()
     assert register(client, event, person).status_code == 201
+    name = Registration.objects.get().name
 
     again = register(client, event, person, HTTP_ACCEPT_LANGUAGE="ko")
+    chinese = register(client, event, person, HTTP_ACCEPT_LANGUAGE="zh-hans")
 
     assert again.status_code == 409
+    # The key's organisation registers a colleague: "you are registered" would be wrong.
     assert again.json() == {
         "code": "conflict",
-        "message": "이미 이 행사에 참가 신청하셨습니다.",
+        "message": f"{name}님은 이미 이 행사에 참가 신청되어 있습니다.",
         "fields": {},
         "reason": "twice",  # a retry's answer a client may read as done
     }
+    assert chinese.json()["message"] == f"{name} 已报名本活动。"
     assert Registration.objects.count() == 1
 
 

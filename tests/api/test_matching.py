@@ -263,7 +263,8 @@ def test_asking_twice_or_after_the_deadline_is_a_409_in_the_callers_language(
     assert again.status_code == 409
     assert again.json() == {
         "code": "conflict",
-        "message": "이미 Kim Min-jun님에게 미팅을 요청했습니다.",
+        # The key asks for a colleague: the message names them, never "you".
+        "message": f"{mine.name}님은 이미 Kim Min-jun님에게 미팅을 요청했습니다.",
         "fields": {},
         "reason": "twice",
     }

@@ -315,6 +315,26 @@ def test_only_staff_who_add_registrations_register_a_guest():
     assert not event.registrations.exists()
 
 
+def test_staff_registering_someone_twice_are_told_the_persons_name_not_you():
+    event = EventFactory(capacity=1)
+    coordinator = staff_in(roles.EVENT_COORDINATOR)
+    first, second = member(full_name="Li Na"), member()
+    services.registration_create(event=event, user=first, actor=coordinator)
+    waitlisted = services.registration_create(event=event, user=second, actor=coordinator)
+
+    with pytest.raises(ValidationError) as registered:
+        services.registration_create(event=event, user=first, actor=coordinator)
+    with pytest.raises(ValidationError) as on_the_list:
+        services.registration_create(event=event, user=second, actor=coordinator)
+    with pytest.raises(ValidationError, match="You are registered for this event already."):
+        services.registration_create(event=event, user=first)
+
+    assert registered.value.messages == ["Li Na is already registered for this event."]
+    assert on_the_list.value.messages == [
+        f"{waitlisted.name} is on the waitlist of this event already (position 1)."
+    ]
+
+
 def test_raising_the_capacity_gives_the_new_places_to_the_waitlist():
     event = EventFactory(capacity=1)
     people = [member() for _ in range(3)]

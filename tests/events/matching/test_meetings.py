@@ -627,6 +627,11 @@ def test_agenda_page_and_calendar_in_both_zones(
     assert partner.name in page
     # The columns are named by the zones' labels, never by their ids.
     assert "Asia/Shanghai" not in page and "Asia/Seoul" not in page
+    # Each cell's label (its column's header on a wide screen) names its zone: the time in
+    # the cell does not say it again.
+    row = re.search(rf'<tr data-meeting="{meeting.pk}">.*?</tr>', page, re.S).group(0)
+    assert row.count("(CST)") == 1 and row.count("(KST)") == 1
+    assert 'data-label="China time (CST)"' in row and 'data-label="Korea time (KST)"' in row
     session = client.get(reverse("events:matching-session", args=[event.pk])).content.decode()
     assert "Asia/Shanghai" not in session
 
@@ -838,6 +843,39 @@ def test_the_schedule_of_an_event_that_is_over_stays_as_it_was_held(
     assert "This event is over." in response.content.decode()
     assert placed(event) == held
     assert not OutboxMessage.objects.exists()
+
+
+@pytest.mark.parametrize("how", ["completed", "ended"])
+def test_a_participants_pages_of_a_session_that_is_over_are_read_only(
+    how, client, event, slots, coordinator, django_capture_on_commit_callbacks
+):
+    startup, partner, other = founder(event, slots), investor(event, slots), investor(event)
+    agreed(startup, partner)
+    pending = meetings.meeting_request_create(from_registration=other, to_registration=startup)
+    run_schedule(event, coordinator, django_capture_on_commit_callbacks)
+    meeting = Meeting.objects.get()
+    # No longer marked free at the meeting's time: an open session would warn of it.
+    startup.availabilities.filter(slot=meeting.slot).delete()
+    if how == "completed":
+        Event.objects.filter(pk=event.pk).update(status=Event.Status.COMPLETED)
+    else:  # ended, not yet marked completed by the periodic job
+        now = timezone.now()
+        Event.objects.filter(pk=event.pk).update(
+            starts_at=now - dt.timedelta(hours=9), ends_at=now - dt.timedelta(hours=1)
+        )
+
+    signed_in(client, startup.user)
+    page = client.get(reverse("events:matching-session", args=[event.pk])).content.decode()
+    people = client.get(reverse("events:matching-participants", args=[event.pk])).content.decode()
+
+    assert "This event is over. Requests and availability can no longer change" in page
+    assert f'data-meeting="{meeting.pk}"' in page and partner.name in page
+    assert "meetings-outside-availability" not in page
+    assert "<form" not in page.split('id="main"')[-1].split("</main>")[0]
+    assert reverse("events:matching-availability", args=[event.pk]) not in page
+    assert reverse("events:meeting-request-respond", args=[pending.pk]) not in page
+    assert "This event is over. Meeting requests can no longer be sent" in people
+    assert reverse("events:meeting-request-create", args=[event.pk]) not in people
 
 
 def test_a_run_no_worker_took_stops_blocking_after_a_while(event, slots, coordinator):
