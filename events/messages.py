@@ -18,7 +18,7 @@ from companies.webhooks.models import EventType
 from companies.webhooks.services import webhooks_emit
 from events.models import Event, Registration
 from incubator import times
-from incubator.multilingual import LANGUAGES, localized
+from incubator.multilingual import localized
 from incubator.services import outbox_enqueue
 from incubator.webhooks import utc_iso
 from incubator.zones import zone_words
@@ -62,15 +62,6 @@ def recipient_of(registration: Registration) -> tuple[str, str, str]:
     if user is not None:
         return user.email, user.language, user.time_zone
     return registration.guest_email, guest_language(registration), guest_zone(registration)
-
-
-def held_online(event: Event) -> bool:
-    """Say whether `event` is held online only: no venue in any language, and a link (or,
-    for an online programme, its sessions' links). Nobody comes to a door: its e-mails say
-    where to join and speak of no badge."""
-    if any(getattr(event, f"venue_{code}") for code in LANGUAGES):
-        return False
-    return bool(event.online_url) or event.kind == Event.Kind.ONLINE_PROGRAMME
 
 
 def session_lines(event: Event, zone: str) -> list[dict]:
@@ -120,7 +111,7 @@ def notify_registration(registration: Registration, kind: str, record, **extra) 
                 event.starts_at, event.ends_at, event_zone=event.time_zone, viewer_zone=zone
             ),
             "place": event.venue or event.online_url,
-            "online": held_online(event),
+            "online": event.held_online,
             # The links are for those with a place (`policies.can_see_online_link`); a
             # guest has no portal page to find them on: this e-mail is where they are.
             "sessions": session_lines(event, zone) if registered else [],

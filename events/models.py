@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from companies.models import SPOKEN_LANGUAGES, Company, PartnerOrganisation
 from incubator import times
 from incubator.models import acting_user
-from incubator.multilingual import TranslatedText, one_language_filled
+from incubator.multilingual import LANGUAGES, TranslatedText, one_language_filled
 from incubator.status_flow import StatusFlow
 
 User = settings.AUTH_USER_MODEL
@@ -213,6 +213,15 @@ class Event(StatusFlow, models.Model):
     @property
     def is_matching_session(self) -> bool:
         return self.kind == self.Kind.MATCHING_SESSION
+
+    @property
+    def held_online(self) -> bool:
+        """Say whether the event is held online only: no venue in any language, and a link
+        (or, for an online programme, its sessions' links). Nobody comes to a door: its
+        pages and e-mails say where to join and speak of no badge."""
+        if any(getattr(self, f"venue_{code}") for code in LANGUAGES):
+            return False
+        return bool(self.online_url) or self.kind == self.Kind.ONLINE_PROGRAMME
 
     def registration_closes_at(self):
         return self.registration_deadline or self.ends_at

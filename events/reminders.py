@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import SPOKEN_LANGUAGES
-from events.messages import held_online, recipient_of
+from events.messages import recipient_of
 from events.models import Event, OnlineSession, Registration
 from incubator import times
 from incubator.reminders import Occurrence, ReminderKind
@@ -99,7 +99,7 @@ def _registrants_before(lead: dt.timedelta):
                         "starts": when_for(event.starts_at, None, event, zone),
                         "place": event.venue or event.online_url,
                         # Nobody comes to a door: no badge, no code to give there.
-                        "online": held_online(event),
+                        "online": event.held_online,
                         "hours": hours_ahead(lead, event.starts_at, now),
                         "path": reverse("events:event-detail", args=[event.pk]),
                     }

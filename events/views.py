@@ -154,6 +154,13 @@ def event_register(request, pk):
             )
             % {"n": registration.waitlist_position},
         )
+    elif event.held_online:
+        # Nobody comes to a door: no badge, the links to join are on the event's page.
+        messages.success(
+            request,
+            _("You are registered for %(event)s. The links to join are on this page.")
+            % {"event": event.title},
+        )
     else:
         messages.success(
             request,

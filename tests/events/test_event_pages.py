@@ -670,3 +670,26 @@ def test_the_badge_shows_the_events_zone_and_the_holders_own(client):
     when = html.split('class="badge-when">', 1)[1].split("</p>", 1)[0]
     assert "10:00–12:00" in when and "China time (CST)" in when
     assert "your time: 11:00–13:00" in when and "Korea time (KST)" in when
+
+
+def test_an_event_held_online_offers_no_badge_on_its_pages(client):
+    # Registering showed "your badge code is …" and a door badge for an online programme.
+    session = OnlineSessionFactory(
+        event__venue_ko="", event__venue_zh="", event__venue_en="", event__online_url=""
+    )
+    event = session.event
+    assert event.held_online
+    person = PartnerPersonFactory()
+    client.force_login(person.user)
+
+    response = client.post(reverse("events:event-register", args=[event.pk]), follow=True)
+
+    html = response.content.decode()
+    registration = event.registrations.get()
+    assert "The links to join are on this page." in html
+    assert registration.badge_code not in html
+    assert reverse("events:badge", args=[registration.pk]) not in html
+    mine = page(client, reverse("events:my-events"))
+    assert event.title_en in mine and reverse("events:badge", args=[registration.pk]) not in mine
+    badge = page(client, reverse("events:badge", args=[registration.pk]))
+    assert "nobody checks badges" in badge and "at the door" not in badge
