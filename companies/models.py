@@ -371,7 +371,15 @@ class Certification(models.Model):
             models.CheckConstraint(
                 condition=Q(expires_on__isnull=True) | Q(expires_on__gt=F("issued_on")),
                 name="certification_expires_after_issue",
-            )
+            ),
+            # Twice the same certificate (a double tap) would be listed and reviewed twice.
+            models.UniqueConstraint(
+                fields=["company", "kind", "number"],
+                name="certification_unique_per_company",
+                violation_error_message=_(
+                    "This certificate number is already recorded for the company."
+                ),
+            ),
         ]
 
     def __str__(self):

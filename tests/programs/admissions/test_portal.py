@@ -305,6 +305,44 @@ def test_a_duplicate_patent_is_refused_by_the_service_and_shown(signed_in, appli
     assert Patent.objects.count() == 1
 
 
+def test_a_certificate_sent_twice_is_recorded_once(signed_in, application):
+    venture = {**CERTIFICATION, "number": "20240101030099"}
+    assert signed_in.post(step_url(application, "certifications"), venture).status_code == 302
+
+    response = signed_in.post(step_url(application, "certifications"), venture)
+
+    assert response.status_code == 400
+    assert "This certificate number is already recorded for the company." in html(response)
+    assert Certification.objects.count() == 1
+    # Another kind may carry the same number.
+    innobiz = {**venture, "kind": "innobiz"}
+    assert signed_in.post(step_url(application, "certifications"), innobiz).status_code == 302
+
+
+def test_a_certificate_saved_by_two_taps_at_once_is_refused_by_the_database(
+    application, monkeypatch
+):
+    company = application.company
+    CertificationFactory(company=company, kind="venture", number="20240101030099")
+    # The other tap's row was committed after this one's check: only the database sees it.
+    real = Certification.validate_constraints
+    checked = []
+
+    def validate_constraints(self, exclude=None):
+        checked.append(self)
+        if len(checked) > 1:  # the service's second look, after the database refused
+            real(self, exclude)
+
+    monkeypatch.setattr(Certification, "validate_constraints", validate_constraints)
+    twin = Certification(
+        company=company, kind="venture", number="20240101030099", issued_on=dt.date(2023, 1, 1)
+    )
+    with pytest.raises(ValidationError) as error:
+        services.evidence_save(instance=twin, actor=company.memberships.get().user)
+    assert "This certificate number is already recorded for the company." in error.value.messages
+    assert Certification.objects.count() == 1
+
+
 def test_dates_use_the_browsers_date_picker_and_money_keeps_its_currency(signed_in, application):
     page = html(signed_in.get(step_url(application, "financing")))
     assert 'type="date"' in page
