@@ -754,6 +754,33 @@ def test_evidence_dated_before_the_founding_is_refused_beside_its_date(
     assert not model.objects.exists()
 
 
+def test_a_certification_issued_before_the_founding_is_refused_beside_its_date(
+    signed_in, application
+):
+    company = application.company
+    company.founded_on = dt.date(2022, 3, 15)
+    company.save(update_fields=["founded_on"])
+    early = {**CERTIFICATION, "issued_on": "2021-01-01"}
+
+    response = signed_in.post(step_url(application, "certifications"), early)
+
+    assert response.status_code == 400
+    error = html(response).split('id="id_issued_on_error">')[1].split("</p>")[0]
+    assert f"cannot be before {company.name} was founded" in error
+    assert not Certification.objects.exists()
+
+
+def test_the_service_refuses_a_certification_before_the_founding_too(application):
+    company = application.company
+    early = Certification(
+        company=company, kind="venture", number="20100101000001", issued_on=dt.date(1990, 1, 1)
+    )
+    with pytest.raises(ValidationError) as error:
+        services.evidence_save(instance=early, actor=company.memberships.get().user)
+    assert "issued_on" in error.value.message_dict
+    assert not Certification.objects.exists()
+
+
 def test_the_service_refuses_a_funding_round_before_the_founding_too(application):
     company = application.company
     round_ = FundingRound(
