@@ -252,13 +252,45 @@ def test_patent_numbers_wrong_format_name_the_expected_format(
     assert expected_format in error_message(excinfo)
 
 
-def test_korean_application_message():
+@pytest.mark.parametrize(
+    ("kind", "number", "message"),
+    [
+        ("application", "abc", "ABC is not in the form 10-2020-0123456."),
+        ("application", "2020-0123456", "2020-0123456 is not in the form 10-2020-0123456."),
+        (
+            "application",
+            "10-2020-012345",
+            "10-2020-012345 has 6 digits after the year; a KIPO application number has 7, "
+            "e.g. 10-2020-0123456.",
+        ),
+        (
+            "registration",
+            "10-12345678",
+            "10-12345678 has 8 digits after 10-; a KIPO registration number has 7, "
+            "e.g. 10-1234567.",
+        ),
+        (
+            "application",
+            "40-2020-0123456",
+            "40-2020-0123456 starts with 40: a KIPO number starts with 10 (patent), "
+            "20 (utility model) or 30 (design), e.g. 10-2020-0123456.",
+        ),
+    ],
+)
+def test_a_korean_number_s_error_says_what_is_wrong_not_the_help_again(kind, number, message):
     with pytest.raises(ValidationError) as excinfo:
-        validate_patent_number("KR", "application", "2020-0123456")
-    assert error_message(excinfo) == (
-        "Korean patent applications look like 10-2020-0123456 "
-        "(10 patent, 20 utility model, 30 design)."
-    )
+        validate_patent_number("KR", kind, number)
+    assert error_message(excinfo) == message
+    assert error_message(excinfo) != patent_number_help("KR", kind)
+
+
+@pytest.mark.parametrize("kind", ["application", "registration"])
+@pytest.mark.parametrize("jurisdiction", ["CN", "US", "JP", "EP"])
+def test_no_office_s_format_error_repeats_its_help(jurisdiction, kind):
+    with pytest.raises(ValidationError) as excinfo:
+        validate_patent_number(jurisdiction, kind, "abc")
+    assert error_message(excinfo) != patent_number_help(jurisdiction, kind)
+    assert "ABC" in error_message(excinfo)
 
 
 @pytest.mark.parametrize(

@@ -673,6 +673,21 @@ def test_a_patent_applied_for_ignores_a_leftover_registration_date(signed_in, ap
     assert Patent.objects.get().registered_on is None
 
 
+@pytest.mark.parametrize(
+    "number, wrong",
+    [("abc", "ABC is not in the form"), ("10-2020-012345", "has 6 digits after the year")],
+)
+def test_a_wrong_patent_number_s_error_says_what_is_wrong_beside_the_help(
+    signed_in, application, number, wrong
+):
+    applied = {**PATENT, "status": "application", "number": number, "applied_on": "2020-09-15"}
+    page = html(signed_in.post(step_url(application, "patents"), applied))
+    error = page.split('id="id_number_error">')[1].split("</p>")[0]
+    assert wrong in error
+    assert "Korean patent applications look like" not in error
+    assert "Korean patent applications look like" in page  # the help, once
+
+
 def test_the_number_help_gives_the_example_of_the_office_and_status(signed_in, application):
     # The example of a Korean application, refused for a registered patent, names the
     # registration's own format; the page's script swaps the example as the choice changes.
