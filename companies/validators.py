@@ -58,6 +58,7 @@ __all__ = [
     "validate_money",
     "validate_not_before_founding",
     "validate_not_future",
+    "validate_patent_filing_year",
     "validate_patent_number",
     "validate_uscc",
 ]
@@ -541,6 +542,35 @@ def normalize_patent_number(jurisdiction: str, kind: str, number: object) -> str
         raise ValidationError(_("Enter the patent number."), code="patent_required")
     compact = "".join(text.split()).upper()
     return _NORMALIZERS[jurisdiction](kind, compact)
+
+
+_KR_APPLICATION_STORED = re.compile(r"(?:10|20|30)-(\d{4})-\d{7}")
+
+
+def validate_patent_filing_year(jurisdiction: str, number: str, applied_on: dt.date) -> None:
+    """Raise ValidationError when a KIPO application number's year, the four digits after
+    its prefix, is not the year of its application date.
+
+    `number` is in the portal's form (`normalize_patent_number`); other offices' numbers
+    and registration numbers are left alone.
+    """
+    match = _KR_APPLICATION_STORED.fullmatch(number) if jurisdiction == "KR" else None
+    if match is None or applied_on is None or int(match.group(1)) == applied_on.year:
+        return
+    raise ValidationError(
+        _(
+            "Application number %(number)s was filed in %(number_year)s (the four digits "
+            "after %(prefix)s-), but the application date is in %(date_year)s: check the "
+            "number or the date."
+        ),
+        code="patent_filing_year",
+        params={
+            "number": number,
+            "prefix": number[:2],
+            "number_year": match.group(1),
+            "date_year": str(applied_on.year),
+        },
+    )
 
 
 def validate_patent_number(jurisdiction: str, kind: str, number: object) -> None:

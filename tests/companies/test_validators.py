@@ -39,6 +39,7 @@ from companies.validators import (  # noqa: E402
     validate_money,
     validate_not_before_founding,
     validate_not_future,
+    validate_patent_filing_year,
     validate_patent_number,
     validate_uscc,
 )
@@ -291,6 +292,25 @@ def test_no_office_s_format_error_repeats_its_help(jurisdiction, kind):
         validate_patent_number(jurisdiction, kind, "abc")
     assert error_message(excinfo) != patent_number_help(jurisdiction, kind)
     assert "ABC" in error_message(excinfo)
+
+
+@pytest.mark.parametrize(
+    ("jurisdiction", "number", "applied_on"),
+    [
+        ("KR", "10-2020-0123456", dt.date(2020, 9, 15)),
+        ("KR", "10-1234567", dt.date(2020, 9, 15)),  # a registration's number has no year
+        ("CN", "201710601862.3", dt.date(2018, 1, 2)),  # only KIPO's year is checked
+    ],
+)
+def test_a_filing_year_that_matches_or_is_not_written_passes(jurisdiction, number, applied_on):
+    validate_patent_filing_year(jurisdiction, number, applied_on)
+
+
+def test_a_kipo_application_number_of_another_year_than_its_date_fails():
+    with pytest.raises(ValidationError) as excinfo:
+        validate_patent_filing_year("KR", "10-2019-0123456", dt.date(2020, 9, 15))
+    assert excinfo.value.code == "patent_filing_year"
+    assert "2019" in error_message(excinfo) and "2020" in error_message(excinfo)
 
 
 @pytest.mark.parametrize(

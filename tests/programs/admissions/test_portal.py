@@ -667,10 +667,44 @@ def test_each_member_is_told_of_the_submission_in_their_own_language(
 
 
 def test_a_patent_applied_for_ignores_a_leftover_registration_date(signed_in, application):
-    applied = {**PATENT, "status": "application", "number": "10-2020-0123456"}
+    applied = {
+        **PATENT,
+        "status": "application",
+        "number": "10-2020-0123456",
+        "applied_on": "2020-09-15",
+    }
     response = signed_in.post(step_url(application, "patents"), applied)
     assert response.status_code == 302, html(response)
     assert Patent.objects.get().registered_on is None
+
+
+def test_a_kipo_application_number_of_another_year_than_its_date_is_refused(signed_in, application):
+    applied = {
+        **PATENT,
+        "status": "application",
+        "number": "10-2019-0123456",
+        "applied_on": "2020-09-15",
+    }
+    response = signed_in.post(step_url(application, "patents"), applied)
+
+    assert response.status_code == 400
+    error = html(response).split('id="id_number_error">')[1].split("</p>")[0]
+    assert "was filed in 2019" in error and "application date is in 2020" in error
+    assert not Patent.objects.exists()
+
+
+def test_the_service_refuses_a_kipo_application_number_of_another_year_too(application):
+    patent = PatentFactory.build(
+        company=application.company,
+        status="application",
+        number="10-2019-0123456",
+        applied_on=dt.date(2020, 9, 15),
+        registered_on=None,
+    )
+    with pytest.raises(ValidationError) as error:
+        services.evidence_save(instance=patent, actor=application.company.memberships.get().user)
+    assert "number" in error.value.message_dict
+    assert not Patent.objects.exists()
 
 
 @pytest.mark.parametrize(
