@@ -61,8 +61,11 @@ class CompanyBrnForm(forms.ModelForm):
             self.initial["brn"] = self.instance.brn_display
 
     def clean_brn(self):
-        # Stored without dashes; the model's validator checks the digits.
-        return validators.brn_compact(self.cleaned_data["brn"])
+        # Stored without dashes. Checked here, in the portal's words: a number refused here is
+        # left out of the model's checks, whose "at most 10 characters" would say it twice.
+        number = validators.brn_compact(self.cleaned_data["brn"])
+        validators.validate_brn(number)
+        return number
 
 
 class CompanyForm(CompanyBrnForm):
@@ -99,7 +102,9 @@ class CompanyForm(CompanyBrnForm):
         # A human maximum, checked before the database's (a 19-digit number in its message).
         employees = self.fields["employees"]
         employees.widget.attrs["max"] = validators.EMPLOYEES_MAX
-        employees.validators.append(validators.validate_employee_count)
+        # The only check: the field's own minimum (and the database's maximum) would say the
+        # same range again, in other words.
+        employees.validators = [validators.validate_employee_count]
 
     def add_error(self, field, error):
         super().add_error(field, error)
@@ -176,6 +181,14 @@ class PatentForm(forms.ModelForm):
                 % {"number": data["number"], "kind": Patent.Kind(right).label.lower()},
             )
 
+    def _check_filing_year(self, data) -> None:
+        try:
+            validators.validate_patent_filing_year(
+                data["jurisdiction"], data["number"], data.get("applied_on")
+            )
+        except ValidationError as error:
+            self.add_error("number", error)
+
     def clean(self):
         data = super().clean()
         jurisdiction, status = data.get("jurisdiction"), data.get("status")
@@ -189,6 +202,7 @@ class PatentForm(forms.ModelForm):
                 self.add_error("number", error)
             else:
                 self._check_right(data)
+                self._check_filing_year(data)
         if status == Patent.Status.APPLICATION:
             # A date left from an earlier choice of "registered" does not apply.
             data["registered_on"] = None

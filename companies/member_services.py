@@ -47,9 +47,10 @@ def member_invite(*, company: Company, email: str, invited_by, resend: bool = Fa
     company still pending never gets a second one. That one is sent again (its link
     unchanged, its period of validity started afresh) when the owner asks to `resend` it,
     or when it has expired; at most once a day. Otherwise nothing is sent: inviting twice
-    (a double submit) is one e-mail. An address that could never accept is refused now,
-    by the rule the acceptance applies (policies.joining_obstacle): the owner learns that
-    it belongs to another company, or to staff, a partner or a judge, never which.
+    (a double submit) is one e-mail. An address that could not accept now (a member of
+    another company; staff, a partner's person or a judge: policies.joining_obstacle) is
+    invited like any other, and its e-mail says why and what to do: the owner's answer
+    must not tell who has an account, or belongs to a rival company.
     """
     if not policies.can_invite(invited_by, company):
         raise PermissionDenied(_("Only the company's owner invites colleagues."))
@@ -63,7 +64,6 @@ def member_invite(*, company: Company, email: str, invited_by, resend: bool = Fa
             raise ValidationError(
                 {"email": _("%(email)s is a member of the company already.") % {"email": email}}
             )
-        _check_can_join(email)
         invitation = (
             company.invitations.select_for_update()
             .filter(email__iexact=email, accepted_at__isnull=True)
@@ -108,42 +108,23 @@ def member_invite(*, company: Company, email: str, invited_by, resend: bool = Fa
                 "inviter": invited_by.get_full_name(),
                 "invitation_id": invitation.pk,
                 "valid_until": valid_until,
+                "obstacle": _joining_obstacle(invitation.email),
             },
             language=invited_by.language,
         )
     return Invited(invitation, outcome)
 
 
-def _check_can_join(email: str) -> None:
-    """Refuse inviting an address whose account could not accept (joining_obstacle)."""
+def _joining_obstacle(email: str) -> str | None:
+    """What keeps the account of an address from accepting (policies.joining_obstacle), for
+    its e-mail to say; None without an account, or when nothing does."""
     user = (
         get_user_model()
         ._default_manager.filter(email__iexact=email)
         .select_related("membership", "partner_person")
         .first()
     )
-    obstacle = policies.joining_obstacle(user) if user is not None else None
-    if obstacle == policies.MEMBER_ELSEWHERE:
-        raise ValidationError(
-            {
-                "email": _(
-                    "%(email)s belongs to another company in the portal already, and a person "
-                    "is a member of one company at most. They can leave that company from "
-                    "its page; then invite them again."
-                )
-                % {"email": email}
-            }
-        )
-    if obstacle == policies.OTHER_PORTAL:
-        raise ValidationError(
-            {
-                "email": _(
-                    "%(email)s is the address of the center's staff, a partner's person or a "
-                    "judge, who cannot be members of a company."
-                )
-                % {"email": email}
-            }
-        )
+    return policies.joining_obstacle(user) if user is not None else None
 
 
 def invitation_accept(*, invitation: Invitation, user) -> Membership:

@@ -325,8 +325,8 @@ class MarketValidation(models.Model):
 
 
 def _check_not_before_founding(evidence, field: str) -> None:
-    """Refuse a funding round or market validation dated before its company was founded:
-    screening would count what could not have happened."""
+    """Refuse a funding round, market validation or certification dated before its company
+    was founded: screening would count what could not have happened."""
     if evidence.company_id is None:
         return  # a form not yet tied to its company: the service checks it again
     company = evidence.company
@@ -371,11 +371,22 @@ class Certification(models.Model):
             models.CheckConstraint(
                 condition=Q(expires_on__isnull=True) | Q(expires_on__gt=F("issued_on")),
                 name="certification_expires_after_issue",
-            )
+            ),
+            # Twice the same certificate (a double tap) would be listed and reviewed twice.
+            models.UniqueConstraint(
+                fields=["company", "kind", "number"],
+                name="certification_unique_per_company",
+                violation_error_message=_(
+                    "This certificate number is already recorded for the company."
+                ),
+            ),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.number}"
+
+    def clean(self):
+        _check_not_before_founding(self, "issued_on")
 
 
 def document_path(instance, filename: str) -> str:

@@ -2,7 +2,7 @@
 transaction (its members and invitations: `member_services`)."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -148,6 +148,12 @@ def evidence_save(*, instance, actor=None):
         instance.number = validators.normalize_patent_number(
             instance.jurisdiction, instance.number_kind, instance.number
         )
+        try:
+            validators.validate_patent_filing_year(
+                instance.jurisdiction, instance.number, instance.applied_on
+            )
+        except ValidationError as error:
+            raise ValidationError({"number": error.messages}) from None
         if instance.status == "registered" and not instance.registered_on:
             raise ValidationError(
                 {"registered_on": _("A registered patent needs its registration date.")}
@@ -155,14 +161,20 @@ def evidence_save(*, instance, actor=None):
     _check_money(instance)
     instance.full_clean()
     created = instance.pk is None
-    with transaction.atomic():
-        instance.save()
-        audit_record(
-            actor=actor,
-            verb=f"{instance._meta.model_name}.{'add' if created else 'change'}",
-            obj=instance,
-            company=instance.company_id,
-        )
+    try:
+        with transaction.atomic():
+            instance.save()
+            audit_record(
+                actor=actor,
+                verb=f"{instance._meta.model_name}.{'add' if created else 'change'}",
+                obj=instance,
+                company=instance.company_id,
+            )
+    except IntegrityError:
+        # A double tap: the other request's row was saved after this one's check. Its
+        # constraint's own words, instead of a server error.
+        instance.validate_constraints()
+        raise
     return instance
 
 

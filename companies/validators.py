@@ -58,6 +58,7 @@ __all__ = [
     "validate_money",
     "validate_not_before_founding",
     "validate_not_future",
+    "validate_patent_filing_year",
     "validate_patent_number",
     "validate_uscc",
 ]
@@ -297,11 +298,18 @@ def ep_application_check_digit(digits: str) -> str:
     return str((10 - total % 10) % 10)
 
 
-def _format_error(jurisdiction: str, kind: str) -> ValidationError:
+def _format_error(
+    jurisdiction: str, kind: str, number: str, example: str | None = None
+) -> ValidationError:
+    # The form shows the format's message as the field's help: the error says what is
+    # wrong with this number instead of repeating it.
+    example = example or PATENT_EXAMPLES.get((jurisdiction, kind))
+    if example is None:
+        message = _FORMAT_MESSAGES[jurisdiction, kind]
+    else:
+        message = _("%(number)s is not in the form %(example)s.")
     return ValidationError(
-        _FORMAT_MESSAGES[jurisdiction, kind],
-        code="patent_format",
-        params={"example": PATENT_EXAMPLES.get((jurisdiction, kind), "")},
+        message, code="patent_format", params={"number": number, "example": example or ""}
     )
 
 
@@ -327,6 +335,42 @@ def _checksum_error(number: str) -> ValidationError:
     )
 
 
+# A number written with its dashes, whatever its digits: what is wrong can be named.
+_KR_APPLICATION_PARTS = re.compile(r"(?:KR)?(\d{2})-(\d{4})-(\d+)")
+_KR_REGISTRATION_PARTS = re.compile(r"(?:KR)?(\d{2})-(\d+)")
+
+
+def _kr_format_error(kind: str, text: str) -> ValidationError:
+    example = PATENT_EXAMPLES["KR", kind]
+    parts = (_KR_APPLICATION_PARTS if kind == "application" else _KR_REGISTRATION_PARTS).fullmatch(
+        text
+    )
+    if parts is None:
+        return _format_error("KR", kind, text)
+    prefix, serial = parts.group(1), parts.groups()[-1]
+    params = {"number": text, "prefix": prefix, "count": len(serial), "example": example}
+    if prefix not in _KR_RIGHTS:
+        return ValidationError(
+            _(
+                "%(number)s starts with %(prefix)s: a KIPO number starts with 10 (patent), "
+                "20 (utility model) or 30 (design), e.g. %(example)s."
+            ),
+            code="patent_format",
+            params=params,
+        )
+    if kind == "application":
+        message = _(
+            "%(number)s has %(count)s digits after the year; a KIPO application number has 7, "
+            "e.g. %(example)s."
+        )
+    else:
+        message = _(
+            "%(number)s has %(count)s digits after %(prefix)s-; a KIPO registration number "
+            "has 7, e.g. %(example)s."
+        )
+    return ValidationError(message, code="patent_format", params=params)
+
+
 def _normalize_kr(kind: str, text: str) -> str:
     if kind == "application":
         match = _KR_APPLICATION.fullmatch(text)
@@ -339,13 +383,13 @@ def _normalize_kr(kind: str, text: str) -> str:
         if match:
             prefix, serial = match.groups()
             return f"{prefix}-{serial}"
-    raise _format_error("KR", kind)
+    raise _kr_format_error(kind, text)
 
 
 def _normalize_cn(kind: str, text: str) -> str:
     match = _CN_NUMBER.fullmatch(text)
     if not match:
-        raise _format_error("CN", kind)
+        raise _format_error("CN", kind, text)
     digits, check = match.groups()
     if len(digits) == 12:
         # Since 1 October 2003: year, type, seven-digit serial.
@@ -357,7 +401,7 @@ def _normalize_cn(kind: str, text: str) -> str:
         year, kind_digit = (1900 + short if short >= 85 else 2000 + short), digits[2]
         first, last = 1985, 2003
     if kind_digit not in _CN_TYPES:
-        raise _format_error("CN", kind)
+        raise _format_error("CN", kind, text)
     _check_year(year, first, text, last)
     if check != cn_patent_check_digit(digits):
         raise _checksum_error(text)
@@ -368,7 +412,7 @@ def _normalize_cn(kind: str, text: str) -> str:
 def _normalize_pct(kind: str, text: str) -> str:
     match = _PCT_APPLICATION.fullmatch(text) if kind == "application" else None
     if not match:
-        raise _format_error("PCT", kind)
+        raise _format_error("PCT", kind, text)
     office, year, serial = match.groups()
     # The PCT came into operation in 1978.
     _check_year(int(year), 1978, text)
@@ -390,7 +434,9 @@ def _normalize_us(kind: str, text: str) -> str:
             limit = 10_000_000 if design else 100_000_000
             if 0 < value < limit:
                 return f"{design or ''}{value:,}"
-    raise _format_error("US", kind)
+    # A design's number is compared with a design's.
+    design = kind == "registration" and text.startswith("D")
+    raise _format_error("US", kind, text, example="D912,345" if design else None)
 
 
 def _normalize_jp(kind: str, text: str) -> str:
@@ -405,7 +451,7 @@ def _normalize_jp(kind: str, text: str) -> str:
         match = _JP_REGISTRATION.fullmatch(text)
         if match:
             return match.group(1)
-    raise _format_error("JP", kind)
+    raise _format_error("JP", kind, text)
 
 
 def _normalize_ep(kind: str, text: str) -> str:
@@ -424,7 +470,7 @@ def _normalize_ep(kind: str, text: str) -> str:
         match = _EP_REGISTRATION.fullmatch(text)
         if match:
             return f"EP{match.group(1)}"
-    raise _format_error("EP", kind)
+    raise _format_error("EP", kind, text)
 
 
 def _normalize_other(kind: str, text: str) -> str:
@@ -496,6 +542,35 @@ def normalize_patent_number(jurisdiction: str, kind: str, number: object) -> str
         raise ValidationError(_("Enter the patent number."), code="patent_required")
     compact = "".join(text.split()).upper()
     return _NORMALIZERS[jurisdiction](kind, compact)
+
+
+_KR_APPLICATION_STORED = re.compile(r"(?:10|20|30)-(\d{4})-\d{7}")
+
+
+def validate_patent_filing_year(jurisdiction: str, number: str, applied_on: dt.date) -> None:
+    """Raise ValidationError when a KIPO application number's year, the four digits after
+    its prefix, is not the year of its application date.
+
+    `number` is in the portal's form (`normalize_patent_number`); other offices' numbers
+    and registration numbers are left alone.
+    """
+    match = _KR_APPLICATION_STORED.fullmatch(number) if jurisdiction == "KR" else None
+    if match is None or applied_on is None or int(match.group(1)) == applied_on.year:
+        return
+    raise ValidationError(
+        _(
+            "Application number %(number)s was filed in %(number_year)s (the four digits "
+            "after %(prefix)s-), but the application date is in %(date_year)s: check the "
+            "number or the date."
+        ),
+        code="patent_filing_year",
+        params={
+            "number": number,
+            "prefix": number[:2],
+            "number_year": match.group(1),
+            "date_year": str(applied_on.year),
+        },
+    )
 
 
 def validate_patent_number(jurisdiction: str, kind: str, number: object) -> None:

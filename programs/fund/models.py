@@ -16,6 +16,10 @@ __all__ = ["Disbursement", "FundApplication", "FundCall"]
 # limit in the database, and a limit there would need a migration for nothing).
 PURPOSE_MAX_LENGTH = 4000
 
+# One application per call and company: the constraint's words, the service's and the
+# apply page's.
+APPLIED_ALREADY = _("Your company has applied to this call already.")
+
 # --- Support fund -----------------------------------------------------------------------
 
 
@@ -113,7 +117,7 @@ class FundApplication(models.Model):
             models.UniqueConstraint(
                 fields=["call", "company"],
                 name="fund_application_one_per_call",
-                violation_error_message=_("Your company has applied to this call already."),
+                violation_error_message=APPLIED_ALREADY,
             ),
             models.CheckConstraint(
                 condition=Q(amount_requested__gt=0), name="fund_application_request_positive"

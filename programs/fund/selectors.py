@@ -25,6 +25,11 @@ def fund_applications_for_company(company) -> QuerySet[FundApplication]:
     )
 
 
+def fund_application_of(*, company, call) -> FundApplication | None:
+    """Return the company's application to the call: one at most (the model's constraint)."""
+    return FundApplication.objects.filter(company=company, call=call).first()
+
+
 def fund_deciders() -> list:
     """Return the active staff accounts of the center managers: the role that decides on
     fund applications (policies.can_decide_fund), told of each new one."""

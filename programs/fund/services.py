@@ -20,7 +20,7 @@ from incubator.audit import audit_record
 from incubator.multilingual import localized
 from programs import policies, stages
 from programs.fund import selectors
-from programs.fund.models import PURPOSE_MAX_LENGTH
+from programs.fund.models import APPLIED_ALREADY, PURPOSE_MAX_LENGTH
 from programs.models import (
     Disbursement,
     Enrollment,
@@ -191,7 +191,7 @@ def fund_apply(
                 },
             )
     except IntegrityError:
-        raise ValidationError(_("Your company has applied to this call already.")) from None
+        raise ValidationError(APPLIED_ALREADY) from None
     return application
 
 

@@ -11,6 +11,7 @@ from incubator.portal import startup_view
 from programs.fund import selectors as fund_selectors
 from programs.fund import services as fund_services
 from programs.fund.forms import FundApplicationForm
+from programs.fund.models import APPLIED_ALREADY
 from programs.models import FundCall
 from programs.portal import _own_company
 
@@ -51,6 +52,10 @@ def fund(request):
 def fund_apply(request, pk):
     company = _own_company(request)
     call = get_object_or_404(FundCall, pk=pk)
+    if fund_selectors.fund_application_of(company=company, call=call) is not None:
+        # No empty form for an application that exists: the fund page lists it.
+        messages.info(request, str(APPLIED_ALREADY))
+        return redirect("programs:fund")
     refusal = _refusal(company)
     if refusal:
         # No form to fill in for nothing: the page says why (graduated, withdrawn, never

@@ -266,7 +266,8 @@ EVIDENCE = [
             "jurisdiction": "KR",
             "kind": "invention",
             "status": "application",
-            "number": "10-2020-0123456",
+            # KIPO's year is the filing year.
+            "number": f"10-{TODAY.year - 3}-0123456",
             "title": "Language-learning robot",
             "applied_on": _years_ago(3),
         },

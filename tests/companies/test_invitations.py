@@ -1,4 +1,5 @@
-"""Inviting a colleague: one invitation per address, taken back by the owner, refused early."""
+"""Inviting a colleague: one invitation per address, taken back by the owner, refused by the
+addressee's own e-mail and page, never to the owner."""
 
 import json
 
@@ -8,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from companies import member_services
 from companies.models import Invitation, Membership
 from incubator.models import AuditRecord, OutboxMessage
-from incubator.services import outbox_sweep
+from incubator.services import outbox_sweep, render_message
 from tests.companies.factories import UserFactory
 from tests.companies.portal import html, member
 from tests.events.factories import PartnerPersonFactory
@@ -251,26 +252,34 @@ def test_an_accepted_invitation_is_not_revoked(client, owner):
 # --- 4. Who cannot accept reads why before pressing -------------------------------------------
 
 
-def test_a_member_of_another_company_is_refused_when_invited_with_what_to_do(client, owner):
+def test_inviting_a_member_of_another_company_answers_as_for_any_address(client, owner):
+    # Otherwise any owner could probe who belongs to a rival startup.
     member(email="park@example.kr")
     client.force_login(owner)
 
-    response = client.post(INVITE, {"email": "Park@example.kr"})
+    rival = client.post(INVITE, {"email": "park@example.kr"}, follow=True)
+    nobody = client.post(INVITE, {"email": "kim@example.kr"}, follow=True)
 
-    # The rule the acceptance applies, said to the owner now, beside the address.
-    assert response.status_code == 200
+    def said(response, address):
+        return [str(m).replace(address, "ADDRESS") for m in response.context["messages"]]
+
+    assert rival.status_code == nobody.status_code == 200
+    assert said(rival, "park@example.kr") == said(nobody, "kim@example.kr") != []
+    assert "another company" not in html(rival)
+    assert Invitation.objects.filter(email="park@example.kr").exists()
+    # The addressee learns it, from the e-mail to their own address.
+    message = OutboxMessage.objects.get(recipient="park@example.kr")
+    email = render_message(message)
+    assert "belongs to another company already" in email.body
+    assert "first leave your company from its page" in email.body
     assert (
-        "Park@example.kr belongs to another company in the portal already, and a person is a "
-        "member of one company at most. They can leave that company from its page; then "
-        "invite them again."
-    ) in html(response).replace("&#x27;", "'")
-    assert not Invitation.objects.exists()
-    assert not OutboxMessage.objects.exists()
-    assert not AuditRecord.objects.filter(verb="member.invite").exists()
+        "belongs to another company"
+        not in render_message(OutboxMessage.objects.get(recipient="kim@example.kr")).body
+    )
 
 
 @pytest.mark.parametrize("who", ["staff", "partner", "judge"])
-def test_staff_partners_and_judges_are_refused_when_invited(owner, who):
+def test_staff_partners_and_judges_are_invited_and_told_why_they_cannot_join(owner, who):
     from events.models import CompetitionEntry, CompetitionRound, Event, JudgeAssignment
     from tests.companies.factories import CompanyFactory, StaffFactory
     from tests.events.factories import EventFactory
@@ -289,15 +298,15 @@ def test_staff_partners_and_judges_are_refused_when_invited(owner, who):
         )
         JudgeAssignment.objects.create(entry=entry, judge=judge)
         address = judge.email
-    with pytest.raises(ValidationError) as error:
-        invite(owner, address.upper())
-    assert error.value.message_dict == {
-        "email": [
-            f"{address.upper()} is the address of the center's staff, a partner's person or a "
-            "judge, who cannot be members of a company."
-        ]
-    }
-    assert not Invitation.objects.exists()
+
+    invited = member_services.member_invite(
+        company=owner.membership.company, email=address.upper(), invited_by=owner
+    )
+
+    assert invited.outcome == member_services.Invited.SENT
+    email = render_message(OutboxMessage.objects.get(kind="member_invitation"))
+    assert "cannot be members of a company" in email.body
+    assert "contact the center" in email.body
 
 
 def test_a_member_of_another_company_reads_why_and_has_no_button(client, owner):

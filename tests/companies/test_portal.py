@@ -128,6 +128,28 @@ def test_an_employee_count_past_the_human_maximum_is_refused_readably(client):
     assert not Company.objects.exists()
 
 
+def errors_of(page: str, field: str) -> list[str]:
+    return re.findall(rf'<p class="error" id="id_{field}_error">(.*?)</p>', page)
+
+
+def test_a_negative_employee_count_gets_one_message(client, owner):
+    client.force_login(owner)
+    data = {**COMPANY, "employees": "-5"}
+    for name in ("brn", "founded_on", "sector"):  # not on the profile page
+        data.pop(name)
+    page = html(client.post("/portal/company/edit/", data))
+    assert errors_of(page, "employees") == ["Enter a number from 0 to 100,000."]
+
+
+def test_a_registration_number_of_11_digits_gets_the_portal_s_message_only(client):
+    client.force_login(UserFactory())
+    page = html(client.post("/portal/company/create/", {**COMPANY, "brn": "124-81-009981"}))
+    assert errors_of(page, "brn") == [
+        "Enter a business registration number of 10 digits, like 124-81-00998."
+    ]
+    assert not Company.objects.exists()
+
+
 def test_a_member_edits_the_profile_and_consent_outside_any_application(client, owner):
     # A resident has no draft to edit it in; screening's facts stay out of this page.
     company = owner.membership.company

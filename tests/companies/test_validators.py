@@ -39,6 +39,7 @@ from companies.validators import (  # noqa: E402
     validate_money,
     validate_not_before_founding,
     validate_not_future,
+    validate_patent_filing_year,
     validate_patent_number,
     validate_uscc,
 )
@@ -252,13 +253,64 @@ def test_patent_numbers_wrong_format_name_the_expected_format(
     assert expected_format in error_message(excinfo)
 
 
-def test_korean_application_message():
+@pytest.mark.parametrize(
+    ("kind", "number", "message"),
+    [
+        ("application", "abc", "ABC is not in the form 10-2020-0123456."),
+        ("application", "2020-0123456", "2020-0123456 is not in the form 10-2020-0123456."),
+        (
+            "application",
+            "10-2020-012345",
+            "10-2020-012345 has 6 digits after the year; a KIPO application number has 7, "
+            "e.g. 10-2020-0123456.",
+        ),
+        (
+            "registration",
+            "10-12345678",
+            "10-12345678 has 8 digits after 10-; a KIPO registration number has 7, "
+            "e.g. 10-1234567.",
+        ),
+        (
+            "application",
+            "40-2020-0123456",
+            "40-2020-0123456 starts with 40: a KIPO number starts with 10 (patent), "
+            "20 (utility model) or 30 (design), e.g. 10-2020-0123456.",
+        ),
+    ],
+)
+def test_a_korean_number_s_error_says_what_is_wrong_not_the_help_again(kind, number, message):
     with pytest.raises(ValidationError) as excinfo:
-        validate_patent_number("KR", "application", "2020-0123456")
-    assert error_message(excinfo) == (
-        "Korean patent applications look like 10-2020-0123456 "
-        "(10 patent, 20 utility model, 30 design)."
-    )
+        validate_patent_number("KR", kind, number)
+    assert error_message(excinfo) == message
+    assert error_message(excinfo) != patent_number_help("KR", kind)
+
+
+@pytest.mark.parametrize("kind", ["application", "registration"])
+@pytest.mark.parametrize("jurisdiction", ["CN", "US", "JP", "EP"])
+def test_no_office_s_format_error_repeats_its_help(jurisdiction, kind):
+    with pytest.raises(ValidationError) as excinfo:
+        validate_patent_number(jurisdiction, kind, "abc")
+    assert error_message(excinfo) != patent_number_help(jurisdiction, kind)
+    assert "ABC" in error_message(excinfo)
+
+
+@pytest.mark.parametrize(
+    ("jurisdiction", "number", "applied_on"),
+    [
+        ("KR", "10-2020-0123456", dt.date(2020, 9, 15)),
+        ("KR", "10-1234567", dt.date(2020, 9, 15)),  # a registration's number has no year
+        ("CN", "201710601862.3", dt.date(2018, 1, 2)),  # only KIPO's year is checked
+    ],
+)
+def test_a_filing_year_that_matches_or_is_not_written_passes(jurisdiction, number, applied_on):
+    validate_patent_filing_year(jurisdiction, number, applied_on)
+
+
+def test_a_kipo_application_number_of_another_year_than_its_date_fails():
+    with pytest.raises(ValidationError) as excinfo:
+        validate_patent_filing_year("KR", "10-2019-0123456", dt.date(2020, 9, 15))
+    assert excinfo.value.code == "patent_filing_year"
+    assert "2019" in error_message(excinfo) and "2020" in error_message(excinfo)
 
 
 @pytest.mark.parametrize(

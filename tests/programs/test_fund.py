@@ -351,6 +351,24 @@ def test_the_apply_page_says_why_a_company_cannot_apply(
     assert reverse("programs:fund-apply", args=[call.pk]) not in fund_page
 
 
+def test_the_apply_page_of_a_call_applied_to_leads_to_the_fund_page_and_says_so(
+    signed_in, enrollment, company, call, member
+):
+    apply(call, company, member)
+    url = reverse("programs:fund-apply", args=[call.pk])
+
+    response = signed_in.get(url, follow=True)
+
+    assert response.redirect_chain == [(reverse("programs:fund"), 302)]
+    html = response.content.decode()
+    assert "Your company has applied to this call already." in html
+    assert 'id="fund-form"' not in html
+    # Sent again (a second tab): the same answer, and still one application.
+    response = signed_in.post(url, {"amount_requested": "1000", "purpose": "Again."})
+    assert response.status_code == 302
+    assert FundApplication.objects.count() == 1
+
+
 def test_what_the_money_is_for_has_a_sane_length(signed_in, enrollment, company, call, member):
     url = reverse("programs:fund-apply", args=[call.pk])
     response = signed_in.post(url, {"amount_requested": "1000", "purpose": "x" * 200_000})

@@ -305,6 +305,44 @@ def test_a_duplicate_patent_is_refused_by_the_service_and_shown(signed_in, appli
     assert Patent.objects.count() == 1
 
 
+def test_a_certificate_sent_twice_is_recorded_once(signed_in, application):
+    venture = {**CERTIFICATION, "number": "20240101030099"}
+    assert signed_in.post(step_url(application, "certifications"), venture).status_code == 302
+
+    response = signed_in.post(step_url(application, "certifications"), venture)
+
+    assert response.status_code == 400
+    assert "This certificate number is already recorded for the company." in html(response)
+    assert Certification.objects.count() == 1
+    # Another kind may carry the same number.
+    innobiz = {**venture, "kind": "innobiz"}
+    assert signed_in.post(step_url(application, "certifications"), innobiz).status_code == 302
+
+
+def test_a_certificate_saved_by_two_taps_at_once_is_refused_by_the_database(
+    application, monkeypatch
+):
+    company = application.company
+    CertificationFactory(company=company, kind="venture", number="20240101030099")
+    # The other tap's row was committed after this one's check: only the database sees it.
+    real = Certification.validate_constraints
+    checked = []
+
+    def validate_constraints(self, exclude=None):
+        checked.append(self)
+        if len(checked) > 1:  # the service's second look, after the database refused
+            real(self, exclude)
+
+    monkeypatch.setattr(Certification, "validate_constraints", validate_constraints)
+    twin = Certification(
+        company=company, kind="venture", number="20240101030099", issued_on=dt.date(2023, 1, 1)
+    )
+    with pytest.raises(ValidationError) as error:
+        services.evidence_save(instance=twin, actor=company.memberships.get().user)
+    assert "This certificate number is already recorded for the company." in error.value.messages
+    assert Certification.objects.count() == 1
+
+
 def test_dates_use_the_browsers_date_picker_and_money_keeps_its_currency(signed_in, application):
     page = html(signed_in.get(step_url(application, "financing")))
     assert 'type="date"' in page
@@ -629,10 +667,59 @@ def test_each_member_is_told_of_the_submission_in_their_own_language(
 
 
 def test_a_patent_applied_for_ignores_a_leftover_registration_date(signed_in, application):
-    applied = {**PATENT, "status": "application", "number": "10-2020-0123456"}
+    applied = {
+        **PATENT,
+        "status": "application",
+        "number": "10-2020-0123456",
+        "applied_on": "2020-09-15",
+    }
     response = signed_in.post(step_url(application, "patents"), applied)
     assert response.status_code == 302, html(response)
     assert Patent.objects.get().registered_on is None
+
+
+def test_a_kipo_application_number_of_another_year_than_its_date_is_refused(signed_in, application):
+    applied = {
+        **PATENT,
+        "status": "application",
+        "number": "10-2019-0123456",
+        "applied_on": "2020-09-15",
+    }
+    response = signed_in.post(step_url(application, "patents"), applied)
+
+    assert response.status_code == 400
+    error = html(response).split('id="id_number_error">')[1].split("</p>")[0]
+    assert "was filed in 2019" in error and "application date is in 2020" in error
+    assert not Patent.objects.exists()
+
+
+def test_the_service_refuses_a_kipo_application_number_of_another_year_too(application):
+    patent = PatentFactory.build(
+        company=application.company,
+        status="application",
+        number="10-2019-0123456",
+        applied_on=dt.date(2020, 9, 15),
+        registered_on=None,
+    )
+    with pytest.raises(ValidationError) as error:
+        services.evidence_save(instance=patent, actor=application.company.memberships.get().user)
+    assert "number" in error.value.message_dict
+    assert not Patent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "number, wrong",
+    [("abc", "ABC is not in the form"), ("10-2020-012345", "has 6 digits after the year")],
+)
+def test_a_wrong_patent_number_s_error_says_what_is_wrong_beside_the_help(
+    signed_in, application, number, wrong
+):
+    applied = {**PATENT, "status": "application", "number": number, "applied_on": "2020-09-15"}
+    page = html(signed_in.post(step_url(application, "patents"), applied))
+    error = page.split('id="id_number_error">')[1].split("</p>")[0]
+    assert wrong in error
+    assert "Korean patent applications look like" not in error
+    assert "Korean patent applications look like" in page  # the help, once
 
 
 def test_the_number_help_gives_the_example_of_the_office_and_status(signed_in, application):
@@ -714,6 +801,33 @@ def test_evidence_dated_before_the_founding_is_refused_beside_its_date(
     error = html(response).split(f'id="{field_id}_error">')[1].split("</p>")[0]
     assert f"cannot be before {company.name} was founded" in error
     assert not model.objects.exists()
+
+
+def test_a_certification_issued_before_the_founding_is_refused_beside_its_date(
+    signed_in, application
+):
+    company = application.company
+    company.founded_on = dt.date(2022, 3, 15)
+    company.save(update_fields=["founded_on"])
+    early = {**CERTIFICATION, "issued_on": "2021-01-01"}
+
+    response = signed_in.post(step_url(application, "certifications"), early)
+
+    assert response.status_code == 400
+    error = html(response).split('id="id_issued_on_error">')[1].split("</p>")[0]
+    assert f"cannot be before {company.name} was founded" in error
+    assert not Certification.objects.exists()
+
+
+def test_the_service_refuses_a_certification_before_the_founding_too(application):
+    company = application.company
+    early = Certification(
+        company=company, kind="venture", number="20100101000001", issued_on=dt.date(1990, 1, 1)
+    )
+    with pytest.raises(ValidationError) as error:
+        services.evidence_save(instance=early, actor=company.memberships.get().user)
+    assert "issued_on" in error.value.message_dict
+    assert not Certification.objects.exists()
 
 
 def test_the_service_refuses_a_funding_round_before_the_founding_too(application):
