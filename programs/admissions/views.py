@@ -282,6 +282,8 @@ def application_detail(request, pk):
             "criteria": [row for row in selectors.screening_rows(application) if row["required"]],
             "steps": STEPS,
             "return_request": selectors.return_request(application),
+            # Once answered, the request stays in sight until the center decides.
+            "request_answered": selectors.request_answered(application),
             "can_withdraw": admissions_policies.can_withdraw(request.user, application),
             "can_apply_again": admissions_policies.can_reopen(request.user, application)
             and application.intake.is_open(),

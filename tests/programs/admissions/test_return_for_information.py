@@ -486,6 +486,8 @@ def test_the_company_reads_the_centers_request_in_its_language_until_it_submits(
     application.refresh_from_db()
     assert application.status == Application.Status.SUBMITTED
     page = html(client.get(f"/portal/applications/{application.pk}/"))
-    assert 'id="return-request"' not in page
-    assert "특허 등록증 사본을 첨부해 주세요." not in page
+    assert 'id="return-request"' not in page  # no longer asked of the company
+    # What was asked stays in sight, answered, until the center decides (it vanished).
+    answered = page.split('id="request-answered"')[1].split("</section>")[0]
+    assert "특허 등록증 사본을 첨부해 주세요." in answered and "다시 제출했습니다" in answered
     assert "센터의 보완 요청" not in html(client.get(reverse("programs:dashboard")))
