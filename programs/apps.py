@@ -17,6 +17,7 @@ MESSAGE_KINDS = {
     "service_request_opened": _("new service request"),
     "service_request_status_changed": _("service request resolved or closed"),
     "quarterly_report_submitted": _("quarterly report filed"),
+    "milestone_done": _("milestone marked done by the company"),
 }
 
 

@@ -278,13 +278,32 @@ def milestone_complete(
             saved.append(milestone.evidence_file)
             fields += ["evidence_file", "evidence_name", "evidence_type"]
         milestone.save(update_fields=fields)
-        audit_record(
+        record = audit_record(
             actor=actor,
             verb="milestone.done",
             obj=milestone,
             company=milestone.company_id,
             changes={"file": bool(stored)},
         )
+        if not actor.is_staff:
+            # The center follows the journey: a step the company marks done is for it to
+            # see, as a quarterly report filed is.
+            company = Company.objects.get(pk=milestone.company_id)
+            users_notify(
+                center_staff(),
+                kind="milestone_done",
+                dedupe_key=f"milestone-done:{milestone.pk}:{record.pk}",
+                payload={
+                    "evidence": evidence,
+                    "file": bool(stored),
+                    "by": actor.get_full_name(),
+                    "path": reverse("admin:programs_milestone_change", args=[milestone.pk]),
+                },
+                in_language=lambda language: {
+                    "company": localized(company, "name", language),
+                    "milestone": localized(milestone, "title", language),
+                },
+            )
     return milestone
 
 
