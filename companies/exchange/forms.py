@@ -9,6 +9,7 @@ from companies.exchange.models import (
     DEAL_FIELDS,
     DealKind,
     Jurisdiction,
+    PartnerInterest,
     TechnologyInquiry,
     TechnologyListing,
 )
@@ -96,4 +97,14 @@ class ListingFilterForm(forms.Form):
     )
     sector = forms.ChoiceField(
         label=capfirst(_("sector")), choices=[("", ANY)] + Sector.choices, required=False
+    )
+
+
+class InterestForm(forms.Form):
+    note = forms.CharField(
+        label=capfirst(_("note for the company and the center")),
+        required=False,
+        max_length=PartnerInterest._meta.get_field("note").max_length,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional: what draws your organisation to the company."),
     )

@@ -16,5 +16,6 @@ urlpatterns = [
     # Partners: the approved listings, an inquiry, the organisation's inquiries.
     path("exchange/", views.exchange_browse, name="exchange-browse"),
     path("exchange/<int:pk>/", views.exchange_listing, name="exchange-listing"),
+    path("exchange/<int:pk>/interest/", views.exchange_interest, name="exchange-interest"),
     path("exchange/inquiries/", views.exchange_inquiries, name="exchange-inquiries"),
 ]

@@ -22,7 +22,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from companies import selectors as company_selectors
 from companies.exchange import partner_services, policies, selectors, services
-from companies.exchange.forms import AnswerForm, InquiryForm, ListingFilterForm, ListingForm
+from companies.exchange.forms import (
+    AnswerForm,
+    InquiryForm,
+    InterestForm,
+    ListingFilterForm,
+    ListingForm,
+)
 from companies.exchange.models import TechnologyInquiry, TechnologyListing
 from incubator.forms import attach_error
 from incubator.portal import startup_view
@@ -308,17 +314,57 @@ def exchange_listing(request, person, pk):
                     request, _("Your inquiry is sent to the company and to the center.")
                 )
                 return redirect("companies:exchange-inquiries")
+    return _listing_page(request, person, listing, form=form, status=status)
+
+
+def _listing_page(request, person, listing, *, form=None, interest_form=None, status=200):
     open_inquiry = (
         selectors.inquiries_of_organisation(person.organisation_id)
         .filter(listing=listing, status=TechnologyInquiry.Status.SENT)
         .first()
     )
-    return render(
-        request,
-        "companies/exchange/listing_detail.html",
-        {"listing": listing, "form": form, "open_inquiry": open_inquiry, "person": person},
-        status=status,
+    interest = (
+        selectors.interests_of_organisation(person.organisation_id)
+        .filter(company_id=listing.company_id)
+        .first()
     )
+    context = {
+        "listing": listing,
+        "form": form or InquiryForm(),
+        "open_inquiry": open_inquiry,
+        "interest": interest,
+        "interest_form": interest_form or InterestForm(),
+        "person": person,
+    }
+    return render(request, "companies/exchange/listing_detail.html", context, status=status)
+
+
+@partner_view
+@require_POST
+def exchange_interest(request, person, pk):
+    """Mark, or withdraw, the organisation's interest in the company of a listing."""
+    try:
+        listing = selectors.listing_for_partners(pk)
+    except TechnologyListing.DoesNotExist:
+        raise Http404 from None
+    form = InterestForm(request.POST)
+    withdraw = "withdraw" in request.POST
+    if withdraw or form.is_valid():
+        try:
+            if withdraw:
+                partner_services.interest_withdraw(actor=request.user, company=listing.company)
+                said = _("Your organisation's interest in %(company)s is withdrawn.")
+            else:
+                partner_services.interest_mark(
+                    actor=request.user, company=listing.company, note=form.cleaned_data["note"]
+                )
+                said = _("%(company)s and the center are told of your organisation's interest.")
+        except ValidationError as error:
+            attach_error(form, error)
+        else:
+            messages.success(request, said % {"company": listing.company.name})
+            return redirect("companies:exchange-listing", listing.pk)
+    return _listing_page(request, person, listing, interest_form=form, status=400)
 
 
 @partner_view
@@ -335,5 +381,10 @@ def exchange_inquiries(request, person):
     return render(
         request,
         "companies/exchange/organisation_inquiries.html",
-        {"person": person, "organisation": person.organisation, "inquiries": inquiries},
+        {
+            "person": person,
+            "organisation": person.organisation,
+            "inquiries": inquiries,
+            "interests": selectors.interests_of_organisation(person.organisation_id),
+        },
     )

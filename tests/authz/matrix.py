@@ -228,6 +228,7 @@ KWARGS = {
     "companies:listing-copy": lambda w: {"pk": w.listing.pk},
     "companies:inquiry-detail": lambda w: {"pk": w.inquiry.pk},
     "companies:exchange-listing": lambda w: {"pk": w.listing.pk},
+    "companies:exchange-interest": lambda w: {"pk": w.listing.pk},
     "programs:local-entity-edit": lambda w: {"pk": w.local_entity.pk},
     "programs:milestone-done": lambda w: {"pk": w.milestone_open.pk},
     "programs:milestone-evidence": lambda w: {"pk": w.milestone_done.pk},

@@ -402,3 +402,32 @@ def test_the_answered_inquirys_pill_is_capitalised_in_english(english, approved,
     partner_services.inquiry_answer(actor=founder, inquiry=inquiry, answer="Yes.", accept=True)
     page = html(english.get(reverse("companies:inquiry-detail", args=[inquiry.pk])))
     assert '<span class="badge" id="inquiry-outcome">Accepted</span>' in page
+
+
+def test_a_partner_marks_and_withdraws_interest_from_a_technologys_page(
+    chinese, approved, company, partner
+):
+    # Interest could only be marked through the API: the portal had no button for it.
+    from companies.exchange.models import PartnerInterest
+
+    url = reverse("companies:exchange-listing", args=[approved.pk])
+    interest_url = reverse("companies:exchange-interest", args=[approved.pk])
+    assert 'id="interest-form"' in html(chinese.get(url))
+
+    response = chinese.post(interest_url, {"note": "可能领投 A 轮"}, follow=True)
+
+    assert response.redirect_chain[-1][0] == url
+    interest = PartnerInterest.objects.get()
+    assert (interest.company, interest.note) == (company, "可能领投 A 轮")
+    assert interest.organisation == partner.partner_person.organisation
+    page = html(response)
+    assert 'id="interest-form"' not in page and "可能领投 A 轮" in page
+    assert OutboxMessage.objects.filter(kind="partner_interest_marked").exists()
+    ours = html(chinese.get(reverse("companies:exchange-inquiries")))
+    assert "可能领投 A 轮" in ours.split('id="interests-title"')[1]
+
+    chinese.post(interest_url, {"withdraw": ""})
+    interest.refresh_from_db()
+    assert interest.withdrawn_at is not None
+    assert 'id="interest-form"' in html(chinese.get(url))
+    assert chinese.post(interest_url, {"note": "x" * 2001}).status_code == 400
