@@ -292,12 +292,16 @@ def exchange_browse(request, person):
     )
 
 
-@partner_view
-def exchange_listing(request, person, pk):
+def _partner_listing(pk: int) -> TechnologyListing:
     try:
-        listing = selectors.listing_for_partners(pk)
+        return selectors.listing_for_partners(pk)
     except TechnologyListing.DoesNotExist:
         raise Http404 from None
+
+
+@partner_view
+def exchange_listing(request, person, pk):
+    listing = _partner_listing(pk)
     form = InquiryForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -343,10 +347,7 @@ def _listing_page(request, person, listing, *, form=None, interest_form=None, st
 @require_POST
 def exchange_interest(request, person, pk):
     """Mark, or withdraw, the organisation's interest in the company of a listing."""
-    try:
-        listing = selectors.listing_for_partners(pk)
-    except TechnologyListing.DoesNotExist:
-        raise Http404 from None
+    listing = _partner_listing(pk)
     form = InterestForm(request.POST)
     withdraw = "withdraw" in request.POST
     if withdraw or form.is_valid():
