@@ -181,14 +181,6 @@ class PatentForm(forms.ModelForm):
                 % {"number": data["number"], "kind": Patent.Kind(right).label.lower()},
             )
 
-    def _check_filing_year(self, data) -> None:
-        try:
-            validators.validate_patent_filing_year(
-                data["jurisdiction"], data["number"], data.get("applied_on")
-            )
-        except ValidationError as error:
-            self.add_error("number", error)
-
     def clean(self):
         data = super().clean()
         jurisdiction, status = data.get("jurisdiction"), data.get("status")
@@ -202,7 +194,6 @@ class PatentForm(forms.ModelForm):
                 self.add_error("number", error)
             else:
                 self._check_right(data)
-                self._check_filing_year(data)
         if status == Patent.Status.APPLICATION:
             # A date left from an earlier choice of "registered" does not apply.
             data["registered_on"] = None

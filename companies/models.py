@@ -224,6 +224,13 @@ class Patent(models.Model):
     def __str__(self):
         return f"{self.jurisdiction} {self.number}"
 
+    def clean(self):
+        # Here, so that the portal's form and the service (full_clean) check it alike.
+        try:
+            validators.validate_patent_filing_year(self.jurisdiction, self.number, self.applied_on)
+        except ValidationError as error:
+            raise ValidationError({"number": error.error_list}) from None
+
     @property
     def number_kind(self) -> str:
         return self.number_kind_of(self.status)

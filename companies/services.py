@@ -148,12 +148,6 @@ def evidence_save(*, instance, actor=None):
         instance.number = validators.normalize_patent_number(
             instance.jurisdiction, instance.number_kind, instance.number
         )
-        try:
-            validators.validate_patent_filing_year(
-                instance.jurisdiction, instance.number, instance.applied_on
-            )
-        except ValidationError as error:
-            raise ValidationError({"number": error.messages}) from None
         if instance.status == "registered" and not instance.registered_on:
             raise ValidationError(
                 {"registered_on": _("A registered patent needs its registration date.")}
